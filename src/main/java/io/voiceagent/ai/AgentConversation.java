@@ -1,0 +1,23 @@
+package io.voiceagent.ai;
+
+/** A live conversation. Sends never block the caller for long; {@link #close()} is idempotent. */
+public interface AgentConversation extends AutoCloseable {
+
+    String conversationId();
+
+    /** The agent's {@code user_input_audio_format}, e.g. {@code ulaw_8000}. */
+    String userInputFormat();
+
+    /** The agent's {@code agent_output_audio_format}. */
+    String agentOutputFormat();
+
+    /** One chunk of caller audio in the user input format. */
+    void sendUserAudio(byte[] audio);
+
+    /** Tells the agent something it did not hear, e.g. DTMF digits. */
+    void sendContextualUpdate(String text);
+
+    /** Closes with 1000. */
+    @Override
+    void close();
+}

@@ -1,0 +1,33 @@
+package io.voiceagent.call;
+
+/**
+ * Why a call operation was refused. {@link Reason} maps one to one onto an HTTP status in the API,
+ * so the API layer never has to guess from a message.
+ */
+public final class CallException extends Exception {
+    public enum Reason {
+        /** No such call id (404). */
+        NOT_FOUND,
+        /** The call has already ended (409). */
+        ALREADY_ENDED,
+        /** MAX_CONCURRENT_CALLS are live (429). */
+        TOO_MANY_CALLS,
+        /** Calls cannot be placed now: shutting down, or not registered (503). */
+        UNAVAILABLE,
+        /** The request is well-formed but cannot be done, e.g. DTMF before answer (409). */
+        INVALID_STATE,
+        /** A field value is wrong (400). */
+        BAD_REQUEST
+    }
+
+    private final Reason reason;
+
+    public CallException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

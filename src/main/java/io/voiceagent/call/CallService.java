@@ -1,0 +1,58 @@
+package io.voiceagent.call;
+
+import io.voiceagent.exolve.ExolveEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the outside world (the HTTP API, the CLI through it, shutdown) may do with calls.
+ * Implementations are thread-safe.
+ */
+public interface CallService {
+
+    /** Places a call; returns its first record (status {@code dialing}). */
+    CallRecord start(StartCallRequest request) throws CallException;
+
+    /** Hangs up a live call: CANCEL before answer, BYE after. */
+    CallRecord hangup(String callId) throws CallException;
+
+    /** Sends DTMF digits (0-9, *, #, A-D) to the phone as RFC 4733 events on an answered call. */
+    CallRecord sendDtmf(String callId, String digits) throws CallException;
+
+    Optional<CallRecord> find(String callId);
+
+    /** Newest first, optionally only one status, at most {@code limit}. */
+    List<CallRecord> list(Optional<CallStatus> status, int limit);
+
+    /** Applies an Exolve webhook event to the call it names. */
+    WebhookOutcome onExolveEvent(ExolveEvent event);
+
+    Health health();
+
+    /** Figures for {@code /metrics}. */
+    List<Metric> metrics();
+
+    /** Live media figures of a call for {@code /debug/calls/{id}/media}; empty when not live. */
+    Optional<Map<String, Object>> mediaDebug(String callId);
+
+    /** Stop taking calls (health turns 503) and hang up every live call; returns when all have ended. */
+    void drain(java.time.Duration timeout);
+
+    enum WebhookOutcome { APPLIED, DUPLICATE, UNKNOWN_CALL }
+
+    /**
+     * @param ready           false when calls cannot be placed (then {@code reason} says why)
+     * @param sipRegistration e.g. {@code registered}, {@code failed}, {@code not_used}
+     */
+    record Health(boolean ready, String sipRegistration, int activeCalls, long uptimeSeconds,
+                  Optional<String> reason) {
+    }
+
+    /** One Prometheus sample: {@code type} is {@code gauge} or {@code counter}. */
+    record Metric(String name, String help, String type, Map<String, String> labels, double value) {
+        public Metric {
+            labels = Map.copyOf(labels);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.voiceagent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The service's whole configuration, validated. Built by {@link ConfigLoader}; immutable.
+ * Grouped by the component that consumes each part, so a component is handed only its own slice.
+ */
+public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs,
+                     Optional<Proxy> proxy, boolean demo) {
+
+    public Config {
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(exolve, "exolve");
+        Objects.requireNonNull(sip, "sip");
+        Objects.requireNonNull(rtp, "rtp");
+        Objects.requireNonNull(elevenLabs, "elevenLabs");
+        Objects.requireNonNull(proxy, "proxy");
+    }
+
+    public record Http(String host, int port, Optional<Secret> apiToken, int maxConcurrentCalls,
+                       Path dataDir, String logLevel, boolean debugEndpoints) {
+    }
+
+    public record Exolve(boolean useHttp, Optional<Secret> apiKey, URI apiUrl, String sourceNumber,
+                         Optional<Secret> webhookSecret) {
+    }
+
+    /** {@code server} is host:port as given; it is resolved when the SIP socket starts. */
+    public record Sip(String login, Secret password, String domain, String serverHost, int serverPort,
+                      int portMin, int portMax, Optional<String> publicIp, int registerExpiresSeconds,
+                      Duration ringTimeout) {
+    }
+
+    public record Rtp(int portMin, int portMax, Duration timeout) {
+    }
+
+    public record ElevenLabs(Optional<Secret> apiKey, String agentId, URI wsUrl, URI apiUrl,
+                             boolean useSignedUrl, int chunkMs) {
+    }
+
+    /** A SOCKS5 proxy for outgoing TCP; the target's name is resolved by the proxy (socks5h). */
+    public record Proxy(String host, int port, Optional<String> username, Optional<Secret> password) {
+        /** socks5://user:****@host:port — safe to log. */
+        public String describe() {
+            return "socks5://" + username.map(u -> u + (password.isPresent() ? ":****" : "") + "@").orElse("")
+                    + host + ":" + port;
+        }
+    }
+
+    /**
+     * The same config pointed at the built-in demo network (its carrier and agent on loopback).
+     * Only the parts that name a peer or a credential change.
+     */
+    public Config withDemoNetwork(String sipHost, int sipPort, String sipLogin, Secret sipPassword,
+                                  URI agentWsUrl, URI agentApiUrl, String agentId, Secret agentApiKey) {
+        Sip demoSip = new Sip(sipLogin, sipPassword, "demo.voiceagent.local", sipHost, sipPort,
+                sip.portMin(), sip.portMax(), Optional.of(sipHost), sip.registerExpiresSeconds(), sip.ringTimeout());
+        ElevenLabs demoAgent = new ElevenLabs(Optional.of(agentApiKey), agentId, agentWsUrl, agentApiUrl,
+                elevenLabs.useSignedUrl(), elevenLabs.chunkMs());
+        Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
+                exolve.webhookSecret());
+        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true);
+    }
+
+    /** Every setting by its environment name, secrets masked: what {@code voiceagent config} prints. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("HTTP_HOST", http.host());
+        out.put("HTTP_PORT", Integer.toString(http.port()));
+        out.put("API_TOKEN", masked(http.apiToken()));
+        out.put("MAX_CONCURRENT_CALLS", Integer.toString(http.maxConcurrentCalls()));
+        out.put("DATA_DIR", http.dataDir().toString());
+        out.put("LOG_LEVEL", http.logLevel());
+        out.put("DEBUG_ENDPOINTS", Boolean.toString(http.debugEndpoints()));
+        out.put("USE_EXOLVE_HTTP", Boolean.toString(exolve.useHttp()));
+        out.put("EXOLVE_API_KEY", masked(exolve.apiKey()));
+        out.put("EXOLVE_API_URL", exolve.apiUrl().toString());
+        out.put("EXOLVE_SOURCE_NUMBER", exolve.sourceNumber());
+        out.put("EXOLVE_WEBHOOK_SECRET", masked(exolve.webhookSecret()));
+        out.put("SIP_LOGIN", sip.login());
+        out.put("SIP_PASSWORD", sip.password().masked());
+        out.put("SIP_DOMAIN", sip.domain());
+        out.put("SIP_SERVER", sip.serverHost() + ":" + sip.serverPort());
+        out.put("SIP_PORT_MIN", Integer.toString(sip.portMin()));
+        out.put("SIP_PORT_MAX", Integer.toString(sip.portMax()));
+        out.put("SIP_PUBLIC_IP", sip.publicIp().orElse(""));
+        out.put("SIP_REGISTER_EXPIRES", Integer.toString(sip.registerExpiresSeconds()));
+        out.put("CALL_RING_TIMEOUT_S", Long.toString(sip.ringTimeout().toSeconds()));
+        out.put("RTP_PORT_MIN", Integer.toString(rtp.portMin()));
+        out.put("RTP_PORT_MAX", Integer.toString(rtp.portMax()));
+        out.put("RTP_TIMEOUT_S", Long.toString(rtp.timeout().toSeconds()));
+        out.put("ELEVENLABS_API_KEY", masked(elevenLabs.apiKey()));
+        out.put("ELEVENLABS_AGENT_ID", elevenLabs.agentId());
+        out.put("ELEVENLABS_WS_URL", elevenLabs.wsUrl().toString());
+        out.put("ELEVENLABS_API_URL", elevenLabs.apiUrl().toString());
+        out.put("ELEVENLABS_USE_SIGNED_URL", Boolean.toString(elevenLabs.useSignedUrl()));
+        out.put("ELEVENLABS_CHUNK_MS", Integer.toString(elevenLabs.chunkMs()));
+        out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
+        return out;
+    }
+
+    private static String masked(Optional<Secret> secret) {
+        return secret.map(Secret::masked).orElse("");
+    }
+}

@@ -1,0 +1,374 @@
+package io.voiceagent.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the environment and an optional {@code .env} file (the environment wins), validates every
+ * value and builds a {@link Config}. All problems are collected and reported together, each naming
+ * the variable, the value (masked when secret) and what was expected.
+ */
+public final class ConfigLoader {
+    /** Names whose values are masked in every message. */
+    public static final Set<String> SECRET_NAMES = Set.of(
+            "API_TOKEN", "EXOLVE_API_KEY", "EXOLVE_WEBHOOK_SECRET", "SIP_PASSWORD", "ELEVENLABS_API_KEY");
+
+    /** Setting any of these leaves demo mode; the rest must then be complete. */
+    private static final List<String> CREDENTIALS = List.of(
+            "SIP_LOGIN", "SIP_PASSWORD", "ELEVENLABS_AGENT_ID", "ELEVENLABS_API_KEY",
+            "EXOLVE_API_KEY", "EXOLVE_SOURCE_NUMBER");
+
+    private static final Pattern LOG_LEVELS = Pattern.compile("TRACE|DEBUG|INFO|WARN|WARNING|ERROR|OFF");
+    private static final Pattern PHONE_DIGITS = Pattern.compile("\\+?[0-9]{7,15}");
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+
+    private final Map<String, String> values;
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** Loads from the process environment and {@code .env} in the working directory. */
+    public static Config load() throws ConfigException {
+        return load(System.getenv(), Path.of(".env"));
+    }
+
+    public static Config load(Map<String, String> environment, Path dotEnv) throws ConfigException {
+        Map<String, String> merged = new HashMap<>();
+        if (Files.isRegularFile(dotEnv)) {
+            try {
+                merged.putAll(parseDotEnv(Files.readString(dotEnv, StandardCharsets.UTF_8)));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(List.of(dotEnv + ": cannot be read: " + e.getMessage()));
+            }
+        }
+        merged.putAll(environment);
+        return fromMap(merged);
+    }
+
+    public static Config fromMap(Map<String, String> values) throws ConfigException {
+        return new ConfigLoader(values).build();
+    }
+
+    /** KEY=VALUE lines; blank lines and # comments ignored; optional {@code export }; quotes stripped. */
+    static Map<String, String> parseDotEnv(String text) {
+        Map<String, String> out = new HashMap<>();
+        int lineNo = 0;
+        for (String raw : text.split("\\R")) {
+            lineNo++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("export ")) {
+                line = line.substring(7).strip();
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("line " + lineNo + " is not KEY=VALUE");
+            }
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                    || value.startsWith("'") && value.endsWith("'"))) {
+                value = value.substring(1, value.length() - 1);
+            } else {
+                int comment = value.indexOf(" #");
+                if (comment >= 0) {
+                    value = value.substring(0, comment).strip();
+                }
+            }
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    private Config build() throws ConfigException {
+        Config.Http http = new Config.Http(
+                string("HTTP_HOST", "127.0.0.1"),
+                integer("HTTP_PORT", 8000, 0, 65535),
+                secret("API_TOKEN"),
+                integer("MAX_CONCURRENT_CALLS", 10, 1, 10_000),
+                Path.of(string("DATA_DIR", "./var")),
+                logLevel(),
+                bool("DEBUG_ENDPOINTS", true));
+        boolean useHttp = bool("USE_EXOLVE_HTTP", false);
+        Config.Exolve exolve = new Config.Exolve(
+                useHttp,
+                secret("EXOLVE_API_KEY"),
+                httpUri("EXOLVE_API_URL", "https://api.exolve.ru", "http", "https"),
+                phone("EXOLVE_SOURCE_NUMBER"),
+                secret("EXOLVE_WEBHOOK_SECRET"));
+        String server = string("SIP_SERVER", "80.75.130.100:5060");
+        int sipPortMin = integer("SIP_PORT_MIN", 5060, 1, 65535);
+        int sipPortMax = integer("SIP_PORT_MAX", 5080, 1, 65535);
+        range("SIP_PORT_MIN", sipPortMin, "SIP_PORT_MAX", sipPortMax);
+        Config.Sip sip = new Config.Sip(
+                string("SIP_LOGIN", ""),
+                secret("SIP_PASSWORD").orElse(Secret.of("")),
+                string("SIP_DOMAIN", "sip.exolve.ru"),
+                hostOf("SIP_SERVER", server),
+                portOf("SIP_SERVER", server),
+                sipPortMin,
+                sipPortMax,
+                publicIp(),
+                integer("SIP_REGISTER_EXPIRES", 3600, 60, 86_400),
+                Duration.ofSeconds(integer("CALL_RING_TIMEOUT_S", 60, 5, 600)));
+        int rtpMin = integer("RTP_PORT_MIN", 10000, 1024, 65534);
+        int rtpMax = integer("RTP_PORT_MAX", 20000, 1025, 65535);
+        range("RTP_PORT_MIN", rtpMin, "RTP_PORT_MAX", rtpMax);
+        if (rtpMax - rtpMin < 3) {
+            problems.add("RTP_PORT_MIN..RTP_PORT_MAX=" + rtpMin + ".." + rtpMax
+                    + ": expected room for at least two even RTP ports");
+        }
+        Config.Rtp rtp = new Config.Rtp(rtpMin, rtpMax,
+                Duration.ofSeconds(integer("RTP_TIMEOUT_S", 30, 1, 3600)));
+        Config.ElevenLabs elevenLabs = new Config.ElevenLabs(
+                secret("ELEVENLABS_API_KEY"),
+                agentId(),
+                httpUri("ELEVENLABS_WS_URL", "wss://api.elevenlabs.io/v1/convai/conversation", "ws", "wss"),
+                httpUri("ELEVENLABS_API_URL", "https://api.elevenlabs.io", "http", "https"),
+                bool("ELEVENLABS_USE_SIGNED_URL", false),
+                integer("ELEVENLABS_CHUNK_MS", 20, 20, 100));
+        if (elevenLabs.chunkMs() % 20 != 0) {
+            problems.add("ELEVENLABS_CHUNK_MS=" + elevenLabs.chunkMs()
+                    + ": expected a multiple of 20 (one RTP packet) from 20 to 100");
+        }
+        Optional<Config.Proxy> proxy = proxy();
+        boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo);
+    }
+
+    /** True when no credential is set at all (demo); adds a problem when some but not all are set. */
+    private boolean credentialsFor(boolean useHttp, boolean signedUrl) {
+        List<String> required = new ArrayList<>(List.of("SIP_LOGIN", "SIP_PASSWORD", "ELEVENLABS_AGENT_ID"));
+        if (signedUrl) {
+            required.add("ELEVENLABS_API_KEY");
+        }
+        if (useHttp) {
+            required.addAll(List.of("EXOLVE_API_KEY", "EXOLVE_SOURCE_NUMBER"));
+        }
+        boolean anySet = CREDENTIALS.stream().anyMatch(name -> present(name));
+        if (!anySet) {
+            return true;
+        }
+        List<String> missing = required.stream().filter(name -> !present(name)).toList();
+        if (!missing.isEmpty()) {
+            problems.add("credentials are partly set: missing " + String.join(", ", missing)
+                    + (useHttp ? " (USE_EXOLVE_HTTP=true)" : " (SIP mode)")
+                    + "; set them all, or none to run the built-in demo network");
+        }
+        return false;
+    }
+
+    private boolean present(String name) {
+        String v = values.get(name);
+        return v != null && !v.isBlank();
+    }
+
+    private String raw(String name) {
+        String v = values.get(name);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private String shown(String name, String value) {
+        return SECRET_NAMES.contains(name) ? "****" : value;
+    }
+
+    private void problem(String name, String value, String expected) {
+        problems.add(name + "=" + shown(name, value) + ": expected " + expected);
+    }
+
+    private String string(String name, String fallback) {
+        String v = raw(name);
+        return v == null ? fallback : v;
+    }
+
+    private Optional<Secret> secret(String name) {
+        String v = raw(name);
+        return v == null ? Optional.empty() : Optional.of(Secret.of(v));
+    }
+
+    private int integer(String name, int fallback, int min, int max) {
+        String v = raw(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                problem(name, v, "an integer from " + min + " to " + max);
+                return fallback;
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            problem(name, v, "an integer from " + min + " to " + max);
+            return fallback;
+        }
+    }
+
+    private boolean bool(String name, boolean fallback) {
+        String v = raw(name);
+        if (v == null) {
+            return fallback;
+        }
+        switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> {
+                return true;
+            }
+            case "false", "0", "no", "off" -> {
+                return false;
+            }
+            default -> {
+                problem(name, v, "true or false");
+                return fallback;
+            }
+        }
+    }
+
+    private void range(String minName, int min, String maxName, int max) {
+        if (min > max) {
+            problems.add(minName + "=" + min + " is above " + maxName + "=" + max + ": expected min <= max");
+        }
+    }
+
+    private String logLevel() {
+        String v = string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
+        if (!LOG_LEVELS.matcher(v).matches()) {
+            problem("LOG_LEVEL", v, "one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+            return "INFO";
+        }
+        return v;
+    }
+
+    private URI httpUri(String name, String fallback, String... schemes) {
+        String v = string(name, fallback);
+        try {
+            URI uri = new URI(v);
+            if (uri.getScheme() == null || !List.of(schemes).contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                    || uri.getHost() == null) {
+                problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
+                return URI.create(fallback);
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
+            return URI.create(fallback);
+        }
+    }
+
+    private String phone(String name) {
+        String v = raw(name);
+        if (v == null) {
+            return "";
+        }
+        String compact = v.replaceAll("[\\s()-]", "");
+        if (!PHONE_DIGITS.matcher(compact).matches()) {
+            problem(name, v, "a phone number in international format, e.g. +74950000000");
+            return "";
+        }
+        return compact.startsWith("+") ? compact.substring(1) : compact;
+    }
+
+    private String agentId() {
+        String v = string("ELEVENLABS_AGENT_ID", "");
+        if (!v.isEmpty() && !v.matches("[A-Za-z0-9_-]{1,128}")) {
+            problem("ELEVENLABS_AGENT_ID", v, "letters, digits, '_' or '-' only");
+            return "";
+        }
+        return v;
+    }
+
+    private Optional<String> publicIp() {
+        String v = raw("SIP_PUBLIC_IP");
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!IPV4.matcher(v).matches()) {
+            problem("SIP_PUBLIC_IP", v, "an IPv4 address such as 203.0.113.7");
+            return Optional.empty();
+        }
+        return Optional.of(v);
+    }
+
+    private String hostOf(String name, String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+        if (host.isEmpty() || !host.matches("[A-Za-z0-9.-]+")) {
+            problem(name, hostPort, "host:port, e.g. 80.75.130.100:5060");
+        }
+        return host;
+    }
+
+    private int portOf(String name, String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            return 5060;
+        }
+        try {
+            int port = Integer.parseInt(hostPort.substring(colon + 1));
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problem(name, hostPort, "host:port with a port from 1 to 65535");
+        return 5060;
+    }
+
+    private Optional<Config.Proxy> proxy() {
+        String v = raw("SOCKS5_PROXY");
+        if (v == null) {
+            return Optional.empty();
+        }
+        String expected = "socks5://[user:pass@]host:port";
+        try {
+            URI uri = new URI(v);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("socks5") || scheme.equals("socks5h")) || uri.getHost() == null || uri.getPort() < 1) {
+                problems.add("SOCKS5_PROXY=" + maskProxy(v) + ": expected " + expected);
+                return Optional.empty();
+            }
+            Optional<String> user = Optional.empty();
+            Optional<Secret> pass = Optional.empty();
+            String userInfo = uri.getRawUserInfo();
+            if (userInfo != null) {
+                int colon = userInfo.indexOf(':');
+                String u = colon < 0 ? userInfo : userInfo.substring(0, colon);
+                user = Optional.of(java.net.URLDecoder.decode(u, StandardCharsets.UTF_8));
+                if (colon >= 0) {
+                    pass = Optional.of(Secret.of(
+                            java.net.URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8)));
+                }
+            }
+            return Optional.of(new Config.Proxy(uri.getHost(), uri.getPort(), user, pass));
+        } catch (URISyntaxException e) {
+            problems.add("SOCKS5_PROXY=" + maskProxy(v) + ": expected " + expected);
+            return Optional.empty();
+        }
+    }
+
+    /** Hides the password part of a proxy URL that failed to parse. */
+    static String maskProxy(String url) {
+        return url.replaceAll("(//[^:/@]*):[^@]*@", "$1:****@");
+    }
+}

@@ -1,0 +1,16 @@
+package io.voiceagent.exolve;
+
+import java.util.Map;
+
+/** The Exolve call API as we use it. */
+public interface ExolveApi {
+
+    /** Places a call from EXOLVE_SOURCE_NUMBER to {@code destinationDigits}; returns Exolve's call id. */
+    String makeCall(String destinationDigits) throws ExolveException;
+
+    /** Ends a call Exolve placed. */
+    void hangup(String exolveCallId) throws ExolveException;
+
+    /** Checks the API key with a harmless request (debug endpoint); never throws. */
+    Map<String, Object> check();
+}
