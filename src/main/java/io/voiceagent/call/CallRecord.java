@@ -95,6 +95,20 @@ public record CallRecord(
                 lines, dtmf, media, request, events);
     }
 
+    /** An agent_response_correction: the agent was cut off, so its last line is what was really said. */
+    public CallRecord withLastAgentLineCorrected(String text) {
+        List<TranscriptLine> lines = new ArrayList<>(transcript);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).role().equals("agent")) {
+                lines.set(i, new TranscriptLine("agent", text, lines.get(i).at()));
+                return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
+                        hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId, conversationId,
+                        lines, dtmf, media, request, events);
+            }
+        }
+        return this;
+    }
+
     public CallRecord withDtmf(String digits) {
         return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
                 hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId, conversationId,

@@ -1,0 +1,400 @@
+package io.voiceagent.call;
+
+import io.voiceagent.ai.AgentClient;
+import io.voiceagent.exolve.ExolveApi;
+import io.voiceagent.exolve.ExolveEvent;
+import io.voiceagent.exolve.ExolveException;
+import io.voiceagent.media.MediaSessionFactory;
+import io.voiceagent.media.MediaStats;
+import io.voiceagent.sip.InboundCallHandler;
+import io.voiceagent.sip.RegistrationStatus;
+import io.voiceagent.sip.SessionDescription;
+import io.voiceagent.sip.SipUserAgent;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+
+/**
+ * Places and tracks calls: admission control, the live calls, and the records of every call.
+ * In SIP mode a call is our own INVITE; in Exolve HTTP mode it is a MakeCall request whose audio
+ * arrives later as an inbound INVITE from the registrar, matched here to its pending call.
+ */
+public final class CallManager implements CallService, InboundCallHandler, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CallManager.class.getName());
+
+    /** What the manager needs to know of the configuration. */
+    public record Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout) {
+    }
+
+    private final Settings settings;
+    private final SipUserAgent sip;
+    private final MediaSessionFactory mediaSessions;
+    private final AgentClient agents;
+    private final Optional<ExolveApi> exolve;
+    private final CallRepository repository;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Instant startedAt;
+
+    private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
+    private final ReentrantLock admission = new ReentrantLock();
+    private final Condition allEnded = admission.newCondition();
+    private volatile boolean draining;
+    private boolean atLimit;
+    private long aiConnectNanosSum;
+    private long aiConnectCount;
+
+    public CallManager(Settings settings, SipUserAgent sip, MediaSessionFactory mediaSessions, AgentClient agents,
+                       Optional<ExolveApi> exolve, CallJournal journal, List<CallRecord> restored,
+                       ScheduledExecutorService timers, Clock clock, RandomGenerator random) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.sip = Objects.requireNonNull(sip, "sip");
+        this.mediaSessions = Objects.requireNonNull(mediaSessions, "mediaSessions");
+        this.agents = Objects.requireNonNull(agents, "agents");
+        this.exolve = Objects.requireNonNull(exolve, "exolve");
+        this.timers = Objects.requireNonNull(timers, "timers");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.startedAt = clock.instant();
+        List<CallRecord> recovered = CallJournal.failInterrupted(restored, startedAt);
+        this.repository = new CallRepository(journal, recovered);
+        List<CallRecord> changed = new ArrayList<>();
+        for (int i = 0; i < restored.size(); i++) {
+            if (restored.get(i) != recovered.get(i)) {
+                changed.add(recovered.get(i));
+            }
+        }
+        if (!changed.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, changed.size()
+                    + " call(s) were live when the service stopped; marked failed (service_restart)");
+            journal.appendAll(changed);
+        }
+    }
+
+    @Override
+    public CallRecord start(StartCallRequest request) throws CallException {
+        Objects.requireNonNull(request, "request");
+        String id = newCallId();
+        LiveCall call = admit(id, request);
+        try {
+            switch (settings.mode()) {
+                case SIP -> dial(call);
+                case EXOLVE_HTTP -> makeCallThroughExolve(call);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "call=" + id + " could not be started", e);
+            call.end(CallStatus.FAILED, "internal_error", "system");
+        }
+        return call.snapshot();
+    }
+
+    /** Checks readiness and the concurrency limit, then opens the call's media and its record. */
+    private LiveCall admit(String id, StartCallRequest request) throws CallException {
+        admission.lock();
+        try {
+            Optional<String> unavailable = unavailableReason();
+            if (unavailable.isPresent()) {
+                throw new CallException(CallException.Reason.UNAVAILABLE, unavailable.get());
+            }
+            if (live.size() >= settings.maxConcurrentCalls()) {
+                if (!atLimit) {
+                    atLimit = true;
+                    LOG.log(System.Logger.Level.WARNING, "call limit reached: " + settings.maxConcurrentCalls()
+                            + " live calls (MAX_CONCURRENT_CALLS); new calls get 429");
+                }
+                throw new CallException(CallException.Reason.TOO_MANY_CALLS, "MAX_CONCURRENT_CALLS ("
+                        + settings.maxConcurrentCalls() + ") calls are live; try again when one ends");
+            }
+            CallRecord initial = CallRecord.dialing(id, settings.mode(), request, clock.instant());
+            LiveCall call;
+            try {
+                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), exolve, clock, repository,
+                        this::onEnded);
+            } catch (IOException e) {
+                throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
+            }
+            live.put(id, call);
+            LOG.log(System.Logger.Level.INFO, "call=" + id + " stage=dialing number=" + request.phoneNumber()
+                    + " mode=" + settings.mode().wireName() + " rtp_port=" + call.media().localPort());
+            return call;
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    private void dial(LiveCall call) {
+        call.connectAgent(agents);
+        SessionDescription offer = SessionDescription.offer(sip.mediaAddress(), call.media().localPort(),
+                sessionId());
+        LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite");
+        call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
+    }
+
+    private void makeCallThroughExolve(LiveCall call) {
+        ExolveApi api = exolve.orElseThrow(() -> new IllegalStateException("Exolve HTTP mode without an API client"));
+        call.connectAgent(agents);
+        Thread.ofVirtual().name("exolve-makecall-" + call.id()).start(() -> {
+            try {
+                String exolveId = api.makeCall(call.snapshot().phoneNumber());
+                LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=make_call exolve_call_id=" + exolveId);
+                call.onExolveCallPlaced(exolveId);
+            } catch (ExolveException e) {
+                LOG.log(System.Logger.Level.WARNING, "call=" + call.id() + " MakeCall failed: " + e.getMessage());
+                call.end(CallStatus.FAILED, e.causeCode(), "system");
+            }
+        });
+        timers.schedule(() -> {
+            if (!call.isEnded() && call.snapshot().answeredAt().isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " not answered within "
+                        + settings.ringTimeout().toSeconds() + " s");
+                call.end(CallStatus.NO_ANSWER, "no_answer", "system");
+            }
+        }, settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * An INVITE from the registrar in Exolve HTTP mode: it belongs to the pending call whose number
+     * it names (From, To or P-Asserted-Identity), else to the oldest pending call.
+     */
+    @Override
+    public Optional<Acceptance> onInvite(InboundInvite invite) {
+        List<LiveCall> pending = live.values().stream()
+                .filter(LiveCall::awaitsInboundLeg)
+                .sorted(Comparator.comparing((LiveCall c) -> c.snapshot().createdAt()))
+                .toList();
+        Optional<LiveCall> match = pending.stream()
+                .filter(c -> namesNumber(invite, c.snapshot().phoneNumber()))
+                .findFirst()
+                .or(() -> pending.stream().findFirst());
+        if (match.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "inbound INVITE from " + invite.from() + " to " + invite.to()
+                    + " matches no pending call: rejected with 480");
+            return Optional.empty();
+        }
+        LOG.log(System.Logger.Level.INFO, "call=" + match.get().id() + " stage=inbound_invite from " + invite.from());
+        return match.get().acceptInbound(invite, sip.mediaAddress(), sessionId());
+    }
+
+    private static boolean namesNumber(InboundInvite invite, String digits) {
+        return digitsOf(invite.from()).endsWith(digits) || digitsOf(invite.to()).endsWith(digits)
+                || invite.assertedIdentity().map(a -> digitsOf(a).endsWith(digits)).orElse(false);
+    }
+
+    private static String digitsOf(String user) {
+        return user == null ? "" : user.replaceAll("[^0-9]", "");
+    }
+
+    @Override
+    public CallRecord hangup(String callId) throws CallException {
+        LiveCall call = live.get(callId);
+        if (call == null) {
+            CallRecord record = repository.find(callId).orElseThrow(
+                    () -> new CallException(CallException.Reason.NOT_FOUND, "no call with id " + callId));
+            throw new CallException(CallException.Reason.ALREADY_ENDED,
+                    "call " + callId + " has already ended (" + record.status().wireName() + ")");
+        }
+        LOG.log(System.Logger.Level.INFO, "call=" + callId + " hangup requested through the API");
+        call.hangup("local_hangup");
+        return call.snapshot();
+    }
+
+    @Override
+    public CallRecord sendDtmf(String callId, String digits) throws CallException {
+        if (digits == null || !digits.matches("[0-9*#A-Da-d]{1,32}")) {
+            throw new CallException(CallException.Reason.BAD_REQUEST,
+                    "digits: expected 1 to 32 of 0-9, *, #, A-D");
+        }
+        LiveCall call = live.get(callId);
+        if (call == null) {
+            if (repository.find(callId).isEmpty()) {
+                throw new CallException(CallException.Reason.NOT_FOUND, "no call with id " + callId);
+            }
+            throw new CallException(CallException.Reason.ALREADY_ENDED, "call " + callId + " has already ended");
+        }
+        if (call.snapshot().status() != CallStatus.ANSWERED) {
+            throw new CallException(CallException.Reason.INVALID_STATE, "DTMF can be sent once the call is answered");
+        }
+        if (!call.media().sendDtmf(digits.toUpperCase(java.util.Locale.ROOT))) {
+            throw new CallException(CallException.Reason.INVALID_STATE,
+                    "the far end did not negotiate telephone-event (RFC 4733)");
+        }
+        return call.snapshot();
+    }
+
+    @Override
+    public Optional<CallRecord> find(String callId) {
+        LiveCall call = live.get(callId);
+        return call != null ? Optional.of(call.snapshot()) : repository.find(callId);
+    }
+
+    @Override
+    public List<CallRecord> list(Optional<CallStatus> status, int limit) {
+        return repository.list(status, limit);
+    }
+
+    @Override
+    public WebhookOutcome onExolveEvent(ExolveEvent event) {
+        Optional<String> exolveId = event.callId().or(event::callSid);
+        Optional<CallRecord> record = exolveId.flatMap(repository::findByExolveCallId);
+        if (record.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "Exolve event " + event.type() + " for unknown call "
+                    + exolveId.orElse("(no call_id)"));
+            return WebhookOutcome.UNKNOWN_CALL;
+        }
+        LiveCall call = live.get(record.get().id());
+        if (call != null) {
+            return call.onProviderEvent(event) ? WebhookOutcome.APPLIED : WebhookOutcome.DUPLICATE;
+        }
+        CallRecord withEvent = record.get().withEvent(event.fields());
+        if (record.get().events().contains(withEvent.events().get(withEvent.events().size() - 1))) {
+            return WebhookOutcome.DUPLICATE;
+        }
+        repository.save(withEvent, false);
+        return WebhookOutcome.APPLIED;
+    }
+
+    @Override
+    public Health health() {
+        return new Health(unavailableReason().isEmpty(), registrationName(), live.size(),
+                Duration.between(startedAt, clock.instant()).toSeconds(), unavailableReason());
+    }
+
+    private String registrationName() {
+        return sip.registration().state().wireName();
+    }
+
+    private Optional<String> unavailableReason() {
+        if (draining) {
+            return Optional.of("shutting down");
+        }
+        RegistrationStatus registration = sip.registration();
+        if (registration.state() == RegistrationStatus.State.FAILED) {
+            return Optional.of("SIP registration failed" + registration.detail().map(d -> ": " + d).orElse(""));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        List<Metric> out = new ArrayList<>();
+        Map<CallStatus, Integer> byStatus = new EnumMap<>(CallStatus.class);
+        long packetsIn = 0;
+        long packetsOut = 0;
+        long lost = 0;
+        for (CallRecord r : repository.all()) {
+            byStatus.merge(r.status(), 1, Integer::sum);
+            MediaStats m = live.containsKey(r.id()) ? live.get(r.id()).media().stats() : r.media();
+            packetsIn += m.packetsIn();
+            packetsOut += m.packetsOut();
+            lost += m.lost();
+        }
+        for (CallStatus s : CallStatus.values()) {
+            out.add(new Metric("voiceagent_calls", "Calls by current status", "gauge",
+                    Map.of("status", s.wireName()), byStatus.getOrDefault(s, 0)));
+        }
+        out.add(new Metric("voiceagent_active_calls", "Live calls", "gauge", Map.of(), live.size()));
+        String registration = registrationName();
+        for (RegistrationStatus.State s : RegistrationStatus.State.values()) {
+            out.add(new Metric("voiceagent_sip_registration", "SIP registration state (1 = current)", "gauge",
+                    Map.of("state", s.wireName()), s.wireName().equals(registration) ? 1 : 0));
+        }
+        out.add(new Metric("voiceagent_rtp_packets_total", "RTP packets", "counter", Map.of("direction", "in"), packetsIn));
+        out.add(new Metric("voiceagent_rtp_packets_total", "RTP packets", "counter", Map.of("direction", "out"), packetsOut));
+        out.add(new Metric("voiceagent_rtp_lost_total", "RTP packets lost (RFC 3550)", "counter", Map.of(), lost));
+        double jitter = live.values().stream().mapToDouble(c -> c.media().stats().jitterMs()).average().orElse(0);
+        out.add(new Metric("voiceagent_rtp_jitter_ms", "Mean interarrival jitter of live calls", "gauge", Map.of(), jitter));
+        admission.lock();
+        try {
+            out.add(new Metric("voiceagent_ai_connect_seconds_sum", "Time from dialing to the agent's metadata",
+                    "counter", Map.of(), aiConnectNanosSum / 1e9));
+            out.add(new Metric("voiceagent_ai_connect_seconds_count", "Agent connections timed", "counter",
+                    Map.of(), aiConnectCount));
+        } finally {
+            admission.unlock();
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Map<String, Object>> mediaDebug(String callId) {
+        LiveCall call = live.get(callId);
+        return call == null ? Optional.empty() : Optional.of(call.media().debug());
+    }
+
+    @Override
+    public void drain(Duration timeout) {
+        draining = true;
+        List<LiveCall> calls = List.copyOf(live.values());
+        if (!calls.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "draining: hanging up " + calls.size() + " live call(s)");
+        }
+        for (LiveCall call : calls) {
+            call.hangup("shutdown");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        admission.lock();
+        try {
+            while (!live.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !allEnded.await(left, TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    private void onEnded(LiveCall call) {
+        admission.lock();
+        try {
+            live.remove(call.id());
+            if (call.aiConnectNanos() >= 0) {
+                aiConnectNanosSum += call.aiConnectNanos();
+                aiConnectCount++;
+            }
+            if (atLimit && live.size() < settings.maxConcurrentCalls()) {
+                atLimit = false;
+                LOG.log(System.Logger.Level.INFO, "call limit cleared: " + live.size() + " live calls");
+            }
+            if (live.isEmpty()) {
+                allEnded.signalAll();
+            }
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        drain(Duration.ofSeconds(5));
+    }
+
+    private String newCallId() {
+        byte[] bytes = new byte[8];
+        random.nextBytes(bytes);
+        return "c_" + HexFormat.of().formatHex(bytes);
+    }
+
+    private long sessionId() {
+        return Math.abs(random.nextLong() % 1_000_000_000_000L) + 1;
+    }
+}
