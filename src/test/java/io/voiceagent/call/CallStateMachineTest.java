@@ -1,0 +1,314 @@
+package io.voiceagent.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.voiceagent.ai.AgentEvent;
+import io.voiceagent.ai.AgentException;
+import io.voiceagent.exolve.ExolveEvent;
+import io.voiceagent.sip.FailureCause;
+import io.voiceagent.sip.InboundCallHandler;
+import io.voiceagent.sip.RegistrationStatus;
+import io.voiceagent.sip.SessionDescription;
+import io.voiceagent.sip.SipCallEvent;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CallStateMachineTest {
+    private static final SessionDescription PCMA_ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
+            List.of(SessionDescription.PCMA, SessionDescription.TELEPHONE_EVENT), 20,
+            SessionDescription.Direction.SENDRECV);
+
+    @TempDir
+    Path dataDir;
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
+    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
+    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
+    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
+    private ScheduledExecutorService timers;
+    private CallJournal journal;
+    private CallManager calls;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        timers = Executors.newSingleThreadScheduledExecutor();
+        journal = CallJournal.open(dataDir).journal();
+        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60)), sip, media,
+                agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7));
+    }
+
+    @AfterEach
+    void tearDown() {
+        timers.shutdownNow();
+        journal.close();
+    }
+
+    private CallRecord status(String id) {
+        return calls.find(id).orElseThrow();
+    }
+
+    @Test
+    void aCallRingsIsAnsweredAndEndsWhenTheFarEndHangsUp() throws Exception {
+        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        assertThat(started.status()).isEqualTo(CallStatus.DIALING);
+        CallTestDoubles.Sip.Dialed dialed = sip.dialed.get(0);
+        assertThat(dialed.digits()).isEqualTo("79990001122");
+        assertThat(dialed.offer().port()).isEqualTo(10_000);
+        assertThat(dialed.offer().formats()).extracting(SessionDescription.Format::encoding)
+                .containsExactly("PCMU", "PCMA", "telephone-event");
+
+        dialed.listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
+        assertThat(status(started.id()).status()).isEqualTo(CallStatus.RINGING);
+
+        dialed.listener().onEvent(new SipCallEvent.Answered(PCMA_ANSWER));
+        CallTestDoubles.Media m = media.opened.get(0);
+        assertThat(m.answered).isTrue();
+        assertThat(m.payloadType).isEqualTo(8);
+        assertThat(m.remote.getPort()).isEqualTo(40000);
+        assertThat(status(started.id()).status()).isEqualTo(CallStatus.ANSWERED);
+
+        dialed.listener().onEvent(new SipCallEvent.RemoteHangup());
+        CallRecord ended = status(started.id());
+        assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
+        assertThat(ended.hangupCause()).contains("remote_hangup");
+        assertThat(ended.hangupBy()).contains("remote");
+        assertThat(ended.media().packetsIn()).isEqualTo(10);
+        assertThat(m.closed).isTrue();
+        assertThat(dialed.call().hangups).as("no BYE back to a BYE").isZero();
+        assertThat(calls.health().activeCalls()).isZero();
+    }
+
+    @Test
+    void theAgentIsConnectedWhileRingingAndItsGreetingIsHeldForTheAnswer() throws Exception {
+        StartCallRequest request = new StartCallRequest("79990001122", Optional.of("Hi, it's Anna"),
+                Optional.empty(), Optional.of("ru"), Map.of("name", "Ivan"), Map.of());
+        CallRecord started = calls.start(request);
+        CallTestDoubles.Agents.Pending pending = agents.pending.get(0);
+        assertThat(pending.request().firstMessage()).contains("Hi, it's Anna");
+        assertThat(pending.request().dynamicVariables()).containsEntry("name", "Ivan");
+
+        CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+        pending.future().complete(conversation);
+        pending.listener().onEvent(new AgentEvent.Audio(new byte[160], 1));
+        CallTestDoubles.Media m = media.opened.get(0);
+
+        assertThat(m.agentAudio).hasSize(1);
+        assertThat(m.answered).isFalse();
+        assertThat(status(started.id()).conversationId()).contains("conv_1");
+
+        m.listener.onUserAudio(new byte[160]);
+        assertThat(conversation.userAudio).hasSize(1);
+    }
+
+    @Test
+    void transcriptsInterruptionsAndDtmfGoOnTheRecord() throws Exception {
+        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallTestDoubles.Agents.Pending pending = agents.pending.get(0);
+        CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+        pending.future().complete(conversation);
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Answered(PCMA_ANSWER));
+
+        pending.listener().onEvent(new AgentEvent.AgentResponse("Hello, how can I help you today?"));
+        pending.listener().onEvent(new AgentEvent.AgentResponseCorrection("Hello, how can"));
+        pending.listener().onEvent(new AgentEvent.UserTranscript("My balance please"));
+        pending.listener().onEvent(new AgentEvent.Audio(new byte[160], 2));
+        pending.listener().onEvent(new AgentEvent.Interruption(2));
+        media.opened.get(0).listener.onDtmf('5');
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Dtmf('#'));
+
+        CallRecord record = status(started.id());
+        assertThat(record.transcript()).extracting(TranscriptLine::role, TranscriptLine::text).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("agent", "Hello, how can"),
+                org.assertj.core.groups.Tuple.tuple("user", "My balance please"));
+        assertThat(media.opened.get(0).interrupts).isEqualTo(1);
+        assertThat(media.opened.get(0).agentAudio).isEmpty();
+        assertThat(record.dtmf()).isEqualTo("5#");
+        assertThat(conversation.contextualUpdates).hasSize(2).allMatch(u -> u.contains("pressed"));
+    }
+
+    @Test
+    void busyAndInvalidNumberAreOutcomesNotErrors() throws Exception {
+        CallRecord busy = calls.start(StartCallRequest.of("79990000001"));
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Failed(FailureCause.BUSY, 486, "Busy Here"));
+        CallRecord invalid = calls.start(StartCallRequest.of("79990000004"));
+        sip.dialed.get(1).listener().onEvent(new SipCallEvent.Failed(FailureCause.INVALID_NUMBER, 404, "Not Found"));
+
+        assertThat(status(busy.id()).status()).isEqualTo(CallStatus.BUSY);
+        assertThat(status(busy.id()).sipCode()).isEqualTo(486);
+        assertThat(status(invalid.id()).status()).isEqualTo(CallStatus.FAILED);
+        assertThat(status(invalid.id()).hangupCause()).contains("invalid_number");
+        assertThat(status(invalid.id()).sipReason()).contains("Not Found");
+    }
+
+    @Test
+    void anAgentThatRefusesFailsTheCallFastAndHangsUpThePhone() throws Exception {
+        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        agents.pending.get(0).future().completeExceptionally(new AgentException("ai_unauthorized", "401"));
+
+        CallRecord record = status(started.id());
+        assertThat(record.status()).isEqualTo(CallStatus.FAILED);
+        assertThat(record.hangupCause()).contains("ai_unauthorized");
+        assertThat(sip.dialed.get(0).call().hangups).isEqualTo(1);
+    }
+
+    @Test
+    void endCallFromTheAgentWaitsForItsQueuedAudio() throws Exception {
+        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallTestDoubles.Agents.Pending pending = agents.pending.get(0);
+        pending.future().complete(new CallTestDoubles.Conversation());
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Answered(PCMA_ANSWER));
+
+        pending.listener().onEvent(new AgentEvent.Audio(new byte[160], 3));
+        pending.listener().onEvent(new AgentEvent.EndCallRequested());
+        assertThat(status(started.id()).status()).isEqualTo(CallStatus.ANSWERED);
+
+        media.opened.get(0).drain();
+        assertThat(status(started.id()).status()).isEqualTo(CallStatus.COMPLETED);
+        assertThat(status(started.id()).hangupBy()).contains("agent");
+        assertThat(sip.dialed.get(0).call().hangups).isEqualTo(1);
+    }
+
+    @Test
+    void hangupBeforeAnswerCancelsAndASecondHangupIsAConflict() throws Exception {
+        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+        agents.pending.get(0).future().complete(conversation);
+
+        CallRecord after = calls.hangup(started.id());
+
+        assertThat(after.status()).isEqualTo(CallStatus.CANCELED);
+        assertThat(after.hangupBy()).contains("us");
+        assertThat(sip.dialed.get(0).call().hangups).isEqualTo(1);
+        assertThat(conversation.closed).isTrue();
+        assertThatThrownBy(() -> calls.hangup(started.id())).isInstanceOfSatisfying(CallException.class,
+                e -> assertThat(e.reason()).isEqualTo(CallException.Reason.ALREADY_ENDED));
+        assertThatThrownBy(() -> calls.hangup("c_nope")).isInstanceOfSatisfying(CallException.class,
+                e -> assertThat(e.reason()).isEqualTo(CallException.Reason.NOT_FOUND));
+    }
+
+    @Test
+    void theConcurrencyLimitAnswersTooManyCalls() throws Exception {
+        calls.start(StartCallRequest.of("79990000010"));
+        CallRecord second = calls.start(StartCallRequest.of("79990000011"));
+
+        assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990000012")))
+                .isInstanceOfSatisfying(CallException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CallException.Reason.TOO_MANY_CALLS));
+
+        calls.hangup(second.id());
+        assertThat(calls.start(StartCallRequest.of("79990000012")).status()).isEqualTo(CallStatus.DIALING);
+    }
+
+    @Test
+    void aFailedRegistrationMakesTheServiceUnavailable() {
+        sip.registration = new RegistrationStatus(RegistrationStatus.State.FAILED, Optional.of("403 Forbidden"),
+                Instant.EPOCH, Optional.empty());
+
+        assertThat(calls.health().ready()).isFalse();
+        assertThat(calls.health().reason()).hasValueSatisfying(r -> assertThat(r).contains("403 Forbidden"));
+        assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990001122")))
+                .isInstanceOfSatisfying(CallException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CallException.Reason.UNAVAILABLE));
+    }
+
+    @Test
+    void drainHangsUpEveryLiveCallAndRefusesNewOnes() throws Exception {
+        CallRecord a = calls.start(StartCallRequest.of("79990000010"));
+        CallRecord b = calls.start(StartCallRequest.of("79990000011"));
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Answered(PCMA_ANSWER));
+
+        calls.drain(Duration.ofSeconds(1));
+
+        assertThat(status(a.id()).status()).isEqualTo(CallStatus.COMPLETED);
+        assertThat(status(a.id()).hangupCause()).contains("shutdown");
+        assertThat(status(b.id()).status()).isEqualTo(CallStatus.CANCELED);
+        assertThat(calls.health().ready()).isFalse();
+        assertThat(calls.health().reason()).contains("shutting down");
+    }
+
+    @Test
+    void exolveHttpModeMatchesTheInboundInviteToItsPendingCall() throws Exception {
+        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60)), sip,
+                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
+                new SplittableRandom(3));
+        CallRecord first = calls.start(StartCallRequest.of("79990000001"));
+        CallRecord second = calls.start(StartCallRequest.of("79990000002"));
+        CallTestDoubles.Sip.Call leg = new CallTestDoubles.Sip.Call("inbound-1");
+        SessionDescription offer = SessionDescription.offer("127.0.0.3", 30000, 9);
+
+        Optional<InboundCallHandler.Acceptance> accepted = calls.onInvite(new InboundCallHandler.InboundInvite(
+                leg, "74950000000", "sipuser", Optional.of("+7 999 000-00-02"), offer));
+
+        assertThat(accepted).isPresent();
+        assertThat(accepted.get().answer().port()).isEqualTo(10_000);
+        assertThat(accepted.get().answer().formats()).extracting(SessionDescription.Format::encoding)
+                .containsExactly("PCMU", "telephone-event");
+        accepted.get().listener().onEvent(new SipCallEvent.Answered(offer));
+        assertThat(status(second.id()).status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(status(second.id()).sipCallId()).contains("inbound-1");
+        assertThat(status(first.id()).status()).isEqualTo(CallStatus.DIALING);
+    }
+
+    @Test
+    void webhookEventsAreAppliedOnceAndUnknownCallsAreReported() throws Exception {
+        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60)), sip,
+                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
+                new SplittableRandom(3));
+        CallRecord started = calls.start(StartCallRequest.of("79990000001"));
+        awaitExolveId(started.id());
+        ExolveEvent ringing = new ExolveEvent(Optional.of("exo-1"), Optional.empty(), "b",
+                Map.of("call_id", "exo-1", "type", "b", "date_time", "2026-11-25T10:00:01Z"));
+
+        assertThat(calls.onExolveEvent(ringing)).isEqualTo(CallService.WebhookOutcome.APPLIED);
+        assertThat(calls.onExolveEvent(ringing)).isEqualTo(CallService.WebhookOutcome.DUPLICATE);
+        assertThat(status(started.id()).status()).isEqualTo(CallStatus.RINGING);
+        assertThat(status(started.id()).events()).hasSize(1);
+
+        ExolveEvent unknown = new ExolveEvent(Optional.of("exo-404"), Optional.empty(), "b", Map.of());
+        assertThat(calls.onExolveEvent(unknown)).isEqualTo(CallService.WebhookOutcome.UNKNOWN_CALL);
+
+        ExolveEvent ended = new ExolveEvent(Optional.of("exo-1"), Optional.empty(), "d",
+                Map.of("call_id", "exo-1", "type", "d", "cause_code", 16));
+        assertThat(calls.onExolveEvent(ended)).isEqualTo(CallService.WebhookOutcome.APPLIED);
+        assertThat(status(started.id()).status()).isEqualTo(CallStatus.NO_ANSWER);
+        assertThat(calls.onExolveEvent(ended)).isEqualTo(CallService.WebhookOutcome.DUPLICATE);
+    }
+
+    private void awaitExolveId(String callId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (status(callId).exolveCallId().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(status(callId).exolveCallId()).contains("exo-1");
+    }
+
+    private static final class FakeExolve implements io.voiceagent.exolve.ExolveApi {
+        @Override
+        public String makeCall(String destinationDigits) {
+            return "exo-1";
+        }
+
+        @Override
+        public void hangup(String exolveCallId) {
+        }
+
+        @Override
+        public Map<String, Object> check() {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.voiceagent.call;
+
+import io.voiceagent.ai.AgentClient;
+import io.voiceagent.ai.AgentConversation;
+import io.voiceagent.ai.AgentListener;
+import io.voiceagent.ai.ConversationRequest;
+import io.voiceagent.media.AgentAudioFormat;
+import io.voiceagent.media.MediaListener;
+import io.voiceagent.media.MediaSession;
+import io.voiceagent.media.MediaSessionFactory;
+import io.voiceagent.media.MediaStats;
+import io.voiceagent.sip.InboundCallHandler;
+import io.voiceagent.sip.RegistrationStatus;
+import io.voiceagent.sip.SessionDescription;
+import io.voiceagent.sip.SipCall;
+import io.voiceagent.sip.SipCallListener;
+import io.voiceagent.sip.SipUserAgent;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Stand-ins for the call layer's collaborators, so the state machine can be driven event by event.
+ * They implement our own contracts; the real components are tested against real peers elsewhere.
+ */
+final class CallTestDoubles {
+    private CallTestDoubles() {
+    }
+
+    static final class Sip implements SipUserAgent {
+        volatile RegistrationStatus registration = new RegistrationStatus(RegistrationStatus.State.REGISTERED,
+                Optional.empty(), Instant.EPOCH, Optional.empty());
+        final List<Dialed> dialed = new CopyOnWriteArrayList<>();
+
+        record Dialed(String digits, SessionDescription offer, SipCallListener listener, Call call) {
+        }
+
+        static final class Call implements SipCall {
+            final String callId;
+            volatile int hangups;
+
+            Call(String callId) {
+                this.callId = callId;
+            }
+
+            @Override
+            public String callId() {
+                return callId;
+            }
+
+            @Override
+            public void hangup() {
+                hangups++;
+            }
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public RegistrationStatus registration() {
+            return registration;
+        }
+
+        @Override
+        public void reregister() {
+        }
+
+        @Override
+        public String mediaAddress() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public SipCall dial(String digits, SessionDescription offer, SipCallListener listener) {
+            Call call = new Call("sip-" + dialed.size() + "@test");
+            dialed.add(new Dialed(digits, offer, listener, call));
+            return call;
+        }
+
+        @Override
+        public void setInboundHandler(InboundCallHandler handler) {
+        }
+
+        @Override
+        public Map<String, Object> debugSnapshot() {
+            return Map.of();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static final class Media implements MediaSession {
+        final MediaListener listener;
+        final List<byte[]> agentAudio = new CopyOnWriteArrayList<>();
+        final List<Runnable> onDrained = new CopyOnWriteArrayList<>();
+        volatile InetSocketAddress remote;
+        volatile int payloadType = -1;
+        volatile boolean answered;
+        volatile boolean closed;
+        volatile int interrupts;
+        volatile AgentAudioFormat input;
+
+        Media(MediaListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public int localPort() {
+            return 10_000;
+        }
+
+        @Override
+        public void connect(InetSocketAddress remote, int payloadType, int telephoneEventPayloadType) {
+            this.remote = remote;
+            this.payloadType = payloadType;
+        }
+
+        @Override
+        public void setAgentFormats(AgentAudioFormat userInput, AgentAudioFormat agentOutput) {
+            this.input = userInput;
+        }
+
+        @Override
+        public void answered() {
+            answered = true;
+        }
+
+        @Override
+        public CompletionStage<Void> playAgentAudio(byte[] audio) {
+            agentAudio.add(audio);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void interrupt() {
+            interrupts++;
+            agentAudio.clear();
+        }
+
+        @Override
+        public void whenQueueDrained(Runnable action) {
+            onDrained.add(action);
+        }
+
+        void drain() {
+            agentAudio.clear();
+            onDrained.forEach(Runnable::run);
+        }
+
+        @Override
+        public boolean sendDtmf(String digits) {
+            return true;
+        }
+
+        @Override
+        public MediaStats stats() {
+            return new MediaStats(10, 20, 1720, 3440, 1, 2.5, 200, 400);
+        }
+
+        @Override
+        public Map<String, Object> debug() {
+            return Map.of("queued", agentAudio.size());
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    static final class MediaFactory implements MediaSessionFactory {
+        final List<Media> opened = new CopyOnWriteArrayList<>();
+
+        @Override
+        public MediaSession open(String callId, int chunkMs, MediaListener listener) {
+            Media media = new Media(listener);
+            opened.add(media);
+            return media;
+        }
+    }
+
+    static final class Agents implements AgentClient {
+        final List<Pending> pending = new CopyOnWriteArrayList<>();
+
+        record Pending(ConversationRequest request, AgentListener listener,
+                       CompletableFuture<AgentConversation> future) {
+        }
+
+        @Override
+        public CompletableFuture<AgentConversation> connect(ConversationRequest request, AgentListener listener) {
+            CompletableFuture<AgentConversation> future = new CompletableFuture<>();
+            pending.add(new Pending(request, listener, future));
+            return future;
+        }
+    }
+
+    static final class Conversation implements AgentConversation {
+        final List<byte[]> userAudio = new ArrayList<>();
+        final List<String> contextualUpdates = new CopyOnWriteArrayList<>();
+        volatile boolean closed;
+
+        @Override
+        public String conversationId() {
+            return "conv_1";
+        }
+
+        @Override
+        public String userInputFormat() {
+            return "ulaw_8000";
+        }
+
+        @Override
+        public String agentOutputFormat() {
+            return "ulaw_8000";
+        }
+
+        @Override
+        public void sendUserAudio(byte[] audio) {
+            userAudio.add(audio);
+        }
+
+        @Override
+        public void sendContextualUpdate(String text) {
+            contextualUpdates.add(text);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.voiceagent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigValidationTest {
+
+    private static final Map<String, String> FULL_SIP = Map.of(
+            "SIP_LOGIN", "883140000000001",
+            "SIP_PASSWORD", "sip-secret-123",
+            "ELEVENLABS_AGENT_ID", "agent_abc",
+            "ELEVENLABS_API_KEY", "xi-secret-456");
+
+    @Test
+    void defaultsWithoutAnyVariableRunTheDemo() throws ConfigException {
+        Config config = ConfigLoader.fromMap(Map.of());
+
+        assertThat(config.demo()).isTrue();
+        assertThat(config.http().host()).isEqualTo("127.0.0.1");
+        assertThat(config.http().port()).isEqualTo(8000);
+        assertThat(config.http().maxConcurrentCalls()).isEqualTo(10);
+        assertThat(config.http().debugEndpoints()).isTrue();
+        assertThat(config.sip().domain()).isEqualTo("sip.exolve.ru");
+        assertThat(config.sip().serverHost()).isEqualTo("80.75.130.100");
+        assertThat(config.sip().serverPort()).isEqualTo(5060);
+        assertThat(config.sip().portMin()).isEqualTo(5060);
+        assertThat(config.sip().portMax()).isEqualTo(5080);
+        assertThat(config.sip().registerExpiresSeconds()).isEqualTo(3600);
+        assertThat(config.sip().ringTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.rtp().portMin()).isEqualTo(10000);
+        assertThat(config.rtp().portMax()).isEqualTo(20000);
+        assertThat(config.rtp().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.elevenLabs().wsUrl()).hasToString("wss://api.elevenlabs.io/v1/convai/conversation");
+        assertThat(config.elevenLabs().apiUrl()).hasToString("https://api.elevenlabs.io");
+        assertThat(config.elevenLabs().chunkMs()).isEqualTo(20);
+        assertThat(config.exolve().apiUrl()).hasToString("https://api.exolve.ru");
+        assertThat(config.exolve().useHttp()).isFalse();
+        assertThat(config.proxy()).isEmpty();
+    }
+
+    @Test
+    void completeSipCredentialsLeaveDemoMode() throws ConfigException {
+        Config config = ConfigLoader.fromMap(FULL_SIP);
+
+        assertThat(config.demo()).isFalse();
+        assertThat(config.sip().login()).isEqualTo("883140000000001");
+        assertThat(config.sip().password().reveal()).isEqualTo("sip-secret-123");
+    }
+
+    @Test
+    void partlySetCredentialsNameWhatIsMissing() {
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("SIP_LOGIN", "user")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SIP_PASSWORD")
+                .hasMessageContaining("ELEVENLABS_AGENT_ID");
+    }
+
+    @Test
+    void exolveHttpModeAlsoNeedsItsKeyAndSourceNumber() {
+        Map<String, String> env = new HashMap<>(FULL_SIP);
+        env.put("USE_EXOLVE_HTTP", "true");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(env))
+                .hasMessageContaining("EXOLVE_API_KEY")
+                .hasMessageContaining("EXOLVE_SOURCE_NUMBER");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "HTTP_PORT|70000|an integer from 0 to 65535",
+            "HTTP_PORT|abc|an integer from 0 to 65535",
+            "MAX_CONCURRENT_CALLS|0|an integer from 1 to 10000",
+            "LOG_LEVEL|LOUD|one of TRACE",
+            "DEBUG_ENDPOINTS|maybe|true or false",
+            "USE_EXOLVE_HTTP|perhaps|true or false",
+            "EXOLVE_API_URL|ftp://x|an absolute http or https URL",
+            "EXOLVE_SOURCE_NUMBER|call-me|a phone number in international format",
+            "SIP_SERVER|host:99999|host:port with a port from 1 to 65535",
+            "SIP_SERVER|:5060|host:port",
+            "SIP_PORT_MIN|0|an integer from 1 to 65535",
+            "SIP_PORT_MAX|65536|an integer from 1 to 65535",
+            "SIP_PUBLIC_IP|300.1.1.1|an IPv4 address",
+            "SIP_REGISTER_EXPIRES|10|an integer from 60 to 86400",
+            "CALL_RING_TIMEOUT_S|1|an integer from 5 to 600",
+            "RTP_PORT_MIN|80|an integer from 1024 to 65534",
+            "RTP_PORT_MAX|x|an integer from 1025 to 65535",
+            "RTP_TIMEOUT_S|0|an integer from 1 to 3600",
+            "ELEVENLABS_AGENT_ID|bad id!|letters, digits",
+            "ELEVENLABS_WS_URL|https://x/y|an absolute ws or wss URL",
+            "ELEVENLABS_API_URL|nope|an absolute http or https URL",
+            "ELEVENLABS_USE_SIGNED_URL|2|true or false",
+            "ELEVENLABS_CHUNK_MS|10|an integer from 20 to 100",
+            "ELEVENLABS_CHUNK_MS|30|a multiple of 20",
+            "SOCKS5_PROXY|http://proxy:8080|socks5://[user:pass@]host:port",
+    })
+    void aBadValueNamesTheVariableTheValueAndWhatIsExpected(String name, String value, String expected) {
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of(name, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(name)
+                .hasMessageContaining(value.isEmpty() ? name : value.split(":")[0])
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void portRangesMustBeOrdered() {
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("RTP_PORT_MIN", "20000", "RTP_PORT_MAX", "10000")))
+                .hasMessageContaining("RTP_PORT_MIN=20000 is above RTP_PORT_MAX=10000");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("SIP_PORT_MIN", "5080", "SIP_PORT_MAX", "5060")))
+                .hasMessageContaining("SIP_PORT_MIN=5080 is above SIP_PORT_MAX=5060");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("HTTP_PORT", "x", "RTP_TIMEOUT_S", "y")))
+                .isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.problems()).hasSize(2));
+    }
+
+    @Test
+    void proxyUrlIsParsedWithCredentials() throws ConfigException {
+        Config config = ConfigLoader.fromMap(Map.of("SOCKS5_PROXY", "socks5://bob:p%40ss@proxy.local:1080"));
+
+        Config.Proxy proxy = config.proxy().orElseThrow();
+        assertThat(proxy.host()).isEqualTo("proxy.local");
+        assertThat(proxy.port()).isEqualTo(1080);
+        assertThat(proxy.username()).contains("bob");
+        assertThat(proxy.password().orElseThrow().reveal()).isEqualTo("p@ss");
+        assertThat(proxy.describe()).isEqualTo("socks5://bob:****@proxy.local:1080");
+    }
+
+    @Test
+    void secretsNeverAppearInDescriptionsOrErrors() throws ConfigException {
+        Map<String, String> env = new HashMap<>(FULL_SIP);
+        env.put("API_TOKEN", "token-secret-789");
+        env.put("EXOLVE_API_KEY", "exolve-secret-000");
+        env.put("EXOLVE_WEBHOOK_SECRET", "hook-secret-111");
+        env.put("SOCKS5_PROXY", "socks5://u:proxy-secret-222@h:1080");
+        Config config = ConfigLoader.fromMap(env);
+
+        String described = config.describe().toString() + config;
+        for (String secret : new String[] {"sip-secret-123", "xi-secret-456", "token-secret-789",
+                "exolve-secret-000", "hook-secret-111", "proxy-secret-222"}) {
+            assertThat(described).doesNotContain(secret);
+        }
+        assertThat(config.describe()).containsEntry("SIP_PASSWORD", "****");
+
+        Map<String, String> broken = new HashMap<>(env);
+        broken.put("SOCKS5_PROXY", "socks5://u:proxy-secret-222@");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(broken))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("proxy-secret-222"));
+    }
+
+    @Test
+    void dotEnvIsReadAndTheEnvironmentWins(@TempDir Path dir) throws Exception {
+        Path dotEnv = dir.resolve(".env");
+        Files.writeString(dotEnv, """
+                # comment
+                export HTTP_PORT=9001
+                HTTP_HOST="0.0.0.0"
+                LOG_LEVEL=debug # trailing comment
+                MAX_CONCURRENT_CALLS='3'
+                """);
+        Config config = ConfigLoader.load(Map.of("HTTP_PORT", "9002"), dotEnv);
+
+        assertThat(config.http().port()).isEqualTo(9002);
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.http().logLevel()).isEqualTo("DEBUG");
+        assertThat(config.http().maxConcurrentCalls()).isEqualTo(3);
+    }
+
+    @Test
+    void aMalformedDotEnvLineIsReportedWithItsNumber(@TempDir Path dir) throws Exception {
+        Path dotEnv = dir.resolve(".env");
+        Files.writeString(dotEnv, "HTTP_PORT=1\nthis is not a setting\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), dotEnv)).hasMessageContaining("line 2");
+    }
+}
