@@ -1,0 +1,38 @@
+package io.voiceagent.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** What a route answers: status, body bytes with their content type, and extra headers. */
+record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+    static final String JSON = "application/json; charset=utf-8";
+
+    ApiResponse {
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(body, "body");
+        headers = Map.copyOf(headers);
+    }
+
+    static ApiResponse json(int status, Object value) {
+        return new ApiResponse(status, JSON, Json.write(value), Map.of());
+    }
+
+    static ApiResponse text(int status, String contentType, String text) {
+        return new ApiResponse(status, contentType, text.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    static ApiResponse error(ApiException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("message", e.getMessage());
+        return new ApiResponse(e.status(), JSON, Json.write(body), e.headers());
+    }
+
+    ApiResponse withHeader(String name, String value) {
+        Map<String, String> next = new LinkedHashMap<>(headers);
+        next.put(name, value);
+        return new ApiResponse(status, contentType, body, next);
+    }
+}

@@ -1,0 +1,230 @@
+package io.voiceagent.api;
+
+import io.voiceagent.call.CallException;
+import io.voiceagent.call.CallException.Reason;
+import io.voiceagent.call.CallMode;
+import io.voiceagent.call.CallRecord;
+import io.voiceagent.call.CallService;
+import io.voiceagent.call.CallStatus;
+import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.call.TranscriptLine;
+import io.voiceagent.exolve.ExolveEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An in-memory CallService that keeps records the way the contract describes: the API is tested
+ * against it, so its rules follow {@link CallService}'s documentation, not the HTTP layer.
+ */
+final class FakeCallService implements CallService {
+    private final Clock clock;
+    private final int maxConcurrentCalls;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, CallRecord> records = new LinkedHashMap<>();
+    private final Set<Map<String, Object>> seenEvents = new HashSet<>();
+    final List<ExolveEvent> receivedEvents = new CopyOnWriteArrayList<>();
+    final List<StartCallRequest> startRequests = new CopyOnWriteArrayList<>();
+    final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private boolean ready = true;
+    private String unreadyReason = "";
+    private int nextId = 1;
+
+    FakeCallService(Clock clock, int maxConcurrentCalls) {
+        this.clock = clock;
+        this.maxConcurrentCalls = maxConcurrentCalls;
+    }
+
+    @Override
+    public CallRecord start(StartCallRequest request) throws CallException {
+        throwIfFailing();
+        lock.lock();
+        try {
+            if (!ready) {
+                throw new CallException(Reason.UNAVAILABLE, "calls cannot be placed: " + unreadyReason);
+            }
+            if (activeCalls() >= maxConcurrentCalls) {
+                throw new CallException(Reason.TOO_MANY_CALLS, maxConcurrentCalls + " calls are live already");
+            }
+            startRequests.add(request);
+            CallRecord record = CallRecord.dialing("call-" + nextId++, CallMode.SIP, request, clock.instant());
+            records.put(record.id(), record);
+            return record;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CallRecord hangup(String callId) throws CallException {
+        lock.lock();
+        try {
+            CallRecord record = live(callId);
+            CallStatus end = record.status() == CallStatus.ANSWERED ? CallStatus.COMPLETED : CallStatus.CANCELED;
+            return replace(record.withEnd(end, "api_hangup", "us", clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CallRecord sendDtmf(String callId, String digits) throws CallException {
+        lock.lock();
+        try {
+            CallRecord record = live(callId);
+            if (record.status() != CallStatus.ANSWERED) {
+                throw new CallException(Reason.INVALID_STATE, "call " + callId + " is not answered yet");
+            }
+            return replace(record.withDtmf(digits));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<CallRecord> find(String callId) {
+        throwIfFailing();
+        lock.lock();
+        try {
+            return Optional.ofNullable(records.get(callId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<CallRecord> list(Optional<CallStatus> status, int limit) {
+        lock.lock();
+        try {
+            List<CallRecord> newestFirst = new ArrayList<>(records.values()).reversed();
+            return newestFirst.stream()
+                    .filter(r -> status.isEmpty() || r.status() == status.get())
+                    .limit(limit)
+                    .toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public WebhookOutcome onExolveEvent(ExolveEvent event) {
+        throwIfFailing();
+        receivedEvents.add(event);
+        lock.lock();
+        try {
+            Optional<CallRecord> call = records.values().stream()
+                    .filter(r -> r.exolveCallId().equals(event.callId()))
+                    .findFirst();
+            if (call.isEmpty()) {
+                return WebhookOutcome.UNKNOWN_CALL;
+            }
+            if (!seenEvents.add(event.fields())) {
+                return WebhookOutcome.DUPLICATE;
+            }
+            CallRecord record = call.get().withEvent(event.fields());
+            if (event.type().equals("s")) {
+                record = record.withStatus(CallStatus.ANSWERED, clock.instant());
+            }
+            replace(record);
+            return WebhookOutcome.APPLIED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Health health() {
+        lock.lock();
+        try {
+            return new Health(ready, ready ? "registered" : "failed", activeCalls(), 42,
+                    ready ? Optional.empty() : Optional.of(unreadyReason));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        return List.of(
+                new Metric("voiceagent_calls_total", "Calls by final status", "counter", Map.of("status", "completed"), 3),
+                new Metric("voiceagent_calls_total", "Calls by final status", "counter", Map.of("status", "failed"), 1),
+                new Metric("voiceagent_active_calls", "Calls live now", "gauge", Map.of(), activeCalls()),
+                new Metric("voiceagent_rtp_jitter_ms", "Mean RTP jitter", "gauge", Map.of(), 2.5));
+    }
+
+    @Override
+    public Optional<Map<String, Object>> mediaDebug(String callId) {
+        return find(callId).filter(r -> !r.status().isFinal())
+                .map(r -> Map.of("call_id", r.id(), "rtp_packets_in", 100, "ai_events", Map.of("audio", 7)));
+    }
+
+    @Override
+    public void drain(Duration timeout) {
+        notReady("shutting down");
+    }
+
+    // Test controls: move a call along as the carrier would.
+
+    CallRecord answer(String callId) {
+        return update(callId, r -> r.withStatus(CallStatus.ANSWERED, clock.instant()));
+    }
+
+    CallRecord update(String callId, java.util.function.UnaryOperator<CallRecord> change) {
+        lock.lock();
+        try {
+            return replace(change.apply(records.get(callId)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    CallRecord say(String callId, String role, String text) {
+        return update(callId, r -> r.withTranscriptLine(new TranscriptLine(role, text, clock.instant())));
+    }
+
+    void notReady(String reason) {
+        lock.lock();
+        try {
+            ready = false;
+            unreadyReason = reason;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void throwIfFailing() {
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private CallRecord live(String callId) throws CallException {
+        CallRecord record = records.get(callId);
+        if (record == null) {
+            throw new CallException(Reason.NOT_FOUND, "no call " + callId);
+        }
+        if (record.status().isFinal()) {
+            throw new CallException(Reason.ALREADY_ENDED, "call " + callId + " has already ended");
+        }
+        return record;
+    }
+
+    private CallRecord replace(CallRecord record) {
+        records.put(record.id(), record);
+        return record;
+    }
+
+    private int activeCalls() {
+        return (int) records.values().stream().filter(r -> !r.status().isFinal()).count();
+    }
+}
