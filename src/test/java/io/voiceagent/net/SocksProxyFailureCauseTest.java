@@ -6,6 +6,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,7 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -93,6 +98,34 @@ class SocksProxyFailureCauseTest {
                 Optional.of(USER), Optional.of(io.voiceagent.config.Secret.of(PASSWORD)));
 
         assertFailsAs(nowhere, "localhost", 443, "proxy_unreachable");
+    }
+
+    @Test
+    void silentProxyIsProxyUnreachableAtTheDeadlineAndItsSocketIsReleased() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Integer> proxySideRead = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (Socket accepted = silent.accept()) {
+                    proxySideRead.complete(accepted.getInputStream().read(new byte[64]) > 0
+                            ? accepted.getInputStream().read() : -1);
+                } catch (IOException e) {
+                    proxySideRead.complete(-2);
+                }
+            });
+            Config.Proxy proxy = new Config.Proxy("127.0.0.1", silent.getLocalPort(), Optional.empty(), Optional.empty());
+            try (ProxiedConnections connections = new ProxiedConnections(Optional.of(proxy), SSLContext.getDefault(),
+                    URI.create("https://localhost:443"), Duration.ofMillis(300))) {
+                long started = System.nanoTime();
+                IOException failure = catchThrowableOfType(IOException.class, () -> connections.httpClient().send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:443/")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+
+                assertThat(connections.proxyFailureCause(failure)).contains("proxy_unreachable");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+                // The greeting was sent, then the abandoned connection was closed: the proxy sees end of stream.
+                assertThat(proxySideRead.get(5, TimeUnit.SECONDS)).isEqualTo(-1);
+            }
+        }
     }
 
     @Test
