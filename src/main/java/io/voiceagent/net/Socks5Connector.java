@@ -106,10 +106,6 @@ final class Socks5Connector {
         }
     }
 
-    String describeProxy() {
-        return proxy.describe();
-    }
-
     /** jsocks codes 1-8 are the proxy's own RFC 1928 reply to CONNECT; the larger ones are local failures. */
     static ProxyFailure classify(int jsocksErrorCode) {
         if (jsocksErrorCode > CProxy.SOCKS_SUCCESS && jsocksErrorCode <= CProxy.SOCKS_ADDR_NOT_SUPPORTED) {
