@@ -34,6 +34,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ul>
  * A failed SOCKS5 connection is answered with the {@link ProxyFailure}'s own 59x status, which is
  * what lets {@link ProxiedConnections#proxyFailureCause} name it. One virtual thread per direction.
+ *
+ * <p>The listener is bound to 127.0.0.1 on an ephemeral port and asks no credentials of its own
+ * ({@code java.net.http} will not send Basic proxy auth on CONNECT by default), so while the service
+ * runs another local process could borrow the proxy through it: do not share the host with
+ * untrusted users.
  */
 final class LoopbackHttpTunnel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LoopbackHttpTunnel.class.getName());

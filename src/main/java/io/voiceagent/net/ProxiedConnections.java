@@ -48,10 +48,15 @@ public final class ProxiedConnections implements OutboundConnections {
      * @param probe      where {@link #check()}'s test connection goes (host and port, or the scheme's port)
      */
     public ProxiedConnections(Optional<Config.Proxy> proxy, SSLContext sslContext, URI probe) {
+        this(proxy, sslContext, probe, CONNECT_TIMEOUT);
+    }
+
+    /** @param socksTimeout how long a SOCKS5 connection may take to set up; shorter in tests */
+    ProxiedConnections(Optional<Config.Proxy> proxy, SSLContext sslContext, URI probe, Duration socksTimeout) {
         this.proxy = Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(sslContext, "sslContext");
         this.probe = Objects.requireNonNull(probe, "probe");
-        this.connector = proxy.map(Socks5Connector::new);
+        this.connector = proxy.map(p -> new Socks5Connector(p, socksTimeout));
         this.tunnel = connector.map(ProxiedConnections::startTunnel);
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)

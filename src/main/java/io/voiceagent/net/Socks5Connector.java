@@ -10,7 +10,12 @@ import socks.UserPasswordAuthentication;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Opens TCP connections through a SOCKS5 proxy with jsocks. The target's name is sent to the proxy
@@ -19,14 +24,62 @@ import java.util.Objects;
  */
 final class Socks5Connector {
     private final Config.Proxy proxy;
+    private final Duration timeout;
 
-    Socks5Connector(Config.Proxy proxy) {
+    /** @param timeout how long the whole SOCKS5 exchange (connect, greeting, auth, CONNECT) may take */
+    Socks5Connector(Config.Proxy proxy, Duration timeout) {
         this.proxy = Objects.requireNonNull(proxy, "proxy");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
 
-    /** A connected socket to {@code host:port} through the proxy, or a {@link ProxyConnectException} naming the failure. */
+    /**
+     * A connected socket to {@code host:port} through the proxy, or a {@link ProxyConnectException}
+     * naming the failure. jsocks has no timeouts of its own, so the exchange runs on a virtual thread
+     * that is interrupted at the deadline: interrupting a virtual thread blocked in socket I/O closes
+     * that socket, so a silent proxy costs neither a thread nor a socket.
+     */
     Socket connect(String host, int port) throws ProxyConnectException {
         Objects.requireNonNull(host, "host");
+        CompletableFuture<Socket> result = new CompletableFuture<>();
+        Thread worker = Thread.ofVirtual().name("socks5-connect").start(() -> {
+            try {
+                result.complete(connectNow(host, port));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            abandon(worker, result);
+            throw new ProxyConnectException(ProxyFailure.UNREACHABLE, describe(ProxyFailure.UNREACHABLE, host, port)
+                    + ": no answer from the proxy within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            abandon(worker, result);
+            Thread.currentThread().interrupt();
+            throw new ProxyConnectException(ProxyFailure.UNREACHABLE, describe(ProxyFailure.UNREACHABLE, host, port)
+                    + ": interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProxyConnectException failure) {
+                throw failure;
+            }
+            throw new ProxyConnectException(ProxyFailure.UNREACHABLE,
+                    describe(ProxyFailure.UNREACHABLE, host, port) + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static void abandon(Thread worker, CompletableFuture<Socket> result) {
+        worker.interrupt();
+        result.thenAccept(socket -> {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Nobody is using this late socket; it only has to go.
+            }
+        });
+    }
+
+    private Socket connectNow(String host, int port) throws ProxyConnectException {
         Socks5Proxy socks;
         try {
             socks = new Socks5Proxy(proxy.host(), proxy.port());
@@ -51,10 +104,6 @@ final class Socks5Connector {
             throw new ProxyConnectException(ProxyFailure.UNREACHABLE,
                     describe(ProxyFailure.UNREACHABLE, host, port) + ": " + e, e);
         }
-    }
-
-    String describeProxy() {
-        return proxy.describe();
     }
 
     /** jsocks codes 1-8 are the proxy's own RFC 1928 reply to CONNECT; the larger ones are local failures. */
