@@ -65,6 +65,23 @@ public sealed interface SipMessage {
             return new Request(method, uri, newHeaders, body);
         }
 
+        public Request with(String name, String value) {
+            return new Request(method, uri, headers.with(name, value), body);
+        }
+
+        /** A response to this request with its Via, From, To, Call-ID and CSeq copied (RFC 3261 §8.2.6.2). */
+        public Response createResponse(int status, String reason) {
+            SipHeaders h = SipHeaders.empty();
+            for (String via : headers.lines("Via")) {
+                h = h.with("Via", via);
+            }
+            h = h.with("From", headers.first("From").orElse(""))
+                    .with("To", headers.first("To").orElse(""))
+                    .with("Call-ID", callId())
+                    .with("CSeq", headers.first("CSeq").orElse(""));
+            return new Response(status, reason, h, "");
+        }
+
         @Override
         public String toString() {
             return startLine() + " (" + callId() + ")";
@@ -81,6 +98,18 @@ public sealed interface SipMessage {
         @Override
         public String startLine() {
             return "SIP/2.0 " + status + " " + reason;
+        }
+
+        public Response with(String name, String value) {
+            return new Response(status, reason, headers.with(name, value), body);
+        }
+
+        public Response replacing(String name, String value) {
+            return new Response(status, reason, headers.replacing(name, value), body);
+        }
+
+        public Response withBody(String contentType, String newBody) {
+            return new Response(status, reason, headers.replacing("Content-Type", contentType), newBody);
         }
 
         public boolean isProvisional() {
