@@ -388,8 +388,9 @@ public final class UdpSipUserAgent implements SipUserAgent {
                     : request.createResponse(501, "Not Implemented").with("Allow", ALLOW));
             return;
         }
-        if (!source.getAddress().equals(server.getAddress())) {
-            LOG.log(System.Logger.Level.WARNING, "INVITE from {0} refused: only the registrar may call us", source);
+        if (!source.equals(server)) {
+            LOG.log(System.Logger.Level.WARNING, "INVITE from {0} refused: only the registrar {1} may call us",
+                    source, server);
             tx.respond(request.createResponse(403, "Forbidden"));
             return;
         }
