@@ -127,13 +127,13 @@ final class EventPump {
             } finally {
                 lock.unlock();
             }
+            // Taking an event out makes room: a paused reader may go on while the listener works.
+            resumeReaderIfRoom();
             if (next == null) {
-                resumeReaderIfRoom();
                 return;
             }
             CompletionStage<?> stage = deliver(next);
             if (stage == null) {
-                resumeReaderIfRoom();
                 continue;
             }
             // 0: still in this loop, 1: completed while in it, 2: this loop has returned
@@ -142,7 +142,6 @@ final class EventPump {
                 if (failure != null) {
                     LOG.log(System.Logger.Level.DEBUG, "listener failed on an agent event: {0}", failure.toString());
                 }
-                resumeReaderIfRoom();
                 if (!progress.compareAndSet(0, 1)) {
                     deliverWaiting();
                 }
