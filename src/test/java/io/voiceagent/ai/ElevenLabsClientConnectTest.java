@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The client against a loopback WebSocket peer: handshake, refusals, timeouts, signed URLs. */
 class ElevenLabsClientConnectTest {
