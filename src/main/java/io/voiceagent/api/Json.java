@@ -1,6 +1,8 @@
 package io.voiceagent.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,10 @@ final class Json {
                 throw ApiException.badRequest("malformed JSON: unexpected content after the first value");
             }
             return value;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw ApiException.badRequest("malformed JSON: " + firstLine(e.getOriginalMessage())
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException | RuntimeException e) {
             throw ApiException.badRequest("malformed JSON: " + firstLine(e.getMessage()));
         }

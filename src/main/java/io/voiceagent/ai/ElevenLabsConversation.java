@@ -1,0 +1,450 @@
+package io.voiceagent.ai;
+
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * One conversation with an ElevenLabs agent over its WebSocket. It is the socket's listener:
+ * it reassembles text frames, answers pings itself, drops agent audio an interruption has cut off,
+ * replies to the {@code end_call} tool and hands everything else to the {@link AgentListener}
+ * through an {@link EventPump}. Once {@link #close()} has been called no further events are
+ * delivered, so a call that ends itself does not hear its own close echoed back as the agent's.
+ */
+public final class ElevenLabsConversation implements AgentConversation {
+    private static final System.Logger LOG = System.getLogger(ElevenLabsConversation.class.getName());
+
+    /** Events read ahead of the listener before the reader pauses (an agent burst stays in TCP). */
+    static final int EVENTS_READ_AHEAD = 32;
+    /** Caller audio frames held while the socket is slow: 10 s of 20 ms chunks. */
+    static final int MAX_QUEUED_AUDIO_FRAMES = 500;
+    /** Largest text message accepted; agent audio chunks are tens of kilobytes. */
+    static final int MAX_MESSAGE_CHARS = 8 * 1024 * 1024;
+    static final String END_CALL_TOOL = "end_call";
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final int NORMAL_CLOSURE = 1000;
+    private static final int ABNORMAL_CLOSURE = 1006;
+
+    private enum State { CONNECTING, STARTED, CLOSED_LOCALLY, CLOSED_BY_PEER }
+
+    private final ConversationRequest request;
+    private final LongSupplier nanoTime;
+    private final long createdNanos;
+    private final EventPump pump;
+    private final CompletableFuture<ElevenLabsConversation> started = new CompletableFuture<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final StringBuilder partialText = new StringBuilder();
+
+    // guarded by lock
+    private State state = State.CONNECTING;
+    private WebSocket socket;
+    private SendQueue sends;
+    private String conversationId = "";
+    private String agentOutputFormat = "";
+    private String userInputFormat = "";
+    // written by the socket's reader only (its calls are sequential)
+    private long lastInterruptedEventId = Long.MIN_VALUE;
+    private long lastAudioEventId = Long.MIN_VALUE;
+
+    private final AtomicLong connectMillis = new AtomicLong();
+    private final AtomicLong audioChunksSent = new AtomicLong();
+    private final AtomicLong audioBytesSent = new AtomicLong();
+    private final AtomicLong audioChunksReceived = new AtomicLong();
+    private final AtomicLong audioBytesReceived = new AtomicLong();
+    private final AtomicLong audioChunksDiscarded = new AtomicLong();
+    private final AtomicLong messagesReceived = new AtomicLong();
+    private final AtomicLong malformedMessages = new AtomicLong();
+    private final AtomicLong interruptions = new AtomicLong();
+    private final AtomicLong pingsAnswered = new AtomicLong();
+    private final AtomicLong lastPingMs = new AtomicLong();
+
+    ElevenLabsConversation(ConversationRequest request, AgentListener listener, LongSupplier nanoTime) {
+        this.request = Objects.requireNonNull(request, "request");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.createdNanos = nanoTime.getAsLong();
+        this.pump = new EventPump(listener, this::requestNextMessage, EVENTS_READ_AHEAD);
+    }
+
+    /** Completes when the conversation metadata has arrived; fails with {@link AgentException}. */
+    CompletableFuture<ElevenLabsConversation> started() {
+        return started;
+    }
+
+    /** The socket's listener; its calls arrive one at a time, as java.net.http guarantees. */
+    WebSocket.Listener socketListener() {
+        return new SocketListener();
+    }
+
+    @Override
+    public String conversationId() {
+        return locked(() -> conversationId);
+    }
+
+    @Override
+    public String userInputFormat() {
+        return locked(() -> userInputFormat);
+    }
+
+    @Override
+    public String agentOutputFormat() {
+        return locked(() -> agentOutputFormat);
+    }
+
+    @Override
+    public void sendUserAudio(byte[] audio) {
+        Objects.requireNonNull(audio, "audio");
+        SendQueue queue = locked(() -> state == State.STARTED ? sends : null);
+        if (queue != null && queue.sendAudio(ConvaiMessages.userAudioChunk(audio))) {
+            audioChunksSent.incrementAndGet();
+            audioBytesSent.addAndGet(audio.length);
+        }
+    }
+
+    @Override
+    public void sendContextualUpdate(String text) {
+        Objects.requireNonNull(text, "text");
+        SendQueue queue = locked(() -> state == State.STARTED ? sends : null);
+        if (queue != null) {
+            queue.sendControl(ConvaiMessages.contextualUpdate(text));
+        }
+    }
+
+    @Override
+    public void close() {
+        WebSocket openSocket;
+        SendQueue queue;
+        lock.lock();
+        try {
+            if (state == State.CLOSED_LOCALLY || state == State.CLOSED_BY_PEER) {
+                return;
+            }
+            state = State.CLOSED_LOCALLY;
+            openSocket = socket;
+            queue = sends;
+        } finally {
+            lock.unlock();
+        }
+        pump.silence();
+        if (queue != null) {
+            queue.close(NORMAL_CLOSURE, "", CLOSE_GRACE);
+        } else if (openSocket != null) {
+            openSocket.abort();
+        }
+    }
+
+    /** Gives up a conversation that did not start in time: no close handshake, just drop it. */
+    void abandon(AgentException why) {
+        started.completeExceptionally(why);
+        WebSocket openSocket;
+        lock.lock();
+        try {
+            if (state == State.CLOSED_LOCALLY || state == State.CLOSED_BY_PEER) {
+                return;
+            }
+            state = State.CLOSED_LOCALLY;
+            openSocket = socket;
+        } finally {
+            lock.unlock();
+        }
+        pump.silence();
+        if (openSocket != null) {
+            openSocket.abort();
+        }
+    }
+
+    public ConversationStats stats() {
+        long bytesSent = audioBytesSent.get();
+        long bytesReceived = audioBytesReceived.get();
+        SendQueue queue = locked(() -> sends);
+        return new ConversationStats(connectMillis.get(),
+                audioChunksSent.get(), bytesSent, millisOf(bytesSent, userInputFormat()),
+                queue == null ? 0 : queue.audioDropped(),
+                audioChunksReceived.get(), bytesReceived, millisOf(bytesReceived, agentOutputFormat()),
+                audioChunksDiscarded.get(),
+                messagesReceived.get(), malformedMessages.get(), interruptions.get(),
+                pingsAnswered.get(), lastPingMs.get(),
+                queue == null ? 0 : queue.depth(), pump.waitingCount());
+    }
+
+    /** Milliseconds of audio in {@code bytes} of a wire format such as ulaw_8000 or pcm_16000. */
+    static long millisOf(long bytes, String format) {
+        int underscore = format.lastIndexOf('_');
+        if (underscore < 0) {
+            return 0;
+        }
+        long rate;
+        try {
+            rate = Long.parseLong(format.substring(underscore + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+        String encoding = format.substring(0, underscore);
+        long bytesPerSample = switch (encoding) {
+            case "ulaw", "alaw" -> 1;
+            case "pcm" -> 2;
+            default -> 0;
+        };
+        return bytesPerSample == 0 || rate == 0 ? 0 : bytes * 1000 / (rate * bytesPerSample);
+    }
+
+    // --- socket side ---------------------------------------------------------------------------
+
+    void opened(WebSocket webSocket) {
+        boolean abort;
+        SendQueue queue = new SendQueue(webSocket, MAX_QUEUED_AUDIO_FRAMES);
+        lock.lock();
+        try {
+            abort = state != State.CONNECTING;
+            socket = webSocket;
+            sends = queue;
+        } finally {
+            lock.unlock();
+        }
+        if (abort) {
+            webSocket.abort();
+            return;
+        }
+        queue.sendControl(ConvaiMessages.conversationInitiation(request));
+        webSocket.request(1);
+    }
+
+    /** One complete text message from the agent. */
+    void received(String text) {
+        messagesReceived.incrementAndGet();
+        ServerMessage message;
+        try {
+            message = ConvaiMessages.parse(text);
+        } catch (AgentException e) {
+            malformedMessages.incrementAndGet();
+            if (!started.isDone()) {
+                failStart(e);
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, "conversation {0}: ignored a message: {1}",
+                    conversationId(), e.getMessage());
+            requestNextMessage();
+            return;
+        }
+        handle(message);
+        if (pump.continueReading()) {
+            requestNextMessage();
+        }
+    }
+
+    void closedByPeer(int code, String reason) {
+        if (!markClosedByPeer()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "conversation {0}: agent closed the socket: {1} {2}",
+                conversationId(), code, reason);
+        if (started.isDone()) {
+            pump.offer(new AgentEvent.Closed(code, reason));
+        } else {
+            started.completeExceptionally(new AgentException("ai_protocol",
+                    "ElevenLabs closed the conversation before it started: " + code + " " + reason));
+        }
+    }
+
+    void failed(Throwable error) {
+        if (!markClosedByPeer()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "conversation {0}: connection to the agent lost: {1}",
+                conversationId(), error.toString());
+        if (started.isDone()) {
+            pump.offer(new AgentEvent.Closed(ABNORMAL_CLOSURE, "connection lost"));
+        } else {
+            started.completeExceptionally(error instanceof AgentException agentError ? agentError
+                    : new AgentException("ai_unreachable",
+                    "the connection to ElevenLabs was lost before the conversation started", error));
+        }
+    }
+
+    private boolean markClosedByPeer() {
+        SendQueue queue;
+        lock.lock();
+        try {
+            if (state == State.CLOSED_LOCALLY || state == State.CLOSED_BY_PEER) {
+                return false;
+            }
+            state = State.CLOSED_BY_PEER;
+            queue = sends;
+        } finally {
+            lock.unlock();
+        }
+        if (queue != null) {
+            queue.discard();
+        }
+        return true;
+    }
+
+    private void handle(ServerMessage message) {
+        switch (message) {
+            case ServerMessage.Metadata metadata -> onMetadata(metadata);
+            case ServerMessage.Ping ping -> {
+                // Answered here, never behind the listener: a late pong reads as a dead client.
+                SendQueue queue = locked(() -> sends);
+                if (queue != null && queue.sendControl(ConvaiMessages.pong(ping.eventId()))) {
+                    pingsAnswered.incrementAndGet();
+                }
+                ping.pingMs().ifPresent(lastPingMs::set);
+            }
+            case ServerMessage.Audio audio -> onAudio(audio);
+            case ServerMessage.Interruption interruption -> onInterruption(interruption);
+            case ServerMessage.AgentResponse response -> pump.offer(new AgentEvent.AgentResponse(response.text()));
+            case ServerMessage.AgentResponseCorrection correction ->
+                    pump.offer(new AgentEvent.AgentResponseCorrection(correction.correctedText()));
+            case ServerMessage.UserTranscript transcript ->
+                    pump.offer(new AgentEvent.UserTranscript(transcript.text()));
+            case ServerMessage.ClientToolCall call -> onToolCall(call);
+            case ServerMessage.Error error -> {
+                LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent reported an error: {1}",
+                        conversationId(), error.summary());
+                failStart(new AgentException("ai_protocol",
+                        "ElevenLabs refused the conversation: " + error.summary()));
+            }
+            case ServerMessage.Ignored ignored ->
+                    LOG.log(System.Logger.Level.TRACE, "ignored agent message {0}", ignored.type());
+        }
+    }
+
+    private void onMetadata(ServerMessage.Metadata metadata) {
+        lock.lock();
+        try {
+            if (state != State.CONNECTING) {
+                LOG.log(System.Logger.Level.DEBUG, "ignored a second conversation_initiation_metadata");
+                return;
+            }
+            state = State.STARTED;
+            conversationId = metadata.conversationId();
+            agentOutputFormat = metadata.agentOutputFormat();
+            userInputFormat = metadata.userInputFormat();
+        } finally {
+            lock.unlock();
+        }
+        connectMillis.set((nanoTime.getAsLong() - createdNanos) / 1_000_000);
+        started.complete(this);
+    }
+
+    private void onAudio(ServerMessage.Audio audio) {
+        audioChunksReceived.incrementAndGet();
+        audioBytesReceived.addAndGet(audio.audio().length);
+        lastAudioEventId = Math.max(lastAudioEventId, audio.eventId());
+        if (audio.eventId() <= lastInterruptedEventId) {
+            audioChunksDiscarded.incrementAndGet();
+            return;
+        }
+        pump.offer(new AgentEvent.Audio(audio.audio(), audio.eventId()));
+    }
+
+    private void onInterruption(ServerMessage.Interruption interruption) {
+        interruptions.incrementAndGet();
+        // Without an event id, everything heard so far was cut off.
+        long cutOff = interruption.eventId().orElse(lastAudioEventId == Long.MIN_VALUE ? 0 : lastAudioEventId);
+        lastInterruptedEventId = Math.max(lastInterruptedEventId, cutOff);
+        int eventId = (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, lastInterruptedEventId));
+        audioChunksDiscarded.addAndGet(pump.discardAudioUpTo(eventId));
+        pump.offer(new AgentEvent.Interruption(eventId));
+    }
+
+    private void onToolCall(ServerMessage.ClientToolCall call) {
+        SendQueue queue = locked(() -> sends);
+        boolean endCall = END_CALL_TOOL.equals(call.toolName());
+        String reply = endCall
+                ? ConvaiMessages.clientToolResult(call.toolCallId(), "The call will end after the agent's last words.", false)
+                : ConvaiMessages.clientToolResult(call.toolCallId(),
+                        "Client tool " + call.toolName() + " is not available on a phone call.", true);
+        if (queue != null) {
+            queue.sendControl(reply);
+        }
+        if (endCall) {
+            pump.offer(new AgentEvent.EndCallRequested());
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent called unknown client tool {1}",
+                    conversationId(), call.toolName());
+        }
+    }
+
+    private void failStart(AgentException why) {
+        if (started.isDone()) {
+            return;
+        }
+        abandon(why);
+    }
+
+    private void requestNextMessage() {
+        WebSocket openSocket = locked(() -> socket);
+        if (openSocket != null) {
+            openSocket.request(1);
+        }
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private final class SocketListener implements WebSocket.Listener {
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            opened(webSocket);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            if (partialText.length() + data.length() > MAX_MESSAGE_CHARS) {
+                partialText.setLength(0);
+                malformedMessages.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent message over {1} chars, dropping the connection",
+                        conversationId(), MAX_MESSAGE_CHARS);
+                failed(new AgentException("ai_protocol", "ElevenLabs sent a message over " + MAX_MESSAGE_CHARS + " chars"));
+                webSocket.abort();
+                return null;
+            }
+            if (!last) {
+                partialText.append(data);
+                webSocket.request(1);
+                return null;
+            }
+            String message;
+            if (partialText.isEmpty()) {
+                message = data.toString();
+            } else {
+                message = partialText.append(data).toString();
+                partialText.setLength(0);
+            }
+            received(message);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            // The protocol is JSON text only.
+            malformedMessages.incrementAndGet();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedByPeer(statusCode, reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            failed(error);
+        }
+    }
+}

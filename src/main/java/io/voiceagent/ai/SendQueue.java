@@ -1,0 +1,186 @@
+package io.voiceagent.ai;
+
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Serialises the text frames of one socket: java.net.http allows one outstanding send at a time,
+ * while audio, pongs and tool results are produced by different threads. Callers never wait.
+ * Control frames (pongs, tool results, contextual updates) go before queued audio, so a slow link
+ * never makes a pong late behind seconds of caller audio; audio beyond {@code maxQueuedAudio}
+ * frames drops the oldest, because stale caller audio is worth less than the current word.
+ */
+final class SendQueue {
+    private static final System.Logger LOG = System.getLogger(SendQueue.class.getName());
+
+    private final WebSocket socket;
+    private final int maxQueuedAudio;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<String> control = new ArrayDeque<>();
+    private final ArrayDeque<String> audio = new ArrayDeque<>();
+    private boolean sending;
+    private boolean closing;
+    private boolean closeSent;
+    private boolean failed;
+    private int closeCode;
+    private String closeReason = "";
+    private long audioDropped;
+
+    SendQueue(WebSocket socket, int maxQueuedAudio) {
+        this.socket = Objects.requireNonNull(socket, "socket");
+        if (maxQueuedAudio < 1) {
+            throw new IllegalArgumentException("maxQueuedAudio must be positive: " + maxQueuedAudio);
+        }
+        this.maxQueuedAudio = maxQueuedAudio;
+    }
+
+    /** Queues a control frame; false once the queue is closing or the socket has failed. */
+    boolean sendControl(String text) {
+        return enqueue(control, text);
+    }
+
+    /** Queues an audio frame; false once the queue is closing or the socket has failed. */
+    boolean sendAudio(String text) {
+        return enqueue(audio, text);
+    }
+
+    /**
+     * Sends a close frame after the queued control frames; queued audio is discarded. If the peer
+     * has not closed its side {@code grace} later, the socket is aborted. Idempotent.
+     */
+    void close(int code, String reason, Duration grace) {
+        lock.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            closeCode = code;
+            closeReason = reason;
+            audio.clear();
+        } finally {
+            lock.unlock();
+        }
+        CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!socket.isInputClosed() || !socket.isOutputClosed()) {
+                socket.abort();
+            }
+        });
+        drain();
+    }
+
+    /** The socket is closed already: refuse further frames and forget the queued ones. Idempotent. */
+    void discard() {
+        lock.lock();
+        try {
+            closing = true;
+            closeSent = true;
+            control.clear();
+            audio.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int depth() {
+        lock.lock();
+        try {
+            return control.size() + audio.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long audioDropped() {
+        lock.lock();
+        try {
+            return audioDropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean enqueue(ArrayDeque<String> queue, String text) {
+        Objects.requireNonNull(text, "text");
+        lock.lock();
+        try {
+            if (closing || failed) {
+                return false;
+            }
+            if (queue == audio && audio.size() >= maxQueuedAudio) {
+                audio.removeFirst();
+                audioDropped++;
+            }
+            queue.addLast(text);
+        } finally {
+            lock.unlock();
+        }
+        drain();
+        return true;
+    }
+
+    /**
+     * Starts the next send unless one is outstanding. A send that completes at once is followed
+     * in this loop; one that completes later continues from its completion.
+     */
+    private void drain() {
+        for (;;) {
+            String next;
+            boolean sendClose = false;
+            lock.lock();
+            try {
+                if (sending || failed || closeSent) {
+                    return;
+                }
+                next = control.pollFirst();
+                if (next == null) {
+                    next = audio.pollFirst();
+                }
+                if (next == null) {
+                    if (!closing) {
+                        return;
+                    }
+                    sendClose = true;
+                    closeSent = true;
+                }
+                sending = true;
+            } finally {
+                lock.unlock();
+            }
+            CompletableFuture<WebSocket> sent;
+            try {
+                sent = sendClose ? socket.sendClose(closeCode, closeReason) : socket.sendText(next, true);
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            if (!sent.isDone()) {
+                sent.whenComplete((ws, failure) -> {
+                    sendCompleted(failure);
+                    drain();
+                });
+                return;
+            }
+            sendCompleted(sent.handle((ws, failure) -> failure).getNow(null));
+        }
+    }
+
+    private void sendCompleted(Throwable failure) {
+        lock.lock();
+        try {
+            sending = false;
+            if (failure != null && !failed) {
+                failed = true;
+                control.clear();
+                audio.clear();
+                LOG.log(System.Logger.Level.DEBUG, "ElevenLabs socket send failed: {0}", failure.toString());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.voiceagent.ai;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/** One complete message from the ElevenLabs conversation socket, decoded from its JSON. */
+sealed interface ServerMessage {
+
+    /** {@code conversation_initiation_metadata}: the conversation exists; formats are agent settings. */
+    record Metadata(String conversationId, String agentOutputFormat, String userInputFormat)
+            implements ServerMessage {
+        public Metadata {
+            Objects.requireNonNull(conversationId, "conversationId");
+            Objects.requireNonNull(agentOutputFormat, "agentOutputFormat");
+            Objects.requireNonNull(userInputFormat, "userInputFormat");
+        }
+    }
+
+    record Audio(byte[] audio, int eventId) implements ServerMessage {
+        public Audio {
+            Objects.requireNonNull(audio, "audio");
+        }
+    }
+
+    record AgentResponse(String text) implements ServerMessage {
+    }
+
+    record AgentResponseCorrection(String originalText, String correctedText) implements ServerMessage {
+    }
+
+    record UserTranscript(String text) implements ServerMessage {
+    }
+
+    /** {@code eventId} is absent when the server did not say which audio it cut off. */
+    record Interruption(OptionalLong eventId) implements ServerMessage {
+    }
+
+    /** {@code pingMs} is the server's latency estimate, for information only. */
+    record Ping(long eventId, OptionalLong pingMs) implements ServerMessage {
+    }
+
+    record ClientToolCall(String toolName, String toolCallId, Map<String, Object> parameters)
+            implements ServerMessage {
+        public ClientToolCall {
+            Objects.requireNonNull(toolName, "toolName");
+            Objects.requireNonNull(toolCallId, "toolCallId");
+            parameters = Map.copyOf(parameters);
+        }
+    }
+
+    /** An {@code error} message; {@code summary} is what the server said, shortened for a log line. */
+    record Error(String summary) implements ServerMessage {
+    }
+
+    /** A message the bridge has no use for ({@code vad_score}, tentative responses, ...). */
+    record Ignored(String type) implements ServerMessage {
+    }
+}

@@ -1,0 +1,90 @@
+package io.voiceagent.cli;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The subcommands, each with the help text {@code --help} prints. */
+enum Command {
+    START("start", "", "Run the service in the foreground (the demo network when no credentials are set).", """
+            Reads the configuration from the environment and ./.env (the environment wins), validates it and
+            runs the HTTP API and the call machinery until SIGTERM or Ctrl-C, which hang up live calls first.
+            With no telephony or AI credentials set, the built-in demo network (a simulated carrier and agent
+            on loopback) is used and a banner says so."""),
+    DEMO("demo", "", "Run the service on the built-in demo network, even when credentials are set.", """
+            Like start, but calls go to the simulated carrier and agent on loopback: a way to try the API
+            without placing real calls."""),
+    TEST("test", "", "Run the whole test suite (handled by bin/voiceagent).", """
+            bin/voiceagent test runs `mvn -B test` with a JDK >= 21 and shows Surefire's summary."""),
+    CONFIG("config", "", "Show the effective configuration, secrets masked, and every problem in it.", """
+            Prints each setting by its environment name. Exits 2 when the configuration has problems,
+            listing each with the variable, the value (secrets masked) and what is expected."""),
+    CALL("call", "NUMBER [--first-message TEXT] [--prompt TEXT] [--language CODE]", "Place a call through the running service and follow it until it ends.", """
+              NUMBER              international number, e.g. +79990001122 (spaces, dashes, parentheses allowed)
+              --first-message     what the agent says first
+              --prompt            the agent's system prompt for this call
+              --language          the conversation language, e.g. en, ru, pt-br
+            Status changes and transcript lines are printed as they happen. Exits 0 when the call completed,
+            1 when it failed, was busy, was not answered or was canceled. Ctrl-C stops following only: the
+            call goes on (end it with `voiceagent hangup ID`)."""),
+    CALLS("calls", "[--status STATUS] [--limit N]", "List recent calls, newest first.", """
+              --status   dialing, ringing, answered, completed, failed, busy, no_answer or canceled
+              --limit    how many calls, 1 to 1000 (default 20)"""),
+    HANGUP("hangup", "ID", "Hang up a live call.", """
+              ID         the call id printed by `voiceagent call` or `voiceagent calls`"""),
+    VERSION("version", "", "Print the version.", ""),
+    BENCH("bench", "", "Measure call setup and audio latency against the demo network.", """
+            Runs calls against the built-in demo network and reports the figures.""");
+
+    private final String word;
+    private final String synopsis;
+    private final String summary;
+    private final String details;
+
+    Command(String word, String synopsis, String summary, String details) {
+        this.word = word;
+        this.synopsis = synopsis;
+        this.summary = summary;
+        this.details = details;
+    }
+
+    String word() {
+        return word;
+    }
+
+    String summary() {
+        return summary;
+    }
+
+    String help() {
+        return "Usage: voiceagent " + word + (synopsis.isEmpty() ? "" : " " + synopsis) + "\n\n" + summary
+                + (details.isEmpty() ? "" : "\n\n" + details) + "\n";
+    }
+
+    static Optional<Command> find(String word) {
+        for (Command c : values()) {
+            if (c.word.equals(word.toLowerCase(Locale.ROOT))) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String overview() {
+        StringBuilder out = new StringBuilder("""
+                voiceagent: outbound phone calls over MTS Exolve, bridged to an ElevenLabs AI agent.
+
+                Usage: voiceagent COMMAND [ARGS]   (voiceagent COMMAND --help for details)
+
+                Commands:
+                """);
+        for (Command c : values()) {
+            out.append(String.format("  %-9s %s%n", c.word, c.summary));
+        }
+        out.append("""
+
+                Configuration comes from environment variables and ./.env (see `voiceagent config`).
+                Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration.
+                """);
+        return out.toString();
+    }
+}

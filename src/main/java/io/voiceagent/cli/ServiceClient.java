@@ -1,0 +1,123 @@
+package io.voiceagent.cli;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.config.Config;
+import io.voiceagent.config.Secret;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Talks to the running service's HTTP API, as configured by HTTP_HOST, HTTP_PORT and API_TOKEN. */
+final class ServiceClient implements AutoCloseable {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+    private final URI base;
+    private final Optional<Secret> token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+
+    private ServiceClient(URI base, Optional<Secret> token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** A client for the service that {@code config} describes; a wildcard bind address means this host. */
+    static ServiceClient forConfig(Config.Http config) throws CliFailure {
+        if (config.port() == 0) {
+            throw new CliFailure("HTTP_PORT=0 lets the service pick any port, so the CLI cannot find it; "
+                    + "set HTTP_PORT to the port the service listens on");
+        }
+        String host = switch (config.host()) {
+            case "", "0.0.0.0" -> "127.0.0.1";
+            case "::", "[::]" -> "[::1]";
+            default -> config.host().contains(":") && !config.host().startsWith("[")
+                    ? "[" + config.host() + "]" : config.host();
+        };
+        return new ServiceClient(URI.create("http://" + host + ":" + config.port()),
+                config.apiToken().filter(t -> !t.isEmpty()));
+    }
+
+    /** What the service answered: the status and the JSON object body (empty map when none). */
+    record Reply(int status, Map<String, Object> body) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+
+        /** The service's {@code message}, or the status when the body has none. */
+        String message() {
+            return body.get("message") instanceof String m ? m : "HTTP " + status;
+        }
+    }
+
+    Reply get(String path) throws CliFailure {
+        return send(request(path).GET());
+    }
+
+    Reply post(String path, Map<String, Object> body) throws CliFailure {
+        try {
+            return send(request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(body))));
+        } catch (IOException e) {
+            throw new CliFailure("cannot encode the request: " + e.getMessage());
+        }
+    }
+
+    URI base() {
+        return base;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json");
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t.reveal()));
+        return b;
+    }
+
+    private Reply send(HttpRequest.Builder builder) throws CliFailure {
+        HttpRequest request = builder.build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new CliFailure("cannot reach the voiceagent service at " + base
+                    + " (connection refused); is it running? Start it with: bin/voiceagent start");
+        } catch (HttpTimeoutException e) {
+            throw new CliFailure("the voiceagent service at " + base + " did not answer in time");
+        } catch (IOException e) {
+            throw new CliFailure("cannot talk to the voiceagent service at " + base + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted");
+        }
+        Reply reply = new Reply(response.statusCode(), parse(response.body()));
+        if (reply.status() == 401) {
+            throw new CliFailure("the service refused the API token (401): set API_TOKEN to the token "
+                    + "the service was started with");
+        }
+        return reply;
+    }
+
+    private static Map<String, Object> parse(String body) {
+        if (body == null || body.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return Objects.requireNonNullElse(JSON.std.mapFrom(body), Map.of());
+        } catch (IOException e) {
+            return Map.of("message", "unreadable answer: " + body.strip());
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

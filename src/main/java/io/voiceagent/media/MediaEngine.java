@@ -1,0 +1,167 @@
+package io.voiceagent.media;
+
+import io.voiceagent.config.Config;
+import io.voiceagent.rtp.RtpPortPool;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Opens the media sessions of calls. It owns what calls share: the RTP port pool, the one pacing
+ * clock every session sends on, the resampling filters, and the virtual threads that run callbacks
+ * (so backpressure and listener calls never run on the clock thread).
+ */
+public final class MediaEngine implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(MediaEngine.class.getName());
+
+    private final RtpPortPool ports;
+    private final LongSupplier nanoClock;
+    private final RandomGenerator random;
+    private final long mediaTimeoutNanos;
+    private final Pacer pacer;
+    private final boolean ownClockThread;
+    private final ExecutorService callbacks = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("media-callback-", 0).factory());
+    private final Map<Long, Resampler.Filter> filters = new ConcurrentHashMap<>();
+    private final Map<String, RtpMediaSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param bindAddress the local address RTP sockets bind to, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
+     * @throws IllegalArgumentException when the address or the port range is unusable
+     */
+    public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random) {
+        this(config, bindAddress, nanoClock, random, true);
+    }
+
+    /** With {@code ownClockThread} false, a test drives the clock through {@link #pacer()}. */
+    MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
+                boolean ownClockThread) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.ports = new RtpPortPool(resolve(bindAddress), config.portMin(), config.portMax());
+        this.mediaTimeoutNanos = config.timeout().toNanos();
+        this.pacer = new Pacer(nanoClock);
+        this.ownClockThread = ownClockThread;
+    }
+
+    /**
+     * Opens a call's session on a fresh even port. {@code chunkMs} is ELEVENLABS_CHUNK_MS: caller
+     * audio reaches the listener in chunks of that length (20..100, a multiple of 20).
+     */
+    public MediaSession open(String callId, int chunkMs, MediaListener listener) throws IOException {
+        Objects.requireNonNull(callId, "callId");
+        Objects.requireNonNull(listener, "listener");
+        if (chunkMs < 20 || chunkMs > 100 || chunkMs % 20 != 0) {
+            throw new IllegalArgumentException("chunk length must be 20..100 ms in steps of 20: " + chunkMs);
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("the media engine is closed");
+        }
+        if (ownClockThread) {
+            pacer.start();
+        }
+        DatagramChannel channel = ports.bind();
+        RtpMediaSession session;
+        try {
+            session = new RtpMediaSession(callId, chunkMs, listener, channel, this);
+        } catch (IOException | RuntimeException e) {
+            int port = channel.socket().getLocalPort();
+            channel.close();
+            ports.release(port);
+            throw e;
+        }
+        RtpMediaSession previous = sessions.put(callId, session);
+        if (previous != null) {
+            LOG.log(System.Logger.Level.WARNING, "call {0}: a second media session was opened; closing the first", callId);
+            previous.close();
+            sessions.put(callId, session);
+        }
+        session.start();
+        return session;
+    }
+
+    /** Live sessions. */
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    /** RTP ports held by live sessions. */
+    public int portsInUse() {
+        return ports.inUse();
+    }
+
+    /** How closely the shared clock keeps its deadlines. */
+    public Pacer.PacingStats pacingStats() {
+        return pacer.stats();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (RtpMediaSession session : List.copyOf(sessions.values())) {
+            session.close();
+        }
+        pacer.close();
+        callbacks.close();
+    }
+
+    private static InetAddress resolve(String bindAddress) {
+        try {
+            return InetAddress.getByName(bindAddress);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("RTP bind address is not an address: " + bindAddress, e);
+        }
+    }
+
+    // ---- what sessions share ----
+
+    Pacer pacer() {
+        return pacer;
+    }
+
+    RandomGenerator random() {
+        return random;
+    }
+
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    long mediaTimeoutNanos() {
+        return mediaTimeoutNanos;
+    }
+
+    java.util.concurrent.Executor callbacks() {
+        return task -> {
+            if (!callbacks.isShutdown()) {
+                callbacks.execute(task);
+            }
+        };
+    }
+
+    Resampler.Filter filter(int inRate, int outRate) {
+        return filters.computeIfAbsent(((long) inRate << 32) | outRate, key -> Resampler.design(inRate, outRate));
+    }
+
+    void release(RtpMediaSession session) {
+        sessions.remove(session.callId(), session);
+        ports.release(session.localPort());
+    }
+}

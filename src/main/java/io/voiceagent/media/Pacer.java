@@ -1,0 +1,252 @@
+package io.voiceagent.media;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * One clock that paces every call's outgoing packets. The 20 ms period is cut into {@value #SLOTS}
+ * slots of 1 ms; each call is placed in the least busy slot and ticks once per period on absolute
+ * deadlines ({@code start + k * 1 ms}) from the monotonic clock, so there is no drift, and calls are
+ * spread over the period instead of all sending at once. If the clock thread falls more than a
+ * period behind (a long GC pause), it skips the missed ticks rather than sending them in a burst;
+ * a call learns of it from the cycle numbers it is given.
+ *
+ * <p>Tests drive it with a fake clock through {@link #runDue()}; production calls {@link #start()}.
+ */
+public final class Pacer implements AutoCloseable {
+
+    public static final int SLOTS = 20;
+    public static final long SLOT_NANOS = 1_000_000;
+    public static final long PERIOD_NANOS = SLOTS * SLOT_NANOS;
+
+    private static final System.Logger LOG = System.getLogger(Pacer.class.getName());
+    private static final long HISTOGRAM_BUCKET_NANOS = 10_000;
+    private static final int HISTOGRAM_BUCKETS = 2_001;
+
+    /** A call's sender: runs on the clock thread, so it must not block. */
+    public interface Paced {
+        /**
+         * It is this call's turn in period {@code cycle}; its deadline was {@code deadlineNanos}.
+         * Cycles count up by one per period, except after skipped ticks.
+         */
+        void onTick(long cycle, long deadlineNanos);
+    }
+
+    /** A call's place on the clock. */
+    public final class Registration implements AutoCloseable {
+        private final Paced paced;
+        private final int slot;
+
+        private Registration(Paced paced, int slot) {
+            this.paced = paced;
+            this.slot = slot;
+        }
+
+        public int slot() {
+            return slot;
+        }
+
+        /** Takes the call off the clock; its tick may still be running once, but not start again. */
+        @Override
+        public void close() {
+            remove(this);
+        }
+    }
+
+    private final LongSupplier nanoClock;
+    private final long startNanos;
+    private final ReentrantLock membership = new ReentrantLock();
+    @SuppressWarnings("unchecked")
+    private final Registration[][] slots = new Registration[SLOTS][];
+    private long tick;
+    private long skippedTicks;
+    private final long[] latenessHistogram = new long[HISTOGRAM_BUCKETS];
+    private long maxLatenessNanos;
+    private volatile boolean running;
+    private Thread thread;
+
+    public Pacer(LongSupplier nanoClock) {
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.startNanos = nanoClock.getAsLong();
+        Arrays.setAll(slots, i -> new Registration[0]);
+    }
+
+    /** Puts a call on the clock in the least busy slot. Its first tick comes within one period. */
+    public Registration register(Paced paced) {
+        Objects.requireNonNull(paced, "paced");
+        membership.lock();
+        try {
+            int best = 0;
+            for (int s = 1; s < SLOTS; s++) {
+                if (slots[s].length < slots[best].length) {
+                    best = s;
+                }
+            }
+            Registration registration = new Registration(paced, best);
+            Registration[] grown = Arrays.copyOf(slots[best], slots[best].length + 1);
+            grown[grown.length - 1] = registration;
+            slots[best] = grown;
+            return registration;
+        } finally {
+            membership.unlock();
+        }
+    }
+
+    private void remove(Registration registration) {
+        membership.lock();
+        try {
+            Registration[] members = slots[registration.slot];
+            int at = Arrays.asList(members).indexOf(registration);
+            if (at >= 0) {
+                Registration[] shrunk = new Registration[members.length - 1];
+                System.arraycopy(members, 0, shrunk, 0, at);
+                System.arraycopy(members, at + 1, shrunk, at, members.length - at - 1);
+                slots[registration.slot] = shrunk;
+            }
+        } finally {
+            membership.unlock();
+        }
+    }
+
+    /**
+     * Runs every tick whose deadline has passed and returns the next deadline. Only one thread may
+     * call it: the clock thread, or a test.
+     */
+    public long runDue() {
+        long now = nanoClock.getAsLong();
+        long deadline = deadlineOf(tick);
+        if (now - deadline > PERIOD_NANOS) {
+            long current = (now - startNanos) / SLOT_NANOS;
+            skippedTicks += current - tick;
+            tick = current;
+            deadline = deadlineOf(tick);
+        }
+        while (deadline <= now) {
+            Registration[] members;
+            membership.lock();
+            try {
+                members = slots[(int) (tick % SLOTS)];
+            } finally {
+                membership.unlock();
+            }
+            long cycle = tick / SLOTS;
+            for (Registration member : members) {
+                recordLateness(nanoClock.getAsLong() - deadline);
+                try {
+                    member.paced.onTick(cycle, deadline);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "a paced call failed on its tick", e);
+                }
+            }
+            tick++;
+            deadline = deadlineOf(tick);
+            now = nanoClock.getAsLong();
+        }
+        return deadline;
+    }
+
+    private long deadlineOf(long tickIndex) {
+        return startNanos + tickIndex * SLOT_NANOS;
+    }
+
+    /** Starts the clock thread: a platform thread, because parking virtual threads adds scheduling delay. */
+    public void start() {
+        membership.lock();
+        try {
+            if (thread != null) {
+                return;
+            }
+            running = true;
+            thread = Thread.ofPlatform().name("rtp-pacer").daemon().priority(Thread.MAX_PRIORITY).start(this::loop);
+        } finally {
+            membership.unlock();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            long next = runDue();
+            long wait = next - nanoClock.getAsLong();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread stopping;
+        membership.lock();
+        try {
+            running = false;
+            stopping = thread;
+            thread = null;
+        } finally {
+            membership.unlock();
+        }
+        if (stopping != null) {
+            LockSupport.unpark(stopping);
+            try {
+                stopping.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public int registered() {
+        membership.lock();
+        try {
+            int total = 0;
+            for (Registration[] members : slots) {
+                total += members.length;
+            }
+            return total;
+        } finally {
+            membership.unlock();
+        }
+    }
+
+    private void recordLateness(long latenessNanos) {
+        long clamped = Math.max(0, latenessNanos);
+        int bucket = (int) Math.min(HISTOGRAM_BUCKETS - 1, clamped / HISTOGRAM_BUCKET_NANOS);
+        latenessHistogram[bucket]++;
+        maxLatenessNanos = Math.max(maxLatenessNanos, clamped);
+    }
+
+    /**
+     * How late ticks ran behind their deadlines, in 10 µs buckets. Written by the clock thread
+     * only; a reader on another thread sees a slightly stale but harmless view.
+     */
+    public PacingStats stats() {
+        long[] copy = latenessHistogram.clone();
+        long total = 0;
+        for (long count : copy) {
+            total += count;
+        }
+        return new PacingStats(total, percentile(copy, total, 0.50), percentile(copy, total, 0.99),
+                maxLatenessNanos / 1000, skippedTicks);
+    }
+
+    /** Figures of the pacing clock, in microseconds. */
+    public record PacingStats(long ticks, long p50Micros, long p99Micros, long maxMicros, long skippedTicks) {
+    }
+
+    private static long percentile(long[] histogram, long total, double fraction) {
+        if (total == 0) {
+            return 0;
+        }
+        long rank = (long) Math.ceil(fraction * total);
+        long seen = 0;
+        for (int i = 0; i < histogram.length; i++) {
+            seen += histogram[i];
+            if (seen >= rank) {
+                return (i + 1) * HISTOGRAM_BUCKET_NANOS / 1000;
+            }
+        }
+        return histogram.length * HISTOGRAM_BUCKET_NANOS / 1000;
+    }
+}

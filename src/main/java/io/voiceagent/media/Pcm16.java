@@ -1,0 +1,25 @@
+package io.voiceagent.media;
+
+/** 16-bit little-endian PCM, the byte order of ElevenLabs' {@code pcm_*} formats. */
+final class Pcm16 {
+
+    private Pcm16() {
+    }
+
+    static byte[] toLittleEndian(short[] samples) {
+        byte[] out = new byte[samples.length * 2];
+        for (int i = 0; i < samples.length; i++) {
+            out[2 * i] = (byte) samples[i];
+            out[2 * i + 1] = (byte) (samples[i] >> 8);
+        }
+        return out;
+    }
+
+    static short[] fromLittleEndian(byte[] bytes) {
+        short[] out = new short[bytes.length / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (short) ((bytes[2 * i] & 0xFF) | bytes[2 * i + 1] << 8);
+        }
+        return out;
+    }
+}

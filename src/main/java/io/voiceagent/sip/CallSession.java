@@ -1,0 +1,659 @@
+package io.voiceagent.sip;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One INVITE dialog, outbound or inbound, as the call layer sees it: drives the INVITE, CANCEL,
+ * ACK and BYE of RFC 3261 §13-15, answers in-dialog requests (re-INVITE, UPDATE, INFO), keeps
+ * the session timer (RFC 4028), and turns all of it into {@link SipCallEvent}s in order.
+ * Every method except {@link #hangup()} and {@link #callId()} runs on the user agent's serial executor.
+ */
+final class CallSession implements SipCall {
+
+    private static final System.Logger LOG = System.getLogger(CallSession.class.getName());
+
+    enum State {
+        /** Our INVITE is out, no provisional with a dialog yet. */
+        INVITING,
+        /** A 180/183 arrived. */
+        EARLY,
+        /** Inbound: our 200 is out, waiting for the ACK. */
+        ANSWERING,
+        CONFIRMED,
+        ENDED
+    }
+
+    private final SipStack stack;
+    private final Dialog dialog;
+    private final DigestCredentials credentials;
+    private SipCallListener listener;
+    private SessionDescription localSdp;
+    private SessionDescription remoteSdp;
+    private State state;
+    private boolean eventsClosed;
+    // Outbound INVITE
+    private ClientInviteTransaction inviteTx;
+    private long inviteCseq;
+    private boolean provisionalReceived;
+    private boolean cancelRequested;
+    private boolean cancelSent;
+    private SipMessage.Request ackForAnswer;
+    private SipScheduler.Timer ringTimer;
+    private String lastRinging = "";
+    // Inbound and re-INVITE answers awaiting ACK
+    private ServerTransaction awaitingAck;
+    private boolean byeAfterAck;
+    // Session timer
+    private SipScheduler.Timer sessionTimer;
+    private SipMessage.Request refreshAck;
+
+    private CallSession(SipStack stack, Dialog dialog, SipCallListener listener, SessionDescription localSdp,
+                        State state) {
+        this.stack = stack;
+        this.dialog = dialog;
+        this.credentials = stack.newCredentials();
+        this.listener = listener;
+        this.localSdp = localSdp;
+        this.state = state;
+    }
+
+    static CallSession outbound(SipStack stack, String callId, String digits, SessionDescription offer,
+                                SipCallListener listener) {
+        String domain = stack.config().domain();
+        SipAddress local = SipAddress.of("sip:" + stack.config().login() + "@" + domain).withTag(stack.newTag());
+        SipAddress remote = SipAddress.of("sip:" + digits + "@" + domain);
+        return new CallSession(stack, Dialog.outbound(callId, local, remote), listener, offer, State.INVITING);
+    }
+
+    static CallSession inbound(SipStack stack, SipMessage.Request invite) {
+        return new CallSession(stack, Dialog.inbound(invite, stack.newTag()), null, null, State.ANSWERING);
+    }
+
+    @Override
+    public String callId() {
+        return dialog.callId();
+    }
+
+    State state() {
+        return state;
+    }
+
+    @Override
+    public void hangup() {
+        stack.execute(this::hangupNow);
+    }
+
+    // ---------------------------------------------------------------- outbound INVITE
+
+    void dial() {
+        inviteCseq = dialog.nextLocalCseq();
+        sendInvite();
+        Duration ringTimeout = stack.config().ringTimeout();
+        ringTimer = stack.scheduler().schedule(ringTimeout, () -> onRingTimeout(ringTimeout));
+    }
+
+    private void sendInvite() {
+        SipMessage.Request invite = dialog.request(stack, "INVITE", inviteCseq, "application/sdp", localSdp.format())
+                .with("Allow", UdpSipUserAgent.ALLOW)
+                .with("Supported", "timer")
+                .with("User-Agent", UdpSipUserAgent.USER_AGENT);
+        SipMessage.Request authorized = credentials.authorize(invite);
+        ClientInviteTransaction[] self = new ClientInviteTransaction[1];
+        self[0] = stack.sendInvite(authorized, new ClientInviteTransaction.Owner() {
+            @Override
+            public void onResponse(SipMessage.Response response) {
+                if (self[0] == inviteTx) {
+                    onInviteResponse(response);
+                }
+            }
+
+            @Override
+            public void onTimeout() {
+                if (self[0] == inviteTx) {
+                    onInviteTimeout();
+                }
+            }
+        });
+        inviteTx = self[0];
+    }
+
+    private void onInviteResponse(SipMessage.Response response) {
+        int code = response.status();
+        if (response.isProvisional()) {
+            provisionalReceived = true;
+            if (cancelRequested) {
+                sendCancel();
+            } else if (code == 180 || code == 183) {
+                ringing(response);
+            }
+            return;
+        }
+        if (response.isSuccess()) {
+            onAnswer(response);
+            return;
+        }
+        cancelRingTimer();
+        if (cancelRequested || state == State.ENDED) {
+            end();
+            return;
+        }
+        if ((code == 401 || code == 407) && credentials.onChallenge(response) == DigestCredentials.Outcome.RETRY) {
+            // RFC 3261 §22.2: same Call-ID, a higher CSeq and (through a new transaction) a new branch.
+            inviteCseq = dialog.nextLocalCseq();
+            sendInvite();
+            return;
+        }
+        FailureCause cause = (code == 401 || code == 407) ? FailureCause.AUTH_FAILED : failureCauseFor(code);
+        fail(cause, code, response.reason());
+    }
+
+    private void ringing(SipMessage.Response response) {
+        Optional<SessionDescription> early = Optional.empty();
+        if (response.status() == 183 && !response.body().isBlank()) {
+            try {
+                early = Optional.of(SessionDescription.parse(response.body()));
+            } catch (SdpException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: ignoring unusable early-media SDP: {1}", callId(),
+                        e.getMessage());
+            }
+        }
+        String key = response.status() + "\n" + response.body();
+        if (!key.equals(lastRinging)) {
+            lastRinging = key;
+            state = State.EARLY;
+            emit(new SipCallEvent.Ringing(response.status(), early));
+        }
+    }
+
+    private void onAnswer(SipMessage.Response response) {
+        if (ackForAnswer != null) {
+            // A retransmitted 200: our ACK was lost (RFC 3261 §13.2.2.4).
+            stack.sendToServer(ackForAnswer);
+            return;
+        }
+        cancelRingTimer();
+        credentials.onSuccess();
+        dialog.establish(response);
+        SipMessage.Request ack = dialog.request(stack, "ACK", inviteCseq, "", "");
+        for (String header : new String[] {"Authorization", "Proxy-Authorization"}) {
+            Optional<String> value = inviteTx.request().header(header);
+            if (value.isPresent()) {
+                ack = ack.with(header, value.get());
+            }
+        }
+        ackForAnswer = ack;
+        stack.sendToServer(ack);
+        if (cancelRequested || state == State.ENDED) {
+            // Our CANCEL crossed the 200: the call exists now and has to be ended properly.
+            sendBye();
+            end();
+            return;
+        }
+        SessionDescription answer;
+        try {
+            answer = SessionDescription.parse(response.body());
+        } catch (SdpException e) {
+            sendBye();
+            fail(FailureCause.OTHER, response.status(), "unusable SDP answer: " + e.getMessage());
+            return;
+        }
+        remoteSdp = answer;
+        state = State.CONFIRMED;
+        SessionTimer.fromAnswer(response).ifPresent(this::startSessionTimer);
+        emit(new SipCallEvent.Answered(answer));
+    }
+
+    private void onInviteTimeout() {
+        cancelRingTimer();
+        if (cancelRequested || state == State.ENDED) {
+            end();
+            return;
+        }
+        fail(FailureCause.TIMEOUT, 0, "no response to INVITE within " + stack.timers().transactionTimeout());
+    }
+
+    private void onRingTimeout(Duration ringTimeout) {
+        if (state != State.INVITING && state != State.EARLY) {
+            return;
+        }
+        emit(new SipCallEvent.Failed(FailureCause.NO_ANSWER, 0, "no answer within " + ringTimeout.toSeconds() + " s"));
+        requestCancel();
+    }
+
+    /** RFC 3261 §9.1: a CANCEL may only follow a provisional response; until then it waits. */
+    private void requestCancel() {
+        cancelRequested = true;
+        state = State.ENDED;
+        if (provisionalReceived) {
+            sendCancel();
+        }
+    }
+
+    private void sendCancel() {
+        if (cancelSent) {
+            return;
+        }
+        cancelSent = true;
+        SipMessage.Request invite = inviteTx.request();
+        SipHeaders h = SipHeaders.empty()
+                .with("Via", invite.headers().values("Via").get(0))
+                .with("Max-Forwards", "70")
+                .with("From", invite.header("From").orElseThrow())
+                .with("To", invite.header("To").orElseThrow())
+                .with("Call-ID", invite.callId())
+                .with("CSeq", invite.cseq().number() + " CANCEL");
+        for (String route : invite.headers().lines("Route")) {
+            h = h.with("Route", route);
+        }
+        stack.sendNonInvite(new SipMessage.Request("CANCEL", invite.uri(), h, ""), ignoringOutcome("CANCEL"));
+    }
+
+    static FailureCause failureCauseFor(int code) {
+        return switch (code) {
+            case 486, 600 -> FailureCause.BUSY;
+            case 480, 408 -> FailureCause.NO_ANSWER;
+            case 404, 484, 604 -> FailureCause.INVALID_NUMBER;
+            case 403 -> FailureCause.FORBIDDEN;
+            default -> code >= 500 && code < 600 ? FailureCause.PROVIDER_ERROR : FailureCause.OTHER;
+        };
+    }
+
+    // ---------------------------------------------------------------- inbound INVITE
+
+    /** Asks {@code handler} about the INVITE and answers it; 480 when nobody wants it. */
+    void answerInbound(SipMessage.Request invite, ServerTransaction transaction, InboundCallHandler handler) {
+        transaction.respond(invite.createResponse(100, "Trying"));
+        SessionDescription offer;
+        try {
+            offer = SessionDescription.parse(invite.body());
+        } catch (SdpException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: inbound INVITE with unusable SDP: {1}", callId(), e.getMessage());
+            transaction.respond(withToTag(invite.createResponse(488, "Not Acceptable Here")));
+            end();
+            return;
+        }
+        String from = dialog.remote().user();
+        String to = SipAddress.parse(invite.header("To").orElse("")).map(SipAddress::user).orElse("");
+        Optional<String> asserted = invite.header("P-Asserted-Identity").flatMap(SipAddress::parse)
+                .map(SipAddress::user).filter(u -> !u.isEmpty());
+        Optional<InboundCallHandler.Acceptance> acceptance = Optional.empty();
+        if (handler != null) {
+            try {
+                acceptance = handler.onInvite(new InboundCallHandler.InboundInvite(this, from, to, asserted, offer));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "inbound call handler failed on " + callId(), e);
+            }
+        }
+        if (acceptance.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "inbound INVITE {0} from {1} to {2} matches no pending call: 480",
+                    callId(), from, to);
+            transaction.respond(withToTag(invite.createResponse(480, "Temporarily Unavailable")));
+            end();
+            return;
+        }
+        listener = acceptance.get().listener();
+        localSdp = acceptance.get().answer();
+        remoteSdp = offer;
+        dialog.acceptRemoteCseq(invite.cseq().number());
+        awaitingAck = transaction;
+        transaction.respond(answerWithSdp(invite));
+    }
+
+    /** The ACK for our 200 (to the INVITE or a re-INVITE). */
+    void onAck(SipMessage.Request ack) {
+        if (awaitingAck == null || awaitingAck.request().cseq().number() != ack.cseq().number()) {
+            return;
+        }
+        awaitingAck.onAck();
+        awaitingAck = null;
+        if (state == State.ANSWERING) {
+            state = State.CONFIRMED;
+            emit(new SipCallEvent.Answered(remoteSdp));
+        }
+        if (!ack.body().isBlank()) {
+            updateRemote(ack.body());
+        }
+        if (byeAfterAck) {
+            byeAfterAck = false;
+            sendBye();
+            end();
+        }
+    }
+
+    /** Timer H fired on our 200: the far end never confirmed. */
+    void onAckTimeout(ServerTransaction transaction) {
+        if (transaction != awaitingAck) {
+            return;
+        }
+        awaitingAck = null;
+        LOG.log(System.Logger.Level.WARNING, "{0}: no ACK for our 200 OK; ending the call", callId());
+        sendBye();
+        if (state == State.ANSWERING) {
+            fail(FailureCause.TIMEOUT, 0, "no ACK for our 200 OK");
+        } else {
+            emit(new SipCallEvent.RemoteHangup());
+            end();
+        }
+    }
+
+    /** CANCEL of an INVITE we already answered (RFC 3261 §9.2: it has no effect). */
+    void onCancel() {
+        LOG.log(System.Logger.Level.DEBUG, "{0}: CANCEL after our final response ignored", callId());
+    }
+
+    // ---------------------------------------------------------------- in-dialog requests
+
+    void onRequest(SipMessage.Request request, ServerTransaction transaction) {
+        if (state == State.ENDED && !request.method().equals("BYE")) {
+            transaction.respond(request.createResponse(481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        if (!dialog.acceptRemoteCseq(request.cseq().number())) {
+            transaction.respond(request.createResponse(500, "Server Internal Error").with("Retry-After", "1"));
+            return;
+        }
+        switch (request.method()) {
+            case "BYE" -> {
+                transaction.respond(request.createResponse(200, "OK"));
+                if (state != State.ENDED) {
+                    emit(new SipCallEvent.RemoteHangup());
+                    end();
+                }
+            }
+            case "INVITE" -> onReinvite(request, transaction);
+            case "UPDATE" -> onUpdate(request, transaction);
+            case "INFO" -> onInfo(request, transaction);
+            default -> transaction.respond(request.createResponse(501, "Not Implemented")
+                    .with("Allow", UdpSipUserAgent.ALLOW));
+        }
+    }
+
+    private void onReinvite(SipMessage.Request request, ServerTransaction transaction) {
+        if (awaitingAck != null) {
+            // RFC 3261 §14.2: a re-INVITE while ours is pending.
+            transaction.respond(request.createResponse(491, "Request Pending"));
+            return;
+        }
+        if (!request.body().isBlank() && !updateRemote(request.body())) {
+            transaction.respond(request.createResponse(488, "Not Acceptable Here"));
+            return;
+        }
+        awaitingAck = transaction;
+        transaction.respond(answerWithSdp(request));
+    }
+
+    private void onUpdate(SipMessage.Request request, ServerTransaction transaction) {
+        if (request.body().isBlank()) {
+            restartSessionTimer(request);
+            SipMessage.Response ok = request.createResponse(200, "OK");
+            ok = withToTag(ok).with("Contact", "<" + stack.contactUri() + ">");
+            Optional<SessionTimer> terms = SessionTimer.forRequest(request);
+            if (terms.isPresent()) {
+                ok = ok.with("Session-Expires", terms.get().headerForAnswer()).with("Require", "timer");
+            }
+            transaction.respond(ok);
+            return;
+        }
+        if (!updateRemote(request.body())) {
+            transaction.respond(request.createResponse(488, "Not Acceptable Here"));
+            return;
+        }
+        transaction.respond(answerWithSdp(request));
+    }
+
+    private void onInfo(SipMessage.Request request, ServerTransaction transaction) {
+        String type = request.header("Content-Type").orElse("").strip().toLowerCase(java.util.Locale.ROOT);
+        Optional<Character> digit = Optional.empty();
+        if (type.startsWith("application/dtmf-relay")) {
+            digit = DtmfRelay.digit(request.body());
+        } else if (type.startsWith("application/dtmf")) {
+            digit = DtmfRelay.bareDigit(request.body());
+        } else if (request.body().isBlank()) {
+            // An empty INFO is sometimes used as a keep-alive; accepting it is harmless.
+            transaction.respond(request.createResponse(200, "OK"));
+            return;
+        } else {
+            transaction.respond(request.createResponse(415, "Unsupported Media Type")
+                    .with("Accept", "application/sdp, application/dtmf-relay"));
+            return;
+        }
+        transaction.respond(request.createResponse(200, "OK"));
+        digit.ifPresent(d -> emit(new SipCallEvent.Dtmf(d)));
+    }
+
+    /** Takes a new remote SDP; emits MediaUpdated when where or how to send changed. */
+    private boolean updateRemote(String body) {
+        SessionDescription updated;
+        try {
+            updated = SessionDescription.parse(body);
+        } catch (SdpException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: unusable SDP in re-offer: {1}", callId(), e.getMessage());
+            return false;
+        }
+        boolean changed = remoteSdp == null || !remoteSdp.address().equals(updated.address())
+                || remoteSdp.port() != updated.port() || !remoteSdp.formats().equals(updated.formats())
+                || remoteSdp.direction() != updated.direction();
+        remoteSdp = updated;
+        if (changed && state == State.CONFIRMED) {
+            emit(new SipCallEvent.MediaUpdated(updated));
+        }
+        return true;
+    }
+
+    /** 200 with our current SDP, Contact, and the session timer the request asked for. */
+    private SipMessage.Response answerWithSdp(SipMessage.Request request) {
+        SipMessage.Response ok = withToTag(request.createResponse(200, "OK"))
+                .with("Contact", "<" + stack.contactUri() + ">")
+                .with("Allow", UdpSipUserAgent.ALLOW)
+                .with("Supported", "timer")
+                .with("User-Agent", UdpSipUserAgent.USER_AGENT);
+        Optional<SessionTimer> terms = SessionTimer.forRequest(request);
+        if (terms.isPresent()) {
+            ok = ok.with("Session-Expires", terms.get().headerForAnswer()).with("Require", "timer");
+        }
+        restartSessionTimer(request);
+        return ok.withBody("application/sdp", localSdp.format());
+    }
+
+    private SipMessage.Response withToTag(SipMessage.Response response) {
+        return response.replacing("To", dialog.local().format());
+    }
+
+    // ---------------------------------------------------------------- session timer (RFC 4028)
+
+    private void restartSessionTimer(SipMessage.Request request) {
+        SessionTimer.forRequest(request).ifPresentOrElse(this::startSessionTimer, () -> {
+            if (sessionTimer != null) {
+                sessionTimer.cancel();
+                sessionTimer = null;
+            }
+        });
+    }
+
+    private void startSessionTimer(SessionTimer terms) {
+        if (sessionTimer != null) {
+            sessionTimer.cancel();
+        }
+        if (terms.weRefresh()) {
+            sessionTimer = stack.scheduler().schedule(Duration.ofMillis(terms.refreshAfterMillis()), this::refreshSession);
+        } else {
+            sessionTimer = stack.scheduler().schedule(Duration.ofMillis(terms.expireAfterMillis()), this::sessionExpired);
+        }
+    }
+
+    private void refreshSession() {
+        if (state != State.CONFIRMED) {
+            return;
+        }
+        long cseq = dialog.nextLocalCseq();
+        SipMessage.Request reinvite = credentials.authorize(
+                dialog.request(stack, "INVITE", cseq, "application/sdp", localSdp.format())
+                        .with("Supported", "timer")
+                        .with("Allow", UdpSipUserAgent.ALLOW));
+        refreshAck = null;
+        stack.sendInvite(reinvite, new ClientInviteTransaction.Owner() {
+            @Override
+            public void onResponse(SipMessage.Response response) {
+                onRefreshResponse(response, cseq);
+            }
+
+            @Override
+            public void onTimeout() {
+                LOG.log(System.Logger.Level.WARNING, "{0}: session refresh got no response; ending the call", callId());
+                sessionLost();
+            }
+        });
+    }
+
+    private void onRefreshResponse(SipMessage.Response response, long cseq) {
+        if (response.isProvisional()) {
+            return;
+        }
+        if (response.isSuccess()) {
+            if (refreshAck == null) {
+                refreshAck = dialog.request(stack, "ACK", cseq, "", "");
+                SessionTimer.fromAnswer(response).ifPresent(this::startSessionTimer);
+                if (!response.body().isBlank()) {
+                    updateRemote(response.body());
+                }
+            }
+            stack.sendToServer(refreshAck);
+        } else if (response.status() == 481 || response.status() == 408) {
+            sessionLost();
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "{0}: session refresh answered {1} {2}", callId(), response.status(),
+                    response.reason());
+        }
+    }
+
+    private void sessionExpired() {
+        if (state == State.CONFIRMED) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: the far end stopped refreshing the session; ending it", callId());
+            sessionLost();
+        }
+    }
+
+    private void sessionLost() {
+        if (state == State.ENDED) {
+            return;
+        }
+        sendBye();
+        emit(new SipCallEvent.RemoteHangup());
+        end();
+    }
+
+    // ---------------------------------------------------------------- hangup and teardown
+
+    private void hangupNow() {
+        switch (state) {
+            case INVITING, EARLY -> {
+                cancelRingTimer();
+                requestCancel();
+                closeEvents();
+            }
+            case ANSWERING -> {
+                // RFC 3261 §15: the callee must not send BYE before the ACK (or its timeout).
+                byeAfterAck = true;
+                state = State.ENDED;
+                closeEvents();
+            }
+            case CONFIRMED -> {
+                sendBye();
+                closeEvents();
+                end();
+            }
+            case ENDED -> {
+                // already over
+            }
+        }
+    }
+
+    private void sendBye() {
+        SipMessage.Request bye = credentials.authorize(dialog.request(stack, "BYE", dialog.nextLocalCseq(), "", "")
+                .with("User-Agent", UdpSipUserAgent.USER_AGENT));
+        stack.sendNonInvite(bye, new ClientNonInviteTransaction.Owner() {
+            @Override
+            public void onFinalResponse(SipMessage.Response response) {
+                if ((response.status() == 401 || response.status() == 407)
+                        && credentials.onChallenge(response) == DigestCredentials.Outcome.RETRY) {
+                    SipMessage.Request retry = credentials.authorize(
+                            dialog.request(stack, "BYE", dialog.nextLocalCseq(), "", ""));
+                    stack.sendNonInvite(retry, ignoringOutcome("BYE"));
+                } else if (!response.isSuccess()) {
+                    logOutcome("BYE", response);
+                }
+            }
+
+            @Override
+            public void onTimeout() {
+                LOG.log(System.Logger.Level.WARNING, "{0}: BYE got no response", callId());
+            }
+        });
+    }
+
+    private ClientNonInviteTransaction.Owner ignoringOutcome(String method) {
+        return new ClientNonInviteTransaction.Owner() {
+            @Override
+            public void onFinalResponse(SipMessage.Response response) {
+                if (!response.isSuccess()) {
+                    logOutcome(method, response);
+                }
+            }
+
+            @Override
+            public void onTimeout() {
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1} got no response", callId(), method);
+            }
+        };
+    }
+
+    private void logOutcome(String method, SipMessage.Response response) {
+        LOG.log(System.Logger.Level.INFO, "{0}: {1} answered {2} {3}", callId(), method, response.status(),
+                response.reason());
+    }
+
+    private void fail(FailureCause cause, int code, String reason) {
+        emit(new SipCallEvent.Failed(cause, code, reason));
+        end();
+    }
+
+    private void end() {
+        state = State.ENDED;
+        cancelRingTimer();
+        if (sessionTimer != null) {
+            sessionTimer.cancel();
+        }
+        closeEvents();
+        stack.callEnded(this);
+    }
+
+    private void cancelRingTimer() {
+        if (ringTimer != null) {
+            ringTimer.cancel();
+        }
+    }
+
+    private void closeEvents() {
+        eventsClosed = true;
+    }
+
+    private void emit(SipCallEvent event) {
+        if (eventsClosed || listener == null) {
+            return;
+        }
+        if (event instanceof SipCallEvent.Failed || event instanceof SipCallEvent.RemoteHangup) {
+            eventsClosed = true;
+        }
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "call listener failed on " + event + " for " + callId(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SipCall[" + callId() + ", " + state + "]";
+    }
+}

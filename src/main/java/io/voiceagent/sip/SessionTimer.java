@@ -1,0 +1,61 @@
+package io.voiceagent.sip;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Session timers (RFC 4028): the negotiated interval and who refreshes. The refresher re-INVITEs at
+ * half the interval; the other side gives up (BYE) when no refresh came by
+ * {@code interval - min(32 s, interval / 3)} (§10).
+ */
+record SessionTimer(int intervalSeconds, boolean weRefresh) {
+
+    /** RFC 4028 §4: the lowest interval anyone may ask for. */
+    static final int MIN_SE = 90;
+
+    /** Terms from a 2xx to our INVITE (we are the UAC). */
+    static Optional<SessionTimer> fromAnswer(SipMessage.Response response) {
+        return header(response).map(h -> new SessionTimer(h.seconds, !"uas".equals(h.refresher)));
+    }
+
+    /**
+     * Terms for our 2xx to an inbound (re-)INVITE or UPDATE that asks for a timer: the requester
+     * refreshes unless it asked us to.
+     */
+    static Optional<SessionTimer> forRequest(SipMessage.Request request) {
+        return header(request).map(h -> new SessionTimer(h.seconds, "uas".equals(h.refresher)));
+    }
+
+    /** The Session-Expires value for our 2xx to a request with these terms. */
+    String headerForAnswer() {
+        return intervalSeconds + ";refresher=" + (weRefresh ? "uas" : "uac");
+    }
+
+    long refreshAfterMillis() {
+        return intervalSeconds * 500L;
+    }
+
+    long expireAfterMillis() {
+        return (intervalSeconds - Math.min(32, intervalSeconds / 3)) * 1000L;
+    }
+
+    private record Header(int seconds, String refresher) {
+    }
+
+    private static Optional<Header> header(SipMessage message) {
+        Optional<String> value = message.header("Session-Expires");
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = value.get();
+        int semi = v.indexOf(';');
+        String seconds = (semi < 0 ? v : v.substring(0, semi)).strip();
+        String refresher = semi < 0 ? "" : HeaderParams.parse(v.substring(semi)).getOrDefault("refresher", "");
+        try {
+            int s = Integer.parseInt(seconds);
+            return s <= 0 ? Optional.empty() : Optional.of(new Header(s, refresher.toLowerCase(Locale.ROOT)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,582 @@
+package io.voiceagent.sip;
+
+import io.voiceagent.config.Config;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+
+/**
+ * Our SIP user agent over one UDP socket (RFC 3261, no SIP library). A virtual thread blocks on the
+ * socket; everything else (parsed messages, timers, dial and hangup) runs on one serial executor,
+ * so transactions, dialogs and the registration need no locks and each call's events keep their order.
+ * Requests go to {@code SIP_SERVER} as the outbound proxy; responses go back where the request came
+ * from (symmetric response routing, RFC 3581).
+ */
+public final class UdpSipUserAgent implements SipUserAgent {
+
+    private static final System.Logger LOG = System.getLogger(UdpSipUserAgent.class.getName());
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE";
+    static final String ACCEPT = "application/sdp, application/dtmf-relay";
+    static final String USER_AGENT = "voiceagent";
+    private static final int LOG_CAPACITY = 200;
+    private static final Duration MAX_UNREGISTER_WAIT = Duration.ofSeconds(5);
+
+    private enum Lifecycle { NEW, RUNNING, CLOSED }
+
+    private final Config.Sip config;
+    private final SipTimers timers;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final ReentrantLock randomLock = new ReentrantLock();
+    private final ReentrantLock lifecycleLock = new ReentrantLock();
+    private final MessageLog messageLog;
+    private final Map<String, ClientInviteTransaction> inviteTransactions = new ConcurrentHashMap<>();
+    private final Map<String, ClientNonInviteTransaction> nonInviteTransactions = new ConcurrentHashMap<>();
+    private final Map<String, ServerTransaction> serverTransactions = new ConcurrentHashMap<>();
+    private final Map<String, CallSession> calls = new ConcurrentHashMap<>();
+    private final AtomicReference<InboundCallHandler> inboundHandler = new AtomicReference<>();
+    private final Stack stack = new Stack();
+    private volatile Lifecycle lifecycle = Lifecycle.NEW;
+    private ScheduledThreadPoolExecutor loop;
+    private DatagramSocket socket;
+    private Thread receiver;
+    private InetSocketAddress server;
+    private volatile String localAddress = "";
+    private volatile String advertisedHost = "";
+    private volatile int advertisedPort;
+    private Registration registration;
+
+    public UdpSipUserAgent(Config.Sip config, SipTimers timers, Clock clock, RandomGenerator random) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.timers = Objects.requireNonNull(timers, "timers");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.messageLog = new MessageLog(LOG_CAPACITY, clock);
+    }
+
+    @Override
+    public void start() throws IOException {
+        lifecycleLock.lock();
+        try {
+            if (lifecycle != Lifecycle.NEW) {
+                throw new IllegalStateException("the SIP user agent was already started; create a new one");
+            }
+            InetAddress serverAddress = InetAddress.getByName(config.serverHost());
+            server = new InetSocketAddress(serverAddress, config.serverPort());
+            localAddress = routedLocalAddress(server);
+            socket = bindInRange(config.portMin(), config.portMax());
+            advertisedHost = config.publicIp().orElse(localAddress);
+            advertisedPort = socket.getLocalPort();
+            loop = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("sip-loop").factory());
+            loop.setRemoveOnCancelPolicy(true);
+            lifecycle = Lifecycle.RUNNING;
+            receiver = Thread.ofVirtual().name("sip-receive").start(this::receiveLoop);
+            LOG.log(System.Logger.Level.INFO, "SIP on udp {0}:{1} (advertised {2}:{3}), server {4}", localAddress,
+                    Integer.toString(advertisedPort), advertisedHost, Integer.toString(advertisedPort), server);
+            stack.execute(() -> {
+                registration = new Registration(stack, newCallId());
+                registration.register();
+                scheduleKeepAlive();
+            });
+        } finally {
+            lifecycleLock.unlock();
+        }
+    }
+
+    /** The address the kernel would send from toward the server: a connected UDP socket sends nothing. */
+    private static String routedLocalAddress(InetSocketAddress server) throws IOException {
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(server);
+            InetAddress local = probe.getLocalAddress();
+            if (local == null || local.isAnyLocalAddress()) {
+                return InetAddress.getLocalHost().getHostAddress();
+            }
+            return local.getHostAddress();
+        }
+    }
+
+    private static DatagramSocket bindInRange(int min, int max) throws IOException {
+        for (int port = min; port <= max; port++) {
+            try {
+                return new DatagramSocket(new InetSocketAddress(port));
+            } catch (SocketException busy) {
+                // taken: try the next one
+            }
+        }
+        throw new IOException("no free UDP port for SIP in SIP_PORT_MIN..SIP_PORT_MAX (" + min + ".." + max + ")");
+    }
+
+    @Override
+    public RegistrationStatus registration() {
+        Registration r = registration;
+        return r != null ? r.status() : new RegistrationStatus(RegistrationStatus.State.UNREGISTERED,
+                Optional.empty(), clock.instant(), Optional.empty());
+    }
+
+    @Override
+    public void reregister() {
+        stack.execute(() -> {
+            if (registration != null) {
+                registration.register();
+            }
+        });
+    }
+
+    @Override
+    public String mediaAddress() {
+        return config.publicIp().orElse(localAddress);
+    }
+
+    @Override
+    public SipCall dial(String digits, SessionDescription offer, SipCallListener listener) {
+        Objects.requireNonNull(digits, "digits");
+        Objects.requireNonNull(offer, "offer");
+        Objects.requireNonNull(listener, "listener");
+        CallSession call = CallSession.outbound(stack, newCallId(), digits, offer, listener);
+        if (lifecycle != Lifecycle.RUNNING) {
+            Thread.ofVirtual().start(() -> listener.onEvent(
+                    new SipCallEvent.Failed(FailureCause.NETWORK, 0, "the SIP user agent is not running")));
+            return call;
+        }
+        calls.put(call.callId(), call);
+        stack.execute(call::dial);
+        return call;
+    }
+
+    @Override
+    public void setInboundHandler(InboundCallHandler handler) {
+        inboundHandler.set(handler);
+    }
+
+    @Override
+    public Map<String, Object> debugSnapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        RegistrationStatus status = registration();
+        Map<String, Object> reg = new LinkedHashMap<>();
+        reg.put("state", status.state().wireName());
+        reg.put("detail", status.detail().orElse(""));
+        reg.put("since", status.since().toString());
+        reg.put("expiresAt", status.expiresAt().map(Object::toString).orElse(""));
+        out.put("registration", reg);
+        out.put("local", localAddress + ":" + advertisedPort);
+        out.put("advertised", advertisedHost + ":" + advertisedPort);
+        out.put("server", server == null ? config.serverHost() + ":" + config.serverPort() : server.toString());
+        Map<String, Object> tx = new LinkedHashMap<>();
+        tx.put("clientInvite", inviteTransactions.size());
+        tx.put("clientNonInvite", nonInviteTransactions.size());
+        tx.put("server", serverTransactions.size());
+        out.put("transactions", tx);
+        out.put("calls", calls.size());
+        out.put("messages", messageLog.snapshot());
+        return out;
+    }
+
+    @Override
+    public void close() {
+        lifecycleLock.lock();
+        try {
+            if (lifecycle != Lifecycle.RUNNING) {
+                lifecycle = Lifecycle.CLOSED;
+                return;
+            }
+            unregisterBounded();
+            lifecycle = Lifecycle.CLOSED;
+            loop.shutdownNow();
+            socket.close();
+            receiver.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lifecycleLock.unlock();
+        }
+    }
+
+    private void unregisterBounded() throws InterruptedException {
+        Duration wait = timers.transactionTimeout().compareTo(MAX_UNREGISTER_WAIT) < 0
+                ? timers.transactionTimeout() : MAX_UNREGISTER_WAIT;
+        try {
+            var unregistered = new java.util.concurrent.CompletableFuture<Void>();
+            loop.execute(() -> {
+                if (registration == null) {
+                    unregistered.complete(null);
+                    return;
+                }
+                registration.unregister().whenComplete((v, e) -> unregistered.complete(null));
+            });
+            unregistered.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "unregister did not complete within {0}", wait);
+        }
+        ScheduledFuture<?> stop = loop.schedule(() -> {
+            if (registration != null) {
+                registration.stop();
+            }
+            inviteTransactions.values().forEach(ClientInviteTransaction::terminate);
+            nonInviteTransactions.values().forEach(ClientNonInviteTransaction::terminate);
+        }, 0, TimeUnit.MILLISECONDS);
+        try {
+            stop.get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "SIP timers did not stop cleanly: {0}", e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- transport
+
+    private void receiveLoop() {
+        byte[] buffer = new byte[SipParser.MAX_MESSAGE_BYTES + 1];
+        while (lifecycle == Lifecycle.RUNNING) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(packet);
+            } catch (IOException e) {
+                if (lifecycle == Lifecycle.RUNNING) {
+                    LOG.log(System.Logger.Level.ERROR, "SIP socket receive failed: {0}", e.toString());
+                }
+                return;
+            }
+            byte[] data = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+            InetSocketAddress source = (InetSocketAddress) packet.getSocketAddress();
+            stack.execute(() -> onDatagram(data, source));
+        }
+    }
+
+    private void send(SipMessage message, InetSocketAddress target) {
+        byte[] bytes = message.encode();
+        messageLog.record("out", target.getAddress().getHostAddress() + ":" + target.getPort(),
+                new String(bytes, StandardCharsets.UTF_8));
+        try {
+            socket.send(new DatagramPacket(bytes, bytes.length, target));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot send {0} to {1}: {2}", message, target, e.toString());
+        }
+    }
+
+    private void scheduleKeepAlive() {
+        stack.scheduler().schedule(timers.keepAliveInterval(), () -> {
+            // RFC 5626 §4.4.1: a CRLF pair keeps the NAT binding toward the registrar open.
+            byte[] ping = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            try {
+                socket.send(new DatagramPacket(ping, ping.length, server));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "keep-alive failed: {0}", e.toString());
+            }
+            scheduleKeepAlive();
+        });
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    private void onDatagram(byte[] data, InetSocketAddress source) {
+        if (isKeepAlive(data)) {
+            return;
+        }
+        String peer = source.getAddress().getHostAddress() + ":" + source.getPort();
+        messageLog.record("in", peer, new String(data, StandardCharsets.UTF_8));
+        SipMessage message;
+        try {
+            message = SipParser.parse(data, data.length);
+        } catch (SipParseException e) {
+            LOG.log(System.Logger.Level.WARNING, "dropping malformed SIP message from {0}: {1}", peer, e.getMessage());
+            e.request().filter(r -> !r.method().equals("ACK"))
+                    .ifPresent(r -> send(r.createResponse(400, "Bad Request"), source));
+            return;
+        }
+        try {
+            switch (message) {
+                case SipMessage.Response response -> onResponse(response);
+                case SipMessage.Request request -> onRequest(request, source);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "failed to handle " + message + " from " + peer, e);
+        }
+    }
+
+    private static boolean isKeepAlive(byte[] data) {
+        for (byte b : data) {
+            if (b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void onResponse(SipMessage.Response response) {
+        String branch = response.topVia().flatMap(Via::branch).orElse("");
+        String method = response.cseq().method();
+        String key = transactionKey(branch, method);
+        if (method.equals("INVITE")) {
+            ClientInviteTransaction tx = inviteTransactions.get(key);
+            if (tx != null) {
+                tx.onResponse(response);
+                return;
+            }
+        } else {
+            ClientNonInviteTransaction tx = nonInviteTransactions.get(key);
+            if (tx != null) {
+                tx.onResponse(response);
+                return;
+            }
+        }
+        LOG.log(System.Logger.Level.DEBUG, "response matches no transaction: {0}", response);
+    }
+
+    private void onRequest(SipMessage.Request request, InetSocketAddress source) {
+        String branch = request.topVia().flatMap(Via::branch).orElse("");
+        if (request.method().equals("ACK")) {
+            ServerTransaction invite = serverTransactions.get(serverKey(branch, "INVITE", request));
+            if (invite != null) {
+                invite.onAck();
+            }
+            CallSession call = calls.get(request.callId());
+            if (call != null) {
+                call.onAck(request);
+            }
+            return;
+        }
+        String key = serverKey(branch, request.method(), request);
+        ServerTransaction existing = serverTransactions.get(key);
+        if (existing != null) {
+            existing.onRetransmission();
+            return;
+        }
+        ServerTransaction tx = new ServerTransaction(request, m -> send(m, source), stack.scheduler(), timers,
+                serverOwner);
+        serverTransactions.put(key, tx);
+        if (request.method().equals("CANCEL")) {
+            onCancel(request, tx, branch);
+            return;
+        }
+        if (request.method().equals("OPTIONS")) {
+            tx.respond(request.createResponse(200, "OK").with("Allow", ALLOW).with("Accept", ACCEPT)
+                    .with("Supported", "timer").with("User-Agent", USER_AGENT));
+            return;
+        }
+        boolean inDialog = SipAddress.parse(request.header("To").orElse("")).flatMap(SipAddress::tag).isPresent();
+        if (inDialog) {
+            CallSession call = calls.get(request.callId());
+            if (call == null) {
+                tx.respond(request.createResponse(481, "Call/Transaction Does Not Exist"));
+            } else {
+                call.onRequest(request, tx);
+            }
+            return;
+        }
+        if (!request.method().equals("INVITE")) {
+            tx.respond(request.method().equals("BYE")
+                    ? request.createResponse(481, "Call/Transaction Does Not Exist")
+                    : request.createResponse(501, "Not Implemented").with("Allow", ALLOW));
+            return;
+        }
+        if (!source.equals(server)) {
+            LOG.log(System.Logger.Level.WARNING, "INVITE from {0} refused: only the registrar {1} may call us",
+                    source, server);
+            tx.respond(request.createResponse(403, "Forbidden"));
+            return;
+        }
+        if (calls.containsKey(request.callId())) {
+            tx.respond(request.createResponse(482, "Loop Detected"));
+            return;
+        }
+        CallSession call = CallSession.inbound(stack, request);
+        calls.put(call.callId(), call);
+        call.answerInbound(request, tx, inboundHandler.get());
+    }
+
+    private void onCancel(SipMessage.Request cancel, ServerTransaction tx, String branch) {
+        ServerTransaction invite = serverTransactions.get(serverKey(branch, "INVITE", cancel));
+        if (invite == null) {
+            tx.respond(cancel.createResponse(481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        tx.respond(cancel.createResponse(200, "OK"));
+        CallSession call = calls.get(cancel.callId());
+        if (call != null) {
+            call.onCancel();
+        }
+    }
+
+    private final ServerTransaction.Owner serverOwner = new ServerTransaction.Owner() {
+        @Override
+        public void onTerminated(ServerTransaction transaction) {
+            serverTransactions.values().remove(transaction);
+        }
+
+        @Override
+        public void onAckTimeout(ServerTransaction transaction) {
+            CallSession call = calls.get(transaction.request().callId());
+            if (call != null) {
+                call.onAckTimeout(transaction);
+            }
+        }
+    };
+
+    private static String transactionKey(String branch, String method) {
+        return branch + " " + method;
+    }
+
+    /** RFC 3261 §17.2.3: branch, sent-by and method identify a server transaction. */
+    private static String serverKey(String branch, String method, SipMessage.Request request) {
+        String sentBy = request.topVia().map(v -> v.host() + ":" + v.port().orElse(5060)).orElse("");
+        return branch + " " + sentBy + " " + method;
+    }
+
+    // ---------------------------------------------------------------- identifiers
+
+    private String randomHex() {
+        randomLock.lock();
+        try {
+            return HexFormat.of().toHexDigits(random.nextLong());
+        } finally {
+            randomLock.unlock();
+        }
+    }
+
+    private String newCallId() {
+        return randomHex() + randomHex().substring(8) + "@" + (localAddress.isEmpty() ? "voiceagent" : localAddress);
+    }
+
+    /** What calls and registration see of the user agent; runs on the serial executor. */
+    private final class Stack implements SipStack {
+
+        @Override
+        public Config.Sip config() {
+            return config;
+        }
+
+        @Override
+        public SipTimers timers() {
+            return timers;
+        }
+
+        @Override
+        public SipScheduler scheduler() {
+            return (delay, task) -> {
+                ScheduledFuture<?> future = loop.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+                return () -> future.cancel(false);
+            };
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (lifecycle == Lifecycle.CLOSED) {
+                return;
+            }
+            try {
+                loop.execute(guarded(task));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, "SIP user agent closed; task dropped");
+            }
+        }
+
+        private Runnable guarded(Runnable task) {
+            return () -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "SIP task failed", e);
+                }
+            };
+        }
+
+        @Override
+        public String newBranch() {
+            return Via.MAGIC_COOKIE + randomHex();
+        }
+
+        @Override
+        public String newTag() {
+            return randomHex().substring(0, 10);
+        }
+
+        @Override
+        public DigestCredentials newCredentials() {
+            return new DigestCredentials(config.login(), config.password(), new LockedRandom());
+        }
+
+        @Override
+        public String advertisedHost() {
+            return advertisedHost;
+        }
+
+        @Override
+        public int advertisedPort() {
+            return advertisedPort;
+        }
+
+        @Override
+        public ClientInviteTransaction sendInvite(SipMessage.Request invite, ClientInviteTransaction.Owner owner) {
+            inviteTransactions.values().removeIf(t -> t.state() == ClientInviteTransaction.State.TERMINATED);
+            var tx = new ClientInviteTransaction(invite, m -> send(m, server), scheduler(), timers, owner);
+            inviteTransactions.put(transactionKey(invite.topVia().flatMap(Via::branch).orElseThrow(), "INVITE"), tx);
+            tx.start();
+            return tx;
+        }
+
+        @Override
+        public ClientNonInviteTransaction sendNonInvite(SipMessage.Request request,
+                                                        ClientNonInviteTransaction.Owner owner) {
+            nonInviteTransactions.values().removeIf(t -> t.state() == ClientNonInviteTransaction.State.TERMINATED);
+            var tx = new ClientNonInviteTransaction(request, m -> send(m, server), scheduler(), timers, owner);
+            nonInviteTransactions.put(
+                    transactionKey(request.topVia().flatMap(Via::branch).orElseThrow(), request.method()), tx);
+            tx.start();
+            return tx;
+        }
+
+        @Override
+        public void sendToServer(SipMessage message) {
+            send(message, server);
+        }
+
+        @Override
+        public void onNatBindingChanged(String host, int port) {
+            advertisedHost = host;
+            advertisedPort = port;
+        }
+
+        @Override
+        public void callEnded(CallSession call) {
+            // Kept a while so that late retransmissions (a 200 after our CANCEL, a repeated BYE) still match.
+            scheduler().schedule(timers.transactionTimeout(), () -> calls.remove(call.callId(), call));
+        }
+    }
+
+    /** The injected generator behind the user agent's lock, for credentials used on the loop. */
+    private final class LockedRandom implements RandomGenerator {
+        @Override
+        public long nextLong() {
+            randomLock.lock();
+            try {
+                return random.nextLong();
+            } finally {
+                randomLock.unlock();
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.voiceagent.ai;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.WebSocket;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Feeds agent frames straight into a conversation's socket listener and checks what comes out. */
+class ConversationEventHandlingTest {
+    private final RecordingWebSocket socket = new RecordingWebSocket();
+    private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
+    private CompletableFuture<Void> listenerStage = CompletableFuture.completedFuture(null);
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final ElevenLabsConversation conversation = new ElevenLabsConversation(
+            new ConversationRequest("call-1", Optional.of("Hello"), Optional.empty(), Optional.empty(), Map.of()),
+            event -> {
+                events.add(event);
+                return listenerStage;
+            },
+            nanos::get);
+    private final WebSocket.Listener listener = conversation.socketListener();
+
+    private void frame(String json) {
+        listener.onText(socket, json, true);
+    }
+
+    private void started(String input, String output) {
+        listener.onOpen(socket);
+        nanos.addAndGet(250_000_000L);
+        frame("{\"type\":\"conversation_initiation_metadata\",\"conversation_initiation_metadata_event\":"
+                + "{\"conversation_id\":\"conv_1\",\"agent_output_audio_format\":\"" + output
+                + "\",\"user_input_audio_format\":\"" + input + "\"}}");
+    }
+
+    private static String audio(byte[] bytes, int eventId) {
+        return "{\"type\":\"audio\",\"audio_event\":{\"audio_base_64\":\""
+                + Base64.getEncoder().encodeToString(bytes) + "\",\"event_id\":" + eventId + "}}";
+    }
+
+    private static Map<String, Object> json(String text) throws Exception {
+        return JSON.std.mapFrom(text);
+    }
+
+    @Test
+    void sendsTheInitiationFrameFirstAndStartsOnTheMetadata() throws Exception {
+        listener.onOpen(socket);
+
+        assertThat(socket.texts).hasSize(1);
+        assertThat(json(socket.texts.getFirst())).containsEntry("type", "conversation_initiation_client_data");
+        assertThat(conversation.started()).isNotDone();
+
+        nanos.addAndGet(250_000_000L);
+        frame("{\"type\":\"conversation_initiation_metadata\",\"conversation_initiation_metadata_event\":"
+                + "{\"conversation_id\":\"conv_1\",\"agent_output_audio_format\":\"pcm_16000\","
+                + "\"user_input_audio_format\":\"ulaw_8000\"}}");
+
+        assertThat(conversation.started()).isCompletedWithValue(conversation);
+        assertThat(conversation.conversationId()).isEqualTo("conv_1");
+        assertThat(conversation.userInputFormat()).isEqualTo("ulaw_8000");
+        assertThat(conversation.agentOutputFormat()).isEqualTo("pcm_16000");
+        assertThat(conversation.stats().connectMillis()).isEqualTo(250);
+    }
+
+    @Test
+    void readsOneMessageAtATime() {
+        listener.onOpen(socket);
+        assertThat(socket.requested).hasValue(1);
+
+        frame("{\"type\":\"vad_score\",\"vad_score_event\":{\"vad_score\":0.1}}");
+
+        assertThat(socket.requested).hasValue(2);
+    }
+
+    @Test
+    void reassemblesFragmentedFrames() {
+        started("ulaw_8000", "ulaw_8000");
+        String whole = audio(new byte[]{5, 6, 7}, 3);
+
+        listener.onText(socket, whole.substring(0, 10), false);
+        listener.onText(socket, whole.substring(10, 30), false);
+        assertThat(events).isEmpty();
+        listener.onText(socket, whole.substring(30), true);
+
+        assertThat(events).singleElement().isInstanceOfSatisfying(AgentEvent.Audio.class, a -> {
+            assertThat(a.audio()).containsExactly(5, 6, 7);
+            assertThat(a.eventId()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void answersPingsAtOnceEvenWhileTheListenerIsBusy() throws Exception {
+        started("ulaw_8000", "ulaw_8000");
+        listenerStage = new CompletableFuture<>();
+        frame(audio(new byte[160], 1));
+
+        frame("{\"type\":\"ping\",\"ping_event\":{\"event_id\":77,\"ping_ms\":40}}");
+
+        assertThat(json(socket.texts.getLast())).isEqualTo(Map.of("type", "pong", "event_id", 77));
+        assertThat(conversation.stats().pingsAnswered()).isEqualTo(1);
+        assertThat(conversation.stats().lastPingMs()).isEqualTo(40);
+        assertThat(events).hasSize(1);
+    }
+
+    @Test
+    void dropsAudioThatAnInterruptionCutOff() {
+        started("ulaw_8000", "ulaw_8000");
+        listenerStage = new CompletableFuture<>();
+        frame(audio(new byte[160], 1));
+        frame(audio(new byte[160], 2));
+        frame(audio(new byte[160], 3));
+
+        frame("{\"type\":\"interruption\",\"interruption_event\":{\"event_id\":3}}");
+        frame(audio(new byte[160], 3));
+        frame(audio(new byte[160], 4));
+        // the pump continues from the completed stage, which the listener keeps returning
+        listenerStage.complete(null);
+
+        assertThat(events).extracting(e -> e.getClass().getSimpleName() + ":" + switch (e) {
+            case AgentEvent.Audio a -> a.eventId();
+            case AgentEvent.Interruption i -> i.eventId();
+            default -> "";
+        }).containsExactly("Audio:1", "Interruption:3", "Audio:4");
+        assertThat(conversation.stats().audioChunksDiscarded()).isEqualTo(3);
+        assertThat(conversation.stats().interruptions()).isEqualTo(1);
+    }
+
+    @Test
+    void anInterruptionWithoutEventIdCutsOffAllAudioSoFar() {
+        started("ulaw_8000", "ulaw_8000");
+        frame(audio(new byte[160], 5));
+
+        frame("{\"type\":\"interruption\",\"interruption_event\":{}}");
+        frame(audio(new byte[160], 5));
+        frame(audio(new byte[160], 6));
+
+        assertThat(events).hasSize(3);
+        assertThat(events.get(1)).isEqualTo(new AgentEvent.Interruption(5));
+        assertThat(events.get(2)).isInstanceOfSatisfying(AgentEvent.Audio.class,
+                a -> assertThat(a.eventId()).isEqualTo(6));
+    }
+
+    @Test
+    void passesTranscriptEventsOn() {
+        started("ulaw_8000", "ulaw_8000");
+
+        frame("{\"type\":\"agent_response\",\"agent_response_event\":{\"agent_response\":\"Hello\"}}");
+        frame("{\"type\":\"user_transcript\",\"user_transcription_event\":{\"user_transcript\":\"Hi\"}}");
+        frame("{\"type\":\"agent_response_correction\",\"agent_response_correction_event\":"
+                + "{\"original_agent_response\":\"Hello there\",\"corrected_agent_response\":\"Hello\"}}");
+
+        assertThat(events).containsExactly(new AgentEvent.AgentResponse("Hello"),
+                new AgentEvent.UserTranscript("Hi"), new AgentEvent.AgentResponseCorrection("Hello"));
+    }
+
+    @Test
+    void theEndCallToolIsAnsweredAndReported() throws Exception {
+        started("ulaw_8000", "ulaw_8000");
+
+        frame("{\"type\":\"client_tool_call\",\"client_tool_call\":"
+                + "{\"tool_name\":\"end_call\",\"tool_call_id\":\"tc_9\",\"parameters\":{}}}");
+
+        assertThat(events).containsExactly(new AgentEvent.EndCallRequested());
+        Map<String, Object> reply = json(socket.texts.getLast());
+        assertThat(reply).containsEntry("type", "client_tool_result").containsEntry("tool_call_id", "tc_9")
+                .containsEntry("is_error", false);
+    }
+
+    @Test
+    void anUnknownClientToolGetsAnErrorResult() throws Exception {
+        started("ulaw_8000", "ulaw_8000");
+
+        frame("{\"type\":\"client_tool_call\",\"client_tool_call\":"
+                + "{\"tool_name\":\"open_door\",\"tool_call_id\":\"tc_1\",\"parameters\":{}}}");
+
+        assertThat(events).isEmpty();
+        assertThat(json(socket.texts.getLast())).containsEntry("tool_call_id", "tc_1").containsEntry("is_error", true);
+    }
+
+    @Test
+    void sendsCallerAudioAndContextualUpdatesAndCountsTheAudio() throws Exception {
+        started("pcm_16000", "ulaw_8000");
+
+        conversation.sendUserAudio(new byte[640]);
+        conversation.sendUserAudio(new byte[640]);
+        conversation.sendContextualUpdate("DTMF 5");
+
+        assertThat(json(socket.texts.get(1))).containsOnlyKeys("user_audio_chunk");
+        assertThat(json(socket.texts.getLast())).isEqualTo(Map.of("type", "contextual_update", "text", "DTMF 5"));
+        ConversationStats stats = conversation.stats();
+        assertThat(stats.audioChunksSent()).isEqualTo(2);
+        assertThat(stats.audioBytesSent()).isEqualTo(1280);
+        assertThat(stats.audioMsSent()).isEqualTo(40);
+    }
+
+    @Test
+    void countsReceivedAudioInTheAgentsFormat() {
+        started("ulaw_8000", "pcm_16000");
+
+        frame(audio(new byte[3200], 1));
+
+        assertThat(conversation.stats().audioBytesReceived()).isEqualTo(3200);
+        assertThat(conversation.stats().audioMsReceived()).isEqualTo(100);
+    }
+
+    @Test
+    void aCloseByTheAgentIsReported() {
+        started("ulaw_8000", "ulaw_8000");
+
+        listener.onClose(socket, 1000, "conversation ended");
+        conversation.sendUserAudio(new byte[160]);
+
+        assertThat(events).containsExactly(new AgentEvent.Closed(1000, "conversation ended"));
+        assertThat(socket.texts).hasSize(1);
+    }
+
+    @Test
+    void aLostConnectionIsReportedAsAbnormalClosure() {
+        started("ulaw_8000", "ulaw_8000");
+
+        listener.onError(socket, new java.io.IOException("reset"));
+
+        assertThat(events).containsExactly(new AgentEvent.Closed(1006, "connection lost"));
+    }
+
+    @Test
+    void closingSendsNormalClosureAndSilencesFurtherEvents() {
+        started("ulaw_8000", "ulaw_8000");
+
+        conversation.close();
+        conversation.close();
+        frame("{\"type\":\"agent_response\",\"agent_response_event\":{\"agent_response\":\"late\"}}");
+        listener.onClose(socket, 1000, "");
+
+        assertThat(socket.closes).containsExactly("1000 ");
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void aCloseBeforeTheMetadataFailsTheStart() {
+        listener.onOpen(socket);
+
+        listener.onClose(socket, 1008, "Invalid message received");
+
+        assertThat(conversation.started()).isCompletedExceptionally();
+        assertThat(conversation.started().exceptionNow()).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.causeCode()).isEqualTo("ai_protocol");
+            assertThat(e.getMessage()).contains("1008");
+        });
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void aMalformedFirstMessageFailsTheStart() {
+        listener.onOpen(socket);
+
+        frame("<html>gateway</html>");
+
+        assertThat(conversation.started().exceptionNow()).isInstanceOfSatisfying(AgentException.class,
+                e -> assertThat(e.causeCode()).isEqualTo("ai_protocol"));
+        assertThat(socket.aborted).isTrue();
+    }
+
+    @Test
+    void aMalformedMessageLaterIsSkipped() {
+        started("ulaw_8000", "ulaw_8000");
+        long before = socket.requested.get();
+
+        frame("{\"type\":\"audio\",\"audio_event\":{}}");
+        frame("{\"type\":\"agent_response\",\"agent_response_event\":{\"agent_response\":\"still here\"}}");
+
+        assertThat(events).containsExactly(new AgentEvent.AgentResponse("still here"));
+        assertThat(conversation.stats().malformedMessages()).isEqualTo(1);
+        assertThat(socket.requested.get()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void millisecondsFollowTheFormat() {
+        assertThat(ElevenLabsConversation.millisOf(8000, "ulaw_8000")).isEqualTo(1000);
+        assertThat(ElevenLabsConversation.millisOf(32000, "pcm_16000")).isEqualTo(1000);
+        assertThat(ElevenLabsConversation.millisOf(88200, "pcm_44100")).isEqualTo(1000);
+        assertThat(ElevenLabsConversation.millisOf(1000, "opus_48000")).isZero();
+        assertThat(ElevenLabsConversation.millisOf(1000, "")).isZero();
+    }
+}

@@ -1,0 +1,127 @@
+package io.voiceagent.ai;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SendQueueOrderingTest {
+    private final RecordingWebSocket socket = new RecordingWebSocket();
+
+    @Test
+    void keepsOneSendOutstandingAndTheRestInOrder() {
+        socket.holdSends();
+        SendQueue queue = new SendQueue(socket, 10);
+
+        queue.sendAudio("a1");
+        queue.sendAudio("a2");
+        queue.sendAudio("a3");
+
+        assertThat(socket.texts).containsExactly("a1");
+        assertThat(queue.depth()).isEqualTo(2);
+        socket.completeNextSend();
+        socket.completeNextSend();
+        socket.completeNextSend();
+        assertThat(socket.texts).containsExactly("a1", "a2", "a3");
+        assertThat(queue.depth()).isZero();
+    }
+
+    @Test
+    void controlFramesOvertakeQueuedAudio() {
+        socket.holdSends();
+        SendQueue queue = new SendQueue(socket, 10);
+        queue.sendAudio("a1");
+        queue.sendAudio("a2");
+
+        queue.sendControl("pong");
+        socket.completeNextSend();
+        socket.completeNextSend();
+        socket.completeNextSend();
+
+        assertThat(socket.texts).containsExactly("a1", "pong", "a2");
+    }
+
+    @Test
+    void dropsTheOldestAudioWhenTheSocketFallsBehind() {
+        socket.holdSends();
+        SendQueue queue = new SendQueue(socket, 2);
+        queue.sendAudio("a1");
+
+        queue.sendAudio("a2");
+        queue.sendAudio("a3");
+        queue.sendAudio("a4");
+        for (int i = 0; i < 3; i++) {
+            socket.completeNextSend();
+        }
+
+        assertThat(socket.texts).containsExactly("a1", "a3", "a4");
+        assertThat(queue.audioDropped()).isEqualTo(1);
+    }
+
+    @Test
+    void closeSendsControlFirstThenTheCloseAndDiscardsAudio() {
+        socket.holdSends();
+        SendQueue queue = new SendQueue(socket, 10);
+        queue.sendAudio("a1");
+        queue.sendAudio("a2");
+        queue.sendControl("tool result");
+
+        queue.close(1000, "", Duration.ofSeconds(5));
+        boolean accepted = queue.sendAudio("a3");
+        socket.completeNextSend();
+        socket.completeNextSend();
+
+        assertThat(accepted).isFalse();
+        assertThat(socket.texts).containsExactly("a1", "tool result");
+        assertThat(socket.closes).containsExactly("1000 ");
+    }
+
+    @Test
+    void aFailedSendStopsTheQueue() {
+        socket.holdSends();
+        SendQueue queue = new SendQueue(socket, 10);
+        queue.sendAudio("a1");
+        queue.sendAudio("a2");
+
+        socket.failNextSend();
+
+        assertThat(queue.sendAudio("a3")).isFalse();
+        assertThat(socket.texts).containsExactly("a1");
+        assertThat(queue.depth()).isZero();
+    }
+
+    @Test
+    void abortsWhenThePeerDoesNotAnswerTheClose() throws Exception {
+        SendQueue queue = new SendQueue(socket, 10);
+
+        queue.close(1000, "", Duration.ofMillis(20));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!socket.aborted.get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(socket.aborted).isTrue();
+    }
+
+    @Test
+    void sendsFromManyThreadsNeverOverlap() throws Exception {
+        SendQueue queue = new SendQueue(socket, 10_000);
+        Thread[] senders = new Thread[8];
+        for (int t = 0; t < senders.length; t++) {
+            int id = t;
+            senders[t] = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 500; i++) {
+                    queue.sendAudio(id + ":" + i);
+                }
+            });
+        }
+        for (Thread sender : senders) {
+            sender.join();
+        }
+
+        // RecordingWebSocket throws on an overlapping send, which would fail the queue
+        assertThat(socket.texts).hasSize(4000);
+        assertThat(queue.sendAudio("after")).isTrue();
+    }
+}

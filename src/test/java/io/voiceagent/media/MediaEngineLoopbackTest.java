@@ -1,0 +1,149 @@
+package io.voiceagent.media;
+
+import io.voiceagent.config.Config;
+import io.voiceagent.rtp.RtpPacket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A real UDP socket on loopback plays the phone; the engine runs on the real clock. */
+class MediaEngineLoopbackTest {
+
+    private MediaEngine engine;
+    private DatagramSocket phone;
+
+    @BeforeEach
+    void start() throws Exception {
+        int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(15_000);
+        engine = new MediaEngine(new Config.Rtp(base, base + 40, Duration.ofSeconds(30)), "127.0.0.1",
+                System::nanoTime, new SplittableRandom(7));
+        phone = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        phone.setSoTimeout(2000);
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+        phone.close();
+    }
+
+    @Test
+    void agentAudioReachesThePhoneAndCallerAudioReachesTheAgent() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        MediaSession session = engine.open("call-1", 20, listener);
+        assertThat(session.localPort() % 2).isZero();
+        session.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), phone.getLocalPort()), 0, 101);
+        session.setAgentFormats(AgentAudioFormat.ULAW_8000, AgentAudioFormat.ULAW_8000);
+        byte[] greeting = new byte[800];
+        for (int i = 0; i < greeting.length; i++) {
+            greeting[i] = (byte) (i % 100);
+        }
+        session.playAgentAudio(greeting);
+        session.answered();
+
+        List<RtpPacket> received = new ArrayList<>();
+        byte[] buffer = new byte[1500];
+        while (received.stream().noneMatch(p -> p.payload()[0] == 0) || received.size() < 12) {
+            DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
+            phone.receive(datagram);
+            received.add(RtpPacket.parse(buffer, 0, datagram.getLength()).orElseThrow());
+        }
+        int first = -1;
+        for (int i = 0; i < received.size(); i++) {
+            if (received.get(i).payload()[0] == 0 && received.get(i).payload()[1] == 1) {
+                first = i;
+                break;
+            }
+        }
+        assertThat(first).as("first greeting packet").isGreaterThanOrEqualTo(0);
+        assertThat(received.get(first).marker()).isTrue();
+        byte[] played = new byte[800];
+        for (int k = 0; k < 5; k++) {
+            RtpPacket packet = received.get(first + k);
+            System.arraycopy(packet.payload(), 0, played, 160 * k, 160);
+            if (k > 0) {
+                assertThat(packet.marker()).isFalse();
+            }
+        }
+        assertThat(played).isEqualTo(greeting);
+        for (int i = 1; i < received.size(); i++) {
+            assertThat(received.get(i).sequenceNumber()).isEqualTo((received.get(i - 1).sequenceNumber() + 1) & 0xFFFF);
+            assertThat(received.get(i).timestamp()).isEqualTo((received.get(i - 1).timestamp() + 160) & 0xFFFF_FFFFL);
+        }
+
+        InetSocketAddress engineAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), session.localPort());
+        byte[] spoken = new byte[160 * 10];
+        for (int i = 0; i < spoken.length; i++) {
+            spoken[i] = (byte) (i * 7);
+        }
+        for (int k = 0; k < 10; k++) {
+            byte[] payload = Arrays.copyOfRange(spoken, 160 * k, 160 * (k + 1));
+            byte[] wire = RtpPacket.of(k == 0, 0, 1000 + k, 5000 + 160L * k, 0x1234, payload).toBytes();
+            phone.send(new DatagramPacket(wire, wire.length, engineAddress));
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (listener.userAudio.size() < 10 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(listener.allUserAudio()).isEqualTo(spoken);
+        assertThat(listener.firstPackets.get()).isEqualTo(1);
+        MediaStats stats = session.stats();
+        assertThat(stats.packetsIn()).isEqualTo(10);
+        assertThat(stats.bytesIn()).isEqualTo(1600);
+        assertThat(stats.packetsOut()).isGreaterThanOrEqualTo(received.size());
+        assertThat(stats.aiAudioSentMs()).isEqualTo(200);
+        assertThat(stats.aiAudioReceivedMs()).isEqualTo(100);
+
+        session.close();
+        assertThat(engine.portsInUse()).isZero();
+        assertThat(engine.openSessions()).isZero();
+    }
+
+    @Test
+    void anALawLineIsTranscodedBothWaysForAMuLawAgent() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        MediaSession session = engine.open("call-2", 40, listener);
+        session.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), phone.getLocalPort()), 8, -1);
+        session.setAgentFormats(AgentAudioFormat.ULAW_8000, AgentAudioFormat.ULAW_8000);
+        session.answered();
+        byte[] ulaw = new byte[160];
+        Arrays.fill(ulaw, (byte) 0x20);
+        session.playAgentAudio(ulaw);
+        byte[] buffer = new byte[1500];
+        RtpPacket packet;
+        do {
+            DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
+            phone.receive(datagram);
+            packet = RtpPacket.parse(buffer, 0, datagram.getLength()).orElseThrow();
+            assertThat(packet.payloadType()).isEqualTo(8);
+        } while (!packet.marker());
+        assertThat(packet.payload()).containsOnly(G711.ulawToAlaw((byte) 0x20));
+
+        InetSocketAddress engineAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), session.localPort());
+        byte[] alaw = new byte[160];
+        Arrays.fill(alaw, (byte) 0x35);
+        for (int k = 0; k < 2; k++) {
+            byte[] wire = RtpPacket.of(false, 8, 7 + k, 160L * k, 99, alaw).toBytes();
+            phone.send(new DatagramPacket(wire, wire.length, engineAddress));
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (listener.userAudio.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(listener.userAudio).hasSize(1);
+        assertThat(listener.userAudio.get(0)).hasSize(320).containsOnly(G711.alawToUlaw((byte) 0x35));
+    }
+}
