@@ -1,0 +1,93 @@
+package io.voiceagent.demo.carrier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * sipp (Debian package {@code sip-tester}) plays the service against the carrier: a SIP stack
+ * written by others agrees with ours on the wire. A missing sipp fails the test; it is never skipped.
+ */
+class SippCallerInteropTest {
+
+    @TempDir
+    Path workDir;
+    private DemoCarrier carrier;
+
+    @BeforeEach
+    void start() throws Exception {
+        carrier = DemoCarrier.start(RegistrationWithDigestTest.testOptions());
+    }
+
+    @AfterEach
+    void stop() {
+        carrier.close();
+    }
+
+    @Test
+    void sippRegistersWithDigestCallsTheNormalNumberAndHangsUp() throws Exception {
+        Result result = sipp("register-then-call.xml", "79990001122");
+
+        assertThat(result.exitCode()).as(result.log()).isZero();
+        assertThat(carrier.registeredContact()).isPresent();
+        SimulatedPhone phone = carrier.phones().getFirst();
+        assertThat(phone.codec()).isEqualTo("PCMA");
+        assertThat(phone.awaitEnd(Duration.ofSeconds(2))).isTrue();
+        assertThat(phone.ending()).contains(SimulatedPhone.Ending.CALLER_HUNG_UP);
+    }
+
+    @Test
+    void sippHearsBusyAfterRinging() throws Exception {
+        Result result = sipp("call-busy.xml", "79990000001");
+
+        assertThat(result.exitCode()).as(result.log()).isZero();
+        assertThat(carrier.phones()).isEmpty();
+    }
+
+    private record Result(int exitCode, String log) {
+    }
+
+    private Result sipp(String scenario, String number) throws IOException, InterruptedException, URISyntaxException {
+        Path scenarioFile = Path.of(getClass().getResource("/sipp/" + scenario).toURI());
+        List<String> command = List.of("sipp", "127.0.0.1:" + carrier.port(), "-sf", scenarioFile.toString(),
+                "-m", "1", "-s", number, "-au", "alice", "-ap", "s3cret", "-i", "127.0.0.1",
+                "-p", Integer.toString(freeUdpPort()), "-mp", Integer.toString(freeUdpPort()),
+                "-timeout", "20", "-nostdin", "-trace_err", "-trace_msg");
+        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("sipp.out").toFile()).start();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("sipp did not finish within 30 s");
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        StringBuilder log = new StringBuilder();
+        try (Stream<Path> files = Files.list(workDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                log.append("== ").append(file.getFileName()).append('\n').append(Files.readString(file));
+            }
+        }
+        return new Result(process.exitValue(), log.toString());
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return socket.getLocalPort();
+        }
+    }
+}
