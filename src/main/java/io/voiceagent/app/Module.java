@@ -1,0 +1,181 @@
+package io.voiceagent.app;
+
+import io.voiceagent.ai.ElevenLabsClient;
+import io.voiceagent.api.DebugOperations;
+import io.voiceagent.api.HttpApi;
+import io.voiceagent.call.CallJournal;
+import io.voiceagent.call.CallManager;
+import io.voiceagent.call.CallMode;
+import io.voiceagent.config.Config;
+import io.voiceagent.demo.DemoNetwork;
+import io.voiceagent.exolve.ExolveApi;
+import io.voiceagent.exolve.ExolveHttpApi;
+import io.voiceagent.media.MediaEngine;
+import io.voiceagent.net.OutboundConnections;
+import io.voiceagent.net.ProxiedConnections;
+import io.voiceagent.sip.SipTimers;
+import io.voiceagent.sip.SipUserAgent;
+import io.voiceagent.sip.UdpSipUserAgent;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.random.RandomGenerator;
+
+/**
+ * The whole object graph in one place: config, then the clients that talk to the outside, then the
+ * call layer, then the HTTP API. Every component that holds a socket or a thread is registered as
+ * it is built and closed in reverse order, after live calls have been hung up.
+ */
+public final class Module implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Module.class.getName());
+    private static final Duration AGENT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(7);
+
+    private final Config config;
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final CallManager calls;
+    private final SipUserAgent sip;
+    private final HttpApi http;
+    private boolean closed;
+
+    private Module(Config config, Optional<DemoNetwork> demo) throws IOException {
+        this.config = config;
+        demo.ifPresent(this::register);
+        try {
+            Clock clock = Clock.systemUTC();
+            RandomGenerator random = new SecureRandom();
+
+            OutboundConnections outbound = register(new ProxiedConnections(config.proxy(),
+                    defaultTls(), config.elevenLabs().apiUrl()));
+            ElevenLabsClient agents = new ElevenLabsClient(config.elevenLabs(), outbound, AGENT_HANDSHAKE_TIMEOUT);
+            Optional<ExolveApi> exolve = config.exolve().useHttp()
+                    ? Optional.of(new ExolveHttpApi(config.exolve(), outbound))
+                    : Optional.empty();
+
+            sip = register(new UdpSipUserAgent(config.sip(), SipTimers.rfc3261(), clock, random));
+            sip.start();
+            MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random));
+
+            CallJournal.Opened journal = CallJournal.open(config.http().dataDir());
+            register(journal.journal());
+            if (journal.skippedLines() > 0) {
+                LOG.log(System.Logger.Level.WARNING, journal.skippedLines() + " unreadable journal line(s) skipped");
+            }
+            ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("call-timers").daemon().factory());
+            register(timers::shutdownNow);
+            CallManager.Settings settings = new CallManager.Settings(
+                    config.exolve().useHttp() ? CallMode.EXOLVE_HTTP : CallMode.SIP,
+                    config.http().maxConcurrentCalls(), config.elevenLabs().chunkMs(), config.sip().ringTimeout());
+            calls = register(new CallManager(settings, sip, media::open, agents, exolve, journal.journal(),
+                    journal.records(), timers, clock, random));
+            sip.setInboundHandler(calls);
+
+            http = register(new HttpApi(config.http(), calls, debugOperations(agents, exolve, outbound),
+                    config.exolve().webhookSecret(), clock));
+            http.start();
+        } catch (IOException | RuntimeException e) {
+            closeAll();
+            throw e;
+        }
+    }
+
+    /**
+     * Builds and starts everything; on failure closes what was already started. Without credentials
+     * the built-in demo network is started first and the config is pointed at it.
+     */
+    public static Module start(Config config) throws IOException {
+        if (!config.demo()) {
+            return new Module(config, Optional.empty());
+        }
+        DemoNetwork demo = DemoNetwork.start(true);
+        LOG.log(System.Logger.Level.INFO, "demo network started: carrier udp " + demo.carrier().host() + ":"
+                + demo.carrier().port() + ", agent " + demo.agent().webSocketUri());
+        return new Module(demo.configure(config), Optional.of(demo));
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    private DebugOperations debugOperations(ElevenLabsClient agents, Optional<ExolveApi> exolve,
+                                            OutboundConnections outbound) {
+        return new DebugOperations() {
+            @Override
+            public Map<String, Object> sip() {
+                return sip.debugSnapshot();
+            }
+
+            @Override
+            public void sipRegister() {
+                sip.reregister();
+            }
+
+            @Override
+            public Map<String, Object> aiCheck() {
+                return agents.check();
+            }
+
+            @Override
+            public Map<String, Object> exolveCheck() {
+                return exolve.map(ExolveApi::check).orElse(Map.of("enabled", false,
+                        "message", "USE_EXOLVE_HTTP is false: the Exolve HTTP API is not used"));
+            }
+
+            @Override
+            public Map<String, Object> proxy() {
+                return outbound.check();
+            }
+        };
+    }
+
+    private static javax.net.ssl.SSLContext defaultTls() {
+        try {
+            return javax.net.ssl.SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no default TLS context", e);
+        }
+    }
+
+    private <T extends AutoCloseable> T register(T component) {
+        closeables.push(component);
+        return component;
+    }
+
+    /**
+     * Stops taking calls, hangs up live ones (BYE, agent socket closed), then closes everything in
+     * reverse order of creation: HTTP, call layer, media, SIP (which unregisters), outbound clients.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        calls.drain(DRAIN_TIMEOUT);
+        closeAll();
+    }
+
+    private void closeAll() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable component = closeables.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + component.getClass().getSimpleName()
+                        + " failed: " + e.getMessage());
+            }
+        }
+    }
+}

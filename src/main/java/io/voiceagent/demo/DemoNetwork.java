@@ -1,0 +1,63 @@
+package io.voiceagent.demo;
+
+import io.voiceagent.config.Config;
+import io.voiceagent.config.Secret;
+import io.voiceagent.demo.agent.FakeAgentOptions;
+import io.voiceagent.demo.agent.FakeElevenLabsAgent;
+import io.voiceagent.demo.carrier.DemoCarrier;
+import io.voiceagent.demo.carrier.DemoCarrierOptions;
+import java.io.IOException;
+
+/**
+ * The built-in demo network: a simulated carrier (registrar, proxy and phones) and a simulated
+ * ElevenLabs agent, both on loopback. The service reaches them only through its real SIP, RTP and
+ * WebSocket code; {@link #configure} points a config at them as if they were Exolve and ElevenLabs.
+ */
+public final class DemoNetwork implements AutoCloseable {
+    public static final String SIP_LOGIN = "demo";
+    public static final String AGENT_ID = "demo-agent";
+    private static final Secret SIP_PASSWORD = Secret.of("demo-password");
+    private static final Secret AGENT_API_KEY = Secret.of("demo-xi-key");
+
+    private final DemoCarrier carrier;
+    private final FakeElevenLabsAgent agent;
+
+    private DemoNetwork(DemoCarrier carrier, FakeElevenLabsAgent agent) {
+        this.carrier = carrier;
+        this.agent = agent;
+    }
+
+    /** Starts the demo carrier and agent on ephemeral loopback ports. */
+    public static DemoNetwork start(boolean recordAudio) throws IOException {
+        FakeElevenLabsAgent agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder()
+                .agentId(AGENT_ID).apiKey(AGENT_API_KEY.reveal()).build());
+        try {
+            DemoCarrier carrier = DemoCarrier.start(DemoCarrierOptions.defaults(SIP_LOGIN, SIP_PASSWORD)
+                    .withRecordAudio(recordAudio));
+            return new DemoNetwork(carrier, agent);
+        } catch (IOException | RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+    }
+
+    /** {@code config} with the carrier as SIP server and the simulated agent as ElevenLabs. */
+    public Config configure(Config config) {
+        return config.withDemoNetwork(carrier.host(), carrier.port(), SIP_LOGIN, SIP_PASSWORD,
+                agent.webSocketUri(), agent.apiUri(), AGENT_ID, AGENT_API_KEY);
+    }
+
+    public DemoCarrier carrier() {
+        return carrier;
+    }
+
+    public FakeElevenLabsAgent agent() {
+        return agent;
+    }
+
+    @Override
+    public void close() {
+        carrier.close();
+        agent.close();
+    }
+}
