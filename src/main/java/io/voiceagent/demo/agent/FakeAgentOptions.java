@@ -26,12 +26,14 @@ import java.util.Objects;
  * @param bargeIn            caller speech while agent audio is still playing sends an {@code interruption}
  * @param userAudioTimeout   close the conversation when no {@code user_audio_chunk} came for this long
  * @param maxMessageBytes    largest WebSocket message accepted
+ * @param recordTraffic      keep every user audio byte, chunk timing and sent event type for tests; off for
+ *                           long demo or benchmark runs, where only counts are kept
  */
 public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, String apiKey, WireAudioFormat audioFormat,
                                String greetingText, byte[] greetingAudio, String userTranscript, String replyText,
                                byte[] replyAudio, boolean endCallAfterReply, Duration pingInterval, AudioPacing pacing,
                                Duration agentChunk, double speechThresholdRms, Duration speechEndSilence, boolean bargeIn,
-                               Duration userAudioTimeout, int maxMessageBytes) {
+                               Duration userAudioTimeout, int maxMessageBytes, boolean recordTraffic) {
 
     public FakeAgentOptions {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -60,7 +62,7 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
                 "Hello! This is the voiceagent demo. How can I help you today?", DemoAudio.greeting(),
                 "I heard you", "Thank you. Goodbye!", DemoAudio.reply(), true,
                 Duration.ofSeconds(2), AudioPacing.REAL_TIME, Duration.ofMillis(100), 500.0, Duration.ofMillis(500), true,
-                Duration.ofSeconds(60), 1 << 20);
+                Duration.ofSeconds(60), 1 << 20, true);
     }
 
     @Override
@@ -110,6 +112,7 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
         private boolean bargeIn;
         private Duration userAudioTimeout;
         private int maxMessageBytes;
+        private boolean recordTraffic;
 
         private Builder(FakeAgentOptions from) {
             bindAddress = from.bindAddress;
@@ -130,6 +133,7 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
             bargeIn = from.bargeIn;
             userAudioTimeout = from.userAudioTimeout;
             maxMessageBytes = from.maxMessageBytes;
+            recordTraffic = from.recordTraffic;
         }
 
         public Builder bindAddress(InetSocketAddress value) { bindAddress = value; return this; }
@@ -148,11 +152,12 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
         public Builder bargeIn(boolean value) { bargeIn = value; return this; }
         public Builder userAudioTimeout(Duration value) { userAudioTimeout = value; return this; }
         public Builder maxMessageBytes(int value) { maxMessageBytes = value; return this; }
+        public Builder recordTraffic(boolean value) { recordTraffic = value; return this; }
 
         public FakeAgentOptions build() {
             return new FakeAgentOptions(bindAddress, agentId, apiKey, audioFormat, greetingText, greetingAudio, userTranscript,
                     replyText, replyAudio, endCallAfterReply, pingInterval, pacing, agentChunk, speechThresholdRms,
-                    speechEndSilence, bargeIn, userAudioTimeout, maxMessageBytes);
+                    speechEndSilence, bargeIn, userAudioTimeout, maxMessageBytes, recordTraffic);
         }
     }
 }

@@ -72,6 +72,8 @@ public final class FakeConversation implements WebSocketListener {
     private final List<String> sentEventTypes = new ArrayList<>();
     private final Deque<Utterance> pendingUtterances = new ArrayDeque<>();
     private final SpeechDetector speechDetector;
+    private long userAudioBytes;
+    private int userAudioChunkCount;
     private int missedPongs;
     private int unexpectedPongs;
     private int userActivities;
@@ -125,13 +127,23 @@ public final class FakeConversation implements WebSocketListener {
         return locked(() -> Optional.ofNullable(initiation).map(ClientMessage.Initiation::fields));
     }
 
-    /** Every user audio byte received, concatenated, in the conversation's wire format. */
+    /** Every user audio byte received, concatenated, in the conversation's wire format (empty unless recording). */
     public byte[] userAudio() {
         return locked(userAudio::toByteArray);
     }
 
+    /** Arrival time and size of every user audio chunk (empty unless recording). */
     public List<UserAudioChunk> userAudioChunks() {
         return locked(() -> List.copyOf(userAudioChunks));
+    }
+
+    /** Decoded user audio bytes received, counted whether or not traffic is recorded. */
+    public long userAudioBytes() {
+        return locked(() -> userAudioBytes);
+    }
+
+    public int userAudioChunkCount() {
+        return locked(() -> userAudioChunkCount);
     }
 
     /** Pongs that matched the outstanding ping, in order. */
@@ -139,7 +151,7 @@ public final class FakeConversation implements WebSocketListener {
         return locked(() -> List.copyOf(pongs));
     }
 
-    /** Pings whose pong had not come when the next ping was due or the conversation ended. */
+    /** Pings whose pong had not come when the next ping was due. */
     public int missedPongs() {
         return locked(() -> missedPongs);
     }
@@ -165,7 +177,7 @@ public final class FakeConversation implements WebSocketListener {
         return locked(() -> userActivities);
     }
 
-    /** The {@code type} of every event sent, in order (audio included). */
+    /** The {@code type} of every event sent, in order, audio included (empty unless recording). */
     public List<String> sentEventTypes() {
         return locked(() -> List.copyOf(sentEventTypes));
     }
@@ -251,11 +263,9 @@ public final class FakeConversation implements WebSocketListener {
         }
         lock.lock();
         try {
-            if (phase == Phase.AWAITING_INITIATION) {
-                if (!(message instanceof ClientMessage.Initiation first)) {
-                    rejectLater("First message must be conversation_initiation_client_data");
-                    return;
-                }
+            if (phase == Phase.AWAITING_INITIATION && !(message instanceof ClientMessage.Initiation)) {
+                rejectLater("First message must be conversation_initiation_client_data");
+            } else if (phase == Phase.AWAITING_INITIATION && message instanceof ClientMessage.Initiation first) {
                 initiation = first;
                 phase = Phase.ACTIVE;
                 metadataPending = true;
@@ -285,10 +295,6 @@ public final class FakeConversation implements WebSocketListener {
     @Override
     public void onClose(WebSocketConnection ignored, CloseStatus status) {
         signal(() -> {
-            if (outstandingPingId >= 0) {
-                missedPongs++;
-                outstandingPingId = -1;
-            }
             closeStatus = status;
             phase = Phase.ENDED;
         });
@@ -318,8 +324,12 @@ public final class FakeConversation implements WebSocketListener {
 
     private void onUserAudio(byte[] audio) {
         long now = System.nanoTime();
-        userAudio.writeBytes(audio);
-        userAudioChunks.add(new UserAudioChunk(Duration.ofNanos(now - openedNanos), audio.length));
+        userAudioBytes += audio.length;
+        userAudioChunkCount++;
+        if (options.recordTraffic()) {
+            userAudio.writeBytes(audio);
+            userAudioChunks.add(new UserAudioChunk(Duration.ofNanos(now - openedNanos), audio.length));
+        }
         lastUserAudioNanos = now;
         for (SpeechDetector.Event event : speechDetector.feed(options.audioFormat().toLinear(audio))) {
             switch (event) {
@@ -378,8 +388,10 @@ public final class FakeConversation implements WebSocketListener {
                 if (phase == Phase.ENDED) {
                     return;
                 }
-                for (String event : outgoing) {
-                    sentEventTypes.add(typeOf(event));
+                if (options.recordTraffic()) {
+                    for (String event : outgoing) {
+                        sentEventTypes.add(typeOf(event));
+                    }
                 }
                 changed.signalAll(); // step() changed what tests may be waiting on (missed pongs, sent events)
                 target = connection;
