@@ -417,12 +417,21 @@ public final class FakeConversation implements WebSocketListener {
 
     /** Decides what is due at {@code now}, appends it to {@code outgoing}; returns how long to wait if nothing is. */
     private long step(long now, List<String> outgoing) {
+        if (phase == Phase.AWAITING_INITIATION) {
+            long waited = now - openedNanos;
+            long limit = options.initiationTimeout().toNanos();
+            if (waited >= limit) {
+                rejectLater("conversation_initiation_client_data not received within " + describe(options.initiationTimeout()));
+                return 0;
+            }
+            return limit - waited;
+        }
         long silentFor = now - lastUserAudioNanos;
         long timeout = options.userAudioTimeout().toNanos();
         if (silentFor >= timeout) {
             closeRequested = true;
             closeCode = CloseCodes.NORMAL;
-            closeReason = "Conversation ended: no user audio for " + options.userAudioTimeout().toSeconds() + " s";
+            closeReason = "Conversation ended: no user audio for " + describe(options.userAudioTimeout());
             return 0;
         }
         if (phase != Phase.ACTIVE) {
@@ -511,6 +520,10 @@ public final class FakeConversation implements WebSocketListener {
         String[] words = text.split(" ");
         int kept = (int) Math.floor(words.length * fraction);
         return kept == 0 ? "" : String.join(" ", Arrays.asList(words).subList(0, kept)) + "...";
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     private static String typeOf(String event) {
