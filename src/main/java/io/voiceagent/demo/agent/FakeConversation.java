@@ -92,6 +92,7 @@ public final class FakeConversation implements WebSocketListener {
     private long eventCount;
     private int toolCallCount;
     private Utterance speaking;
+    private Utterance lastSpoken;
     private long playbackEndNanos;
     private CloseStatus closeStatus;
 
@@ -452,7 +453,7 @@ public final class FakeConversation implements WebSocketListener {
                     options.endCallAfterReply()));
         }
         long wait = sendDueAudio(now, outgoing);
-        if (nextPingNanos != 0) {
+        if (options.pingInterval().isPositive()) {
             if (now >= nextPingNanos) {
                 if (outstandingPingId >= 0) {
                     missedPongs++;
@@ -487,6 +488,7 @@ public final class FakeConversation implements WebSocketListener {
             speaking.sentBytes = end;
         }
         playbackEndNanos = speaking.startNanos + playbackNanos(speaking.audio.length);
+        lastSpoken = speaking;
         if (speaking.endCallAfter) {
             outgoing.add(ServerEvents.clientToolCall("end_call", "end_call_" + (++toolCallCount), Map.of()));
         }
@@ -494,17 +496,12 @@ public final class FakeConversation implements WebSocketListener {
         return pendingUtterances.isEmpty() ? Long.MAX_VALUE : 0;
     }
 
+    /** Stops the turn the caller still hears: the one being sent, or the last one sent if it is still playing. */
     private void interruptSpeaking(long now, List<String> outgoing) {
         if (!agentAudible(now)) {
             return;
         }
-        Utterance interrupted = speaking;
-        if (interrupted == null) {
-            // All audio was sent but is still playing at the caller: the event id is the last one spoken.
-            outgoing.add(ServerEvents.interruption(eventCount));
-            playbackEndNanos = now;
-            return;
-        }
+        Utterance interrupted = speaking != null ? speaking : lastSpoken;
         outgoing.add(ServerEvents.interruption(interrupted.eventId));
         double heard = Math.min(1.0, (double) (now - interrupted.startNanos) / Math.max(1, playbackNanos(interrupted.audio.length)));
         outgoing.add(ServerEvents.agentResponseCorrection(interrupted.text, truncateWords(interrupted.text, heard), interrupted.eventId));

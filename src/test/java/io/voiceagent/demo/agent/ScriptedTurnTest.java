@@ -109,6 +109,8 @@ class ScriptedTurnTest {
             agent.conversations().getFirst().interrupt();
             Map<String, Object> interruption = object(awaitEvent(peer, "interruption"), "interruption_event");
             assertThat(((Number) interruption.get("event_id")).longValue()).isEqualTo(greetingId);
+            Map<String, Object> correction = object(awaitEvent(peer, "agent_response_correction"), "agent_response_correction_event");
+            assertThat((String) correction.get("corrected_agent_response")).isNotEqualTo("Hi there");
         }
     }
 
