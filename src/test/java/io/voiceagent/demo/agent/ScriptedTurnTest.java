@@ -115,6 +115,26 @@ class ScriptedTurnTest {
     }
 
     @Test
+    void testCanQueueExtraTurnsAndRawEvents() throws Exception {
+        agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder().pacing(AudioPacing.BURST).build());
+        try (JdkWebSocketPeer peer = AgentPeer.connect(agent, "?agent_id=demo-agent", Map.of())) {
+            peer.sendText(INITIATION);
+            awaitEvent(peer, "conversation_initiation_metadata");
+            FakeConversation conversation = agent.conversations().getFirst();
+            byte[] tenSeconds = new byte[80_000];
+            java.util.Arrays.fill(tenSeconds, (byte) 0x55);
+            conversation.speak("A long answer", tenSeconds);
+            peer.await(() -> events(peer, "agent_response").size() == 2 ? true : null, TIMEOUT, "no second turn");
+            long id = ((Number) object(events(peer, "agent_response").get(1), "agent_response_event").get("event_id")).longValue();
+            peer.await(() -> audioOf(peer, id).length == tenSeconds.length ? true : null, TIMEOUT, "long turn incomplete");
+            assertThat(audioOf(peer, id)).isEqualTo(tenSeconds);
+
+            assertThat(conversation.sendRaw("{\"type\":\"error\",\"message\":\"simulated\"}")).isTrue();
+            assertThat(AgentPeer.awaitEvent(peer, "error").get("message")).isEqualTo("simulated");
+        }
+    }
+
+    @Test
     void pcm16000ModeSpeaksAndHearsLinearPcm() throws Exception {
         agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder()
                 .audioFormat(WireAudioFormat.PCM_16000).pacing(AudioPacing.BURST).bargeIn(false).endCallAfterReply(false).build());
