@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One conversation on the fake agent: the server side of the Conversational AI protocol, plus a record of
@@ -542,7 +543,7 @@ public final class FakeConversation implements WebSocketListener {
         }
     }
 
-    private <T> T locked(java.util.function.Supplier<T> read) {
+    private <T> T locked(Supplier<T> read) {
         lock.lock();
         try {
             return read.get();
