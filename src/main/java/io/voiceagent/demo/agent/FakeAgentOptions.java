@@ -24,14 +24,19 @@ import java.util.Objects;
  * @param speechThresholdRms RMS (16-bit linear) above which a 20 ms window counts as speech
  * @param speechEndSilence   quiet audio after speech that ends the caller's turn
  * @param bargeIn            caller speech while agent audio is still playing sends an {@code interruption}
- * @param userAudioTimeout   close the conversation when no {@code user_audio_chunk} came for this long
+ * @param userAudioTimeout   close the conversation (1000) when no {@code user_audio_chunk} came for this long
+ * @param initiationTimeout  close the WebSocket (1008) when no {@code conversation_initiation_client_data} came
+ *                           this long after the upgrade
  * @param maxMessageBytes    largest WebSocket message accepted
+ * @param recordTraffic      keep every user audio byte, chunk timing and sent event type for tests; off for
+ *                           long demo or benchmark runs, where only counts are kept
  */
 public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, String apiKey, WireAudioFormat audioFormat,
                                String greetingText, byte[] greetingAudio, String userTranscript, String replyText,
                                byte[] replyAudio, boolean endCallAfterReply, Duration pingInterval, AudioPacing pacing,
                                Duration agentChunk, double speechThresholdRms, Duration speechEndSilence, boolean bargeIn,
-                               Duration userAudioTimeout, int maxMessageBytes) {
+                               Duration userAudioTimeout, Duration initiationTimeout, int maxMessageBytes,
+                               boolean recordTraffic) {
 
     public FakeAgentOptions {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -46,6 +51,7 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
         requirePositive(agentChunk, "agentChunk");
         requirePositive(speechEndSilence, "speechEndSilence");
         requirePositive(userAudioTimeout, "userAudioTimeout");
+        requirePositive(initiationTimeout, "initiationTimeout");
         if (pingInterval.isNegative()) {
             throw new IllegalArgumentException("pingInterval must not be negative");
         }
@@ -60,7 +66,7 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
                 "Hello! This is the voiceagent demo. How can I help you today?", DemoAudio.greeting(),
                 "I heard you", "Thank you. Goodbye!", DemoAudio.reply(), true,
                 Duration.ofSeconds(2), AudioPacing.REAL_TIME, Duration.ofMillis(100), 500.0, Duration.ofMillis(500), true,
-                Duration.ofSeconds(60), 1 << 20);
+                Duration.ofSeconds(60), Duration.ofSeconds(10), 1 << 20, true);
     }
 
     @Override
@@ -109,7 +115,9 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
         private Duration speechEndSilence;
         private boolean bargeIn;
         private Duration userAudioTimeout;
+        private Duration initiationTimeout;
         private int maxMessageBytes;
+        private boolean recordTraffic;
 
         private Builder(FakeAgentOptions from) {
             bindAddress = from.bindAddress;
@@ -129,7 +137,9 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
             speechEndSilence = from.speechEndSilence;
             bargeIn = from.bargeIn;
             userAudioTimeout = from.userAudioTimeout;
+            initiationTimeout = from.initiationTimeout;
             maxMessageBytes = from.maxMessageBytes;
+            recordTraffic = from.recordTraffic;
         }
 
         public Builder bindAddress(InetSocketAddress value) { bindAddress = value; return this; }
@@ -147,12 +157,14 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
         public Builder speechEndSilence(Duration value) { speechEndSilence = value; return this; }
         public Builder bargeIn(boolean value) { bargeIn = value; return this; }
         public Builder userAudioTimeout(Duration value) { userAudioTimeout = value; return this; }
+        public Builder initiationTimeout(Duration value) { initiationTimeout = value; return this; }
         public Builder maxMessageBytes(int value) { maxMessageBytes = value; return this; }
+        public Builder recordTraffic(boolean value) { recordTraffic = value; return this; }
 
         public FakeAgentOptions build() {
             return new FakeAgentOptions(bindAddress, agentId, apiKey, audioFormat, greetingText, greetingAudio, userTranscript,
                     replyText, replyAudio, endCallAfterReply, pingInterval, pacing, agentChunk, speechThresholdRms,
-                    speechEndSilence, bargeIn, userAudioTimeout, maxMessageBytes);
+                    speechEndSilence, bargeIn, userAudioTimeout, initiationTimeout, maxMessageBytes, recordTraffic);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One conversation on the fake agent: the server side of the Conversational AI protocol, plus a record of
@@ -72,6 +73,8 @@ public final class FakeConversation implements WebSocketListener {
     private final List<String> sentEventTypes = new ArrayList<>();
     private final Deque<Utterance> pendingUtterances = new ArrayDeque<>();
     private final SpeechDetector speechDetector;
+    private long userAudioBytes;
+    private int userAudioChunkCount;
     private int missedPongs;
     private int unexpectedPongs;
     private int userActivities;
@@ -90,6 +93,7 @@ public final class FakeConversation implements WebSocketListener {
     private long eventCount;
     private int toolCallCount;
     private Utterance speaking;
+    private Utterance lastSpoken;
     private long playbackEndNanos;
     private CloseStatus closeStatus;
 
@@ -125,13 +129,23 @@ public final class FakeConversation implements WebSocketListener {
         return locked(() -> Optional.ofNullable(initiation).map(ClientMessage.Initiation::fields));
     }
 
-    /** Every user audio byte received, concatenated, in the conversation's wire format. */
+    /** Every user audio byte received, concatenated, in the conversation's wire format (empty unless recording). */
     public byte[] userAudio() {
         return locked(userAudio::toByteArray);
     }
 
+    /** Arrival time and size of every user audio chunk (empty unless recording). */
     public List<UserAudioChunk> userAudioChunks() {
         return locked(() -> List.copyOf(userAudioChunks));
+    }
+
+    /** Decoded user audio bytes received, counted whether or not traffic is recorded. */
+    public long userAudioBytes() {
+        return locked(() -> userAudioBytes);
+    }
+
+    public int userAudioChunkCount() {
+        return locked(() -> userAudioChunkCount);
     }
 
     /** Pongs that matched the outstanding ping, in order. */
@@ -139,7 +153,7 @@ public final class FakeConversation implements WebSocketListener {
         return locked(() -> List.copyOf(pongs));
     }
 
-    /** Pings whose pong had not come when the next ping was due or the conversation ended. */
+    /** Pings whose pong had not come when the next ping was due. */
     public int missedPongs() {
         return locked(() -> missedPongs);
     }
@@ -165,7 +179,7 @@ public final class FakeConversation implements WebSocketListener {
         return locked(() -> userActivities);
     }
 
-    /** The {@code type} of every event sent, in order (audio included). */
+    /** The {@code type} of every event sent, in order, audio included (empty unless recording). */
     public List<String> sentEventTypes() {
         return locked(() -> List.copyOf(sentEventTypes));
     }
@@ -251,11 +265,9 @@ public final class FakeConversation implements WebSocketListener {
         }
         lock.lock();
         try {
-            if (phase == Phase.AWAITING_INITIATION) {
-                if (!(message instanceof ClientMessage.Initiation first)) {
-                    rejectLater("First message must be conversation_initiation_client_data");
-                    return;
-                }
+            if (phase == Phase.AWAITING_INITIATION && !(message instanceof ClientMessage.Initiation)) {
+                rejectLater("First message must be conversation_initiation_client_data");
+            } else if (phase == Phase.AWAITING_INITIATION && message instanceof ClientMessage.Initiation first) {
                 initiation = first;
                 phase = Phase.ACTIVE;
                 metadataPending = true;
@@ -285,10 +297,6 @@ public final class FakeConversation implements WebSocketListener {
     @Override
     public void onClose(WebSocketConnection ignored, CloseStatus status) {
         signal(() -> {
-            if (outstandingPingId >= 0) {
-                missedPongs++;
-                outstandingPingId = -1;
-            }
             closeStatus = status;
             phase = Phase.ENDED;
         });
@@ -318,8 +326,12 @@ public final class FakeConversation implements WebSocketListener {
 
     private void onUserAudio(byte[] audio) {
         long now = System.nanoTime();
-        userAudio.writeBytes(audio);
-        userAudioChunks.add(new UserAudioChunk(Duration.ofNanos(now - openedNanos), audio.length));
+        userAudioBytes += audio.length;
+        userAudioChunkCount++;
+        if (options.recordTraffic()) {
+            userAudio.writeBytes(audio);
+            userAudioChunks.add(new UserAudioChunk(Duration.ofNanos(now - openedNanos), audio.length));
+        }
         lastUserAudioNanos = now;
         for (SpeechDetector.Event event : speechDetector.feed(options.audioFormat().toLinear(audio))) {
             switch (event) {
@@ -378,8 +390,10 @@ public final class FakeConversation implements WebSocketListener {
                 if (phase == Phase.ENDED) {
                     return;
                 }
-                for (String event : outgoing) {
-                    sentEventTypes.add(typeOf(event));
+                if (options.recordTraffic()) {
+                    for (String event : outgoing) {
+                        sentEventTypes.add(typeOf(event));
+                    }
                 }
                 changed.signalAll(); // step() changed what tests may be waiting on (missed pongs, sent events)
                 target = connection;
@@ -405,12 +419,21 @@ public final class FakeConversation implements WebSocketListener {
 
     /** Decides what is due at {@code now}, appends it to {@code outgoing}; returns how long to wait if nothing is. */
     private long step(long now, List<String> outgoing) {
+        if (phase == Phase.AWAITING_INITIATION) {
+            long waited = now - openedNanos;
+            long limit = options.initiationTimeout().toNanos();
+            if (waited >= limit) {
+                rejectLater("conversation_initiation_client_data not received within " + describe(options.initiationTimeout()));
+                return 0;
+            }
+            return limit - waited;
+        }
         long silentFor = now - lastUserAudioNanos;
         long timeout = options.userAudioTimeout().toNanos();
         if (silentFor >= timeout) {
             closeRequested = true;
             closeCode = CloseCodes.NORMAL;
-            closeReason = "Conversation ended: no user audio for " + options.userAudioTimeout().toSeconds() + " s";
+            closeReason = "Conversation ended: no user audio for " + describe(options.userAudioTimeout());
             return 0;
         }
         if (phase != Phase.ACTIVE) {
@@ -431,7 +454,7 @@ public final class FakeConversation implements WebSocketListener {
                     options.endCallAfterReply()));
         }
         long wait = sendDueAudio(now, outgoing);
-        if (nextPingNanos != 0) {
+        if (options.pingInterval().isPositive()) {
             if (now >= nextPingNanos) {
                 if (outstandingPingId >= 0) {
                     missedPongs++;
@@ -466,6 +489,7 @@ public final class FakeConversation implements WebSocketListener {
             speaking.sentBytes = end;
         }
         playbackEndNanos = speaking.startNanos + playbackNanos(speaking.audio.length);
+        lastSpoken = speaking;
         if (speaking.endCallAfter) {
             outgoing.add(ServerEvents.clientToolCall("end_call", "end_call_" + (++toolCallCount), Map.of()));
         }
@@ -473,17 +497,12 @@ public final class FakeConversation implements WebSocketListener {
         return pendingUtterances.isEmpty() ? Long.MAX_VALUE : 0;
     }
 
+    /** Stops the turn the caller still hears: the one being sent, or the last one sent if it is still playing. */
     private void interruptSpeaking(long now, List<String> outgoing) {
         if (!agentAudible(now)) {
             return;
         }
-        Utterance interrupted = speaking;
-        if (interrupted == null) {
-            // All audio was sent but is still playing at the caller: the event id is the last one spoken.
-            outgoing.add(ServerEvents.interruption(eventCount));
-            playbackEndNanos = now;
-            return;
-        }
+        Utterance interrupted = speaking != null ? speaking : lastSpoken;
         outgoing.add(ServerEvents.interruption(interrupted.eventId));
         double heard = Math.min(1.0, (double) (now - interrupted.startNanos) / Math.max(1, playbackNanos(interrupted.audio.length)));
         outgoing.add(ServerEvents.agentResponseCorrection(interrupted.text, truncateWords(interrupted.text, heard), interrupted.eventId));
@@ -499,6 +518,10 @@ public final class FakeConversation implements WebSocketListener {
         String[] words = text.split(" ");
         int kept = (int) Math.floor(words.length * fraction);
         return kept == 0 ? "" : String.join(" ", Arrays.asList(words).subList(0, kept)) + "...";
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     private static String typeOf(String event) {
@@ -520,7 +543,7 @@ public final class FakeConversation implements WebSocketListener {
         }
     }
 
-    private <T> T locked(java.util.function.Supplier<T> read) {
+    private <T> T locked(Supplier<T> read) {
         lock.lock();
         try {
             return read.get();

@@ -38,6 +38,7 @@ public final class WebSocketConnection {
     private final AtomicBoolean closeReported = new AtomicBoolean();
     private volatile State state = State.OPEN;
     private volatile CloseStatus localClose;
+    private volatile Thread closeTimer;
 
     WebSocketConnection(Socket socket, InputStream in, OutputStream out, HttpRequestHead request,
                         WebSocketListener listener, int maxMessageBytes, Duration closeTimeout) {
@@ -102,13 +103,13 @@ public final class WebSocketConnection {
         } finally {
             writeLock.unlock();
         }
-        Thread.ofVirtual().name("ws-close-timer-" + socket.getPort()).start(() -> {
+        closeTimer = Thread.ofVirtual().name("ws-close-timer-" + socket.getPort()).start(() -> {
             try {
                 Thread.sleep(closeTimeout);
+                abort();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // the connection ended in time; nothing left to drop
             }
-            abort();
         });
     }
 
@@ -307,6 +308,10 @@ public final class WebSocketConnection {
     }
 
     private void reportClose(CloseStatus status) {
+        Thread timer = closeTimer;
+        if (timer != null) {
+            timer.interrupt();
+        }
         if (closeReported.compareAndSet(false, true)) {
             listener.onClose(this, status == null ? new CloseStatus(CloseCodes.ABNORMAL_CLOSURE, "connection dropped", true) : status);
         }

@@ -164,10 +164,11 @@ public final class WebSocketServer implements AutoCloseable {
                 return;
             }
             if (head.isWebSocketUpgrade()) {
-                String problem = upgradeProblem(head);
-                if (problem != null) {
-                    Map<String, String> extra = problem.startsWith("Sec-WebSocket-Version") ? Map.of("Sec-WebSocket-Version", "13") : Map.of();
-                    respond(out, problem.startsWith("Sec-WebSocket-Version") ? 426 : 400, extra, "text/plain; charset=utf-8", problem.getBytes(StandardCharsets.UTF_8));
+                try {
+                    checkUpgrade(head);
+                } catch (BadRequest e) {
+                    Map<String, String> extra = e.status == 426 ? Map.of("Sec-WebSocket-Version", "13") : Map.of();
+                    respond(out, e.status, extra, "text/plain; charset=utf-8", e.getMessage().getBytes(StandardCharsets.UTF_8));
                     return;
                 }
             }
@@ -206,32 +207,31 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /** RFC 6455 4.2.1: what the opening handshake must contain; null when it is valid. */
-    private static String upgradeProblem(HttpRequestHead head) {
+    /** RFC 6455 4.2.1: what the opening handshake must contain; 426 names the version we speak (4.4). */
+    private static void checkUpgrade(HttpRequestHead head) throws BadRequest {
         if (!head.method().equals("GET")) {
-            return "WebSocket upgrade must use GET";
+            throw new BadRequest(400, "WebSocket upgrade must use GET");
         }
         if (head.header("host").isEmpty()) {
-            return "missing Host header";
+            throw new BadRequest(400, "missing Host header");
         }
         boolean connectionUpgrade = head.header("connection").stream()
                 .flatMap(value -> List.of(value.split(",")).stream())
                 .anyMatch(token -> token.trim().equalsIgnoreCase("upgrade"));
         if (!connectionUpgrade) {
-            return "Connection header must contain Upgrade";
+            throw new BadRequest(400, "Connection header must contain Upgrade");
         }
         String key = head.header("sec-websocket-key").orElse("").trim();
         try {
             if (Base64.getDecoder().decode(key).length != 16) {
-                return "Sec-WebSocket-Key must be 16 bytes, base64-encoded";
+                throw new BadRequest(400, "Sec-WebSocket-Key must be 16 bytes, base64-encoded");
             }
         } catch (IllegalArgumentException e) {
-            return "Sec-WebSocket-Key is not base64";
+            throw new BadRequest(400, "Sec-WebSocket-Key is not base64");
         }
         if (!head.header("sec-websocket-version").map(String::trim).orElse("").equals("13")) {
-            return "Sec-WebSocket-Version must be 13";
+            throw new BadRequest(426, "Sec-WebSocket-Version must be 13");
         }
-        return null;
     }
 
     /** Sec-WebSocket-Accept = base64(SHA-1(key + GUID)), RFC 6455 section 4.2.2 step 5.4. */

@@ -20,7 +20,8 @@ class FirstMessageRulesTest {
 
     @BeforeEach
     void start() throws Exception {
-        agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder().userAudioTimeout(Duration.ofMillis(400)).build());
+        agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder()
+                .userAudioTimeout(Duration.ofMillis(400)).initiationTimeout(Duration.ofMillis(300)).build());
     }
 
     @AfterEach
@@ -42,6 +43,14 @@ class FirstMessageRulesTest {
     void initiationWithWronglyShapedOverrideIsClosed1008() throws Exception {
         assertThat(closeCodeAfterFirst("{\"type\":\"conversation_initiation_client_data\",\"conversation_config_override\":\"agent\"}")).isEqualTo(1008);
         assertThat(closeCodeAfterFirst("{\"type\":\"conversation_initiation_client_data\",\"dynamic_variables\":{\"x\":[1]}}")).isEqualTo(1008);
+    }
+
+    @Test
+    void noInitiationWithinTheTimeoutIsClosed1008() throws Exception {
+        try (JdkWebSocketPeer peer = AgentPeer.connect(agent, "?agent_id=demo-agent", Map.of())) {
+            assertThat(peer.awaitClose(TIMEOUT)).isEqualTo(1008);
+            assertThat(peer.closeReason()).contains("conversation_initiation_client_data not received");
+        }
     }
 
     @Test
@@ -73,7 +82,7 @@ class FirstMessageRulesTest {
             long start = System.nanoTime();
             assertThat(peer.awaitClose(TIMEOUT)).isEqualTo(1000);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), Duration.ofMillis(1500));
-            assertThat(peer.closeReason()).contains("no user audio");
+            assertThat(peer.closeReason()).isEqualTo("Conversation ended: no user audio for 400 ms");
         }
     }
 

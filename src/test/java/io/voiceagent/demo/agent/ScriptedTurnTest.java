@@ -109,6 +109,28 @@ class ScriptedTurnTest {
             agent.conversations().getFirst().interrupt();
             Map<String, Object> interruption = object(awaitEvent(peer, "interruption"), "interruption_event");
             assertThat(((Number) interruption.get("event_id")).longValue()).isEqualTo(greetingId);
+            Map<String, Object> correction = object(awaitEvent(peer, "agent_response_correction"), "agent_response_correction_event");
+            assertThat((String) correction.get("corrected_agent_response")).isNotEqualTo("Hi there");
+        }
+    }
+
+    @Test
+    void testCanQueueExtraTurnsAndRawEvents() throws Exception {
+        agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder().pacing(AudioPacing.BURST).build());
+        try (JdkWebSocketPeer peer = AgentPeer.connect(agent, "?agent_id=demo-agent", Map.of())) {
+            peer.sendText(INITIATION);
+            awaitEvent(peer, "conversation_initiation_metadata");
+            FakeConversation conversation = agent.conversations().getFirst();
+            byte[] tenSeconds = new byte[80_000];
+            java.util.Arrays.fill(tenSeconds, (byte) 0x55);
+            conversation.speak("A long answer", tenSeconds);
+            peer.await(() -> events(peer, "agent_response").size() == 2 ? true : null, TIMEOUT, "no second turn");
+            long id = ((Number) object(events(peer, "agent_response").get(1), "agent_response_event").get("event_id")).longValue();
+            peer.await(() -> audioOf(peer, id).length == tenSeconds.length ? true : null, TIMEOUT, "long turn incomplete");
+            assertThat(audioOf(peer, id)).isEqualTo(tenSeconds);
+
+            assertThat(conversation.sendRaw("{\"type\":\"error\",\"message\":\"simulated\"}")).isTrue();
+            assertThat(AgentPeer.awaitEvent(peer, "error").get("message")).isEqualTo("simulated");
         }
     }
 
