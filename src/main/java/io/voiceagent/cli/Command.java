@@ -23,6 +23,7 @@ enum Command {
               --first-message     what the agent says first
               --prompt            the agent's system prompt for this call
               --language          the conversation language, e.g. en, ru, pt-br
+
             Status changes and transcript lines are printed as they happen. Exits 0 when the call completed,
             1 when it failed, was busy, was not answered or was canceled. Ctrl-C stops following only: the
             call goes on (end it with `voiceagent hangup ID`)."""),
