@@ -70,7 +70,8 @@ final class ExolveWebhook {
             }
         });
         if (!(fields.get("type") instanceof String type) || type.isBlank()) {
-            throw ApiException.badRequest("type: required, the event type such as \"b\", \"s\", \"d\", \"e\" or \"crr\"");
+            throw ApiException.badRequest(
+                    "type: required, the event type such as \"b\", \"s\", \"d\", \"e\" or \"crr\"");
         }
         return new ExolveEvent(id(fields, "call_id"), id(fields, "call_sid"), type, fields);
     }

@@ -67,7 +67,8 @@ public final class HttpApi implements AutoCloseable {
         lifecycle.lock();
         try {
             if (closed || server != null) {
-                throw new IllegalStateException(closed ? "the HTTP API was closed; build a new one" : "already started");
+                throw new IllegalStateException(
+                        closed ? "the HTTP API was closed; build a new one" : "already started");
             }
             HttpServer created = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
             executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
@@ -76,7 +77,8 @@ public final class HttpApi implements AutoCloseable {
             created.start();
             server = created;
             LOG.log(System.Logger.Level.INFO, "HTTP API listening on http://" + config.host() + ":" + port()
-                    + (apiToken.isPresent() ? " (API token required)" : " (no API token: open to anyone who can reach it)")
+                    + (apiToken.isPresent() ? " (API token required)"
+                            : " (no API token: open to anyone who can reach it)")
                     + (config.debugEndpoints() ? ", /debug/ on" : ", /debug/ off"));
         } finally {
             lifecycle.unlock();
@@ -194,7 +196,8 @@ public final class HttpApi implements AutoCloseable {
         String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).strip() : null;
         if (!apiToken.get().matches(presented)) {
-            throw new ApiException(401, "unauthorized", "missing or wrong API token: send Authorization: Bearer <API_TOKEN>",
+            throw new ApiException(401, "unauthorized",
+                    "missing or wrong API token: send Authorization: Bearer <API_TOKEN>",
                     Map.of("WWW-Authenticate", "Bearer realm=\"voiceagent\""));
         }
     }
