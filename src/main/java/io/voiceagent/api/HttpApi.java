@@ -70,7 +70,13 @@ public final class HttpApi implements AutoCloseable {
                 throw new IllegalStateException(
                         closed ? "the HTTP API was closed; build a new one" : "already started");
             }
-            HttpServer created = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+            HttpServer created;
+            try {
+                created = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+            } catch (IOException e) {
+                throw new IOException("cannot listen on " + config.host() + ":" + config.port()
+                        + " (HTTP_HOST, HTTP_PORT): " + e.getMessage(), e);
+            }
             executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
             created.setExecutor(executor);
             created.createContext("/", this::serve);
