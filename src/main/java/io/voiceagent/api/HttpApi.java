@@ -134,12 +134,13 @@ public final class HttpApi implements AutoCloseable {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = Objects.requireNonNullElse(exchange.getRequestURI().getPath(), "/");
         Optional<ApiResponse> response = respond(exchange, method, path);
+        String logged = LogSafe.text(method) + " " + LogSafe.text(path);
         if (response.isEmpty()) {
             exchange.close();
             return;
         }
         send(exchange, response.get());
-        LOG.log(System.Logger.Level.DEBUG, () -> method + " " + path + " -> " + response.get().status() + " ("
+        LOG.log(System.Logger.Level.DEBUG, () -> logged + " -> " + response.get().status() + " ("
                 + (System.nanoTime() - started) / 1_000_000 + " ms)");
     }
 
@@ -153,10 +154,11 @@ public final class HttpApi implements AutoCloseable {
             return Optional.of(ApiResponse.error(new ApiException(statusOf(e.reason()),
                     e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, method + " " + path + ": request not received: " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, LogSafe.text(method + " " + path) + ": request not received: "
+                    + e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, method + " " + path + " failed", e);
+            LOG.log(System.Logger.Level.ERROR, LogSafe.text(method + " " + path) + " failed", e);
             return Optional.of(ApiResponse.error(new ApiException(500, "internal_error",
                     "the request could not be completed; the service log has the details")));
         }
