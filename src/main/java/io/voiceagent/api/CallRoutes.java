@@ -7,6 +7,7 @@ import io.voiceagent.call.CallService;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,7 +64,10 @@ final class CallRoutes {
         List<Object> records = calls.list(status, limit).stream()
                 .map(r -> (Object) r.toJson(clock.instant()))
                 .toList();
-        return ApiResponse.json(200, Map.of("calls", records, "count", records.size()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("calls", records);
+        body.put("count", records.size());
+        return ApiResponse.json(200, body);
     }
 
     private ApiResponse get(ApiRequest request) throws ApiException {

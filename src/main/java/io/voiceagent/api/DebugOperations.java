@@ -9,13 +9,13 @@ import java.util.Map;
  */
 public interface DebugOperations {
 
-    /** {@code GET /debug/sip}: registration state, the recent SIP messages (Authorization masked), transaction counts. */
+    /** {@code GET /debug/sip}: registration state, recent SIP messages (Authorization masked), transaction counts. */
     Map<String, Object> sip();
 
     /** {@code POST /debug/sip/register}: starts a re-registration now and returns without waiting for it. */
     void sipRegister();
 
-    /** {@code POST /debug/ai/check}: opens a conversation with the agent, reports its id and audio formats, closes it. */
+    /** {@code POST /debug/ai/check}: opens a conversation, reports its id and audio formats, closes it. */
     Map<String, Object> aiCheck();
 
     /** {@code POST /debug/exolve/check}: checks the Exolve API key with a harmless request. */

@@ -24,7 +24,8 @@ final class DebugRoutes {
                     return ApiResponse.json(202, Map.of("status", "registering"));
                 }).build(),
                 Route.at("/debug/calls/{id}/media", Access.DEBUG).get(this::media).build(),
-                Route.at("/debug/ai/check", Access.DEBUG).post(request -> ApiResponse.json(200, debug.aiCheck())).build(),
+                Route.at("/debug/ai/check", Access.DEBUG)
+                        .post(request -> ApiResponse.json(200, debug.aiCheck())).build(),
                 Route.at("/debug/exolve/check", Access.DEBUG)
                         .post(request -> ApiResponse.json(200, debug.exolveCheck())).build(),
                 Route.at("/debug/proxy", Access.DEBUG).get(request -> ApiResponse.json(200, debug.proxy())).build());

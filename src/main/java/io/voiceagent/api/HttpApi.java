@@ -67,16 +67,24 @@ public final class HttpApi implements AutoCloseable {
         lifecycle.lock();
         try {
             if (closed || server != null) {
-                throw new IllegalStateException(closed ? "the HTTP API was closed; build a new one" : "already started");
+                throw new IllegalStateException(
+                        closed ? "the HTTP API was closed; build a new one" : "already started");
             }
-            HttpServer created = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+            HttpServer created;
+            try {
+                created = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+            } catch (IOException e) {
+                throw new IOException("cannot listen on " + config.host() + ":" + config.port()
+                        + " (HTTP_HOST, HTTP_PORT): " + e.getMessage(), e);
+            }
             executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
             created.setExecutor(executor);
             created.createContext("/", this::serve);
             created.start();
             server = created;
             LOG.log(System.Logger.Level.INFO, "HTTP API listening on http://" + config.host() + ":" + port()
-                    + (apiToken.isPresent() ? " (API token required)" : " (no API token: open to anyone who can reach it)")
+                    + (apiToken.isPresent() ? " (API token required)"
+                            : " (no API token: open to anyone who can reach it)")
                     + (config.debugEndpoints() ? ", /debug/ on" : ", /debug/ off"));
         } finally {
             lifecycle.unlock();
@@ -126,12 +134,13 @@ public final class HttpApi implements AutoCloseable {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = Objects.requireNonNullElse(exchange.getRequestURI().getPath(), "/");
         Optional<ApiResponse> response = respond(exchange, method, path);
+        String logged = LogSafe.text(method) + " " + LogSafe.text(path);
         if (response.isEmpty()) {
             exchange.close();
             return;
         }
         send(exchange, response.get());
-        LOG.log(System.Logger.Level.DEBUG, () -> method + " " + path + " -> " + response.get().status() + " ("
+        LOG.log(System.Logger.Level.DEBUG, () -> logged + " -> " + response.get().status() + " ("
                 + (System.nanoTime() - started) / 1_000_000 + " ms)");
     }
 
@@ -145,10 +154,11 @@ public final class HttpApi implements AutoCloseable {
             return Optional.of(ApiResponse.error(new ApiException(statusOf(e.reason()),
                     e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, method + " " + path + ": request not received: " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, LogSafe.text(method + " " + path) + ": request not received: "
+                    + e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, method + " " + path + " failed", e);
+            LOG.log(System.Logger.Level.ERROR, LogSafe.text(method + " " + path) + " failed", e);
             return Optional.of(ApiResponse.error(new ApiException(500, "internal_error",
                     "the request could not be completed; the service log has the details")));
         }
@@ -194,7 +204,8 @@ public final class HttpApi implements AutoCloseable {
         String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).strip() : null;
         if (!apiToken.get().matches(presented)) {
-            throw new ApiException(401, "unauthorized", "missing or wrong API token: send Authorization: Bearer <API_TOKEN>",
+            throw new ApiException(401, "unauthorized",
+                    "missing or wrong API token: send Authorization: Bearer <API_TOKEN>",
                     Map.of("WWW-Authenticate", "Bearer realm=\"voiceagent\""));
         }
     }

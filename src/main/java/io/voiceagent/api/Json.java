@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
@@ -13,14 +15,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * JSON in and out of the API through jackson-jr. Output goes through {@link #plain} first, so that
- * whatever a component hands us (an {@code Optional}, an {@code Instant}, a {@code Secret}) is
- * written as a plain JSON value and never through bean introspection, which could expose a field.
+ * whatever a component hands us (an {@code Optional}, an {@code Instant}, a record, a {@code Secret})
+ * is written as a plain JSON value and never through bean introspection, which could expose a field:
+ * an unknown type is written as its {@code toString()}, which a {@code Secret} masks.
  */
 final class Json {
     private static final JSON READER = JSON.std.with(JSON.Feature.PRESERVE_FIELD_ORDERING);
+    private static final Pattern SNAKE = Pattern.compile("([a-z0-9])([A-Z])");
     private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
 
     private Json() {
@@ -82,10 +87,28 @@ final class Json {
                 yield out;
             }
             case Object[] array -> plain(java.util.Arrays.asList(array));
+            case Record r -> components(r);
             case Enum<?> e -> e.name().toLowerCase(java.util.Locale.ROOT);
             case TemporalAccessor t -> t.toString();
             default -> value.toString();
         };
+    }
+
+    /** A record as an object of its components, named in snake_case like the rest of the API. */
+    private static Map<String, Object> components(Record record) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            Method accessor = component.getAccessor();
+            Object value;
+            try {
+                value = accessor.trySetAccessible() ? accessor.invoke(record) : "(not readable)";
+            } catch (ReflectiveOperationException e) {
+                value = "(not readable)";
+            }
+            out.put(SNAKE.matcher(component.getName()).replaceAll("$1_$2").toLowerCase(java.util.Locale.ROOT),
+                    plain(value));
+        }
+        return out;
     }
 
     private static String firstLine(String message) {

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +25,7 @@ final class CallFollower {
     private final ServiceClient client;
     private final PrintStream out;
     private final Duration interval;
-    private String shownStatus = "";
+    private final Set<String> shownStages = new HashSet<>();
     private int shownLines;
 
     CallFollower(ServiceClient client, PrintStream out, Duration interval) {
@@ -62,26 +65,35 @@ final class CallFollower {
         }
     }
 
+    /** Prints what is new in {@code record}: a status change and transcript lines, in time order. */
     private void show(Map<String, Object> record) {
         Instant created = instant(record.get("created_at"));
         String status = String.valueOf(record.get("status"));
         List<?> transcript = record.get("transcript") instanceof List<?> l ? l : List.of();
-        boolean ended = FINAL_STATUSES.contains(status);
-        // Lines spoken before the status changed come first, except on the final record where the
-        // end is printed last.
-        if (!ended && !status.equals(shownStatus)) {
-            line(created, stageTime(record, status), status);
-            shownStatus = status;
-        }
+        List<Shown> news = new ArrayList<>();
         for (; shownLines < transcript.size(); shownLines++) {
             if (transcript.get(shownLines) instanceof Map<?, ?> l) {
-                line(created, instant(l.get("at")), l.get("role") + ": " + l.get("text"));
+                news.add(new Shown(instant(l.get("at")), l.get("role") + ": " + l.get("text"), false));
             }
         }
-        if (ended && !status.equals(shownStatus)) {
-            line(created, stageTime(record, status), status + ": " + CallsTable.outcome(record));
-            shownStatus = status;
+        // A stage passed between two polls still shows, from its timestamp on the record.
+        for (String stage : List.of("ringing", "answered")) {
+            if (stageTime(record, stage) != null && shownStages.add(stage)) {
+                news.add(new Shown(stageTime(record, stage), stage, false));
+            }
         }
+        if (shownStages.add(status)) {
+            boolean ended = FINAL_STATUSES.contains(status);
+            news.add(new Shown(stageTime(record, status),
+                    ended ? status + ": " + CallsTable.outcome(record) : status, ended));
+        }
+        // The end always comes last; otherwise by time, lines without a time where they were found.
+        news.sort(Comparator.comparing(Shown::last)
+                .thenComparing(Shown::at, Comparator.nullsLast(Comparator.naturalOrder())));
+        news.forEach(shown -> line(created, shown.at(), shown.text()));
+    }
+
+    private record Shown(Instant at, String text, boolean last) {
     }
 
     private void line(Instant created, Instant at, String text) {

@@ -97,7 +97,7 @@ public final class Cli {
                         config.elevenLabs(), config.proxy(), true));
             }
             case TEST -> {
-                err.println("voiceagent test: run the test suite with bin/voiceagent test (it needs Maven and the sources)");
+                err.println("voiceagent test: run the suite with bin/voiceagent test (it needs Maven and the sources)");
                 yield USAGE;
             }
             case CONFIG -> {

@@ -18,11 +18,13 @@ enum Command {
     CONFIG("config", "", "Show the effective configuration, secrets masked, and every problem in it.", """
             Prints each setting by its environment name. Exits 2 when the configuration has problems,
             listing each with the variable, the value (secrets masked) and what is expected."""),
-    CALL("call", "NUMBER [--first-message TEXT] [--prompt TEXT] [--language CODE]", "Place a call through the running service and follow it until it ends.", """
+    CALL("call", "NUMBER [--first-message TEXT] [--prompt TEXT] [--language CODE]",
+            "Place a call through the running service and follow it until it ends.", """
               NUMBER              international number, e.g. +79990001122 (spaces, dashes, parentheses allowed)
               --first-message     what the agent says first
               --prompt            the agent's system prompt for this call
               --language          the conversation language, e.g. en, ru, pt-br
+
             Status changes and transcript lines are printed as they happen. Exits 0 when the call completed,
             1 when it failed, was busy, was not answered or was canceled. Ctrl-C stops following only: the
             call goes on (end it with `voiceagent hangup ID`)."""),

@@ -154,6 +154,30 @@ class CliTest {
     }
 
     @Test
+    void stagesAndLinesSeenInOnePollArePrintedInTimeOrder() {
+        service.script(List.of(
+                record("dialing"),
+                record("answered", "ringing_at", "2026-11-25T20:00:01Z", "answered_at", "2026-11-25T20:00:03Z",
+                        "transcript", List.of(
+                                Map.of("role", "agent", "text", "Hello", "at", "2026-11-25T20:00:02Z"),
+                                Map.of("role", "user", "text", "Hi", "at", "2026-11-25T20:00:04Z"))),
+                record("canceled", "ended_at", "2026-11-25T20:00:05Z", "hangup_by", "us",
+                        "hangup_cause", "api_hangup", "transcript", List.of(
+                                Map.of("role", "agent", "text", "Hello", "at", "2026-11-25T20:00:02Z"),
+                                Map.of("role", "user", "text", "Hi", "at", "2026-11-25T20:00:04Z"),
+                                Map.of("role", "agent", "text", "Bye", "at", "2026-11-25T20:00:06Z")))));
+        assertThat(run("call", "+79990001122")).isEqualTo(Cli.FAILURE);
+        assertThat(out().lines().skip(1).toList()).containsExactly(
+                "    0.0 s  dialing",
+                "    1.0 s  ringing",
+                "    2.0 s  agent: Hello",
+                "    3.0 s  answered",
+                "    4.0 s  user: Hi",
+                "    6.0 s  agent: Bye",
+                "    5.0 s  canceled: ended by us (api_hangup)");
+    }
+
+    @Test
     void aCallThatDoesNotCompleteExits1() {
         service.script(List.of(record("dialing"),
                 record("busy", "ended_at", "2026-11-25T20:00:02Z", "hangup_cause", "busy", "hangup_by", "remote",
