@@ -37,6 +37,7 @@ public final class HttpApi implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 64 * 1024;
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
     private static final int STOP_GRACE_SECONDS = 1;
+    private static final long DRAIN_LIMIT_BYTES = 1024 * 1024;
 
     private final Config.Http config;
     private final Optional<Secret> apiToken;
@@ -139,7 +140,7 @@ public final class HttpApi implements AutoCloseable {
             exchange.close();
             return;
         }
-        send(exchange, response.get());
+        send(exchange, discardUnreadBody(exchange, response.get()));
         LOG.log(System.Logger.Level.DEBUG, () -> logged + " -> " + response.get().status() + " ("
                 + (System.nanoTime() - started) / 1_000_000 + " ms)");
     }
@@ -221,12 +222,34 @@ public final class HttpApi implements AutoCloseable {
                 throw ApiException.badRequest("Content-Length is not a number");
             }
         }
+        // Not closed here: closing drops the unread rest, which discardUnreadBody must read first.
+        InputStream in = exchange.getRequestBody();
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        return body;
+    }
+
+    /**
+     * Reads and drops what is left of a refused request's body, so that the client, still sending,
+     * reads our answer instead of a connection reset. Past {@link #DRAIN_LIMIT_BYTES} the connection
+     * is closed after the answer rather than read any further.
+     */
+    private static ApiResponse discardUnreadBody(HttpExchange exchange, ApiResponse response) {
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw tooLarge();
+            byte[] scratch = new byte[8192];
+            long dropped = 0;
+            for (int n; (n = in.read(scratch)) >= 0; ) {
+                dropped += n;
+                if (dropped > DRAIN_LIMIT_BYTES) {
+                    return response.withHeader("Connection", "close");
+                }
             }
-            return body;
+            return response;
+        } catch (IOException e) {
+            // the client stopped sending: nothing left to read
+            return response;
         }
     }
 

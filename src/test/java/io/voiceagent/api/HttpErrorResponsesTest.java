@@ -72,6 +72,22 @@ class HttpErrorResponsesTest {
     }
 
     @Test
+    void refusedBodiesAreReadToTheEndSoTheClientAlwaysGetsTheAnswer() {
+        String big = "{\"pad\":\"" + "a".repeat(500 * 1024) + "\"}";
+        for (int i = 0; i < 20; i++) {
+            Reply declared = api.post("/api/calls/start", big);
+            assertThat(declared.status()).as("attempt %d", i).isEqualTo(413);
+            Reply chunked = api.send(api.request("/api/calls/start").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))));
+            assertThat(chunked.status()).as("attempt %d", i).isEqualTo(413);
+            Reply wrongMethod = api.send(api.request("/api/calls").header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(big)));
+            assertThat(wrongMethod.status()).as("attempt %d", i).isEqualTo(405);
+        }
+    }
+
+    @Test
     void aBodyOfExactly64KiBIsRead() {
         String prefix = "{\"phone_number\":\"+79990001122\",\"metadata\":{\"x\":\"";
         String suffix = "\"}}";
