@@ -53,7 +53,7 @@ public final class Module implements AutoCloseable {
             RandomGenerator random = new SecureRandom();
 
             OutboundConnections outbound = register(new ProxiedConnections(config.proxy(),
-                    defaultTls(), config.elevenLabs().apiUrl()));
+                    config.elevenLabs().apiUrl()));
             ElevenLabsClient agents = new ElevenLabsClient(config.elevenLabs(), outbound, AGENT_HANDSHAKE_TIMEOUT);
             Optional<ExolveApi> exolve = config.exolve().useHttp()
                     ? Optional.of(new ExolveHttpApi(config.exolve(), outbound))
@@ -138,14 +138,6 @@ public final class Module implements AutoCloseable {
                 return outbound.check();
             }
         };
-    }
-
-    private static javax.net.ssl.SSLContext defaultTls() {
-        try {
-            return javax.net.ssl.SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no default TLS context", e);
-        }
     }
 
     private <T extends AutoCloseable> T register(T component) {

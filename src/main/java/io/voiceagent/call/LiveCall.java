@@ -22,7 +22,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +61,7 @@ final class LiveCall implements MediaListener {
     private boolean ended;
     private boolean firstMediaLogged;
     private long aiConnectNanos = -1;
+    private final List<String> heldAgentLines = new ArrayList<>();
 
     /** Opens the call's media session (so its RTP port is known for the SDP) and saves its first record. */
     LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, Optional<ExolveApi> exolve,
@@ -195,7 +198,20 @@ final class LiveCall implements MediaListener {
         }
     }
 
+    /**
+     * Agent lines that arrive while the phone rings (the pre-connected greeting) are spoken only once
+     * the call is answered, so they go on the transcript then, stamped with the answer time.
+     */
     private void transcript(String role, String text) {
+        lock.lock();
+        try {
+            if (!answered && !ended) {
+                heldAgentLines.add(text);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
         Instant now = clock.instant();
         update(r -> r.withTranscriptLine(new TranscriptLine(role, text, now)), false);
         log(System.Logger.Level.INFO, "transcript " + role + ": " + text);
@@ -307,8 +323,14 @@ final class LiveCall implements MediaListener {
             }
             answered = true;
             media.answered();
-            update(r -> r.withStatus(CallStatus.ANSWERED, clock.instant()), true);
+            Instant now = clock.instant();
+            update(r -> r.withStatus(CallStatus.ANSWERED, now), true);
             log(System.Logger.Level.INFO, "stage=answered media=" + remote.address() + ":" + remote.port());
+            for (String line : heldAgentLines) {
+                update(r -> r.withTranscriptLine(new TranscriptLine("agent", line, now)), false);
+                log(System.Logger.Level.INFO, "transcript agent: " + line);
+            }
+            heldAgentLines.clear();
         } finally {
             lock.unlock();
         }

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +35,7 @@ public final class ProxiedConnections implements OutboundConnections {
     /** How {@code java.net.http} reports a CONNECT answered with something other than 200. */
     private static final Pattern TUNNEL_STATUS = Pattern.compile("Tunnel failed, got: (\\d{3})");
 
+    private final ExecutorService executor;
     private final Optional<Config.Proxy> proxy;
     private final Optional<Socks5Connector> connector;
     private final Optional<LoopbackHttpTunnel> tunnel;
@@ -47,6 +50,11 @@ public final class ProxiedConnections implements OutboundConnections {
      * @param sslContext trust for the client's TLS (tests pass one that trusts their own CA)
      * @param probe      where {@link #check()}'s test connection goes (host and port, or the scheme's port)
      */
+    /** @param probe where {@link #check()} makes its test connection: a host the service really uses */
+    public ProxiedConnections(Optional<Config.Proxy> proxy, URI probe) {
+        this(proxy, defaultSslContext(), probe);
+    }
+
     public ProxiedConnections(Optional<Config.Proxy> proxy, SSLContext sslContext, URI probe) {
         this(proxy, sslContext, probe, CONNECT_TIMEOUT);
     }
@@ -58,7 +66,11 @@ public final class ProxiedConnections implements OutboundConnections {
         this.probe = Objects.requireNonNull(probe, "probe");
         this.connector = proxy.map(p -> new Socks5Connector(p, socksTimeout));
         this.tunnel = connector.map(ProxiedConnections::startTunnel);
+        // Virtual threads for the client's own work, like the rest of the service: its default pool
+        // would keep up to one cached platform thread per concurrent call for a minute after each burst.
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpClient.Builder builder = HttpClient.newBuilder()
+                .executor(executor)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .sslContext(sslContext)
@@ -159,5 +171,6 @@ public final class ProxiedConnections implements OutboundConnections {
     public void close() {
         tunnel.ifPresent(LoopbackHttpTunnel::close);
         http.shutdownNow();
+        executor.shutdownNow();
     }
 }

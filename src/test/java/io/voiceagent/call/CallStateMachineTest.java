@@ -112,6 +112,15 @@ class CallStateMachineTest {
 
         m.listener.onUserAudio(new byte[160]);
         assertThat(conversation.userAudio).hasSize(1);
+
+        pending.listener().onEvent(new AgentEvent.AgentResponse("Hi, it's Anna"));
+        assertThat(status(started.id()).transcript()).as("not spoken before the answer").isEmpty();
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Answered(PCMA_ANSWER));
+        CallRecord answered = status(started.id());
+        assertThat(answered.transcript()).singleElement().satisfies(line -> {
+            assertThat(line.text()).isEqualTo("Hi, it's Anna");
+            assertThat(line.at()).isEqualTo(answered.answeredAt().orElseThrow());
+        });
     }
 
     @Test
