@@ -1,0 +1,89 @@
+package io.voiceagent.sip.interop;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import io.voiceagent.config.Config;
+import io.voiceagent.config.Secret;
+import io.voiceagent.sip.RegistrationStatus;
+import io.voiceagent.sip.SessionDescription;
+import io.voiceagent.sip.SipCall;
+import io.voiceagent.sip.SipTimers;
+import io.voiceagent.sip.UdpSipUserAgent;
+
+/**
+ * Our {@link UdpSipUserAgent} as production builds it (RFC 3261 timers, system clock), pointed at
+ * a SIP server on loopback, bound to a random port of its own.
+ */
+final class UserAgentUnderTest implements AutoCloseable {
+
+    static final String LOGIN = "alice";
+    static final String PASSWORD = "wonderland-7";
+    static final String DOMAIN = "127.0.0.1";
+    static final String REALM = "interop.test";
+    /** The offer's RTP port: nothing listens there, SIP is all these tests look at. */
+    private static final int OFFER_RTP_PORT = 40_000;
+
+    private final UdpSipUserAgent agent;
+    private final int port;
+
+    private UserAgentUnderTest(UdpSipUserAgent agent, int port) {
+        this.agent = agent;
+        this.port = port;
+    }
+
+    /** Starts a user agent registering as {@link #LOGIN} with the server on {@code serverPort}. */
+    static UserAgentUnderTest start(int serverPort) throws IOException {
+        return start(serverPort, LOGIN, PASSWORD);
+    }
+
+    static UserAgentUnderTest start(int serverPort, String login, String password) throws IOException {
+        int port = LoopbackPorts.freeUdpPort();
+        Config.Sip config = new Config.Sip(login, Secret.of(password), DOMAIN, "127.0.0.1", serverPort,
+                port, port, Optional.empty(), 3600, Duration.ofSeconds(30));
+        UdpSipUserAgent agent = new UdpSipUserAgent(config, SipTimers.rfc3261(), Clock.systemUTC(),
+                new SplittableRandom());
+        agent.start();
+        return new UserAgentUnderTest(agent, port);
+    }
+
+    UdpSipUserAgent agent() {
+        return agent;
+    }
+
+    /** The UDP port it listens on. */
+    int port() {
+        return port;
+    }
+
+    /** Waits until the registration is in {@code state}; fails with the last status otherwise. */
+    RegistrationStatus awaitRegistration(RegistrationStatus.State state, Duration timeout)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        RegistrationStatus status = agent.registration();
+        while (status.state() != state) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("registration is " + status + ", not " + state + " after " + timeout
+                        + "\nSIP messages: " + agent.debugSnapshot().get("messages"));
+            }
+            Thread.sleep(20);
+            status = agent.registration();
+        }
+        return status;
+    }
+
+    /** Dials {@code digits} with our usual offer (PCMU, PCMA, telephone-event). */
+    SipCall dial(String digits, CallEvents events) {
+        return agent.dial(digits, SessionDescription.offer(agent.mediaAddress(), OFFER_RTP_PORT, 1), events);
+    }
+
+    /** Unregisters and closes the socket. */
+    @Override
+    public void close() {
+        agent.close();
+    }
+}
