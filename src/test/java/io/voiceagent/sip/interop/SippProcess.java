@@ -23,6 +23,8 @@ final class SippProcess implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
     private static final Duration BIND_WAIT = Duration.ofSeconds(5);
     private static final int LOG_TAIL = 6_000;
+    /** sipp's -2, "fatal error binding a socket". */
+    private static final int BIND_FAILURE = 254;
 
     private final ForegroundProcess process;
     private final int port;
@@ -88,7 +90,7 @@ final class SippProcess implements AutoCloseable {
             case 97 -> "exit on internal command: the scenario stopped on a check, see the messages";
             case 99 -> "normal exit without calls processed";
             case 255 -> "fatal error";
-            case 254 -> "fatal error binding a socket";
+            case BIND_FAILURE -> "fatal error binding a socket";
             default -> "undocumented exit code";
         };
     }
@@ -160,10 +162,19 @@ final class SippProcess implements AutoCloseable {
                 if (awaitBound(process, port)) {
                     return sippProcess;
                 }
-                failures += "\nattempt " + attempt + ":" + sippProcess.report();
+                OptionalInt exit = process.awaitExit(Duration.ZERO);
+                String report = sippProcess.report();
                 sippProcess.close();
+                if (exit.isEmpty() || exit.getAsInt() != BIND_FAILURE) {
+                    throw new AssertionError("sipp did not start"
+                            + exit.stream().mapToObj(code -> ": exit code " + code + " (" + meaning(code) + ")")
+                                    .findFirst().orElse(": its port is still not bound after " + BIND_WAIT)
+                            + report);
+                }
+                // another process took a port between our probe and sipp's bind: new ports
+                failures += "\nattempt " + attempt + ":" + report;
             }
-            throw new AssertionError("sipp did not bind its port in " + START_ATTEMPTS + " attempts" + failures);
+            throw new AssertionError("sipp could not bind its ports in " + START_ATTEMPTS + " attempts" + failures);
         }
 
         private List<String> command(Path sipp, Path scenarioFile, int port, int mediaPort, Path errorLog,

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
@@ -74,6 +77,34 @@ final class UserAgentUnderTest implements AutoCloseable {
             status = agent.registration();
         }
         return status;
+    }
+
+    /**
+     * Waits until the user agent has logged a message ({@code "in"} received, {@code "out"} sent)
+     * matching {@code pattern}: how a test knows that a transaction it cannot observe otherwise
+     * (the BYE after {@code hangup()}) has completed.
+     */
+    void awaitMessage(String direction, Pattern pattern, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (countMessages(direction, pattern) == 0) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no '" + direction + "' message matching " + pattern + " within " + timeout
+                        + "\nSIP messages: " + agent.debugSnapshot().get("messages"));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** How many logged messages in {@code direction} match {@code pattern}. */
+    long countMessages(String direction, Pattern pattern) {
+        Object messages = agent.debugSnapshot().get("messages");
+        if (!(messages instanceof List<?> list)) {
+            throw new AssertionError("the debug snapshot has no message list: " + agent.debugSnapshot().keySet());
+        }
+        return list.stream()
+                .filter(entry -> entry instanceof Map<?, ?> map && direction.equals(map.get("direction"))
+                        && map.get("message") instanceof String text && pattern.matcher(text).find())
+                .count();
     }
 
     /** Dials {@code digits} with our usual offer (PCMU, PCMA, telephone-event). */
