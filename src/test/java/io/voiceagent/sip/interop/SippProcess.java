@@ -73,6 +73,37 @@ final class SippProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * How many messages sipp dropped on purpose ({@code -lost}), summed from the Lost column of
+     * the last scenario screen it printed; 0 when it printed none.
+     */
+    int messagesLost() {
+        List<String> lines = process.stdoutTail(Integer.MAX_VALUE).lines().toList();
+        int header = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("Messages") && lines.get(i).contains("Lost")) {
+                header = i;
+            }
+        }
+        if (header < 0) {
+            return 0;
+        }
+        int column = lines.get(header).indexOf("Lost");
+        int lost = 0;
+        for (String row : lines.subList(header + 1, lines.size())) {
+            if (row.startsWith("---")) {
+                break;
+            }
+            if (row.length() > column) {
+                String cell = row.substring(column).strip().split("\\s+")[0];
+                if (cell.matches("\\d+")) {
+                    lost += Integer.parseInt(cell);
+                }
+            }
+        }
+        return lost;
+    }
+
     /** What sipp logged: for assertion messages. */
     String report() {
         return "\n--- command: " + process.commandLine()

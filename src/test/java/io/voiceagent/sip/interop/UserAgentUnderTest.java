@@ -45,7 +45,11 @@ final class UserAgentUnderTest implements AutoCloseable {
     }
 
     static UserAgentUnderTest start(int serverPort, String login, String password) throws IOException {
-        int port = LoopbackPorts.freeUdpPort();
+        return start(serverPort, login, password, LoopbackPorts.freeUdpPort());
+    }
+
+    /** A user agent on {@code port} (SIP_PORT_MIN = SIP_PORT_MAX), for a peer that must know it first. */
+    static UserAgentUnderTest start(int serverPort, String login, String password, int port) throws IOException {
         Config.Sip config = new Config.Sip(login, Secret.of(password), DOMAIN, "127.0.0.1", serverPort,
                 port, port, Optional.empty(), 3600, Duration.ofSeconds(30));
         UdpSipUserAgent agent = new UdpSipUserAgent(config, SipTimers.rfc3261(), Clock.systemUTC(),
@@ -85,10 +89,16 @@ final class UserAgentUnderTest implements AutoCloseable {
      * (the BYE after {@code hangup()}) has completed.
      */
     void awaitMessage(String direction, Pattern pattern, Duration timeout) throws InterruptedException {
+        awaitMessages(direction, pattern, 1, timeout);
+    }
+
+    /** Waits until at least {@code count} logged messages in {@code direction} match {@code pattern}. */
+    void awaitMessages(String direction, Pattern pattern, long count, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        while (countMessages(direction, pattern) == 0) {
+        while (countMessages(direction, pattern) < count) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no '" + direction + "' message matching " + pattern + " within " + timeout
+                throw new AssertionError("not " + count + " '" + direction + "' messages matching " + pattern
+                        + " within " + timeout
                         + "\nSIP messages: " + agent.debugSnapshot().get("messages"));
             }
             Thread.sleep(20);
