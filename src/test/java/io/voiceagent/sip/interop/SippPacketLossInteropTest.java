@@ -37,7 +37,7 @@ class SippPacketLossInteropTest {
 
     @Test
     void everyCallCompletesDespiteTenPercentLoss() throws Exception {
-        try (SippProcess sipp = SippProcess.uas("invite-lossy.xml")
+        try (SippProcess sipp = SippProcess.uas("invite-answered.xml")
                 .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
                 .calls(CALLS + 1)
                 .lostPercent(10)
