@@ -204,6 +204,13 @@ final class CallSession implements SipCall {
         emit(new SipCallEvent.Answered(answer));
     }
 
+    /** A 2xx to our INVITE that arrived after its transaction was gone. */
+    void onLateAnswer(SipMessage.Response response) {
+        if (ackForAnswer != null && response.cseq().number() == inviteCseq) {
+            stack.sendToServer(ackForAnswer);
+        }
+    }
+
     private void onInviteTimeout() {
         cancelRingTimer();
         if (cancelRequested || state == State.ENDED) {
