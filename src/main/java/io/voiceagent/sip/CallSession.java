@@ -395,10 +395,7 @@ final class CallSession implements SipCall {
             restartSessionTimer(request);
             SipMessage.Response ok = request.createResponse(200, "OK");
             ok = withToTag(ok).with("Contact", "<" + stack.contactUri() + ">");
-            Optional<SessionTimer> terms = SessionTimer.forRequest(request);
-            if (terms.isPresent()) {
-                ok = ok.with("Session-Expires", terms.get().headerForAnswer()).with("Require", "timer");
-            }
+            ok = withSessionTimer(ok, request);
             transaction.respond(ok);
             return;
         }
@@ -455,12 +452,18 @@ final class CallSession implements SipCall {
                 .with("Allow", UdpSipUserAgent.ALLOW)
                 .with("Supported", "timer")
                 .with("User-Agent", UdpSipUserAgent.USER_AGENT);
-        Optional<SessionTimer> terms = SessionTimer.forRequest(request);
-        if (terms.isPresent()) {
-            ok = ok.with("Session-Expires", terms.get().headerForAnswer()).with("Require", "timer");
-        }
+        ok = withSessionTimer(ok, request);
         restartSessionTimer(request);
         return ok.withBody("application/sdp", localSdp.format());
+    }
+
+    private static SipMessage.Response withSessionTimer(SipMessage.Response ok, SipMessage.Request request) {
+        Optional<SessionTimer> terms = SessionTimer.forRequest(request);
+        if (terms.isEmpty()) {
+            return ok;
+        }
+        ok = ok.with("Session-Expires", terms.get().headerForAnswer());
+        return SessionTimer.supportsTimer(request) ? ok.with("Require", "timer") : ok;
     }
 
     private SipMessage.Response withToTag(SipMessage.Response response) {
