@@ -60,11 +60,12 @@ public final class UdpSipUserAgent implements SipUserAgent {
     private ScheduledThreadPoolExecutor loop;
     private DatagramSocket socket;
     private Thread receiver;
-    private InetSocketAddress server;
+    private volatile InetSocketAddress server;
     private volatile String localAddress = "";
     private volatile String advertisedHost = "";
     private volatile int advertisedPort;
-    private Registration registration;
+    private volatile Registration registration;
+    private volatile int localPort;
 
     public UdpSipUserAgent(Config.Sip config, SipTimers timers, Clock clock, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
@@ -86,7 +87,8 @@ public final class UdpSipUserAgent implements SipUserAgent {
             localAddress = routedLocalAddress(server);
             socket = bindInRange(config.portMin(), config.portMax());
             advertisedHost = config.publicIp().orElse(localAddress);
-            advertisedPort = socket.getLocalPort();
+            localPort = socket.getLocalPort();
+            advertisedPort = localPort;
             loop = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("sip-loop").factory());
             loop.setRemoveOnCancelPolicy(true);
             lifecycle = Lifecycle.RUNNING;
@@ -178,7 +180,7 @@ public final class UdpSipUserAgent implements SipUserAgent {
         reg.put("since", status.since().toString());
         reg.put("expiresAt", status.expiresAt().map(Object::toString).orElse(""));
         out.put("registration", reg);
-        out.put("local", localAddress + ":" + advertisedPort);
+        out.put("local", localAddress + ":" + localPort);
         out.put("advertised", advertisedHost + ":" + advertisedPort);
         out.put("server", server == null ? config.serverHost() + ":" + config.serverPort() : server.toString());
         Map<String, Object> tx = new LinkedHashMap<>();
@@ -337,6 +339,12 @@ public final class UdpSipUserAgent implements SipUserAgent {
                 tx.onResponse(response);
                 return;
             }
+        }
+        CallSession call = calls.get(response.callId());
+        if (call != null && method.equals("INVITE") && response.isSuccess()) {
+            // A 200 retransmitted after its transaction ended: its ACK was lost (RFC 3261 §13.2.2.4).
+            call.onLateAnswer(response);
+            return;
         }
         LOG.log(System.Logger.Level.DEBUG, "response matches no transaction: {0}", response);
     }
