@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Assumptions;
@@ -19,22 +20,26 @@ record ExternalTool(String command, String debianPackage) {
 
     /** The executable, or the test ends here (failed in CI, skipped elsewhere). */
     Path require() {
-        Optional<Path> found = locate();
+        return require(System.getenv());
+    }
+
+    /** {@link #require()} reading {@code CI} and {@code PATH} from {@code environment}. */
+    Path require(Map<String, String> environment) {
+        Optional<Path> found = locate(environment.get("PATH"));
         if (found.isPresent()) {
             return found.get();
         }
         String reason = "'" + command + "' is not installed (Debian package " + debianPackage
                 + ": apt-get install -y " + debianPackage + ")";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        if ("true".equalsIgnoreCase(environment.get("CI"))) {
             throw new AssertionError(reason + "; CI must install it, interop tests are never skipped there");
         }
         Assumptions.abort(reason + "; interop test skipped (with CI=true this is a failure)");
         throw new AssertionError("unreachable: Assumptions.abort returned");
     }
 
-    private Optional<Path> locate() {
+    private Optional<Path> locate(String path) {
         List<Path> dirs = new ArrayList<>();
-        String path = System.getenv("PATH");
         if (path != null) {
             for (String dir : path.split(java.io.File.pathSeparator)) {
                 if (!dir.isBlank()) {
