@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -62,6 +63,21 @@ final class ForegroundProcess implements AutoCloseable {
             return OptionalInt.of(process.exitValue());
         }
         return OptionalInt.empty();
+    }
+
+    /** Waits until the tool holds UDP {@code port} on loopback; false if it exited or took too long. */
+    boolean awaitUdpBound(int port, Duration wait) throws InterruptedException {
+        Instant deadline = Instant.now().plus(wait);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                return false;
+            }
+            if (LoopbackPorts.isBound(port)) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
     }
 
     String commandLine() {

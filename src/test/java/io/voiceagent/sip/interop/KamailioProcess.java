@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -53,7 +52,7 @@ final class KamailioProcess implements AutoCloseable {
                     "-Y", dir.toString(),
                     "-w", dir.toString(),
                     "-m", "32", "-M", "4"), dir);
-            if (awaitBound(process, port)) {
+            if (process.awaitUdpBound(port, BIND_WAIT)) {
                 return new KamailioProcess(process, port);
             }
             OptionalInt exit = process.awaitExit(Duration.ZERO);
@@ -107,19 +106,5 @@ final class KamailioProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-    }
-
-    private static boolean awaitBound(ForegroundProcess process, int port) throws InterruptedException {
-        Instant deadline = Instant.now().plus(BIND_WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                return false;
-            }
-            if (LoopbackPorts.isBound(port)) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
     }
 }

@@ -2,7 +2,6 @@ package io.voiceagent.sip.interop;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,7 +189,7 @@ final class SippProcess implements AutoCloseable {
                 ForegroundProcess process = ForegroundProcess.start(stem,
                         command(sipp, scenarioFile, port, mediaPort, errorLog, messageLog), dir);
                 SippProcess sippProcess = new SippProcess(process, port, mediaPort, errorLog, messageLog);
-                if (awaitBound(process, port)) {
+                if (process.awaitUdpBound(port, BIND_WAIT)) {
                     return sippProcess;
                 }
                 OptionalInt exit = process.awaitExit(Duration.ZERO);
@@ -229,20 +228,6 @@ final class SippProcess implements AutoCloseable {
             }
             keys.forEach((name, value) -> command.addAll(List.of("-key", name, value)));
             return command;
-        }
-
-        private static boolean awaitBound(ForegroundProcess process, int port) throws InterruptedException {
-            Instant deadline = Instant.now().plus(BIND_WAIT);
-            while (Instant.now().isBefore(deadline)) {
-                if (!process.isAlive()) {
-                    return false;
-                }
-                if (LoopbackPorts.isBound(port)) {
-                    return true;
-                }
-                Thread.sleep(20);
-            }
-            return false;
         }
     }
 }
