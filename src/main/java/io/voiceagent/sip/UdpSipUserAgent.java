@@ -40,6 +40,8 @@ public final class UdpSipUserAgent implements SipUserAgent {
     static final String USER_AGENT = "voiceagent";
     private static final int LOG_CAPACITY = 200;
     private static final Duration MAX_UNREGISTER_WAIT = Duration.ofSeconds(5);
+    /** Digits, a leading +, and the unreserved characters a carrier might use in a user part. */
+    private static final java.util.regex.Pattern DIALLABLE = java.util.regex.Pattern.compile("\\+?[0-9A-Za-z*._-]{1,64}");
 
     private enum Lifecycle { NEW, RUNNING, CLOSED }
 
@@ -156,13 +158,22 @@ public final class UdpSipUserAgent implements SipUserAgent {
         Objects.requireNonNull(listener, "listener");
         CallSession call = CallSession.outbound(stack, newCallId(), digits, offer, listener);
         if (lifecycle != Lifecycle.RUNNING) {
-            Thread.ofVirtual().start(() -> listener.onEvent(
-                    new SipCallEvent.Failed(FailureCause.NETWORK, 0, "the SIP user agent is not running")));
+            failLater(listener, new SipCallEvent.Failed(FailureCause.NETWORK, 0, "the SIP user agent is not running"));
+            return call;
+        }
+        if (!DIALLABLE.matcher(digits).matches()) {
+            failLater(listener, new SipCallEvent.Failed(FailureCause.INVALID_NUMBER, 0,
+                    "not a number we can put in a SIP URI: " + digits));
             return call;
         }
         calls.put(call.callId(), call);
         stack.execute(call::dial);
         return call;
+    }
+
+    /** Events of a call that never started still arrive after dial() returns, like any other. */
+    private static void failLater(SipCallListener listener, SipCallEvent.Failed failure) {
+        Thread.ofVirtual().name("sip-dial-failed").start(() -> listener.onEvent(failure));
     }
 
     @Override
@@ -492,7 +503,8 @@ public final class UdpSipUserAgent implements SipUserAgent {
 
         @Override
         public void execute(Runnable task) {
-            if (lifecycle == Lifecycle.CLOSED) {
+            if (lifecycle != Lifecycle.RUNNING) {
+                LOG.log(System.Logger.Level.DEBUG, "SIP user agent not running; task dropped");
                 return;
             }
             try {

@@ -262,6 +262,20 @@ class LoopbackCallTest {
     }
 
     @Test
+    void dialFailsWithoutNetworkWhenNumberIsUnusableOrAgentNotRunning() throws Exception {
+        RecordingListener notRunning = new RecordingListener();
+        new UdpSipUserAgent(config(peer.port(), Duration.ofSeconds(30)), FAST, Clock.systemUTC(), new SplittableRandom(1))
+                .dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), notRunning);
+        assertThat(notRunning.next(SipCallEvent.Failed.class).cause()).isEqualTo(FailureCause.NETWORK);
+        startAgent(Duration.ofSeconds(30));
+        acceptRegistration();
+        RecordingListener events = new RecordingListener();
+        agent.dial("7916 123<x>", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        assertThat(events.next(SipCallEvent.Failed.class).cause()).isEqualTo(FailureCause.INVALID_NUMBER);
+        assertThat(peer.drain(Duration.ofMillis(100))).noneMatch(r -> r.isRequest() && r.method().equals("INVITE"));
+    }
+
+    @Test
     void optionsIsAnsweredWithAllowAndAccept() throws Exception {
         startAgent(Duration.ofSeconds(30));
         acceptRegistration();
