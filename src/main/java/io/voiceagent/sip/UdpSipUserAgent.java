@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -360,7 +361,8 @@ public final class UdpSipUserAgent implements SipUserAgent {
         LOG.log(System.Logger.Level.DEBUG, "response matches no transaction: {0}", response);
     }
 
-    private void onRequest(SipMessage.Request request, InetSocketAddress source) {
+    private void onRequest(SipMessage.Request received, InetSocketAddress source) {
+        SipMessage.Request request = withSourceInVia(received, source);
         String branch = request.topVia().flatMap(Via::branch).orElse("");
         if (request.method().equals("ACK")) {
             ServerTransaction invite = serverTransactions.get(serverKey(branch, "INVITE", request));
@@ -420,6 +422,23 @@ public final class UdpSipUserAgent implements SipUserAgent {
         CallSession call = CallSession.inbound(stack, request);
         calls.put(call.callId(), call);
         call.answerInbound(request, tx, inboundHandler.get());
+    }
+
+    /** RFC 3581 §4: our responses tell the sender where its request really came from. */
+    private static SipMessage.Request withSourceInVia(SipMessage.Request request, InetSocketAddress source) {
+        List<String> vias = request.headers().values("Via");
+        if (vias.isEmpty()) {
+            return request;
+        }
+        SipHeaders headers = request.headers().without("Via");
+        List<SipHeaders.Field> fields = new java.util.ArrayList<>();
+        fields.add(new SipHeaders.Field("Via",
+                Via.stampSource(vias.get(0), source.getAddress().getHostAddress(), source.getPort())));
+        for (int i = 1; i < vias.size(); i++) {
+            fields.add(new SipHeaders.Field("Via", vias.get(i)));
+        }
+        fields.addAll(headers.fields());
+        return request.withHeaders(new SipHeaders(fields));
     }
 
     private void onCancel(SipMessage.Request cancel, ServerTransaction tx, String branch) {
