@@ -262,11 +262,27 @@ class LoopbackCallTest {
     }
 
     @Test
+    void dialFailsWithoutNetworkWhenNumberIsUnusableOrAgentNotRunning() throws Exception {
+        RecordingListener notRunning = new RecordingListener();
+        new UdpSipUserAgent(config(peer.port(), Duration.ofSeconds(30)), FAST, Clock.systemUTC(), new SplittableRandom(1))
+                .dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), notRunning);
+        assertThat(notRunning.next(SipCallEvent.Failed.class).cause()).isEqualTo(FailureCause.NETWORK);
+        startAgent(Duration.ofSeconds(30));
+        acceptRegistration();
+        RecordingListener events = new RecordingListener();
+        agent.dial("7916 123<x>", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        assertThat(events.next(SipCallEvent.Failed.class).cause()).isEqualTo(FailureCause.INVALID_NUMBER);
+        assertThat(peer.drain(Duration.ofMillis(100))).noneMatch(r -> r.isRequest() && r.method().equals("INVITE"));
+    }
+
+    @Test
     void optionsIsAnsweredWithAllowAndAccept() throws Exception {
         startAgent(Duration.ofSeconds(30));
         acceptRegistration();
         sendOptions(new java.net.InetSocketAddress("127.0.0.1", agentPort()), "z9hG4bKopt2");
         FakeSipPeer.Received ok = peer.awaitResponse("OPTIONS", 200);
+        // RFC 3581: the request asked for rport, so the response says where it came from.
+        assertThat(ok.header("Via")).contains("branch=z9hG4bKopt2", "received=127.0.0.1", "rport=" + peer.port());
         assertThat(ok.header("Allow")).contains("INVITE", "BYE", "CANCEL", "OPTIONS", "INFO", "UPDATE");
         assertThat(ok.header("Accept")).contains("application/sdp");
     }
@@ -324,7 +340,7 @@ class LoopbackCallTest {
 
     void sendOptions(java.net.InetSocketAddress target, String branch) throws Exception {
         peer.send("OPTIONS sip:user1@127.0.0.1 SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";branch=" + branch + "\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";rport;branch=" + branch + "\r\n"
                 + "Max-Forwards: 70\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:user1@127.0.0.1>\r\n"
                 + "Call-ID: " + branch + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n", target);
     }
