@@ -183,7 +183,7 @@ public final class SipParser {
             throw new SipParseException("Request-URI carries URI headers: " + asRequest.uri(), asRequest);
         }
         if (h.first("Content-Type").isEmpty() && !message.body().isEmpty()) {
-            // A body without a type cannot be interpreted (RFC 3261 §20.15); we keep it but say so.
+            // A body without a type cannot be interpreted (RFC 3261 §20.15).
             throw new SipParseException("body without Content-Type", asRequest);
         }
     }

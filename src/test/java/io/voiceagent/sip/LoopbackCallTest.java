@@ -158,6 +158,29 @@ class LoopbackCallTest {
     }
 
     @Test
+    void lostInviteAndLostAckAreRecoveredByRetransmission() throws Exception {
+        startAgent(Duration.ofSeconds(30));
+        acceptRegistration();
+        RecordingListener events = new RecordingListener();
+        agent.dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        FakeSipPeer.Received first = peer.awaitRequest("INVITE");
+        // Pretend the first INVITE was lost: answer only its Timer A retransmission.
+        FakeSipPeer.Received again = peer.awaitRequest("INVITE");
+        assertThat(again.branch()).isEqualTo(first.branch());
+        assertThat(again.cseqNumber()).isEqualTo(first.cseqNumber());
+        peer.respond(again, 200, "OK", Optional.of("peer1"),
+                List.of("Contact: <sip:gw@127.0.0.1:" + peer.port() + ">"), PEER_SDP);
+        FakeSipPeer.Received ack = peer.awaitRequest("ACK");
+        // Pretend that ACK was lost too: our 200 goes again and is ACKed again.
+        peer.respond(again, 200, "OK", Optional.of("peer1"),
+                List.of("Contact: <sip:gw@127.0.0.1:" + peer.port() + ">"), PEER_SDP);
+        FakeSipPeer.Received ackAgain = peer.awaitRequest("ACK");
+        assertThat(ackAgain.text()).isEqualTo(ack.text());
+        events.next(SipCallEvent.Answered.class);
+        assertThat(events.poll(200)).isNull();
+    }
+
+    @Test
     void outboundCallHungUpByUsSendsBye() throws Exception {
         startAgent(Duration.ofSeconds(30));
         acceptRegistration();
