@@ -204,6 +204,13 @@ final class CallSession implements SipCall {
         emit(new SipCallEvent.Answered(answer));
     }
 
+    /** A 2xx to our INVITE that arrived after its transaction was gone. */
+    void onLateAnswer(SipMessage.Response response) {
+        if (ackForAnswer != null && response.cseq().number() == inviteCseq) {
+            stack.sendToServer(ackForAnswer);
+        }
+    }
+
     private void onInviteTimeout() {
         cancelRingTimer();
         if (cancelRequested || state == State.ENDED) {
@@ -388,10 +395,7 @@ final class CallSession implements SipCall {
             restartSessionTimer(request);
             SipMessage.Response ok = request.createResponse(200, "OK");
             ok = withToTag(ok).with("Contact", "<" + stack.contactUri() + ">");
-            Optional<SessionTimer> terms = SessionTimer.forRequest(request);
-            if (terms.isPresent()) {
-                ok = ok.with("Session-Expires", terms.get().headerForAnswer()).with("Require", "timer");
-            }
+            ok = withSessionTimer(ok, request);
             transaction.respond(ok);
             return;
         }
@@ -448,12 +452,18 @@ final class CallSession implements SipCall {
                 .with("Allow", UdpSipUserAgent.ALLOW)
                 .with("Supported", "timer")
                 .with("User-Agent", UdpSipUserAgent.USER_AGENT);
-        Optional<SessionTimer> terms = SessionTimer.forRequest(request);
-        if (terms.isPresent()) {
-            ok = ok.with("Session-Expires", terms.get().headerForAnswer()).with("Require", "timer");
-        }
+        ok = withSessionTimer(ok, request);
         restartSessionTimer(request);
         return ok.withBody("application/sdp", localSdp.format());
+    }
+
+    private static SipMessage.Response withSessionTimer(SipMessage.Response ok, SipMessage.Request request) {
+        Optional<SessionTimer> terms = SessionTimer.forRequest(request);
+        if (terms.isEmpty()) {
+            return ok;
+        }
+        ok = ok.with("Session-Expires", terms.get().headerForAnswer());
+        return SessionTimer.supportsTimer(request) ? ok.with("Require", "timer") : ok;
     }
 
     private SipMessage.Response withToTag(SipMessage.Response response) {

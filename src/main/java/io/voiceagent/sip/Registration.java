@@ -2,6 +2,7 @@ package io.voiceagent.sip;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -164,11 +165,13 @@ final class Registration {
 
     private int grantedExpiry(SipMessage.Response response, int requested) {
         String ours = stack.contactUri();
-        for (String contact : response.headers().values("Contact")) {
-            Optional<SipAddress> parsed = SipAddress.parse(contact);
-            if (parsed.isPresent() && parsed.get().uri().equalsIgnoreCase(ours)
-                    && parsed.get().params().containsKey("expires")) {
-                return parseSeconds(parsed.get().params().get("expires"));
+        List<SipAddress> contacts = response.headers().values("Contact").stream().map(SipAddress::parse)
+                .flatMap(Optional::stream).filter(c -> c.params().containsKey("expires")).toList();
+        for (SipAddress contact : contacts) {
+            // Registrars may add parameters (;transport=udp, ;ob) to the binding they echo.
+            String uri = contact.uri().split(";", 2)[0];
+            if (uri.equalsIgnoreCase(ours) || contacts.size() == 1) {
+                return parseSeconds(contact.params().get("expires"));
             }
         }
         return response.header("Expires").map(Registration::parseSeconds).orElse(requested);

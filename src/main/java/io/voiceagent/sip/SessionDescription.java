@@ -113,6 +113,8 @@ public record SessionDescription(String origin, long sessionId, long version, St
         Direction direction = Direction.SENDRECV;
         boolean inAudio = false;
         boolean seenAudio = false;
+        // Attributes and c= of a video (or other) section before the audio one must not leak into it.
+        boolean sessionLevel = true;
         for (String raw : body.split("\r?\n")) {
             String line = raw.strip();
             if (line.length() < 2 || line.charAt(1) != '=') {
@@ -121,6 +123,7 @@ public record SessionDescription(String origin, long sessionId, long version, St
             char type = line.charAt(0);
             String value = line.substring(2);
             if (type == 'm') {
+                sessionLevel = false;
                 if (seenAudio) {
                     inAudio = false;
                     continue;
@@ -138,7 +141,7 @@ public record SessionDescription(String origin, long sessionId, long version, St
                 for (int i = 3; i < parts.length; i++) {
                     payloadTypes.add(parseInt(parts[i], "payload type"));
                 }
-            } else if (type == 'o' && !seenAudio) {
+            } else if (type == 'o' && sessionLevel) {
                 String[] parts = value.split(" +");
                 if (parts.length >= 3) {
                     origin = parts[0];
@@ -153,10 +156,10 @@ public record SessionDescription(String origin, long sessionId, long version, St
                 String addr = parts[2].split("/")[0];
                 if (inAudio) {
                     mediaAddress = addr;
-                } else if (!seenAudio) {
+                } else if (sessionLevel) {
                     sessionAddress = addr;
                 }
-            } else if (type == 'a' && (inAudio || !seenAudio)) {
+            } else if (type == 'a' && (inAudio || sessionLevel)) {
                 int colon = value.indexOf(':');
                 String name = colon < 0 ? value : value.substring(0, colon);
                 String arg = colon < 0 ? "" : value.substring(colon + 1).strip();

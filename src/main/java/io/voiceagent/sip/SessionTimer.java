@@ -23,7 +23,16 @@ record SessionTimer(int intervalSeconds, boolean weRefresh) {
      * refreshes unless it asked us to.
      */
     static Optional<SessionTimer> forRequest(SipMessage.Request request) {
-        return header(request).map(h -> new SessionTimer(h.seconds, "uas".equals(h.refresher)));
+        // A requester that does not support timers cannot refresh: then we must (§9).
+        return header(request).map(h -> new SessionTimer(h.seconds,
+                "uas".equals(h.refresher) || !supportsTimer(request)));
+    }
+
+    /** Whether the requester listed "timer" in Supported or Require, so our 2xx may Require it. */
+    static boolean supportsTimer(SipMessage.Request request) {
+        return java.util.stream.Stream.concat(request.headers().values("Supported").stream(),
+                        request.headers().values("Require").stream())
+                .anyMatch(option -> option.equalsIgnoreCase("timer"));
     }
 
     /** The Session-Expires value for our 2xx to a request with these terms. */

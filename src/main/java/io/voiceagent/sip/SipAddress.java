@@ -43,8 +43,9 @@ public record SipAddress(String displayName, String uri, Map<String, String> par
             if (gt < 0) {
                 return Optional.empty();
             }
-            String uri = v.substring(lt + 1, gt).strip();
-            if (uri.indexOf(':') <= 0) {
+            String uri = v.substring(lt + 1, gt);
+            // No LWS is allowed inside the angle brackets (RFC 4475 §3.1.2.14).
+            if (uri.indexOf(':') <= 0 || uri.chars().anyMatch(Character::isWhitespace)) {
                 return Optional.empty();
             }
             return Optional.of(new SipAddress(display, uri, HeaderParams.parse(v.substring(gt + 1))));
@@ -53,8 +54,9 @@ public record SipAddress(String displayName, String uri, Map<String, String> par
             return Optional.empty();
         }
         int semi = v.indexOf(';');
-        String uri = semi < 0 ? v : v.substring(0, semi);
-        if (uri.indexOf(':') <= 0 || uri.chars().anyMatch(Character::isWhitespace)) {
+        String uri = (semi < 0 ? v : v.substring(0, semi)).strip();
+        // An addr-spec outside brackets cannot hold ',', '?' or ';' (RFC 3261 §20.10).
+        if (uri.indexOf(':') <= 0 || uri.chars().anyMatch(c -> Character.isWhitespace(c) || c == ',' || c == '?')) {
             return Optional.empty();
         }
         return Optional.of(new SipAddress("", uri, semi < 0 ? Map.of() : HeaderParams.parse(v.substring(semi))));

@@ -170,18 +170,42 @@ public final class SipParser {
                 throw new SipParseException("bad Via: " + via, null);
             }
         }
-        Optional<String> maxForwards = h.first("Max-Forwards");
-        if (maxForwards.isPresent() && !maxForwards.get().matches("[0-9]{1,3}")
-                || maxForwards.isPresent() && Integer.parseInt(maxForwards.get()) > 255) {
-            throw new SipParseException("bad Max-Forwards: " + maxForwards.get(), asRequest);
+        checkNumber(h, "Max-Forwards", 255, asRequest);
+        checkNumber(h, "Expires", MAX_DELTA_SECONDS, asRequest);
+        checkNumber(h, "Retry-After", MAX_DELTA_SECONDS, asRequest);
+        for (String contact : h.values("Contact")) {
+            if (!contact.equals("*") && SipAddress.parse(contact).isEmpty()) {
+                throw new SipParseException("bad Contact: " + contact, asRequest);
+            }
         }
-        Optional<String> expires = h.first("Expires");
-        if (expires.isPresent() && !expires.get().matches("[0-9]{1,10}")) {
-            throw new SipParseException("bad Expires: " + expires.get(), asRequest);
+        if (asRequest != null && asRequest.uri().matches("(?i)sips?:.*") && asRequest.uri().substring(asRequest.uri().lastIndexOf('@') + 1).indexOf('?') >= 0) {
+            // RFC 4475 §3.1.2.11: URI headers have no meaning in a Request-URI.
+            throw new SipParseException("Request-URI carries URI headers: " + asRequest.uri(), asRequest);
         }
         if (h.first("Content-Type").isEmpty() && !message.body().isEmpty()) {
-            // A body without a type cannot be interpreted (RFC 3261 §20.15); we keep it but say so.
+            // A body without a type cannot be interpreted (RFC 3261 §20.15).
             throw new SipParseException("body without Content-Type", asRequest);
+        }
+    }
+
+    /** delta-seconds larger than this are treated as malformed (RFC 3261 §25.1 allows 2^32-1). */
+    private static final long MAX_DELTA_SECONDS = 0xFFFFFFFFL;
+
+    private static void checkNumber(SipHeaders h, String name, long max, SipMessage.Request request)
+            throws SipParseException {
+        Optional<String> value = h.first(name);
+        if (value.isEmpty()) {
+            return;
+        }
+        String v = value.get();
+        int end = v.indexOf(';');
+        String digits = (end < 0 ? v : v.substring(0, end)).strip();
+        int paren = digits.indexOf('(');
+        if (paren >= 0) {
+            digits = digits.substring(0, paren).strip();
+        }
+        if (!digits.matches("[0-9]{1,12}") || Long.parseLong(digits) > max) {
+            throw new SipParseException("bad " + name + ": " + v, request);
         }
     }
 

@@ -23,11 +23,11 @@ record SipUri(String scheme, String user, String host, OptionalInt port, Map<Str
         if (!scheme.equals("sip") && !scheme.equals("sips")) {
             return Optional.empty();
         }
-        int question = rest.indexOf('?');
+        int at = rest.lastIndexOf('@');
+        int question = rest.indexOf('?', at + 1);
         if (question >= 0) {
             rest = rest.substring(0, question);
         }
-        int at = rest.lastIndexOf('@');
         String user = "";
         if (at >= 0) {
             String userInfo = rest.substring(0, at);

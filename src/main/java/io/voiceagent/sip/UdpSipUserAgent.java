@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,6 +41,8 @@ public final class UdpSipUserAgent implements SipUserAgent {
     static final String USER_AGENT = "voiceagent";
     private static final int LOG_CAPACITY = 200;
     private static final Duration MAX_UNREGISTER_WAIT = Duration.ofSeconds(5);
+    /** Digits, a leading +, and the unreserved characters a carrier might use in a user part. */
+    private static final java.util.regex.Pattern DIALLABLE = java.util.regex.Pattern.compile("\\+?[0-9A-Za-z*._-]{1,64}");
 
     private enum Lifecycle { NEW, RUNNING, CLOSED }
 
@@ -60,11 +63,12 @@ public final class UdpSipUserAgent implements SipUserAgent {
     private ScheduledThreadPoolExecutor loop;
     private DatagramSocket socket;
     private Thread receiver;
-    private InetSocketAddress server;
+    private volatile InetSocketAddress server;
     private volatile String localAddress = "";
     private volatile String advertisedHost = "";
     private volatile int advertisedPort;
-    private Registration registration;
+    private volatile Registration registration;
+    private volatile int localPort;
 
     public UdpSipUserAgent(Config.Sip config, SipTimers timers, Clock clock, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
@@ -86,7 +90,8 @@ public final class UdpSipUserAgent implements SipUserAgent {
             localAddress = routedLocalAddress(server);
             socket = bindInRange(config.portMin(), config.portMax());
             advertisedHost = config.publicIp().orElse(localAddress);
-            advertisedPort = socket.getLocalPort();
+            localPort = socket.getLocalPort();
+            advertisedPort = localPort;
             loop = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("sip-loop").factory());
             loop.setRemoveOnCancelPolicy(true);
             lifecycle = Lifecycle.RUNNING;
@@ -154,13 +159,22 @@ public final class UdpSipUserAgent implements SipUserAgent {
         Objects.requireNonNull(listener, "listener");
         CallSession call = CallSession.outbound(stack, newCallId(), digits, offer, listener);
         if (lifecycle != Lifecycle.RUNNING) {
-            Thread.ofVirtual().start(() -> listener.onEvent(
-                    new SipCallEvent.Failed(FailureCause.NETWORK, 0, "the SIP user agent is not running")));
+            failLater(listener, new SipCallEvent.Failed(FailureCause.NETWORK, 0, "the SIP user agent is not running"));
+            return call;
+        }
+        if (!DIALLABLE.matcher(digits).matches()) {
+            failLater(listener, new SipCallEvent.Failed(FailureCause.INVALID_NUMBER, 0,
+                    "not a number we can put in a SIP URI: " + digits));
             return call;
         }
         calls.put(call.callId(), call);
         stack.execute(call::dial);
         return call;
+    }
+
+    /** Events of a call that never started still arrive after dial() returns, like any other. */
+    private static void failLater(SipCallListener listener, SipCallEvent.Failed failure) {
+        Thread.ofVirtual().name("sip-dial-failed").start(() -> listener.onEvent(failure));
     }
 
     @Override
@@ -178,7 +192,7 @@ public final class UdpSipUserAgent implements SipUserAgent {
         reg.put("since", status.since().toString());
         reg.put("expiresAt", status.expiresAt().map(Object::toString).orElse(""));
         out.put("registration", reg);
-        out.put("local", localAddress + ":" + advertisedPort);
+        out.put("local", localAddress + ":" + localPort);
         out.put("advertised", advertisedHost + ":" + advertisedPort);
         out.put("server", server == null ? config.serverHost() + ":" + config.serverPort() : server.toString());
         Map<String, Object> tx = new LinkedHashMap<>();
@@ -338,10 +352,17 @@ public final class UdpSipUserAgent implements SipUserAgent {
                 return;
             }
         }
+        CallSession call = calls.get(response.callId());
+        if (call != null && method.equals("INVITE") && response.isSuccess()) {
+            // A 200 retransmitted after its transaction ended: its ACK was lost (RFC 3261 §13.2.2.4).
+            call.onLateAnswer(response);
+            return;
+        }
         LOG.log(System.Logger.Level.DEBUG, "response matches no transaction: {0}", response);
     }
 
-    private void onRequest(SipMessage.Request request, InetSocketAddress source) {
+    private void onRequest(SipMessage.Request received, InetSocketAddress source) {
+        SipMessage.Request request = withSourceInVia(received, source);
         String branch = request.topVia().flatMap(Via::branch).orElse("");
         if (request.method().equals("ACK")) {
             ServerTransaction invite = serverTransactions.get(serverKey(branch, "INVITE", request));
@@ -401,6 +422,23 @@ public final class UdpSipUserAgent implements SipUserAgent {
         CallSession call = CallSession.inbound(stack, request);
         calls.put(call.callId(), call);
         call.answerInbound(request, tx, inboundHandler.get());
+    }
+
+    /** RFC 3581 §4: our responses tell the sender where its request really came from. */
+    private static SipMessage.Request withSourceInVia(SipMessage.Request request, InetSocketAddress source) {
+        List<String> vias = request.headers().values("Via");
+        if (vias.isEmpty()) {
+            return request;
+        }
+        SipHeaders headers = request.headers().without("Via");
+        List<SipHeaders.Field> fields = new java.util.ArrayList<>();
+        fields.add(new SipHeaders.Field("Via",
+                Via.stampSource(vias.get(0), source.getAddress().getHostAddress(), source.getPort())));
+        for (int i = 1; i < vias.size(); i++) {
+            fields.add(new SipHeaders.Field("Via", vias.get(i)));
+        }
+        fields.addAll(headers.fields());
+        return request.withHeaders(new SipHeaders(fields));
     }
 
     private void onCancel(SipMessage.Request cancel, ServerTransaction tx, String branch) {
@@ -484,7 +522,8 @@ public final class UdpSipUserAgent implements SipUserAgent {
 
         @Override
         public void execute(Runnable task) {
-            if (lifecycle == Lifecycle.CLOSED) {
+            if (lifecycle != Lifecycle.RUNNING) {
+                LOG.log(System.Logger.Level.DEBUG, "SIP user agent not running; task dropped");
                 return;
             }
             try {

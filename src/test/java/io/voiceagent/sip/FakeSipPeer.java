@@ -86,10 +86,15 @@ final class FakeSipPeer implements AutoCloseable {
     private final DatagramSocket socket;
     private final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
     private final Thread receiver;
+    private final java.util.concurrent.atomic.AtomicInteger keepAlives = new java.util.concurrent.atomic.AtomicInteger();
 
     FakeSipPeer() throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         receiver = Thread.ofVirtual().start(this::receive);
+    }
+
+    int keepAlives() {
+        return keepAlives.get();
     }
 
     int port() {
@@ -107,7 +112,8 @@ final class FakeSipPeer implements AutoCloseable {
             }
             String text = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
             if (text.isBlank()) {
-                continue; // CRLF keep-alive
+                keepAlives.incrementAndGet(); // RFC 5626 CRLF keep-alive
+                continue;
             }
             inbox.add(new Received(text, (InetSocketAddress) packet.getSocketAddress()));
         }

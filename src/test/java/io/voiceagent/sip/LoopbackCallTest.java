@@ -158,6 +158,29 @@ class LoopbackCallTest {
     }
 
     @Test
+    void lostInviteAndLostAckAreRecoveredByRetransmission() throws Exception {
+        startAgent(Duration.ofSeconds(30));
+        acceptRegistration();
+        RecordingListener events = new RecordingListener();
+        agent.dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        FakeSipPeer.Received first = peer.awaitRequest("INVITE");
+        // Pretend the first INVITE was lost: answer only its Timer A retransmission.
+        FakeSipPeer.Received again = peer.awaitRequest("INVITE");
+        assertThat(again.branch()).isEqualTo(first.branch());
+        assertThat(again.cseqNumber()).isEqualTo(first.cseqNumber());
+        peer.respond(again, 200, "OK", Optional.of("peer1"),
+                List.of("Contact: <sip:gw@127.0.0.1:" + peer.port() + ">"), PEER_SDP);
+        FakeSipPeer.Received ack = peer.awaitRequest("ACK");
+        // Pretend that ACK was lost too: our 200 goes again and is ACKed again.
+        peer.respond(again, 200, "OK", Optional.of("peer1"),
+                List.of("Contact: <sip:gw@127.0.0.1:" + peer.port() + ">"), PEER_SDP);
+        FakeSipPeer.Received ackAgain = peer.awaitRequest("ACK");
+        assertThat(ackAgain.text()).isEqualTo(ack.text());
+        events.next(SipCallEvent.Answered.class);
+        assertThat(events.poll(200)).isNull();
+    }
+
+    @Test
     void outboundCallHungUpByUsSendsBye() throws Exception {
         startAgent(Duration.ofSeconds(30));
         acceptRegistration();
@@ -241,6 +264,108 @@ class LoopbackCallTest {
                     new java.net.InetSocketAddress("127.0.0.1", agentPort()));
             stranger.awaitResponse("INVITE", 403);
         }
+    }
+
+    @Test
+    void malformedRequestIsAnswered400AndGarbageIsDropped() throws Exception {
+        startAgent(Duration.ofSeconds(30));
+        acceptRegistration();
+        java.net.InetSocketAddress target = new java.net.InetSocketAddress("127.0.0.1", agentPort());
+        peer.send("this is not SIP\r\n\r\n", target);
+        peer.send("OPTIONS sip:user1@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";branch=z9hG4bKbad1\r\n"
+                + "From: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:user1@127.0.0.1>\r\nCall-ID: bad1\r\n"
+                + "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", target);
+        FakeSipPeer.Received bad = peer.await(r -> !r.isRequest(), "a response");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.header("Call-ID")).isEqualTo("bad1");
+        // The agent is still alive afterwards.
+        sendOptions(target, "z9hG4bKopt1");
+        peer.awaitResponse("OPTIONS", 200);
+    }
+
+    @Test
+    void dialFailsWithoutNetworkWhenNumberIsUnusableOrAgentNotRunning() throws Exception {
+        RecordingListener notRunning = new RecordingListener();
+        new UdpSipUserAgent(config(peer.port(), Duration.ofSeconds(30)), FAST, Clock.systemUTC(), new SplittableRandom(1))
+                .dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), notRunning);
+        assertThat(notRunning.next(SipCallEvent.Failed.class).cause()).isEqualTo(FailureCause.NETWORK);
+        startAgent(Duration.ofSeconds(30));
+        acceptRegistration();
+        RecordingListener events = new RecordingListener();
+        agent.dial("7916 123<x>", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        assertThat(events.next(SipCallEvent.Failed.class).cause()).isEqualTo(FailureCause.INVALID_NUMBER);
+        assertThat(peer.drain(Duration.ofMillis(100))).noneMatch(r -> r.isRequest() && r.method().equals("INVITE"));
+    }
+
+    @Test
+    void optionsIsAnsweredWithAllowAndAccept() throws Exception {
+        startAgent(Duration.ofSeconds(30));
+        acceptRegistration();
+        sendOptions(new java.net.InetSocketAddress("127.0.0.1", agentPort()), "z9hG4bKopt2");
+        FakeSipPeer.Received ok = peer.awaitResponse("OPTIONS", 200);
+        // RFC 3581: the request asked for rport, so the response says where it came from.
+        assertThat(ok.header("Via")).contains("branch=z9hG4bKopt2", "received=127.0.0.1", "rport=" + peer.port());
+        assertThat(ok.header("Allow")).contains("INVITE", "BYE", "CANCEL", "OPTIONS", "INFO", "UPDATE");
+        assertThat(ok.header("Accept")).contains("application/sdp");
+    }
+
+    @Test
+    void retransmittedByeIsAnsweredAgainButEndsTheCallOnce() throws Exception {
+        startAgent(Duration.ofSeconds(30));
+        acceptRegistration();
+        RecordingListener events = new RecordingListener();
+        agent.dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        FakeSipPeer.Received invite = peer.awaitRequest("INVITE");
+        peer.respond(invite, 200, "OK", Optional.of("peer1"),
+                List.of("Contact: <sip:gw@127.0.0.1:" + peer.port() + ">"), PEER_SDP);
+        peer.awaitRequest("ACK");
+        events.next(SipCallEvent.Answered.class);
+        String bye = "BYE " + sipUri(invite.header("Contact")) + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";branch=z9hG4bKpeerbye2\r\n"
+                + "Max-Forwards: 70\r\nFrom: " + invite.header("To") + ";tag=peer1\r\n"
+                + "To: " + invite.header("From") + "\r\nCall-ID: " + invite.header("Call-ID") + "\r\n"
+                + "CSeq: 7 BYE\r\nContent-Length: 0\r\n\r\n";
+        peer.send(bye, localAgent(invite));
+        peer.awaitResponse("BYE", 200);
+        peer.send(bye, localAgent(invite));
+        peer.awaitResponse("BYE", 200);
+        events.next(SipCallEvent.RemoteHangup.class);
+        assertThat(events.poll(200)).isNull();
+    }
+
+    @Test
+    void requestInAnUnknownDialogGets481() throws Exception {
+        startAgent(Duration.ofSeconds(30));
+        acceptRegistration();
+        peer.send("BYE sip:user1@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";branch=z9hG4bKnodialog\r\n"
+                + "From: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:user1@127.0.0.1>;tag=2\r\nCall-ID: nodialog\r\n"
+                + "CSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n", new java.net.InetSocketAddress("127.0.0.1", agentPort()));
+        peer.awaitResponse("BYE", 481);
+    }
+
+    @Test
+    void keepAlivesGoToTheRegistrarAndCloseUnregisters() throws Exception {
+        agent = new UdpSipUserAgent(config(peer.port(), Duration.ofSeconds(30)),
+                new SipTimers(Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofMillis(500), Duration.ofMillis(100)),
+                Clock.systemUTC(), new SplittableRandom(9));
+        agent.start();
+        acceptRegistration();
+        Thread.sleep(450);
+        assertThat(peer.keepAlives()).isGreaterThanOrEqualTo(2);
+        Thread answerer = Thread.ofVirtual().start(this::acceptUnregister);
+        agent.close();
+        answerer.join(Duration.ofSeconds(2));
+        assertThat(agent.registration().state()).isEqualTo(RegistrationStatus.State.UNREGISTERED);
+        agent = null;
+    }
+
+    void sendOptions(java.net.InetSocketAddress target, String branch) throws Exception {
+        peer.send("OPTIONS sip:user1@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";rport;branch=" + branch + "\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:user1@127.0.0.1>\r\n"
+                + "Call-ID: " + branch + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n", target);
     }
 
     int agentPort() {

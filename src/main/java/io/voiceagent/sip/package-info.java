@@ -1,0 +1,19 @@
+/**
+ * Our SIP user agent over UDP (RFC 3261), written on plain JDK sockets.
+ *
+ * <p>Wiring: {@code new UdpSipUserAgent(config.sip(), SipTimers.rfc3261(), Clock.systemUTC(), new SplittableRandom())},
+ * then {@code start()}; {@code close()} unregisters. Calls go through {@link io.voiceagent.sip.SipUserAgent#dial};
+ * inbound INVITEs from the registrar go to the {@link io.voiceagent.sip.InboundCallHandler}.
+ *
+ * <p>Threading: one virtual thread blocks on the socket; everything else (parsed messages, timers,
+ * dial and hangup) runs on one serial executor, so the transaction and dialog state is confined to
+ * it and each call's events come out in order. Tests drive the same classes with a fake scheduler.
+ *
+ * <p>Where each rule lives, by RFC concept: {@code SipMessage}/{@code SipHeaders}/{@code SipParser}
+ * (§7, §18.3, RFC 4475), {@code Via} (§18.2.1, RFC 3581 rport), {@code DigestAuth} and
+ * {@code DigestCredentials} (§22, RFC 2617, RFC 7616), {@code ClientInviteTransaction},
+ * {@code ClientNonInviteTransaction} and {@code ServerTransaction} (§17), {@code Registration} (§10),
+ * {@code Dialog} (§12), {@code CallSession} (§13-15, INFO DTMF), {@code SessionTimer} (RFC 4028),
+ * {@code SessionDescription} (RFC 4566, RFC 3264).
+ */
+package io.voiceagent.sip;
