@@ -48,6 +48,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private final MediaEngine engine;
     private final AgentAudioQueue queue;
     private volatile Pacer.Registration registration;
+    private volatile Thread receiver;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     // Set by the call, read by the clock and receive threads.
@@ -128,7 +129,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     /** Puts the session on the pacing clock and starts its receiver: called once, after construction. */
     void start() {
         registration = engine.pacer().register(this);
-        Thread.ofVirtual().name("rtp-rx-" + callId).start(this::receiveLoop);
+        receiver = Thread.ofVirtual().name("rtp-rx-" + callId).start(this::receiveLoop);
     }
 
     @Override
@@ -519,8 +520,15 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         queue.close();
         try {
             channel.close();
+            // The socket is released when its blocked receiver leaves; only then may the port be reused.
+            Thread receiving = receiver;
+            if (receiving != null && receiving != Thread.currentThread()) {
+                receiving.join(1000);
+            }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "call {0}: closing the RTP socket: {1}", callId, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         engine.release(this);
     }
