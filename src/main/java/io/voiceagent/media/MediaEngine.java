@@ -110,6 +110,11 @@ public final class MediaEngine implements AutoCloseable {
         return pacer.stats();
     }
 
+    /** Starts the pacing figures afresh, e.g. after a benchmark's warm-up. */
+    public void resetPacingStats() {
+        pacer.resetStats();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
