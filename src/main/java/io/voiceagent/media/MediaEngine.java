@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -124,7 +125,8 @@ public final class MediaEngine implements AutoCloseable {
             session.close();
         }
         pacer.close();
-        callbacks.close();
+        // Not close(): that would wait for callbacks, and a listener stuck in one must not hang shutdown.
+        callbacks.shutdown();
     }
 
     private static InetAddress resolve(String bindAddress) {
@@ -155,8 +157,10 @@ public final class MediaEngine implements AutoCloseable {
 
     java.util.concurrent.Executor callbacks() {
         return task -> {
-            if (!callbacks.isShutdown()) {
+            try {
                 callbacks.execute(task);
+            } catch (RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, "media engine closed: a callback was not run");
             }
         };
     }

@@ -39,6 +39,12 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     /** Backpressure starts at 2 s of queued agent audio; beyond 20 s audio is dropped. */
     private static final int QUEUE_HIGH_WATER_BYTES = 2 * LineCodec.SAMPLE_RATE;
     private static final int QUEUE_HARD_LIMIT_BYTES = 20 * LineCodec.SAMPLE_RATE;
+    /**
+     * When the phone sends nothing for this long (silence suppression, comfort noise, a stalled
+     * network) the clock feeds the agent silence, since ElevenLabs ends a conversation without input.
+     */
+    private static final long CALLER_SILENCE_FILL_NANOS = JITTER_WINDOW_NANOS + 20_000_000;
+    private static final long PACKET_NANOS = 20_000_000;
 
     private final String callId;
     private final int chunkBytes;
@@ -85,6 +91,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private final byte[] chunk;
     private int chunkFill;
     private long remoteSsrc = -1;
+    private long lastCallerFrameNanos;
     private boolean firstPacketSeen;
 
     // Counters, each written by one thread.
@@ -184,7 +191,14 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     @Override
     public void answered() {
-        answeredAtNanos = engine.nanoTime();
+        long now = engine.nanoTime();
+        uplinkLock.lock();
+        try {
+            lastCallerFrameNanos = now;
+        } finally {
+            uplinkLock.unlock();
+        }
+        answeredAtNanos = now;
         answered = true;
     }
 
@@ -325,11 +339,20 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         }
     }
 
+    /**
+     * Plays out caller packets held past the jitter window when nothing else arrives, and keeps the
+     * agent's input going with silence while the phone sends nothing. Never waits for the lock:
+     * the receive thread holding it is delivering audio anyway.
+     */
     private void expireHeldCallerAudio(long nowNanos) {
         if (uplinkLock.tryLock()) {
             try {
                 if (jitterBuffer.heldPackets() > 0) {
                     jitterBuffer.expire(nowNanos);
+                }
+                if (answered && nowNanos - lastCallerFrameNanos >= CALLER_SILENCE_FILL_NANOS) {
+                    onCallerFrame(null);
+                    lastCallerFrameNanos = nowNanos - CALLER_SILENCE_FILL_NANOS + PACKET_NANOS;
                 }
             } finally {
                 uplinkLock.unlock();
@@ -397,6 +420,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     private void receive(RtpPacket packet, boolean isEvent, long nowNanos) {
         lastPacketNanos = nowNanos;
+        lastCallerFrameNanos = nowNanos;
         if (packet.ssrc() != remoteSsrc) {
             if (remoteSsrc >= 0) {
                 jitterBuffer.reset();

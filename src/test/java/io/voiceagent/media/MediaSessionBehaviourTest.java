@@ -228,6 +228,21 @@ class MediaSessionBehaviourTest {
     }
 
     @Test
+    void whileThePhoneSendsNothingTheAgentHearsSilenceEvery20Ms() throws Exception {
+        openUlawCall(20);
+        session.answered();
+        advance(1000);
+        await(() -> listener.userAudio.size() >= 45);
+        assertThat(listener.userAudio).hasSizeBetween(45, 47)
+                .allSatisfy(chunk -> assertThat(chunk).hasSize(160).containsOnly(G711.ULAW_SILENCE));
+        phoneSends(phone, RtpPacket.of(false, 0, 1, 0, 7, filled(160, 0x17)));
+        await(() -> listener.userAudio.stream().anyMatch(chunk -> chunk[0] == 0x17));
+        int count = listener.userAudio.size();
+        advance(40);
+        assertThat(listener.userAudio).as("no fill while packets flow").hasSize(count);
+    }
+
+    @Test
     void mediaLatchesToTheFirstSourceAndIgnoresOthers() throws Exception {
         openUlawCall(20);
         session.answered();
