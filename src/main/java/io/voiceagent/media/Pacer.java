@@ -59,7 +59,6 @@ public final class Pacer implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final long startNanos;
     private final ReentrantLock membership = new ReentrantLock();
-    @SuppressWarnings("unchecked")
     private final Registration[][] slots = new Registration[SLOTS][];
     private long tick;
     private long skippedTicks;

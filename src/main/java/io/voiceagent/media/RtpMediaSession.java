@@ -528,7 +528,13 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         out.put("foreign_packets_ignored", foreignPackets);
         out.put("malformed_packets", malformedPackets);
         out.put("dtmf_received", dtmfIn);
-        out.put("stats", stats());
+        MediaStats stats = stats();
+        out.put("packets_in", stats.packetsIn());
+        out.put("packets_out", stats.packetsOut());
+        out.put("bytes_in", stats.bytesIn());
+        out.put("bytes_out", stats.bytesOut());
+        out.put("lost", stats.lost());
+        out.put("jitter_ms", stats.jitterMs());
         return out;
     }
 

@@ -28,6 +28,7 @@ class RtpPortPoolTest {
         RtpPortPool pool = new RtpPortPool(LOOPBACK, base, base + 6);
         List<DatagramChannel> open = new ArrayList<>();
         try (DatagramSocket busy = new DatagramSocket(new InetSocketAddress(LOOPBACK, base + 3))) {
+            assertThat(busy.getLocalPort()).isEqualTo(base + 3);
             open.add(pool.bind());
             open.add(pool.bind());
             assertThat(port(open.get(0))).isEqualTo(base + 1);
