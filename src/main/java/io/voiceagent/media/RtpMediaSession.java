@@ -28,6 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * call's virtual thread receives packets and passes caller audio on; the call's own threads queue
  * agent audio and control the session. Each side's state is owned by one thread or guarded by its
  * lock ({@code downlinkLock}, {@code uplinkLock}); counters have a single writer and are volatile.
+ *
+ * <p>From {@link #connect} on, a packet leaves every 20 ms whatever happens, silence when there is
+ * nothing to say: that stream is also the keep-alive that opens and holds NAT bindings until the
+ * far end's media flows and we latch to it.
  */
 final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
@@ -394,16 +398,18 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         RtpPacket packet = parsed.get();
         int eventPayloadType = telephoneEventPayloadType;
         boolean isEvent = eventPayloadType >= 0 && packet.payloadType() == eventPayloadType;
-        if (!isEvent && LineCodec.fromPayloadType(packet.payloadType()).isEmpty()) {
-            // Comfort noise and the like: nothing to pass on, but the far end is alive.
-            lastPacketNanos = nowNanos;
+        boolean isAudio = LineCodec.fromPayloadType(packet.payloadType()).isPresent();
+        InetSocketAddress latched = latchedRemote;
+        if (latched == null && (isAudio || isEvent)) {
+            // Symmetric RTP (RFC 4961): from now on, send where the far end's media comes from.
+            latchedRemote = source;
+        } else if (latched == null || !latched.equals(source)) {
+            foreignPackets++;
             return;
         }
-        InetSocketAddress latched = latchedRemote;
-        if (latched == null) {
-            latchedRemote = source;
-        } else if (!latched.equals(source)) {
-            foreignPackets++;
+        if (!isEvent && !isAudio) {
+            // Comfort noise and the like: nothing to pass on, but the far end is alive.
+            lastPacketNanos = nowNanos;
             return;
         }
         uplinkLock.lock();
