@@ -24,15 +24,17 @@ import java.util.concurrent.locks.LockSupport;
  *   java -cp target/classes:target/test-classes io.voiceagent.media.PacingLoadHarness engine 500 20 &amp;
  *   java -cp target/classes:target/test-classes io.voiceagent.media.PacingLoadHarness phones 500 20
  * </pre>
- * The engine opens N sessions (RTP ports from {@value #ENGINE_BASE}) playing agent audio to N
- * phones (ports from {@value #PHONE_BASE}); each phone sends 20 ms packets whose payload carries
+ * The engine opens N sessions (RTP ports from {@value #ENGINE_BASE}, listed in {@link #PORTS_FILE})
+ * playing agent audio; their SDP address is a dead end, so audio reaches the N phones (ephemeral
+ * ports) only once the engine latches to them. Each phone sends 20 ms packets whose payload carries
  * its send time, so the engine measures uplink latency (packet sent to listener called), and the
  * phones measure the deviation of arrivals from each call's 20 ms grid.
  */
 public final class PacingLoadHarness {
 
     private static final int ENGINE_BASE = 42_000;
-    private static final int PHONE_BASE = 46_000;
+    private static final java.nio.file.Path PORTS_FILE = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+            "voiceagent-media-harness-ports.txt");
     private static final long MS = 1_000_000;
     private static final int WARMUP_S = 5;
 
@@ -60,7 +62,9 @@ public final class PacingLoadHarness {
                 @Override
                 public void onUserAudio(byte[] chunk) {
                     long sent = ByteBuffer.wrap(chunk).getLong();
-                    uplink.add(System.nanoTime() - sent);
+                    if (sent != -1L) { // not a chunk of silence filled in while the phone was quiet
+                        uplink.add(System.nanoTime() - sent);
+                    }
                 }
 
                 @Override
@@ -75,11 +79,13 @@ public final class PacingLoadHarness {
                 public void onMediaTimeout() {
                 }
             });
-            session.connect(new InetSocketAddress(loopback, PHONE_BASE + 2 * i), 0, 101);
+            session.connect(new InetSocketAddress(loopback, 9), 0, 101);
             session.setAgentFormats(AgentAudioFormat.ULAW_8000, AgentAudioFormat.ULAW_8000);
             session.answered();
             sessions.add(session);
         }
+        java.nio.file.Files.writeString(PORTS_FILE, String.join(" ",
+                sessions.stream().map(session -> Integer.toString(session.localPort())).toList()));
         byte[] speech = new byte[8000];
         for (int i = 0; i < speech.length; i++) {
             speech[i] = (byte) (0x20 + i % 64);
@@ -123,10 +129,16 @@ public final class PacingLoadHarness {
 
     private static void phones(int calls, int seconds) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
+        while (!java.nio.file.Files.exists(PORTS_FILE)) {
+            Thread.sleep(50);
+        }
+        int[] enginePorts = Arrays.stream(java.nio.file.Files.readString(PORTS_FILE).trim().split(" "))
+                .mapToInt(Integer::parseInt).toArray();
+        java.nio.file.Files.delete(PORTS_FILE);
         Selector selector = Selector.open();
         DatagramChannel[] channels = new DatagramChannel[calls];
         for (int i = 0; i < calls; i++) {
-            channels[i] = DatagramChannel.open().bind(new InetSocketAddress(loopback, PHONE_BASE + 2 * i));
+            channels[i] = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
             channels[i].configureBlocking(false);
             channels[i].register(selector, SelectionKey.OP_READ, i);
         }
@@ -136,6 +148,10 @@ public final class PacingLoadHarness {
         Arrays.fill(firstTimestamp, -1);
         long startNanos = System.nanoTime();
         long endNanos = startNanos + (WARMUP_S + seconds + 1) * 1000 * MS;
+        InetSocketAddress[] targets = new InetSocketAddress[calls];
+        for (int i = 0; i < calls; i++) {
+            targets[i] = new InetSocketAddress(loopback, enginePorts[i]);
+        }
         Thread sender = Thread.ofPlatform().start(() -> {
             ByteBuffer packet = ByteBuffer.allocate(172);
             long tick = 0;
@@ -155,7 +171,7 @@ public final class PacingLoadHarness {
                     }
                     packet.flip();
                     try {
-                        channels[i].send(packet, new InetSocketAddress(loopback, ENGINE_BASE + 2 * i));
+                        channels[i].send(packet, targets[i]);
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
