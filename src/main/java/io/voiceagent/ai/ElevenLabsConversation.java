@@ -260,9 +260,13 @@ public final class ElevenLabsConversation implements AgentConversation {
         if (started.isDone()) {
             pump.offer(new AgentEvent.Closed(ABNORMAL_CLOSURE, "connection lost"));
         } else {
-            started.completeExceptionally(error instanceof AgentException agentError ? agentError
-                    : new AgentException("ai_unreachable",
-                    "the connection to ElevenLabs was lost before the conversation started", error));
+            started.completeExceptionally(switch (error) {
+                case AgentException agentError -> agentError;
+                case java.net.ProtocolException badFraming -> new AgentException("ai_protocol",
+                        "ElevenLabs broke the WebSocket framing before the conversation started", badFraming);
+                default -> new AgentException("ai_unreachable",
+                        "the connection to ElevenLabs was lost before the conversation started", error);
+            });
         }
     }
 
