@@ -4,6 +4,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,47 +118,44 @@ public final class ElevenLabsConversation implements AgentConversation {
 
     @Override
     public void close() {
-        WebSocket openSocket;
-        SendQueue queue;
-        lock.lock();
-        try {
-            if (state == State.CLOSED_LOCALLY || state == State.CLOSED_BY_PEER) {
-                return;
+        closeLocally().ifPresent(open -> {
+            if (open.sends() != null) {
+                open.sends().close(NORMAL_CLOSURE, "", CLOSE_GRACE);
             }
-            state = State.CLOSED_LOCALLY;
-            openSocket = socket;
-            queue = sends;
-        } finally {
-            lock.unlock();
-        }
-        pump.silence();
-        if (queue != null) {
-            queue.close(NORMAL_CLOSURE, "", CLOSE_GRACE);
-        } else if (openSocket != null) {
-            openSocket.abort();
-        }
+        });
     }
 
     /** Gives up a conversation that did not start in time: no close handshake, just drop it. */
     void abandon(AgentException why) {
         started.completeExceptionally(why);
-        WebSocket openSocket;
+        closeLocally().ifPresent(open -> {
+            if (open.socket() != null) {
+                open.socket().abort();
+            }
+        });
+    }
+
+    private record OpenSocket(WebSocket socket, SendQueue sends) {
+    }
+
+    /** Marks the conversation closed from our side and silences it; empty if it was closed already. */
+    private Optional<OpenSocket> closeLocally() {
+        OpenSocket open;
         lock.lock();
         try {
             if (state == State.CLOSED_LOCALLY || state == State.CLOSED_BY_PEER) {
-                return;
+                return Optional.empty();
             }
             state = State.CLOSED_LOCALLY;
-            openSocket = socket;
+            open = new OpenSocket(socket, sends);
         } finally {
             lock.unlock();
         }
         pump.silence();
-        if (openSocket != null) {
-            openSocket.abort();
-        }
+        return Optional.of(open);
     }
 
+    /** Counters for the media debug endpoint; see {@link ConversationStats}. */
     public ConversationStats stats() {
         long bytesSent = audioBytesSent.get();
         long bytesReceived = audioBytesReceived.get();
