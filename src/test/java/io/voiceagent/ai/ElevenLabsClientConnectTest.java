@@ -242,6 +242,7 @@ class ElevenLabsClientConnectTest {
         AgentException e = failureOf(client.connect(REQUEST, listener));
 
         assertThat(e.causeCode()).isEqualTo("ai_unreachable");
+        assertThat(e.getMessage()).contains("127.0.0.1:" + port);
     }
 
     @Test
