@@ -331,6 +331,9 @@ public final class ElevenLabsConversation implements AgentConversation {
             lock.unlock();
         }
         connectMillis.set((nanoTime.getAsLong() - createdNanos) / 1_000_000);
+        LOG.log(System.Logger.Level.INFO, "call {0}: conversation {1} started in {2} ms, caller audio {3}, agent audio {4}",
+                request.callId(), metadata.conversationId(), connectMillis.get(), metadata.userInputFormat(),
+                metadata.agentOutputFormat());
         started.complete(this);
     }
 
