@@ -17,6 +17,11 @@ import java.util.function.LongSupplier;
  * replies to the {@code end_call} tool and hands everything else to the {@link AgentListener}
  * through an {@link EventPump}. Once {@link #close()} has been called no further events are
  * delivered, so a call that ends itself does not hear its own close echoed back as the agent's.
+ *
+ * <p>Reading runs up to {@value #EVENTS_READ_AHEAD} events ahead of the listener, so pings are
+ * answered while it works; beyond that reading pauses, and a ping behind the backlog waits with it.
+ * A listener should therefore complete each stage once the event is queued (a full queue is the
+ * right reason to wait), not hold it for long, e.g. for the whole of a ringing phone.
  */
 public final class ElevenLabsConversation implements AgentConversation {
     private static final System.Logger LOG = System.getLogger(ElevenLabsConversation.class.getName());
