@@ -8,14 +8,15 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,6 +41,8 @@ public final class DemoCarrier implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
     private static final int MAX_DATAGRAM = 65_535;
+    /** How many answered phones {@link #phones()} remembers, so that a long demo run does not grow. */
+    static final int MAX_REMEMBERED_PHONES = 1000;
 
     private final DemoCarrierOptions options;
     private final DatagramChannel channel;
@@ -50,7 +53,6 @@ public final class DemoCarrier implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Thread receiver;
     private final AtomicBoolean open = new AtomicBoolean(true);
-    private final List<SimulatedPhone> phones = new CopyOnWriteArrayList<>();
 
     // Guarded by lock: every SIP message and timer is handled while holding it.
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,6 +61,7 @@ public final class DemoCarrier implements AutoCloseable {
     private final Map<String, ScheduledFuture<?>> clientRetransmissions = new HashMap<>();
     private final Map<String, CarrierCall> calls = new HashMap<>();
     private final Map<String, Integer> wrongInviteCredentials = new HashMap<>();
+    private final Deque<SimulatedPhone> phones = new ArrayDeque<>();
 
     /** A response kept for the retransmissions of its request (RFC 3261 §17.2). */
     private record Sent(byte[] bytes, InetSocketAddress to, long expiresAtNanos) {
@@ -116,9 +119,14 @@ public final class DemoCarrier implements AutoCloseable {
         return registrar.binding().map(Registrar.Binding::contactUri);
     }
 
-    /** Every phone that answered a call so far, oldest first. */
+    /** The phones that answered calls, oldest first: all of them, up to the last 1000. */
     public List<SimulatedPhone> phones() {
-        return List.copyOf(phones);
+        lock.lock();
+        try {
+            return List.copyOf(phones);
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- transport ----
@@ -339,7 +347,10 @@ public final class DemoCarrier implements AutoCloseable {
             respondFinal(call.invite, call.caller, call.invite.response(200, "OK", call.toTag,
                     List.of(contact(call.number), header("Allow", ALLOW), header("Content-Type", "application/sdp")),
                     call.sdpAnswer));
-            phones.add(phone);
+            phones.addLast(phone);
+            if (phones.size() > MAX_REMEMBERED_PHONES) {
+                phones.removeFirst();
+            }
             phone.start(pacer);
         } finally {
             lock.unlock();
