@@ -253,6 +253,63 @@ class CallOutcomesByNumberTest {
         assertThat(ua.receive()).as("a retransmitted BYE is answered again").startsWith("SIP/2.0 200 OK\r\n");
     }
 
+    @Test
+    void aSecondWrongPasswordOnInviteIsForbidden() throws Exception {
+        String callId = "wrong-invite@test";
+        String branch = TestUa.newBranch();
+        ua.send(invite("+79990001122", callId, branch, null));
+        String challenge = ua.receive();
+        ua.send(ack("+79990001122", callId, branch, challenge));
+        String uri = "sip:+79990001122@demo.voiceagent.local";
+        for (String expected : List.of("SIP/2.0 407 ", "SIP/2.0 403 Forbidden\r\n")) {
+            cseq++;
+            branch = TestUa.newBranch();
+            ua.send(invite("+79990001122", callId, branch, TestUa.authorization(
+                    TestUa.header(challenge, "Proxy-Authenticate"), "alice", "guess", "INVITE", uri)));
+            challenge = ua.receive();
+            assertThat(challenge).startsWith(expected);
+            ua.send(ack("+79990001122", callId, branch, challenge));
+        }
+        assertThat(carrier.phones()).isEmpty();
+    }
+
+    @Test
+    void reInviteInTheDialogIsAnsweredWithTheSameDescription() throws Exception {
+        String callId = "reinvite@test";
+        inviteWithCredentials("+79990001122", callId);
+        String ok = ua.receiveUntil("200 OK");
+        ua.send(ack("+79990001122", callId, TestUa.newBranch(), ok));
+        cseq++;
+        String reInvite = invite("+79990001122", callId, TestUa.newBranch(), null)
+                .replace("To: <sip:+79990001122@demo.voiceagent.local>", "To: " + TestUa.header(ok, "To"));
+
+        ua.send(reInvite);
+        String refreshed = ua.receive();
+
+        assertThat(refreshed).startsWith("SIP/2.0 200 OK\r\n");
+        assertThat(TestUa.header(refreshed, "CSeq")).isEqualTo(cseq + " INVITE");
+        assertThat(TestUa.body(refreshed)).isEqualTo(TestUa.body(ok));
+        ua.send(ack("+79990001122", callId, TestUa.newBranch(), refreshed));
+    }
+
+    @Test
+    void optionsIsAnsweredWithWhatTheCarrierAllows() throws Exception {
+        ua.send("OPTIONS sip:demo.voiceagent.local SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + ua.port + ";branch=" + TestUa.newBranch() + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "To: <sip:demo.voiceagent.local>\r\n"
+                + "From: <sip:alice@demo.voiceagent.local>;tag=1928301774\r\n"
+                + "Call-ID: options@test\r\n"
+                + "CSeq: 63104 OPTIONS\r\n"
+                + TestUa.contentLength(""));
+
+        String response = ua.receive();
+
+        assertThat(response).startsWith("SIP/2.0 200 OK\r\n");
+        assertThat(TestUa.header(response, "Allow")).contains("INVITE", "BYE", "CANCEL", "REGISTER");
+        assertThat(TestUa.header(response, "Via")).contains("received=127.0.0.1");
+    }
+
     private static String okTo(String request) {
         StringBuilder response = new StringBuilder("SIP/2.0 200 OK\r\n");
         for (String name : List.of("Via", "From", "To", "Call-ID", "CSeq")) {
