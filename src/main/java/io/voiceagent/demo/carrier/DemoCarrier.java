@@ -31,9 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * them, final INVITE responses retransmitted until ACK), Digest auth (RFC 2617), SDP answers
  * (RFC 4566) and RTP (RFC 3550). What each dialled number does is in {@link DemoNumbers}.
  *
- * <p>Thread-safe. One virtual thread reads the SIP socket, one platform thread runs the SIP timers,
- * and one paces every phone's RTP ({@link PacingClock}); each phone has a virtual thread that
- * reads its RTP socket.
+ * <p>Thread-safe. One virtual thread reads the SIP socket and one platform thread runs the SIP
+ * timers; for all the phones together, one thread sends RTP ({@link PacingClock}) and one reads it
+ * ({@link RtpReceiver}).
  */
 public final class DemoCarrier implements AutoCloseable {
 
@@ -50,6 +50,7 @@ public final class DemoCarrier implements AutoCloseable {
     private final DigestAuth digest;
     private final Registrar registrar;
     private final PacingClock pacer;
+    private final RtpReceiver rtpReceiver;
     private final ScheduledExecutorService timers;
     private final Thread receiver;
     private final AtomicBoolean open = new AtomicBoolean(true);
@@ -67,13 +68,14 @@ public final class DemoCarrier implements AutoCloseable {
     private record Sent(byte[] bytes, InetSocketAddress to, long expiresAtNanos) {
     }
 
-    private DemoCarrier(DemoCarrierOptions options, DatagramChannel channel) {
+    private DemoCarrier(DemoCarrierOptions options, DatagramChannel channel) throws IOException {
         this.options = options;
         this.channel = channel;
         this.port = channel.socket().getLocalPort();
         this.digest = new DigestAuth(options.realm(), options.username(), options.password().reveal(),
                 options.random(), options.nanoTime());
         this.registrar = new Registrar(options.username(), digest, options.clock());
+        this.rtpReceiver = new RtpReceiver(options.nanoTime());
         this.pacer = new PacingClock(options.nanoTime());
         this.timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("demo-carrier-sip-timers").factory());
@@ -90,7 +92,13 @@ public final class DemoCarrier implements AutoCloseable {
             channel.close();
             throw e;
         }
-        DemoCarrier carrier = new DemoCarrier(options, channel);
+        DemoCarrier carrier;
+        try {
+            carrier = new DemoCarrier(options, channel);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
         carrier.receiver.start();
         LOG.log(System.Logger.Level.INFO, "demo carrier listening on udp {0}:{1,number,#} (realm {2})",
                 HOST, carrier.port, options.realm());
@@ -351,7 +359,12 @@ public final class DemoCarrier implements AutoCloseable {
             if (phones.size() > MAX_REMEMBERED_PHONES) {
                 phones.removeFirst();
             }
-            phone.start(pacer);
+            try {
+                phone.start(pacer, rtpReceiver);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "a simulated phone could not start its RTP", e);
+                phoneHungUp(call);
+            }
         } finally {
             lock.unlock();
         }
@@ -567,6 +580,7 @@ public final class DemoCarrier implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "closing the demo carrier socket", e);
         }
         pacer.close();
+        rtpReceiver.close();
         try {
             receiver.join(Duration.ofSeconds(1));
         } catch (InterruptedException e) {

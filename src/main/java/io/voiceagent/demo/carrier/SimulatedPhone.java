@@ -21,8 +21,8 @@ import java.util.random.RandomGenerator;
 /**
  * The phone that answered a demo call: an RTP endpoint on its own loopback UDP port. It sends a
  * packet every 20 ms from the shared {@link PacingClock} (silence, or its phrase once the agent's
- * greeting has ended), listens to what the service sends, and records what it received so that
- * tests and the benchmark can check it.
+ * greeting has ended), hears what the service sends through the shared {@link RtpReceiver}, and
+ * records what it received so that tests and the benchmark can check it.
  */
 public final class SimulatedPhone {
 
@@ -34,6 +34,7 @@ public final class SimulatedPhone {
 
     private static final System.Logger LOG = System.getLogger(SimulatedPhone.class.getName());
     private static final int SAMPLES_PER_FRAME = 160;
+    private static final long NANOS_PER_SAMPLE = 125_000; // 8 kHz
 
     private final String number;
     private final DatagramChannel channel;
@@ -57,7 +58,7 @@ public final class SimulatedPhone {
     private boolean talking;
     private volatile long packetsSent;
 
-    // Receiver state: written only by the receiving thread, read by anyone.
+    // Receiver state: written only by the RtpReceiver thread, read by anyone.
     private final ReentrantLock recordingLock = new ReentrantLock();
     private byte[] recorded;
     private int recordedLength;
@@ -65,6 +66,9 @@ public final class SimulatedPhone {
     private volatile long firstPacketAtNanos = CallerScript.NEVER;
     private volatile long firstSpeechAtNanos = CallerScript.NEVER;
     private final SequenceTracker sequences = new SequenceTracker();
+    private long lastTransit;
+    private boolean hasTransit;
+    private volatile double jitterSamples;
 
     private final AtomicBoolean ended = new AtomicBoolean();
     private final CountDownLatch endedLatch = new CountDownLatch(1);
@@ -105,8 +109,9 @@ public final class SimulatedPhone {
         return new SimulatedPhone(number, channel, media, options, hangUpAfter.toNanos(), onHangUp);
     }
 
-    void start(PacingClock pacer) {
-        Thread.ofVirtual().name("demo-phone-rtp-" + localPort()).start(this::receive);
+    void start(PacingClock pacer, RtpReceiver receiver) throws IOException {
+        channel.configureBlocking(false);
+        receiver.register(channel, this::onDatagram);
         pacer.add(pacedTick);
     }
 
@@ -148,8 +153,9 @@ public final class SimulatedPhone {
         sequence = (sequence + 1) & 0xFFFF;
         timestamp = (timestamp + SAMPLES_PER_FRAME) & 0xFFFFFFFFL;
         try {
-            channel.send(sendBuffer, media.remoteRtp());
-            packetsSent++;
+            if (channel.send(sendBuffer, media.remoteRtp()) > 0) {
+                packetsSent++;
+            }
         } catch (ClosedChannelException e) {
             // The call ended between the check and the send.
         } catch (IOException e) {
@@ -157,18 +163,9 @@ public final class SimulatedPhone {
         }
     }
 
-    private void receive() {
-        ByteBuffer packet = ByteBuffer.allocate(2048);
-        while (!ended.get()) {
-            packet.clear();
-            try {
-                channel.receive(packet);
-            } catch (IOException e) {
-                return; // closed by end()
-            }
-            long now = nanoTime.getAsLong();
-            packet.flip();
-            RtpHeader.parse(packet).ifPresent(header -> onPacket(header, packet, now));
+    private void onDatagram(ByteBuffer packet, long receivedAtNanos) {
+        if (!ended.get()) {
+            RtpHeader.parse(packet).ifPresent(header -> onPacket(header, packet, receivedAtNanos));
         }
     }
 
@@ -180,6 +177,7 @@ public final class SimulatedPhone {
         if (header.payloadType() != media.audioPayloadType()) {
             return; // telephone-event and anything else carries no audio
         }
+        updateJitter(header.timestamp(), now);
         long sumOfSquares = 0;
         for (int i = 0; i < header.payloadLength(); i++) {
             int sample = media.law().decode(packet.get(header.payloadOffset() + i));
@@ -193,6 +191,17 @@ public final class SimulatedPhone {
             }
         }
         record(packet, header);
+    }
+
+    /** Interarrival jitter, RFC 3550 §6.4.1 and §A.8, in 8 kHz timestamp units. */
+    private void updateJitter(long rtpTimestamp, long arrivalNanos) {
+        long transit = arrivalNanos / NANOS_PER_SAMPLE - rtpTimestamp;
+        if (hasTransit) {
+            int difference = Math.abs((int) (transit - lastTransit));
+            jitterSamples += (difference - jitterSamples) / 16;
+        }
+        lastTransit = transit;
+        hasTransit = true;
     }
 
     private void record(ByteBuffer packet, RtpHeader header) {
@@ -266,6 +275,11 @@ public final class SimulatedPhone {
 
     public long packetsDuplicated() {
         return sequences.duplicated();
+    }
+
+    /** RFC 3550 interarrival jitter of the audio received: how unevenly the service paces its packets. */
+    public Duration jitter() {
+        return Duration.ofNanos((long) (jitterSamples * NANOS_PER_SAMPLE));
     }
 
     public long packetsSent() {
