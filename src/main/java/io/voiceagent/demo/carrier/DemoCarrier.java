@@ -453,7 +453,7 @@ public final class DemoCarrier implements AutoCloseable {
         call.cancelPending();
         calls.remove(call.callId);
         if (call.phone != null) {
-            call.phone.end(why, pacer);
+            call.phone.end(why);
         }
     }
 
@@ -574,6 +574,11 @@ public final class DemoCarrier implements AutoCloseable {
             lock.unlock();
         }
         timers.shutdownNow();
+        try {
+            timers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             channel.close();
         } catch (IOException e) {

@@ -47,6 +47,14 @@ final class RtpReceiver implements AutoCloseable {
         selector.wakeup();
     }
 
+    /**
+     * Lets the selector finish closing sockets whose phones have ended: a closed channel keeps its
+     * descriptor until the selector next wakes, which on a quiet network might be never.
+     */
+    void release() {
+        selector.wakeup();
+    }
+
     private void run() {
         ByteBuffer buffer = ByteBuffer.allocate(2048);
         try {

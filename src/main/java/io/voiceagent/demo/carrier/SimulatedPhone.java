@@ -49,6 +49,8 @@ public final class SimulatedPhone {
     private final int maxRecordedBytes;
     private final int localPort;
     private final PacingClock.Paced pacedTick = this::tick;
+    private volatile PacingClock pacer;
+    private volatile RtpReceiver receiver;
 
     // Sender state: touched only by the pacing thread.
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(RtpHeader.SIZE + SAMPLES_PER_FRAME);
@@ -110,22 +112,29 @@ public final class SimulatedPhone {
     }
 
     void start(PacingClock pacer, RtpReceiver receiver) throws IOException {
+        this.pacer = pacer;
+        this.receiver = receiver;
         channel.configureBlocking(false);
         receiver.register(channel, this::onDatagram);
         pacer.add(pacedTick);
     }
 
-    /** Stops sending and listening; idempotent. */
-    void end(Ending why, PacingClock pacer) {
+    /** Stops sending and listening and closes the socket; idempotent. */
+    void end(Ending why) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
         ending = why;
-        pacer.remove(pacedTick);
+        if (pacer != null) {
+            pacer.remove(pacedTick);
+        }
         try {
             channel.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing a phone's RTP socket", e);
+        }
+        if (receiver != null) {
+            receiver.release();
         }
         endedLatch.countDown();
     }
@@ -243,7 +252,7 @@ public final class SimulatedPhone {
         return media.law() == G711.Law.A_LAW ? "PCMA" : "PCMU";
     }
 
-    /** nanoTime when the 200 OK was sent. */
+    /** nanoTime when the phone picked up, just before its 200 OK was sent. */
     public long answeredAtNanos() {
         return answeredAtNanos;
     }

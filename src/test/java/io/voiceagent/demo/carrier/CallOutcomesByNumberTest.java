@@ -251,6 +251,33 @@ class CallOutcomesByNumberTest {
         assertThat(phone.ending()).contains(SimulatedPhone.Ending.CALLER_HUNG_UP);
         ua.send(bye);
         assertThat(ua.receive()).as("a retransmitted BYE is answered again").startsWith("SIP/2.0 200 OK\r\n");
+        assertThat(portIsFreedSoon(phone.localPort())).as("the phone's RTP socket is closed").isTrue();
+    }
+
+    @Test
+    void closingTheCarrierEndsItsCallsAndStopsItsThreads() throws Exception {
+        inviteWithCredentials("+79990001122", "shutdown@test");
+        String ok = ua.receiveUntil("200 OK");
+        ua.send(ack("+79990001122", "shutdown@test", TestUa.newBranch(), ok));
+        SimulatedPhone phone = carrier.phones().getFirst();
+
+        carrier.close();
+
+        assertThat(phone.ending()).contains(SimulatedPhone.Ending.CARRIER_SHUT_DOWN);
+        assertThat(portIsFreedSoon(phone.localPort())).isTrue();
+        assertThat(portIsFreedSoon(carrier.port())).isTrue();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("demo-carrier"));
+    }
+
+    private static boolean portIsFreedSoon(int port) throws InterruptedException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                return probe.isBound();
+            } catch (IOException e) {
+                Thread.sleep(20);
+            }
+        }
+        return false;
     }
 
     @Test
