@@ -58,6 +58,7 @@ public final class DemoCarrier implements AutoCloseable {
     // Guarded by lock: every SIP message and timer is handled while holding it.
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Sent> lastResponses = new HashMap<>();
+    private long nextSweepAtNanos;
     private final Map<String, ScheduledFuture<?>> awaitingAck = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> clientRetransmissions = new HashMap<>();
     private final Map<String, CarrierCall> calls = new HashMap<>();
@@ -220,7 +221,10 @@ public final class DemoCarrier implements AutoCloseable {
     private void respond(SipMessage request, InetSocketAddress to, SipMessage response) {
         byte[] bytes = response.toBytes();
         long now = options.nanoTime().getAsLong();
-        lastResponses.values().removeIf(sent -> sent.expiresAtNanos() - now < 0);
+        if (now - nextSweepAtNanos >= 0) {
+            lastResponses.values().removeIf(sent -> sent.expiresAtNanos() - now < 0);
+            nextSweepAtNanos = now + TimeUnit.SECONDS.toNanos(1);
+        }
         lastResponses.put(transactionKey(request), new Sent(bytes, to,
                 now + options.timers().transactionTimeout().toNanos()));
         LOG.log(System.Logger.Level.DEBUG, "carrier -> {0}: {1}", to, response);
@@ -229,30 +233,37 @@ public final class DemoCarrier implements AutoCloseable {
 
     /**
      * A final response to an INVITE, retransmitted at T1, 2·T1, ... capped at T2 until its ACK
-     * arrives or 64·T1 has passed (RFC 3261 §13.3.1.4 and §17.2.1).
+     * arrives or 64·T1 has passed (RFC 3261 §13.3.1.4 and §17.2.1); then {@code onNoAck} runs.
      */
-    private void respondFinal(SipMessage invite, InetSocketAddress to, SipMessage response) {
+    private void respondFinal(SipMessage invite, InetSocketAddress to, SipMessage response, Runnable onNoAck) {
         respond(invite, to, response);
         String ackKey = ackKey(invite);
         Optional.ofNullable(awaitingAck.remove(ackKey)).ifPresent(f -> f.cancel(false));
         long giveUpAt = options.nanoTime().getAsLong() + options.timers().transactionTimeout().toNanos();
+        byte[] bytes = response.toBytes();
         awaitingAck.put(ackKey, schedule(options.timers().t1(),
-                () -> retransmitUntilAck(ackKey, response.toBytes(), to, options.timers().t1(), giveUpAt)));
+                () -> retransmitUntilAck(ackKey, bytes, to, options.timers().t1(), giveUpAt, onNoAck)));
+    }
+
+    private void respondFinal(SipMessage invite, InetSocketAddress to, SipMessage response) {
+        respondFinal(invite, to, response, () -> { });
     }
 
     private void retransmitUntilAck(String ackKey, byte[] bytes, InetSocketAddress to, Duration interval,
-                                    long giveUpAtNanos) {
+                                    long giveUpAtNanos, Runnable onNoAck) {
         if (!awaitingAck.containsKey(ackKey)) {
             return;
         }
         if (options.nanoTime().getAsLong() - giveUpAtNanos >= 0) {
             awaitingAck.remove(ackKey);
             LOG.log(System.Logger.Level.INFO, "no ACK for the final response in {0}", ackKey);
+            onNoAck.run();
             return;
         }
         send(bytes, to);
         Duration next = min(interval.multipliedBy(2), options.timers().t2());
-        awaitingAck.put(ackKey, schedule(next, () -> retransmitUntilAck(ackKey, bytes, to, next, giveUpAtNanos)));
+        awaitingAck.put(ackKey, schedule(next,
+                () -> retransmitUntilAck(ackKey, bytes, to, next, giveUpAtNanos, onNoAck)));
     }
 
     private void onAck(SipMessage ack) {
@@ -352,9 +363,10 @@ public final class DemoCarrier implements AutoCloseable {
             call.state = CarrierCall.State.ANSWERED;
             call.sdpAnswer = SdpNegotiation.answer(call.media, HOST, phone.localPort(),
                     options.random().nextLong(1, Long.MAX_VALUE / 2));
+            // A 200 OK never acknowledged ends the dialog with a BYE (RFC 3261 §13.3.1.4).
             respondFinal(call.invite, call.caller, call.invite.response(200, "OK", call.toTag,
                     List.of(contact(call.number), header("Allow", ALLOW), header("Content-Type", "application/sdp")),
-                    call.sdpAnswer));
+                    call.sdpAnswer), () -> phoneHungUp(call));
             phones.addLast(phone);
             if (phones.size() > MAX_REMEMBERED_PHONES) {
                 phones.removeFirst();

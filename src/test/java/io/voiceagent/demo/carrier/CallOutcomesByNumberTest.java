@@ -164,6 +164,28 @@ class CallOutcomesByNumberTest {
     }
 
     @Test
+    void aTwoHundredNeverAcknowledgedIsRetransmittedThenEndedWithBye() throws Exception {
+        carrier.close();
+        ua.close();
+        carrier = DemoCarrier.start(RegistrationWithDigestTest.testOptions()
+                .withTimers(new DemoCarrierOptions.Timers(Duration.ofMillis(20), Duration.ofMillis(80))));
+        ua = new TestUa(carrier.port());
+        inviteWithCredentials("+79990001122", "no-ack@test");
+        String ok = ua.receiveUntil("200 OK");
+
+        int retransmissions = 0;
+        String next;
+        while ((next = ua.receive()).startsWith("SIP/2.0 200 OK")) {
+            assertThat(next).isEqualTo(ok);
+            retransmissions++;
+        }
+
+        assertThat(next).startsWith("BYE ");
+        assertThat(retransmissions).isBetween(7, 18); // 20, 40, 80, 80, ... ms until 64·T1 = 1.28 s
+        assertThat(carrier.phones().getFirst().ending()).contains(SimulatedPhone.Ending.PHONE_HUNG_UP);
+    }
+
+    @Test
     void busyNumberRingsThenAnswers486() throws Exception {
         String branch = inviteWithCredentials("+79990000001", "busy@test");
         assertThat(ua.receive()).startsWith("SIP/2.0 100 Trying\r\n");
