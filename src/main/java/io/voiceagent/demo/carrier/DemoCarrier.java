@@ -31,6 +31,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * them, final INVITE responses retransmitted until ACK), Digest auth (RFC 2617), SDP answers
  * (RFC 4566) and RTP (RFC 3550). What each dialled number does is in {@link DemoNumbers}.
  *
+ * <p>Wiring the demo: start it, then point the service's SIP settings at it.
+ * <pre>{@code
+ * Secret password = Secret.of(randomPassword);
+ * DemoCarrier carrier = DemoCarrier.start(DemoCarrierOptions.defaults("demo", password));
+ * Config demo = config.withDemoNetwork(carrier.host(), carrier.port(), "demo", password, ...);
+ * }</pre>
+ * The benchmark turns recording off ({@link DemoCarrierOptions#withRecordAudio}) and reads each
+ * phone's figures from {@link #phones()}.
+ *
  * <p>Thread-safe. One virtual thread reads the SIP socket and one platform thread runs the SIP
  * timers; for all the phones together, one thread sends RTP ({@link PacingClock}) and one reads it
  * ({@link RtpReceiver}).
