@@ -186,6 +186,25 @@ class CallOutcomesByNumberTest {
     }
 
     @Test
+    void theMaxCallLengthBoundsEveryCall() throws Exception {
+        carrier.close();
+        ua.close();
+        carrier = DemoCarrier.start(RegistrationWithDigestTest.testOptions().withMaxCallLength(Duration.ofMillis(500)));
+        ua = new TestUa(carrier.port());
+
+        inviteWithCredentials("+79990001122", "max-length@test");
+        String ok = ua.receiveUntil("200 OK");
+        ua.send(ack("+79990001122", "max-length@test", TestUa.newBranch(), ok));
+        assertThat(ua.receiveUntil("BYE ")).contains("Call-ID: max-length@test");
+
+        cseq = 1;
+        String ringingBranch = inviteWithCredentials("+79990000002", "never-answered@test");
+        String unavailable = ua.receiveUntil("480 ");
+        assertThat(unavailable).startsWith("SIP/2.0 480 Temporarily Unavailable\r\n");
+        ua.send(ack("+79990000002", "never-answered@test", ringingBranch, unavailable));
+    }
+
+    @Test
     void busyNumberRingsThenAnswers486() throws Exception {
         String branch = inviteWithCredentials("+79990000001", "busy@test");
         assertThat(ua.receive()).startsWith("SIP/2.0 100 Trying\r\n");
