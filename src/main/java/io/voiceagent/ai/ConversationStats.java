@@ -4,6 +4,7 @@ package io.voiceagent.ai;
  * Counters of one conversation for the media debug endpoint. Audio milliseconds are derived from
  * the byte counts and the conversation's formats (0 when a format's rate is unknown).
  *
+ * @param audioChunksSent caller audio handed to the socket's send queue, including chunks later dropped
  * @param audioChunksDiscarded agent audio dropped because an interruption cut it off
  * @param audioChunksDroppedUnsent caller audio dropped because the socket could not keep up
  * @param undeliveredEvents events read from the socket and waiting for the listener

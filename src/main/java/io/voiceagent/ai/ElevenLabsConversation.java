@@ -4,6 +4,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +17,11 @@ import java.util.function.LongSupplier;
  * replies to the {@code end_call} tool and hands everything else to the {@link AgentListener}
  * through an {@link EventPump}. Once {@link #close()} has been called no further events are
  * delivered, so a call that ends itself does not hear its own close echoed back as the agent's.
+ *
+ * <p>Reading runs up to {@value #EVENTS_READ_AHEAD} events ahead of the listener, so pings are
+ * answered while it works; beyond that reading pauses, and a ping behind the backlog waits with it.
+ * A listener should therefore complete each stage once the event is queued (a full queue is the
+ * right reason to wait), not hold it for long, e.g. for the whole of a ringing phone.
  */
 public final class ElevenLabsConversation implements AgentConversation {
     private static final System.Logger LOG = System.getLogger(ElevenLabsConversation.class.getName());
@@ -117,47 +123,44 @@ public final class ElevenLabsConversation implements AgentConversation {
 
     @Override
     public void close() {
-        WebSocket openSocket;
-        SendQueue queue;
-        lock.lock();
-        try {
-            if (state == State.CLOSED_LOCALLY || state == State.CLOSED_BY_PEER) {
-                return;
+        closeLocally().ifPresent(open -> {
+            if (open.sends() != null) {
+                open.sends().close(NORMAL_CLOSURE, "", CLOSE_GRACE);
             }
-            state = State.CLOSED_LOCALLY;
-            openSocket = socket;
-            queue = sends;
-        } finally {
-            lock.unlock();
-        }
-        pump.silence();
-        if (queue != null) {
-            queue.close(NORMAL_CLOSURE, "", CLOSE_GRACE);
-        } else if (openSocket != null) {
-            openSocket.abort();
-        }
+        });
     }
 
     /** Gives up a conversation that did not start in time: no close handshake, just drop it. */
     void abandon(AgentException why) {
         started.completeExceptionally(why);
-        WebSocket openSocket;
+        closeLocally().ifPresent(open -> {
+            if (open.socket() != null) {
+                open.socket().abort();
+            }
+        });
+    }
+
+    private record OpenSocket(WebSocket socket, SendQueue sends) {
+    }
+
+    /** Marks the conversation closed from our side and silences it; empty if it was closed already. */
+    private Optional<OpenSocket> closeLocally() {
+        OpenSocket open;
         lock.lock();
         try {
             if (state == State.CLOSED_LOCALLY || state == State.CLOSED_BY_PEER) {
-                return;
+                return Optional.empty();
             }
             state = State.CLOSED_LOCALLY;
-            openSocket = socket;
+            open = new OpenSocket(socket, sends);
         } finally {
             lock.unlock();
         }
         pump.silence();
-        if (openSocket != null) {
-            openSocket.abort();
-        }
+        return Optional.of(open);
     }
 
+    /** Counters for the media debug endpoint; see {@link ConversationStats}. */
     public ConversationStats stats() {
         long bytesSent = audioBytesSent.get();
         long bytesReceived = audioBytesReceived.get();
@@ -260,9 +263,13 @@ public final class ElevenLabsConversation implements AgentConversation {
         if (started.isDone()) {
             pump.offer(new AgentEvent.Closed(ABNORMAL_CLOSURE, "connection lost"));
         } else {
-            started.completeExceptionally(error instanceof AgentException agentError ? agentError
-                    : new AgentException("ai_unreachable",
-                    "the connection to ElevenLabs was lost before the conversation started", error));
+            started.completeExceptionally(switch (error) {
+                case AgentException agentError -> agentError;
+                case java.net.ProtocolException badFraming -> new AgentException("ai_protocol",
+                        "ElevenLabs broke the WebSocket framing before the conversation started", badFraming);
+                default -> new AgentException("ai_unreachable",
+                        "the connection to ElevenLabs was lost before the conversation started", error);
+            });
         }
     }
 
@@ -329,6 +336,9 @@ public final class ElevenLabsConversation implements AgentConversation {
             lock.unlock();
         }
         connectMillis.set((nanoTime.getAsLong() - createdNanos) / 1_000_000);
+        LOG.log(System.Logger.Level.INFO, "call {0}: conversation {1} started in {2} ms, caller audio {3}, agent audio {4}",
+                request.callId(), metadata.conversationId(), connectMillis.get(), metadata.userInputFormat(),
+                metadata.agentOutputFormat());
         started.complete(this);
     }
 

@@ -199,6 +199,6 @@ public final class JitterBuffer {
     }
 
     private static int slot(long seq) {
-        return (int) Math.floorMod(seq, CAPACITY);
+        return Math.floorMod(seq, CAPACITY);
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -110,6 +111,11 @@ public final class MediaEngine implements AutoCloseable {
         return pacer.stats();
     }
 
+    /** Starts the pacing figures afresh, e.g. after a benchmark's warm-up. */
+    public void resetPacingStats() {
+        pacer.resetStats();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -119,7 +125,8 @@ public final class MediaEngine implements AutoCloseable {
             session.close();
         }
         pacer.close();
-        callbacks.close();
+        // Not close(): that would wait for callbacks, and a listener stuck in one must not hang shutdown.
+        callbacks.shutdown();
     }
 
     private static InetAddress resolve(String bindAddress) {
@@ -150,8 +157,10 @@ public final class MediaEngine implements AutoCloseable {
 
     java.util.concurrent.Executor callbacks() {
         return task -> {
-            if (!callbacks.isShutdown()) {
+            try {
                 callbacks.execute(task);
+            } catch (RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, "media engine closed: a callback was not run");
             }
         };
     }

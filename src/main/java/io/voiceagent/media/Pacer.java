@@ -59,13 +59,13 @@ public final class Pacer implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final long startNanos;
     private final ReentrantLock membership = new ReentrantLock();
-    @SuppressWarnings("unchecked")
     private final Registration[][] slots = new Registration[SLOTS][];
     private long tick;
     private long skippedTicks;
     private final long[] latenessHistogram = new long[HISTOGRAM_BUCKETS];
     private long maxLatenessNanos;
     private volatile boolean running;
+    private volatile boolean resetRequested;
     private Thread thread;
 
     public Pacer(LongSupplier nanoClock) {
@@ -116,15 +116,23 @@ public final class Pacer implements AutoCloseable {
      * call it: the clock thread, or a test.
      */
     public long runDue() {
+        if (resetRequested) {
+            resetRequested = false;
+            Arrays.fill(latenessHistogram, 0);
+            maxLatenessNanos = 0;
+            skippedTicks = 0;
+        }
         long now = nanoClock.getAsLong();
         long deadline = deadlineOf(tick);
-        if (now - deadline > PERIOD_NANOS) {
-            long current = (now - startNanos) / SLOT_NANOS;
-            skippedTicks += current - tick;
-            tick = current;
-            deadline = deadlineOf(tick);
-        }
         while (deadline <= now) {
+            if (now - deadline > PERIOD_NANOS) {
+                // More than a period behind (a stall, or ticks that ran long): sending every missed
+                // tick now would be a burst, so resume on the current tick.
+                long current = (now - startNanos) / SLOT_NANOS;
+                skippedTicks += current - tick;
+                tick = current;
+                deadline = deadlineOf(tick);
+            }
             Registration[] members;
             membership.lock();
             try {
@@ -146,6 +154,11 @@ public final class Pacer implements AutoCloseable {
             now = nanoClock.getAsLong();
         }
         return deadline;
+    }
+
+    /** Starts the figures of {@link #stats()} afresh from the next tick, e.g. after a warm-up. */
+    public void resetStats() {
+        resetRequested = true;
     }
 
     private long deadlineOf(long tickIndex) {

@@ -28,6 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * call's virtual thread receives packets and passes caller audio on; the call's own threads queue
  * agent audio and control the session. Each side's state is owned by one thread or guarded by its
  * lock ({@code downlinkLock}, {@code uplinkLock}); counters have a single writer and are volatile.
+ *
+ * <p>From {@link #connect} on, a packet leaves every 20 ms whatever happens, silence when there is
+ * nothing to say: that stream is also the keep-alive that opens and holds NAT bindings until the
+ * far end's media flows and we latch to it.
  */
 final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
@@ -39,6 +43,12 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     /** Backpressure starts at 2 s of queued agent audio; beyond 20 s audio is dropped. */
     private static final int QUEUE_HIGH_WATER_BYTES = 2 * LineCodec.SAMPLE_RATE;
     private static final int QUEUE_HARD_LIMIT_BYTES = 20 * LineCodec.SAMPLE_RATE;
+    /**
+     * When the phone sends nothing for this long (silence suppression, comfort noise, a stalled
+     * network) the clock feeds the agent silence, since ElevenLabs ends a conversation without input.
+     */
+    private static final long CALLER_SILENCE_FILL_NANOS = JITTER_WINDOW_NANOS + 20_000_000;
+    private static final long PACKET_NANOS = 20_000_000;
 
     private final String callId;
     private final int chunkBytes;
@@ -48,6 +58,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private final MediaEngine engine;
     private final AgentAudioQueue queue;
     private volatile Pacer.Registration registration;
+    private volatile Thread receiver;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     // Set by the call, read by the clock and receive threads.
@@ -84,6 +95,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private final byte[] chunk;
     private int chunkFill;
     private long remoteSsrc = -1;
+    private long lastCallerFrameNanos;
     private boolean firstPacketSeen;
 
     // Counters, each written by one thread.
@@ -128,7 +140,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     /** Puts the session on the pacing clock and starts its receiver: called once, after construction. */
     void start() {
         registration = engine.pacer().register(this);
-        Thread.ofVirtual().name("rtp-rx-" + callId).start(this::receiveLoop);
+        receiver = Thread.ofVirtual().name("rtp-rx-" + callId).start(this::receiveLoop);
     }
 
     @Override
@@ -183,7 +195,14 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     @Override
     public void answered() {
-        answeredAtNanos = engine.nanoTime();
+        long now = engine.nanoTime();
+        uplinkLock.lock();
+        try {
+            lastCallerFrameNanos = now;
+        } finally {
+            uplinkLock.unlock();
+        }
+        answeredAtNanos = now;
         answered = true;
     }
 
@@ -324,11 +343,20 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         }
     }
 
+    /**
+     * Plays out caller packets held past the jitter window when nothing else arrives, and keeps the
+     * agent's input going with silence while the phone sends nothing. Never waits for the lock:
+     * the receive thread holding it is delivering audio anyway.
+     */
     private void expireHeldCallerAudio(long nowNanos) {
         if (uplinkLock.tryLock()) {
             try {
                 if (jitterBuffer.heldPackets() > 0) {
                     jitterBuffer.expire(nowNanos);
+                }
+                if (answered && nowNanos - lastCallerFrameNanos >= CALLER_SILENCE_FILL_NANOS) {
+                    onCallerFrame(null);
+                    lastCallerFrameNanos = nowNanos - CALLER_SILENCE_FILL_NANOS + PACKET_NANOS;
                 }
             } finally {
                 uplinkLock.unlock();
@@ -370,16 +398,18 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         RtpPacket packet = parsed.get();
         int eventPayloadType = telephoneEventPayloadType;
         boolean isEvent = eventPayloadType >= 0 && packet.payloadType() == eventPayloadType;
-        if (!isEvent && LineCodec.fromPayloadType(packet.payloadType()).isEmpty()) {
-            // Comfort noise and the like: nothing to pass on, but the far end is alive.
-            lastPacketNanos = nowNanos;
+        boolean isAudio = LineCodec.fromPayloadType(packet.payloadType()).isPresent();
+        InetSocketAddress latched = latchedRemote;
+        if (latched == null && (isAudio || isEvent)) {
+            // Symmetric RTP (RFC 4961): from now on, send where the far end's media comes from.
+            latchedRemote = source;
+        } else if (latched == null || !latched.equals(source)) {
+            foreignPackets++;
             return;
         }
-        InetSocketAddress latched = latchedRemote;
-        if (latched == null) {
-            latchedRemote = source;
-        } else if (!latched.equals(source)) {
-            foreignPackets++;
+        if (!isEvent && !isAudio) {
+            // Comfort noise and the like: nothing to pass on, but the far end is alive.
+            lastPacketNanos = nowNanos;
             return;
         }
         uplinkLock.lock();
@@ -396,6 +426,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     private void receive(RtpPacket packet, boolean isEvent, long nowNanos) {
         lastPacketNanos = nowNanos;
+        lastCallerFrameNanos = nowNanos;
         if (packet.ssrc() != remoteSsrc) {
             if (remoteSsrc >= 0) {
                 jitterBuffer.reset();
@@ -503,7 +534,13 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         out.put("foreign_packets_ignored", foreignPackets);
         out.put("malformed_packets", malformedPackets);
         out.put("dtmf_received", dtmfIn);
-        out.put("stats", stats());
+        MediaStats stats = stats();
+        out.put("packets_in", stats.packetsIn());
+        out.put("packets_out", stats.packetsOut());
+        out.put("bytes_in", stats.bytesIn());
+        out.put("bytes_out", stats.bytesOut());
+        out.put("lost", stats.lost());
+        out.put("jitter_ms", stats.jitterMs());
         return out;
     }
 
@@ -519,8 +556,15 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         queue.close();
         try {
             channel.close();
+            // The socket is released when its blocked receiver leaves; only then may the port be reused.
+            Thread receiving = receiver;
+            if (receiving != null && receiving != Thread.currentThread()) {
+                receiving.join(1000);
+            }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "call {0}: closing the RTP socket: {1}", callId, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         engine.release(this);
     }

@@ -259,6 +259,27 @@ class ConversationEventHandlingTest {
     }
 
     @Test
+    void aConnectionLostBeforeTheMetadataFailsTheStartAsUnreachable() {
+        listener.onOpen(socket);
+
+        listener.onError(socket, new java.io.IOException("connection reset"));
+
+        assertThat(conversation.started().exceptionNow()).isInstanceOfSatisfying(AgentException.class,
+                e -> assertThat(e.causeCode()).isEqualTo("ai_unreachable"));
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void brokenFramingBeforeTheMetadataFailsTheStartAsProtocol() {
+        listener.onOpen(socket);
+
+        listener.onError(socket, new java.net.ProtocolException("unexpected opcode"));
+
+        assertThat(conversation.started().exceptionNow()).isInstanceOfSatisfying(AgentException.class,
+                e -> assertThat(e.causeCode()).isEqualTo("ai_protocol"));
+    }
+
+    @Test
     void aMalformedFirstMessageFailsTheStart() {
         listener.onOpen(socket);
 

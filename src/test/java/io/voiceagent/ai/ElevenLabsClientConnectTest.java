@@ -126,6 +126,53 @@ class ElevenLabsClientConnectTest {
     }
 
     @Test
+    void aBurstIsReadNoFasterThanTheListenerTakesIt() throws Exception {
+        peer = new TestAgentPeer();
+        int chunks = 120;
+        String chunk = Base64.getEncoder().encodeToString(new byte[8000]);
+        CompletableFuture<String> pong = new CompletableFuture<>();
+        peer.onConnection(c -> {
+            c.nextText();
+            c.sendText(METADATA);
+            for (int i = 1; i <= chunks; i++) {
+                c.sendText("{\"type\":\"audio\",\"audio_event\":{\"audio_base_64\":\"" + chunk
+                        + "\",\"event_id\":" + i + "}}");
+            }
+            c.sendText("{\"type\":\"ping\",\"ping_event\":{\"event_id\":5}}");
+            pong.complete(c.nextText());
+        });
+        java.util.concurrent.atomic.AtomicReference<ElevenLabsConversation> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger mostWaiting = new java.util.concurrent.atomic.AtomicInteger();
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        AgentListener slow = event -> {
+            if (event instanceof AgentEvent.Audio audio) {
+                order.add(audio.eventId());
+            }
+            ElevenLabsConversation conversation = self.get();
+            if (conversation != null) {
+                mostWaiting.accumulateAndGet(conversation.stats().undeliveredEvents(), Math::max);
+            }
+            return CompletableFuture.runAsync(() -> { },
+                    CompletableFuture.delayedExecutor(3, TimeUnit.MILLISECONDS));
+        };
+
+        ElevenLabsConversation conversation = direct(Duration.ofSeconds(5)).open(REQUEST, slow)
+                .get(10, TimeUnit.SECONDS);
+        self.set(conversation);
+
+        assertThat(pong.get(20, TimeUnit.SECONDS)).isEqualTo("{\"type\":\"pong\",\"event_id\":5}");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (order.size() < chunks && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(order).hasSize(chunks).isSorted();
+        assertThat(mostWaiting.get()).isBetween(1, ElevenLabsConversation.EVENTS_READ_AHEAD);
+        assertThat(conversation.stats().audioMsReceived()).isEqualTo(chunks * 1000L);
+        conversation.close();
+    }
+
+    @Test
     void closingSendsNormalClosureToTheAgent() throws Exception {
         peer = new TestAgentPeer();
         CompletableFuture<String> closeSeen = new CompletableFuture<>();
@@ -195,6 +242,7 @@ class ElevenLabsClientConnectTest {
         AgentException e = failureOf(client.connect(REQUEST, listener));
 
         assertThat(e.causeCode()).isEqualTo("ai_unreachable");
+        assertThat(e.getMessage()).contains("127.0.0.1:" + port);
     }
 
     @Test

@@ -77,6 +77,7 @@ final class TestAgentPeer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                socket.setTcpNoDelay(true);
                 sockets.add(socket);
                 Thread.ofVirtual().name("test-agent-conn").start(() -> serve(socket));
             } catch (IOException e) {
@@ -200,23 +201,26 @@ final class TestAgentPeer implements AutoCloseable {
             writeFrame(0x88, payload);
         }
 
+        /** One write per frame: split writes meet Nagle and delayed ACKs and slow a burst down. */
         private void writeFrame(int first, byte[] payload) throws IOException {
+            ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 10);
+            frame.write(first);
+            if (payload.length < 126) {
+                frame.write(payload.length);
+            } else if (payload.length < 65536) {
+                frame.write(126);
+                frame.write(payload.length >> 8);
+                frame.write(payload.length);
+            } else {
+                frame.write(127);
+                for (int shift = 56; shift >= 0; shift -= 8) {
+                    frame.write((int) ((long) payload.length >> shift));
+                }
+            }
+            frame.write(payload, 0, payload.length);
             writeLock.lock();
             try {
-                out.write(first);
-                if (payload.length < 126) {
-                    out.write(payload.length);
-                } else if (payload.length < 65536) {
-                    out.write(126);
-                    out.write(payload.length >> 8);
-                    out.write(payload.length);
-                } else {
-                    out.write(127);
-                    for (int shift = 56; shift >= 0; shift -= 8) {
-                        out.write((int) ((long) payload.length >> shift));
-                    }
-                }
-                out.write(payload);
+                out.write(frame.toByteArray());
                 out.flush();
             } finally {
                 writeLock.unlock();

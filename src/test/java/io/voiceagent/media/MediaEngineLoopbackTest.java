@@ -81,7 +81,10 @@ class MediaEngineLoopbackTest {
         assertThat(played).isEqualTo(greeting);
         for (int i = 1; i < received.size(); i++) {
             assertThat(received.get(i).sequenceNumber()).isEqualTo((received.get(i - 1).sequenceNumber() + 1) & 0xFFFF);
-            assertThat(received.get(i).timestamp()).isEqualTo((received.get(i - 1).timestamp() + 160) & 0xFFFF_FFFFL);
+            // +160 per packet; on an overloaded machine the clock may skip a tick rather than burst.
+            long step = (received.get(i).timestamp() - received.get(i - 1).timestamp()) & 0xFFFF_FFFFL;
+            assertThat(step % 160).isZero();
+            assertThat(step).isPositive();
         }
 
         InetSocketAddress engineAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), session.localPort());
@@ -95,21 +98,37 @@ class MediaEngineLoopbackTest {
             phone.send(new DatagramPacket(wire, wire.length, engineAddress));
         }
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (listener.userAudio.size() < 10 && System.nanoTime() < deadline) {
+        // Until the phone speaks, the agent hears silence every 20 ms; what the phone said follows.
+        while (spokenChunks(listener).size() < 10 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(listener.allUserAudio()).isEqualTo(spoken);
+        java.io.ByteArrayOutputStream heard = new java.io.ByteArrayOutputStream();
+        spokenChunks(listener).forEach(heard::writeBytes);
+        assertThat(heard.toByteArray()).isEqualTo(spoken);
         assertThat(listener.firstPackets.get()).isEqualTo(1);
         MediaStats stats = session.stats();
         assertThat(stats.packetsIn()).isEqualTo(10);
         assertThat(stats.bytesIn()).isEqualTo(1600);
         assertThat(stats.packetsOut()).isGreaterThanOrEqualTo(received.size());
-        assertThat(stats.aiAudioSentMs()).isEqualTo(200);
+        assertThat(stats.aiAudioSentMs()).isGreaterThanOrEqualTo(200);
         assertThat(stats.aiAudioReceivedMs()).isEqualTo(100);
 
         session.close();
         assertThat(engine.portsInUse()).isZero();
         assertThat(engine.openSessions()).isZero();
+    }
+
+    private static List<byte[]> spokenChunks(RecordingListener listener) {
+        return listener.userAudio.stream().filter(chunk -> !isSilence(chunk)).toList();
+    }
+
+    private static boolean isSilence(byte[] chunk) {
+        for (byte b : chunk) {
+            if (b != G711.ULAW_SILENCE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
@@ -140,10 +159,20 @@ class MediaEngineLoopbackTest {
             phone.send(new DatagramPacket(wire, wire.length, engineAddress));
         }
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (listener.userAudio.isEmpty() && System.nanoTime() < deadline) {
+        while (spokenChunks(listener).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(listener.userAudio).hasSize(1);
-        assertThat(listener.userAudio.get(0)).hasSize(320).containsOnly(G711.alawToUlaw((byte) 0x35));
+        Thread.sleep(100);
+        assertThat(listener.userAudio).allSatisfy(chunk -> assertThat(chunk).hasSize(320));
+        byte[] heard = listener.allUserAudio();
+        int spokenBytes = 0;
+        byte lineSilence = G711.alawToUlaw(G711.ALAW_SILENCE);
+        for (byte b : heard) {
+            if (b != lineSilence) {
+                assertThat(b).isEqualTo(G711.alawToUlaw((byte) 0x35));
+                spokenBytes++;
+            }
+        }
+        assertThat(spokenBytes).isEqualTo(320);
     }
 }

@@ -8,14 +8,15 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -30,9 +31,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * them, final INVITE responses retransmitted until ACK), Digest auth (RFC 2617), SDP answers
  * (RFC 4566) and RTP (RFC 3550). What each dialled number does is in {@link DemoNumbers}.
  *
- * <p>Thread-safe. One virtual thread reads the SIP socket, one platform thread runs the SIP timers,
- * and one paces every phone's RTP ({@link PacingClock}); each phone has a virtual thread that
- * reads its RTP socket.
+ * <p>Wiring the demo: start it, then point the service's SIP settings at it.
+ * <pre>{@code
+ * Secret password = Secret.of(randomPassword);
+ * DemoCarrier carrier = DemoCarrier.start(DemoCarrierOptions.defaults("demo", password));
+ * Config demo = config.withDemoNetwork(carrier.host(), carrier.port(), "demo", password, ...);
+ * }</pre>
+ * The benchmark turns recording off ({@link DemoCarrierOptions#withRecordAudio}) and reads each
+ * phone's figures from {@link #phones()}.
+ *
+ * <p>Thread-safe. One virtual thread reads the SIP socket and one platform thread runs the SIP
+ * timers; for all the phones together, one thread sends RTP ({@link PacingClock}) and one reads it
+ * ({@link RtpReceiver}).
  */
 public final class DemoCarrier implements AutoCloseable {
 
@@ -40,6 +50,8 @@ public final class DemoCarrier implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
     private static final int MAX_DATAGRAM = 65_535;
+    /** How many answered phones {@link #phones()} remembers, so that a long demo run does not grow. */
+    static final int MAX_REMEMBERED_PHONES = 1000;
 
     private final DemoCarrierOptions options;
     private final DatagramChannel channel;
@@ -47,30 +59,33 @@ public final class DemoCarrier implements AutoCloseable {
     private final DigestAuth digest;
     private final Registrar registrar;
     private final PacingClock pacer;
+    private final RtpReceiver rtpReceiver;
     private final ScheduledExecutorService timers;
     private final Thread receiver;
     private final AtomicBoolean open = new AtomicBoolean(true);
-    private final List<SimulatedPhone> phones = new CopyOnWriteArrayList<>();
 
     // Guarded by lock: every SIP message and timer is handled while holding it.
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Sent> lastResponses = new HashMap<>();
+    private long nextSweepAtNanos;
     private final Map<String, ScheduledFuture<?>> awaitingAck = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> clientRetransmissions = new HashMap<>();
     private final Map<String, CarrierCall> calls = new HashMap<>();
     private final Map<String, Integer> wrongInviteCredentials = new HashMap<>();
+    private final Deque<SimulatedPhone> phones = new ArrayDeque<>();
 
     /** A response kept for the retransmissions of its request (RFC 3261 §17.2). */
     private record Sent(byte[] bytes, InetSocketAddress to, long expiresAtNanos) {
     }
 
-    private DemoCarrier(DemoCarrierOptions options, DatagramChannel channel) {
+    private DemoCarrier(DemoCarrierOptions options, DatagramChannel channel) throws IOException {
         this.options = options;
         this.channel = channel;
         this.port = channel.socket().getLocalPort();
         this.digest = new DigestAuth(options.realm(), options.username(), options.password().reveal(),
                 options.random(), options.nanoTime());
         this.registrar = new Registrar(options.username(), digest, options.clock());
+        this.rtpReceiver = new RtpReceiver(options.nanoTime());
         this.pacer = new PacingClock(options.nanoTime());
         this.timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("demo-carrier-sip-timers").factory());
@@ -87,7 +102,13 @@ public final class DemoCarrier implements AutoCloseable {
             channel.close();
             throw e;
         }
-        DemoCarrier carrier = new DemoCarrier(options, channel);
+        DemoCarrier carrier;
+        try {
+            carrier = new DemoCarrier(options, channel);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
         carrier.receiver.start();
         LOG.log(System.Logger.Level.INFO, "demo carrier listening on udp {0}:{1,number,#} (realm {2})",
                 HOST, carrier.port, options.realm());
@@ -116,9 +137,14 @@ public final class DemoCarrier implements AutoCloseable {
         return registrar.binding().map(Registrar.Binding::contactUri);
     }
 
-    /** Every phone that answered a call so far, oldest first. */
+    /** The phones that answered calls, oldest first: all of them, up to the last 1000. */
     public List<SimulatedPhone> phones() {
-        return List.copyOf(phones);
+        lock.lock();
+        try {
+            return List.copyOf(phones);
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- transport ----
@@ -204,7 +230,10 @@ public final class DemoCarrier implements AutoCloseable {
     private void respond(SipMessage request, InetSocketAddress to, SipMessage response) {
         byte[] bytes = response.toBytes();
         long now = options.nanoTime().getAsLong();
-        lastResponses.values().removeIf(sent -> sent.expiresAtNanos() - now < 0);
+        if (now - nextSweepAtNanos >= 0) {
+            lastResponses.values().removeIf(sent -> sent.expiresAtNanos() - now < 0);
+            nextSweepAtNanos = now + TimeUnit.SECONDS.toNanos(1);
+        }
         lastResponses.put(transactionKey(request), new Sent(bytes, to,
                 now + options.timers().transactionTimeout().toNanos()));
         LOG.log(System.Logger.Level.DEBUG, "carrier -> {0}: {1}", to, response);
@@ -213,30 +242,37 @@ public final class DemoCarrier implements AutoCloseable {
 
     /**
      * A final response to an INVITE, retransmitted at T1, 2·T1, ... capped at T2 until its ACK
-     * arrives or 64·T1 has passed (RFC 3261 §13.3.1.4 and §17.2.1).
+     * arrives or 64·T1 has passed (RFC 3261 §13.3.1.4 and §17.2.1); then {@code onNoAck} runs.
      */
-    private void respondFinal(SipMessage invite, InetSocketAddress to, SipMessage response) {
+    private void respondFinal(SipMessage invite, InetSocketAddress to, SipMessage response, Runnable onNoAck) {
         respond(invite, to, response);
         String ackKey = ackKey(invite);
         Optional.ofNullable(awaitingAck.remove(ackKey)).ifPresent(f -> f.cancel(false));
         long giveUpAt = options.nanoTime().getAsLong() + options.timers().transactionTimeout().toNanos();
+        byte[] bytes = response.toBytes();
         awaitingAck.put(ackKey, schedule(options.timers().t1(),
-                () -> retransmitUntilAck(ackKey, response.toBytes(), to, options.timers().t1(), giveUpAt)));
+                () -> retransmitUntilAck(ackKey, bytes, to, options.timers().t1(), giveUpAt, onNoAck)));
+    }
+
+    private void respondFinal(SipMessage invite, InetSocketAddress to, SipMessage response) {
+        respondFinal(invite, to, response, () -> { });
     }
 
     private void retransmitUntilAck(String ackKey, byte[] bytes, InetSocketAddress to, Duration interval,
-                                    long giveUpAtNanos) {
+                                    long giveUpAtNanos, Runnable onNoAck) {
         if (!awaitingAck.containsKey(ackKey)) {
             return;
         }
         if (options.nanoTime().getAsLong() - giveUpAtNanos >= 0) {
             awaitingAck.remove(ackKey);
             LOG.log(System.Logger.Level.INFO, "no ACK for the final response in {0}", ackKey);
+            onNoAck.run();
             return;
         }
         send(bytes, to);
         Duration next = min(interval.multipliedBy(2), options.timers().t2());
-        awaitingAck.put(ackKey, schedule(next, () -> retransmitUntilAck(ackKey, bytes, to, next, giveUpAtNanos)));
+        awaitingAck.put(ackKey, schedule(next,
+                () -> retransmitUntilAck(ackKey, bytes, to, next, giveUpAtNanos, onNoAck)));
     }
 
     private void onAck(SipMessage ack) {
@@ -336,11 +372,20 @@ public final class DemoCarrier implements AutoCloseable {
             call.state = CarrierCall.State.ANSWERED;
             call.sdpAnswer = SdpNegotiation.answer(call.media, HOST, phone.localPort(),
                     options.random().nextLong(1, Long.MAX_VALUE / 2));
+            // A 200 OK never acknowledged ends the dialog with a BYE (RFC 3261 §13.3.1.4).
             respondFinal(call.invite, call.caller, call.invite.response(200, "OK", call.toTag,
                     List.of(contact(call.number), header("Allow", ALLOW), header("Content-Type", "application/sdp")),
-                    call.sdpAnswer));
-            phones.add(phone);
-            phone.start(pacer);
+                    call.sdpAnswer), () -> phoneHungUp(call));
+            phones.addLast(phone);
+            if (phones.size() > MAX_REMEMBERED_PHONES) {
+                phones.removeFirst();
+            }
+            try {
+                phone.start(pacer, rtpReceiver);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "a simulated phone could not start its RTP", e);
+                phoneHungUp(call);
+            }
         } finally {
             lock.unlock();
         }
@@ -429,7 +474,7 @@ public final class DemoCarrier implements AutoCloseable {
         call.cancelPending();
         calls.remove(call.callId);
         if (call.phone != null) {
-            call.phone.end(why, pacer);
+            call.phone.end(why);
         }
     }
 
@@ -551,11 +596,17 @@ public final class DemoCarrier implements AutoCloseable {
         }
         timers.shutdownNow();
         try {
+            timers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
             channel.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing the demo carrier socket", e);
         }
         pacer.close();
+        rtpReceiver.close();
         try {
             receiver.join(Duration.ofSeconds(1));
         } catch (InterruptedException e) {

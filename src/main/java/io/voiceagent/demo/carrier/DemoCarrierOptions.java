@@ -27,7 +27,9 @@ import java.util.random.RandomGenerator;
  * @param recordAudio         whether phones keep the audio they receive (tests yes, benchmark no)
  * @param timers              RFC 3261 T1 and T2 for retransmissions
  * @param clock               wall clock (registration expiry)
- * @param nanoTime            monotonic time for all measurements and deadlines
+ * @param nanoTime            monotonic time for measurements and deadlines; the pacing thread waits on
+ *                            it, so it must advance like {@link System#nanoTime} (the benchmark may pass
+ *                            its own to share a time base; logic tests drive {@code CallerScript} instead)
  * @param random              tags, branches, nonces, SSRCs
  */
 public record DemoCarrierOptions(String realm, String username, Secret password, Duration ringTime,

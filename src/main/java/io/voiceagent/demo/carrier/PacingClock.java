@@ -23,6 +23,7 @@ final class PacingClock implements AutoCloseable {
     static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int SLOTS = 20;
     private static final long SLOT_NANOS = INTERVAL_NANOS / SLOTS;
+    private static final long MAX_CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final System.Logger LOG = System.getLogger(PacingClock.class.getName());
 
     private final List<List<Paced>> slots;
@@ -61,8 +62,9 @@ final class PacingClock implements AutoCloseable {
                 LockSupport.parkNanos(wait);
                 continue;
             }
-            if (-wait > INTERVAL_NANOS) {
-                // Stalled (GC, an overloaded machine): skip the lost time rather than burst to catch up.
+            if (-wait > MAX_CATCH_UP_NANOS) {
+                // Stalled for long (a suspended process): skip the lost time. Shorter delays are caught
+                // up so that every phone still sends 50 packets a second.
                 next -= wait;
             }
             long now = nanoTime.getAsLong();

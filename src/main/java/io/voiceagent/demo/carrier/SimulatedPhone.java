@@ -21,8 +21,8 @@ import java.util.random.RandomGenerator;
 /**
  * The phone that answered a demo call: an RTP endpoint on its own loopback UDP port. It sends a
  * packet every 20 ms from the shared {@link PacingClock} (silence, or its phrase once the agent's
- * greeting has ended), listens to what the service sends, and records what it received so that
- * tests and the benchmark can check it.
+ * greeting has ended), hears what the service sends through the shared {@link RtpReceiver}, and
+ * records what it received so that tests and the benchmark can check it.
  */
 public final class SimulatedPhone {
 
@@ -34,6 +34,7 @@ public final class SimulatedPhone {
 
     private static final System.Logger LOG = System.getLogger(SimulatedPhone.class.getName());
     private static final int SAMPLES_PER_FRAME = 160;
+    private static final long NANOS_PER_SAMPLE = 125_000; // 8 kHz
 
     private final String number;
     private final DatagramChannel channel;
@@ -48,6 +49,8 @@ public final class SimulatedPhone {
     private final int maxRecordedBytes;
     private final int localPort;
     private final PacingClock.Paced pacedTick = this::tick;
+    private volatile PacingClock pacer;
+    private volatile RtpReceiver receiver;
 
     // Sender state: touched only by the pacing thread.
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(RtpHeader.SIZE + SAMPLES_PER_FRAME);
@@ -57,7 +60,7 @@ public final class SimulatedPhone {
     private boolean talking;
     private volatile long packetsSent;
 
-    // Receiver state: written only by the receiving thread, read by anyone.
+    // Receiver state: written only by the RtpReceiver thread, read by anyone.
     private final ReentrantLock recordingLock = new ReentrantLock();
     private byte[] recorded;
     private int recordedLength;
@@ -65,6 +68,9 @@ public final class SimulatedPhone {
     private volatile long firstPacketAtNanos = CallerScript.NEVER;
     private volatile long firstSpeechAtNanos = CallerScript.NEVER;
     private final SequenceTracker sequences = new SequenceTracker();
+    private long lastTransit;
+    private boolean hasTransit;
+    private volatile double jitterSamples;
 
     private final AtomicBoolean ended = new AtomicBoolean();
     private final CountDownLatch endedLatch = new CountDownLatch(1);
@@ -105,22 +111,30 @@ public final class SimulatedPhone {
         return new SimulatedPhone(number, channel, media, options, hangUpAfter.toNanos(), onHangUp);
     }
 
-    void start(PacingClock pacer) {
-        Thread.ofVirtual().name("demo-phone-rtp-" + localPort()).start(this::receive);
+    void start(PacingClock pacer, RtpReceiver receiver) throws IOException {
+        this.pacer = pacer;
+        this.receiver = receiver;
+        channel.configureBlocking(false);
+        receiver.register(channel, this::onDatagram);
         pacer.add(pacedTick);
     }
 
-    /** Stops sending and listening; idempotent. */
-    void end(Ending why, PacingClock pacer) {
+    /** Stops sending and listening and closes the socket; idempotent. */
+    void end(Ending why) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
         ending = why;
-        pacer.remove(pacedTick);
+        if (pacer != null) {
+            pacer.remove(pacedTick);
+        }
         try {
             channel.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing a phone's RTP socket", e);
+        }
+        if (receiver != null) {
+            receiver.release();
         }
         endedLatch.countDown();
     }
@@ -148,8 +162,9 @@ public final class SimulatedPhone {
         sequence = (sequence + 1) & 0xFFFF;
         timestamp = (timestamp + SAMPLES_PER_FRAME) & 0xFFFFFFFFL;
         try {
-            channel.send(sendBuffer, media.remoteRtp());
-            packetsSent++;
+            if (channel.send(sendBuffer, media.remoteRtp()) > 0) {
+                packetsSent++;
+            }
         } catch (ClosedChannelException e) {
             // The call ended between the check and the send.
         } catch (IOException e) {
@@ -157,18 +172,9 @@ public final class SimulatedPhone {
         }
     }
 
-    private void receive() {
-        ByteBuffer packet = ByteBuffer.allocate(2048);
-        while (!ended.get()) {
-            packet.clear();
-            try {
-                channel.receive(packet);
-            } catch (IOException e) {
-                return; // closed by end()
-            }
-            long now = nanoTime.getAsLong();
-            packet.flip();
-            RtpHeader.parse(packet).ifPresent(header -> onPacket(header, packet, now));
+    private void onDatagram(ByteBuffer packet, long receivedAtNanos) {
+        if (!ended.get()) {
+            RtpHeader.parse(packet).ifPresent(header -> onPacket(header, packet, receivedAtNanos));
         }
     }
 
@@ -180,6 +186,7 @@ public final class SimulatedPhone {
         if (header.payloadType() != media.audioPayloadType()) {
             return; // telephone-event and anything else carries no audio
         }
+        updateJitter(header.timestamp(), now);
         long sumOfSquares = 0;
         for (int i = 0; i < header.payloadLength(); i++) {
             int sample = media.law().decode(packet.get(header.payloadOffset() + i));
@@ -193,6 +200,17 @@ public final class SimulatedPhone {
             }
         }
         record(packet, header);
+    }
+
+    /** Interarrival jitter, RFC 3550 §6.4.1 and §A.8, in 8 kHz timestamp units. */
+    private void updateJitter(long rtpTimestamp, long arrivalNanos) {
+        long transit = arrivalNanos / NANOS_PER_SAMPLE - rtpTimestamp;
+        if (hasTransit) {
+            int difference = Math.abs((int) (transit - lastTransit));
+            jitterSamples += (difference - jitterSamples) / 16;
+        }
+        lastTransit = transit;
+        hasTransit = true;
     }
 
     private void record(ByteBuffer packet, RtpHeader header) {
@@ -234,7 +252,7 @@ public final class SimulatedPhone {
         return media.law() == G711.Law.A_LAW ? "PCMA" : "PCMU";
     }
 
-    /** nanoTime when the 200 OK was sent. */
+    /** nanoTime when the phone picked up, just before its 200 OK was sent. */
     public long answeredAtNanos() {
         return answeredAtNanos;
     }
@@ -266,6 +284,11 @@ public final class SimulatedPhone {
 
     public long packetsDuplicated() {
         return sequences.duplicated();
+    }
+
+    /** RFC 3550 interarrival jitter of the audio received: how unevenly the service paces its packets. */
+    public Duration jitter() {
+        return Duration.ofNanos((long) (jitterSamples * NANOS_PER_SAMPLE));
     }
 
     public long packetsSent() {

@@ -164,6 +164,47 @@ class CallOutcomesByNumberTest {
     }
 
     @Test
+    void aTwoHundredNeverAcknowledgedIsRetransmittedThenEndedWithBye() throws Exception {
+        carrier.close();
+        ua.close();
+        carrier = DemoCarrier.start(RegistrationWithDigestTest.testOptions()
+                .withTimers(new DemoCarrierOptions.Timers(Duration.ofMillis(20), Duration.ofMillis(80))));
+        ua = new TestUa(carrier.port());
+        inviteWithCredentials("+79990001122", "no-ack@test");
+        String ok = ua.receiveUntil("200 OK");
+
+        int retransmissions = 0;
+        String next;
+        while ((next = ua.receive()).startsWith("SIP/2.0 200 OK")) {
+            assertThat(next).isEqualTo(ok);
+            retransmissions++;
+        }
+
+        assertThat(next).startsWith("BYE ");
+        assertThat(retransmissions).isBetween(7, 18); // 20, 40, 80, 80, ... ms until 64·T1 = 1.28 s
+        assertThat(carrier.phones().getFirst().ending()).contains(SimulatedPhone.Ending.PHONE_HUNG_UP);
+    }
+
+    @Test
+    void theMaxCallLengthBoundsEveryCall() throws Exception {
+        carrier.close();
+        ua.close();
+        carrier = DemoCarrier.start(RegistrationWithDigestTest.testOptions().withMaxCallLength(Duration.ofMillis(500)));
+        ua = new TestUa(carrier.port());
+
+        inviteWithCredentials("+79990001122", "max-length@test");
+        String ok = ua.receiveUntil("200 OK");
+        ua.send(ack("+79990001122", "max-length@test", TestUa.newBranch(), ok));
+        assertThat(ua.receiveUntil("BYE ")).contains("Call-ID: max-length@test");
+
+        cseq = 1;
+        String ringingBranch = inviteWithCredentials("+79990000002", "never-answered@test");
+        String unavailable = ua.receiveUntil("480 ");
+        assertThat(unavailable).startsWith("SIP/2.0 480 Temporarily Unavailable\r\n");
+        ua.send(ack("+79990000002", "never-answered@test", ringingBranch, unavailable));
+    }
+
+    @Test
     void busyNumberRingsThenAnswers486() throws Exception {
         String branch = inviteWithCredentials("+79990000001", "busy@test");
         assertThat(ua.receive()).startsWith("SIP/2.0 100 Trying\r\n");
@@ -251,6 +292,90 @@ class CallOutcomesByNumberTest {
         assertThat(phone.ending()).contains(SimulatedPhone.Ending.CALLER_HUNG_UP);
         ua.send(bye);
         assertThat(ua.receive()).as("a retransmitted BYE is answered again").startsWith("SIP/2.0 200 OK\r\n");
+        assertThat(portIsFreedSoon(phone.localPort())).as("the phone's RTP socket is closed").isTrue();
+    }
+
+    @Test
+    void closingTheCarrierEndsItsCallsAndStopsItsThreads() throws Exception {
+        inviteWithCredentials("+79990001122", "shutdown@test");
+        String ok = ua.receiveUntil("200 OK");
+        ua.send(ack("+79990001122", "shutdown@test", TestUa.newBranch(), ok));
+        SimulatedPhone phone = carrier.phones().getFirst();
+
+        carrier.close();
+
+        assertThat(phone.ending()).contains(SimulatedPhone.Ending.CARRIER_SHUT_DOWN);
+        assertThat(portIsFreedSoon(phone.localPort())).isTrue();
+        assertThat(portIsFreedSoon(carrier.port())).isTrue();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("demo-carrier"));
+    }
+
+    private static boolean portIsFreedSoon(int port) throws InterruptedException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                return probe.isBound();
+            } catch (IOException e) {
+                Thread.sleep(20);
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aSecondWrongPasswordOnInviteIsForbidden() throws Exception {
+        String callId = "wrong-invite@test";
+        String branch = TestUa.newBranch();
+        ua.send(invite("+79990001122", callId, branch, null));
+        String challenge = ua.receive();
+        ua.send(ack("+79990001122", callId, branch, challenge));
+        String uri = "sip:+79990001122@demo.voiceagent.local";
+        for (String expected : List.of("SIP/2.0 407 ", "SIP/2.0 403 Forbidden\r\n")) {
+            cseq++;
+            branch = TestUa.newBranch();
+            ua.send(invite("+79990001122", callId, branch, TestUa.authorization(
+                    TestUa.header(challenge, "Proxy-Authenticate"), "alice", "guess", "INVITE", uri)));
+            challenge = ua.receive();
+            assertThat(challenge).startsWith(expected);
+            ua.send(ack("+79990001122", callId, branch, challenge));
+        }
+        assertThat(carrier.phones()).isEmpty();
+    }
+
+    @Test
+    void reInviteInTheDialogIsAnsweredWithTheSameDescription() throws Exception {
+        String callId = "reinvite@test";
+        inviteWithCredentials("+79990001122", callId);
+        String ok = ua.receiveUntil("200 OK");
+        ua.send(ack("+79990001122", callId, TestUa.newBranch(), ok));
+        cseq++;
+        String reInvite = invite("+79990001122", callId, TestUa.newBranch(), null)
+                .replace("To: <sip:+79990001122@demo.voiceagent.local>", "To: " + TestUa.header(ok, "To"));
+
+        ua.send(reInvite);
+        String refreshed = ua.receive();
+
+        assertThat(refreshed).startsWith("SIP/2.0 200 OK\r\n");
+        assertThat(TestUa.header(refreshed, "CSeq")).isEqualTo(cseq + " INVITE");
+        assertThat(TestUa.body(refreshed)).isEqualTo(TestUa.body(ok));
+        ua.send(ack("+79990001122", callId, TestUa.newBranch(), refreshed));
+    }
+
+    @Test
+    void optionsIsAnsweredWithWhatTheCarrierAllows() throws Exception {
+        ua.send("OPTIONS sip:demo.voiceagent.local SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + ua.port + ";branch=" + TestUa.newBranch() + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "To: <sip:demo.voiceagent.local>\r\n"
+                + "From: <sip:alice@demo.voiceagent.local>;tag=1928301774\r\n"
+                + "Call-ID: options@test\r\n"
+                + "CSeq: 63104 OPTIONS\r\n"
+                + TestUa.contentLength(""));
+
+        String response = ua.receive();
+
+        assertThat(response).startsWith("SIP/2.0 200 OK\r\n");
+        assertThat(TestUa.header(response, "Allow")).contains("INVITE", "BYE", "CANCEL", "REGISTER");
+        assertThat(TestUa.header(response, "Via")).contains("received=127.0.0.1");
     }
 
     private static String okTo(String request) {

@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -30,7 +31,8 @@ class SippCallerInteropTest {
 
     @BeforeEach
     void start() throws Exception {
-        carrier = DemoCarrier.start(RegistrationWithDigestTest.testOptions());
+        carrier = DemoCarrier.start(RegistrationWithDigestTest.testOptions()
+                .withMidCallHangupAfter(Duration.ofMillis(500)));
     }
 
     @AfterEach
@@ -58,15 +60,26 @@ class SippCallerInteropTest {
         assertThat(carrier.phones()).isEmpty();
     }
 
+    @Test
+    void thirtyConcurrentCallsAreAnsweredAndHungUpByTheCarrier() throws Exception {
+        Result result = sipp("call-carrier-hangs-up.xml", "79990000003", "-m", "30", "-l", "30", "-r", "30");
+
+        assertThat(result.exitCode()).as(result.log()).isZero();
+        assertThat(carrier.phones()).hasSize(30)
+                .allSatisfy(phone -> assertThat(phone.ending()).contains(SimulatedPhone.Ending.PHONE_HUNG_UP));
+        assertThat(carrier.phones()).extracting(SimulatedPhone::localPort).doesNotHaveDuplicates();
+    }
+
     private record Result(int exitCode, String log) {
     }
 
-    private Result sipp(String scenario, String number) throws IOException, InterruptedException, URISyntaxException {
+    private Result sipp(String scenario, String number, String... extra) throws IOException, InterruptedException, URISyntaxException {
         Path scenarioFile = Path.of(getClass().getResource("/sipp/" + scenario).toURI());
-        List<String> command = List.of("sipp", "127.0.0.1:" + carrier.port(), "-sf", scenarioFile.toString(),
-                "-m", "1", "-s", number, "-au", "alice", "-ap", "s3cret", "-i", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of("sipp", "127.0.0.1:" + carrier.port(),
+                "-sf", scenarioFile.toString(), "-s", number, "-au", "alice", "-ap", "s3cret", "-i", "127.0.0.1",
                 "-p", Integer.toString(freeUdpPort()), "-mp", Integer.toString(freeUdpPort()),
-                "-timeout", "20", "-nostdin", "-trace_err", "-trace_msg");
+                "-timeout", "20", "-nostdin", "-trace_err"));
+        command.addAll(extra.length == 0 ? List.of("-m", "1") : List.of(extra));
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("sipp.out").toFile()).start();
         try {
