@@ -141,6 +141,8 @@ final class CallSession implements SipCall {
         if ((code == 401 || code == 407) && credentials.onChallenge(response) == DigestCredentials.Outcome.RETRY) {
             // RFC 3261 §22.2: same Call-ID, a higher CSeq and (through a new transaction) a new branch.
             inviteCseq = dialog.nextLocalCseq();
+            // A CANCEL must follow a provisional response of the new transaction, not the old one.
+            provisionalReceived = false;
             sendInvite();
             return;
         }
@@ -386,8 +388,29 @@ final class CallSession implements SipCall {
             transaction.respond(request.createResponse(488, "Not Acceptable Here"));
             return;
         }
+        if (!request.body().isBlank()) {
+            localSdp = mirrorDirection(localSdp, remoteSdp);
+        }
         awaitingAck = transaction;
         transaction.respond(answerWithSdp(request));
+    }
+
+    /**
+     * Our answer to a re-offer (RFC 3264 §6.1, §8.4): a far end that puts us on hold (sendonly) gets
+     * recvonly back, and the version goes up only when our description really changed.
+     */
+    static SessionDescription mirrorDirection(SessionDescription ours, SessionDescription offer) {
+        SessionDescription.Direction wanted = switch (offer.direction()) {
+            case SENDONLY -> SessionDescription.Direction.RECVONLY;
+            case RECVONLY -> SessionDescription.Direction.SENDONLY;
+            case INACTIVE -> SessionDescription.Direction.INACTIVE;
+            case SENDRECV -> SessionDescription.Direction.SENDRECV;
+        };
+        if (wanted == ours.direction()) {
+            return ours;
+        }
+        return new SessionDescription(ours.origin(), ours.sessionId(), ours.version() + 1, ours.address(), ours.port(),
+                ours.formats(), ours.ptimeMs(), wanted);
     }
 
     private void onUpdate(SipMessage.Request request, ServerTransaction transaction) {
@@ -403,6 +426,7 @@ final class CallSession implements SipCall {
             transaction.respond(request.createResponse(488, "Not Acceptable Here"));
             return;
         }
+        localSdp = mirrorDirection(localSdp, remoteSdp);
         transaction.respond(answerWithSdp(request));
     }
 

@@ -258,6 +258,28 @@ class OutboundCallTest {
     }
 
     @Test
+    void holdIsAnsweredRecvonlyWithANewVersionAndResumeRestoresSendrecv() throws Exception {
+        answered();
+        SipMessage.Request hold = fromFarEnd("INVITE", 1, "application/sdp", ANSWER_SDP + "a=sendonly\r\n");
+        call.onRequest(hold, serverTx(hold));
+        SessionDescription held = SessionDescription.parse(lastResponse().body());
+        assertThat(held.direction()).isEqualTo(SessionDescription.Direction.RECVONLY);
+        assertThat(held.version()).isEqualTo(2);
+        assertThat(events).last().isInstanceOfSatisfying(SipCallEvent.MediaUpdated.class,
+                m -> assertThat(m.remote().direction()).isEqualTo(SessionDescription.Direction.SENDONLY));
+        call.onAck(fromFarEnd("ACK", 1, "", ""));
+        SipMessage.Request resume = fromFarEnd("INVITE", 2, "application/sdp", ANSWER_SDP);
+        call.onRequest(resume, serverTx(resume));
+        SessionDescription resumed = SessionDescription.parse(lastResponse().body());
+        assertThat(resumed.direction()).isEqualTo(SessionDescription.Direction.SENDRECV);
+        assertThat(resumed.version()).isEqualTo(3);
+        call.onAck(fromFarEnd("ACK", 2, "", ""));
+        SipMessage.Request refresh = fromFarEnd("INVITE", 3, "application/sdp", ANSWER_SDP);
+        call.onRequest(refresh, serverTx(refresh));
+        assertThat(SessionDescription.parse(lastResponse().body()).version()).isEqualTo(3);
+    }
+
+    @Test
     void updateWithSdpIsAnsweredLikeAReinvite() {
         answered();
         SipMessage.Request update = fromFarEnd("UPDATE", 1, "application/sdp", MOVED_SDP);
