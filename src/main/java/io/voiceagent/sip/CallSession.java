@@ -1,6 +1,8 @@
 package io.voiceagent.sip;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,6 +43,7 @@ final class CallSession implements SipCall {
     private SipMessage.Request ackForAnswer;
     private SipScheduler.Timer ringTimer;
     private String lastRinging = "";
+    private final Map<String, SipMessage.Request> forkedAcks = new HashMap<>();
     // Inbound and re-INVITE answers awaiting ACK
     private ServerTransaction awaitingAck;
     private boolean byeAfterAck;
@@ -170,8 +173,13 @@ final class CallSession implements SipCall {
 
     private void onAnswer(SipMessage.Response response) {
         if (ackForAnswer != null) {
-            // A retransmitted 200: our ACK was lost (RFC 3261 §13.2.2.4).
-            stack.sendToServer(ackForAnswer);
+            Optional<String> tag = SipAddress.parse(response.header("To").orElse("")).flatMap(SipAddress::tag);
+            if (tag.equals(dialog.remote().tag())) {
+                // A retransmitted 200: our ACK was lost (RFC 3261 §13.2.2.4).
+                stack.sendToServer(ackForAnswer);
+            } else {
+                endForkedAnswer(response);
+            }
             return;
         }
         cancelRingTimer();
@@ -204,6 +212,19 @@ final class CallSession implements SipCall {
         state = State.CONFIRMED;
         SessionTimer.fromAnswer(response).ifPresent(this::startSessionTimer);
         emit(new SipCallEvent.Answered(answer));
+    }
+
+    /** A 200 from a second fork of our INVITE: confirm that dialog and end it at once (§13.2.2.4). */
+    private void endForkedAnswer(SipMessage.Response response) {
+        Dialog fork = dialog.forkedBy(response);
+        if (forkedAcks.containsKey(fork.remote().format())) {
+            stack.sendToServer(forkedAcks.get(fork.remote().format()));
+            return;
+        }
+        SipMessage.Request ack = fork.request(stack, "ACK", inviteCseq, "", "");
+        forkedAcks.put(fork.remote().format(), ack);
+        stack.sendToServer(ack);
+        stack.sendNonInvite(fork.request(stack, "BYE", fork.nextLocalCseq(), "", ""), ignoringOutcome("BYE"));
     }
 
     /** A 2xx to our INVITE that arrived after its transaction was gone. */
