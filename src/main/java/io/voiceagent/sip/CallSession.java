@@ -1,6 +1,8 @@
 package io.voiceagent.sip;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,6 +43,7 @@ final class CallSession implements SipCall {
     private SipMessage.Request ackForAnswer;
     private SipScheduler.Timer ringTimer;
     private String lastRinging = "";
+    private final Map<String, SipMessage.Request> forkedAcks = new HashMap<>();
     // Inbound and re-INVITE answers awaiting ACK
     private ServerTransaction awaitingAck;
     private boolean byeAfterAck;
@@ -141,6 +144,8 @@ final class CallSession implements SipCall {
         if ((code == 401 || code == 407) && credentials.onChallenge(response) == DigestCredentials.Outcome.RETRY) {
             // RFC 3261 §22.2: same Call-ID, a higher CSeq and (through a new transaction) a new branch.
             inviteCseq = dialog.nextLocalCseq();
+            // A CANCEL must follow a provisional response of the new transaction, not the old one.
+            provisionalReceived = false;
             sendInvite();
             return;
         }
@@ -168,8 +173,13 @@ final class CallSession implements SipCall {
 
     private void onAnswer(SipMessage.Response response) {
         if (ackForAnswer != null) {
-            // A retransmitted 200: our ACK was lost (RFC 3261 §13.2.2.4).
-            stack.sendToServer(ackForAnswer);
+            Optional<String> tag = SipAddress.parse(response.header("To").orElse("")).flatMap(SipAddress::tag);
+            if (tag.equals(dialog.remote().tag())) {
+                // A retransmitted 200: our ACK was lost (RFC 3261 §13.2.2.4).
+                stack.sendToServer(ackForAnswer);
+            } else {
+                endForkedAnswer(response);
+            }
             return;
         }
         cancelRingTimer();
@@ -202,6 +212,19 @@ final class CallSession implements SipCall {
         state = State.CONFIRMED;
         SessionTimer.fromAnswer(response).ifPresent(this::startSessionTimer);
         emit(new SipCallEvent.Answered(answer));
+    }
+
+    /** A 200 from a second fork of our INVITE: confirm that dialog and end it at once (§13.2.2.4). */
+    private void endForkedAnswer(SipMessage.Response response) {
+        Dialog fork = dialog.forkedBy(response);
+        if (forkedAcks.containsKey(fork.remote().format())) {
+            stack.sendToServer(forkedAcks.get(fork.remote().format()));
+            return;
+        }
+        SipMessage.Request ack = fork.request(stack, "ACK", inviteCseq, "", "");
+        forkedAcks.put(fork.remote().format(), ack);
+        stack.sendToServer(ack);
+        stack.sendNonInvite(fork.request(stack, "BYE", fork.nextLocalCseq(), "", ""), ignoringOutcome("BYE"));
     }
 
     /** A 2xx to our INVITE that arrived after its transaction was gone. */
@@ -386,8 +409,29 @@ final class CallSession implements SipCall {
             transaction.respond(request.createResponse(488, "Not Acceptable Here"));
             return;
         }
+        if (!request.body().isBlank()) {
+            localSdp = mirrorDirection(localSdp, remoteSdp);
+        }
         awaitingAck = transaction;
         transaction.respond(answerWithSdp(request));
+    }
+
+    /**
+     * Our answer to a re-offer (RFC 3264 §6.1, §8.4): a far end that puts us on hold (sendonly) gets
+     * recvonly back, and the version goes up only when our description really changed.
+     */
+    static SessionDescription mirrorDirection(SessionDescription ours, SessionDescription offer) {
+        SessionDescription.Direction wanted = switch (offer.direction()) {
+            case SENDONLY -> SessionDescription.Direction.RECVONLY;
+            case RECVONLY -> SessionDescription.Direction.SENDONLY;
+            case INACTIVE -> SessionDescription.Direction.INACTIVE;
+            case SENDRECV -> SessionDescription.Direction.SENDRECV;
+        };
+        if (wanted == ours.direction()) {
+            return ours;
+        }
+        return new SessionDescription(ours.origin(), ours.sessionId(), ours.version() + 1, ours.address(), ours.port(),
+                ours.formats(), ours.ptimeMs(), wanted);
     }
 
     private void onUpdate(SipMessage.Request request, ServerTransaction transaction) {
@@ -403,6 +447,7 @@ final class CallSession implements SipCall {
             transaction.respond(request.createResponse(488, "Not Acceptable Here"));
             return;
         }
+        localSdp = mirrorDirection(localSdp, remoteSdp);
         transaction.respond(answerWithSdp(request));
     }
 

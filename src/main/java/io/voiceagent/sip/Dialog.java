@@ -52,6 +52,13 @@ final class Dialog {
         routeSet = List.copyOf(routes);
     }
 
+    /** The dialog a second 2xx with another To tag creates (forking), sharing our side and CSeq. */
+    Dialog forkedBy(SipMessage.Response response) {
+        Dialog fork = new Dialog(callId, local, remote, remoteTarget, localCseq);
+        fork.establish(response);
+        return fork;
+    }
+
     private static java.util.Optional<String> contactUri(SipMessage message) {
         return message.headers().values("Contact").stream().findFirst().flatMap(SipAddress::parse)
                 .map(SipAddress::uri);

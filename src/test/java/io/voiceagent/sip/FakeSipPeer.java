@@ -197,8 +197,12 @@ final class FakeSipPeer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         socket.close();
-        receiver.join(Duration.ofSeconds(1));
+        try {
+            receiver.join(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

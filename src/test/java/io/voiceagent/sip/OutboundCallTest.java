@@ -105,6 +105,24 @@ class OutboundCallTest {
         assertThat(events).hasSize(3);
     }
 
+    @Test
+    void secondForkAnsweringIsAckedAndByedWithoutDisturbingTheCall() {
+        SipMessage.Request invite = answered();
+        SipMessage.Response other = invite.createResponse(200, "OK")
+                .replacing("To", invite.header("To").orElseThrow() + ";tag=fork2")
+                .with("Contact", "<sip:other@192.0.2.7>").withBody("application/sdp", ANSWER_SDP);
+        stack.deliver(other);
+        stack.deliver(other);
+        SipMessage.Request bye = stack.lastRequest("BYE");
+        assertThat(bye.header("To")).hasValueSatisfying(to -> assertThat(to).contains("tag=fork2"));
+        assertThat(bye.uri()).isEqualTo("sip:other@192.0.2.7");
+        assertThat(stack.count("ACK")).isEqualTo(3);
+        assertThat(stack.count("BYE")).isEqualTo(1);
+        assertThat(events).singleElement().isInstanceOf(SipCallEvent.Answered.class);
+        call.hangup();
+        assertThat(stack.lastRequest("BYE").header("To")).hasValueSatisfying(to -> assertThat(to).contains("tag=far"));
+    }
+
     @ParameterizedTest
     @CsvSource({"486,BUSY", "600,BUSY", "480,NO_ANSWER", "408,NO_ANSWER", "404,INVALID_NUMBER",
         "484,INVALID_NUMBER", "604,INVALID_NUMBER", "403,FORBIDDEN", "500,PROVIDER_ERROR", "503,PROVIDER_ERROR",
@@ -255,6 +273,28 @@ class OutboundCallTest {
         call.onRequest(refresh, serverTx(refresh));
         assertThat(lastResponse().status()).isEqualTo(200);
         assertThat(events).hasSize(2);
+    }
+
+    @Test
+    void holdIsAnsweredRecvonlyWithANewVersionAndResumeRestoresSendrecv() throws Exception {
+        answered();
+        SipMessage.Request hold = fromFarEnd("INVITE", 1, "application/sdp", ANSWER_SDP + "a=sendonly\r\n");
+        call.onRequest(hold, serverTx(hold));
+        SessionDescription held = SessionDescription.parse(lastResponse().body());
+        assertThat(held.direction()).isEqualTo(SessionDescription.Direction.RECVONLY);
+        assertThat(held.version()).isEqualTo(2);
+        assertThat(events).last().isInstanceOfSatisfying(SipCallEvent.MediaUpdated.class,
+                m -> assertThat(m.remote().direction()).isEqualTo(SessionDescription.Direction.SENDONLY));
+        call.onAck(fromFarEnd("ACK", 1, "", ""));
+        SipMessage.Request resume = fromFarEnd("INVITE", 2, "application/sdp", ANSWER_SDP);
+        call.onRequest(resume, serverTx(resume));
+        SessionDescription resumed = SessionDescription.parse(lastResponse().body());
+        assertThat(resumed.direction()).isEqualTo(SessionDescription.Direction.SENDRECV);
+        assertThat(resumed.version()).isEqualTo(3);
+        call.onAck(fromFarEnd("ACK", 2, "", ""));
+        SipMessage.Request refresh = fromFarEnd("INVITE", 3, "application/sdp", ANSWER_SDP);
+        call.onRequest(refresh, serverTx(refresh));
+        assertThat(SessionDescription.parse(lastResponse().body()).version()).isEqualTo(3);
     }
 
     @Test
