@@ -409,7 +409,9 @@ public final class UdpSipUserAgent implements SipUserAgent {
                     : request.createResponse(501, "Not Implemented").with("Allow", ALLOW));
             return;
         }
-        if (!source.equals(server)) {
+        // The registrar's host, any port: a carrier's proxy may send requests from another socket
+        // than the one it receives on, but never from another host.
+        if (!source.getAddress().equals(server.getAddress())) {
             LOG.log(System.Logger.Level.WARNING, "INVITE from {0} refused: only the registrar {1} may call us",
                     source, server);
             tx.respond(request.createResponse(403, "Forbidden"));

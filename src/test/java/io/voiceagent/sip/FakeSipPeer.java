@@ -89,7 +89,12 @@ final class FakeSipPeer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger keepAlives = new java.util.concurrent.atomic.AtomicInteger();
 
     FakeSipPeer() throws SocketException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** A peer on another loopback address (127.0.0.2 and up reach this host too): another host to the agent. */
+    FakeSipPeer(InetAddress bindAddress) throws SocketException {
+        socket = new DatagramSocket(new InetSocketAddress(bindAddress, 0));
         receiver = Thread.ofVirtual().start(this::receive);
     }
 
