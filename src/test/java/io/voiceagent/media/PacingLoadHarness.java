@@ -84,8 +84,9 @@ public final class PacingLoadHarness {
             session.answered();
             sessions.add(session);
         }
-        java.nio.file.Files.writeString(PORTS_FILE, String.join(" ",
-                sessions.stream().map(session -> Integer.toString(session.localPort())).toList()));
+        java.nio.file.Path partial = java.nio.file.Files.writeString(PORTS_FILE.resolveSibling(PORTS_FILE.getFileName()
+                + ".partial"), String.join(" ", sessions.stream().map(s -> Integer.toString(s.localPort())).toList()));
+        java.nio.file.Files.move(partial, PORTS_FILE, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         byte[] speech = new byte[8000];
         for (int i = 0; i < speech.length; i++) {
             speech[i] = (byte) (0x20 + i % 64);
