@@ -89,6 +89,10 @@ public final class Pacer implements AutoCloseable {
             Registration[] grown = Arrays.copyOf(slots[best], slots[best].length + 1);
             grown[grown.length - 1] = registration;
             slots[best] = grown;
+            if (thread != null) {
+                // The clock may be sleeping past this slot's next tick; let it recompute its wake-up.
+                LockSupport.unpark(thread);
+            }
             return registration;
         } finally {
             membership.unlock();
@@ -181,11 +185,30 @@ public final class Pacer implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            long next = runDue();
+            long next = nextBusyDeadline(runDue());
             long wait = next - nanoClock.getAsLong();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
+        }
+    }
+
+    /**
+     * The deadline of the next tick whose slot has calls, so that with few calls (or none) the
+     * clock does not wake every millisecond for nothing; at most half a period ahead, well clear of
+     * the point where a late wake-up would count as a stall.
+     */
+    private long nextBusyDeadline(long nextDeadline) {
+        membership.lock();
+        try {
+            for (int ahead = 0; ahead < SLOTS / 2; ahead++) {
+                if (slots[(int) ((tick + ahead) % SLOTS)].length > 0) {
+                    return nextDeadline + ahead * SLOT_NANOS;
+                }
+            }
+            return nextDeadline + (SLOTS / 2) * SLOT_NANOS;
+        } finally {
+            membership.unlock();
         }
     }
 
