@@ -67,7 +67,13 @@ final class RtpReceiver implements AutoCloseable {
      */
     CompletableFuture<Void> unregisterAndClose(DatagramChannel channel) {
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        if (!running) {
+        if (!running || Thread.currentThread() == thread) {
+            // A handler ending its own call: do it now (waiting for this thread would deadlock);
+            // the socket finishes closing at the next select.
+            SelectionKey key = channel.keyFor(selector);
+            if (key != null) {
+                key.cancel();
+            }
             closeQuietly(channel);
             closed.complete(null);
             return closed;

@@ -350,6 +350,28 @@ class MediaSessionBehaviourTest {
     }
 
     @Test
+    void aListenerMayEndItsCallFromItsOwnCallback() throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        MediaSession[] self = new MediaSession[1];
+        self[0] = engine.open("call", 20, new RecordingListener() {
+            @Override
+            public void onDtmf(char digit) {
+                self[0].close();
+                ended.countDown();
+            }
+        });
+        session = self[0];
+        session.connect(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, 101);
+        byte[] payload = new byte[4];
+        new TelephoneEvent(1, true, 10, 800).writeTo(payload, 0);
+        long started = System.nanoTime();
+        phoneSends(phone, RtpPacket.of(true, 101, 1, 0, 7, payload));
+        assertThat(ended.await(2, TimeUnit.SECONDS)).isTrue();
+        assertThat(System.nanoTime() - started).isLessThan(500 * MS);
+        await(() -> engine.portsInUse() == 0);
+    }
+
+    @Test
     void closingReleasesThePortAndStopsSending() throws Exception {
         openUlawCall(20);
         int port = session.localPort();
