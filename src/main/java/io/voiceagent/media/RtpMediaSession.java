@@ -86,8 +86,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     // Uplink: the receive thread's state, shared with the clock thread's jitter expiry under uplinkLock.
     private final ReentrantLock uplinkLock = new ReentrantLock();
-    private final RtpSequence sequence = new RtpSequence();
-    private final InterarrivalJitter jitter = new InterarrivalJitter(LineCodec.SAMPLE_RATE);
+    private RtpSequence sequence = new RtpSequence();
+    private InterarrivalJitter jitter = new InterarrivalJitter(LineCodec.SAMPLE_RATE);
+    /** Packets lost by sources the far end has since replaced (a new SSRC after a transfer, say). */
+    private long lostByEarlierSources;
     private final DtmfReceiver dtmfReceiver = new DtmfReceiver();
     private final JitterBuffer jitterBuffer;
     private UplinkConverter uplinkConverter;
@@ -406,6 +408,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         lastCallerFrameNanos = nowNanos;
         if (packet.ssrc() != remoteSsrc) {
             if (remoteSsrc >= 0) {
+                // A new source numbers its packets afresh: start its sequence, jitter and order anew.
+                lostByEarlierSources += sequence.lost();
+                sequence = new RtpSequence();
+                jitter = new InterarrivalJitter(LineCodec.SAMPLE_RATE);
                 jitterBuffer.reset();
             }
             remoteSsrc = packet.ssrc();
@@ -421,7 +427,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         bytesIn += packet.payload().length;
         jitter.update(packet.timestamp(), nowNanos);
         jitterMs = jitter.jitterMillis();
-        lostIn = sequence.lost();
+        lostIn = lostByEarlierSources + sequence.lost();
         if (isEvent) {
             TelephoneEvent.parse(packet.payload()).ifPresent(event -> {
                 for (char digit : dtmfReceiver.onPacket(packet.timestamp(), event).toCharArray()) {

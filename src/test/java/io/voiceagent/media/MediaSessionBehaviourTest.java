@@ -243,6 +243,22 @@ class MediaSessionBehaviourTest {
     }
 
     @Test
+    void aNewSourceOnTheSameAddressIsFollowedFromItsFirstPacket() throws Exception {
+        openUlawCall(20);
+        session.answered();
+        for (int i = 0; i < 3; i++) {
+            phoneSends(phone, RtpPacket.of(false, 0, 100 + i, 160L * i, 1111, filled(160, 0x21)));
+        }
+        phoneSends(phone, RtpPacket.of(true, 0, 40000, 999_000, 2222, filled(160, 0x22)));
+        phoneSends(phone, RtpPacket.of(false, 0, 40001, 999_160, 2222, filled(160, 0x23)));
+        await(() -> listener.userAudio.stream().anyMatch(chunk -> chunk[0] == 0x23));
+        List<Byte> heard = listener.userAudio.stream().map(chunk -> chunk[0])
+                .filter(b -> b != G711.ULAW_SILENCE).toList();
+        assertThat(heard).containsExactly((byte) 0x21, (byte) 0x21, (byte) 0x21, (byte) 0x22, (byte) 0x23);
+        assertThat(session.stats().lost()).isZero();
+    }
+
+    @Test
     void mediaLatchesToTheFirstSourceAndIgnoresOthers() throws Exception {
         openUlawCall(20);
         session.answered();
