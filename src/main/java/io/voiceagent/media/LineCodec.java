@@ -30,14 +30,4 @@ enum LineCodec {
     short decode(byte code) {
         return this == PCMU ? G711.ulawToLinear(code) : G711.alawToLinear(code);
     }
-
-    byte encode(int sample) {
-        return this == PCMU ? G711.linearToUlaw(sample) : G711.linearToAlaw(sample);
-    }
-
-    byte[] silence(int samples) {
-        byte[] out = new byte[samples];
-        java.util.Arrays.fill(out, silence);
-        return out;
-    }
 }

@@ -4,6 +4,7 @@ import io.voiceagent.config.Config;
 import io.voiceagent.rtp.RtpPortPool;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
@@ -20,8 +21,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Opens the media sessions of calls. It owns what calls share: the RTP port pool, the one pacing
- * clock every session sends on, the resampling filters, and the virtual threads that run callbacks
- * (so backpressure and listener calls never run on the clock thread).
+ * clock every session sends on, the one receive thread every session's packets arrive on, the
+ * resampling filters, and the virtual threads that run callbacks (so backpressure and drain
+ * actions never run on the clock thread).
  */
 public final class MediaEngine implements AutoCloseable {
 
@@ -32,6 +34,7 @@ public final class MediaEngine implements AutoCloseable {
     private final RandomGenerator random;
     private final long mediaTimeoutNanos;
     private final Pacer pacer;
+    private final RtpReceiver receiver;
     private final boolean ownClockThread;
     private final ExecutorService callbacks = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("media-callback-", 0).factory());
@@ -58,6 +61,11 @@ public final class MediaEngine implements AutoCloseable {
         this.mediaTimeoutNanos = config.timeout().toNanos();
         this.pacer = new Pacer(nanoClock);
         this.ownClockThread = ownClockThread;
+        try {
+            this.receiver = new RtpReceiver(nanoClock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for RTP: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -92,7 +100,12 @@ public final class MediaEngine implements AutoCloseable {
             previous.close();
             sessions.put(callId, session);
         }
-        session.start();
+        try {
+            session.start();
+        } catch (IOException e) {
+            session.close();
+            throw e;
+        }
         return session;
     }
 
@@ -125,6 +138,7 @@ public final class MediaEngine implements AutoCloseable {
             session.close();
         }
         pacer.close();
+        receiver.close();
         // Not close(): that would wait for callbacks, and a listener stuck in one must not hang shutdown.
         callbacks.shutdown();
     }
@@ -141,6 +155,10 @@ public final class MediaEngine implements AutoCloseable {
 
     Pacer pacer() {
         return pacer;
+    }
+
+    RtpReceiver receiver() {
+        return receiver;
     }
 
     RandomGenerator random() {

@@ -25,6 +25,8 @@ public final class Pacer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Pacer.class.getName());
     private static final long HISTOGRAM_BUCKET_NANOS = 10_000;
     private static final int HISTOGRAM_BUCKETS = 2_001;
+    /** A packet sent more than this behind its deadline counts as late (the pacing target's p99). */
+    private static final long LATE_NANOS = 2_000_000;
 
     /** A call's sender: runs on the clock thread, so it must not block. */
     public interface Paced {
@@ -89,6 +91,10 @@ public final class Pacer implements AutoCloseable {
             Registration[] grown = Arrays.copyOf(slots[best], slots[best].length + 1);
             grown[grown.length - 1] = registration;
             slots[best] = grown;
+            if (thread != null) {
+                // The clock may be sleeping past this slot's next tick; let it recompute its wake-up.
+                LockSupport.unpark(thread);
+            }
             return registration;
         } finally {
             membership.unlock();
@@ -181,11 +187,30 @@ public final class Pacer implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            long next = runDue();
+            long next = nextBusyDeadline(runDue());
             long wait = next - nanoClock.getAsLong();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
+        }
+    }
+
+    /**
+     * The deadline of the next tick whose slot has calls, so that with few calls (or none) the
+     * clock does not wake every millisecond for nothing; at most half a period ahead, well clear of
+     * the point where a late wake-up would count as a stall.
+     */
+    private long nextBusyDeadline(long nextDeadline) {
+        membership.lock();
+        try {
+            for (int ahead = 0; ahead < SLOTS / 2; ahead++) {
+                if (slots[(int) ((tick + ahead) % SLOTS)].length > 0) {
+                    return nextDeadline + ahead * SLOT_NANOS;
+                }
+            }
+            return nextDeadline + (SLOTS / 2) * SLOT_NANOS;
+        } finally {
+            membership.unlock();
         }
     }
 
@@ -240,12 +265,21 @@ public final class Pacer implements AutoCloseable {
         for (long count : copy) {
             total += count;
         }
+        long late = 0;
+        for (int i = (int) (LATE_NANOS / HISTOGRAM_BUCKET_NANOS); i < copy.length; i++) {
+            late += copy[i];
+        }
         return new PacingStats(total, percentile(copy, total, 0.50), percentile(copy, total, 0.99),
-                maxLatenessNanos / 1000, skippedTicks);
+                maxLatenessNanos / 1000, late, skippedTicks);
     }
 
     /** Figures of the pacing clock, in microseconds. */
-    public record PacingStats(long ticks, long p50Micros, long p99Micros, long maxMicros, long skippedTicks) {
+    public record PacingStats(long ticks, long p50Micros, long p99Micros, long maxMicros, long lateTicks,
+                              long skippedTicks) {
+        /** Share of ticks more than 2 ms behind their deadline, in percent. */
+        public double latePercent() {
+            return ticks == 0 ? 0 : 100.0 * lateTicks / ticks;
+        }
     }
 
     private static long percentile(long[] histogram, long total, double fraction) {

@@ -14,12 +14,4 @@ final class Pcm16 {
         }
         return out;
     }
-
-    static short[] fromLittleEndian(byte[] bytes) {
-        short[] out = new short[bytes.length / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (short) ((bytes[2 * i] & 0xFF) | bytes[2 * i + 1] << 8);
-        }
-        return out;
-    }
 }

@@ -17,8 +17,6 @@ public final class Resampler {
 
     /** The filter bank for one rate pair: immutable, shareable across calls. */
     public static final class Filter {
-        final int inRate;
-        final int outRate;
         final int up;
         final int down;
         final int halfTaps;
@@ -26,8 +24,6 @@ public final class Resampler {
 
         private Filter(int inRate, int outRate) {
             int gcd = gcd(inRate, outRate);
-            this.inRate = inRate;
-            this.outRate = outRate;
             this.up = outRate / gcd;
             this.down = inRate / gcd;
             // Cutoff in cycles per input sample, below the lower of the two Nyquist frequencies.
@@ -48,14 +44,6 @@ public final class Resampler {
                     phases[phase][k] = (float) (taps[k] / sum);
                 }
             }
-        }
-
-        public int inRate() {
-            return inRate;
-        }
-
-        public int outRate() {
-            return outRate;
         }
     }
 

@@ -9,9 +9,7 @@ import io.voiceagent.rtp.TelephoneEvent;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,13 +17,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One call's RTP stream, both ways. Three kinds of thread touch it: the shared pacing clock calls
- * {@link #onTick} every 20 ms to send one packet (agent audio, silence, or a telephone-event); this
- * call's virtual thread receives packets and passes caller audio on; the call's own threads queue
+ * {@link #onTick} every 20 ms to send one packet (agent audio, silence, or a telephone-event); the
+ * engine's receive thread hands it packets and it passes caller audio on; the call's own threads queue
  * agent audio and control the session. Each side's state is owned by one thread or guarded by its
  * lock ({@code downlinkLock}, {@code uplinkLock}); counters have a single writer and are volatile.
  *
@@ -37,7 +38,6 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     private static final System.Logger LOG = System.getLogger(RtpMediaSession.class.getName());
     private static final int SAMPLES = LineCodec.SAMPLES_PER_PACKET;
-    private static final int MAX_DATAGRAM = 1500;
     private static final int JITTER_WINDOW_PACKETS = 3;
     private static final long JITTER_WINDOW_NANOS = 60_000_000;
     /** Backpressure starts at 2 s of queued agent audio; beyond 20 s audio is dropped. */
@@ -58,7 +58,6 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private final MediaEngine engine;
     private final AgentAudioQueue queue;
     private volatile Pacer.Registration registration;
-    private volatile Thread receiver;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     // Set by the call, read by the clock and receive threads.
@@ -87,8 +86,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     // Uplink: the receive thread's state, shared with the clock thread's jitter expiry under uplinkLock.
     private final ReentrantLock uplinkLock = new ReentrantLock();
-    private final RtpSequence sequence = new RtpSequence();
-    private final InterarrivalJitter jitter = new InterarrivalJitter(LineCodec.SAMPLE_RATE);
+    private RtpSequence sequence = new RtpSequence();
+    private InterarrivalJitter jitter = new InterarrivalJitter(LineCodec.SAMPLE_RATE);
+    /** Packets lost by sources the far end has since replaced (a new SSRC after a transfer, say). */
+    private long lostByEarlierSources;
     private final DtmfReceiver dtmfReceiver = new DtmfReceiver();
     private final JitterBuffer jitterBuffer;
     private UplinkConverter uplinkConverter;
@@ -137,10 +138,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         });
     }
 
-    /** Puts the session on the pacing clock and starts its receiver: called once, after construction. */
-    void start() {
+    /** Puts the session on the pacing clock and on the receiver: called once, after construction. */
+    void start() throws IOException {
         registration = engine.pacer().register(this);
-        receiver = Thread.ofVirtual().name("rtp-rx-" + callId).start(this::receiveLoop);
+        engine.receiver().register(channel, this::onDatagram);
     }
 
     @Override
@@ -366,29 +367,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     // ---- uplink: this call's receive thread ----
 
-    private void receiveLoop() {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
-        while (!closed.get()) {
-            try {
-                buffer.clear();
-                SocketAddress from = channel.receive(buffer);
-                if (from instanceof InetSocketAddress source) {
-                    onDatagram(buffer.array(), buffer.position(), source, engine.nanoTime());
-                }
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (closed.get()) {
-                    return;
-                }
-                LOG.log(System.Logger.Level.DEBUG, "call {0}: RTP receive failed: {1}", callId, e.toString());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "call " + callId + ": dropped an RTP packet after an error", e);
-            }
-        }
-    }
-
-    /** Handles one datagram; package-private so tests can feed packets with a fake clock. */
+    /** Handles one datagram, on the engine's receive thread. */
     void onDatagram(byte[] data, int length, InetSocketAddress source, long nowNanos) {
         Optional<RtpPacket> parsed = RtpPacket.parse(data, 0, length);
         if (parsed.isEmpty()) {
@@ -429,6 +408,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         lastCallerFrameNanos = nowNanos;
         if (packet.ssrc() != remoteSsrc) {
             if (remoteSsrc >= 0) {
+                // A new source numbers its packets afresh: start its sequence, jitter and order anew.
+                lostByEarlierSources += sequence.lost();
+                sequence = new RtpSequence();
+                jitter = new InterarrivalJitter(LineCodec.SAMPLE_RATE);
                 jitterBuffer.reset();
             }
             remoteSsrc = packet.ssrc();
@@ -444,7 +427,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         bytesIn += packet.payload().length;
         jitter.update(packet.timestamp(), nowNanos);
         jitterMs = jitter.jitterMillis();
-        lostIn = sequence.lost();
+        lostIn = lostByEarlierSources + sequence.lost();
         if (isEvent) {
             TelephoneEvent.parse(packet.payload()).ifPresent(event -> {
                 for (char digit : dtmfReceiver.onPacket(packet.timestamp(), event).toCharArray()) {
@@ -555,14 +538,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         }
         queue.close();
         try {
-            channel.close();
-            // The socket is released when its blocked receiver leaves; only then may the port be reused.
-            Thread receiving = receiver;
-            if (receiving != null && receiving != Thread.currentThread()) {
-                receiving.join(1000);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "call {0}: closing the RTP socket: {1}", callId, e.toString());
+            // The port may be reused only once the socket is really closed.
+            engine.receiver().unregisterAndClose(channel).get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "call {0}: the RTP socket was slow to close: {1}", callId, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -21,11 +21,6 @@ final class UplinkConverter {
         return this.line == line && this.format == format;
     }
 
-    /** Whether the bytes go to the agent exactly as they came from the line. */
-    boolean passThrough() {
-        return format == AgentAudioFormat.ULAW_8000 && line == LineCodec.PCMU;
-    }
-
     /** Converts one chunk; the input array is returned as is when no conversion is needed. */
     byte[] convert(byte[] lineAudio) {
         if (!format.isPcm()) {

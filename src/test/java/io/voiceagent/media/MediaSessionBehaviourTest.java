@@ -243,6 +243,22 @@ class MediaSessionBehaviourTest {
     }
 
     @Test
+    void aNewSourceOnTheSameAddressIsFollowedFromItsFirstPacket() throws Exception {
+        openUlawCall(20);
+        session.answered();
+        for (int i = 0; i < 3; i++) {
+            phoneSends(phone, RtpPacket.of(false, 0, 100 + i, 160L * i, 1111, filled(160, 0x21)));
+        }
+        phoneSends(phone, RtpPacket.of(true, 0, 40000, 999_000, 2222, filled(160, 0x22)));
+        phoneSends(phone, RtpPacket.of(false, 0, 40001, 999_160, 2222, filled(160, 0x23)));
+        await(() -> listener.userAudio.stream().anyMatch(chunk -> chunk[0] == 0x23));
+        List<Byte> heard = listener.userAudio.stream().map(chunk -> chunk[0])
+                .filter(b -> b != G711.ULAW_SILENCE).toList();
+        assertThat(heard).containsExactly((byte) 0x21, (byte) 0x21, (byte) 0x21, (byte) 0x22, (byte) 0x23);
+        assertThat(session.stats().lost()).isZero();
+    }
+
+    @Test
     void mediaLatchesToTheFirstSourceAndIgnoresOthers() throws Exception {
         openUlawCall(20);
         session.answered();
@@ -347,6 +363,28 @@ class MediaSessionBehaviourTest {
         assertThat(newPackets()).allSatisfy(p -> assertThat(p.payload()).hasSize(160));
         // 100 ms in; the filter keeps back its look-ahead of about 2 ms until more audio comes.
         assertThat(session.stats().aiAudioReceivedMs()).isBetween(95L, 100L);
+    }
+
+    @Test
+    void aListenerMayEndItsCallFromItsOwnCallback() throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        MediaSession[] self = new MediaSession[1];
+        self[0] = engine.open("call", 20, new RecordingListener() {
+            @Override
+            public void onDtmf(char digit) {
+                self[0].close();
+                ended.countDown();
+            }
+        });
+        session = self[0];
+        session.connect(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, 101);
+        byte[] payload = new byte[4];
+        new TelephoneEvent(1, true, 10, 800).writeTo(payload, 0);
+        long started = System.nanoTime();
+        phoneSends(phone, RtpPacket.of(true, 101, 1, 0, 7, payload));
+        assertThat(ended.await(2, TimeUnit.SECONDS)).isTrue();
+        assertThat(System.nanoTime() - started).isLessThan(500 * MS);
+        await(() -> engine.portsInUse() == 0);
     }
 
     @Test

@@ -62,6 +62,8 @@ class PacerTest {
             assertThat(ticks.get(i).ranAt()).isEqualTo(ticks.get(i).deadline());
         }
         assertThat(pacer.stats().maxMicros()).isEqualTo(7_000);
+        assertThat(pacer.stats().lateTicks()).isEqualTo(1);
+        assertThat(pacer.stats().p50Micros()).isLessThanOrEqualTo(10);
     }
 
     @Test

@@ -84,8 +84,9 @@ public final class PacingLoadHarness {
             session.answered();
             sessions.add(session);
         }
-        java.nio.file.Files.writeString(PORTS_FILE, String.join(" ",
-                sessions.stream().map(session -> Integer.toString(session.localPort())).toList()));
+        java.nio.file.Path partial = java.nio.file.Files.writeString(PORTS_FILE.resolveSibling(PORTS_FILE.getFileName()
+                + ".partial"), String.join(" ", sessions.stream().map(s -> Integer.toString(s.localPort())).toList()));
+        java.nio.file.Files.move(partial, PORTS_FILE, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         byte[] speech = new byte[8000];
         for (int i = 0; i < speech.length; i++) {
             speech[i] = (byte) (0x20 + i % 64);
@@ -119,8 +120,8 @@ public final class PacingLoadHarness {
         System.out.printf("  CPU %.1f%% of one core (%.3f%% per call)%n", cpuPercent, cpuPercent / calls);
         System.out.printf("  heap per live call %.1f KiB%n", (heapDuring - heapBefore) / 1024.0 / calls);
         System.out.printf("  send lateness behind the 20 ms grid at the clock thread: p50 %d us, p99 %d us, max %d us,"
-                        + " skipped ticks %d (%d packets)%n", pacing.p50Micros(), pacing.p99Micros(), pacing.maxMicros(),
-                pacing.skippedTicks(), pacing.ticks());
+                        + " late (> 2 ms) %.2f%%, skipped ticks %d (%d packets)%n", pacing.p50Micros(), pacing.p99Micros(),
+                pacing.maxMicros(), pacing.latePercent(), pacing.skippedTicks(), pacing.ticks());
         System.out.printf("  uplink (phone send -> listener): p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d chunks)%n",
                 uplink.percentile(0.5) / 1e6, uplink.percentile(0.99) / 1e6, uplink.max() / 1e6, uplink.count());
         System.out.printf("  packets in %d, out %d, lost %d; threads %d before, %d during; ports still held %d%n",

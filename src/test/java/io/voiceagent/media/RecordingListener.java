@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Keeps what a media session tells its call. */
-final class RecordingListener implements MediaListener {
+class RecordingListener implements MediaListener {
     final List<byte[]> userAudio = new CopyOnWriteArrayList<>();
     final StringBuffer digits = new StringBuffer();
     final AtomicInteger firstPackets = new AtomicInteger();
