@@ -361,7 +361,8 @@ public final class DemoCarrier implements AutoCloseable {
                 ? min(options.midCallHangupAfter(), options.maxCallLength()) : options.maxCallLength();
         SimulatedPhone phone;
         try {
-            phone = SimulatedPhone.open(call.number, call.media, options, hangUpAfter, () -> phoneHungUp(call));
+            phone = SimulatedPhone.open(call.callId, call.number, call.media, options, hangUpAfter,
+                    () -> phoneHungUp(call));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "no RTP port for a simulated phone", e);
             endRinging(call, 500, "Server Internal Error");
