@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The demo network's carrier: a SIP registrar and proxy on loopback UDP that plays the part of
@@ -37,8 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * DemoCarrier carrier = DemoCarrier.start(DemoCarrierOptions.defaults("demo", password));
  * Config demo = config.withDemoNetwork(carrier.host(), carrier.port(), "demo", password, ...);
  * }</pre>
- * The benchmark turns recording off ({@link DemoCarrierOptions#withRecordAudio}) and reads each
- * phone's figures from {@link #phones()}.
+ * The benchmark turns recording off ({@link DemoCarrierOptions#withRecordAudio}) and collects each
+ * phone's figures through {@link #onPhoneEnded}.
  *
  * <p>Thread-safe. One virtual thread reads the SIP socket and one platform thread runs the SIP
  * timers; for all the phones together, one thread sends RTP ({@link PacingClock}) and one reads it
@@ -73,6 +74,7 @@ public final class DemoCarrier implements AutoCloseable {
     private final Map<String, CarrierCall> calls = new HashMap<>();
     private final Map<String, Integer> wrongInviteCredentials = new HashMap<>();
     private final Deque<SimulatedPhone> phones = new ArrayDeque<>();
+    private volatile Consumer<SimulatedPhone> phoneEndedListener = phone -> { };
 
     /** A response kept for the retransmissions of its request (RFC 3261 §17.2). */
     private record Sent(byte[] bytes, InetSocketAddress to, long expiresAtNanos) {
@@ -145,6 +147,15 @@ public final class DemoCarrier implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Hands every phone to {@code listener} once its call has ended and its figures are final: how the
+     * benchmark collects them from more calls than {@link #phones()} remembers. Called on a carrier
+     * thread; it must return quickly.
+     */
+    public void onPhoneEnded(Consumer<SimulatedPhone> listener) {
+        this.phoneEndedListener = Objects.requireNonNull(listener, "listener");
     }
 
     // ---- transport ----
@@ -466,6 +477,11 @@ public final class DemoCarrier implements AutoCloseable {
         calls.remove(call.callId);
         if (call.phone != null) {
             call.phone.end(why);
+            try {
+                phoneEndedListener.accept(call.phone);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the phone-ended listener failed", e);
+            }
         }
     }
 

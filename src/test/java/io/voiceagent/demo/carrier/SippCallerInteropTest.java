@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -62,12 +63,16 @@ class SippCallerInteropTest {
 
     @Test
     void thirtyConcurrentCallsAreAnsweredAndHungUpByTheCarrier() throws Exception {
+        List<SimulatedPhone> ended = new CopyOnWriteArrayList<>();
+        carrier.onPhoneEnded(ended::add);
+
         Result result = sipp("call-carrier-hangs-up.xml", "79990000003", "-m", "30", "-l", "30", "-r", "30");
 
         assertThat(result.exitCode()).as(result.log()).isZero();
         assertThat(carrier.phones()).hasSize(30)
                 .allSatisfy(phone -> assertThat(phone.ending()).contains(SimulatedPhone.Ending.PHONE_HUNG_UP));
         assertThat(carrier.phones()).extracting(SimulatedPhone::localPort).doesNotHaveDuplicates();
+        assertThat(ended).containsExactlyInAnyOrderElementsOf(carrier.phones());
     }
 
     private record Result(int exitCode, String log) {
