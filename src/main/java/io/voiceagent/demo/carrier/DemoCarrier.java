@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The demo network's carrier: a SIP registrar and proxy on loopback UDP that plays the part of
@@ -37,8 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * DemoCarrier carrier = DemoCarrier.start(DemoCarrierOptions.defaults("demo", password));
  * Config demo = config.withDemoNetwork(carrier.host(), carrier.port(), "demo", password, ...);
  * }</pre>
- * The benchmark turns recording off ({@link DemoCarrierOptions#withRecordAudio}) and reads each
- * phone's figures from {@link #phones()}.
+ * The benchmark turns recording off ({@link DemoCarrierOptions#withRecordAudio}) and collects each
+ * phone's figures through {@link #onPhoneEnded}.
  *
  * <p>Thread-safe. One virtual thread reads the SIP socket and one platform thread runs the SIP
  * timers; for all the phones together, one thread sends RTP ({@link PacingClock}) and one reads it
@@ -73,6 +74,7 @@ public final class DemoCarrier implements AutoCloseable {
     private final Map<String, CarrierCall> calls = new HashMap<>();
     private final Map<String, Integer> wrongInviteCredentials = new HashMap<>();
     private final Deque<SimulatedPhone> phones = new ArrayDeque<>();
+    private volatile Consumer<SimulatedPhone> phoneEndedListener = phone -> { };
 
     /** A response kept for the retransmissions of its request (RFC 3261 §17.2). */
     private record Sent(byte[] bytes, InetSocketAddress to, long expiresAtNanos) {
@@ -145,6 +147,15 @@ public final class DemoCarrier implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Hands every phone to {@code listener} once its call has ended and its figures are final: how the
+     * benchmark collects them from more calls than {@link #phones()} remembers. Called on a carrier
+     * thread; it must return quickly.
+     */
+    public void onPhoneEnded(Consumer<SimulatedPhone> listener) {
+        this.phoneEndedListener = Objects.requireNonNull(listener, "listener");
     }
 
     // ---- transport ----
@@ -352,57 +363,51 @@ public final class DemoCarrier implements AutoCloseable {
                 List.of(contact(call.get().number), header("Content-Type", "application/sdp")), call.get().sdpAnswer));
     }
 
+    /** The phone picks up: 200 OK with the SDP answer, then RTP. Called holding the lock, as all handlers are. */
     private void answer(CarrierCall call) {
-        lock.lock();
+        if (call.state != CarrierCall.State.RINGING) {
+            return;
+        }
+        Duration hangUpAfter = call.outcome == Outcome.HANGUP_MID_CALL
+                ? min(options.midCallHangupAfter(), options.maxCallLength()) : options.maxCallLength();
+        SimulatedPhone phone;
         try {
-            if (call.state != CarrierCall.State.RINGING || !open.get()) {
-                return;
-            }
-            Duration hangUpAfter = call.outcome == Outcome.HANGUP_MID_CALL
-                    ? min(options.midCallHangupAfter(), options.maxCallLength()) : options.maxCallLength();
-            SimulatedPhone phone;
-            try {
-                phone = SimulatedPhone.open(call.number, call.media, options, hangUpAfter, () -> phoneHungUp(call));
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "no RTP port for a simulated phone", e);
-                endRinging(call, 500, "Server Internal Error");
-                return;
-            }
-            call.phone = phone;
-            call.state = CarrierCall.State.ANSWERED;
-            call.sdpAnswer = SdpNegotiation.answer(call.media, HOST, phone.localPort(),
-                    options.random().nextLong(1, Long.MAX_VALUE / 2));
-            // A 200 OK never acknowledged ends the dialog with a BYE (RFC 3261 §13.3.1.4).
-            respondFinal(call.invite, call.caller, call.invite.response(200, "OK", call.toTag,
-                    List.of(contact(call.number), header("Allow", ALLOW), header("Content-Type", "application/sdp")),
-                    call.sdpAnswer), () -> phoneHungUp(call));
-            phones.addLast(phone);
-            if (phones.size() > MAX_REMEMBERED_PHONES) {
-                phones.removeFirst();
-            }
-            try {
-                phone.start(pacer, rtpReceiver);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "a simulated phone could not start its RTP", e);
-                phoneHungUp(call);
-            }
-        } finally {
-            lock.unlock();
+            phone = SimulatedPhone.open(call.callId, call.number, call.media, options, hangUpAfter,
+                    () -> phoneHungUp(call));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "no RTP port for a simulated phone", e);
+            endRinging(call, 500, "Server Internal Error");
+            return;
+        }
+        call.phone = phone;
+        call.state = CarrierCall.State.ANSWERED;
+        call.sdpAnswer = SdpNegotiation.answer(call.media, HOST, phone.localPort(),
+                options.random().nextLong(1, Long.MAX_VALUE / 2));
+        // A 200 OK never acknowledged ends the dialog with a BYE (RFC 3261 §13.3.1.4).
+        respondFinal(call.invite, call.caller, call.invite.response(200, "OK", call.toTag,
+                List.of(contact(call.number), header("Allow", ALLOW), header("Content-Type", "application/sdp")),
+                call.sdpAnswer), () -> phoneHungUp(call));
+        phones.addLast(phone);
+        if (phones.size() > MAX_REMEMBERED_PHONES) {
+            phones.removeFirst();
+        }
+        try {
+            phone.start(pacer, rtpReceiver);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "a simulated phone could not start its RTP", e);
+            phoneHungUp(call);
         }
     }
 
+    /** The call ends before it was answered: busy, cancelled, never answered. Called holding the lock. */
     private void endRinging(CarrierCall call, int code, String reason) {
-        lock.lock();
-        try {
-            if (call.state != CarrierCall.State.RINGING) {
-                return;
-            }
-            call.state = CarrierCall.State.ENDED;
-            calls.remove(call.callId);
-            respondFinal(call.invite, call.caller, call.invite.response(code, reason, call.toTag, List.of(), ""));
-        } finally {
-            lock.unlock();
+        if (call.state != CarrierCall.State.RINGING) {
+            return;
         }
+        call.state = CarrierCall.State.ENDED;
+        call.cancelPending();
+        calls.remove(call.callId);
+        respondFinal(call.invite, call.caller, call.invite.response(code, reason, call.toTag, List.of(), ""));
     }
 
     private void onCancel(SipMessage cancel, InetSocketAddress replyTo) {
@@ -412,10 +417,7 @@ public final class DemoCarrier implements AutoCloseable {
             return;
         }
         respond(cancel, replyTo, cancel.response(200, "OK", call.toTag, List.of(), ""));
-        if (call.state == CarrierCall.State.RINGING) {
-            call.cancelPending();
-            endRinging(call, 487, "Request Terminated");
-        }
+        endRinging(call, 487, "Request Terminated");
     }
 
     private void onBye(SipMessage bye, InetSocketAddress replyTo) {
@@ -475,6 +477,11 @@ public final class DemoCarrier implements AutoCloseable {
         calls.remove(call.callId);
         if (call.phone != null) {
             call.phone.end(why);
+            try {
+                phoneEndedListener.accept(call.phone);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the phone-ended listener failed", e);
+            }
         }
     }
 

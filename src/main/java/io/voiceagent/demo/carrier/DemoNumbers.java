@@ -12,7 +12,7 @@ import java.util.Objects;
  *   <tr><th>Number</th><th>Last four digits</th><th>What the carrier does</th></tr>
  *   <tr><td>+79990001122</td><td>anything else</td><td>rings, answers, the phone talks with the agent and hangs up after its goodbye</td></tr>
  *   <tr><td>+79990000001</td><td>0001</td><td>busy: 180 Ringing, then 486 Busy Here</td></tr>
- *   <tr><td>+79990000002</td><td>0002</td><td>no answer: rings until the caller cancels (200 to CANCEL, 487 to INVITE)</td></tr>
+ *   <tr><td>+79990000002</td><td>0002</td><td>no answer: rings until the caller cancels (200 to CANCEL, 487 to INVITE); 480 after the max call length</td></tr>
  *   <tr><td>+79990000003</td><td>0003</td><td>answers, then hangs up (BYE) 3 s after answering</td></tr>
  *   <tr><td>+79990000004</td><td>0004</td><td>invalid number: 404 Not Found (so does anything that is not 10-15 digits)</td></tr>
  * </table>

@@ -36,6 +36,7 @@ public final class SimulatedPhone {
     private static final int SAMPLES_PER_FRAME = 160;
     private static final long NANOS_PER_SAMPLE = 125_000; // 8 kHz
 
+    private final String callId;
     private final String number;
     private final DatagramChannel channel;
     private final SdpNegotiation.Agreed media;
@@ -76,8 +77,9 @@ public final class SimulatedPhone {
     private final CountDownLatch endedLatch = new CountDownLatch(1);
     private volatile Ending ending;
 
-    private SimulatedPhone(String number, DatagramChannel channel, SdpNegotiation.Agreed media,
+    private SimulatedPhone(String callId, String number, DatagramChannel channel, SdpNegotiation.Agreed media,
                            DemoCarrierOptions options, long hangUpAfterNanos, Runnable onHangUp) {
+        this.callId = callId;
         this.number = number;
         this.channel = channel;
         this.localPort = channel.socket().getLocalPort();
@@ -99,8 +101,9 @@ public final class SimulatedPhone {
     }
 
     /** Opens the phone's RTP socket; it starts sending and listening when {@link #start} is called. */
-    static SimulatedPhone open(String number, SdpNegotiation.Agreed media, DemoCarrierOptions options,
-                               Duration hangUpAfter, Runnable onHangUp) throws IOException {
+    static SimulatedPhone open(String callId, String number, SdpNegotiation.Agreed media,
+                               DemoCarrierOptions options, Duration hangUpAfter, Runnable onHangUp)
+            throws IOException {
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             channel.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -108,7 +111,7 @@ public final class SimulatedPhone {
             channel.close();
             throw e;
         }
-        return new SimulatedPhone(number, channel, media, options, hangUpAfter.toNanos(), onHangUp);
+        return new SimulatedPhone(callId, number, channel, media, options, hangUpAfter.toNanos(), onHangUp);
     }
 
     void start(PacingClock pacer, RtpReceiver receiver) throws IOException {
@@ -232,6 +235,11 @@ public final class SimulatedPhone {
         }
     }
 
+    /** The SIP Call-ID of the call this phone answered. */
+    public String callId() {
+        return callId;
+    }
+
     /** The dialled number this phone answered. */
     public String number() {
         return number;
@@ -334,6 +342,6 @@ public final class SimulatedPhone {
 
     @Override
     public String toString() {
-        return "SimulatedPhone[" + number + ", rtp 127.0.0.1:" + localPort() + ", " + stage() + "]";
+        return "SimulatedPhone[" + number + ", Call-ID " + callId + ", rtp 127.0.0.1:" + localPort() + ", " + stage() + "]";
     }
 }

@@ -129,6 +129,7 @@ class CallOutcomesByNumberTest {
         SimulatedPhone simulated = carrier.phones().getFirst();
         assertThat(simulated.localPort()).isEqualTo(phone.getPort());
         assertThat(simulated.codec()).isEqualTo("PCMA");
+        assertThat(simulated.callId()).isEqualTo(callId);
 
         RtpSender agent = new RtpSender(rtp, phone);
         Thread sender = Thread.ofVirtual().start(agent);

@@ -34,7 +34,7 @@ class SimulatedPhoneRtpTest {
         receiver = new RtpReceiver(System::nanoTime);
         SdpNegotiation.Agreed media = new SdpNegotiation.Agreed(
                 new InetSocketAddress("127.0.0.1", service.getLocalPort()), G711.Law.MU_LAW, 0, 101);
-        phone = SimulatedPhone.open("+79990001122", media, RegistrationWithDigestTest.testOptions(),
+        phone = SimulatedPhone.open("rtp-test@test", "+79990001122", media, RegistrationWithDigestTest.testOptions(),
                 Duration.ofSeconds(30), () -> { });
         phone.start(pacer, receiver);
     }

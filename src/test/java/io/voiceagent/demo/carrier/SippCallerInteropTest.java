@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -62,12 +63,16 @@ class SippCallerInteropTest {
 
     @Test
     void thirtyConcurrentCallsAreAnsweredAndHungUpByTheCarrier() throws Exception {
+        List<SimulatedPhone> ended = new CopyOnWriteArrayList<>();
+        carrier.onPhoneEnded(ended::add);
+
         Result result = sipp("call-carrier-hangs-up.xml", "79990000003", "-m", "30", "-l", "30", "-r", "30");
 
         assertThat(result.exitCode()).as(result.log()).isZero();
         assertThat(carrier.phones()).hasSize(30)
                 .allSatisfy(phone -> assertThat(phone.ending()).contains(SimulatedPhone.Ending.PHONE_HUNG_UP));
         assertThat(carrier.phones()).extracting(SimulatedPhone::localPort).doesNotHaveDuplicates();
+        assertThat(ended).containsExactlyInAnyOrderElementsOf(carrier.phones());
     }
 
     private record Result(int exitCode, String log) {
@@ -77,8 +82,7 @@ class SippCallerInteropTest {
         Path scenarioFile = Path.of(getClass().getResource("/sipp/" + scenario).toURI());
         List<String> command = new ArrayList<>(List.of("sipp", "127.0.0.1:" + carrier.port(),
                 "-sf", scenarioFile.toString(), "-s", number, "-au", "alice", "-ap", "s3cret", "-i", "127.0.0.1",
-                "-p", Integer.toString(freeUdpPort()), "-mp", Integer.toString(freeUdpPort()),
-                "-timeout", "20", "-nostdin", "-trace_err"));
+                "-mp", Integer.toString(freeMediaPort()), "-timeout", "20", "-nostdin", "-trace_err"));
         command.addAll(extra.length == 0 ? List.of("-m", "1") : List.of(extra));
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("sipp.out").toFile()).start();
@@ -91,16 +95,27 @@ class SippCallerInteropTest {
         }
         StringBuilder log = new StringBuilder();
         try (Stream<Path> files = Files.list(workDir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".out")).toList()) {
                 log.append("== ").append(file.getFileName()).append('\n').append(Files.readString(file));
             }
         }
         return new Result(process.exitValue(), log.toString());
     }
 
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            return socket.getLocalPort();
+    /** sipp binds its media port and the one two above it (video); both must be free. */
+    private static int freeMediaPort() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (DatagramSocket audio = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                int port = audio.getLocalPort();
+                if (port + 2 <= 65535) {
+                    try (DatagramSocket video = new DatagramSocket(new InetSocketAddress("127.0.0.1", port + 2))) {
+                        return port;
+                    } catch (IOException taken) {
+                        // try another
+                    }
+                }
+            }
         }
+        throw new IOException("no free pair of UDP ports for sipp's media");
     }
 }
