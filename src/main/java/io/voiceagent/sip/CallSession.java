@@ -136,11 +136,11 @@ final class CallSession implements SipCall {
             onAnswer(response);
             return;
         }
-        cancelRingTimer();
         if (cancelRequested || state == State.ENDED) {
             end();
             return;
         }
+        // A challenge is not an answer: the ring timer keeps running across the authorised retry.
         if ((code == 401 || code == 407) && credentials.onChallenge(response) == DigestCredentials.Outcome.RETRY) {
             // RFC 3261 §22.2: same Call-ID, a higher CSeq and (through a new transaction) a new branch.
             inviteCseq = dialog.nextLocalCseq();

@@ -195,6 +195,22 @@ class OutboundCallTest {
     }
 
     @Test
+    void ringTimeoutStillAppliesAfterAProxyChallenge() {
+        SipMessage.Request first = dial();
+        stack.deliver(FakeStack.answer(first, 407, "").with("Proxy-Authenticate",
+                "Digest realm=\"sip.exolve.ru\", nonce=\"n1\", qop=\"auth\""));
+        SipMessage.Request second = stack.lastRequest("INVITE");
+        stack.deliver(FakeStack.answer(second, 180, ""));
+
+        stack.scheduler.advance(Duration.ofSeconds(60));
+
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1)).isInstanceOfSatisfying(SipCallEvent.Failed.class,
+                f -> assertThat(f.cause()).isEqualTo(FailureCause.NO_ANSWER));
+        assertThat(stack.lastRequest("CANCEL").cseq().number()).isEqualTo(second.cseq().number());
+    }
+
+    @Test
     void hangupBeforeAnyProvisionalWaitsForOneBeforeCancelling() {
         SipMessage.Request invite = dial();
         call.hangup();
