@@ -42,7 +42,8 @@ class DemoCallEndToEndTest {
                 "SIP_PORT_MAX", Integer.toString(sipBase + 50),
                 "RTP_PORT_MIN", Integer.toString(rtpBase),
                 "RTP_PORT_MAX", Integer.toString(rtpBase + 1_000),
-                "MAX_CONCURRENT_CALLS", "20"));
+                "MAX_CONCURRENT_CALLS", "20",
+                "CALL_RING_TIMEOUT_S", "5"));
         module = Module.start(config);
     }
 
@@ -123,6 +124,17 @@ class DemoCallEndToEndTest {
         assertThat(invalidCall.get("status")).isEqualTo("failed");
         assertThat(invalidCall.get("hangup_cause")).isEqualTo("invalid_number");
         assertThat(invalidCall.get("sip_code")).isEqualTo(404);
+    }
+
+    @Test
+    void aPhoneThatNeverAnswersIsCanceledAfterTheRingTimeout() throws Exception {
+        String id = (String) post("/api/calls/start", "{\"phone_number\":\"+79990000002\"}").get("id");
+
+        Map<String, Object> call = awaitStatus(id, List.of("no_answer", "failed", "completed"), Duration.ofSeconds(20));
+
+        assertThat(call.get("status")).isEqualTo("no_answer");
+        assertThat(call.get("answered_at")).isNull();
+        assertThat(call.get("ringing_at")).isNotNull();
     }
 
     @Test
