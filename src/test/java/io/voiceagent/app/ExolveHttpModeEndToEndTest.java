@@ -111,6 +111,7 @@ class ExolveHttpModeEndToEndTest {
     void endWhatThisTestStarted() throws Exception {
         exolve.routeCallsTo(call -> { });
         exolve.acceptOnlyKey(API_KEY);
+        exolve.delayMakeCallAnswers(Duration.ZERO);
         for (String id : startedCalls) {
             Map<String, Object> call = get("/api/calls/" + id);
             if (call.get("ended_at") == null) {
@@ -309,6 +310,24 @@ class ExolveHttpModeEndToEndTest {
         assertThat(hangUps).hasSize(hangUpsBefore + 1);
         assertThat(hangUps.getLast().authorization()).isEqualTo("Bearer " + API_KEY);
         assertThat(String.valueOf(hangUps.getLast().body().get("call_id"))).isEqualTo(exolveId);
+    }
+
+    @Test
+    void aHangupWhileMakeCallIsStillInFlightEndsTheCallAtExolveOnceItIsPlaced() throws Exception {
+        exolve.delayMakeCallAnswers(Duration.ofMillis(1_500));
+        int makeCallsBefore = exolve.received("/call/v1/MakeCall").size();
+        String id = (String) startCall("+79996665544").get("id");
+        exolve.awaitReceived("/call/v1/MakeCall", makeCallsBefore + 1, CALL_STEP);
+        long exolveId = exolve.placed().getLast().callId();
+
+        Map<String, Object> canceled = send("POST", "/api/calls/hangup", "{\"call_id\":\"" + id + "\"}").body();
+
+        assertThat(canceled.get("status")).isEqualTo("canceled");
+        long deadline = System.nanoTime() + CALL_STEP.toNanos();
+        while (hangUpsAtExolve(exolveId).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(hangUpsAtExolve(exolveId)).as("Exolve would otherwise go on ringing the callee").hasSize(1);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -44,6 +44,7 @@ public final class FakeExolveCallApi implements AutoCloseable {
     private final List<PlacedCall> placed = new CopyOnWriteArrayList<>();
     private final AtomicLong nextCallId = new AtomicLong(4_623_104_917L);
     private volatile String acceptedKey;
+    private volatile Duration makeCallDelay = Duration.ZERO;
     private volatile Consumer<PlacedCall> routing = call -> { };
 
     private FakeExolveCallApi(String acceptedKey) throws IOException {
@@ -72,6 +73,11 @@ public final class FakeExolveCallApi implements AutoCloseable {
     /** The key Exolve accepts from now on; any other gets 401, as after the key was revoked. */
     public void acceptOnlyKey(String apiKey) {
         acceptedKey = Objects.requireNonNull(apiKey, "apiKey");
+    }
+
+    /** How long MakeCall takes before it answers, like a slow Exolve (the call is placed meanwhile). */
+    public void delayMakeCallAnswers(Duration delay) {
+        makeCallDelay = Objects.requireNonNull(delay, "delay");
     }
 
     public List<Received> received() {
@@ -142,6 +148,7 @@ public final class FakeExolveCallApi implements AutoCloseable {
                 long callId = nextCallId.getAndIncrement();
                 PlacedCall call = new PlacedCall(callId, source, destination);
                 placed.add(call);
+                pause(makeCallDelay);
                 answer(exchange, 200, "{\"call_id\":" + callId + "}");
                 return call;
             }
@@ -157,6 +164,14 @@ public final class FakeExolveCallApi implements AutoCloseable {
                 answer(exchange, 404, error(5, "method not found"));
                 return null;
             }
+        }
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
