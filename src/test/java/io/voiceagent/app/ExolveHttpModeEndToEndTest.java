@@ -330,6 +330,47 @@ class ExolveHttpModeEndToEndTest {
         assertThat(hangUpsAtExolve(exolveId)).as("Exolve would otherwise go on ringing the callee").hasSize(1);
     }
 
+    @Test
+    void theInviteGoesToThePendingCallWhoseNumberItAssertsNotToTheOldest() throws Exception {
+        String older = (String) startCall("+79990001111").get("id");
+        String newer = (String) startCall("+79990002222").get("id");
+        awaitExolveCallId(older);
+        awaitExolveCallId(newer);
+
+        PeerCall leg = track(sipPeer.originate(SOURCE_NUMBER, "79990002222"));
+
+        assertThat(leg.awaitFinalResponse(CALL_STEP).status()).isEqualTo(200);
+        Map<String, Object> answered = awaitStatus(newer, List.of("answered", "completed", "failed"));
+        assertThat(answered.get("status")).isEqualTo("answered");
+        assertThat(answered.get("sip_call_id")).isEqualTo(leg.callId());
+        Map<String, Object> stillPending = get("/api/calls/" + older);
+        assertThat(stillPending.get("status")).isEqualTo("dialing");
+        assertThat(stillPending.get("sip_call_id")).isNull();
+    }
+
+    @Test
+    void exolveReportingTheEndOfAnAnsweredCallCompletesIt() throws Exception {
+        CompletableFuture<PeerCall> leg = routeCallsToThePeer();
+        String id = (String) startCall("+79994443322").get("id");
+        PeerCall peerCall = track(leg.get(CALL_STEP.toSeconds(), TimeUnit.SECONDS));
+        assertThat(peerCall.awaitFinalResponse(CALL_STEP).status()).isEqualTo(200);
+        assertThat(awaitStatus(id, List.of("answered", "completed", "failed")).get("status")).isEqualTo("answered");
+        String exolveId = awaitExolveCallId(id);
+
+        assertThat(webhook(event(exolveId, "s", "2026-11-25T20:00:02Z")).statusCode()).isEqualTo(200);
+        assertThat(get("/api/calls/" + id).get("status")).isEqualTo("answered");
+        assertThat(webhook("{\"call_id\":" + exolveId + ",\"type\":\"d\",\"duration\":3,\"cause_code\":16}")
+                .statusCode()).isEqualTo(200);
+
+        Map<String, Object> ended = awaitEnded(id);
+        assertThat(ended.get("status")).isEqualTo("completed");
+        assertThat(ended.get("hangup_cause")).isEqualTo("provider_hangup");
+        assertThat(ended.get("hangup_by")).isEqualTo("remote");
+        assertThat(exolveEvents(ended)).extracting(e -> e.get("type")).containsExactly("s", "d");
+        // Exolve then clears its SIP leg too; the service still knows the dialog and confirms.
+        assertThat(peerCall.hangup(CALL_STEP).status()).isEqualTo(200);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Exolve connects each placed call to our SIP ID: the peer INVITEs the registered Contact. */
