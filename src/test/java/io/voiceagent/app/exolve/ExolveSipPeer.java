@@ -9,7 +9,6 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that exchange is tested against the user agent elsewhere.
  */
 public final class ExolveSipPeer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ExolveSipPeer.class.getName());
     private final String domain;
     private final DatagramSocket socket;
     private final Thread receiver;
@@ -122,8 +122,12 @@ public final class ExolveSipPeer implements AutoCloseable {
                 keepAlives.incrementAndGet();
                 continue;
             }
-            Optional<SipText> parsed = SipText.parse(packet.getData(), packet.getLength());
-            parsed.ifPresent(message -> dispatch(message, source));
+            try {
+                SipText.parse(packet.getData(), packet.getLength()).ifPresent(message -> dispatch(message, source));
+            } catch (RuntimeException e) {
+                // One bad message must not silence the peer for the rest of the test run.
+                LOG.log(System.Logger.Level.WARNING, "Exolve SIP peer could not handle a message from " + source, e);
+            }
         }
     }
 
