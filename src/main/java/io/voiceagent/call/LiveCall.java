@@ -235,7 +235,18 @@ final class LiveCall implements MediaListener {
 
     /** Exolve accepted MakeCall; its id lets webhooks and a later hangup find the call. */
     void onExolveCallPlaced(String exolveCallId) {
-        update(r -> r.withExolveCallId(exolveCallId), true);
+        boolean endedMeanwhile;
+        lock.lock();
+        try {
+            update(r -> r.withExolveCallId(exolveCallId), true);
+            endedMeanwhile = ended && sipCall == null;
+        } finally {
+            lock.unlock();
+        }
+        // Hung up while MakeCall was in flight: end() had no id to cancel, so cancel now.
+        if (endedMeanwhile) {
+            cancelAtExolve(Optional.of(exolveCallId));
+        }
     }
 
     /** Exolve HTTP mode: placed, but its audio leg (the inbound INVITE) has not arrived yet. */
@@ -429,6 +440,7 @@ final class LiveCall implements MediaListener {
     void end(CallStatus status, String cause, String by) {
         AgentConversation c;
         SipCall sip;
+        Optional<String> exolveCallId;
         lock.lock();
         try {
             if (ended) {
@@ -437,13 +449,14 @@ final class LiveCall implements MediaListener {
             ended = true;
             c = conversation;
             sip = sipCall;
+            exolveCallId = record.exolveCallId();
         } finally {
             lock.unlock();
         }
         if (sip != null && !by.equals("remote")) {
             sip.hangup();
         } else if (sip == null && !by.equals("remote")) {
-            cancelAtExolve();
+            cancelAtExolve(exolveCallId);
         }
         if (c != null) {
             c.close();
@@ -456,8 +469,7 @@ final class LiveCall implements MediaListener {
     }
 
     /** Exolve HTTP mode before the audio leg exists: the call lives only at Exolve, so end it there. */
-    private void cancelAtExolve() {
-        Optional<String> exolveCallId = record.exolveCallId();
+    private void cancelAtExolve(Optional<String> exolveCallId) {
         if (exolve.isEmpty() || exolveCallId.isEmpty()) {
             return;
         }

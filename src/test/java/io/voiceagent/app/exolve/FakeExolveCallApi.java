@@ -1,0 +1,201 @@
+package io.voiceagent.app.exolve;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Exolve's Call API as its documentation describes it: every method is {@code POST /<api>/v1/<Method>}
+ * with a JSON body and {@code Authorization: Bearer <API key>}; a call is named by a uint64
+ * {@code call_id}, sent as a JSON number; errors are {@code {"code": n, "message": "..."}} with the
+ * HTTP status (401 for a wrong key, 400 for a bad body). A placed call then goes on without the
+ * client: once MakeCall has been answered, the call's routing (a test's SIP peer) is told about it,
+ * the way Exolve goes on to connect the call to the customer's SIP ID.
+ */
+public final class FakeExolveCallApi implements AutoCloseable {
+    /** A call Exolve accepted through MakeCall. */
+    public record PlacedCall(long callId, String source, String destination) {
+    }
+
+    /** One request as received, body parsed when it was JSON. */
+    public record Received(String method, String path, String authorization, String contentType,
+                           Map<String, Object> body) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<PlacedCall> placed = new CopyOnWriteArrayList<>();
+    private final AtomicLong nextCallId = new AtomicLong(4_623_104_917L);
+    private volatile String acceptedKey;
+    private volatile Duration makeCallDelay = Duration.ZERO;
+    private volatile Consumer<PlacedCall> routing = call -> { };
+
+    private FakeExolveCallApi(String acceptedKey) throws IOException {
+        this.acceptedKey = Objects.requireNonNull(acceptedKey, "acceptedKey");
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Listens on an ephemeral loopback port and accepts {@code apiKey} as the Bearer token. */
+    public static FakeExolveCallApi start(String apiKey) throws IOException {
+        return new FakeExolveCallApi(apiKey);
+    }
+
+    /** The value for EXOLVE_API_URL. */
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** What happens to each call after MakeCall was answered (by default: nothing, it just stays placed). */
+    public void routeCallsTo(Consumer<PlacedCall> next) {
+        routing = Objects.requireNonNull(next, "next");
+    }
+
+    /** The key Exolve accepts from now on; any other gets 401, as after the key was revoked. */
+    public void acceptOnlyKey(String apiKey) {
+        acceptedKey = Objects.requireNonNull(apiKey, "apiKey");
+    }
+
+    /** How long MakeCall takes before it answers, like a slow Exolve (the call is placed meanwhile). */
+    public void delayMakeCallAnswers(Duration delay) {
+        makeCallDelay = Objects.requireNonNull(delay, "delay");
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /** Every call MakeCall placed, oldest first. */
+    public List<PlacedCall> placed() {
+        return List.copyOf(placed);
+    }
+
+    public List<Received> received(String path) {
+        return received.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /** Waits until at least {@code count} requests reached {@code path}. */
+    public List<Received> awaitReceived(String path, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (received(path).size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return received(path);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        PlacedCall placed = null;
+        try (exchange) {
+            String raw = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            String path = exchange.getRequestURI().getPath();
+            Map<String, Object> body;
+            try {
+                body = raw.isBlank() ? Map.of() : JSON.std.mapFrom(raw);
+            } catch (IOException e) {
+                received.add(new Received(exchange.getRequestMethod(), path, authorization, contentType, Map.of()));
+                answer(exchange, 400, error(3, "request body is not valid JSON"));
+                return;
+            }
+            received.add(new Received(exchange.getRequestMethod(), path, authorization, contentType, body));
+            if (!exchange.getRequestMethod().equals("POST")) {
+                answer(exchange, 405, error(12, "method not allowed"));
+            } else if (!("Bearer " + acceptedKey).equals(authorization)) {
+                answer(exchange, 401, error(16, "invalid API key"));
+            } else if (contentType == null || !contentType.startsWith("application/json")) {
+                answer(exchange, 400, error(3, "Content-Type must be application/json"));
+            } else {
+                placed = route(exchange, path, body);
+            }
+        }
+        if (placed != null) {
+            PlacedCall call = placed;
+            Consumer<PlacedCall> next = routing;
+            executor.execute(() -> next.accept(call));
+        }
+    }
+
+    /** Answers one authorised request; returns the call it placed, if any. */
+    private PlacedCall route(HttpExchange exchange, String path, Map<String, Object> body) throws IOException {
+        switch (path) {
+            case "/call/v1/MakeCall" -> {
+                if (!(body.get("source") instanceof String source) || !source.matches("[0-9]{7,15}")
+                        || !(body.get("destination") instanceof String destination)
+                        || !destination.matches("[0-9]{7,15}")) {
+                    answer(exchange, 400, error(3, "source and destination: expected numbers, digits only"));
+                    return null;
+                }
+                long callId = nextCallId.getAndIncrement();
+                PlacedCall call = new PlacedCall(callId, source, destination);
+                placed.add(call);
+                pause(makeCallDelay);
+                answer(exchange, 200, "{\"call_id\":" + callId + "}");
+                return call;
+            }
+            case "/call/v1/HangUp" -> {
+                if (body.get("call_id") == null) {
+                    answer(exchange, 400, error(3, "call_id is required"));
+                } else {
+                    answer(exchange, 200, "{}");
+                }
+                return null;
+            }
+            default -> {
+                answer(exchange, 404, error(5, "method not found"));
+                return null;
+            }
+        }
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String error(int code, String message) {
+        return "{\"code\":" + code + ",\"message\":\"" + message + "\"}";
+    }
+
+    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
