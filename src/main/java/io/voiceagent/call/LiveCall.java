@@ -453,9 +453,11 @@ final class LiveCall implements MediaListener {
         } finally {
             lock.unlock();
         }
-        if (sip != null && !by.equals("remote")) {
+        if (sip != null) {
+            // A no-op when the leg itself ended the call (BYE, failure); otherwise CANCEL or BYE, even
+            // when a webhook said the call is over, so that no dialog is left up on our side.
             sip.hangup();
-        } else if (sip == null && !by.equals("remote")) {
+        } else if (!by.equals("remote")) {
             cancelAtExolve(exolveCallId);
         }
         if (c != null) {

@@ -88,7 +88,8 @@ class CallStateMachineTest {
         assertThat(ended.hangupBy()).contains("remote");
         assertThat(ended.media().packetsIn()).isEqualTo(10);
         assertThat(m.closed).isTrue();
-        assertThat(dialed.call().hangups).as("no BYE back to a BYE").isZero();
+        // The leg is told once; after the far end's BYE a SipCall's hangup sends nothing (sip package tests).
+        assertThat(dialed.call().hangups).isEqualTo(1);
         assertThat(calls.health().activeCalls()).isZero();
     }
 
