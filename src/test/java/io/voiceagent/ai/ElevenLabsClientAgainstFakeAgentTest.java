@@ -375,6 +375,27 @@ class ElevenLabsClientAgainstFakeAgentTest {
     }
 
     @Test
+    void manyConversationsOpenedAndClosedLeaveNoSocketsOrThreadsBehind() throws Exception {
+        agent = FakeElevenLabsAgent.start(options().greeting("", new byte[0]).build());
+        ElevenLabsClient client = client();
+        client.open(request(Map.of()), recorder).get(20, TimeUnit.SECONDS).close();
+        int threadsBefore = Thread.activeCount();
+
+        for (int i = 0; i < 100; i++) {
+            client.open(request(Map.of()), recorder).get(20, TimeUnit.SECONDS).close();
+        }
+
+        assertThat(agent.conversations()).hasSize(101);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (agent.openConversations() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(agent.openConversations()).isZero();
+        assertThat(agent.conversations()).allSatisfy(c -> assertThat(c.closeStatus().map(CloseStatus::code)).contains(1000));
+        assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore + 4);
+    }
+
+    @Test
     void aWrongKeyIsUnauthorizedAndAnUnknownAgentIsNotFound() throws Exception {
         agent = FakeElevenLabsAgent.start(options().build());
 
