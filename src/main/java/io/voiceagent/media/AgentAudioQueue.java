@@ -46,7 +46,12 @@ final class AgentAudioQueue {
         this.callbacks = callbacks;
     }
 
-    CompletionStage<Void> add(byte[] lineAudio) {
+    /**
+     * @param holding true while the call is not answered yet: nothing plays, so waiting for room
+     *                would stall the producer (and its pings) for as long as the phone rings; only the
+     *                hard limit applies then
+     */
+    CompletionStage<Void> add(byte[] lineAudio, boolean holding) {
         lock.lock();
         try {
             if (queuedBytes + lineAudio.length > hardLimitBytes) {
@@ -61,7 +66,7 @@ final class AgentAudioQueue {
                 queuedBytes += lineAudio.length;
                 enqueuedTotal += lineAudio.length;
             }
-            if (queuedBytes < highWaterBytes) {
+            if (holding || queuedBytes < highWaterBytes) {
                 return CompletableFuture.completedFuture(null);
             }
             CompletableFuture<Void> room = new CompletableFuture<>();

@@ -66,6 +66,9 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private volatile LineCodec lineCodec;
     private volatile int telephoneEventPayloadType = -1;
     private volatile AgentAudioFormat userInputFormat;
+    private AgentAudioFormat ringingSilenceFormat;
+    private byte[] ringingSilence;
+    private long lastRingingSilenceNanos;
     private volatile AgentAudioFormat agentOutputFormat;
     private volatile boolean answered;
     private volatile long answeredAtNanos;
@@ -222,7 +225,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         } finally {
             downlinkLock.unlock();
         }
-        return queue.add(ulaw);
+        return queue.add(ulaw, !answered);
     }
 
     @Override
@@ -358,6 +361,8 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
                 if (answered && nowNanos - lastCallerFrameNanos >= CALLER_SILENCE_FILL_NANOS) {
                     onCallerFrame(null);
                     lastCallerFrameNanos = nowNanos - CALLER_SILENCE_FILL_NANOS + PACKET_NANOS;
+                } else if (!answered) {
+                    feedSilenceWhileRinging(nowNanos);
                 }
             } finally {
                 uplinkLock.unlock();
@@ -447,6 +452,32 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             return packet.payload();
         }
         return negotiated == LineCodec.PCMU ? G711.alawToUlaw(packet.payload()) : G711.ulawToAlaw(packet.payload());
+    }
+
+    /**
+     * The conversation is opened while the phone rings and ElevenLabs ends one after 60 s without
+     * input, so until the answer the agent hears silence at the usual chunk rate (never the ringback
+     * or early-media announcements, which are not the callee speaking). Runs under uplinkLock.
+     */
+    private void feedSilenceWhileRinging(long nowNanos) {
+        AgentAudioFormat format = userInputFormat;
+        long chunkNanos = chunkBytes * (1_000_000_000L / LineCodec.SAMPLE_RATE);
+        if (format == null || nowNanos - lastRingingSilenceNanos < chunkNanos) {
+            return;
+        }
+        if (ringingSilence == null || ringingSilenceFormat != format) {
+            ringingSilenceFormat = format;
+            int samples = (int) ((long) chunkBytes * format.sampleRate() / LineCodec.SAMPLE_RATE);
+            ringingSilence = format.isPcm() ? new byte[samples * 2] : filled(chunkBytes, G711.ULAW_SILENCE);
+        }
+        lastRingingSilenceNanos = nowNanos;
+        deliver(ringingSilence.clone());
+    }
+
+    private static byte[] filled(int length, byte value) {
+        byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, value);
+        return bytes;
     }
 
     /** A frame of caller audio in play order; null is a frame of silence. Runs under uplinkLock. */

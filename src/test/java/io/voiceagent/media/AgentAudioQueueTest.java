@@ -20,8 +20,8 @@ class AgentAudioQueueTest {
 
     @Test
     void theStageWaitsForRoomBelowTheHighWaterMark() {
-        assertThat(queue.add(bytes(900, 1)).toCompletableFuture()).isDone();
-        CompletableFuture<Void> room = queue.add(bytes(400, 1)).toCompletableFuture();
+        assertThat(queue.add(bytes(900, 1), false).toCompletableFuture()).isDone();
+        CompletableFuture<Void> room = queue.add(bytes(400, 1), false).toCompletableFuture();
         assertThat(room).isNotDone();
         queue.poll(packet, 0, 160, (byte) 0);
         assertThat(room).isNotDone();
@@ -31,16 +31,16 @@ class AgentAudioQueueTest {
 
     @Test
     void audioBeyondTheHardLimitIsDroppedNotQueued() {
-        queue.add(bytes(2500, 1));
-        queue.add(bytes(1000, 2));
+        queue.add(bytes(2500, 1), false);
+        queue.add(bytes(1000, 2), false);
         assertThat(queue.queuedBytes()).isEqualTo(2500);
         assertThat(queue.droppedBytes()).isEqualTo(1000);
     }
 
     @Test
     void pollPadsAShortTailWithSilenceAndSpansChunks() {
-        queue.add(bytes(100, 1));
-        queue.add(bytes(30, 2));
+        queue.add(bytes(100, 1), false);
+        queue.add(bytes(30, 2), false);
         assertThat(queue.poll(packet, 0, 160, (byte) 9)).isEqualTo(130);
         assertThat(packet[0]).isEqualTo((byte) 1);
         assertThat(packet[100]).isEqualTo((byte) 2);
@@ -51,9 +51,9 @@ class AgentAudioQueueTest {
     @Test
     void drainActionsWaitForWhatWasQueuedBeforeThem() {
         AtomicInteger ran = new AtomicInteger();
-        queue.add(bytes(320, 1));
+        queue.add(bytes(320, 1), false);
         queue.whenDrained(ran::incrementAndGet);
-        queue.add(bytes(320, 1));
+        queue.add(bytes(320, 1), false);
         queue.poll(packet, 0, 160, (byte) 0);
         assertThat(ran).hasValue(0);
         queue.poll(packet, 0, 160, (byte) 0);
@@ -66,7 +66,7 @@ class AgentAudioQueueTest {
     @Test
     void closingReleasesWaitingProducersButDropsDrainActions() {
         AtomicInteger ran = new AtomicInteger();
-        CompletableFuture<Void> room = queue.add(bytes(1500, 1)).toCompletableFuture();
+        CompletableFuture<Void> room = queue.add(bytes(1500, 1), false).toCompletableFuture();
         queue.whenDrained(ran::incrementAndGet);
         queue.close();
         assertThat(room).isDone();

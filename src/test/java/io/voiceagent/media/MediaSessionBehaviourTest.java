@@ -198,18 +198,32 @@ class MediaSessionBehaviourTest {
     }
 
     @Test
-    void callerAudioIsHeldBackUntilAnsweredButCounted() throws Exception {
+    void beforeTheAnswerTheAgentHearsSilenceNeverTheEarlyMedia() throws Exception {
         openUlawCall(20);
         for (int i = 0; i < 3; i++) {
             phoneSends(phone, RtpPacket.of(false, 0, 100 + i, 160L * i, 42, filled(160, 0x11)));
         }
         await(() -> session.stats().packetsIn() == 3);
-        assertThat(listener.userAudio).isEmpty();
+        advance(100);
+        assertThat(listener.userAudio).as("silence keeps the ringing conversation alive").hasSizeBetween(4, 6)
+                .allSatisfy(chunk -> assertThat(chunk).hasSize(160).containsOnly(G711.ULAW_SILENCE));
+
         session.answered();
         phoneSends(phone, RtpPacket.of(false, 0, 103, 480, 42, filled(160, 0x12)));
-        await(() -> listener.userAudio.size() == 1);
-        assertThat(listener.userAudio.get(0)).containsOnly(0x12);
+        await(() -> listener.userAudio.stream().anyMatch(chunk -> chunk[0] == 0x12));
+        assertThat(listener.userAudio.getLast()).containsOnly(0x12);
         assertThat(listener.firstPackets.get()).isEqualTo(1);
+    }
+
+    @Test
+    void agentAudioHeldForTheAnswerNeverMakesTheAgentWait() throws Exception {
+        openUlawCall(20);
+        CompletableFuture<Void> greeting = session.playAgentAudio(filled(8000 * 5, 0x22)).toCompletableFuture();
+        assertThat(greeting).as("5 s of greeting while ringing: no backpressure before the answer").isDone();
+
+        session.answered();
+        CompletableFuture<Void> more = session.playAgentAudio(filled(160, 0x22)).toCompletableFuture();
+        assertThat(more).as("once playing, the queue applies backpressure again").isNotDone();
     }
 
     @Test
