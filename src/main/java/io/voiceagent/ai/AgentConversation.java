@@ -17,6 +17,9 @@ public interface AgentConversation extends AutoCloseable {
     /** Tells the agent something it did not hear, e.g. DTMF digits. */
     void sendContextualUpdate(String text);
 
+    /** Live counters (audio, events, pings, queue depths) for the media debug endpoint. */
+    java.util.Map<String, Object> debug();
+
     /** Closes with 1000. */
     @Override
     void close();

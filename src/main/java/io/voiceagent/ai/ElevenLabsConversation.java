@@ -161,6 +161,21 @@ public final class ElevenLabsConversation implements AgentConversation {
     }
 
     /** Counters for the media debug endpoint; see {@link ConversationStats}. */
+    @Override
+    public java.util.Map<String, Object> debug() {
+        ConversationStats stats = stats();
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (java.lang.reflect.RecordComponent component : ConversationStats.class.getRecordComponents()) {
+            try {
+                String name = component.getName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+                out.put(name, component.getAccessor().invoke(stats));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + component.getName(), e);
+            }
+        }
+        return out;
+    }
+
     public ConversationStats stats() {
         long bytesSent = audioBytesSent.get();
         long bytesReceived = audioBytesReceived.get();

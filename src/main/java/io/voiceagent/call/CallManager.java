@@ -334,7 +334,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     @Override
     public Optional<Map<String, Object>> mediaDebug(String callId) {
         LiveCall call = live.get(callId);
-        return call == null ? Optional.empty() : Optional.of(call.media().debug());
+        return call == null ? Optional.empty() : Optional.of(call.debug());
     }
 
     @Override

@@ -56,7 +56,7 @@ final class LiveCall implements MediaListener {
 
     private CallRecord record;
     private SipCall sipCall;
-    private AgentConversation conversation;
+    private volatile AgentConversation conversation;
     private boolean answered;
     private boolean ended;
     private boolean firstMediaLogged;
@@ -90,6 +90,15 @@ final class LiveCall implements MediaListener {
 
     MediaSession media() {
         return media;
+    }
+
+    /** Live media figures and, once connected, the agent conversation's counters. */
+    Map<String, Object> debug() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("media", media.debug());
+        AgentConversation c = conversation;
+        out.put("ai", c == null ? Map.of("connected", false) : c.debug());
+        return out;
     }
 
     /** Nanoseconds from dialing to the agent's metadata, or -1 while not connected. */

@@ -113,6 +113,9 @@ class CallStateMachineTest {
 
         m.listener.onUserAudio(new byte[160]);
         assertThat(conversation.userAudio).hasSize(1);
+        assertThat(calls.mediaDebug(started.id())).hasValueSatisfying(debug -> assertThat(debug)
+                .containsEntry("media", Map.of("queued", 1))
+                .containsEntry("ai", Map.of("user_audio_chunks", 1)));
 
         pending.listener().onEvent(new AgentEvent.AgentResponse("Hi, it's Anna"));
         assertThat(status(started.id()).transcript()).as("not spoken before the answer").isEmpty();

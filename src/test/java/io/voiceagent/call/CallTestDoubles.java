@@ -235,6 +235,11 @@ final class CallTestDoubles {
         }
 
         @Override
+        public Map<String, Object> debug() {
+            return Map.of("user_audio_chunks", userAudio.size());
+        }
+
+        @Override
         public void close() {
             closed = true;
         }
