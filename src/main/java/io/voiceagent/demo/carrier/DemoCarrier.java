@@ -51,6 +51,7 @@ public final class DemoCarrier implements AutoCloseable {
     private final Thread receiver;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final List<SimulatedPhone> phones = new CopyOnWriteArrayList<>();
+    private final RtpProbe probe;
 
     // Guarded by lock: every SIP message and timer is handled while holding it.
     private final ReentrantLock lock = new ReentrantLock();
@@ -64,8 +65,9 @@ public final class DemoCarrier implements AutoCloseable {
     private record Sent(byte[] bytes, InetSocketAddress to, long expiresAtNanos) {
     }
 
-    private DemoCarrier(DemoCarrierOptions options, DatagramChannel channel) {
+    private DemoCarrier(DemoCarrierOptions options, DatagramChannel channel, RtpProbe probe) {
         this.options = options;
+        this.probe = probe;
         this.channel = channel;
         this.port = channel.socket().getLocalPort();
         this.digest = new DigestAuth(options.realm(), options.username(), options.password().reveal(),
@@ -79,7 +81,13 @@ public final class DemoCarrier implements AutoCloseable {
 
     /** Binds 127.0.0.1 on an ephemeral UDP port and starts serving. */
     public static DemoCarrier start(DemoCarrierOptions options) throws IOException {
+        return start(options, RtpProbe.NONE);
+    }
+
+    /** {@link #start(DemoCarrierOptions)} with every phone's RTP shown to {@code probe} (the benchmark's). */
+    public static DemoCarrier start(DemoCarrierOptions options, RtpProbe probe) throws IOException {
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(probe, "probe");
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             channel.bind(new InetSocketAddress(HOST, 0));
@@ -87,7 +95,7 @@ public final class DemoCarrier implements AutoCloseable {
             channel.close();
             throw e;
         }
-        DemoCarrier carrier = new DemoCarrier(options, channel);
+        DemoCarrier carrier = new DemoCarrier(options, channel, probe);
         carrier.receiver.start();
         LOG.log(System.Logger.Level.INFO, "demo carrier listening on udp {0}:{1,number,#} (realm {2})",
                 HOST, carrier.port, options.realm());
@@ -326,7 +334,7 @@ public final class DemoCarrier implements AutoCloseable {
                     ? min(options.midCallHangupAfter(), options.maxCallLength()) : options.maxCallLength();
             SimulatedPhone phone;
             try {
-                phone = SimulatedPhone.open(call.number, call.media, options, hangUpAfter, () -> phoneHungUp(call));
+                phone = SimulatedPhone.open(call.number, call.media, options, hangUpAfter, () -> phoneHungUp(call), probe);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "no RTP port for a simulated phone", e);
                 endRinging(call, 500, "Server Internal Error");

@@ -48,6 +48,7 @@ public final class SimulatedPhone {
     private final int maxRecordedBytes;
     private final int localPort;
     private final PacingClock.Paced pacedTick = this::tick;
+    private final RtpProbe probe;
 
     // Sender state: touched only by the pacing thread.
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(RtpHeader.SIZE + SAMPLES_PER_FRAME);
@@ -71,8 +72,9 @@ public final class SimulatedPhone {
     private volatile Ending ending;
 
     private SimulatedPhone(String number, DatagramChannel channel, SdpNegotiation.Agreed media,
-                           DemoCarrierOptions options, long hangUpAfterNanos, Runnable onHangUp) {
+                           DemoCarrierOptions options, long hangUpAfterNanos, Runnable onHangUp, RtpProbe probe) {
         this.number = number;
+        this.probe = probe;
         this.channel = channel;
         this.localPort = channel.socket().getLocalPort();
         this.media = media;
@@ -94,7 +96,7 @@ public final class SimulatedPhone {
 
     /** Opens the phone's RTP socket; it starts sending and listening when {@link #start} is called. */
     static SimulatedPhone open(String number, SdpNegotiation.Agreed media, DemoCarrierOptions options,
-                               Duration hangUpAfter, Runnable onHangUp) throws IOException {
+                               Duration hangUpAfter, Runnable onHangUp, RtpProbe probe) throws IOException {
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             channel.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -102,7 +104,7 @@ public final class SimulatedPhone {
             channel.close();
             throw e;
         }
-        return new SimulatedPhone(number, channel, media, options, hangUpAfter.toNanos(), onHangUp);
+        return new SimulatedPhone(number, channel, media, options, hangUpAfter.toNanos(), onHangUp, probe);
     }
 
     void start(PacingClock pacer) {
@@ -150,6 +152,7 @@ public final class SimulatedPhone {
         try {
             channel.send(sendBuffer, media.remoteRtp());
             packetsSent++;
+            probe.sent(this, frame, nowNanos);
         } catch (ClosedChannelException e) {
             // The call ended between the check and the send.
         } catch (IOException e) {
@@ -174,6 +177,8 @@ public final class SimulatedPhone {
 
     private void onPacket(RtpHeader header, ByteBuffer packet, long now) {
         sequences.record(header.sequence());
+        probe.received(this, header.sequence(), header.timestamp(),
+                packet.slice(header.payloadOffset(), header.payloadLength()), now);
         if (firstPacketAtNanos == CallerScript.NEVER) {
             firstPacketAtNanos = now;
         }
