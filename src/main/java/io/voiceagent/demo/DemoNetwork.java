@@ -19,8 +19,8 @@ import java.security.SecureRandom;
 public final class DemoNetwork implements AutoCloseable {
     public static final String SIP_LOGIN = "demo";
     public static final String AGENT_ID = "demo-agent";
-    private static final Secret SIP_PASSWORD = Secret.of("demo-password");
-    private static final Secret AGENT_API_KEY = Secret.of("demo-xi-key");
+    static final Secret SIP_PASSWORD = Secret.of("demo-password");
+    static final Secret AGENT_API_KEY = Secret.of("demo-xi-key");
 
     private final DemoCarrier carrier;
     private final FakeElevenLabsAgent agent;
