@@ -150,7 +150,7 @@ public final class Benchmark {
 
         Duration cpuStart = probe.cpuTime();
         long runStart = System.nanoTime();
-        Map<String, Long> requestedAt = new ConcurrentHashMap<>();
+        Map<String, Long> requestedAt = new ConcurrentHashMap<>(); // by the number's digits
         Map<String, String> callIds = new ConcurrentHashMap<>();
         List<Thread> starters = placeCalls(requestedAt, callIds);
         for (Thread starter : starters) {
@@ -181,6 +181,7 @@ public final class Benchmark {
         double cpuRun = percent(probe.cpuTime().minus(cpuStart), System.nanoTime() - runStart);
         Report.Calls calls = callOutcomes(callIds, placed);
         Map<String, Object> dump = networkCommand("dump");
+        Files.writeString(workDir.resolve("network-dump.json"), JSON.std.asString(dump));
         Thread.sleep(SETTLE.toMillis());
         Report.Resources after = resources(probe);
 
@@ -190,7 +191,7 @@ public final class Benchmark {
         long duplicated = 0;
         for (Object entry : (List<?>) dump.getOrDefault("phones", List.of())) {
             Map<?, ?> phone = (Map<?, ?>) entry;
-            Long requested = requestedAt.get(String.valueOf(phone.get("number")));
+            Long requested = requestedAt.get(NetworkRecorder.digits(String.valueOf(phone.get("number"))));
             if (requested != null && phone.get("answered_at_ns") instanceof Number answered) {
                 setup.add(answered.longValue() - requested);
             }
@@ -377,7 +378,7 @@ public final class Benchmark {
         String body = "{\"phone_number\":\"" + number + "\",\"dynamic_variables\":{\""
                 + NetworkRecorder.CALL_VARIABLE + "\":\"" + number + "\"}}";
         try {
-            requestedAt.put(number, System.nanoTime());
+            requestedAt.put(NetworkRecorder.digits(number), System.nanoTime());
             HttpResponse<String> response = http.send(request("/api/calls/start")
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -38,6 +38,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** A packet this far behind its grid slot makes a one-frame playout buffer run dry. */
     static final long LATE_NANOS = FRAME_NANOS;
+    private static final long SAMPLES_PER_FRAME = 160;
 
     private final int phraseFrames;
     private final int agentFrames;
@@ -53,6 +54,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         final AtomicLongArray agentSentNanos;
         long[] arrivals = new long[1024];
         long[] sequences = new long[1024];
+        long[] timestamps = new long[1024];
         int packets;
         long highestSequence = -1;
 
@@ -61,14 +63,16 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
             agentSentNanos = new AtomicLongArray(agentFrames);
         }
 
-        void arrived(int sequence, long nanos) {
+        void arrived(int sequence, long timestamp, long nanos) {
             long extended = extend(sequence);
             if (packets == arrivals.length) {
                 arrivals = Arrays.copyOf(arrivals, packets * 2);
                 sequences = Arrays.copyOf(sequences, packets * 2);
+                timestamps = Arrays.copyOf(timestamps, packets * 2);
             }
             arrivals[packets] = nanos;
             sequences[packets] = extended;
+            timestamps[packets] = timestamp;
             packets++;
         }
 
@@ -98,8 +102,14 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         this.agentFrames = agentFrames;
     }
 
+    /** A call's trace by its number, which the service may have written with or without a leading +. */
     private CallTrace trace(String number) {
-        return calls.computeIfAbsent(number, key -> new CallTrace(phraseFrames, agentFrames));
+        return calls.computeIfAbsent(digits(number), key -> new CallTrace(phraseFrames, agentFrames));
+    }
+
+    /** Only the digits of a phone number: the key both sides of a call agree on. */
+    public static String digits(String number) {
+        return number.replaceAll("[^0-9]", "");
     }
 
     /** The frame number read at {@code offset}, if it is one and below {@code limit}. */
@@ -125,7 +135,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         payload.get(audio);
         trace.lock.lock();
         try {
-            trace.arrived(sequence, nanos);
+            trace.arrived(sequence, timestamp, nanos);
         } finally {
             trace.lock.unlock();
         }
@@ -188,8 +198,10 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
 
     /**
      * Each packet's lateness against its phone's 20 ms grid. The grid is laid on the sequence
-     * numbers and anchored at the earliest packet of each run of consecutive numbers, so a gap
-     * (the service paused sending) starts a new grid rather than counting as lateness.
+     * numbers and anchored at the earliest packet of each run, a run being packets with consecutive
+     * sequence numbers whose timestamps advance one frame each: a lost packet or a timestamp jump
+     * (the service paused sending and said so, RFC 3550 §5.1) starts a new grid rather than counting
+     * as lateness.
      */
     Pacing pacing() {
         List<long[]> all = new ArrayList<>();
@@ -199,7 +211,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
             trace.lock.lock();
             try {
                 long[] deviations = gridDeviations(Arrays.copyOf(trace.arrivals, trace.packets),
-                        Arrays.copyOf(trace.sequences, trace.packets));
+                        Arrays.copyOf(trace.sequences, trace.packets), Arrays.copyOf(trace.timestamps, trace.packets));
                 for (long deviation : deviations) {
                     if (deviation > LATE_NANOS) {
                         late++;
@@ -221,12 +233,13 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     }
 
     /** Lateness of each arrival behind the grid of its run; arrivals are in arrival order. */
-    static long[] gridDeviations(long[] arrivals, long[] sequences) {
+    static long[] gridDeviations(long[] arrivals, long[] sequences, long[] timestamps) {
         Objects.requireNonNull(arrivals, "arrivals");
         long[] out = new long[arrivals.length];
         int runStart = 0;
         for (int i = 1; i <= arrivals.length; i++) {
-            boolean runEnds = i == arrivals.length || sequences[i] != sequences[i - 1] + 1;
+            boolean runEnds = i == arrivals.length || sequences[i] != sequences[i - 1] + 1
+                    || ((timestamps[i] - timestamps[i - 1]) & 0xFFFFFFFFL) != SAMPLES_PER_FRAME;
             if (runEnds) {
                 long anchor = Long.MAX_VALUE;
                 for (int j = runStart; j < i; j++) {

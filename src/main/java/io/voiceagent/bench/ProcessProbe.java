@@ -21,7 +21,7 @@ final class ProcessProbe {
 
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux architecture we run on. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\b[^\\n]*?\\bused\\s+(\\d+)K");
     private static final Pattern THREADS = Pattern.compile("(?m)^Threads:\\s+(\\d+)");
 
     private final long pid;

@@ -58,11 +58,20 @@ class BenchFiguresTest {
 
     @Test
     void pacingIsLatenessBehindTheGridOfEachRun() {
-        // seq 10..13 on a 20 ms grid, the third 3 ms late; then a gap and a new run that starts anew.
-        long[] arrivals = {100 * MS, 120 * MS, 143 * MS, 160 * MS, 900 * MS, 921 * MS};
-        long[] sequences = {10, 11, 12, 13, 40, 41};
-        assertThat(NetworkRecorder.gridDeviations(arrivals, sequences))
-                .containsExactly(0, 0, 3 * MS, 0, 0, MS);
+        // seq 10..13 on a 20 ms grid, the third 3 ms late; then a timestamp jump (a pause the sender
+        // announced) starts a new grid; then a lost packet starts another.
+        long[] arrivals = {100 * MS, 120 * MS, 143 * MS, 160 * MS, 900 * MS, 921 * MS, 980 * MS};
+        long[] sequences = {10, 11, 12, 13, 14, 15, 17};
+        long[] timestamps = {1600, 1760, 1920, 2080, 9000, 9160, 9480};
+        assertThat(NetworkRecorder.gridDeviations(arrivals, sequences, timestamps))
+                .containsExactly(0, 0, 3 * MS, 0, 0, MS, 0);
+    }
+
+    @Test
+    void heapInUseIsReadFromJcmdHeapInfo() {
+        String g1 = "20881:\ngarbage-first heap   total reserved 6172672K, committed 393216K, used 29130K [0x0000000687400000, 0x0000000800000000)\n";
+        assertThat(ProcessProbe.heapUsed(g1)).hasValue(29130L * 1024);
+        assertThat(ProcessProbe.heapUsed("Could not attach")).isEmpty();
     }
 
     @Test
