@@ -44,6 +44,7 @@ public final class Benchmark {
 
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SETTLE = Duration.ofSeconds(3);
+    private static final Duration RETURN_TIMEOUT = Duration.ofSeconds(75);
 
     private final Options options;
     private final PrintStream log;
@@ -172,6 +173,7 @@ public final class Benchmark {
         int live = (int) Math.min(live(atWindowStart), live(atWindowEnd));
         Report.Resources peak = resources(probe);
         long heapFull = probe.heapUsedAfterGc().orElse(0);
+        Files.writeString(workDir.resolve("threads-full-load.txt"), probe.jcmd("Thread.print"));
         log.printf("full load: %d live calls, CPU %.1f %%, %d threads, heap %d KiB%n", live, cpuFullLoad,
                 peak.threads(), heapFull / 1024);
 
@@ -182,8 +184,9 @@ public final class Benchmark {
         Report.Calls calls = callOutcomes(callIds, placed);
         Map<String, Object> dump = networkCommand("dump");
         Files.writeString(workDir.resolve("network-dump.json"), JSON.std.asString(dump));
-        Thread.sleep(SETTLE.toMillis());
-        Report.Resources after = resources(probe);
+        http.close(); // our keep-alive connections would otherwise count as the service's descriptors
+        Report.Resources after = awaitBaseline(probe, before);
+        Files.writeString(workDir.resolve("threads-after.txt"), probe.jcmd("Thread.print"));
 
         List<Long> setup = new ArrayList<>();
         List<Long> greeting = new ArrayList<>();
@@ -273,21 +276,21 @@ public final class Benchmark {
         return process;
     }
 
-    /** Stops the service (SIGTERM, then SIGKILL after 10 s) and the network; safe to call twice. */
+    /**
+     * Stops the service first (SIGTERM, so it hangs up and unregisters while the network still
+     * answers), then the network; SIGKILL for either after 10 s. Safe to call twice.
+     */
     private void stopAll() {
-        List<Process> all = List.copyOf(processes);
-        if (network != null && network.isAlive()) {
-            try {
-                networkIn.write("quit\n");
-                networkIn.flush();
-            } catch (IOException e) {
-                // it is being destroyed below anyway
+        for (Process process : List.copyOf(processes).reversed()) {
+            if (process == network && process.isAlive()) {
+                try {
+                    networkIn.write("quit\n");
+                    networkIn.flush();
+                } catch (IOException e) {
+                    // it is being destroyed below anyway
+                }
             }
-        }
-        for (Process process : all.reversed()) {
             process.destroy();
-        }
-        for (Process process : all) {
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -422,6 +425,23 @@ public final class Benchmark {
 
     // ---- helpers ----
 
+    /**
+     * The service's threads and descriptors once they are back to {@code before}, or as they are
+     * after {@link #RETURN_TIMEOUT}: idle pool threads (the virtual threads' carriers among them)
+     * retire only after their keep-alive time.
+     */
+    private Report.Resources awaitBaseline(ProcessProbe probe, Report.Resources before)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + RETURN_TIMEOUT.toNanos();
+        Report.Resources now = resources(probe);
+        while ((now.threads() > before.threads() || now.fileDescriptors() > before.fileDescriptors())
+                && System.nanoTime() - deadline < 0) {
+            Thread.sleep(1_000);
+            now = resources(probe);
+        }
+        return now;
+    }
+
     private static Report.Resources resources(ProcessProbe probe) throws IOException {
         return new Report.Resources(probe.threads(), probe.openFileDescriptors());
     }
@@ -452,7 +472,15 @@ public final class Benchmark {
         } catch (IOException e) {
             // the CPU model is only a label
         }
-        return Runtime.getRuntime().availableProcessors() + " cores " + cpu + ", JDK " + Runtime.version().feature();
+        String load = "?";
+        try {
+            load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            // the load is only a label
+        }
+        // The 1-minute load average says how much else ran: on a shared machine it moves every figure.
+        return Runtime.getRuntime().availableProcessors() + " cores " + cpu + ", JDK " + Runtime.version().feature()
+                + ", load avg " + load;
     }
 
     private static byte[] randomBytes(int count) {
