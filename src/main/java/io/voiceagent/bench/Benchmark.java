@@ -61,12 +61,13 @@ public final class Benchmark {
     private URI serviceUri;
 
     /** What the command line asked for. */
-    record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar) {
+    record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar, boolean flightRecording) {
         static Options parse(String[] args) {
             int calls = 100;
             int seconds = 20;
             Double ramp = null;
             boolean json = false;
+            boolean jfr = false;
             Path jar = Path.of("target", "voiceagent.jar");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -74,14 +75,15 @@ public final class Benchmark {
                     case "--seconds" -> seconds = positive("--seconds", value(args, ++i));
                     case "--ramp" -> ramp = (double) positive("--ramp", value(args, ++i));
                     case "--json" -> json = true;
+                    case "--jfr" -> jfr = true;
                     case "--jar" -> jar = Path.of(value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jar PATH]");
+                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--jar PATH]");
                 }
             }
             // By default every call is started within a quarter of the hold time, so they all overlap.
             double rampPerSecond = ramp != null ? ramp : Math.max(10, Math.ceil(calls / (seconds / 4.0)));
-            return new Options(calls, seconds, rampPerSecond, json, jar);
+            return new Options(calls, seconds, rampPerSecond, json, jar, jfr);
         }
 
         private static String value(String[] args, int i) {
@@ -141,7 +143,9 @@ public final class Benchmark {
     private Report run() throws Exception {
         Map<String, Object> net = startNetwork();
         startService(net);
-        ProcessProbe probe = new ProcessProbe(service.pid(), Path.of(System.getProperty("java.home"), "bin", "jcmd"));
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        ProcessProbe probe = new ProcessProbe(service.pid(), jcmd);
+        ProcessProbe networkProbe = new ProcessProbe(network.pid(), jcmd);
         awaitServiceReady();
         Thread.sleep(SETTLE.toMillis());
         Report.Resources before = resources(probe);
@@ -166,9 +170,12 @@ public final class Benchmark {
         Thread.sleep(1_000);
         Map<String, Object> atWindowStart = networkCommand("status");
         Duration cpuWindowStart = probe.cpuTime();
+        Duration networkCpuWindowStart = networkProbe.cpuTime();
         long windowStart = System.nanoTime();
         Thread.sleep(window.toMillis());
-        double cpuFullLoad = percent(probe.cpuTime().minus(cpuWindowStart), System.nanoTime() - windowStart);
+        long windowNanos = System.nanoTime() - windowStart;
+        double cpuFullLoad = percent(probe.cpuTime().minus(cpuWindowStart), windowNanos);
+        double networkCpuFullLoad = percent(networkProbe.cpuTime().minus(networkCpuWindowStart), windowNanos);
         Map<String, Object> atWindowEnd = networkCommand("status");
         int live = (int) Math.min(live(atWindowStart), live(atWindowEnd));
         Report.Resources peak = resources(probe);
@@ -209,14 +216,14 @@ public final class Benchmark {
         return new Report(setting, calls, distribution(setup), distribution(greeting),
                 Distribution.fromJson(dump.get("uplink")), Distribution.fromJson(dump.get("downlink")),
                 Distribution.fromJson(dump.get("pacing")), number(dump, "pacing_packets"), number(dump, "pacing_late"),
-                lost, duplicated, cpuRun, cpuFullLoad, live, heapIdle, heapFull, before, peak, after);
+                lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, live, heapIdle, heapFull, before, peak, after);
     }
 
     // ---- the two processes ----
 
     private Map<String, Object> startNetwork() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(javaBinary.toString(), "-cp", System.getProperty("java.class.path"),
-                DemoNetworkMain.class.getName(), "--hold-seconds", Integer.toString(options.holdSeconds()))
+        ProcessBuilder builder = new ProcessBuilder(javaCommand("network", "-cp", System.getProperty("java.class.path"),
+                DemoNetworkMain.class.getName(), "--hold-seconds", Integer.toString(options.holdSeconds())))
                 .redirectError(workDir.resolve("network.log").toFile());
         network = started(builder);
         networkOut = new BufferedReader(new InputStreamReader(network.getInputStream(), StandardCharsets.UTF_8));
@@ -234,8 +241,8 @@ public final class Benchmark {
         RandomGenerator random = new SecureRandom();
         int sipBase = 30_000 + 2 * random.nextInt(2_500);
         int rtpBase = 40_000 + 2 * random.nextInt(5_000);
-        ProcessBuilder builder = new ProcessBuilder(javaBinary.toString(), "-jar", options.jar().toAbsolutePath().toString(),
-                "start")
+        ProcessBuilder builder = new ProcessBuilder(javaCommand("service", "-jar",
+                options.jar().toAbsolutePath().toString(), "start"))
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("service.log").toFile());
@@ -268,6 +275,18 @@ public final class Benchmark {
         service = started(builder);
         serviceUri = URI.create("http://127.0.0.1:" + httpPort);
         log.printf("service starting (pid %d) on %s; log %s%n", service.pid(), serviceUri, workDir.resolve("service.log"));
+    }
+
+    /** {@code java ARGS}, with a flight recording to {@code NAME.jfr} in the work directory under --jfr. */
+    private List<String> javaCommand(String name, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary.toString());
+        if (options.flightRecording()) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + workDir.resolve(name + ".jfr") + ",dumponexit=true");
+        }
+        command.addAll(List.of(args));
+        return command;
     }
 
     private Process started(ProcessBuilder builder) throws IOException {

@@ -16,11 +16,13 @@ import java.util.Objects;
  * @param latePackets  arrivals more than {@link NetworkRecorder#LATE_NANOS} behind their grid slot
  * @param cpuRunPercent     service CPU over the whole run, % of one core
  * @param cpuFullLoadPercent service CPU while every call was up, % of one core
+ * @param networkCpuFullLoadPercent the simulated network's CPU at full load: it shares the machine's cores
  * @param liveCalls    calls up while the full-load figures (CPU, heap) were taken
  */
 public record Report(Setting setting, Calls calls, Distribution setup, Distribution greeting, Distribution uplink,
                      Distribution downlink, Distribution pacing, long pacingPackets, long latePackets,
-                     long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent, int liveCalls,
+                     long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
+                     double networkCpuFullLoadPercent, int liveCalls,
                      long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after) {
 
     public Report {
@@ -69,6 +71,8 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         row(out, "packets lost / duplicated (phones)", lost + " / " + duplicated);
         row(out, "service CPU, whole run / at full load (% of one core)",
                 String.format(Locale.ROOT, "%.1f %% / %.1f %%", cpuRunPercent, cpuFullLoadPercent));
+        row(out, "demo network process CPU at full load (% of one core, same machine)",
+                String.format(Locale.ROOT, "%.1f %%", networkCpuFullLoadPercent));
         row(out, "service CPU per live call (full load, " + liveCalls + " live)",
                 String.format(Locale.ROOT, "%.3f %%", cpuPerCallPercent()));
         row(out, "heap after GC idle / full load / per live call",
@@ -102,6 +106,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("cpu_run_percent", cpuRunPercent);
         out.put("cpu_full_load_percent", cpuFullLoadPercent);
         out.put("cpu_per_call_percent", cpuPerCallPercent());
+        out.put("network_cpu_full_load_percent", networkCpuFullLoadPercent);
         out.put("live_calls_at_full_load", liveCalls);
         out.put("heap_idle_bytes", heapIdleBytes);
         out.put("heap_full_load_bytes", heapFullLoadBytes);
