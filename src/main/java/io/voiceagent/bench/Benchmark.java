@@ -61,13 +61,15 @@ public final class Benchmark {
     private URI serviceUri;
 
     /** What the command line asked for. */
-    record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar, boolean flightRecording) {
+    record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar, boolean flightRecording,
+                   List<String> serviceJvmOptions) {
         static Options parse(String[] args) {
             int calls = 100;
             int seconds = 20;
             Double ramp = null;
             boolean json = false;
             boolean jfr = false;
+            List<String> serviceJvmOptions = new ArrayList<>();
             Path jar = Path.of("target", "voiceagent.jar");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -76,14 +78,15 @@ public final class Benchmark {
                     case "--ramp" -> ramp = (double) positive("--ramp", value(args, ++i));
                     case "--json" -> json = true;
                     case "--jfr" -> jfr = true;
+                    case "--service-jvm-option" -> serviceJvmOptions.add(value(args, ++i));
                     case "--jar" -> jar = Path.of(value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--jar PATH]");
+                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH]");
                 }
             }
             // By default every call is started within a quarter of the hold time, so they all overlap.
             double rampPerSecond = ramp != null ? ramp : Math.max(10, Math.ceil(calls / (seconds / 4.0)));
-            return new Options(calls, seconds, rampPerSecond, json, jar, jfr);
+            return new Options(calls, seconds, rampPerSecond, json, jar, jfr, List.copyOf(serviceJvmOptions));
         }
 
         private static String value(String[] args, int i) {
@@ -228,7 +231,7 @@ public final class Benchmark {
         network = started(builder);
         networkOut = new BufferedReader(new InputStreamReader(network.getInputStream(), StandardCharsets.UTF_8));
         networkIn = new OutputStreamWriter(network.getOutputStream(), StandardCharsets.UTF_8);
-        String ready = networkOut.readLine();
+        String ready = networkLine();
         if (ready == null) {
             throw new IOException("the demo network exited before it was ready; see " + workDir.resolve("network.log"));
         }
@@ -241,8 +244,9 @@ public final class Benchmark {
         RandomGenerator random = new SecureRandom();
         int sipBase = 30_000 + 2 * random.nextInt(2_500);
         int rtpBase = 40_000 + 2 * random.nextInt(5_000);
-        ProcessBuilder builder = new ProcessBuilder(javaCommand("service", "-jar",
-                options.jar().toAbsolutePath().toString(), "start"))
+        List<String> args = new ArrayList<>(options.serviceJvmOptions());
+        args.addAll(List.of("-jar", options.jar().toAbsolutePath().toString(), "start"));
+        ProcessBuilder builder = new ProcessBuilder(javaCommand("service", args.toArray(String[]::new)))
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("service.log").toFile());
@@ -324,11 +328,21 @@ public final class Benchmark {
     private Map<String, Object> networkCommand(String command) throws IOException {
         networkIn.write(command + "\n");
         networkIn.flush();
-        String line = networkOut.readLine();
+        String line = networkLine();
         if (line == null) {
             throw new IOException("the demo network exited; see " + workDir.resolve("network.log"));
         }
         return JSON.std.mapFrom(line);
+    }
+
+    /** The network's next JSON line; the JVM may print other lines (a flight recording starting). */
+    private String networkLine() throws IOException {
+        String line = networkOut.readLine();
+        while (line != null && !line.startsWith("{")) {
+            log.println("network: " + line);
+            line = networkOut.readLine();
+        }
+        return line;
     }
 
     private void awaitStatus(java.util.function.Predicate<Map<String, Object>> done, Duration timeout)

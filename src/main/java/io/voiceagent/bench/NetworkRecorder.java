@@ -44,6 +44,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     private final int agentFrames;
     private final Map<String, CallTrace> calls = new ConcurrentHashMap<>();
     private final Map<FakeConversation, CallTrace> byConversation = new ConcurrentHashMap<>();
+    private final Map<SimulatedPhone, CallTrace> byPhone = new ConcurrentHashMap<>();
     private final Samples uplink = new Samples();
     private final Samples downlink = new Samples();
 
@@ -109,7 +110,18 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
 
     /** Only the digits of a phone number: the key both sides of a call agree on. */
     public static String digits(String number) {
-        return number.replaceAll("[^0-9]", "");
+        StringBuilder digits = new StringBuilder(number.length());
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            }
+        }
+        return digits.toString();
+    }
+
+    private CallTrace trace(SimulatedPhone phone) {
+        return byPhone.computeIfAbsent(phone, key -> trace(key.number()));
     }
 
     /** The frame number read at {@code offset}, if it is one and below {@code limit}. */
@@ -124,13 +136,13 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     public void sent(SimulatedPhone phone, byte[] payload, long nanos) {
         OptionalInt index = frameIndex(payload, 0, phone.codec().equals("PCMA"), phraseFrames);
         if (index.isPresent()) {
-            trace(phone.number()).phoneSentNanos.set(index.getAsInt(), nanos);
+            trace(phone).phoneSentNanos.set(index.getAsInt(), nanos);
         }
     }
 
     @Override
     public void received(SimulatedPhone phone, int sequence, long timestamp, ByteBuffer payload, long nanos) {
-        CallTrace trace = trace(phone.number());
+        CallTrace trace = trace(phone);
         byte[] audio = new byte[payload.remaining()];
         payload.get(audio);
         trace.lock.lock();
