@@ -184,6 +184,7 @@ public final class Benchmark {
         Report.Resources peak = resources(probe);
         long heapFull = probe.heapUsedAfterGc().orElse(0);
         Files.writeString(workDir.resolve("threads-full-load.txt"), probe.jcmd("Thread.print"));
+        Files.writeString(workDir.resolve("heap-histogram-full-load.txt"), probe.jcmd("GC.class_histogram"));
         log.printf("full load: %d live calls, CPU %.1f %%, %d threads, heap %d KiB%n", live, cpuFullLoad,
                 peak.threads(), heapFull / 1024);
 
