@@ -151,8 +151,9 @@ public final class Benchmark {
         ProcessProbe networkProbe = new ProcessProbe(network.pid(), jcmd);
         awaitServiceReady();
         Thread.sleep(SETTLE.toMillis());
-        Report.Resources before = resources(probe);
+        // jcmd first: the JVM starts its attach listener thread on the first attach, not because of calls.
         long heapIdle = probe.heapUsedAfterGc().orElse(0);
+        Report.Resources before = resources(probe);
         log.printf("service ready (pid %d): %d threads, %d fds, heap %d KiB after GC%n", service.pid(),
                 before.threads(), before.fileDescriptors(), heapIdle / 1024);
 

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -25,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>uplink: phone sends frame i → the agent receives the {@code user_audio_chunk} holding frame i;</li>
  *   <li>downlink: the agent sends an {@code audio} event starting with frame i → the first RTP packet
- *       carrying frame i reaches the phone;</li>
+ *       carrying frame i reaches the phone; frames the agent sent before the phone answered are left
+ *       out (they wait for the answer, which the greeting latency measures);</li>
  *   <li>pacing: each phone's RTP arrivals against a 20 ms grid laid on the packets' sequence numbers.</li>
  * </ul>
  * A phone and a conversation belong to the same call when the conversation's dynamic variable
@@ -47,6 +49,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     private final Map<SimulatedPhone, CallTrace> byPhone = new ConcurrentHashMap<>();
     private final Samples uplink = new Samples();
     private final Samples downlink = new Samples();
+    private final AtomicLong sentBeforeAnswer = new AtomicLong();
 
     /** What the benchmark knows about one call inside the network. */
     private static final class CallTrace {
@@ -154,8 +157,11 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         OptionalInt index = frameIndex(audio, 0, phone.codec().equals("PCMA"), agentFrames);
         if (index.isPresent()) {
             long sentAt = trace.agentSentNanos.getAndSet(index.getAsInt(), 0); // the first packet with it counts
-            if (sentAt != 0) {
+            if (sentAt != 0 && sentAt - phone.answeredAtNanos() >= 0) {
                 downlink.add(nanos - sentAt);
+            } else if (sentAt != 0) {
+                // Sent while the phone was still ringing: it waited for the answer, which the greeting figure covers.
+                sentBeforeAnswer.incrementAndGet();
             }
         }
     }
@@ -271,6 +277,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("uplink", uplink.distribution().toJson());
         out.put("downlink", downlink.distribution().toJson());
+        out.put("downlink_frames_sent_before_answer", sentBeforeAnswer.get());
         Pacing pacing = pacing();
         out.put("pacing", pacing.deviation().toJson());
         out.put("pacing_packets", pacing.packets());
