@@ -43,12 +43,14 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     private static final long SAMPLES_PER_FRAME = 160;
 
     private final int phraseFrames;
+    private final int greetingFrames;
     private final int agentFrames;
     private final Map<String, CallTrace> calls = new ConcurrentHashMap<>();
     private final Map<FakeConversation, CallTrace> byConversation = new ConcurrentHashMap<>();
     private final Map<SimulatedPhone, CallTrace> byPhone = new ConcurrentHashMap<>();
     private final Samples uplink = new Samples();
     private final Samples downlink = new Samples();
+    private final Samples downlinkReply = new Samples();
     private final AtomicLong sentBeforeAnswer = new AtomicLong();
 
     /** What the benchmark knows about one call inside the network. */
@@ -98,12 +100,14 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     }
 
     /**
-     * @param phraseFrames how many numbered frames each phone says
-     * @param agentFrames  how many numbered frames the agent speaks per call (greeting and reply)
+     * @param phraseFrames   how many numbered frames each phone says
+     * @param greetingFrames how many numbered frames the agent's greeting has (numbered from 0)
+     * @param replyFrames    how many its reply has (numbered on from the greeting's)
      */
-    public NetworkRecorder(int phraseFrames, int agentFrames) {
+    public NetworkRecorder(int phraseFrames, int greetingFrames, int replyFrames) {
         this.phraseFrames = phraseFrames;
-        this.agentFrames = agentFrames;
+        this.greetingFrames = greetingFrames;
+        this.agentFrames = greetingFrames + replyFrames;
     }
 
     /** A call's trace by its number, which the service may have written with or without a leading +. */
@@ -159,6 +163,9 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
             long sentAt = trace.agentSentNanos.getAndSet(index.getAsInt(), 0); // the first packet with it counts
             if (sentAt != 0 && sentAt - phone.answeredAtNanos() >= 0) {
                 downlink.add(nanos - sentAt);
+                if (index.getAsInt() >= greetingFrames) {
+                    downlinkReply.add(nanos - sentAt);
+                }
             } else if (sentAt != 0) {
                 // Sent while the phone was still ringing: it waited for the answer, which the greeting figure covers.
                 sentBeforeAnswer.incrementAndGet();
@@ -277,6 +284,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("uplink", uplink.distribution().toJson());
         out.put("downlink", downlink.distribution().toJson());
+        out.put("downlink_reply", downlinkReply.distribution().toJson());
         out.put("downlink_frames_sent_before_answer", sentBeforeAnswer.get());
         Pacing pacing = pacing();
         out.put("pacing", pacing.deviation().toJson());

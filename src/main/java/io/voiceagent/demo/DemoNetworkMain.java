@@ -48,7 +48,7 @@ public final class DemoNetworkMain {
             }
         }
         int phraseFrames = (int) Math.max(50, hold.minus(CALL_OVERHEAD).toMillis() / 20);
-        NetworkRecorder recorder = new NetworkRecorder(phraseFrames, GREETING_FRAMES + REPLY_FRAMES);
+        NetworkRecorder recorder = new NetworkRecorder(phraseFrames, GREETING_FRAMES, REPLY_FRAMES);
         DemoCarrierOptions carrierOptions = DemoCarrierOptions.defaults(DemoNetwork.SIP_LOGIN, DemoNetwork.SIP_PASSWORD,
                         new DemoCarrierOptions.CallerPhrase(FrameMarker.ulawRecording(0, phraseFrames)))
                 .withRecordAudio(false)
