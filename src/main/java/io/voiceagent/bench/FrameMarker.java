@@ -25,10 +25,17 @@ public final class FrameMarker {
     private static final int MARKED = MAGIC.length + DIGITS + 1;
     private static final int FILLER_LEVEL = 100;
     private static final double[] LOG_LEVELS = new double[8];
+    /** The digit each code stands for, or -1: looked up per byte, since every phone frame is read. */
+    private static final byte[] ULAW_DIGITS = new byte[256];
+    private static final byte[] ALAW_DIGITS = new byte[256];
 
     static {
         for (int digit = 0; digit < 8; digit++) {
             LOG_LEVELS[digit] = Math.log(G711.ulawToLinear(positiveUlaw(LOWEST_LEVEL + LEVEL_STEP * digit)));
+        }
+        for (int code = 0; code < 256; code++) {
+            ULAW_DIGITS[code] = (byte) digitOf(G711.ulawToLinear((byte) code));
+            ALAW_DIGITS[code] = (byte) digitOf(G711.alawToLinear((byte) code));
         }
     }
 
@@ -72,10 +79,10 @@ public final class FrameMarker {
         if (offset < 0 || audio.length - offset < MARKED) {
             return OptionalInt.empty();
         }
+        byte[] table = aLaw ? ALAW_DIGITS : ULAW_DIGITS;
         int[] digits = new int[MARKED];
         for (int i = 0; i < MARKED; i++) {
-            byte code = audio[offset + i];
-            int digit = digitOf(aLaw ? G711.alawToLinear(code) : G711.ulawToLinear(code));
+            int digit = table[audio[offset + i] & 0xFF];
             if (digit < 0) {
                 return OptionalInt.empty();
             }
