@@ -70,7 +70,7 @@ public final class Benchmark {
             boolean json = false;
             boolean jfr = false;
             List<String> serviceJvmOptions = new ArrayList<>();
-            Path jar = Path.of("target", "voiceagent.jar");
+            Path jar = defaultJar();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--calls" -> calls = positive("--calls", value(args, ++i));
@@ -87,6 +87,15 @@ public final class Benchmark {
             // By default every call is started within a quarter of the hold time, so they all overlap.
             double rampPerSecond = ramp != null ? ramp : Math.max(10, Math.ceil(calls / (seconds / 4.0)));
             return new Options(calls, seconds, rampPerSecond, json, jar, jfr, List.copyOf(serviceJvmOptions));
+        }
+
+        /** The jar this runs from (as {@code bin/voiceagent bench} does), else the build's {@code target/voiceagent.jar}. */
+        private static Path defaultJar() {
+            String classPath = System.getProperty("java.class.path", "");
+            if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+                return Path.of(classPath);
+            }
+            return Path.of("target", "voiceagent.jar");
         }
 
         private static String value(String[] args, int i) {
