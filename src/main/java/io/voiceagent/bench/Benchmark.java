@@ -230,6 +230,7 @@ public final class Benchmark {
         return new Report(setting, calls, distribution(setup), distribution(greeting),
                 Distribution.fromJson(dump.get("uplink")), Distribution.fromJson(dump.get("downlink")),
                 Distribution.fromJson(dump.get("downlink_reply")),
+                Distribution.fromJson(dump.get("downlink_reply_start")),
                 Distribution.fromJson(dump.get("pacing")), number(dump, "pacing_packets"), number(dump, "pacing_late"),
                 lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, live, heapIdle, heapFull, before, peak, after);
     }

@@ -51,6 +51,8 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     private final Samples uplink = new Samples();
     private final Samples downlink = new Samples();
     private final Samples downlinkReply = new Samples();
+    /** The reply's first frame: nothing of the agent's is queued before it, so it is pure bridging delay. */
+    private final Samples downlinkReplyStart = new Samples();
     private final AtomicLong sentBeforeAnswer = new AtomicLong();
 
     /** What the benchmark knows about one call inside the network. */
@@ -165,6 +167,9 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
                 downlink.add(nanos - sentAt);
                 if (index.getAsInt() >= greetingFrames) {
                     downlinkReply.add(nanos - sentAt);
+                }
+                if (index.getAsInt() == greetingFrames) {
+                    downlinkReplyStart.add(nanos - sentAt);
                 }
             } else if (sentAt != 0) {
                 // Sent while the phone was still ringing: it waited for the answer, which the greeting figure covers.
@@ -285,6 +290,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         out.put("uplink", uplink.distribution().toJson());
         out.put("downlink", downlink.distribution().toJson());
         out.put("downlink_reply", downlinkReply.distribution().toJson());
+        out.put("downlink_reply_start", downlinkReplyStart.distribution().toJson());
         out.put("downlink_frames_sent_before_answer", sentBeforeAnswer.get());
         Pacing pacing = pacing();
         out.put("pacing", pacing.deviation().toJson());

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param uplink       phone sends a frame → the agent receives the chunk holding it
  * @param downlink     the agent sends an audio event → its first frame's RTP packet reaches the phone
  * @param downlinkReply the same for the agent's reply only: the greeting starts before the answer and waits for it
+ * @param downlinkReplyStart the reply's first frame alone: no earlier agent audio queued ahead of it
  * @param pacing       lateness of RTP arrivals at the phones behind their 20 ms grid
  * @param latePackets  arrivals more than {@link NetworkRecorder#LATE_NANOS} behind their grid slot
  * @param cpuRunPercent     service CPU over the whole run, % of one core
@@ -21,7 +22,8 @@ import java.util.Objects;
  * @param liveCalls    calls up while the full-load figures (CPU, heap) were taken
  */
 public record Report(Setting setting, Calls calls, Distribution setup, Distribution greeting, Distribution uplink,
-                     Distribution downlink, Distribution downlinkReply, Distribution pacing, long pacingPackets, long latePackets,
+                     Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
+                     Distribution pacing, long pacingPackets, long latePackets,
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
                      double networkCpuFullLoadPercent, int liveCalls,
                      long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after) {
@@ -68,6 +70,8 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         row(out, "downlink (agent audio frame sent after answer -> first RTP at phone) p50 / p99 / max",
                 threeMs(downlink));
         row(out, "  of which the reply (greeting left out) p50 / p99 / max", threeMs(downlinkReply));
+        row(out, "  of which the reply's first frame (nothing queued ahead) p50 / p99 / max",
+                threeMs(downlinkReplyStart));
         row(out, "pacing (RTP arrival at phone behind 20 ms grid) p50 / p99 / max", threeMs(pacing));
         row(out, "late packets (> 20 ms behind grid)",
                 String.format(Locale.ROOT, "%.3f %% of %d", latePercent(), pacingPackets));
@@ -101,6 +105,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("uplink_ms", millis(uplink));
         out.put("downlink_ms", millis(downlink));
         out.put("downlink_reply_ms", millis(downlinkReply));
+        out.put("downlink_reply_start_ms", millis(downlinkReplyStart));
         out.put("pacing_ms", millis(pacing));
         out.put("pacing_packets", pacingPackets);
         out.put("late_packets", latePackets);
