@@ -111,10 +111,7 @@ public final class Cli {
                 noArguments(command, args);
                 yield version();
             }
-            case BENCH -> {
-                err.println("voiceagent bench: not built yet");
-                yield FAILURE;
-            }
+            case BENCH -> io.voiceagent.bench.Benchmark.run(args.toArray(String[]::new));
         };
     }
 

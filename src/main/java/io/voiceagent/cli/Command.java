@@ -34,8 +34,12 @@ enum Command {
     HANGUP("hangup", "ID", "Hang up a live call.", """
               ID         the call id printed by `voiceagent call` or `voiceagent calls`"""),
     VERSION("version", "", "Print the version.", ""),
-    BENCH("bench", "", "Measure call setup and audio latency against the demo network.", """
-            Runs calls against the built-in demo network and reports the figures.""");
+    BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--json]",
+            "Measure setup, latency, pacing and resources under load against the demo network.", """
+            Starts the simulated carrier and agent in one process and the service in another, drives N
+            concurrent calls (default 100) held T seconds (default 20), started R per second, and prints
+            one table (or JSON): calls, setup and greeting times, uplink and downlink latency, pacing,
+            loss, CPU, heap per call, threads and descriptors. Needs the built jar. Not part of the tests.""");
 
     private final String word;
     private final String synopsis;

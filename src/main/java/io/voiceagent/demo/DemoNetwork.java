@@ -2,11 +2,14 @@ package io.voiceagent.demo;
 
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
+import io.voiceagent.demo.agent.AudioProbe;
 import io.voiceagent.demo.agent.FakeAgentOptions;
 import io.voiceagent.demo.agent.FakeElevenLabsAgent;
 import io.voiceagent.demo.carrier.DemoCarrier;
 import io.voiceagent.demo.carrier.DemoCarrierOptions;
+import io.voiceagent.demo.carrier.RtpProbe;
 import java.io.IOException;
+import java.security.SecureRandom;
 
 /**
  * The built-in demo network: a simulated carrier (registrar, proxy and phones) and a simulated
@@ -16,8 +19,8 @@ import java.io.IOException;
 public final class DemoNetwork implements AutoCloseable {
     public static final String SIP_LOGIN = "demo";
     public static final String AGENT_ID = "demo-agent";
-    private static final Secret SIP_PASSWORD = Secret.of("demo-password");
-    private static final Secret AGENT_API_KEY = Secret.of("demo-xi-key");
+    public static final Secret SIP_PASSWORD = Secret.of("demo-password");
+    public static final Secret AGENT_API_KEY = Secret.of("demo-xi-key");
 
     private final DemoCarrier carrier;
     private final FakeElevenLabsAgent agent;
@@ -29,11 +32,25 @@ public final class DemoNetwork implements AutoCloseable {
 
     /** Starts the demo carrier and agent on ephemeral loopback ports. */
     public static DemoNetwork start(boolean recordAudio) throws IOException {
-        FakeElevenLabsAgent agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder()
-                .agentId(AGENT_ID).apiKey(AGENT_API_KEY.reveal()).build());
+        return start(carrierOptions().withRecordAudio(recordAudio), agentOptions(), RtpProbe.NONE, AudioProbe.NONE);
+    }
+
+    /** The carrier's settings with the demo account: start from these to change a few. */
+    public static DemoCarrierOptions carrierOptions() {
+        return DemoCarrierOptions.defaults(SIP_LOGIN, SIP_PASSWORD);
+    }
+
+    /** The agent's settings with the demo agent id and key: start from these to change a few. */
+    public static FakeAgentOptions agentOptions() {
+        return FakeAgentOptions.defaults().toBuilder().agentId(AGENT_ID).apiKey(AGENT_API_KEY.reveal()).build();
+    }
+
+    /** Starts the network with these settings and measurement probes (the benchmark's). */
+    public static DemoNetwork start(DemoCarrierOptions carrierOptions, FakeAgentOptions agentOptions,
+                                    RtpProbe rtpProbe, AudioProbe audioProbe) throws IOException {
+        FakeElevenLabsAgent agent = FakeElevenLabsAgent.start(agentOptions, new SecureRandom(), audioProbe);
         try {
-            DemoCarrier carrier = DemoCarrier.start(DemoCarrierOptions.defaults(SIP_LOGIN, SIP_PASSWORD)
-                    .withRecordAudio(recordAudio));
+            DemoCarrier carrier = DemoCarrier.start(carrierOptions, rtpProbe);
             return new DemoNetwork(carrier, agent);
         } catch (IOException | RuntimeException e) {
             agent.close();

@@ -253,8 +253,7 @@ class CliTest {
     }
 
     @Test
-    void benchIsNotBuiltYet() {
-        assertThat(run("bench")).isEqualTo(Cli.FAILURE);
-        assertThat(err()).contains("not built yet");
+    void benchWithBadArgumentsIsAUsageError() {
+        assertThat(run("bench", "--calls", "many")).isEqualTo(Cli.USAGE);
     }
 }

@@ -52,6 +52,7 @@ public final class FakeConversation implements WebSocketListener {
     }
 
     private final FakeAgentOptions options;
+    private final AudioProbe probe;
     private final HttpRequestHead request;
     private final String conversationId;
     private final long openedNanos = System.nanoTime();
@@ -98,6 +99,11 @@ public final class FakeConversation implements WebSocketListener {
     private CloseStatus closeStatus;
 
     FakeConversation(FakeAgentOptions options, HttpRequestHead request, String conversationId) {
+        this(options, request, conversationId, AudioProbe.NONE);
+    }
+
+    FakeConversation(FakeAgentOptions options, HttpRequestHead request, String conversationId, AudioProbe probe) {
+        this.probe = Objects.requireNonNull(probe, "probe");
         this.options = Objects.requireNonNull(options, "options");
         this.request = Objects.requireNonNull(request, "request");
         this.conversationId = Objects.requireNonNull(conversationId, "conversationId");
@@ -328,6 +334,7 @@ public final class FakeConversation implements WebSocketListener {
         long now = System.nanoTime();
         userAudioBytes += audio.length;
         userAudioChunkCount++;
+        probe.userAudio(this, audio, now);
         if (options.recordTraffic()) {
             userAudio.writeBytes(audio);
             userAudioChunks.add(new UserAudioChunk(Duration.ofNanos(now - openedNanos), audio.length));
@@ -485,7 +492,9 @@ public final class FakeConversation implements WebSocketListener {
                 return due - now;
             }
             int end = Math.min(speaking.audio.length, speaking.sentBytes + chunkBytes);
-            outgoing.add(ServerEvents.audio(Arrays.copyOfRange(speaking.audio, speaking.sentBytes, end), speaking.eventId));
+            byte[] chunk = Arrays.copyOfRange(speaking.audio, speaking.sentBytes, end);
+            probe.agentAudio(this, chunk, System.nanoTime());
+            outgoing.add(ServerEvents.audio(chunk, speaking.eventId));
             speaking.sentBytes = end;
         }
         playbackEndNanos = speaking.startNanos + playbackNanos(speaking.audio.length);

@@ -37,6 +37,7 @@ public final class FakeElevenLabsAgent implements AutoCloseable {
 
     private final FakeAgentOptions options;
     private final RandomGenerator random;
+    private final AudioProbe probe;
     private final WebSocketServer server;
     private final Map<String, Long> signatureExpiryNanos = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -44,9 +45,10 @@ public final class FakeElevenLabsAgent implements AutoCloseable {
     private final List<FakeConversation> conversations = new ArrayList<>();
     private final List<RejectedRequest> rejected = new ArrayList<>();
 
-    private FakeElevenLabsAgent(FakeAgentOptions options, RandomGenerator random) throws IOException {
+    private FakeElevenLabsAgent(FakeAgentOptions options, RandomGenerator random, AudioProbe probe) throws IOException {
         this.options = options;
         this.random = random;
+        this.probe = probe;
         WebSocketServer.Settings settings = new WebSocketServer.Settings(options.maxMessageBytes(), Duration.ofSeconds(10), Duration.ofSeconds(2));
         this.server = WebSocketServer.start(options.bindAddress(), settings, this::decide);
     }
@@ -57,7 +59,13 @@ public final class FakeElevenLabsAgent implements AutoCloseable {
     }
 
     public static FakeElevenLabsAgent start(FakeAgentOptions options, RandomGenerator random) throws IOException {
-        return new FakeElevenLabsAgent(Objects.requireNonNull(options, "options"), Objects.requireNonNull(random, "random"));
+        return start(options, random, AudioProbe.NONE);
+    }
+
+    /** {@link #start(FakeAgentOptions, RandomGenerator)} with every conversation's audio shown to {@code probe}. */
+    public static FakeElevenLabsAgent start(FakeAgentOptions options, RandomGenerator random, AudioProbe probe) throws IOException {
+        return new FakeElevenLabsAgent(Objects.requireNonNull(options, "options"), Objects.requireNonNull(random, "random"),
+                Objects.requireNonNull(probe, "probe"));
     }
 
     public int port() {
@@ -155,7 +163,7 @@ public final class FakeElevenLabsAgent implements AutoCloseable {
         if (!request.isWebSocketUpgrade()) {
             return reject(request, 426, "upgrade_required", "This endpoint is a WebSocket");
         }
-        FakeConversation conversation = new FakeConversation(options, request, "conv_" + randomHex(12));
+        FakeConversation conversation = new FakeConversation(options, request, "conv_" + randomHex(12), probe);
         lock.lock();
         try {
             conversations.add(conversation);

@@ -80,8 +80,11 @@ public final class DemoCarrier implements AutoCloseable {
     private record Sent(byte[] bytes, InetSocketAddress to, long expiresAtNanos) {
     }
 
-    private DemoCarrier(DemoCarrierOptions options, DatagramChannel channel) throws IOException {
+    private final RtpProbe probe;
+
+    private DemoCarrier(DemoCarrierOptions options, DatagramChannel channel, RtpProbe probe) throws IOException {
         this.options = options;
+        this.probe = probe;
         this.channel = channel;
         this.port = channel.socket().getLocalPort();
         this.digest = new DigestAuth(options.realm(), options.username(), options.password().reveal(),
@@ -96,7 +99,13 @@ public final class DemoCarrier implements AutoCloseable {
 
     /** Binds 127.0.0.1 on an ephemeral UDP port and starts serving. */
     public static DemoCarrier start(DemoCarrierOptions options) throws IOException {
+        return start(options, RtpProbe.NONE);
+    }
+
+    /** {@link #start(DemoCarrierOptions)} with every phone's RTP shown to {@code probe} (the benchmark's). */
+    public static DemoCarrier start(DemoCarrierOptions options, RtpProbe probe) throws IOException {
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(probe, "probe");
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             channel.bind(new InetSocketAddress(HOST, 0));
@@ -106,7 +115,7 @@ public final class DemoCarrier implements AutoCloseable {
         }
         DemoCarrier carrier;
         try {
-            carrier = new DemoCarrier(options, channel);
+            carrier = new DemoCarrier(options, channel, probe);
         } catch (IOException e) {
             channel.close();
             throw e;
@@ -373,7 +382,7 @@ public final class DemoCarrier implements AutoCloseable {
         SimulatedPhone phone;
         try {
             phone = SimulatedPhone.open(call.callId, call.number, call.media, options, hangUpAfter,
-                    () -> phoneHungUp(call));
+                    () -> phoneHungUp(call), probe);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "no RTP port for a simulated phone", e);
             endRinging(call, 500, "Server Internal Error");

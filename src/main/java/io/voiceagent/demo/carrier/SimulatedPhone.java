@@ -52,6 +52,7 @@ public final class SimulatedPhone {
     private final PacingClock.Paced pacedTick = this::tick;
     private volatile PacingClock pacer;
     private volatile RtpReceiver receiver;
+    private final RtpProbe probe;
 
     // Sender state: touched only by the pacing thread.
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(RtpHeader.SIZE + SAMPLES_PER_FRAME);
@@ -78,8 +79,9 @@ public final class SimulatedPhone {
     private volatile Ending ending;
 
     private SimulatedPhone(String callId, String number, DatagramChannel channel, SdpNegotiation.Agreed media,
-                           DemoCarrierOptions options, long hangUpAfterNanos, Runnable onHangUp) {
+                           DemoCarrierOptions options, long hangUpAfterNanos, Runnable onHangUp, RtpProbe probe) {
         this.callId = callId;
+        this.probe = probe;
         this.number = number;
         this.channel = channel;
         this.localPort = channel.socket().getLocalPort();
@@ -102,8 +104,8 @@ public final class SimulatedPhone {
 
     /** Opens the phone's RTP socket; it starts sending and listening when {@link #start} is called. */
     static SimulatedPhone open(String callId, String number, SdpNegotiation.Agreed media,
-                               DemoCarrierOptions options, Duration hangUpAfter, Runnable onHangUp)
-            throws IOException {
+                               DemoCarrierOptions options, Duration hangUpAfter, Runnable onHangUp,
+                               RtpProbe probe) throws IOException {
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             channel.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -111,7 +113,7 @@ public final class SimulatedPhone {
             channel.close();
             throw e;
         }
-        return new SimulatedPhone(callId, number, channel, media, options, hangUpAfter.toNanos(), onHangUp);
+        return new SimulatedPhone(callId, number, channel, media, options, hangUpAfter.toNanos(), onHangUp, probe);
     }
 
     void start(PacingClock pacer, RtpReceiver receiver) throws IOException {
@@ -167,6 +169,7 @@ public final class SimulatedPhone {
         try {
             if (channel.send(sendBuffer, media.remoteRtp()) > 0) {
                 packetsSent++;
+                probe.sent(this, frame, nowNanos);
             }
         } catch (ClosedChannelException e) {
             // The call ended between the check and the send.
@@ -183,6 +186,8 @@ public final class SimulatedPhone {
 
     private void onPacket(RtpHeader header, ByteBuffer packet, long now) {
         sequences.record(header.sequence());
+        probe.received(this, header.sequence(), header.timestamp(),
+                packet.slice(header.payloadOffset(), header.payloadLength()), now);
         if (firstPacketAtNanos == CallerScript.NEVER) {
             firstPacketAtNanos = now;
         }

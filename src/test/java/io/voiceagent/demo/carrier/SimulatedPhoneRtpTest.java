@@ -35,7 +35,7 @@ class SimulatedPhoneRtpTest {
         SdpNegotiation.Agreed media = new SdpNegotiation.Agreed(
                 new InetSocketAddress("127.0.0.1", service.getLocalPort()), G711.Law.MU_LAW, 0, 101);
         phone = SimulatedPhone.open("rtp-test@test", "+79990001122", media, RegistrationWithDigestTest.testOptions(),
-                Duration.ofSeconds(30), () -> { });
+                Duration.ofSeconds(30), () -> { }, RtpProbe.NONE);
         phone.start(pacer, receiver);
     }
 

@@ -1,0 +1,97 @@
+package io.voiceagent.bench;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.demo.DemoNetwork;
+import io.voiceagent.demo.carrier.DemoCarrierOptions;
+import io.voiceagent.demo.carrier.SimulatedPhone;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the demo network on its own, in its own JVM, for the load benchmark: phones that say
+ * numbered frames for about {@code --hold-seconds} after the greeting, an agent whose greeting and
+ * reply are numbered frames, and a {@link NetworkRecorder} watching both. Prints one JSON line with
+ * the network's addresses and credentials, then answers commands read from stdin, one a line:
+ * {@code status} (calls answered and ended so far), {@code dump} (every measurement) and
+ * {@code quit}. Each answer is one JSON line. End of input also quits.
+ */
+public final class NetworkProcess {
+
+    private static final int GREETING_FRAMES = 50;
+    private static final int REPLY_FRAMES = 50;
+    /** Ring, greeting, the pauses that end turns and the reply: the part of a call that is not the phrase. */
+    private static final Duration CALL_OVERHEAD = Duration.ofMillis(4_500);
+
+    private NetworkProcess() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Duration hold = Duration.ofSeconds(20);
+        Duration ring = Duration.ofMillis(100);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--hold-seconds" -> hold = Duration.ofSeconds(Long.parseLong(args[++i]));
+                case "--ring-ms" -> ring = Duration.ofMillis(Long.parseLong(args[++i]));
+                default -> {
+                    System.err.println("usage: NetworkProcess [--hold-seconds T] [--ring-ms MS]");
+                    System.exit(2);
+                }
+            }
+        }
+        int phraseFrames = (int) Math.max(50, hold.minus(CALL_OVERHEAD).toMillis() / 20);
+        NetworkRecorder recorder = new NetworkRecorder(phraseFrames, GREETING_FRAMES, REPLY_FRAMES);
+        DemoCarrierOptions carrierOptions = DemoCarrierOptions.defaults(DemoNetwork.SIP_LOGIN, DemoNetwork.SIP_PASSWORD,
+                        new DemoCarrierOptions.CallerPhrase(FrameMarker.ulawRecording(0, phraseFrames)))
+                .withRecordAudio(false)
+                .withRingTime(ring)
+                .withMaxCallLength(hold.plusSeconds(60));
+        var agentOptions = DemoNetwork.agentOptions().toBuilder()
+                .greeting("Hello, this is the benchmark.", FrameMarker.ulawRecording(0, GREETING_FRAMES))
+                .reply("Thank you. Goodbye!", FrameMarker.ulawRecording(GREETING_FRAMES, REPLY_FRAMES))
+                .build();
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (DemoNetwork network = DemoNetwork.start(carrierOptions, agentOptions, recorder, recorder)) {
+            Map<String, Object> ready = new LinkedHashMap<>();
+            ready.put("pid", ProcessHandle.current().pid());
+            ready.put("sip_server", network.carrier().host() + ":" + network.carrier().port());
+            ready.put("sip_domain", network.carrier().realm());
+            ready.put("sip_login", DemoNetwork.SIP_LOGIN);
+            ready.put("sip_password", DemoNetwork.SIP_PASSWORD.reveal());
+            ready.put("agent_ws_url", network.agent().webSocketUri().toString());
+            ready.put("agent_api_url", network.agent().apiUri().toString());
+            ready.put("agent_id", DemoNetwork.AGENT_ID);
+            ready.put("agent_api_key", DemoNetwork.AGENT_API_KEY.reveal());
+            ready.put("phrase_frames", phraseFrames);
+            out.println(JSON.std.asString(ready));
+            BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+                switch (line.strip()) {
+                    case "status" -> out.println(JSON.std.asString(status(network)));
+                    case "dump" -> out.println(JSON.std.asString(recorder.toJson(network.carrier().phones())));
+                    case "quit" -> {
+                        return;
+                    }
+                    default -> out.println(JSON.std.asString(Map.of("error", "unknown command: " + line)));
+                }
+            }
+        }
+    }
+
+    private static Map<String, Object> status(DemoNetwork network) {
+        List<SimulatedPhone> phones = network.carrier().phones();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("registered", network.carrier().registeredContact().isPresent());
+        status.put("answered", phones.size());
+        status.put("ended", phones.stream().filter(SimulatedPhone::hasEnded).count());
+        status.put("open_conversations", network.agent().openConversations());
+        return status;
+    }
+}

@@ -1,0 +1,314 @@
+package io.voiceagent.bench;
+
+import io.voiceagent.demo.agent.AudioProbe;
+import io.voiceagent.demo.agent.FakeConversation;
+import io.voiceagent.demo.carrier.RtpProbe;
+import io.voiceagent.demo.carrier.SimulatedPhone;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The benchmark's instruments inside the simulated network. Phones say numbered frames
+ * ({@link FrameMarker}) and the agent speaks numbered frames, so each frame is matched where it
+ * comes out of the service with the moment it went in:
+ * <ul>
+ *   <li>uplink: phone sends frame i → the agent receives the {@code user_audio_chunk} holding frame i;</li>
+ *   <li>downlink: the agent sends an {@code audio} event starting with frame i → the first RTP packet
+ *       carrying frame i reaches the phone; frames the agent sent before the phone answered are left
+ *       out (they wait for the answer, which the greeting latency measures);</li>
+ *   <li>pacing: each phone's RTP arrivals against a 20 ms grid laid on the packets' sequence numbers.</li>
+ * </ul>
+ * A phone and a conversation belong to the same call when the conversation's dynamic variable
+ * {@value #CALL_VARIABLE} is the number the phone answered.
+ */
+public final class NetworkRecorder implements RtpProbe, AudioProbe {
+
+    /** The dynamic variable the benchmark sets to the dialled number. */
+    public static final String CALL_VARIABLE = "bench_call";
+    static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** A packet this far behind its grid slot makes a one-frame playout buffer run dry. */
+    static final long LATE_NANOS = FRAME_NANOS;
+    private static final long SAMPLES_PER_FRAME = 160;
+
+    private final int phraseFrames;
+    private final int greetingFrames;
+    private final int agentFrames;
+    private final Map<String, CallTrace> calls = new ConcurrentHashMap<>();
+    private final Map<FakeConversation, CallTrace> byConversation = new ConcurrentHashMap<>();
+    private final Map<SimulatedPhone, CallTrace> byPhone = new ConcurrentHashMap<>();
+    private final Samples uplink = new Samples();
+    private final Samples downlink = new Samples();
+    private final Samples downlinkReply = new Samples();
+    /** The reply's first frame: nothing of the agent's is queued before it, so it is pure bridging delay. */
+    private final Samples downlinkReplyStart = new Samples();
+    private final AtomicLong sentBeforeAnswer = new AtomicLong();
+
+    /** What the benchmark knows about one call inside the network. */
+    private static final class CallTrace {
+        final ReentrantLock lock = new ReentrantLock();
+        final AtomicLongArray phoneSentNanos;
+        final AtomicLongArray agentSentNanos;
+        long[] arrivals = new long[1024];
+        long[] sequences = new long[1024];
+        long[] timestamps = new long[1024];
+        int packets;
+        long highestSequence = -1;
+
+        CallTrace(int phraseFrames, int agentFrames) {
+            phoneSentNanos = new AtomicLongArray(phraseFrames);
+            agentSentNanos = new AtomicLongArray(agentFrames);
+        }
+
+        void arrived(int sequence, long timestamp, long nanos) {
+            long extended = extend(sequence);
+            if (packets == arrivals.length) {
+                arrivals = Arrays.copyOf(arrivals, packets * 2);
+                sequences = Arrays.copyOf(sequences, packets * 2);
+                timestamps = Arrays.copyOf(timestamps, packets * 2);
+            }
+            arrivals[packets] = nanos;
+            sequences[packets] = extended;
+            timestamps[packets] = timestamp;
+            packets++;
+        }
+
+        /** The 16-bit sequence number unwrapped near the highest one seen. */
+        private long extend(int sequence) {
+            if (highestSequence < 0) {
+                highestSequence = sequence;
+                return sequence;
+            }
+            long candidate = (highestSequence & ~0xFFFFL) | sequence;
+            if (candidate - highestSequence > 0x8000) {
+                candidate -= 0x10000;
+            } else if (highestSequence - candidate > 0x8000) {
+                candidate += 0x10000;
+            }
+            highestSequence = Math.max(highestSequence, candidate);
+            return candidate;
+        }
+    }
+
+    /**
+     * @param phraseFrames   how many numbered frames each phone says
+     * @param greetingFrames how many numbered frames the agent's greeting has (numbered from 0)
+     * @param replyFrames    how many its reply has (numbered on from the greeting's)
+     */
+    public NetworkRecorder(int phraseFrames, int greetingFrames, int replyFrames) {
+        this.phraseFrames = phraseFrames;
+        this.greetingFrames = greetingFrames;
+        this.agentFrames = greetingFrames + replyFrames;
+    }
+
+    /** A call's trace by its number, which the service may have written with or without a leading +. */
+    private CallTrace trace(String number) {
+        return calls.computeIfAbsent(digits(number), key -> new CallTrace(phraseFrames, agentFrames));
+    }
+
+    /** Only the digits of a phone number: the key both sides of a call agree on. */
+    public static String digits(String number) {
+        StringBuilder digits = new StringBuilder(number.length());
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            }
+        }
+        return digits.toString();
+    }
+
+    private CallTrace trace(SimulatedPhone phone) {
+        return byPhone.computeIfAbsent(phone, key -> trace(key.number()));
+    }
+
+    /** The frame number read at {@code offset}, if it is one and below {@code limit}. */
+    private static OptionalInt frameIndex(byte[] audio, int offset, boolean aLaw, int limit) {
+        OptionalInt index = FrameMarker.read(audio, offset, aLaw);
+        return index.isPresent() && index.getAsInt() < limit ? index : OptionalInt.empty();
+    }
+
+    // ---- RTP at the phones ----
+
+    @Override
+    public void sent(SimulatedPhone phone, byte[] payload, long nanos) {
+        OptionalInt index = frameIndex(payload, 0, phone.codec().equals("PCMA"), phraseFrames);
+        if (index.isPresent()) {
+            trace(phone).phoneSentNanos.set(index.getAsInt(), nanos);
+        }
+    }
+
+    @Override
+    public void received(SimulatedPhone phone, int sequence, long timestamp, ByteBuffer payload, long nanos) {
+        CallTrace trace = trace(phone);
+        byte[] audio = new byte[payload.remaining()];
+        payload.get(audio);
+        trace.lock.lock();
+        try {
+            trace.arrived(sequence, timestamp, nanos);
+        } finally {
+            trace.lock.unlock();
+        }
+        OptionalInt index = frameIndex(audio, 0, phone.codec().equals("PCMA"), agentFrames);
+        if (index.isPresent()) {
+            long sentAt = trace.agentSentNanos.getAndSet(index.getAsInt(), 0); // the first packet with it counts
+            if (sentAt != 0 && sentAt - phone.answeredAtNanos() >= 0) {
+                downlink.add(nanos - sentAt);
+                if (index.getAsInt() >= greetingFrames) {
+                    downlinkReply.add(nanos - sentAt);
+                }
+                if (index.getAsInt() == greetingFrames) {
+                    downlinkReplyStart.add(nanos - sentAt);
+                }
+            } else if (sentAt != 0) {
+                // Sent while the phone was still ringing: it waited for the answer, which the greeting figure covers.
+                sentBeforeAnswer.incrementAndGet();
+            }
+        }
+    }
+
+    // ---- audio at the agent ----
+
+    @Override
+    public void userAudio(FakeConversation conversation, byte[] audio, long nanos) {
+        CallTrace trace = callOf(conversation);
+        if (trace == null) {
+            return;
+        }
+        for (int offset = 0; offset + FrameMarker.FRAME_BYTES <= audio.length; offset += FrameMarker.FRAME_BYTES) {
+            OptionalInt index = frameIndex(audio, offset, false, phraseFrames);
+            if (index.isPresent()) {
+                long sentAt = trace.phoneSentNanos.getAndSet(index.getAsInt(), 0);
+                if (sentAt != 0) {
+                    uplink.add(nanos - sentAt);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void agentAudio(FakeConversation conversation, byte[] audio, long nanos) {
+        CallTrace trace = callOf(conversation);
+        OptionalInt index = frameIndex(audio, 0, false, agentFrames);
+        if (trace != null && index.isPresent()) {
+            trace.agentSentNanos.set(index.getAsInt(), nanos);
+        }
+    }
+
+    private CallTrace callOf(FakeConversation conversation) {
+        CallTrace known = byConversation.get(conversation);
+        if (known != null) {
+            return known;
+        }
+        Object variables = conversation.initiation().map(fields -> fields.get("dynamic_variables")).orElse(null);
+        if (variables instanceof Map<?, ?> map && map.get(CALL_VARIABLE) instanceof String number) {
+            CallTrace trace = trace(number);
+            byConversation.put(conversation, trace);
+            return trace;
+        }
+        return null;
+    }
+
+    // ---- results ----
+
+    /** Pacing figures over every phone's packets. */
+    record Pacing(Distribution deviation, long packets, long late) {
+    }
+
+    /**
+     * Each packet's lateness against its phone's 20 ms grid. The grid is laid on the sequence
+     * numbers and anchored at the earliest packet of each run, a run being packets with consecutive
+     * sequence numbers whose timestamps advance one frame each: a lost packet or a timestamp jump
+     * (the service paused sending and said so, RFC 3550 §5.1) starts a new grid rather than counting
+     * as lateness.
+     */
+    Pacing pacing() {
+        List<long[]> all = new ArrayList<>();
+        long late = 0;
+        long count = 0;
+        for (CallTrace trace : calls.values()) {
+            trace.lock.lock();
+            try {
+                long[] deviations = gridDeviations(Arrays.copyOf(trace.arrivals, trace.packets),
+                        Arrays.copyOf(trace.sequences, trace.packets), Arrays.copyOf(trace.timestamps, trace.packets));
+                for (long deviation : deviations) {
+                    if (deviation > LATE_NANOS) {
+                        late++;
+                    }
+                }
+                count += deviations.length;
+                all.add(deviations);
+            } finally {
+                trace.lock.unlock();
+            }
+        }
+        long[] merged = new long[(int) count];
+        int position = 0;
+        for (long[] part : all) {
+            System.arraycopy(part, 0, merged, position, part.length);
+            position += part.length;
+        }
+        return new Pacing(Distribution.of(merged), count, late);
+    }
+
+    /** Lateness of each arrival behind the grid of its run; arrivals are in arrival order. */
+    static long[] gridDeviations(long[] arrivals, long[] sequences, long[] timestamps) {
+        Objects.requireNonNull(arrivals, "arrivals");
+        long[] out = new long[arrivals.length];
+        int runStart = 0;
+        for (int i = 1; i <= arrivals.length; i++) {
+            boolean runEnds = i == arrivals.length || sequences[i] != sequences[i - 1] + 1
+                    || ((timestamps[i] - timestamps[i - 1]) & 0xFFFFFFFFL) != SAMPLES_PER_FRAME;
+            if (runEnds) {
+                long anchor = Long.MAX_VALUE;
+                for (int j = runStart; j < i; j++) {
+                    anchor = Math.min(anchor, arrivals[j] - (sequences[j] - sequences[runStart]) * FRAME_NANOS);
+                }
+                for (int j = runStart; j < i; j++) {
+                    out[j] = arrivals[j] - (sequences[j] - sequences[runStart]) * FRAME_NANOS - anchor;
+                }
+                runStart = i;
+            }
+        }
+        return out;
+    }
+
+    /** Everything measured, as JSON-ready maps; {@code phones} adds each phone's own figures. */
+    public Map<String, Object> toJson(List<SimulatedPhone> phones) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("uplink", uplink.distribution().toJson());
+        out.put("downlink", downlink.distribution().toJson());
+        out.put("downlink_reply", downlinkReply.distribution().toJson());
+        out.put("downlink_reply_start", downlinkReplyStart.distribution().toJson());
+        out.put("downlink_frames_sent_before_answer", sentBeforeAnswer.get());
+        Pacing pacing = pacing();
+        out.put("pacing", pacing.deviation().toJson());
+        out.put("pacing_packets", pacing.packets());
+        out.put("pacing_late", pacing.late());
+        List<Map<String, Object>> perPhone = new ArrayList<>();
+        for (SimulatedPhone phone : phones) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("number", phone.number());
+            entry.put("answered_at_ns", phone.answeredAtNanos());
+            entry.put("greeting_ns", phone.greetingLatency().map(d -> d.toNanos()).orElse(null));
+            entry.put("received", phone.packetsReceived());
+            entry.put("lost", phone.packetsLost());
+            entry.put("duplicated", phone.packetsDuplicated());
+            entry.put("ended", phone.hasEnded());
+            perPhone.add(entry);
+        }
+        out.put("phones", perPhone);
+        return out;
+    }
+}

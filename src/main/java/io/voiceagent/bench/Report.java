@@ -1,0 +1,162 @@
+package io.voiceagent.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one benchmark run measured, printed as one table or as JSON with the same figures.
+ *
+ * @param setup        API request → 200 OK sent by the carrier
+ * @param greeting     200 OK → first greeting packet (non-silent) at the phone
+ * @param uplink       phone sends a frame → the agent receives the chunk holding it
+ * @param downlink     the agent sends an audio event → its first frame's RTP packet reaches the phone
+ * @param downlinkReply the same for the agent's reply only: the greeting starts before the answer and waits for it
+ * @param downlinkReplyStart the reply's first frame alone: no earlier agent audio queued ahead of it
+ * @param pacing       lateness of RTP arrivals at the phones behind their 20 ms grid
+ * @param latePackets  arrivals more than {@link NetworkRecorder#LATE_NANOS} behind their grid slot
+ * @param cpuRunPercent     service CPU over the whole run, % of one core
+ * @param cpuFullLoadPercent service CPU while every call was up, % of one core
+ * @param networkCpuFullLoadPercent the simulated network's CPU at full load: it shares the machine's cores
+ * @param liveCalls    calls up while the full-load figures (CPU, heap) were taken
+ */
+public record Report(Setting setting, Calls calls, Distribution setup, Distribution greeting, Distribution uplink,
+                     Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
+                     Distribution pacing, long pacingPackets, long latePackets,
+                     long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
+                     double networkCpuFullLoadPercent, int liveCalls,
+                     long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after) {
+
+    public Report {
+        Objects.requireNonNull(setting, "setting");
+        Objects.requireNonNull(calls, "calls");
+    }
+
+    /** How the run was asked for, and where it ran. */
+    public record Setting(int calls, int holdSeconds, double rampPerSecond, String date, String machine) {
+    }
+
+    public record Calls(int placed, int answered, int completed, int failed) {
+    }
+
+    public record Resources(int threads, int fileDescriptors) {
+    }
+
+    /** Heap in use per live call at full load, beyond the idle heap; 0 when nothing was live. */
+    public long heapPerCallBytes() {
+        return liveCalls <= 0 ? 0 : Math.max(0, heapFullLoadBytes - heapIdleBytes) / liveCalls;
+    }
+
+    public double cpuPerCallPercent() {
+        return liveCalls <= 0 ? 0 : cpuFullLoadPercent / liveCalls;
+    }
+
+    public double latePercent() {
+        return pacingPackets == 0 ? 0 : 100.0 * latePackets / pacingPackets;
+    }
+
+    /** The table, one figure per line. */
+    public String table() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s, ramp %.0f/s, %s, %s%n",
+                setting.calls(), setting.holdSeconds(), setting.rampPerSecond(), setting.date(), setting.machine()));
+        row(out, "calls placed / answered / completed / failed",
+                calls.placed() + " / " + calls.answered() + " / " + calls.completed() + " / " + calls.failed());
+        row(out, "call setup (API request -> 200 OK, incl. 100 ms ringing) p50 / p99", twoMs(setup));
+        row(out, "greeting (200 OK -> first greeting RTP at phone) p50 / p99", twoMs(greeting));
+        row(out, "uplink (phone RTP sent -> agent WS frame received; upper bound, 2 loopback hops) p50 / p99 / max",
+                threeMs(uplink));
+        row(out, "downlink (agent audio frame sent after answer -> first RTP at phone) p50 / p99 / max",
+                threeMs(downlink));
+        row(out, "  of which the reply (greeting left out) p50 / p99 / max", threeMs(downlinkReply));
+        row(out, "  of which the reply's first frame (nothing queued ahead) p50 / p99 / max",
+                threeMs(downlinkReplyStart));
+        row(out, "pacing (RTP arrival at phone behind 20 ms grid) p50 / p99 / max", threeMs(pacing));
+        row(out, "late packets (> 20 ms behind grid)",
+                String.format(Locale.ROOT, "%.3f %% of %d", latePercent(), pacingPackets));
+        row(out, "packets lost / duplicated (phones)", lost + " / " + duplicated);
+        row(out, "service CPU, whole run / at full load (% of one core)",
+                String.format(Locale.ROOT, "%.1f %% / %.1f %%", cpuRunPercent, cpuFullLoadPercent));
+        row(out, "demo network process CPU at full load (% of one core, same machine)",
+                String.format(Locale.ROOT, "%.1f %%", networkCpuFullLoadPercent));
+        row(out, "service CPU per live call (full load, " + liveCalls + " live)",
+                String.format(Locale.ROOT, "%.3f %%", cpuPerCallPercent()));
+        row(out, "heap after GC idle / full load / per live call",
+                kib(heapIdleBytes) + " / " + kib(heapFullLoadBytes) + " / " + kib(heapPerCallBytes()));
+        row(out, "threads before / peak / after", before.threads() + " / " + peak.threads() + " / " + after.threads());
+        row(out, "open fds before / peak / after",
+                before.fileDescriptors() + " / " + peak.fileDescriptors() + " / " + after.fileDescriptors());
+        return out.toString();
+    }
+
+    /** The same figures as {@link #table()}, durations in milliseconds. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("calls_requested", setting.calls());
+        out.put("hold_seconds", setting.holdSeconds());
+        out.put("ramp_per_second", setting.rampPerSecond());
+        out.put("date", setting.date());
+        out.put("machine", setting.machine());
+        out.put("calls", Map.of("placed", calls.placed(), "answered", calls.answered(),
+                "completed", calls.completed(), "failed", calls.failed()));
+        out.put("setup_ms", millis(setup));
+        out.put("greeting_ms", millis(greeting));
+        out.put("uplink_ms", millis(uplink));
+        out.put("downlink_ms", millis(downlink));
+        out.put("downlink_reply_ms", millis(downlinkReply));
+        out.put("downlink_reply_start_ms", millis(downlinkReplyStart));
+        out.put("pacing_ms", millis(pacing));
+        out.put("pacing_packets", pacingPackets);
+        out.put("late_packets", latePackets);
+        out.put("late_percent", latePercent());
+        out.put("packets_lost", lost);
+        out.put("packets_duplicated", duplicated);
+        out.put("cpu_run_percent", cpuRunPercent);
+        out.put("cpu_full_load_percent", cpuFullLoadPercent);
+        out.put("cpu_per_call_percent", cpuPerCallPercent());
+        out.put("network_cpu_full_load_percent", networkCpuFullLoadPercent);
+        out.put("live_calls_at_full_load", liveCalls);
+        out.put("heap_idle_bytes", heapIdleBytes);
+        out.put("heap_full_load_bytes", heapFullLoadBytes);
+        out.put("heap_per_call_bytes", heapPerCallBytes());
+        out.put("threads", Map.of("before", before.threads(), "peak", peak.threads(), "after", after.threads()));
+        out.put("fds", Map.of("before", before.fileDescriptors(), "peak", peak.fileDescriptors(),
+                "after", after.fileDescriptors()));
+        return out;
+    }
+
+    private static Map<String, Object> millis(Distribution d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", d.count());
+        out.put("p50", ms(d.p50()));
+        out.put("p99", ms(d.p99()));
+        out.put("max", ms(d.max()));
+        return out;
+    }
+
+    private static void row(StringBuilder out, String label, String value) {
+        out.append(String.format(Locale.ROOT, "  %-100s %s%n", label, value));
+    }
+
+    static String twoMs(Distribution d) {
+        return d.count() == 0 ? "n/a" : format(d.p50()) + " / " + format(d.p99()) + " ms  (n=" + d.count() + ")";
+    }
+
+    static String threeMs(Distribution d) {
+        return d.count() == 0 ? "n/a"
+                : format(d.p50()) + " / " + format(d.p99()) + " / " + format(d.max()) + " ms  (n=" + d.count() + ")";
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+
+    private static String format(long nanos) {
+        return String.format(Locale.ROOT, "%.3f", nanos / 1_000_000.0);
+    }
+
+    private static String kib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+}

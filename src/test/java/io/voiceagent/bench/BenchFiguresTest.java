@@ -1,0 +1,89 @@
+package io.voiceagent.bench;
+
+import io.voiceagent.media.G711;
+import org.junit.jupiter.api.Test;
+
+import java.util.OptionalInt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The arithmetic behind the benchmark's table: percentiles, frame numbering, the pacing grid. */
+class BenchFiguresTest {
+
+    private static final long MS = 1_000_000;
+
+    @Test
+    void percentilesAreNearestRankOfMeasuredValues() {
+        long[] samples = new long[200];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (samples.length - i) * MS; // 200 ms .. 1 ms, unsorted
+        }
+        Distribution d = Distribution.of(samples);
+        assertThat(d.count()).isEqualTo(200);
+        assertThat(d.p50()).isEqualTo(100 * MS);
+        assertThat(d.p99()).isEqualTo(198 * MS);
+        assertThat(d.max()).isEqualTo(200 * MS);
+        assertThat(Distribution.of(new long[] {7})).isEqualTo(new Distribution(1, 7, 7, 7));
+        assertThat(Distribution.of(new long[0])).isEqualTo(Distribution.EMPTY);
+    }
+
+    @Test
+    void aNumberedFrameIsReadBackAfterCrossingToALaw() {
+        for (int index : new int[] {0, 1, 49, 777, FrameMarker.MAX_INDEX - 1}) {
+            byte[] ulaw = FrameMarker.ulawRecording(index, 1);
+            byte[] alaw = new byte[ulaw.length];
+            for (int i = 0; i < ulaw.length; i++) {
+                alaw[i] = G711.ulawToAlaw(ulaw[i]);
+            }
+            byte[] back = new byte[alaw.length];
+            for (int i = 0; i < alaw.length; i++) {
+                back[i] = G711.alawToUlaw(alaw[i]);
+            }
+            assertThat(FrameMarker.read(ulaw, 0, false)).isEqualTo(OptionalInt.of(index));
+            assertThat(FrameMarker.read(alaw, 0, true)).isEqualTo(OptionalInt.of(index));
+            assertThat(FrameMarker.read(back, 0, false)).isEqualTo(OptionalInt.of(index));
+        }
+    }
+
+    @Test
+    void silenceAndTruncatedFramesCarryNoNumber() {
+        byte[] silence = new byte[FrameMarker.FRAME_BYTES];
+        java.util.Arrays.fill(silence, G711.ULAW_SILENCE);
+        assertThat(FrameMarker.read(silence, 0, false)).isEmpty();
+        byte[] frame = FrameMarker.ulawRecording(5, 1);
+        assertThat(FrameMarker.read(java.util.Arrays.copyOf(frame, 4), 0, false)).isEmpty();
+        frame[7] = frame[3]; // the last digit 5 becomes 0: the check digit no longer matches
+        assertThat(FrameMarker.read(frame, 0, false)).isEmpty();
+    }
+
+    @Test
+    void pacingIsLatenessBehindTheGridOfEachRun() {
+        // seq 10..13 on a 20 ms grid, the third 3 ms late; then a timestamp jump (a pause the sender
+        // announced) starts a new grid; then a lost packet starts another.
+        long[] arrivals = {100 * MS, 120 * MS, 143 * MS, 160 * MS, 900 * MS, 921 * MS, 980 * MS};
+        long[] sequences = {10, 11, 12, 13, 14, 15, 17};
+        long[] timestamps = {1600, 1760, 1920, 2080, 9000, 9160, 9480};
+        assertThat(NetworkRecorder.gridDeviations(arrivals, sequences, timestamps))
+                .containsExactly(0, 0, 3 * MS, 0, 0, MS, 0);
+    }
+
+    @Test
+    void heapInUseIsReadFromJcmdHeapInfo() {
+        String g1 = "20881:\ngarbage-first heap   total reserved 6172672K, committed 393216K, used 29130K [0x0000000687400000, 0x0000000800000000)\n";
+        assertThat(ProcessProbe.heapUsed(g1)).hasValue(29130L * 1024);
+        assertThat(ProcessProbe.heapUsed("Could not attach")).isEmpty();
+    }
+
+    @Test
+    void tableShowsEachFigureInMilliseconds() {
+        Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
+        Report report = new Report(new Report.Setting(100, 20, 25, "2026-11-25T20:00:00Z", "test machine"),
+                new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, 100,
+                10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
+                new Report.Resources(30, 40));
+        String table = report.table();
+        assertThat(table).contains("100 / 99 / 98 / 2").contains("1.500 / 2.250 / 9.000 ms  (n=10)")
+                .contains("0.500 % of 1000").contains("0.500 %").contains("102.4 KiB").contains("30 / 300 / 30");
+        assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L);
+    }
+}
