@@ -15,26 +15,40 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Append-only JSON-lines journal of call records in DATA_DIR, so that calls and transcripts survive
  * a restart or a crash. Each line is a whole snapshot of one record; the last line of an id wins.
- * State changes are forced to disk; transcript lines are written at once but forced with the next
- * state change, which bounds what a power cut can lose to lines since the last change. On open the
- * journal is compacted to one line per call, so it grows with calls, not with changes.
+ * On open the journal is compacted to one line per call, so it grows with calls, not with changes.
+ *
+ * <p>Writes happen on one writer thread, so no SIP, media or HTTP thread ever waits for the disk.
+ * Snapshots that arrive together are written together and forced with one fsync (group commit):
+ * a state change reaches the disk within one fsync of happening, however many calls change at once;
+ * transcript lines ride along with the next forced batch.
  */
 public final class CallJournal implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CallJournal.class.getName());
     private static final String FILE_NAME = "calls.jsonl";
 
     private final Path file;
-    private final ReentrantLock lock = new ReentrantLock();
     private final FileChannel channel;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workArrived = lock.newCondition();
+    private final Condition batchWritten = lock.newCondition();
+    private final List<byte[]> pending = new ArrayList<>();
+    private boolean pendingDurable;
+    private long enqueued;
+    private long written;
+    private boolean closing;
+    private final Thread writer;
 
     private CallJournal(Path file, FileChannel channel) {
         this.file = file;
         this.channel = channel;
+        this.writer = Thread.ofPlatform().daemon().name("call-journal").start(this::writeBatches);
     }
 
     /** The journal's records as found on disk plus the open journal, compacted. */
@@ -81,7 +95,10 @@ public final class CallJournal implements AutoCloseable {
         return new Opened(new CallJournal(file, channel), List.copyOf(byId.values()), skipped);
     }
 
-    /** Appends a snapshot; {@code durable} forces it (and everything before it) to disk. */
+    /**
+     * Queues a snapshot for the journal and returns at once. {@code durable} asks for it (and all
+     * before it) to be forced to disk, which the writer does for the whole batch it is in.
+     */
     public void append(CallRecord record, boolean durable) {
         byte[] bytes;
         try {
@@ -92,16 +109,14 @@ public final class CallJournal implements AutoCloseable {
         }
         lock.lock();
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            if (closing) {
+                LOG.log(System.Logger.Level.WARNING, "journal closed: call " + record.id() + " change not saved");
+                return;
             }
-            if (durable) {
-                channel.force(false);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "journal " + file + " write failed for call " + record.id()
-                    + ": " + e.getMessage());
+            pending.add(bytes);
+            pendingDurable |= durable;
+            enqueued++;
+            workArrived.signal();
         } finally {
             lock.unlock();
         }
@@ -114,29 +129,93 @@ public final class CallJournal implements AutoCloseable {
         flush();
     }
 
+    /** Returns once everything appended so far is written and forced to disk. */
     public void flush() {
         lock.lock();
         try {
-            channel.force(false);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "journal " + file + " flush failed: " + e.getMessage());
+            long target = enqueued;
+            pendingDurable = true;
+            workArrived.signal();
+            while (written < target && writer.isAlive()) {
+                batchWritten.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
     }
 
+    private void writeBatches() {
+        while (true) {
+            List<byte[]> batch;
+            boolean durable;
+            long batchEnd;
+            lock.lock();
+            try {
+                while (pending.isEmpty() && !pendingDurable && !closing) {
+                    workArrived.awaitUninterruptibly();
+                }
+                if (pending.isEmpty() && !pendingDurable && closing) {
+                    return;
+                }
+                batch = List.copyOf(pending);
+                pending.clear();
+                durable = pendingDurable;
+                pendingDurable = false;
+                batchEnd = enqueued;
+            } finally {
+                lock.unlock();
+            }
+            write(batch, durable);
+            lock.lock();
+            try {
+                written = batchEnd;
+                batchWritten.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void write(List<byte[]> batch, boolean durable) {
+        try {
+            for (byte[] line : batch) {
+                ByteBuffer buffer = ByteBuffer.wrap(line);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+            if (durable) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "journal " + file + ": " + batch.size()
+                    + " change(s) could not be written: " + e.getMessage());
+        }
+    }
+
+    /** Writes and forces everything queued, then closes the file. */
     @Override
     public void close() {
         lock.lock();
         try {
-            if (channel.isOpen()) {
-                channel.force(false);
-                channel.close();
+            if (closing) {
+                return;
             }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "journal " + file + " close failed: " + e.getMessage());
+            closing = true;
+            workArrived.signal();
         } finally {
             lock.unlock();
+        }
+        try {
+            writer.join();
+            channel.force(false);
+            channel.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "journal " + file + " close failed: " + e.getMessage());
         }
     }
 

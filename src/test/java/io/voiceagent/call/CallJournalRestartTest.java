@@ -94,4 +94,23 @@ class CallJournalRestartTest {
 
         assertThat(Files.readAllLines(dir.resolve("calls.jsonl"))).hasSize(1);
     }
+
+    @Test
+    void changesFromManyThreadsAreAllOnDiskAfterAFlush(@TempDir Path dir) throws Exception {
+        CallJournal journal = CallJournal.open(dir).journal();
+        try (java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                threads.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        journal.append(answeredCall("c_" + thread + "_" + i), i % 3 == 0);
+                    }
+                });
+            }
+        }
+        journal.flush();
+
+        assertThat(CallJournal.open(dir).records()).hasSize(800);
+        journal.close();
+    }
 }
