@@ -95,7 +95,7 @@ public final class Module implements AutoCloseable {
         if (!config.demo()) {
             return new Module(config, Optional.empty());
         }
-        DemoNetwork demo = DemoNetwork.start(true);
+        DemoNetwork demo = DemoNetwork.start(false);
         LOG.log(System.Logger.Level.INFO, "demo network started: carrier udp " + demo.carrier().host() + ":"
                 + demo.carrier().port() + ", agent " + demo.agent().webSocketUri());
         return new Module(demo.configure(config), Optional.of(demo));

@@ -30,9 +30,14 @@ public final class DemoNetwork implements AutoCloseable {
         this.agent = agent;
     }
 
-    /** Starts the demo carrier and agent on ephemeral loopback ports. */
-    public static DemoNetwork start(boolean recordAudio) throws IOException {
-        return start(carrierOptions().withRecordAudio(recordAudio), agentOptions(), RtpProbe.NONE, AudioProbe.NONE);
+    /**
+     * Starts the demo carrier and agent on ephemeral loopback ports. {@code record} keeps what the
+     * phones heard and what the agent received, for tests; a long-running demo leaves it off, since
+     * each call's audio would otherwise stay in memory.
+     */
+    public static DemoNetwork start(boolean record) throws IOException {
+        return start(carrierOptions().withRecordAudio(record), agentOptions().toBuilder().recordTraffic(record).build(),
+                RtpProbe.NONE, AudioProbe.NONE);
     }
 
     /** The carrier's settings with the demo account: start from these to change a few. */
