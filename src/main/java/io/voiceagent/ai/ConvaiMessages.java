@@ -38,7 +38,9 @@ final class ConvaiMessages {
 
     /** Caller audio: the one client message that has no {@code type} field. */
     static String userAudioChunk(byte[] audio) {
-        return write(Map.of("user_audio_chunk", Base64.getEncoder().encodeToString(audio)));
+        // The hot path (50 messages a second per call): base64 needs no JSON escaping, so the frame is
+        // built directly instead of through a map and the JSON writer.
+        return "{\"user_audio_chunk\":\"" + Base64.getEncoder().encodeToString(audio) + "\"}";
     }
 
     static String pong(long eventId) {
