@@ -38,7 +38,10 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private static final System.Logger LOG = System.getLogger(CallManager.class.getName());
 
     /** What the manager needs to know of the configuration. */
-    public record Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout) {
+    /** @param maxEndedCallsInMemory ended calls kept for the API; older ones stay only in the journal */
+    public record Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
+                           int maxEndedCallsInMemory) {
+        public static final int DEFAULT_ENDED_CALLS_IN_MEMORY = 10_000;
     }
 
     private final Settings settings;
@@ -73,7 +76,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.random = Objects.requireNonNull(random, "random");
         this.startedAt = clock.instant();
         List<CallRecord> recovered = CallJournal.failInterrupted(restored, startedAt);
-        this.repository = new CallRepository(journal, recovered);
+        this.repository = new CallRepository(journal, recovered, settings.maxEndedCallsInMemory());
         List<CallRecord> changed = new ArrayList<>();
         for (int i = 0; i < restored.size(); i++) {
             if (restored.get(i) != recovered.get(i)) {

@@ -1,22 +1,31 @@
 package io.voiceagent.call;
 
 import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every call record this service knows, live or ended, for lookups; the journal makes it durable.
- * Each save replaces the record's snapshot and also appends it to the journal.
+ * The call records this service serves: every live call and the most recent ended ones; the journal
+ * keeps them all on disk. Each save replaces the record's snapshot and appends it to the journal.
+ * Ended calls beyond {@code maxEnded} leave memory oldest first, so a service that runs for months
+ * does not grow without bound.
  */
 final class CallRepository {
     private final Map<String, CallRecord> byId = new ConcurrentHashMap<>();
     private final Map<String, String> idByExolveCallId = new ConcurrentHashMap<>();
     private final CallJournal journal;
+    private final int maxEnded;
+    private final ReentrantLock endedLock = new ReentrantLock();
+    private final Set<String> ended = new LinkedHashSet<>();
 
-    CallRepository(CallJournal journal, List<CallRecord> restored) {
+    CallRepository(CallJournal journal, List<CallRecord> restored, int maxEnded) {
         this.journal = journal;
+        this.maxEnded = maxEnded;
         for (CallRecord record : restored) {
             index(record);
         }
@@ -30,6 +39,26 @@ final class CallRepository {
     private void index(CallRecord record) {
         byId.put(record.id(), record);
         record.exolveCallId().ifPresent(exolveId -> idByExolveCallId.put(exolveId, record.id()));
+        if (record.status().isFinal()) {
+            retireOldEnded(record.id());
+        }
+    }
+
+    private void retireOldEnded(String id) {
+        endedLock.lock();
+        try {
+            ended.add(id);
+            while (ended.size() > maxEnded) {
+                java.util.Iterator<String> oldest = ended.iterator();
+                CallRecord retired = byId.remove(oldest.next());
+                oldest.remove();
+                if (retired != null) {
+                    retired.exolveCallId().ifPresent(idByExolveCallId::remove);
+                }
+            }
+        } finally {
+            endedLock.unlock();
+        }
     }
 
     Optional<CallRecord> find(String id) {

@@ -47,7 +47,7 @@ class CallStateMachineTest {
     void setUp() throws Exception {
         timers = Executors.newSingleThreadScheduledExecutor();
         journal = CallJournal.open(dataDir).journal();
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60)), sip, media,
+        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3), sip, media,
                 agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7));
     }
 
@@ -168,6 +168,22 @@ class CallStateMachineTest {
     }
 
     @Test
+    void onlyTheMostRecentEndedCallsStayInMemoryAndLiveOnesAlways() throws Exception {
+        CallRecord live = calls.start(StartCallRequest.of("79990000100"));
+        List<String> ended = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            CallRecord call = calls.start(StartCallRequest.of("7999000010" + i));
+            sip.dialed.getLast().listener().onEvent(new SipCallEvent.Failed(FailureCause.BUSY, 486, "Busy Here"));
+            ended.add(call.id());
+        }
+
+        assertThat(calls.list(Optional.empty(), 100)).extracting(CallRecord::id)
+                .containsExactlyInAnyOrder(live.id(), ended.get(2), ended.get(3), ended.get(4));
+        assertThat(calls.find(ended.get(0))).isEmpty();
+        assertThat(calls.find(live.id())).isPresent();
+    }
+
+    @Test
     void anAgentThatRefusesFailsTheCallFastAndHangsUpThePhone() throws Exception {
         CallRecord started = calls.start(StartCallRequest.of("79990001122"));
         agents.pending.get(0).future().completeExceptionally(new AgentException("ai_unauthorized", "401"));
@@ -255,7 +271,7 @@ class CallStateMachineTest {
 
     @Test
     void exolveHttpModeMatchesTheInboundInviteToItsPendingCall() throws Exception {
-        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60)), sip,
+        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60), 3), sip,
                 media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
                 new SplittableRandom(3));
         CallRecord first = calls.start(StartCallRequest.of("79990000001"));
@@ -278,7 +294,7 @@ class CallStateMachineTest {
 
     @Test
     void webhookEventsAreAppliedOnceAndUnknownCallsAreReported() throws Exception {
-        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60)), sip,
+        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60), 3), sip,
                 media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
                 new SplittableRandom(3));
         CallRecord started = calls.start(StartCallRequest.of("79990000001"));
