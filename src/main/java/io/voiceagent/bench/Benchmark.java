@@ -61,7 +61,7 @@ public final class Benchmark {
 
     /** What the command line asked for. */
     record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar, boolean flightRecording,
-                   List<String> serviceJvmOptions) {
+                   List<String> serviceJvmOptions, int ringMillis, boolean pinned) {
         static Options parse(String[] args) {
             int calls = 100;
             int seconds = 20;
@@ -70,6 +70,8 @@ public final class Benchmark {
             boolean jfr = false;
             List<String> serviceJvmOptions = new ArrayList<>();
             Path jar = defaultJar();
+            int ringMillis = 1000;
+            boolean pinned = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--calls" -> calls = positive("--calls", value(args, ++i));
@@ -79,13 +81,16 @@ public final class Benchmark {
                     case "--jfr" -> jfr = true;
                     case "--service-jvm-option" -> serviceJvmOptions.add(value(args, ++i));
                     case "--jar" -> jar = Path.of(value(args, ++i));
+                    case "--ring-ms" -> ringMillis = positive("--ring-ms", value(args, ++i));
+                    case "--pin" -> pinned = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH]");
+                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin]");
                 }
             }
             // By default every call is started within a quarter of the hold time, so they all overlap.
             double rampPerSecond = ramp != null ? ramp : Math.max(10, Math.ceil(calls / (seconds / 4.0)));
-            return new Options(calls, seconds, rampPerSecond, json, jar, jfr, List.copyOf(serviceJvmOptions));
+            return new Options(calls, seconds, rampPerSecond, json, jar, jfr, List.copyOf(serviceJvmOptions), ringMillis,
+                    pinned);
         }
 
         /** The jar this runs from (as {@code bin/voiceagent bench} does), else the build's {@code target/voiceagent.jar}. */
@@ -238,7 +243,7 @@ public final class Benchmark {
             duplicated += number(phone, "duplicated");
         }
         Report.Setting setting = new Report.Setting(options.calls(), options.holdSeconds(), options.rampPerSecond(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine());
+                options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine());
         return new Report(setting, calls, distribution(setup), distribution(greeting),
                 Distribution.fromJson(dump.get("uplink")), Distribution.fromJson(dump.get("downlink")),
                 Distribution.fromJson(dump.get("downlink_reply")),
@@ -251,7 +256,8 @@ public final class Benchmark {
 
     private Map<String, Object> startNetwork() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(javaCommand("network", "-cp", System.getProperty("java.class.path"),
-                NetworkProcess.class.getName(), "--hold-seconds", Integer.toString(options.holdSeconds())))
+                NetworkProcess.class.getName(), "--hold-seconds", Integer.toString(options.holdSeconds()),
+                "--ring-ms", Integer.toString(options.ringMillis())))
                 .redirectError(workDir.resolve("network.log").toFile());
         network = started(builder);
         networkOut = new BufferedReader(new InputStreamReader(network.getInputStream(), StandardCharsets.UTF_8));
@@ -309,6 +315,11 @@ public final class Benchmark {
     /** {@code java ARGS}, with a flight recording to {@code NAME.jfr} in the work directory under --jfr. */
     private List<String> javaCommand(String name, String... args) {
         List<String> command = new ArrayList<>();
+        if (options.pinned()) {
+            // --pin: the service on CPU 0, the simulated network on CPU 1, so that neither waits for
+            // the other's work and the service's figures are its own.
+            command.addAll(List.of("taskset", "-c", name.equals("service") ? "0" : "1"));
+        }
         command.add(javaBinary.toString());
         if (options.flightRecording()) {
             command.add("-XX:StartFlightRecording=settings=profile,filename="

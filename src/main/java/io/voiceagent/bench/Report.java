@@ -34,7 +34,8 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
     }
 
     /** How the run was asked for, and where it ran. */
-    public record Setting(int calls, int holdSeconds, double rampPerSecond, String date, String machine) {
+    public record Setting(int calls, int holdSeconds, double rampPerSecond, int ringMillis, boolean pinned,
+                          String date, String machine) {
     }
 
     public record Calls(int placed, int answered, int completed, int failed) {
@@ -59,11 +60,14 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
     /** The table, one figure per line. */
     public String table() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s, ramp %.0f/s, %s, %s%n",
-                setting.calls(), setting.holdSeconds(), setting.rampPerSecond(), setting.date(), setting.machine()));
+        out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s, ramp %.0f/s, ringing %d ms%s, %s, %s%n",
+                setting.calls(), setting.holdSeconds(), setting.rampPerSecond(), setting.ringMillis(),
+                setting.pinned() ? ", service and network pinned to a core each" : "", setting.date(),
+                setting.machine()));
         row(out, "calls placed / answered / completed / failed",
                 calls.placed() + " / " + calls.answered() + " / " + calls.completed() + " / " + calls.failed());
-        row(out, "call setup (API request -> 200 OK, incl. 100 ms ringing) p50 / p99", twoMs(setup));
+        row(out, "call setup (API request -> 200 OK, incl. " + setting.ringMillis() + " ms ringing) p50 / p99",
+                twoMs(setup));
         row(out, "greeting (200 OK -> first greeting RTP at phone) p50 / p99", twoMs(greeting));
         row(out, "uplink (phone RTP sent -> agent WS frame received; upper bound, 2 loopback hops) p50 / p99 / max",
                 threeMs(uplink));
@@ -96,6 +100,8 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("calls_requested", setting.calls());
         out.put("hold_seconds", setting.holdSeconds());
         out.put("ramp_per_second", setting.rampPerSecond());
+        out.put("ring_ms", setting.ringMillis());
+        out.put("pinned", setting.pinned());
         out.put("date", setting.date());
         out.put("machine", setting.machine());
         out.put("calls", Map.of("placed", calls.placed(), "answered", calls.answered(),

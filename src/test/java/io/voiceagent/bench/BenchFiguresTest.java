@@ -77,7 +77,7 @@ class BenchFiguresTest {
     @Test
     void tableShowsEachFigureInMilliseconds() {
         Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
-        Report report = new Report(new Report.Setting(100, 20, 25, "2026-11-25T20:00:00Z", "test machine"),
+        Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine"),
                 new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40));
