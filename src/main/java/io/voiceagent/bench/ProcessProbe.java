@@ -22,6 +22,7 @@ final class ProcessProbe {
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux architecture we run on. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final Pattern HEAP_USED = Pattern.compile("heap\\b[^\\n]*?\\bused\\s+(\\d+)K");
+    private static final Pattern GENERATION_USED = Pattern.compile("(?m)^(?:DefNew|Tenured)\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
     private static final Pattern THREADS = Pattern.compile("(?m)^Threads:\\s+(\\d+)");
 
     private final long pid;
@@ -62,9 +63,23 @@ final class ProcessProbe {
         return heapUsed(jcmd("GC.heap_info"));
     }
 
+    /**
+     * G1 prints one "garbage-first heap ... used NK" line; the serial collector, which the JVM picks
+     * on one CPU (as under --pin), prints one line per generation ("DefNew", "Tenured"), to be added.
+     */
     static OptionalLong heapUsed(String heapInfo) {
         Matcher matcher = HEAP_USED.matcher(heapInfo);
-        return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1)) * 1024) : OptionalLong.empty();
+        if (matcher.find()) {
+            return OptionalLong.of(Long.parseLong(matcher.group(1)) * 1024);
+        }
+        Matcher generations = GENERATION_USED.matcher(heapInfo);
+        long usedKiB = 0;
+        boolean found = false;
+        while (generations.find()) {
+            usedKiB += Long.parseLong(generations.group(1));
+            found = true;
+        }
+        return found ? OptionalLong.of(usedKiB * 1024) : OptionalLong.empty();
     }
 
     /** Runs one jcmd command against the process and returns its output. */

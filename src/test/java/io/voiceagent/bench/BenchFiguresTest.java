@@ -72,6 +72,13 @@ class BenchFiguresTest {
         String g1 = "20881:\ngarbage-first heap   total reserved 6172672K, committed 393216K, used 29130K [0x0000000687400000, 0x0000000800000000)\n";
         assertThat(ProcessProbe.heapUsed(g1)).hasValue(29130L * 1024);
         assertThat(ProcessProbe.heapUsed("Could not attach")).isEmpty();
+        String serial = """
+                22850:
+                DefNew     total 116160K, used 31005K [0x0000000687400000, 0x000000068f200000, 0x0000000704d50000)
+                 eden space 103296K,  30% used [0x0000000687400000, 0x0000000689247710, 0x000000068d8e0000)
+                Tenured    total 258048K, used 1166K [0x0000000704d50000, 0x0000000714950000, 0x0000000800000000)
+                """;
+        assertThat(ProcessProbe.heapUsed(serial)).hasValue((31005L + 1166L) * 1024);
     }
 
     @Test
