@@ -151,4 +151,29 @@ final class FakeStack implements SipStack {
     public void callEnded(CallSession call) {
         ended.add(call);
     }
+
+    /** A server transaction that sends through this stack; {@code onAckTimeout} hears Timer H. */
+    ServerTransaction serverTransaction(SipMessage.Request request,
+                                        java.util.function.Consumer<ServerTransaction> onAckTimeout) {
+        return new ServerTransaction(request, sent::add, scheduler, timers(), new ServerTransaction.Owner() {
+            @Override
+            public void onTerminated(ServerTransaction transaction) {
+            }
+
+            @Override
+            public void onAckTimeout(ServerTransaction transaction) {
+                onAckTimeout.accept(transaction);
+            }
+        });
+    }
+
+    /** The last response this stack sent. */
+    SipMessage.Response lastResponse() {
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            if (sent.get(i) instanceof SipMessage.Response r) {
+                return r;
+            }
+        }
+        throw new AssertionError("no response sent");
+    }
 }

@@ -32,26 +32,11 @@ class InboundCallTest {
     final List<ServerTransaction> ackTimeouts = new ArrayList<>();
 
     ServerTransaction serverTx(SipMessage.Request request) {
-        return new ServerTransaction(request, stack.sent::add, stack.scheduler, stack.timers(),
-                new ServerTransaction.Owner() {
-                    @Override
-                    public void onTerminated(ServerTransaction transaction) {
-                    }
-
-                    @Override
-                    public void onAckTimeout(ServerTransaction transaction) {
-                        ackTimeouts.add(transaction);
-                    }
-                });
+        return stack.serverTransaction(request, ackTimeouts::add);
     }
 
     SipMessage.Response lastResponse() {
-        for (int i = stack.sent.size() - 1; i >= 0; i--) {
-            if (stack.sent.get(i) instanceof SipMessage.Response r) {
-                return r;
-            }
-        }
-        throw new AssertionError("no response sent");
+        return stack.lastResponse();
     }
 
     CallSession accept(SipMessage.Request invite, ServerTransaction tx) {

@@ -46,26 +46,11 @@ class OutboundCallTest {
     }
 
     ServerTransaction serverTx(SipMessage.Request request) {
-        return new ServerTransaction(request, stack.sent::add, stack.scheduler, stack.timers(),
-                new ServerTransaction.Owner() {
-                    @Override
-                    public void onTerminated(ServerTransaction transaction) {
-                    }
-
-                    @Override
-                    public void onAckTimeout(ServerTransaction transaction) {
-                        call.onAckTimeout(transaction);
-                    }
-                });
+        return stack.serverTransaction(request, call::onAckTimeout);
     }
 
     SipMessage.Response lastResponse() {
-        for (int i = stack.sent.size() - 1; i >= 0; i--) {
-            if (stack.sent.get(i) instanceof SipMessage.Response r) {
-                return r;
-            }
-        }
-        throw new AssertionError("no response sent");
+        return stack.lastResponse();
     }
 
     @Test
