@@ -34,12 +34,14 @@ enum Command {
     HANGUP("hangup", "ID", "Hang up a live call.", """
               ID         the call id printed by `voiceagent call` or `voiceagent calls`"""),
     VERSION("version", "", "Print the version.", ""),
-    BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--json]",
+    BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--ring-ms MS] [--pin] [--json]",
             "Measure setup, latency, pacing and resources under load against the demo network.", """
             Starts the simulated carrier and agent in one process and the service in another, drives N
             concurrent calls (default 100) held T seconds (default 20), started R per second, and prints
             one table (or JSON): calls, setup and greeting times, uplink and downlink latency, pacing,
-            loss, CPU, heap per call, threads and descriptors. Needs the built jar. Not part of the tests.""");
+            loss, CPU, heap per call, threads and descriptors. Phones ring --ring-ms (default 1000) before
+            answering; --pin puts the service and the network on a CPU core each (taskset). Needs the
+            built jar. Not part of the tests.""");
 
     private final String word;
     private final String synopsis;
