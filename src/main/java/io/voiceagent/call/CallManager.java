@@ -127,7 +127,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             CallRecord initial = CallRecord.dialing(id, settings.mode(), request, clock.instant());
             LiveCall call;
             try {
-                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), exolve, clock, repository,
+                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, exolve, clock, repository,
                         this::onEnded);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
@@ -142,7 +142,6 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     }
 
     private void dial(LiveCall call) {
-        call.connectAgent(agents);
         SessionDescription offer = SessionDescription.offer(sip.mediaAddress(), call.media().localPort(),
                 sessionId());
         LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite");
@@ -151,7 +150,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     private void makeCallThroughExolve(LiveCall call) {
         ExolveApi api = exolve.orElseThrow(() -> new IllegalStateException("Exolve HTTP mode without an API client"));
-        call.connectAgent(agents);
+        // The INVITE from Exolve comes only once the callee answers: open the agent now so that its
+        // greeting is ready then.
+        call.connectAgent();
         Thread.ofVirtual().name("exolve-makecall-" + call.id()).start(() -> {
             try {
                 String exolveId = api.makeCall(call.snapshot().phoneNumber());

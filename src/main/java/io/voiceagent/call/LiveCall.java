@@ -52,6 +52,8 @@ final class LiveCall implements MediaListener {
     private final Consumer<LiveCall> onEnded;
     private final MediaSession media;
     private final Optional<ExolveApi> exolve;
+    private final AgentClient agents;
+    private boolean agentRequested;
     private final long startedNanos = System.nanoTime();
 
     private CallRecord record;
@@ -64,9 +66,11 @@ final class LiveCall implements MediaListener {
     private final List<String> heldAgentLines = new ArrayList<>();
 
     /** Opens the call's media session (so its RTP port is known for the SDP) and saves its first record. */
-    LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, Optional<ExolveApi> exolve,
-             Clock clock, CallRepository repository, Consumer<LiveCall> onEnded) throws IOException {
+    LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, AgentClient agents,
+             Optional<ExolveApi> exolve, Clock clock, CallRepository repository, Consumer<LiveCall> onEnded)
+            throws IOException {
         this.record = initial;
+        this.agents = agents;
         this.exolve = exolve;
         this.clock = clock;
         this.repository = repository;
@@ -108,8 +112,21 @@ final class LiveCall implements MediaListener {
 
     // ---- the agent ------------------------------------------------------------------------------
 
-    /** Opens the conversation in the background; a refusal ends the call with the agent's cause. */
-    void connectAgent(AgentClient agents) {
+    /**
+     * Opens the conversation in the background, once; a refusal ends the call with the agent's cause.
+     * A SIP call asks for it when the phone starts ringing (or answers at once), not at dial time, so a
+     * number that fails straight away (404, 403, 5xx) never opens an agent conversation.
+     */
+    void connectAgent() {
+        lock.lock();
+        try {
+            if (agentRequested || ended) {
+                return;
+            }
+            agentRequested = true;
+        } finally {
+            lock.unlock();
+        }
         StartCallRequest request = record.request();
         ConversationRequest conversationRequest = new ConversationRequest(record.id(), request.firstMessage(),
                 request.prompt(), request.language(), request.dynamicVariables());
@@ -283,6 +300,7 @@ final class LiveCall implements MediaListener {
     void onSipEvent(SipCallEvent event) {
         switch (event) {
             case SipCallEvent.Ringing ringing -> {
+                connectAgent();
                 lock.lock();
                 try {
                     if (ended || answered) {
@@ -300,7 +318,10 @@ final class LiveCall implements MediaListener {
                     connectMedia(sdp);
                 });
             }
-            case SipCallEvent.Answered ans -> onAnswered(ans.remote());
+            case SipCallEvent.Answered ans -> {
+                connectAgent();
+                onAnswered(ans.remote());
+            }
             case SipCallEvent.Failed failed -> {
                 update(r -> r.withSipFailure(failed.statusCode(), failed.reason()), false);
                 CallStatus status = switch (failed.cause()) {

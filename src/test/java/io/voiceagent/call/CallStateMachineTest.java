@@ -57,6 +57,11 @@ class CallStateMachineTest {
         journal.close();
     }
 
+    /** The phone starts ringing: the agent is asked for then, not at dial time. */
+    private void ring(int call) {
+        sip.dialed.get(call).listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
+    }
+
     private CallRecord status(String id) {
         return calls.find(id).orElseThrow();
     }
@@ -98,6 +103,7 @@ class CallStateMachineTest {
         StartCallRequest request = new StartCallRequest("79990001122", Optional.of("Hi, it's Anna"),
                 Optional.empty(), Optional.of("ru"), Map.of("name", "Ivan"), Map.of());
         CallRecord started = calls.start(request);
+        ring(0);
         CallTestDoubles.Agents.Pending pending = agents.pending.get(0);
         assertThat(pending.request().firstMessage()).contains("Hi, it's Anna");
         assertThat(pending.request().dynamicVariables()).containsEntry("name", "Ivan");
@@ -130,6 +136,7 @@ class CallStateMachineTest {
     @Test
     void transcriptsInterruptionsAndDtmfGoOnTheRecord() throws Exception {
         CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        ring(0);
         CallTestDoubles.Agents.Pending pending = agents.pending.get(0);
         CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
         pending.future().complete(conversation);
@@ -151,6 +158,25 @@ class CallStateMachineTest {
         assertThat(media.opened.get(0).agentAudio).isEmpty();
         assertThat(record.dtmf()).isEqualTo("5#");
         assertThat(conversation.contextualUpdates).hasSize(2).allMatch(u -> u.contains("pressed"));
+    }
+
+    @Test
+    void aNumberThatFailsBeforeRingingNeverOpensAnAgentConversation() throws Exception {
+        CallRecord started = calls.start(StartCallRequest.of("79990000004"));
+        assertThat(agents.pending).as("not at dial time").isEmpty();
+
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Failed(FailureCause.INVALID_NUMBER, 404, "Not Found"));
+
+        assertThat(status(started.id()).status()).isEqualTo(CallStatus.FAILED);
+        assertThat(agents.pending).isEmpty();
+    }
+
+    @Test
+    void aPhoneThatAnswersWithoutRingingStillGetsItsAgent() throws Exception {
+        calls.start(StartCallRequest.of("79990001122"));
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Answered(PCMA_ANSWER));
+
+        assertThat(agents.pending).hasSize(1);
     }
 
     @Test
@@ -186,6 +212,7 @@ class CallStateMachineTest {
     @Test
     void anAgentThatRefusesFailsTheCallFastAndHangsUpThePhone() throws Exception {
         CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        ring(0);
         agents.pending.get(0).future().completeExceptionally(new AgentException("ai_unauthorized", "401"));
 
         CallRecord record = status(started.id());
@@ -197,6 +224,7 @@ class CallStateMachineTest {
     @Test
     void endCallFromTheAgentWaitsForItsQueuedAudio() throws Exception {
         CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        ring(0);
         CallTestDoubles.Agents.Pending pending = agents.pending.get(0);
         pending.future().complete(new CallTestDoubles.Conversation());
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Answered(PCMA_ANSWER));
@@ -215,6 +243,7 @@ class CallStateMachineTest {
     void hangupBeforeAnswerCancelsAndASecondHangupIsAConflict() throws Exception {
         CallRecord started = calls.start(StartCallRequest.of("79990001122"));
         CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+        ring(0);
         agents.pending.get(0).future().complete(conversation);
 
         CallRecord after = calls.hangup(started.id());
