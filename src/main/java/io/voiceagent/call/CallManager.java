@@ -265,12 +265,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         if (call != null) {
             return call.onProviderEvent(event) ? WebhookOutcome.APPLIED : WebhookOutcome.DUPLICATE;
         }
-        CallRecord withEvent = record.get().withEvent(event.fields());
-        if (record.get().events().contains(withEvent.events().get(withEvent.events().size() - 1))) {
-            return WebhookOutcome.DUPLICATE;
-        }
-        repository.save(withEvent, false);
-        return WebhookOutcome.APPLIED;
+        Optional<CallRecord> withEvent = record.get().withNewEvent(event.fields());
+        withEvent.ifPresent(r -> repository.save(r, false));
+        return withEvent.isPresent() ? WebhookOutcome.APPLIED : WebhookOutcome.DUPLICATE;
     }
 
     @Override

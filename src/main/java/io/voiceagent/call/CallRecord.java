@@ -49,87 +49,135 @@ public record CallRecord(
     }
 
     public CallRecord withStatus(CallStatus next, Instant at) {
-        Optional<Instant> ringing = next == CallStatus.RINGING && ringingAt.isEmpty() ? Optional.of(at) : ringingAt;
-        Optional<Instant> answered = next == CallStatus.ANSWERED && answeredAt.isEmpty() ? Optional.of(at) : answeredAt;
-        Optional<Instant> ended = next.isFinal() && endedAt.isEmpty() ? Optional.of(at) : endedAt;
-        return new CallRecord(id, phoneNumber, mode, next, createdAt, ringing, answered, ended, hangupCause,
-                hangupBy, sipCode, sipReason, sipCallId, exolveCallId, conversationId, transcript, dtmf, media,
-                request, events);
+        return edit(d -> {
+            d.status = next;
+            if (next == CallStatus.RINGING && d.ringingAt.isEmpty()) {
+                d.ringingAt = Optional.of(at);
+            }
+            if (next == CallStatus.ANSWERED && d.answeredAt.isEmpty()) {
+                d.answeredAt = Optional.of(at);
+            }
+            if (next.isFinal() && d.endedAt.isEmpty()) {
+                d.endedAt = Optional.of(at);
+            }
+        });
     }
 
     public CallRecord withEnd(CallStatus finalStatus, String cause, String by, Instant at) {
-        return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                Optional.of(cause), Optional.of(by), sipCode, sipReason, sipCallId, exolveCallId, conversationId,
-                transcript, dtmf, media, request, events).withStatus(finalStatus, at);
+        return edit(d -> {
+            d.hangupCause = Optional.of(cause);
+            d.hangupBy = Optional.of(by);
+        }).withStatus(finalStatus, at);
     }
 
     public CallRecord withSipFailure(int code, String reason) {
-        return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                hangupCause, hangupBy, code, Optional.ofNullable(reason), sipCallId, exolveCallId, conversationId,
-                transcript, dtmf, media, request, events);
+        return edit(d -> {
+            d.sipCode = code;
+            d.sipReason = Optional.ofNullable(reason);
+        });
     }
 
     public CallRecord withSipCallId(String callId) {
-        return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                hangupCause, hangupBy, sipCode, sipReason, Optional.of(callId), exolveCallId, conversationId,
-                transcript, dtmf, media, request, events);
+        return edit(d -> d.sipCallId = Optional.of(callId));
     }
 
     public CallRecord withExolveCallId(String callId) {
-        return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                hangupCause, hangupBy, sipCode, sipReason, sipCallId, Optional.of(callId), conversationId,
-                transcript, dtmf, media, request, events);
+        return edit(d -> d.exolveCallId = Optional.of(callId));
     }
 
     public CallRecord withConversationId(String conversation) {
-        return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId, Optional.of(conversation),
-                transcript, dtmf, media, request, events);
+        return edit(d -> d.conversationId = Optional.of(conversation));
     }
 
     public CallRecord withTranscriptLine(TranscriptLine line) {
-        List<TranscriptLine> lines = new ArrayList<>(transcript);
-        lines.add(line);
-        return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId, conversationId,
-                lines, dtmf, media, request, events);
+        return edit(d -> d.transcript.add(line));
     }
 
     /** An agent_response_correction: the agent was cut off, so its last line is what was really said. */
     public CallRecord withLastAgentLineCorrected(String text) {
-        List<TranscriptLine> lines = new ArrayList<>(transcript);
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            if (lines.get(i).role().equals("agent")) {
-                lines.set(i, new TranscriptLine("agent", text, lines.get(i).at()));
-                return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                        hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId, conversationId,
-                        lines, dtmf, media, request, events);
+        for (int i = transcript.size() - 1; i >= 0; i--) {
+            TranscriptLine line = transcript.get(i);
+            if (line.role().equals("agent")) {
+                int index = i;
+                return edit(d -> d.transcript.set(index, new TranscriptLine("agent", text, line.at())));
             }
         }
         return this;
     }
 
     public CallRecord withDtmf(String digits) {
-        return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId, conversationId,
-                transcript, dtmf + digits, media, request, events);
+        return edit(d -> d.dtmf += digits);
     }
 
     public CallRecord withMedia(MediaStats stats) {
-        return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId, conversationId,
-                transcript, dtmf, stats, request, events);
+        return edit(d -> d.media = stats);
     }
 
+    /** Keeps {@code event} (nulls dropped), the oldest leaving past {@link #MAX_EVENTS}. */
     public CallRecord withEvent(Map<String, Object> event) {
-        List<Map<String, Object>> next = new ArrayList<>(events);
-        next.add(java.util.Collections.unmodifiableMap(nonNullMap(event)));
-        while (next.size() > MAX_EVENTS) {
-            next.remove(0);
+        Map<String, Object> kept = java.util.Collections.unmodifiableMap(nonNullMap(event));
+        return edit(d -> {
+            d.events.add(kept);
+            while (d.events.size() > MAX_EVENTS) {
+                d.events.remove(0);
+            }
+        });
+    }
+
+    /** {@link #withEvent}, or empty when this very event is already kept: providers resend webhooks. */
+    public Optional<CallRecord> withNewEvent(Map<String, Object> event) {
+        return events.contains(nonNullMap(event)) ? Optional.empty() : Optional.of(withEvent(event));
+    }
+
+    private CallRecord edit(java.util.function.Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.build();
+    }
+
+    /** The fields that change during a call, copied so that each {@code withX} names only its own. */
+    private static final class Draft {
+        private final CallRecord from;
+        CallStatus status;
+        Optional<Instant> ringingAt;
+        Optional<Instant> answeredAt;
+        Optional<Instant> endedAt;
+        Optional<String> hangupCause;
+        Optional<String> hangupBy;
+        int sipCode;
+        Optional<String> sipReason;
+        Optional<String> sipCallId;
+        Optional<String> exolveCallId;
+        Optional<String> conversationId;
+        final List<TranscriptLine> transcript;
+        String dtmf;
+        MediaStats media;
+        final List<Map<String, Object>> events;
+
+        Draft(CallRecord r) {
+            from = r;
+            status = r.status;
+            ringingAt = r.ringingAt;
+            answeredAt = r.answeredAt;
+            endedAt = r.endedAt;
+            hangupCause = r.hangupCause;
+            hangupBy = r.hangupBy;
+            sipCode = r.sipCode;
+            sipReason = r.sipReason;
+            sipCallId = r.sipCallId;
+            exolveCallId = r.exolveCallId;
+            conversationId = r.conversationId;
+            transcript = new ArrayList<>(r.transcript);
+            dtmf = r.dtmf;
+            media = r.media;
+            events = new ArrayList<>(r.events);
         }
-        return new CallRecord(id, phoneNumber, mode, status, createdAt, ringingAt, answeredAt, endedAt,
-                hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId, conversationId,
-                transcript, dtmf, media, request, next);
+
+        CallRecord build() {
+            return new CallRecord(from.id, from.phoneNumber, from.mode, status, from.createdAt, ringingAt,
+                    answeredAt, endedAt, hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId,
+                    conversationId, transcript, dtmf, media, from.request, events);
+        }
     }
 
     /** The record as the API and the journal show it: snake_case names, ISO-8601 times. */

@@ -438,12 +438,11 @@ final class LiveCall implements MediaListener {
         boolean wasAnswered;
         lock.lock();
         try {
-            CallRecord before = record;
-            CallRecord after = before.withEvent(event.fields());
-            if (before.events().contains(after.events().get(after.events().size() - 1))) {
+            Optional<CallRecord> withEvent = record.withNewEvent(event.fields());
+            if (withEvent.isEmpty()) {
                 return false;
             }
-            update(r -> after, false);
+            update(r -> withEvent.get(), false);
             if (ended) {
                 return true;
             }
