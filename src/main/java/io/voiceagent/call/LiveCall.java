@@ -144,6 +144,7 @@ final class LiveCall implements MediaListener {
     }
 
     private void onAgentConnected(AgentConversation c) {
+        boolean supportedFormats;
         lock.lock();
         try {
             if (ended) {
@@ -154,11 +155,12 @@ final class LiveCall implements MediaListener {
             aiConnectNanos = System.nanoTime() - startedNanos;
             AgentAudioFormat input = AgentAudioFormat.fromWire(c.userInputFormat()).orElse(null);
             AgentAudioFormat output = AgentAudioFormat.fromWire(c.agentOutputFormat()).orElse(null);
-            if (input == null || output == null) {
+            supportedFormats = input != null && output != null;
+            if (supportedFormats) {
+                media.setAgentFormats(input, output);
+            } else {
                 log(System.Logger.Level.WARNING, "agent uses unsupported audio formats "
                         + c.userInputFormat() + "/" + c.agentOutputFormat());
-            } else {
-                media.setAgentFormats(input, output);
             }
             update(r -> r.withConversationId(c.conversationId()), true);
             log(System.Logger.Level.INFO, "stage=ai_connected conversation=" + c.conversationId() + " formats="
@@ -167,8 +169,7 @@ final class LiveCall implements MediaListener {
         } finally {
             lock.unlock();
         }
-        if (AgentAudioFormat.fromWire(c.userInputFormat()).isEmpty()
-                || AgentAudioFormat.fromWire(c.agentOutputFormat()).isEmpty()) {
+        if (!supportedFormats) {
             end(CallStatus.FAILED, "ai_unsupported_format", "system");
         }
     }
