@@ -2,6 +2,7 @@ package io.voiceagent.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.voiceagent.call.CallEvents;
 import io.voiceagent.call.CallException;
 import io.voiceagent.call.CallService;
 import io.voiceagent.config.Config;
@@ -49,6 +50,12 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
                    Clock clock) {
+        this(config, calls, debug, webhookSecret, clock, new CallEvents(1));
+    }
+
+    /** @param events the stream {@code GET /api/events} serves */
+    public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
+                   Clock clock, CallEvents events) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(debug, "debug");
@@ -60,6 +67,8 @@ public final class HttpApi implements AutoCloseable {
         all.addAll(new OperationsRoutes(calls).routes());
         all.addAll(new ExolveWebhook(calls, webhookSecret).routes());
         all.addAll(new DebugRoutes(calls, debug).routes());
+        all.addAll(new EventRoutes(events).routes());
+        all.addAll(new UiRoutes().routes());
         this.routes = List.copyOf(all);
     }
 
@@ -286,6 +295,13 @@ public final class HttpApi implements AutoCloseable {
             headers.set("Cache-Control", "no-store");
             headers.set("X-Content-Type-Options", "nosniff");
             response.headers().forEach(headers::set);
+            if (response.stream().isPresent()) {
+                exchange.sendResponseHeaders(response.status(), 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    response.stream().get().writeTo(out);
+                }
+                return;
+            }
             byte[] body = response.body();
             exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {

@@ -3,6 +3,7 @@ package io.voiceagent.app;
 import io.voiceagent.ai.ElevenLabsClient;
 import io.voiceagent.api.DebugOperations;
 import io.voiceagent.api.HttpApi;
+import io.voiceagent.call.CallEvents;
 import io.voiceagent.call.CallJournal;
 import io.voiceagent.call.CallManager;
 import io.voiceagent.call.CallMode;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -79,9 +81,13 @@ public final class Module implements AutoCloseable {
                     journal.records(), timers, clock, random));
             sip.setInboundHandler(calls);
 
+            CallEvents events = new CallEvents(CallEvents.DEFAULT_CAPACITY);
+            calls.publishTo(events);
+            timers.scheduleAtFixedRate(() -> events.sampleMedia(calls), 1, 1, TimeUnit.SECONDS);
             http = register(new HttpApi(config.http(), calls, debugOperations(agents, exolve, outbound),
-                    config.exolve().webhookSecret(), clock));
+                    config.exolve().webhookSecret(), clock, events));
             http.start();
+            register(events); // closed before the HTTP server, so that open event streams end at once
         } catch (IOException | RuntimeException e) {
             closeAll();
             throw e;

@@ -241,6 +241,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         return call.snapshot();
     }
 
+    /** Feeds {@code events} every record saved from now on (the dashboard's live stream). */
+    public void publishTo(CallEvents events) {
+        repository.onSaved(events::onSaved);
+    }
+
     @Override
     public Optional<CallRecord> find(String callId) {
         LiveCall call = live.get(callId);

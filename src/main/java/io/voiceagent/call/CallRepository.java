@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.Objects;
 
 /**
  * The call records this service serves: every live call and the most recent ended ones; the journal
@@ -22,6 +24,7 @@ final class CallRepository {
     private final int maxEnded;
     private final ReentrantLock endedLock = new ReentrantLock();
     private final Set<String> ended = new LinkedHashSet<>();
+    private volatile Consumer<CallRecord> onSaved = record -> { };
 
     CallRepository(CallJournal journal, List<CallRecord> restored, int maxEnded) {
         this.journal = journal;
@@ -34,6 +37,12 @@ final class CallRepository {
     void save(CallRecord record, boolean durable) {
         index(record);
         journal.append(record, durable);
+        onSaved.accept(record);
+    }
+
+    /** Tells {@code listener} of every record saved from now on, on the saving thread. */
+    void onSaved(Consumer<CallRecord> listener) {
+        onSaved = Objects.requireNonNull(listener, "listener");
     }
 
     private void index(CallRecord record) {
