@@ -170,7 +170,8 @@ function liveCard(call) {
 
 function meter(label, kind) {
   return el('label', {class: 'meter'}, label,
-    el('meter', {class: 'meter-' + kind, min: '0', max: '1', low: '0.05', high: '0.9', optimum: '0.5', value: '0'}));
+    el('meter', {class: 'meter-' + kind, min: '0', max: '1', value: '0',
+      title: 'share of full flow over the last second'}));
 }
 
 function updateLiveCard(card, call) {

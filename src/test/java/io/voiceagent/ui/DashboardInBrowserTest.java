@@ -148,7 +148,7 @@ class DashboardInBrowserTest {
                       if (target.classList.contains('status') && !seen.statuses.includes(target.textContent)) {
                         seen.statuses.push(target.textContent);
                       }
-                      if (target.matches('.transcript li')) seen.lines.push(target.textContent);
+                      if (node.matches && node.matches('.transcript li')) seen.lines.push(node.textContent);
                     }
                   }
                 }).observe(document.getElementById('live-calls'), {subtree: true, childList: true});
