@@ -81,14 +81,15 @@ public final class CallEvents implements AutoCloseable {
         lock.lock();
         try {
             Shown before = shown.getOrDefault(record.id(), new Shown(Map.of(), List.of()));
-            if (!summary.equals(before.summary())) {
-                append(Type.CALL, summary);
-            }
+            // Lines before the status: a reader that stops at the final status has every line by then.
             List<TranscriptLine> lines = record.transcript();
             for (int i = 0; i < lines.size(); i++) {
                 if (i >= before.transcript().size() || !lines.get(i).equals(before.transcript().get(i))) {
                     append(Type.TRANSCRIPT, transcriptLine(record.id(), i, lines.get(i)));
                 }
+            }
+            if (!summary.equals(before.summary())) {
+                append(Type.CALL, summary);
             }
             if (record.status().isFinal()) {
                 shown.remove(record.id());

@@ -9,60 +9,132 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Follows one call by polling {@code GET /api/calls/{id}}, printing each new status and each new
- * transcript line once, with its time since the call was created, until the call ends.
+ * Follows one call through the service's event stream ({@code GET /api/events}), printing each new
+ * status and each new transcript line once, with its time since the call was created, until the
+ * call ends. The record is read once the stream is open (so nothing falls between the two), and
+ * again when the service says events were missed; a dropped stream is resumed with
+ * {@code Last-Event-ID}.
  */
 final class CallFollower {
     static final Set<String> FINAL_STATUSES = Set.of("completed", "failed", "busy", "no_answer", "canceled");
-    /** How many polls in a row may fail (service restarting, a slow answer) before giving up. */
-    private static final int MAX_POLL_FAILURES = 10;
+    /** How many times in a row the stream may fail (service restarting) before giving up. */
+    private static final int MAX_STREAM_FAILURES = 10;
 
     private final ServiceClient client;
     private final PrintStream out;
-    private final Duration interval;
+    private final Duration reconnectDelay;
     private final Set<String> shownStages = new HashSet<>();
     private int shownLines;
+    private Map<String, Object> record;
+    private Optional<String> lastEventId = Optional.empty();
+    private CliFailure failure;
+    private boolean fatal;
+    private int failuresInARow;
 
-    CallFollower(ServiceClient client, PrintStream out, Duration interval) {
+    CallFollower(ServiceClient client, PrintStream out, Duration reconnectDelay) {
         this.client = client;
         this.out = out;
-        this.interval = interval;
+        this.reconnectDelay = reconnectDelay;
     }
 
     /** Returns the call's final record. */
     Map<String, Object> follow(Map<String, Object> first) throws CliFailure {
         String id = String.valueOf(first.get("id"));
-        Map<String, Object> record = first;
-        int failures = 0;
-        while (true) {
-            show(record);
-            if (FINAL_STATUSES.contains(String.valueOf(record.get("status")))) {
-                return record;
-            }
-            pause();
-            ServiceClient.Reply reply;
+        record = new LinkedHashMap<>(first);
+        show(record);
+        while (!ended()) {
+            failure = null;
             try {
-                reply = client.get("/api/calls/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+                client.events(lastEventId, () -> {
+                    if (lastEventId.isEmpty()) {
+                        reload(id);
+                    }
+                }, event -> apply(id, event));
             } catch (CliFailure e) {
-                if (++failures >= MAX_POLL_FAILURES) {
-                    throw e;
-                }
-                continue;
+                failure = e;
             }
-            failures = 0;
-            if (reply.status() == 404) {
-                throw new CliFailure("call " + id + " is no longer known to the service");
+            if (failure != null && (fatal || ++failuresInARow >= MAX_STREAM_FAILURES)) {
+                throw failure;
             }
-            if (!reply.ok()) {
-                throw new CliFailure("cannot read call " + id + ": " + reply.message());
+            if (!ended()) {
+                pause();
             }
-            record = reply.body();
         }
+        return record;
+    }
+
+    /** Applies one event; false once the call has ended (or reading the record failed). */
+    @SuppressWarnings("unchecked")
+    private boolean apply(String id, ServerSentEvent event) {
+        if (fatal) {
+            return false;
+        }
+        failuresInARow = 0;
+        event.id().ifPresent(eventId -> lastEventId = Optional.of(eventId));
+        if (event.type().equals("reset")) {
+            reload(id);
+            return failure == null && !ended();
+        }
+        Map<String, Object> data;
+        try {
+            data = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(event.data());
+        } catch (java.io.IOException e) {
+            return true; // not ours to judge: skip what cannot be read
+        }
+        switch (event.type()) {
+            case "call" -> {
+                if (id.equals(data.get("id"))) {
+                    Object transcript = record.get("transcript");
+                    record.putAll(data);
+                    record.put("transcript", transcript);
+                }
+            }
+            case "transcript" -> {
+                if (id.equals(data.get("call_id")) && data.get("index") instanceof Number index) {
+                    List<Object> lines = new ArrayList<>(record.get("transcript") instanceof List<?> l
+                            ? (List<Object>) l : List.of());
+                    while (lines.size() <= index.intValue()) {
+                        lines.add(null);
+                    }
+                    lines.set(index.intValue(), Map.of("role", data.get("role"), "text", data.get("text"),
+                            "at", data.get("at")));
+                    record.put("transcript", lines);
+                }
+            }
+            default -> {
+                return true;
+            }
+        }
+        show(record);
+        return !ended();
+    }
+
+    /** Reads the whole record again; a failure is kept for {@link #follow} to act on. */
+    private void reload(String id) {
+        try {
+            ServiceClient.Reply reply = client.get("/api/calls/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+            if (!reply.ok()) {
+                fatal = true;
+                failure = new CliFailure(reply.status() == 404 ? "call " + id + " is no longer known to the service"
+                        : "cannot read call " + id + ": " + reply.message());
+                return;
+            }
+            record = new LinkedHashMap<>(reply.body());
+            show(record);
+        } catch (CliFailure e) {
+            failure = e;
+        }
+    }
+
+    private boolean ended() {
+        return FINAL_STATUSES.contains(String.valueOf(record.get("status")));
     }
 
     /** Prints what is new in {@code record}: a status change and transcript lines, in time order. */
@@ -125,7 +197,7 @@ final class CallFollower {
 
     private void pause() throws CliFailure {
         try {
-            Thread.sleep(interval);
+            Thread.sleep(reconnectDelay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure("interrupted");

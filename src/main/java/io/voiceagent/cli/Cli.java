@@ -23,27 +23,28 @@ public final class Cli {
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(300);
+    /** How long the call follower waits before reconnecting a dropped event stream. */
+    private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
     private static final int DEFAULT_LIST_LIMIT = 20;
 
     private final ServiceRunner service;
     private final ConfigSource configSource;
     private final PrintStream out;
     private final PrintStream err;
-    private final Duration pollInterval;
+    private final Duration reconnectDelay;
 
     public Cli(ServiceRunner service, ConfigSource configSource, PrintStream out, PrintStream err,
-               Duration pollInterval) {
+               Duration reconnectDelay) {
         this.service = Objects.requireNonNull(service, "service");
         this.configSource = Objects.requireNonNull(configSource, "configSource");
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
-        this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+        this.reconnectDelay = Objects.requireNonNull(reconnectDelay, "reconnectDelay");
     }
 
     /** The command line as the process runs it: environment and {@code .env}, stdout and stderr. */
     public static Cli standard(ServiceRunner service) {
-        return new Cli(service, ConfigLoader::load, System.out, System.err, POLL_INTERVAL);
+        return new Cli(service, ConfigLoader::load, System.out, System.err, RECONNECT_DELAY);
     }
 
     public int run(String... args) {
@@ -187,7 +188,7 @@ public final class Cli {
             Map<String, Object> record = started.body();
             out.println("Call " + record.get("id") + " to +" + record.get("phone_number") + " (" + record.get("mode")
                     + "). Ctrl-C stops following; the call goes on.");
-            Map<String, Object> last = new CallFollower(client, out, pollInterval).follow(record);
+            Map<String, Object> last = new CallFollower(client, out, reconnectDelay).follow(record);
             return "completed".equals(last.get("status")) ? OK : FAILURE;
         }
     }

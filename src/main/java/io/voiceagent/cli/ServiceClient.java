@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /** Talks to the running service's HTTP API, as configured by HTTP_HOST, HTTP_PORT and API_TOKEN. */
 final class ServiceClient implements AutoCloseable {
@@ -70,6 +72,60 @@ final class ServiceClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code GET /api/events} (resuming after {@code lastEventId} when given), runs
+     * {@code onOpen} once the stream is open, then hands each event to {@code handler} until it
+     * answers false or the stream ends.
+     */
+    void events(Optional<String> lastEventId, Runnable onOpen, Predicate<ServerSentEvent> handler)
+            throws CliFailure {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("/api/events"))
+                .header("Accept", "text/event-stream");
+        token.ifPresent(t -> builder.header("Authorization", "Bearer " + t.reveal()));
+        lastEventId.ifPresent(id -> builder.header("Last-Event-ID", id));
+        HttpResponse<Stream<String>> response;
+        try {
+            response = http.send(builder.GET().build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted");
+        }
+        try (Stream<String> lines = response.body()) {
+            if (response.statusCode() == 401) {
+                throw refusedToken();
+            }
+            if (response.statusCode() != 200) {
+                throw new CliFailure("the service's event stream answered HTTP " + response.statusCode()
+                        + " (GET /api/events); is the service older than this command line?");
+            }
+            onOpen.run();
+            Optional<String> id = Optional.empty();
+            String type = "message";
+            StringBuilder data = new StringBuilder();
+            for (java.util.Iterator<String> it = lines.iterator(); it.hasNext(); ) {
+                String line = it.next();
+                if (line.isEmpty()) {
+                    if (!data.isEmpty() && !handler.test(new ServerSentEvent(id, type, data.toString()))) {
+                        return;
+                    }
+                    id = Optional.empty();
+                    type = "message";
+                    data.setLength(0);
+                } else if (line.startsWith("id:")) {
+                    id = Optional.of(line.substring(3).strip());
+                } else if (line.startsWith("event:")) {
+                    type = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).stripLeading());
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw new CliFailure("the event stream from " + base + " broke off: " + e.getCause().getMessage());
+        }
+    }
+
     URI base() {
         return base;
     }
@@ -86,23 +142,33 @@ final class ServiceClient implements AutoCloseable {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException e) {
-            throw new CliFailure("cannot reach the voiceagent service at " + base
-                    + " (connection refused); is it running? Start it with: bin/voiceagent start");
-        } catch (HttpTimeoutException e) {
-            throw new CliFailure("the voiceagent service at " + base + " did not answer in time");
         } catch (IOException e) {
-            throw new CliFailure("cannot talk to the voiceagent service at " + base + ": " + e);
+            throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure("interrupted");
         }
         Reply reply = new Reply(response.statusCode(), parse(response.body()));
         if (reply.status() == 401) {
-            throw new CliFailure("the service refused the API token (401): set API_TOKEN to the token "
-                    + "the service was started with");
+            throw refusedToken();
         }
         return reply;
+    }
+
+    private CliFailure unreachable(IOException e) {
+        if (e instanceof ConnectException) {
+            return new CliFailure("cannot reach the voiceagent service at " + base
+                    + " (connection refused); is it running? Start it with: bin/voiceagent start");
+        }
+        if (e instanceof HttpTimeoutException) {
+            return new CliFailure("the voiceagent service at " + base + " did not answer in time");
+        }
+        return new CliFailure("cannot talk to the voiceagent service at " + base + ": " + e);
+    }
+
+    private static CliFailure refusedToken() {
+        return new CliFailure("the service refused the API token (401): set API_TOKEN to the token "
+                + "the service was started with");
     }
 
     private static Map<String, Object> parse(String body) {

@@ -132,6 +132,7 @@ class CliTest {
                 record("dialing"),
                 record("dialing"),
                 record("ringing", "ringing_at", "2026-11-25T20:00:01Z"),
+                record("answered", "answered_at", "2026-11-25T20:00:03Z"),
                 record("answered", "answered_at", "2026-11-25T20:00:03Z", "transcript", transcript.subList(0, 1)),
                 record("answered", "answered_at", "2026-11-25T20:00:03Z", "transcript", transcript),
                 record("completed", "answered_at", "2026-11-25T20:00:03Z", "ended_at", "2026-11-25T20:00:10Z",
@@ -154,27 +155,29 @@ class CliTest {
     }
 
     @Test
-    void stagesAndLinesSeenInOnePollArePrintedInTimeOrder() {
+    void aStreamThatBreaksOffIsResumedFromTheLastEventSeen() {
+        List<Map<String, Object>> transcript = List.of(
+                Map.of("role", "agent", "text", "Hello", "at", "2026-11-25T20:00:02Z"),
+                Map.of("role", "user", "text", "Hi", "at", "2026-11-25T20:00:04Z"));
         service.script(List.of(
                 record("dialing"),
-                record("answered", "ringing_at", "2026-11-25T20:00:01Z", "answered_at", "2026-11-25T20:00:03Z",
-                        "transcript", List.of(
-                                Map.of("role", "agent", "text", "Hello", "at", "2026-11-25T20:00:02Z"),
-                                Map.of("role", "user", "text", "Hi", "at", "2026-11-25T20:00:04Z"))),
-                record("canceled", "ended_at", "2026-11-25T20:00:05Z", "hangup_by", "us",
-                        "hangup_cause", "api_hangup", "transcript", List.of(
-                                Map.of("role", "agent", "text", "Hello", "at", "2026-11-25T20:00:02Z"),
-                                Map.of("role", "user", "text", "Hi", "at", "2026-11-25T20:00:04Z"),
-                                Map.of("role", "agent", "text", "Bye", "at", "2026-11-25T20:00:06Z")))));
+                record("ringing", "ringing_at", "2026-11-25T20:00:01Z"),
+                record("answered", "ringing_at", "2026-11-25T20:00:01Z", "answered_at", "2026-11-25T20:00:01.500Z",
+                        "transcript", transcript),
+                record("canceled", "ended_at", "2026-11-25T20:00:05Z", "hangup_by", "us", "duration_s", 3.5,
+                        "hangup_cause", "api_hangup", "transcript", transcript)));
+        service.dropFirstStreamAfter(2);
+
         assertThat(run("call", "+79990001122")).isEqualTo(Cli.FAILURE);
+
+        assertThat(service.lastEventIds).containsExactly("null", "2");
         assertThat(out().lines().skip(1).toList()).containsExactly(
                 "    0.0 s  dialing",
                 "    1.0 s  ringing",
                 "    2.0 s  agent: Hello",
-                "    3.0 s  answered",
                 "    4.0 s  user: Hi",
-                "    6.0 s  agent: Bye",
-                "    5.0 s  canceled: ended by us (api_hangup)");
+                "    1.5 s  answered",
+                "    5.0 s  canceled: talked 3.5 s, ended by us (api_hangup)");
     }
 
     @Test

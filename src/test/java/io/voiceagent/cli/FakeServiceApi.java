@@ -14,12 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands in for a running voiceagent service, answering as the README documents the API: the CLI is
  * tested against the HTTP contract, not against our server's code. A call's record moves through
- * a script, one step per {@code GET /api/calls/{id}}.
+ * a script: {@code GET /api/calls/{id}} answers the first step, {@code GET /api/events} streams the
+ * others as the service does (a {@code transcript} event per new line, then a {@code call} event
+ * with the record less its transcript), honouring {@code Last-Event-ID}.
  */
 final class FakeServiceApi implements AutoCloseable {
     final List<Map<String, Object>> startBodies = new CopyOnWriteArrayList<>();
@@ -27,7 +28,8 @@ final class FakeServiceApi implements AutoCloseable {
     private final HttpServer server;
     private final String token;
     private final List<Map<String, Object>> script = new ArrayList<>();
-    private final AtomicInteger step = new AtomicInteger();
+    final List<String> lastEventIds = new CopyOnWriteArrayList<>();
+    private volatile int dropStreamAfter = Integer.MAX_VALUE;
     private volatile int startStatus = 201;
     private volatile Map<String, Object> startError = Map.of();
 
@@ -47,7 +49,11 @@ final class FakeServiceApi implements AutoCloseable {
     void script(List<Map<String, Object>> records) {
         script.clear();
         script.addAll(records);
-        step.set(0);
+    }
+
+    /** The first event stream breaks off after this many events (a restart, a proxy timeout). */
+    void dropFirstStreamAfter(int events) {
+        dropStreamAfter = events;
     }
 
     void refuseStart(int status, String code, String message) {
@@ -103,10 +109,51 @@ final class FakeServiceApi implements AutoCloseable {
                 reply(exchange, 200, Map.of("calls", List.copyOf(script), "count", script.size()));
             }
         } else if (method.equals("GET") && path.equals("/api/calls/c-1")) {
-            int next = Math.min(step.incrementAndGet(), script.size() - 1);
-            reply(exchange, 200, script.get(next));
+            reply(exchange, 200, script.get(0));
+        } else if (method.equals("GET") && path.equals("/api/events")) {
+            stream(exchange);
         } else {
             reply(exchange, 404, Map.of("error", "not_found", "message", "no such endpoint"));
+        }
+    }
+
+    /** The script after its first step as SSE events, numbered from 1. */
+    @SuppressWarnings("unchecked")
+    private List<String> scriptEvents() throws IOException {
+        List<String> events = new ArrayList<>();
+        for (int i = 1; i < script.size(); i++) {
+            List<?> before = (List<?>) script.get(i - 1).getOrDefault("transcript", List.of());
+            List<?> lines = (List<?>) script.get(i).getOrDefault("transcript", List.of());
+            for (int n = before.size(); n < lines.size(); n++) {
+                Map<String, Object> line = new LinkedHashMap<>((Map<String, Object>) lines.get(n));
+                line.put("call_id", "c-1");
+                line.put("index", n);
+                events.add("event: transcript\ndata: " + JSON.std.asString(line));
+            }
+            Map<String, Object> call = new LinkedHashMap<>(script.get(i));
+            call.remove("transcript");
+            events.add("event: call\ndata: " + JSON.std.asString(call));
+        }
+        return events;
+    }
+
+    private void stream(HttpExchange exchange) throws IOException {
+        String lastEventId = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+        lastEventIds.add(String.valueOf(lastEventId));
+        int from = lastEventId == null ? 0 : Integer.parseInt(lastEventId);
+        int limit = dropStreamAfter;
+        dropStreamAfter = Integer.MAX_VALUE;
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        List<String> events = scriptEvents();
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
+            for (int i = from; i < events.size() && i - from < limit; i++) {
+                out.write(("id: " + (i + 1) + "\n" + events.get(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the follower stopped reading once the call ended
         }
     }
 
