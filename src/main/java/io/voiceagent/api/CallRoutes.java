@@ -61,13 +61,59 @@ final class CallRoutes {
                     "status: expected one of " + String.join(", ", statusNames()))));
         }
         int limit = limit(request.query("limit"));
-        List<Object> records = calls.list(status, limit).stream()
-                .map(r -> (Object) r.toJson(clock.instant()))
-                .toList();
+        Optional<Cursor> cursor = request.query("cursor").isEmpty() ? Optional.empty()
+                : Optional.of(Cursor.parse(request.query("cursor").get()));
+        List<CallRecord> all = calls.list(status, Integer.MAX_VALUE);
+        List<CallRecord> rest = cursor.map(c -> c.after(all)).orElse(all);
+        List<CallRecord> page = rest.subList(0, Math.min(limit, rest.size()));
+        List<Object> records = page.stream().map(r -> (Object) r.toJson(clock.instant())).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("calls", records);
         body.put("count", records.size());
+        body.put("next_cursor", rest.size() > limit ? Cursor.of(page.getLast()).encode() : null);
         return ApiResponse.json(200, body);
+    }
+
+    /**
+     * Where a page of {@code GET /api/calls} ended: the last call shown. The next page starts after
+     * that call in the list's order (newest first); when that call has since left memory, after the
+     * calls created before it (ties broken by id, as the list orders them).
+     */
+    record Cursor(java.time.Instant createdAt, String id) {
+        static Cursor of(CallRecord last) {
+            return new Cursor(last.createdAt(), last.id());
+        }
+
+        String encode() {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (createdAt + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static Cursor parse(String text) throws ApiException {
+            try {
+                String decoded = new String(java.util.Base64.getUrlDecoder().decode(text),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                int bar = decoded.indexOf('|');
+                return new Cursor(java.time.Instant.parse(decoded.substring(0, bar)), decoded.substring(bar + 1));
+            } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
+                throw ApiException.badRequest("cursor: not a next_cursor from a previous page of /api/calls");
+            }
+        }
+
+        List<CallRecord> after(List<CallRecord> newestFirst) {
+            for (int i = 0; i < newestFirst.size(); i++) {
+                if (newestFirst.get(i).id().equals(id)) {
+                    return newestFirst.subList(i + 1, newestFirst.size());
+                }
+            }
+            return newestFirst.stream().filter(this::isAfter).toList();
+        }
+
+        /** In the list's order: created earlier, or at the same instant with a greater id. */
+        private boolean isAfter(CallRecord r) {
+            int byTime = r.createdAt().compareTo(createdAt);
+            return byTime < 0 || byTime == 0 && r.id().compareTo(id) > 0;
+        }
     }
 
     private ApiResponse get(ApiRequest request) throws ApiException {

@@ -38,6 +38,8 @@ public final class HttpApi implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 64 * 1024;
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
     private static final int STOP_GRACE_SECONDS = 1;
+    /** The Retry-After of a 429: calls last minutes, so a few seconds apart is often enough and never a flood. */
+    static final int RETRY_AFTER_SECONDS = 5;
     private static final long DRAIN_LIMIT_BYTES = 1024 * 1024;
 
     private final Config.Http config;
@@ -70,6 +72,16 @@ public final class HttpApi implements AutoCloseable {
         all.addAll(new EventRoutes(events).routes());
         all.addAll(new UiRoutes().routes());
         this.routes = List.copyOf(all);
+    }
+
+    /** Every method and path pattern served, e.g. {@code GET /api/calls/{id}}: what the OpenAPI document lists. */
+    java.util.Set<String> operations() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Route route : routes) {
+            String path = "/" + String.join("/", route.segments());
+            route.methods().keySet().forEach(method -> out.add(method + " " + path));
+        }
+        return out;
     }
 
     /** Binds HTTP_HOST:HTTP_PORT and starts serving. */
@@ -161,8 +173,11 @@ public final class HttpApi implements AutoCloseable {
         } catch (ApiException e) {
             return Optional.of(ApiResponse.error(e));
         } catch (CallException e) {
+            // 429 says when to try again: a call slot frees up when a live call ends
+            Map<String, String> headers = e.reason() == CallException.Reason.TOO_MANY_CALLS
+                    ? Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)) : Map.of();
             return Optional.of(ApiResponse.error(new ApiException(statusOf(e.reason()),
-                    e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
+                    e.reason().name().toLowerCase(Locale.ROOT), e.getMessage(), headers)));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, LogSafe.text(method + " " + path) + ": request not received: "
                     + e.getMessage());
