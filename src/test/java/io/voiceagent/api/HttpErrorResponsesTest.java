@@ -27,7 +27,7 @@ class HttpErrorResponsesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/api", "/api/call", "/api/calls/x/y/z", "/healthz", "/debug", "/webhooks/exolve"})
+    @ValueSource(strings = {"/api", "/api/call", "/api/calls/x/y/z", "/healthz", "/debug", "/webhooks/exolve"})
     void unknownPathsAreJson404(String path) {
         Reply reply = api.get(path);
         assertThat(reply.status()).isEqualTo(404);
