@@ -35,7 +35,7 @@ final class StartCallBody {
             throw ApiException.badRequest(PHONE_NUMBER + ": required, a string such as \"+79990001122\"");
         }
         String digits = PhoneNumbers.toE164Digits(typed).orElseThrow(() -> ApiException.badRequest(
-                PHONE_NUMBER + ": expected an international number of 8 to 15 digits such as \"+79990001122\""));
+                PHONE_NUMBER + ": " + PhoneNumbers.EXPECTED));
         Optional<String> language = text(body, "language").map(l -> l.toLowerCase(Locale.ROOT));
         if (language.isPresent() && !LANGUAGE.matcher(language.get()).matches()) {
             throw ApiException.badRequest("language: expected a language code such as \"en\", \"ru\" or \"pt-br\"");
