@@ -1,8 +1,11 @@
 package io.voiceagent.cli;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.ConfigException;
 import io.voiceagent.config.ConfigLoader;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -102,8 +105,10 @@ public final class Cli {
                 yield USAGE;
             }
             case CONFIG -> {
-                noArguments(command, args);
-                yield config();
+                List<String> rest = new ArrayList<>();
+                boolean json = jsonFlag(args, rest);
+                noArguments(command, rest);
+                yield config(json);
             }
             case CALL -> call(args);
             case CALLS -> calls(args);
@@ -137,7 +142,7 @@ public final class Cli {
         return OK;
     }
 
-    private int config() {
+    private int config(boolean json) throws CliFailure {
         Config config;
         try {
             config = configSource.load();
@@ -146,6 +151,10 @@ public final class Cli {
             return USAGE;
         }
         Map<String, String> settings = config.describe();
+        if (json) {
+            printJson(settings);
+            return OK;
+        }
         int width = settings.keySet().stream().mapToInt(String::length).max().orElse(0);
         settings.forEach((name, value) -> out.printf("%-" + width + "s  %s%n", name, value));
         out.println();
@@ -166,8 +175,10 @@ public final class Cli {
         err.println("Set these in the environment or in ./.env (voiceagent config shows the result).");
     }
 
-    private int call(List<String> args) throws UsageException, ConfigException, CliFailure {
+    private int call(List<String> arguments) throws UsageException, ConfigException, CliFailure {
         Map<String, Object> body = new LinkedHashMap<>();
+        List<String> args = new ArrayList<>();
+        boolean json = jsonFlag(arguments, args);
         List<String> positional = new ArrayList<>();
         Map<String, String> options = options(Command.CALL, args, List.of("first-message", "prompt", "language"),
                 positional);
@@ -186,14 +197,20 @@ public final class Cli {
                 throw new CliFailure("the call was not placed: " + started.message());
             }
             Map<String, Object> record = started.body();
-            out.println("Call " + record.get("id") + " to +" + record.get("phone_number") + " (" + record.get("mode")
-                    + "). Ctrl-C stops following; the call goes on.");
-            Map<String, Object> last = new CallFollower(client, out, reconnectDelay).follow(record);
+            PrintStream progress = json ? new PrintStream(OutputStream.nullOutputStream()) : out;
+            progress.println("Call " + record.get("id") + " to +" + record.get("phone_number") + " ("
+                    + record.get("mode") + "). Ctrl-C stops following; the call goes on.");
+            Map<String, Object> last = new CallFollower(client, progress, reconnectDelay).follow(record);
+            if (json) {
+                printJson(last);
+            }
             return "completed".equals(last.get("status")) ? OK : FAILURE;
         }
     }
 
-    private int calls(List<String> args) throws UsageException, ConfigException, CliFailure {
+    private int calls(List<String> arguments) throws UsageException, ConfigException, CliFailure {
+        List<String> args = new ArrayList<>();
+        boolean json = jsonFlag(arguments, args);
         List<String> positional = new ArrayList<>();
         Map<String, String> options = options(Command.CALLS, args, List.of("status", "limit"), positional);
         if (!positional.isEmpty()) {
@@ -209,13 +226,24 @@ public final class Cli {
             if (!reply.ok()) {
                 throw new CliFailure("cannot list calls: " + reply.message());
             }
+            if (json) {
+                printJson(reply.body());
+                return OK;
+            }
             List<Map<String, Object>> records = records(reply.body().get("calls"));
-            out.print(records.isEmpty() ? "No calls yet.\n" : CallsTable.render(records));
+            if (records.isEmpty()) {
+                out.println(options.containsKey("status") ? "No calls with status " + options.get("status") + "."
+                        : "No calls yet.");
+                return OK;
+            }
+            out.print(CallsTable.render(records));
             return OK;
         }
     }
 
-    private int hangup(List<String> args) throws UsageException, ConfigException, CliFailure {
+    private int hangup(List<String> arguments) throws UsageException, ConfigException, CliFailure {
+        List<String> args = new ArrayList<>();
+        boolean json = jsonFlag(arguments, args);
         List<String> positional = new ArrayList<>();
         options(Command.HANGUP, args, List.of(), positional);
         if (positional.size() != 1) {
@@ -226,8 +254,27 @@ public final class Cli {
             if (!reply.ok()) {
                 throw new CliFailure("cannot hang up " + positional.get(0) + ": " + reply.message());
             }
-            out.println("Call " + reply.body().get("id") + ": " + reply.body().get("status"));
+            if (json) {
+                printJson(reply.body());
+            } else {
+                out.println("Call " + reply.body().get("id") + ": " + reply.body().get("status"));
+            }
             return OK;
+        }
+    }
+
+    /** Whether {@code --json} is among the arguments; the rest, without it, goes to {@code rest}. */
+    private static boolean jsonFlag(List<String> args, List<String> rest) {
+        rest.addAll(args);
+        return rest.removeIf("--json"::equals);
+    }
+
+    private void printJson(Object value) throws CliFailure {
+        try {
+            out.println(JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT, JSON.Feature.WRITE_NULL_PROPERTIES)
+                    .asString(value));
+        } catch (IOException e) {
+            throw new CliFailure("cannot write JSON: " + e.getMessage());
         }
     }
 

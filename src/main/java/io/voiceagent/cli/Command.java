@@ -15,24 +15,27 @@ enum Command {
             without placing real calls."""),
     TEST("test", "", "Run the whole test suite (handled by bin/voiceagent).", """
             bin/voiceagent test runs `mvn -B test` with a JDK >= 21 and shows Surefire's summary."""),
-    CONFIG("config", "", "Show the effective configuration, secrets masked, and every problem in it.", """
-            Prints each setting by its environment name. Exits 2 when the configuration has problems,
+    CONFIG("config", "[--json]", "Show the effective configuration, secrets masked, and every problem in it.", """
+            Prints each setting by its environment name (--json: as one JSON object) on stdout. Exits 2 when the configuration has problems,
             listing each with the variable, the value (secrets masked) and what is expected."""),
-    CALL("call", "NUMBER [--first-message TEXT] [--prompt TEXT] [--language CODE]",
+    CALL("call", "NUMBER [--first-message TEXT] [--prompt TEXT] [--language CODE] [--json]",
             "Place a call through the running service and follow it until it ends.", """
               NUMBER              international number, e.g. +79990001122 (spaces, dashes, parentheses allowed)
               --first-message     what the agent says first
               --prompt            the agent's system prompt for this call
               --language          the conversation language, e.g. en, ru, pt-br
+              --json              print nothing while following, then the call's final record as JSON
 
             Status changes and transcript lines are printed as they happen. Exits 0 when the call completed,
             1 when it failed, was busy, was not answered or was canceled. Ctrl-C stops following only: the
             call goes on (end it with `voiceagent hangup ID`)."""),
-    CALLS("calls", "[--status STATUS] [--limit N]", "List recent calls, newest first.", """
+    CALLS("calls", "[--status STATUS] [--limit N] [--json]", "List recent calls, newest first.", """
               --status   dialing, ringing, answered, completed, failed, busy, no_answer or canceled
-              --limit    how many calls, 1 to 1000 (default 20)"""),
-    HANGUP("hangup", "ID", "Hang up a live call.", """
-              ID         the call id printed by `voiceagent call` or `voiceagent calls`"""),
+              --limit    how many calls, 1 to 1000 (default 20)
+              --json     the API's answer as JSON: {"calls": [...], "count": n, "next_cursor": ...}"""),
+    HANGUP("hangup", "ID [--json]", "Hang up a live call.", """
+              ID         the call id printed by `voiceagent call` or `voiceagent calls`
+              --json     print the call's record as JSON"""),
     VERSION("version", "", "Print the version.", ""),
     BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--ring-ms MS] [--pin] [--json]",
             "Measure setup, latency, pacing and resources under load against the demo network.", """

@@ -181,6 +181,33 @@ class CliTest {
     }
 
     @Test
+    void dataCommandsPrintJsonWithTheJsonFlag() throws Exception {
+        service.script(List.of(record("dialing"),
+                record("completed", "answered_at", "2026-11-25T20:00:01Z", "ended_at", "2026-11-25T20:00:03Z",
+                        "duration_s", 2.0, "hangup_by", "agent", "hangup_cause", "agent_end_call")));
+
+        assertThat(run("call", "+79990001122", "--json")).isEqualTo(Cli.OK);
+        Map<String, Object> finalRecord = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(out());
+        assertThat(finalRecord).containsEntry("status", "completed").containsEntry("id", "c-1");
+        out.reset();
+
+        assertThat(run("calls", "--json")).isEqualTo(Cli.OK);
+        assertThat(com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(out())).containsEntry("count", 2);
+        out.reset();
+
+        assertThat(run("hangup", "c-1", "--json")).isEqualTo(Cli.OK);
+        assertThat(com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(out())).containsEntry("status", "canceled");
+    }
+
+    @Test
+    void callsWithAStatusThatMatchesNothingSaysSo() {
+        service.script(List.of());
+
+        assertThat(run("calls", "--status", "busy")).isEqualTo(Cli.OK);
+        assertThat(out()).isEqualTo("No calls with status busy.\n");
+    }
+
+    @Test
     void aCallThatDoesNotCompleteExits1() {
         service.script(List.of(record("dialing"),
                 record("busy", "ended_at", "2026-11-25T20:00:02Z", "hangup_cause", "busy", "hangup_by", "remote",
