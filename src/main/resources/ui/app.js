@@ -291,7 +291,10 @@ function renderDetails(id) {
     }
   }
   const media = el('dl', {class: 'facts'});
-  for (const [k, v] of Object.entries(call.media || {})) media.append(el('dt', {}, k), el('dd', {}, String(v)));
+  const figures = FINAL.has(call.status) || !call.lastSample ? (call.media || {}) : call.lastSample.sample;
+  for (const [k, v] of Object.entries(figures)) {
+    if (k !== 'call_id') media.append(el('dt', {}, k), el('dd', {}, String(v)));
+  }
   const events = el('ol', {class: 'events'},
     ...(call.events || []).map((e) => el('li', {}, JSON.stringify(e))));
   $('details-body').replaceChildren(
@@ -299,7 +302,7 @@ function renderDetails(id) {
     el('h3', {}, 'Call'), facts,
     el('h3', {}, 'Transcript'), transcript.children.length ? transcript : el('p', {class: 'empty'}, 'No transcript.'),
     el('h3', {}, 'Media and agent audio'), media.children.length ? media
-      : el('p', {class: 'empty'}, 'Figures appear when the call ends.'),
+      : el('p', {class: 'empty'}, 'No figures yet.'),
     ...(call.events && call.events.length ? [el('h3', {}, 'Provider events'), events] : []));
 }
 
@@ -394,6 +397,8 @@ async function startStream() {
       if (response.status === 401) { showLogin('That token was refused.'); return; }
       if (!response.ok || !response.body) throw new Error('HTTP ' + response.status);
       setIndicator('status-stream', 'live: connected', 'ok');
+      // A fresh stream starts with the next event: read the calls now, so nothing falls in between.
+      if (state.lastEventId === null) loadCalls(false).catch(() => {});
       await readEvents(response.body.getReader(), abort.signal);
     } catch (e) {
       if (abort.signal.aborted) return;

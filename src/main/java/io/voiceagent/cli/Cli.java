@@ -104,6 +104,10 @@ public final class Cli {
                 err.println("voiceagent test: run the suite with bin/voiceagent test (it needs Maven and the sources)");
                 yield USAGE;
             }
+            case DIST -> {
+                err.println("voiceagent dist: build the release with bin/voiceagent dist in a source checkout");
+                yield USAGE;
+            }
             case CONFIG -> {
                 List<String> rest = new ArrayList<>();
                 boolean json = jsonFlag(args, rest);

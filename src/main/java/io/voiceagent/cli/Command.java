@@ -15,6 +15,10 @@ enum Command {
             without placing real calls."""),
     TEST("test", "", "Run the whole test suite (handled by bin/voiceagent).", """
             bin/voiceagent test runs `mvn -B test` with a JDK >= 21 and shows Surefire's summary."""),
+    DIST("dist", "", "Build the release tarball (handled by bin/voiceagent, in a source checkout).", """
+            bin/voiceagent dist runs `mvn package` and leaves target/voiceagent-VERSION.tar.gz: the jar, its
+            libraries, bin/, etc/, docs/ and the README, for a server with a Java 21 runtime (README,
+            "Installing on a server")."""),
     CONFIG("config", "[--json]", "Show the effective configuration, secrets masked, and every problem in it.", """
             Prints each setting by its environment name (--json: as one JSON object) on stdout. Exits 2 when the configuration has problems,
             listing each with the variable, the value (secrets masked) and what is expected."""),
