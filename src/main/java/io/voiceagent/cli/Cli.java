@@ -148,19 +148,31 @@ public final class Cli {
 
     private int config(boolean json) throws CliFailure {
         Config config;
+        List<String> problems;
         try {
             config = configSource.load();
+            problems = List.of();
         } catch (ConfigException e) {
+            // the settings still go to stdout, whatever the problems; the problems go to stderr
             printProblems(e);
-            return USAGE;
+            if (e.effective().isEmpty()) {
+                return USAGE;
+            }
+            config = e.effective().get();
+            problems = e.problems();
         }
         Map<String, String> settings = config.describe();
         if (json) {
             printJson(settings);
-            return OK;
+            return problems.isEmpty() ? OK : USAGE;
         }
         int width = settings.keySet().stream().mapToInt(String::length).max().orElse(0);
-        settings.forEach((name, value) -> out.printf("%-" + width + "s  %s%n", name, value));
+        List<String> named = problems;
+        settings.forEach((name, value) -> out.printf("%-" + width + "s  %s%s%n", name, value,
+                named.stream().anyMatch(p -> p.startsWith(name)) ? "   <- a problem (on stderr): the default is shown" : ""));
+        if (!problems.isEmpty()) {
+            return USAGE;
+        }
         out.println();
         out.println(config.demo()
                 ? "Mode: demo (no telephony or AI credentials set: calls go to the built-in demo network)"

@@ -20,8 +20,9 @@ enum Command {
             libraries, bin/, etc/, docs/ and the README, for a server with a Java 21 runtime (README,
             "Installing on a server")."""),
     CONFIG("config", "[--json]", "Show the effective configuration, secrets masked, and every problem in it.", """
-            Prints each setting by its environment name (--json: as one JSON object) on stdout. Exits 2 when the configuration has problems,
-            listing each with the variable, the value (secrets masked) and what is expected."""),
+            Prints each setting by its environment name (--json: as one JSON object) on stdout, whatever the
+            problems (a bad value shows as its default, marked). Exits 2 when the configuration has problems,
+            listing each on stderr with the variable, the value (secrets masked) and what is expected."""),
     CALL("call", "NUMBER [--first-message TEXT] [--prompt TEXT] [--language CODE] [--json]",
             "Place a call through the running service and follow it until it ends.", """
               NUMBER              international number, e.g. +79990001122 (spaces, dashes, parentheses allowed)

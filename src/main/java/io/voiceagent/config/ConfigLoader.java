@@ -152,9 +152,22 @@ public final class ConfigLoader {
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+            throw new ConfigException(problems, effectiveDespite(() -> new Config(http, exolve, sip, rtp, elevenLabs,
+                    proxy, demo)));
         }
         return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo);
+    }
+
+    /**
+     * The configuration as far as it could be read, bad values replaced by their defaults, for
+     * {@code voiceagent config} to show beside the problems; empty when even that is not a valid whole.
+     */
+    private static Optional<Config> effectiveDespite(java.util.function.Supplier<Config> config) {
+        try {
+            return Optional.of(config.get());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** True when no credential is set at all (demo); adds a problem when some but not all are set. */

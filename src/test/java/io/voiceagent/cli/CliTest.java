@@ -121,6 +121,9 @@ class CliTest {
         env.put("SIP_PASSWORD", "sip-secret-456");
         assertThat(run("config")).isEqualTo(Cli.USAGE);
         assertThat(err()).contains("problems:").contains("RTP_PORT_MIN=1").doesNotContain("sip-secret-456");
+        assertThat(out()).as("the settings still print, on stdout").contains("HTTP_PORT").contains("SOCKS5_PROXY")
+                .containsPattern("RTP_PORT_MIN +10000 +<- a problem").doesNotContain("sip-secret-456")
+                .doesNotContain("problems:");
     }
 
     @Test
