@@ -33,6 +33,7 @@ final class DevTools implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<Waiter> waiting = new CopyOnWriteArrayList<>();
     private String pageSession;
 
     DevTools(URI browser) throws IOException, InterruptedException {
@@ -73,6 +74,16 @@ final class DevTools implements AutoCloseable {
 
     List<Event> events() {
         return List.copyOf(events);
+    }
+
+    /** Completes with the next event of that method (register it before the command that causes it). */
+    CompletableFuture<Event> next(String method) {
+        CompletableFuture<Event> next = new CompletableFuture<>();
+        waiting.add(new Waiter(method, next));
+        return next;
+    }
+
+    private record Waiter(String method, CompletableFuture<Event> future) {
     }
 
     private Map<String, Object> send(String session, String method, Map<String, Object> params) throws IOException {
@@ -118,7 +129,13 @@ final class DevTools implements AutoCloseable {
                 reply.complete((Map<String, Object>) message.getOrDefault("result", Map.of()));
             }
         } else if (message.get("method") instanceof String method) {
-            events.add(new Event(method, (Map<String, Object>) message.getOrDefault("params", Map.of())));
+            Event event = new Event(method, (Map<String, Object>) message.getOrDefault("params", Map.of()));
+            events.add(event);
+            for (Waiter waiter : waiting) {
+                if (waiter.method().equals(method) && waiting.remove(waiter)) {
+                    waiter.future().complete(event);
+                }
+            }
         }
     }
 
