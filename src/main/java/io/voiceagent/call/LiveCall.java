@@ -13,6 +13,7 @@ import io.voiceagent.media.MediaListener;
 import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
+import io.voiceagent.media.RemoteMedia;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCall;
@@ -60,6 +61,7 @@ final class LiveCall implements MediaListener {
     private SipCall sipCall;
     private volatile AgentConversation conversation;
     private boolean answered;
+    private boolean heldByFarEnd;
     private boolean ended;
     private boolean firstMediaLogged;
     private long aiConnectNanos = -1;
@@ -387,9 +389,30 @@ final class LiveCall implements MediaListener {
             return false;
         }
         int telephoneEvent = remote.telephoneEvent().map(SessionDescription.Format::payloadType).orElse(-1);
-        media.connect(new InetSocketAddress(remote.address(), remote.port()), codec.get().payloadType(),
-                telephoneEvent);
+        SessionDescription.Direction direction = remote.direction();
+        RemoteMedia far = new RemoteMedia(new InetSocketAddress(remote.address(), remote.port()),
+                codec.get().payloadType(), telephoneEvent, SessionDescription.TELEPHONE_EVENT.payloadType(),
+                direction == SessionDescription.Direction.SENDRECV || direction == SessionDescription.Direction.SENDONLY,
+                direction == SessionDescription.Direction.SENDRECV || direction == SessionDescription.Direction.RECVONLY);
+        media.connect(far);
+        recordHold(far.holdsUs());
         return true;
+    }
+
+    /** Hold periods on the record, from the answer on (a sendonly early-media 183 is no hold). */
+    private void recordHold(boolean held) {
+        lock.lock();
+        try {
+            if (!answered || ended || held == heldByFarEnd) {
+                return;
+            }
+            heldByFarEnd = held;
+            Instant now = clock.instant();
+            update(r -> held ? r.withHoldStarted(now) : r.withHoldEnded(now), true);
+            log(System.Logger.Level.INFO, held ? "stage=held by the far end" : "stage=resumed by the far end");
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- media ----------------------------------------------------------------------------------
@@ -430,6 +453,12 @@ final class LiveCall implements MediaListener {
     public void onMediaTimeout() {
         log(System.Logger.Level.WARNING, "no RTP from the far end: hanging up");
         end(isAnswered() ? CallStatus.COMPLETED : CallStatus.FAILED, "media_timeout", "system");
+    }
+
+    @Override
+    public void onHoldTimeout() {
+        log(System.Logger.Level.WARNING, "the far end never resumed the held call: hanging up");
+        end(CallStatus.COMPLETED, "hold_timeout", "system");
     }
 
     // ---- provider events and endings -----------------------------------------------------------
@@ -495,7 +524,8 @@ final class LiveCall implements MediaListener {
         }
         MediaStats stats = media.stats();
         media.close();
-        update(r -> r.withMedia(stats).withEnd(status, cause, by, clock.instant()), true);
+        Instant endedAt = clock.instant();
+        update(r -> r.withMedia(stats).withHoldEnded(endedAt).withEnd(status, cause, by, endedAt), true);
         log(System.Logger.Level.INFO, "stage=ended status=" + status.wireName() + " cause=" + cause + " by=" + by);
         onEnded.accept(this);
     }

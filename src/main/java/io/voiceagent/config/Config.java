@@ -38,7 +38,17 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
                       Duration ringTimeout) {
     }
 
-    public record Rtp(int portMin, int portMax, Duration timeout) {
+    /**
+     * @param timeout     no RTP from the far end this long ends an answered call ({@code media_timeout})
+     * @param holdTimeout a hold (RFC 3264 section 8.4) this long ends the call ({@code hold_timeout})
+     */
+    public record Rtp(int portMin, int portMax, Duration timeout, Duration holdTimeout) {
+        public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofSeconds(600);
+
+        /** With the default hold timeout. */
+        public Rtp(int portMin, int portMax, Duration timeout) {
+            this(portMin, portMax, timeout, DEFAULT_HOLD_TIMEOUT);
+        }
     }
 
     public record ElevenLabs(Optional<Secret> apiKey, String agentId, URI wsUrl, URI apiUrl,
@@ -96,6 +106,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("RTP_PORT_MIN", Integer.toString(rtp.portMin()));
         out.put("RTP_PORT_MAX", Integer.toString(rtp.portMax()));
         out.put("RTP_TIMEOUT_S", Long.toString(rtp.timeout().toSeconds()));
+        out.put("CALL_HOLD_TIMEOUT_S", Long.toString(rtp.holdTimeout().toSeconds()));
         out.put("ELEVENLABS_API_KEY", masked(elevenLabs.apiKey()));
         out.put("ELEVENLABS_AGENT_ID", elevenLabs.agentId());
         out.put("ELEVENLABS_WS_URL", elevenLabs.wsUrl().toString());

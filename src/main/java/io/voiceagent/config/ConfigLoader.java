@@ -134,10 +134,12 @@ public final class ConfigLoader {
         range("RTP_PORT_MIN", rtpMin, "RTP_PORT_MAX", rtpMax);
         if (rtpMax - rtpMin < 3) {
             problems.add("RTP_PORT_MIN..RTP_PORT_MAX=" + rtpMin + ".." + rtpMax
-                    + ": expected room for at least two even RTP ports");
+                    + ": expected room for at least two RTP/RTCP port pairs (RTP even, RTCP the next port)");
         }
         Config.Rtp rtp = new Config.Rtp(rtpMin, rtpMax,
-                Duration.ofSeconds(integer("RTP_TIMEOUT_S", 30, 1, 3600)));
+                Duration.ofSeconds(integer("RTP_TIMEOUT_S", 30, 1, 3600)),
+                Duration.ofSeconds(integer("CALL_HOLD_TIMEOUT_S",
+                        (int) Config.Rtp.DEFAULT_HOLD_TIMEOUT.toSeconds(), 10, 86_400)));
         Config.ElevenLabs elevenLabs = new Config.ElevenLabs(
                 secret("ELEVENLABS_API_KEY"),
                 agentId(),

@@ -1,6 +1,5 @@
 package io.voiceagent.media;
 
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -15,11 +14,13 @@ public interface MediaSession extends AutoCloseable {
     int localPort();
 
     /**
-     * Start sending to (or move to) the far end's SDP address with the negotiated payload type
-     * (0 PCMU, 8 PCMA); {@code telephoneEventPayloadType} is -1 when none was negotiated.
-     * Until {@link #answered()}, only silence is sent and caller audio is not passed on.
+     * Start sending to (or move to) the far end as its latest SDP describes it. Packets are accepted
+     * from its SDP address, and from another source only as {@link RtpSourceLatch} allows; ours go to
+     * the source adopted. A far end that holds us ({@link RemoteMedia#holdsUs()}) gets nothing
+     * until it resumes, and the media timeout gives way to the hold timeout meanwhile. Until
+     * {@link #answered()}, only silence is sent and caller audio is not passed on.
      */
-    void connect(InetSocketAddress remote, int payloadType, int telephoneEventPayloadType);
+    void connect(RemoteMedia remote);
 
     /** The agent's formats, from its conversation metadata. Until set, caller audio is not passed on. */
     void setAgentFormats(AgentAudioFormat userInput, AgentAudioFormat agentOutput);
@@ -44,7 +45,7 @@ public interface MediaSession extends AutoCloseable {
 
     MediaStats stats();
 
-    /** Live figures for the debug endpoint: queue depths, latch state, jitter buffer. */
+    /** Live figures for the debug endpoint: queue depths, latch state, rejected packets, jitter buffer, RTCP. */
     Map<String, Object> debug();
 
     @Override

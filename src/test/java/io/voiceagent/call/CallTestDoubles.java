@@ -9,6 +9,7 @@ import io.voiceagent.media.MediaListener;
 import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
+import io.voiceagent.media.RemoteMedia;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SessionDescription;
@@ -105,6 +106,7 @@ final class CallTestDoubles {
         final List<Runnable> onDrained = new CopyOnWriteArrayList<>();
         volatile InetSocketAddress remote;
         volatile int payloadType = -1;
+        volatile RemoteMedia lastConnect;
         volatile boolean answered;
         volatile boolean closed;
         volatile int interrupts;
@@ -120,9 +122,10 @@ final class CallTestDoubles {
         }
 
         @Override
-        public void connect(InetSocketAddress remote, int payloadType, int telephoneEventPayloadType) {
-            this.remote = remote;
-            this.payloadType = payloadType;
+        public void connect(RemoteMedia far) {
+            this.remote = far.address();
+            this.payloadType = far.payloadType();
+            this.lastConnect = far;
         }
 
         @Override
@@ -164,7 +167,8 @@ final class CallTestDoubles {
 
         @Override
         public MediaStats stats() {
-            return new MediaStats(10, 20, 1720, 3440, 1, 2.5, 200, 400);
+            return new MediaStats(10, 20, 1720, 3440, 1, 2.5, 200, 400, new MediaStats.Rejected(3, 2, 1),
+                    new MediaStats.FarEndReport(42.5, 0.25, 7, 3.5));
         }
 
         @Override

@@ -58,7 +58,7 @@ class MediaSessionBehaviourTest {
 
     private void openUlawCall(int chunkMs) throws Exception {
         session = engine.open("call", chunkMs, listener);
-        session.connect(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, 101);
+        session.connect(Remotes.sendrecv(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, 101));
         session.setAgentFormats(AgentAudioFormat.ULAW_8000, AgentAudioFormat.ULAW_8000);
     }
 
@@ -273,33 +273,6 @@ class MediaSessionBehaviourTest {
     }
 
     @Test
-    void mediaLatchesToTheFirstSourceAndIgnoresOthers() throws Exception {
-        openUlawCall(20);
-        session.answered();
-        try (DatagramSocket realPhone = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
-             DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            realPhone.setSoTimeout(1000);
-            advance(20);
-            assertThat(newPackets()).isNotEmpty(); // to the SDP address until media arrives
-            phoneSends(realPhone, RtpPacket.of(false, 0, 1, 0, 7, filled(160, 0x14)));
-            await(() -> listener.userAudio.size() == 1);
-            phoneSends(stranger, RtpPacket.of(false, 0, 2, 160, 8, filled(160, 0x15)));
-            phoneSends(realPhone, RtpPacket.of(false, 0, 2, 160, 7, filled(160, 0x16)));
-            await(() -> listener.userAudio.size() == 2);
-            assertThat(listener.userAudio.get(1)).containsOnly(0x16);
-            assertThat(session.debug()).containsEntry("foreign_packets_ignored", 1L);
-
-            long sentBefore = session.stats().packetsOut();
-            advance(20);
-            assertThat(session.stats().packetsOut()).isEqualTo(sentBefore + 1);
-            byte[] buffer = new byte[1500];
-            DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
-            realPhone.receive(datagram);
-            assertThat(RtpPacket.parse(buffer, 0, datagram.getLength())).isPresent();
-        }
-    }
-
-    @Test
     void silenceOnTheLineForTheTimeoutReportsAMediaTimeoutOnce() throws Exception {
         openUlawCall(20);
         session.answered();
@@ -357,14 +330,14 @@ class MediaSessionBehaviourTest {
     @Test
     void withoutANegotiatedTelephoneEventNoDigitsAreSent() throws Exception {
         session = engine.open("call", 20, listener);
-        session.connect(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, -1);
+        session.connect(Remotes.sendrecv(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, -1));
         assertThat(session.sendDtmf("1")).isFalse();
     }
 
     @Test
     void pcmAgentsGetResampledAudioBothWays() throws Exception {
         session = engine.open("call", 20, listener);
-        session.connect(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, 101);
+        session.connect(Remotes.sendrecv(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, 101));
         session.setAgentFormats(AgentAudioFormat.PCM_16000, AgentAudioFormat.PCM_16000);
         session.answered();
         for (int i = 0; i < 5; i++) {
@@ -391,7 +364,7 @@ class MediaSessionBehaviourTest {
             }
         });
         session = self[0];
-        session.connect(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, 101);
+        session.connect(Remotes.sendrecv(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, 101));
         byte[] payload = new byte[4];
         new TelephoneEvent(1, true, 10, 800).writeTo(payload, 0);
         long started = System.nanoTime();
