@@ -697,6 +697,8 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         out.put("jitter_ms", stats.jitterMs());
         RtcpSession.Figures far = rtcp.figures();
         Map<String, Object> rtcpFigures = new LinkedHashMap<>();
+        InetSocketAddress farEndRtcp = rtcpSource;
+        rtcpFigures.put("far_end_source", farEndRtcp == null ? null : farEndRtcp.toString());
         rtcpFigures.put("reports_received", far.reportsReceived());
         rtcpFigures.put("round_trip_ms", finiteOrNull(far.roundTripMs()));
         rtcpFigures.put("far_end_fraction_lost", finiteOrNull(far.fractionLost()));
