@@ -298,12 +298,25 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         long packetsIn = 0;
         long packetsOut = 0;
         long lost = 0;
+        long farEndLost = 0;
+        long rejectedForeign = 0;
+        long rejectedLearning = 0;
+        long rejectedMalformed = 0;
+        List<MediaStats> liveStats = new ArrayList<>();
         for (CallRecord r : repository.all()) {
             byStatus.merge(r.status(), 1, Integer::sum);
-            MediaStats m = live.containsKey(r.id()) ? live.get(r.id()).media().stats() : r.media();
+            LiveCall call = live.get(r.id());
+            MediaStats m = call != null ? call.media().stats() : r.media();
+            if (call != null) {
+                liveStats.add(m);
+            }
             packetsIn += m.packetsIn();
             packetsOut += m.packetsOut();
             lost += m.lost();
+            farEndLost += m.farEnd().lost();
+            rejectedForeign += m.rejected().foreignSource();
+            rejectedLearning += m.rejected().learning();
+            rejectedMalformed += m.rejected().malformed();
         }
         for (CallStatus s : CallStatus.values()) {
             out.add(new Metric("voiceagent_calls", "Calls by current status", "gauge",
@@ -318,8 +331,24 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         out.add(new Metric("voiceagent_rtp_packets_total", "RTP packets", "counter", Map.of("direction", "in"), packetsIn));
         out.add(new Metric("voiceagent_rtp_packets_total", "RTP packets", "counter", Map.of("direction", "out"), packetsOut));
         out.add(new Metric("voiceagent_rtp_lost_total", "RTP packets lost (RFC 3550)", "counter", Map.of(), lost));
-        double jitter = live.values().stream().mapToDouble(c -> c.media().stats().jitterMs()).average().orElse(0);
+        double jitter = liveStats.stream().mapToDouble(MediaStats::jitterMs).average().orElse(0);
         out.add(new Metric("voiceagent_rtp_jitter_ms", "Mean interarrival jitter of live calls", "gauge", Map.of(), jitter));
+        String rejectedHelp = "RTP and RTCP packets dropped on arrival, by reason";
+        out.add(new Metric("voiceagent_rtp_rejected_total", rejectedHelp, "counter", Map.of("reason", "foreign_source"),
+                rejectedForeign));
+        out.add(new Metric("voiceagent_rtp_rejected_total", rejectedHelp, "counter", Map.of("reason", "learning"),
+                rejectedLearning));
+        out.add(new Metric("voiceagent_rtp_rejected_total", rejectedHelp, "counter", Map.of("reason", "malformed"),
+                rejectedMalformed));
+        out.add(new Metric("voiceagent_rtcp_round_trip_ms", "Mean RTCP round-trip time of live calls that report one",
+                "gauge", Map.of(), meanOfKnown(liveStats, s -> s.farEnd().roundTripMs())));
+        out.add(new Metric("voiceagent_rtp_far_end_lost_total", "Our RTP packets the far ends report lost (RTCP)",
+                "counter", Map.of(), farEndLost));
+        out.add(new Metric("voiceagent_rtp_far_end_fraction_lost",
+                "Mean fraction of our packets lost in the far ends' last RTCP interval, live calls", "gauge", Map.of(),
+                meanOfKnown(liveStats, s -> s.farEnd().fractionLost())));
+        out.add(new Metric("voiceagent_rtp_far_end_jitter_ms", "Mean jitter the far ends report on our stream (RTCP)",
+                "gauge", Map.of(), meanOfKnown(liveStats, s -> s.farEnd().jitterMs())));
         admission.lock();
         try {
             out.add(new Metric("voiceagent_ai_connect_seconds_sum", "Time from dialing to the agent's metadata",
@@ -330,6 +359,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             admission.unlock();
         }
         return out;
+    }
+
+    /** The mean of the figures that are known (not NaN), 0 when none is. */
+    private static double meanOfKnown(List<MediaStats> stats, java.util.function.ToDoubleFunction<MediaStats> figure) {
+        return stats.stream().mapToDouble(figure).filter(Double::isFinite).average().orElse(0);
     }
 
     @Override
