@@ -418,14 +418,17 @@ final class CallSession implements SipCall {
 
     /**
      * Our answer to a re-offer (RFC 3264 §6.1, §8.4): a far end that puts us on hold (sendonly) gets
-     * recvonly back, and the version goes up only when our description really changed.
+     * recvonly back, and the version goes up only when our description really changed. An offer to
+     * c=0.0.0.0 (the RFC 2543 hold, RFC 6337 §5.3) asks us to send nothing whatever its direction
+     * attribute says, so it is answered as if it said sendonly (or inactive).
      */
     static SessionDescription mirrorDirection(SessionDescription ours, SessionDescription offer) {
+        boolean sendNothing = offer.address().equals("0.0.0.0");
         SessionDescription.Direction wanted = switch (offer.direction()) {
             case SENDONLY -> SessionDescription.Direction.RECVONLY;
-            case RECVONLY -> SessionDescription.Direction.SENDONLY;
+            case RECVONLY -> sendNothing ? SessionDescription.Direction.INACTIVE : SessionDescription.Direction.SENDONLY;
             case INACTIVE -> SessionDescription.Direction.INACTIVE;
-            case SENDRECV -> SessionDescription.Direction.SENDRECV;
+            case SENDRECV -> sendNothing ? SessionDescription.Direction.RECVONLY : SessionDescription.Direction.SENDRECV;
         };
         if (wanted == ours.direction()) {
             return ours;
