@@ -27,6 +27,11 @@ public record RemoteMedia(InetSocketAddress address, int payloadType, int teleph
      * The far end has put us on hold: it asked us not to send (sendonly, inactive, or c=0.0.0.0).
      */
     public boolean holdsUs() {
-        return !farEndReceives || address.getAddress() == null || address.getAddress().isAnyLocalAddress();
+        return !farEndReceives || wildcardAddress();
+    }
+
+    /** c=0.0.0.0 (or an address that did not resolve): there is nowhere to send anything, RTCP included. */
+    public boolean wildcardAddress() {
+        return address.getAddress() == null || address.getAddress().isAnyLocalAddress();
     }
 }

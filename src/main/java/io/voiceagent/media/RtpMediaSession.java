@@ -183,7 +183,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         LineCodec codec = LineCodec.fromPayloadType(media.payloadType()).orElseThrow(() -> new IllegalArgumentException(
                 "call " + callId + ": payload type " + media.payloadType() + " is not PCMU (0) or PCMA (8)"));
         long now = engine.nanoTime();
-        if (!isWildcard(media.address())) {
+        if (!media.wildcardAddress()) {
             // Also on hold: a sendonly far end may play music from its new address.
             latch.expect(media.address(), now);
         }
@@ -203,10 +203,6 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             LOG.log(System.Logger.Level.INFO, "call {0}: the far end resumed the call", callId);
         }
         this.remote = media;
-    }
-
-    private static boolean isWildcard(InetSocketAddress address) {
-        return address.getAddress() == null || address.getAddress().isAnyLocalAddress();
     }
 
     @Override
@@ -418,7 +414,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
      */
     private void sendRtcpIfDue(InetSocketAddress rtpTarget, long nowNanos) {
         RemoteMedia media = remote;
-        if (media == null || isWildcard(media.address())) {
+        if (media == null || media.wildcardAddress()) {
             return;
         }
         rtcp.reportIfDue(nowNanos, sent(), received()).ifPresent(report -> sendRtcp(report, rtpTarget));
@@ -739,7 +735,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private void sayRtcpBye() {
         RemoteMedia media = remote;
         InetSocketAddress target = latch.target().orElse(null);
-        if (media == null || target == null || isWildcard(media.address())) {
+        if (media == null || target == null || media.wildcardAddress()) {
             return;
         }
         sendRtcp(rtcp.bye(engine.nanoTime(), sent(), received()), target);
