@@ -40,6 +40,7 @@ class ConfigValidationTest {
         assertThat(config.rtp().portMin()).isEqualTo(10000);
         assertThat(config.rtp().portMax()).isEqualTo(20000);
         assertThat(config.rtp().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.rtp().holdTimeout()).isEqualTo(Duration.ofSeconds(600));
         assertThat(config.elevenLabs().wsUrl()).hasToString("wss://api.elevenlabs.io/v1/convai/conversation");
         assertThat(config.elevenLabs().apiUrl()).hasToString("https://api.elevenlabs.io");
         assertThat(config.elevenLabs().chunkMs()).isEqualTo(20);
@@ -94,6 +95,7 @@ class ConfigValidationTest {
             "RTP_PORT_MIN|80|an integer from 1024 to 65534",
             "RTP_PORT_MAX|x|an integer from 1025 to 65535",
             "RTP_TIMEOUT_S|0|an integer from 1 to 3600",
+            "CALL_HOLD_TIMEOUT_S|5|an integer from 10 to 86400",
             "ELEVENLABS_AGENT_ID|bad id!|letters, digits",
             "ELEVENLABS_WS_URL|https://x/y|an absolute ws or wss URL",
             "ELEVENLABS_API_URL|nope|an absolute http or https URL",
