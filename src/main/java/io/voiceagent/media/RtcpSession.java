@@ -11,13 +11,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * One call's RTCP (RFC 3550 section 6): a report every {@value #INTERVAL_MS} ms (SR while we send
  * RTP, RR while we do not), the far end's reports read for the round-trip time (section 6.4.1:
  * A - LSR - DLSR) and for its view of our stream's loss and jitter, and a BYE at the end. A far
- * end that sends no RTCP simply leaves those figures unknown.
+ * end that sends no RTCP simply leaves those figures unknown ({@link MediaStats.FarEndReport#NONE}).
  *
  * <p>The interval is fixed rather than randomised (section 6.3.1): a call has two participants, so
  * there is no group to desynchronise, and the minimum of 5 s is what section 6.2 recommends.
  *
  * <p>Thread-safe: the pacing clock builds reports, the receive thread reads the far end's, anyone
- * reads {@link #figures()}. One lock, never held while calling out.
+ * reads {@link #farEnd()}. One lock, never held while calling out.
  */
 final class RtcpSession {
 
@@ -34,18 +34,6 @@ final class RtcpSession {
     record Received(long ssrc, long extendedHighestSeq, long expected, long received, double jitterUnits) {
     }
 
-    /**
-     * The far end's view, from its latest report about our stream.
-     *
-     * @param roundTripMs   NaN until a report echoes one of our SRs
-     * @param fractionLost  of our packets lost in its last interval, 0..1; NaN until a report arrives
-     * @param cumulativeLost our packets it has lost since the start
-     * @param jitterMs      the interarrival jitter it measures on our stream; NaN until a report arrives
-     */
-    record Figures(double roundTripMs, double fractionLost, long cumulativeLost, double jitterMs, long reportsReceived) {
-        static final Figures UNKNOWN = new Figures(Double.NaN, Double.NaN, 0, Double.NaN, 0);
-    }
-
     private final long ssrc;
     private final String cname;
     private final int clockRate;
@@ -57,7 +45,8 @@ final class RtcpSession {
     private long receivedPrior;
     private long lastSrCompactNtp;
     private long lastSrArrivalNanos;
-    private Figures figures = Figures.UNKNOWN;
+    private MediaStats.FarEndReport farEnd = MediaStats.FarEndReport.NONE;
+    private long reportsReceived;
 
     /**
      * @param wallClockOffsetNanos added to the monotonic clock gives nanoseconds since the Unix
@@ -160,7 +149,7 @@ final class RtcpSession {
         if (block.ssrc() != ssrc) {
             return;
         }
-        double roundTrip = figures.roundTripMs();
+        double roundTrip = farEnd.roundTripMs();
         if (block.lastSr() != 0) {
             long compactNow = (ntp(nowNanos) >>> 16) & 0xFFFF_FFFFL;
             long units = (compactNow - block.lastSr() - block.delaySinceLastSr()) & 0xFFFF_FFFFL;
@@ -169,14 +158,26 @@ final class RtcpSession {
                 roundTrip = units * 1000.0 / 65536;
             }
         }
-        figures = new Figures(roundTrip, block.fractionLost() / 256.0, Math.max(0, block.cumulativeLost()),
-                block.jitter() * 1000.0 / clockRate, figures.reportsReceived() + 1);
+        farEnd = new MediaStats.FarEndReport(roundTrip, block.fractionLost() / 256.0,
+                Math.max(0, block.cumulativeLost()), block.jitter() * 1000.0 / clockRate);
+        reportsReceived++;
     }
 
-    Figures figures() {
+    /** The far end's view of our stream, from its latest report about it. */
+    MediaStats.FarEndReport farEnd() {
         lock.lock();
         try {
-            return figures;
+            return farEnd;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reports about our stream received so far. */
+    long reportsReceived() {
+        lock.lock();
+        try {
+            return reportsReceived;
         } finally {
             lock.unlock();
         }

@@ -645,11 +645,9 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     @Override
     public MediaStats stats() {
-        RtcpSession.Figures far = rtcp.figures();
         return new MediaStats(packetsIn, packetsOut, bytesIn, bytesOut, lostIn, jitterMs,
                 userAudioBytesToAgent / 8, agentAudioBytesReceived / 8,
-                new MediaStats.Rejected(foreignPackets, learningPackets, malformedPackets),
-                new MediaStats.FarEndReport(far.roundTripMs(), far.fractionLost(), far.cumulativeLost(), far.jitterMs()));
+                new MediaStats.Rejected(foreignPackets, learningPackets, malformedPackets), rtcp.farEnd());
     }
 
     @Override
@@ -691,14 +689,14 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         out.put("bytes_out", stats.bytesOut());
         out.put("lost", stats.lost());
         out.put("jitter_ms", stats.jitterMs());
-        RtcpSession.Figures far = rtcp.figures();
+        MediaStats.FarEndReport far = stats.farEnd();
         Map<String, Object> rtcpFigures = new LinkedHashMap<>();
         InetSocketAddress farEndRtcp = rtcpSource;
         rtcpFigures.put("far_end_source", farEndRtcp == null ? null : farEndRtcp.toString());
-        rtcpFigures.put("reports_received", far.reportsReceived());
+        rtcpFigures.put("reports_received", rtcp.reportsReceived());
         rtcpFigures.put("round_trip_ms", finiteOrNull(far.roundTripMs()));
         rtcpFigures.put("far_end_fraction_lost", finiteOrNull(far.fractionLost()));
-        rtcpFigures.put("far_end_lost", far.cumulativeLost());
+        rtcpFigures.put("far_end_lost", far.lost());
         rtcpFigures.put("far_end_jitter_ms", finiteOrNull(far.jitterMs()));
         out.put("rtcp", rtcpFigures);
         return out;

@@ -78,19 +78,19 @@ class RtcpSessionTest {
         now += RtcpSession.INTERVAL_MS * MS;
         RtcpPacket.SenderReport ours = (RtcpPacket.SenderReport) parse(
                 rtcp.reportIfDue(now, new RtcpSession.Sent(250, 40_000, 0), Optional.empty()).orElseThrow()).get(0);
-        assertThat(rtcp.figures().roundTripMs()).isNaN();
+        assertThat(rtcp.farEnd().roundTripMs()).isNaN();
         // The far end holds our SR for 250 ms before answering; its report arrives 300 ms after our SR left.
         now += 300 * MS;
         RtcpPacket.ReceiverReport theirs = new RtcpPacket.ReceiverReport(THEIRS, List.of(
                 new RtcpPacket.ReportBlock(OURS, 64, 12, 5000, 80, ours.compactNtp(), 65536 / 4)));
         byte[] wire = fromFarEnd(theirs);
         rtcp.onPacket(wire, wire.length, now);
-        RtcpSession.Figures figures = rtcp.figures();
-        assertThat(figures.roundTripMs()).isCloseTo(50.0, within(0.1));
-        assertThat(figures.fractionLost()).isEqualTo(0.25);
-        assertThat(figures.cumulativeLost()).isEqualTo(12);
-        assertThat(figures.jitterMs()).isEqualTo(10.0);
-        assertThat(figures.reportsReceived()).isEqualTo(1);
+        MediaStats.FarEndReport far = rtcp.farEnd();
+        assertThat(far.roundTripMs()).isCloseTo(50.0, within(0.1));
+        assertThat(far.fractionLost()).isEqualTo(0.25);
+        assertThat(far.lost()).isEqualTo(12);
+        assertThat(far.jitterMs()).isEqualTo(10.0);
+        assertThat(rtcp.reportsReceived()).isEqualTo(1);
     }
 
     @Test
@@ -100,7 +100,8 @@ class RtcpSessionTest {
         assertThat(rtcp.onPacket(other, other.length, now)).isTrue();
         byte[] junk = {1, 2, 3, 4, 5, 6, 7, 8};
         assertThat(rtcp.onPacket(junk, junk.length, now)).isFalse();
-        assertThat(rtcp.figures()).isEqualTo(RtcpSession.Figures.UNKNOWN);
+        assertThat(rtcp.farEnd()).isEqualTo(MediaStats.FarEndReport.NONE);
+        assertThat(rtcp.reportsReceived()).isZero();
     }
 
     @Test
