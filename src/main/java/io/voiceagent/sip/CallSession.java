@@ -82,6 +82,11 @@ final class CallSession implements SipCall {
         return state;
     }
 
+    /** Whether an in-dialog request (or ACK) carries this dialog's Call-ID and both its tags. */
+    boolean belongsToDialog(SipMessage.Request request) {
+        return request.callId().equals(dialog.callId()) && dialog.matches(request);
+    }
+
     @Override
     public void hangup() {
         stack.execute(this::hangupNow);

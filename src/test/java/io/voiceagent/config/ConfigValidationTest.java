@@ -89,6 +89,8 @@ class ConfigValidationTest {
             "SIP_PORT_MIN|0|an integer from 1 to 65535",
             "SIP_PORT_MAX|65536|an integer from 1 to 65535",
             "SIP_PUBLIC_IP|300.1.1.1|an IPv4 address",
+            "SIP_TRUSTED_PEERS|10.0.0.1,sbc.example|comma-separated IP addresses or CIDR blocks",
+            "SIP_TRUSTED_PEERS|10.0.0.0/33|comma-separated IP addresses or CIDR blocks",
             "SIP_REGISTER_EXPIRES|10|an integer from 60 to 86400",
             "CALL_RING_TIMEOUT_S|1|an integer from 5 to 600",
             "RTP_PORT_MIN|80|an integer from 1024 to 65534",

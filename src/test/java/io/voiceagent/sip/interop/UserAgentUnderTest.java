@@ -107,6 +107,11 @@ final class UserAgentUnderTest implements AutoCloseable {
 
     /** How many logged messages in {@code direction} match {@code pattern}. */
     long countMessages(String direction, Pattern pattern) {
+        return messages(direction, pattern).size();
+    }
+
+    /** The logged messages in {@code direction} that match {@code pattern}, oldest first. */
+    List<String> messages(String direction, Pattern pattern) {
         Object messages = agent.debugSnapshot().get("messages");
         if (!(messages instanceof List<?> list)) {
             throw new AssertionError("the debug snapshot has no message list: " + agent.debugSnapshot().keySet());
@@ -114,7 +119,8 @@ final class UserAgentUnderTest implements AutoCloseable {
         return list.stream()
                 .filter(entry -> entry instanceof Map<?, ?> map && direction.equals(map.get("direction"))
                         && map.get("message") instanceof String text && pattern.matcher(text).find())
-                .count();
+                .map(entry -> (String) ((Map<?, ?>) entry).get("message"))
+                .toList();
     }
 
     /** Dials {@code digits} with our usual offer (PCMU, PCMA, telephone-event). */
