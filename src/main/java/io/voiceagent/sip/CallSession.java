@@ -29,6 +29,7 @@ final class CallSession implements SipCall {
     private final SipStack stack;
     private final Dialog dialog;
     private final DigestCredentials credentials;
+    private final PrackSender pracks;
     private SipCallListener listener;
     private SessionDescription localSdp;
     private SessionDescription remoteSdp;
@@ -43,9 +44,13 @@ final class CallSession implements SipCall {
     private SipMessage.Request ackForAnswer;
     private SipScheduler.Timer ringTimer;
     private String lastRinging = "";
+    /** The SDP of a reliable 18x (RFC 3262 §5): the answer, when the 200 carries none. */
+    private SessionDescription earlyAnswer;
     private final Map<String, SipMessage.Request> forkedAcks = new HashMap<>();
     // Inbound and re-INVITE answers awaiting ACK
     private ServerTransaction awaitingAck;
+    /** Inbound INVITE without SDP (RFC 3261 §13.2.1): our 200 offers, the ACK answers. */
+    private boolean delayedOffer;
     private boolean byeAfterAck;
     // Session timer
     private SipScheduler.Timer sessionTimer;
@@ -56,6 +61,7 @@ final class CallSession implements SipCall {
         this.stack = stack;
         this.dialog = dialog;
         this.credentials = stack.newCredentials();
+        this.pracks = new PrackSender(stack, dialog, credentials::authorize);
         this.listener = listener;
         this.localSdp = localSdp;
         this.state = state;
@@ -104,7 +110,7 @@ final class CallSession implements SipCall {
     private void sendInvite() {
         SipMessage.Request invite = dialog.request(stack, "INVITE", inviteCseq, "application/sdp", localSdp.format())
                 .with("Allow", UdpSipUserAgent.ALLOW)
-                .with("Supported", "timer")
+                .with("Supported", OptionTags.SUPPORTED)
                 .with("User-Agent", UdpSipUserAgent.USER_AGENT);
         SipMessage.Request authorized = credentials.authorize(invite);
         ClientInviteTransaction[] self = new ClientInviteTransaction[1];
@@ -130,10 +136,12 @@ final class CallSession implements SipCall {
         int code = response.status();
         if (response.isProvisional()) {
             provisionalReceived = true;
+            PrackSender.Verdict verdict = pracks.onProvisional(response);
             if (cancelRequested) {
                 sendCancel();
-            } else if (code == 180 || code == 183) {
-                ringing(response);
+            } else if (verdict == PrackSender.Verdict.NEW || verdict == PrackSender.Verdict.UNRELIABLE
+                    && (code == 180 || code == 183)) {
+                ringing(response, verdict == PrackSender.Verdict.NEW);
             }
             return;
         }
@@ -158,15 +166,19 @@ final class CallSession implements SipCall {
         fail(cause, code, response.reason());
     }
 
-    private void ringing(SipMessage.Response response) {
+    /** A 180/183, or any reliable 18x; the SDP of a reliable one is the answer to our offer. */
+    private void ringing(SipMessage.Response response, boolean reliable) {
         Optional<SessionDescription> early = Optional.empty();
-        if (response.status() == 183 && !response.body().isBlank()) {
+        if ((response.status() == 183 || reliable) && !response.body().isBlank()) {
             try {
                 early = Optional.of(SessionDescription.parse(response.body()));
             } catch (SdpException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: ignoring unusable early-media SDP: {1}", callId(),
                         e.getMessage());
             }
+        }
+        if (reliable && earlyAnswer == null && early.isPresent()) {
+            earlyAnswer = early.get();
         }
         String key = response.status() + "\n" + response.body();
         if (!key.equals(lastRinging)) {
@@ -207,7 +219,8 @@ final class CallSession implements SipCall {
         }
         SessionDescription answer;
         try {
-            answer = SessionDescription.parse(response.body());
+            answer = response.body().isBlank() && earlyAnswer != null
+                    ? earlyAnswer : SessionDescription.parse(response.body());
         } catch (SdpException e) {
             sendBye();
             fail(FailureCause.OTHER, response.status(), "unusable SDP answer: " + e.getMessage());
@@ -299,9 +312,12 @@ final class CallSession implements SipCall {
     /** Asks {@code handler} about the INVITE and answers it; 480 when nobody wants it. */
     void answerInbound(SipMessage.Request invite, ServerTransaction transaction, InboundCallHandler handler) {
         transaction.respond(invite.createResponse(100, "Trying"));
+        delayedOffer = invite.body().isBlank();
         SessionDescription offer;
         try {
-            offer = SessionDescription.parse(invite.body());
+            // A delayed offer: the handler chooses our address and port as if we had been offered
+            // everything we speak; the 200 then offers all of it.
+            offer = delayedOffer ? SessionDescription.offer("0.0.0.0", 0, 0) : SessionDescription.parse(invite.body());
         } catch (SdpException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: inbound INVITE with unusable SDP: {1}", callId(), e.getMessage());
             transaction.respond(withToTag(invite.createResponse(488, "Not Acceptable Here")));
@@ -328,11 +344,17 @@ final class CallSession implements SipCall {
             return;
         }
         listener = acceptance.get().listener();
-        localSdp = acceptance.get().answer();
-        remoteSdp = offer;
+        SessionDescription answer = acceptance.get().answer();
+        localSdp = delayedOffer ? SessionDescription.offer(answer.address(), answer.port(), answer.sessionId()) : answer;
+        remoteSdp = delayedOffer ? null : offer;
         dialog.acceptRemoteCseq(invite.cseq().number());
         awaitingAck = transaction;
-        transaction.respond(answerWithSdp(invite));
+        // RFC 3261 §12.1.1: the 2xx copies Record-Route, so the proxies that asked stay on the path.
+        SipMessage.Response ok = answerWithSdp(invite);
+        for (String recordRoute : invite.headers().lines("Record-Route")) {
+            ok = ok.with("Record-Route", recordRoute);
+        }
+        transaction.respond(ok);
     }
 
     /** The ACK for our 200 (to the INVITE or a re-INVITE). */
@@ -342,17 +364,33 @@ final class CallSession implements SipCall {
         }
         awaitingAck.onAck();
         awaitingAck = null;
+        if (state == State.ANSWERING && delayedOffer && !answerFromAck(ack)) {
+            return;
+        }
         if (state == State.ANSWERING) {
             state = State.CONFIRMED;
             emit(new SipCallEvent.Answered(remoteSdp));
-        }
-        if (!ack.body().isBlank()) {
+        } else if (!ack.body().isBlank()) {
             updateRemote(ack.body());
         }
         if (byeAfterAck) {
             byeAfterAck = false;
             sendBye();
             end();
+        }
+    }
+
+    /** The answer to the offer in our 200 (delayed offer); without a usable one the call ends (§13.3.1.4). */
+    private boolean answerFromAck(SipMessage.Request ack) {
+        try {
+            remoteSdp = SessionDescription.parse(ack.body());
+            return true;
+        } catch (SdpException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: the ACK carries no usable SDP answer to our offer: {1}",
+                    callId(), e.getMessage());
+            sendBye();
+            fail(FailureCause.OTHER, 0, "no usable SDP answer in the ACK: " + e.getMessage());
+            return false;
         }
     }
 
@@ -500,7 +538,7 @@ final class CallSession implements SipCall {
         SipMessage.Response ok = withToTag(request.createResponse(200, "OK"))
                 .with("Contact", "<" + stack.contactUri() + ">")
                 .with("Allow", UdpSipUserAgent.ALLOW)
-                .with("Supported", "timer")
+                .with("Supported", OptionTags.SUPPORTED)
                 .with("User-Agent", UdpSipUserAgent.USER_AGENT);
         ok = withSessionTimer(ok, request);
         restartSessionTimer(request);

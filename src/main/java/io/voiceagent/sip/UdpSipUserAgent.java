@@ -399,7 +399,13 @@ public final class UdpSipUserAgent implements SipUserAgent {
         }
         if (request.method().equals("OPTIONS")) {
             tx.respond(request.createResponse(200, "OK").with("Allow", ALLOW).with("Accept", ACCEPT)
-                    .with("Supported", "timer").with("User-Agent", USER_AGENT));
+                    .with("Supported", OptionTags.SUPPORTED).with("User-Agent", USER_AGENT));
+            return;
+        }
+        List<String> unsupported = OptionTags.unsupported(request);
+        if (!unsupported.isEmpty()) {
+            // RFC 3261 §8.2.2.3: an extension we lack cannot be ignored once required.
+            tx.respond(request.createResponse(420, "Bad Extension").with("Unsupported", String.join(", ", unsupported)));
             return;
         }
         boolean inDialog = SipAddress.parse(request.header("To").orElse("")).flatMap(SipAddress::tag).isPresent();

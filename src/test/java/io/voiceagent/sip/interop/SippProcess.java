@@ -141,6 +141,7 @@ final class SippProcess implements AutoCloseable {
         private final Map<String, String> keys = new LinkedHashMap<>();
         private int calls = 1;
         private int lostPercent;
+        private String service = "service";
         private Duration timeout = Duration.ofSeconds(60);
 
         private Builder(String scenario, OptionalInt target) {
@@ -157,6 +158,12 @@ final class SippProcess implements AutoCloseable {
         /** {@code -lost}: the share of messages sipp drops, both ways, by default for every step. */
         Builder lostPercent(int percent) {
             this.lostPercent = percent;
+            return this;
+        }
+
+        /** {@code -s}: the user part of the Request-URI a client scenario calls ({@code [service]}). */
+        Builder service(String user) {
+            this.service = user;
             return this;
         }
 
@@ -218,6 +225,7 @@ final class SippProcess implements AutoCloseable {
                     "-p", Integer.toString(port),
                     "-mp", Integer.toString(mediaPort),
                     "-m", Integer.toString(calls),
+                    "-s", service,
                     "-timeout", timeout.toSeconds() + "s",
                     "-timeout_error",
                     "-nostdin",
