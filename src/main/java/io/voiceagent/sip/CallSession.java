@@ -52,16 +52,18 @@ final class CallSession implements SipCall {
     /** Inbound INVITE without SDP (RFC 3261 §13.2.1): our 200 offers, the ACK answers. */
     private boolean delayedOffer;
     private boolean byeAfterAck;
-    // Session timer
+    // Session timer: we watch for the far end's refreshes, or the refresher sends ours
     private SipScheduler.Timer sessionTimer;
-    private SipMessage.Request refreshAck;
+    private final SessionRefresher refresher;
 
     private CallSession(SipStack stack, Dialog dialog, SipCallListener listener, SessionDescription localSdp,
-                        State state) {
+                        State state, boolean ownsCallId) {
         this.stack = stack;
         this.dialog = dialog;
         this.credentials = stack.newCredentials();
         this.pracks = new PrackSender(stack, dialog, credentials::authorize);
+        this.refresher = new SessionRefresher(stack, dialog, credentials, () -> this.localSdp, ownsCallId,
+                new RefreshOutcome());
         this.listener = listener;
         this.localSdp = localSdp;
         this.state = state;
@@ -72,11 +74,11 @@ final class CallSession implements SipCall {
         String domain = stack.config().domain();
         SipAddress local = SipAddress.of("sip:" + stack.config().login() + "@" + domain).withTag(stack.newTag());
         SipAddress remote = SipAddress.of("sip:" + digits + "@" + domain);
-        return new CallSession(stack, Dialog.outbound(callId, local, remote), listener, offer, State.INVITING);
+        return new CallSession(stack, Dialog.outbound(callId, local, remote), listener, offer, State.INVITING, true);
     }
 
     static CallSession inbound(SipStack stack, SipMessage.Request invite) {
-        return new CallSession(stack, Dialog.inbound(invite, stack.newTag()), null, null, State.ANSWERING);
+        return new CallSession(stack, Dialog.inbound(invite, stack.newTag()), null, null, State.ANSWERING, false);
     }
 
     @Override
@@ -561,67 +563,55 @@ final class CallSession implements SipCall {
     // ---------------------------------------------------------------- session timer (RFC 4028)
 
     private void restartSessionTimer(SipMessage.Request request) {
-        SessionTimer.forRequest(request).ifPresentOrElse(this::startSessionTimer, () -> {
-            if (sessionTimer != null) {
-                sessionTimer.cancel();
-                sessionTimer = null;
-            }
-        });
+        SessionTimer.forRequest(request).ifPresentOrElse(this::startSessionTimer, this::stopSessionTimer);
     }
 
     private void startSessionTimer(SessionTimer terms) {
-        if (sessionTimer != null) {
-            sessionTimer.cancel();
-        }
+        stopSessionTimer();
         if (terms.weRefresh()) {
-            sessionTimer = stack.scheduler().schedule(Duration.ofMillis(terms.refreshAfterMillis()), this::refreshSession);
+            refresher.start(terms);
         } else {
             sessionTimer = stack.scheduler().schedule(Duration.ofMillis(terms.expireAfterMillis()), this::sessionExpired);
         }
     }
 
-    private void refreshSession() {
-        if (state != State.CONFIRMED) {
-            return;
+    private void stopSessionTimer() {
+        refresher.stop();
+        if (sessionTimer != null) {
+            sessionTimer.cancel();
+            sessionTimer = null;
         }
-        long cseq = dialog.nextLocalCseq();
-        SipMessage.Request reinvite = credentials.authorize(
-                dialog.request(stack, "INVITE", cseq, "application/sdp", localSdp.format())
-                        .with("Supported", "timer")
-                        .with("Allow", UdpSipUserAgent.ALLOW));
-        refreshAck = null;
-        stack.sendInvite(reinvite, new ClientInviteTransaction.Owner() {
-            @Override
-            public void onResponse(SipMessage.Response response) {
-                onRefreshResponse(response, cseq);
-            }
-
-            @Override
-            public void onTimeout() {
-                LOG.log(System.Logger.Level.WARNING, "{0}: session refresh got no response; ending the call", callId());
-                sessionLost();
-            }
-        });
     }
 
-    private void onRefreshResponse(SipMessage.Response response, long cseq) {
-        if (response.isProvisional()) {
-            return;
-        }
-        if (response.isSuccess()) {
-            if (refreshAck == null) {
-                refreshAck = dialog.request(stack, "ACK", cseq, "", "");
-                SessionTimer.fromAnswer(response).ifPresent(this::startSessionTimer);
-                if (!response.body().isBlank()) {
-                    updateRemote(response.body());
-                }
+    /** How our refreshes end (RFC 4028 §10). */
+    private final class RefreshOutcome implements SessionRefresher.Listener {
+        @Override
+        public void onRefreshed(SipMessage.Response ok) {
+            if (state != State.CONFIRMED) {
+                return;
             }
-            stack.sendToServer(refreshAck);
-        } else if (response.status() == 481 || response.status() == 408) {
+            // No Session-Expires in the answer: the far end has dropped the timer (§7.2).
+            SessionTimer.fromAnswer(ok).ifPresentOrElse(CallSession.this::startSessionTimer,
+                    CallSession.this::stopSessionTimer);
+            if (!ok.body().isBlank()) {
+                updateRemote(ok.body());
+            }
+        }
+
+        @Override
+        public void onDialogGone(String reason) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; ending the call", callId(), reason);
             sessionLost();
-        } else {
-            LOG.log(System.Logger.Level.WARNING, "{0}: session refresh answered {1} {2}", callId(), response.status(),
-                    response.reason());
+        }
+
+        @Override
+        public void onRefreshFailed(String reason) {
+            if (state == State.ENDED) {
+                return;
+            }
+            sendBye();
+            emit(new SipCallEvent.SessionRefreshFailed(reason));
+            end();
         }
     }
 
@@ -719,9 +709,7 @@ final class CallSession implements SipCall {
     private void end() {
         state = State.ENDED;
         cancelRingTimer();
-        if (sessionTimer != null) {
-            sessionTimer.cancel();
-        }
+        stopSessionTimer();
         closeEvents();
         stack.callEnded(this);
     }
@@ -740,7 +728,8 @@ final class CallSession implements SipCall {
         if (eventsClosed || listener == null) {
             return;
         }
-        if (event instanceof SipCallEvent.Failed || event instanceof SipCallEvent.RemoteHangup) {
+        if (event instanceof SipCallEvent.Failed || event instanceof SipCallEvent.RemoteHangup
+                || event instanceof SipCallEvent.SessionRefreshFailed) {
             eventsClosed = true;
         }
         try {

@@ -59,6 +59,7 @@ public final class UdpSipUserAgent implements SipUserAgent {
     private final Map<String, CallSession> calls = new ConcurrentHashMap<>();
     private final AtomicReference<InboundCallHandler> inboundHandler = new AtomicReference<>();
     private final Stack stack = new Stack();
+    private final LockedRandom lockedRandom = new LockedRandom();
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
     private ScheduledThreadPoolExecutor loop;
     private DatagramSocket socket;
@@ -565,7 +566,12 @@ public final class UdpSipUserAgent implements SipUserAgent {
 
         @Override
         public DigestCredentials newCredentials() {
-            return new DigestCredentials(config.login(), config.password(), new LockedRandom());
+            return new DigestCredentials(config.login(), config.password(), lockedRandom);
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return lockedRandom;
         }
 
         @Override

@@ -112,6 +112,15 @@ final class UserAgentUnderTest implements AutoCloseable {
 
     /** The logged messages in {@code direction} that match {@code pattern}, oldest first. */
     List<String> messages(String direction, Pattern pattern) {
+        return matching(direction, pattern).stream().map(entry -> (String) entry.get("message")).toList();
+    }
+
+    /** When each logged message in {@code direction} that matches {@code pattern} was sent or received. */
+    List<Instant> messageTimes(String direction, Pattern pattern) {
+        return matching(direction, pattern).stream().map(entry -> Instant.parse((String) entry.get("at"))).toList();
+    }
+
+    private List<Map<?, ?>> matching(String direction, Pattern pattern) {
         Object messages = agent.debugSnapshot().get("messages");
         if (!(messages instanceof List<?> list)) {
             throw new AssertionError("the debug snapshot has no message list: " + agent.debugSnapshot().keySet());
@@ -119,7 +128,7 @@ final class UserAgentUnderTest implements AutoCloseable {
         return list.stream()
                 .filter(entry -> entry instanceof Map<?, ?> map && direction.equals(map.get("direction"))
                         && map.get("message") instanceof String text && pattern.matcher(text).find())
-                .map(entry -> (String) ((Map<?, ?>) entry).get("message"))
+                .<Map<?, ?>>map(entry -> (Map<?, ?>) entry)
                 .toList();
     }
 
