@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.text.MessageFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.voiceagent.config.AddressBlock;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SessionDescription;
@@ -102,6 +109,48 @@ class SippInboundCallInteropTest {
                 caller.assertAllCallsSucceeded(Duration.ofSeconds(15));
             }
             assertThat(acceptor.call).as("the handler never saw the INVITE").isNull();
+        }
+    }
+
+    @Test
+    void anInviteFromATrustedPeerIsAnsweredAndOneFromElsewhereRefusedAndLogged() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger("io.voiceagent.sip.TrustedPeers");
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                warnings.add(MessageFormat.format(record.getMessage(), record.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        // SIP_SERVER is 127.0.0.1; SIP_TRUSTED_PEERS adds a second SBC, 127.0.0.2
+        try (UserAgentUnderTest agent = UserAgentUnderTest.start(LoopbackPorts.freeUdpPort(),
+                List.of(AddressBlock.parse("127.0.0.2/32")))) {
+            Acceptor acceptor = new Acceptor();
+            agent.agent().setInboundHandler(acceptor);
+            try (SippProcess sbc = SippProcess.client("inbound-delayed-offer.xml", agent.port()).address("127.0.0.2")
+                    .service(UserAgentUnderTest.LOGIN).timeout(Duration.ofSeconds(30)).start(dir)) {
+                sbc.assertAllCallsSucceeded(Duration.ofSeconds(15));
+            }
+            acceptor.events.next(SipCallEvent.Answered.class, STEP);
+
+            try (SippProcess stranger = SippProcess.client("inbound-refused.xml", agent.port()).address("127.0.0.3")
+                    .service(UserAgentUnderTest.LOGIN).timeout(Duration.ofSeconds(30)).start(dir)) {
+                // sipp checks the 403
+                stranger.assertAllCallsSucceeded(Duration.ofSeconds(15));
+            }
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("INVITE").contains("127.0.0.3")
+                    .contains("SIP_TRUSTED_PEERS"));
+        } finally {
+            log.removeHandler(handler);
         }
     }
 }

@@ -142,6 +142,7 @@ final class SippProcess implements AutoCloseable {
         private int calls = 1;
         private int lostPercent;
         private String service = "service";
+        private String address = "127.0.0.1";
         private Duration timeout = Duration.ofSeconds(60);
 
         private Builder(String scenario, OptionalInt target) {
@@ -164,6 +165,12 @@ final class SippProcess implements AutoCloseable {
         /** {@code -s}: the user part of the Request-URI a client scenario calls ({@code [service]}). */
         Builder service(String user) {
             this.service = user;
+            return this;
+        }
+
+        /** {@code -i}: the loopback address sipp sends from (127.0.0.1 unless a test needs another host). */
+        Builder address(String loopbackAddress) {
+            this.address = loopbackAddress;
             return this;
         }
 
@@ -221,7 +228,7 @@ final class SippProcess implements AutoCloseable {
             target.ifPresent(t -> command.add("127.0.0.1:" + t));
             command.addAll(List.of(
                     "-sf", scenarioFile.toString(),
-                    "-i", "127.0.0.1",
+                    "-i", address,
                     "-p", Integer.toString(port),
                     "-mp", Integer.toString(mediaPort),
                     "-m", Integer.toString(calls),

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
+import io.voiceagent.config.AddressBlock;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
 import io.voiceagent.sip.RegistrationStatus;
@@ -50,8 +51,18 @@ final class UserAgentUnderTest implements AutoCloseable {
 
     /** A user agent on {@code port} (SIP_PORT_MIN = SIP_PORT_MAX), for a peer that must know it first. */
     static UserAgentUnderTest start(int serverPort, String login, String password, int port) throws IOException {
+        return start(serverPort, login, password, port, List.of());
+    }
+
+    /** A user agent that also trusts {@code trustedPeers} (SIP_TRUSTED_PEERS) besides its server 127.0.0.1. */
+    static UserAgentUnderTest start(int serverPort, List<AddressBlock> trustedPeers) throws IOException {
+        return start(serverPort, LOGIN, PASSWORD, LoopbackPorts.freeUdpPort(), trustedPeers);
+    }
+
+    private static UserAgentUnderTest start(int serverPort, String login, String password, int port,
+                                            List<AddressBlock> trustedPeers) throws IOException {
         Config.Sip config = new Config.Sip(login, Secret.of(password), DOMAIN, "127.0.0.1", serverPort,
-                port, port, Optional.empty(), 3600, Duration.ofSeconds(30));
+                port, port, Optional.empty(), 3600, Duration.ofSeconds(30), trustedPeers);
         UdpSipUserAgent agent = new UdpSipUserAgent(config, SipTimers.rfc3261(), Clock.systemUTC(),
                 new SplittableRandom());
         agent.start();
