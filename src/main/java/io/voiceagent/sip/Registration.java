@@ -188,9 +188,11 @@ final class Registration {
                 exact = score == 3;
             }
         }
+        List<String> listed = response.headers().values("Contact");
         if (!exact) {
-            LOG.log(System.Logger.Level.WARNING, "the registrar''s 200 does not list our Contact {0} (it lists {1}); "
-                    + "using {2}", stack.contactUri(), response.headers().values("Contact"),
+            // No Contact at all is a registrar that does not echo bindings; a list without ours is news.
+            LOG.log(listed.isEmpty() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "the registrar''s 200 does not list our Contact {0} (it lists {1}); "
+                    + "using {2}", stack.contactUri(), listed,
                     nearest.map(c -> "the expiry of " + c.uri()).orElse("its Expires header"));
         }
         if (nearest.isPresent()) {
