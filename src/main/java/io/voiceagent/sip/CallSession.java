@@ -445,8 +445,8 @@ final class CallSession implements SipCall {
     }
 
     private void onReinvite(SipMessage.Request request, ServerTransaction transaction) {
-        if (awaitingAck != null) {
-            // RFC 3261 §14.2: a re-INVITE while ours is pending.
+        if (awaitingAck != null || refresher.inProgress()) {
+            // RFC 3261 §14.2: a re-INVITE while one of ours (an answer or a refresh) is pending.
             transaction.respond(request.createResponse(491, "Request Pending"));
             return;
         }

@@ -77,6 +77,11 @@ final class SessionRefresher {
         }
     }
 
+    /** Whether our refresh re-INVITE awaits its final response (a crossing re-INVITE then gets 491). */
+    boolean inProgress() {
+        return pending != null && ack == null;
+    }
+
     private void refresh() {
         if (stopped) {
             return;

@@ -134,4 +134,19 @@ class SessionRefresherTest {
         stack.scheduler.advance(Duration.ofSeconds(2));
         assertThat(events.getLast()).as("the far end did not refresh either").isInstanceOf(SipCallEvent.RemoteHangup.class);
     }
+
+    @Test
+    void aReInviteCrossingOurRefreshGets491() {
+        answeredWithTimer(120, "");
+        stack.scheduler.advance(Duration.ofSeconds(60));
+        SipMessage.Request invite = stack.lastRequest("INVITE");
+        SipMessage.Request theirs = new SipMessage.Request("INVITE", "sip:user1@192.0.2.10:5070", SipHeaders.empty()
+                .with("Via", "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKglare")
+                .with("From", invite.header("To").orElseThrow())
+                .with("To", invite.header("From").orElseThrow())
+                .with("Call-ID", invite.callId()).with("CSeq", "7 INVITE")
+                .with("Content-Type", "application/sdp"), OutboundCallTest.MOVED_SDP);
+        call.onRequest(theirs, stack.serverTransaction(theirs, t -> { }));
+        assertThat(stack.lastResponse().status()).isEqualTo(491);
+    }
 }
