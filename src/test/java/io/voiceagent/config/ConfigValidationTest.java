@@ -58,6 +58,16 @@ class ConfigValidationTest {
     }
 
     @Test
+    void trustedPeersAreAddressesAndCidrBlocksShownInDescribe() throws ConfigException {
+        Config config = ConfigLoader.fromMap(Map.of("SIP_TRUSTED_PEERS", " 80.75.130.101, 80.75.131.0/24,"));
+
+        assertThat(config.sip().trustedPeers()).extracting(AddressBlock::toString)
+                .containsExactly("80.75.130.101", "80.75.131.0/24");
+        assertThat(config.describe()).containsEntry("SIP_TRUSTED_PEERS", "80.75.130.101,80.75.131.0/24");
+        assertThat(ConfigLoader.fromMap(Map.of()).sip().trustedPeers()).as("default: SIP_SERVER only").isEmpty();
+    }
+
+    @Test
     void partlySetCredentialsNameWhatIsMissing() {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("SIP_LOGIN", "user")))
                 .isInstanceOf(ConfigException.class)
