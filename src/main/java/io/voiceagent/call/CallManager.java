@@ -111,9 +111,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private LiveCall admit(String id, StartCallRequest request) throws CallException {
         admission.lock();
         try {
-            Optional<String> unavailable = unavailableReason();
-            if (unavailable.isPresent()) {
-                throw new CallException(CallException.Reason.UNAVAILABLE, unavailable.get());
+            Optional<CallException> refusal = refusal();
+            if (refusal.isPresent()) {
+                throw refusal.get();
             }
             if (live.size() >= settings.maxConcurrentCalls()) {
                 if (!atLimit) {
@@ -272,21 +272,27 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     @Override
     public Health health() {
-        return new Health(unavailableReason().isEmpty(), registrationName(), live.size(),
-                Duration.between(startedAt, clock.instant()).toSeconds(), unavailableReason());
+        Optional<String> reason = refusal().map(CallException::getMessage);
+        return new Health(reason.isEmpty(), registrationName(), live.size(),
+                Duration.between(startedAt, clock.instant()).toSeconds(), reason);
     }
 
     private String registrationName() {
         return sip.registration().state().wireName();
     }
 
-    private Optional<String> unavailableReason() {
+    /**
+     * Why no call can be placed now. Both modes need the registration: in SIP mode for our INVITE
+     * to be accepted, in Exolve HTTP mode for the carrier's leg to reach us.
+     */
+    private Optional<CallException> refusal() {
         if (draining) {
-            return Optional.of("shutting down");
+            return Optional.of(new CallException(CallException.Reason.UNAVAILABLE, "shutting down"));
         }
         RegistrationStatus registration = sip.registration();
-        if (registration.state() == RegistrationStatus.State.FAILED) {
-            return Optional.of("SIP registration failed" + registration.detail().map(d -> ": " + d).orElse(""));
+        if (registration.state() != RegistrationStatus.State.REGISTERED) {
+            return Optional.of(new CallException(CallException.Reason.NOT_REGISTERED, "SIP registration is "
+                    + registration.state().wireName() + registration.detail().map(d -> ": " + d).orElse("")));
         }
         return Optional.empty();
     }

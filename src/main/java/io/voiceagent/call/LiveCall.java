@@ -339,6 +339,10 @@ final class LiveCall implements MediaListener {
                 log(System.Logger.Level.INFO, "stage=bye from the far end");
                 end(isAnswered() ? CallStatus.COMPLETED : CallStatus.CANCELED, "remote_hangup", "remote");
             }
+            case SipCallEvent.SessionRefreshFailed failed -> {
+                log(System.Logger.Level.WARNING, "stage=bye sent: " + failed.reason());
+                end(isAnswered() ? CallStatus.COMPLETED : CallStatus.FAILED, "session_refresh_failed", "system");
+            }
             case SipCallEvent.MediaUpdated updated -> {
                 log(System.Logger.Level.INFO, "media moved to " + updated.remote().address() + ":" + updated.remote().port());
                 connectMedia(updated.remote());

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,7 +36,18 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
     /** {@code server} is host:port as given; it is resolved when the SIP socket starts. */
     public record Sip(String login, Secret password, String domain, String serverHost, int serverPort,
                       int portMin, int portMax, Optional<String> publicIp, int registerExpiresSeconds,
-                      Duration ringTimeout) {
+                      Duration ringTimeout, List<AddressBlock> trustedPeers) {
+        public Sip {
+            trustedPeers = List.copyOf(trustedPeers);
+        }
+
+        /** No SIP_TRUSTED_PEERS: only the addresses SIP_SERVER resolves to may send us requests. */
+        public Sip(String login, Secret password, String domain, String serverHost, int serverPort,
+                   int portMin, int portMax, Optional<String> publicIp, int registerExpiresSeconds,
+                   Duration ringTimeout) {
+            this(login, password, domain, serverHost, serverPort, portMin, portMax, publicIp,
+                    registerExpiresSeconds, ringTimeout, List.of());
+        }
     }
 
     /**
@@ -101,6 +113,8 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("SIP_PORT_MIN", Integer.toString(sip.portMin()));
         out.put("SIP_PORT_MAX", Integer.toString(sip.portMax()));
         out.put("SIP_PUBLIC_IP", sip.publicIp().orElse(""));
+        out.put("SIP_TRUSTED_PEERS", sip.trustedPeers().isEmpty() ? "(SIP_SERVER's addresses)"
+                : String.join(",", sip.trustedPeers().stream().map(AddressBlock::toString).toList()));
         out.put("SIP_REGISTER_EXPIRES", Integer.toString(sip.registerExpiresSeconds()));
         out.put("CALL_RING_TIMEOUT_S", Long.toString(sip.ringTimeout().toSeconds()));
         out.put("RTP_PORT_MIN", Integer.toString(rtp.portMin()));

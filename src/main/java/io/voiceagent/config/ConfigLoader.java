@@ -128,7 +128,8 @@ public final class ConfigLoader {
                 sipPortMax,
                 publicIp(),
                 integer("SIP_REGISTER_EXPIRES", 3600, 60, 86_400),
-                Duration.ofSeconds(integer("CALL_RING_TIMEOUT_S", 60, 5, 600)));
+                Duration.ofSeconds(integer("CALL_RING_TIMEOUT_S", 60, 5, 600)),
+                trustedPeers());
         int rtpMin = integer("RTP_PORT_MIN", 10000, 1024, 65534);
         int rtpMax = integer("RTP_PORT_MAX", 20000, 1025, 65535);
         range("RTP_PORT_MIN", rtpMin, "RTP_PORT_MAX", rtpMax);
@@ -309,6 +310,27 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         return Optional.of(v);
+    }
+
+    private List<AddressBlock> trustedPeers() {
+        String v = raw("SIP_TRUSTED_PEERS");
+        if (v == null) {
+            return List.of();
+        }
+        List<AddressBlock> blocks = new ArrayList<>();
+        for (String entry : v.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                blocks.add(AddressBlock.parse(entry));
+            } catch (IllegalArgumentException e) {
+                problem("SIP_TRUSTED_PEERS", v, "comma-separated IP addresses or CIDR blocks such as "
+                        + "80.75.130.100,80.75.130.0/24 (" + e.getMessage() + ")");
+                return List.of();
+            }
+        }
+        return blocks;
     }
 
     private String hostOf(String name, String hostPort) {

@@ -272,6 +272,20 @@ class CallStateMachineTest {
     }
 
     @Test
+    void whileRegisteringHealthIsNotReadyAndStartIsRefusedAsNotRegistered() {
+        sip.registration = new RegistrationStatus(RegistrationStatus.State.REGISTERING, Optional.empty(),
+                Instant.EPOCH, Optional.empty());
+
+        assertThat(calls.health().ready()).isFalse();
+        assertThat(calls.health().sipRegistration()).isEqualTo("registering");
+        assertThat(calls.health().reason()).hasValueSatisfying(r -> assertThat(r).contains("registering"));
+        assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990001122")))
+                .isInstanceOfSatisfying(CallException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CallException.Reason.NOT_REGISTERED));
+        assertThat(sip.dialed).isEmpty();
+    }
+
+    @Test
     void aFailedRegistrationMakesTheServiceUnavailable() {
         sip.registration = new RegistrationStatus(RegistrationStatus.State.FAILED, Optional.of("403 Forbidden"),
                 Instant.EPOCH, Optional.empty());
@@ -280,7 +294,7 @@ class CallStateMachineTest {
         assertThat(calls.health().reason()).hasValueSatisfying(r -> assertThat(r).contains("403 Forbidden"));
         assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990001122")))
                 .isInstanceOfSatisfying(CallException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CallException.Reason.UNAVAILABLE));
+                        e -> assertThat(e.reason()).isEqualTo(CallException.Reason.NOT_REGISTERED));
     }
 
     @Test

@@ -59,6 +59,16 @@ class ConfigValidationTest {
     }
 
     @Test
+    void trustedPeersAreAddressesAndCidrBlocksShownInDescribe() throws ConfigException {
+        Config config = ConfigLoader.fromMap(Map.of("SIP_TRUSTED_PEERS", " 80.75.130.101, 80.75.131.0/24,"));
+
+        assertThat(config.sip().trustedPeers()).extracting(AddressBlock::toString)
+                .containsExactly("80.75.130.101", "80.75.131.0/24");
+        assertThat(config.describe()).containsEntry("SIP_TRUSTED_PEERS", "80.75.130.101,80.75.131.0/24");
+        assertThat(ConfigLoader.fromMap(Map.of()).sip().trustedPeers()).as("default: SIP_SERVER only").isEmpty();
+    }
+
+    @Test
     void partlySetCredentialsNameWhatIsMissing() {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("SIP_LOGIN", "user")))
                 .isInstanceOf(ConfigException.class)
@@ -90,6 +100,8 @@ class ConfigValidationTest {
             "SIP_PORT_MIN|0|an integer from 1 to 65535",
             "SIP_PORT_MAX|65536|an integer from 1 to 65535",
             "SIP_PUBLIC_IP|300.1.1.1|an IPv4 address",
+            "SIP_TRUSTED_PEERS|10.0.0.1,sbc.example|comma-separated IP addresses or CIDR blocks",
+            "SIP_TRUSTED_PEERS|10.0.0.0/33|comma-separated IP addresses or CIDR blocks",
             "SIP_REGISTER_EXPIRES|10|an integer from 60 to 86400",
             "CALL_RING_TIMEOUT_S|1|an integer from 5 to 600",
             "RTP_PORT_MIN|80|an integer from 1024 to 65534",
