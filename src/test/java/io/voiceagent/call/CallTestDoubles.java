@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -136,9 +135,8 @@ final class CallTestDoubles {
         }
 
         @Override
-        public CompletionStage<Void> playAgentAudio(byte[] audio) {
+        public void playAgentAudio(byte[] audio) {
             agentAudio.add(audio);
-            return CompletableFuture.completedFuture(null);
         }
 
         @Override
@@ -207,6 +205,7 @@ final class CallTestDoubles {
     static final class Conversation implements AgentConversation {
         final List<byte[]> userAudio = new ArrayList<>();
         final List<String> contextualUpdates = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger userActivities = new java.util.concurrent.atomic.AtomicInteger();
         volatile boolean closed;
 
         @Override
@@ -227,6 +226,11 @@ final class CallTestDoubles {
         @Override
         public void sendUserAudio(byte[] audio) {
             userAudio.add(audio);
+        }
+
+        @Override
+        public void sendUserActivity() {
+            userActivities.incrementAndGet();
         }
 
         @Override
