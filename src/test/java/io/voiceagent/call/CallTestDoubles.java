@@ -108,6 +108,9 @@ final class CallTestDoubles {
         volatile boolean closed;
         volatile int interrupts;
         volatile AgentAudioFormat input;
+        /** Runs inside close(), e.g. to play the RTP receiver thread that close waits for. */
+        volatile Runnable onClose = () -> { };
+        volatile boolean receiverStuck;
 
         Media(MediaListener listener) {
             this.listener = listener;
@@ -172,6 +175,7 @@ final class CallTestDoubles {
 
         @Override
         public void close() {
+            onClose.run();
             closed = true;
         }
     }
