@@ -9,8 +9,8 @@
  *
  * <p>Locks, in the order they may nest (never the other way round):
  * <ol>
- *   <li>{@code CallManager.admission}: held while admitting a call and counting ended ones; it may
- *       take a call's lock (opening the call's first record) but nothing is done under it that waits;</li>
+ *   <li>{@code CallManager.admission}: held while admitting a call and counting ended ones; no call's
+ *       lock is taken under it (an ending call reports to the manager after leaving its own lock);</li>
  *   <li>{@code LiveCall.lock}: a call's transitions and record. Held only for short, non-blocking work:
  *       state checks, record updates, handing audio to the media queue. Never held while ending a call
  *       ({@code end} tears down SIP, the conversation and media outside it, since closing media waits
