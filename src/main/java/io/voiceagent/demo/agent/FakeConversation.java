@@ -249,7 +249,13 @@ public final class FakeConversation implements WebSocketListener {
 
     /** Queues an extra agent turn: an {@code agent_response} with {@code text} and then its audio. */
     public void speak(String text, byte[] ulaw8000) {
-        Utterance utterance = new Utterance(Objects.requireNonNull(text, "text"), options.audioFormat().fromUlaw8000(ulaw8000), false);
+        speak(text, ulaw8000, false);
+    }
+
+    /** {@link #speak(String, byte[])}, then, with {@code endCallAfter}, the end_call system tool and a close. */
+    public void speak(String text, byte[] ulaw8000, boolean endCallAfter) {
+        Utterance utterance = new Utterance(Objects.requireNonNull(text, "text"), options.audioFormat().fromUlaw8000(ulaw8000),
+                endCallAfter);
         signal(() -> pendingUtterances.add(utterance));
     }
 
