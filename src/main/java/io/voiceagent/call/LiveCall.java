@@ -279,6 +279,10 @@ final class LiveCall implements MediaListener {
                 ? AgentCause.ofClose(error.code().getAsInt(), error.errorType(), error.message())
                 : AgentCause.AI_OPERATIONAL_ERROR;
         log(System.Logger.Level.WARNING, "agent error " + error.errorType().orElse("") + ": " + error.message());
+        if (cause == AgentCause.AGENT_ENDED) {
+            // 1000 (max duration): an ending, not a fault; the close that follows lets queued audio play out.
+            return;
+        }
         end(statusFor(cause, wasAnswered), cause.wireName(), "agent");
     }
 
