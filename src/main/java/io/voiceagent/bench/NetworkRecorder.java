@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>pacing: each phone's RTP arrivals against a 20 ms grid laid on the packets' sequence numbers;</li>
  *   <li>barge-in: once the reply's frame {@code interruptAtFrame} has been sent, the agent is told to interrupt
  *       (as if the caller spoke over it); from the {@code interruption} event's sending to the first silent
- *       packet at the phone is the interruption-to-silence time. Half a second later the agent says a short
+ *       packet at the phone is the interruption-to-silence time. Two seconds later the agent says a short
  *       goodbye and ends the call with its end_call tool;</li>
  *   <li>pong delay: each ping's round trip as the agent sees it;</li>
  *   <li>agent-audio buffer depth: at each agent frame reaching the phone, how much later audio the agent had
@@ -125,7 +125,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
      */
     /**
      * @param interruptAtFrame the agent frame whose sending makes the agent interrupt itself, -1 for never
-     * @param goodbye          what the agent says (numbered frames after the reply's) half a second after an
+     * @param goodbye          what the agent says (numbered frames after the reply's) two seconds after an
      *                         interruption, before it ends the call
      */
     public NetworkRecorder(int phraseFrames, int greetingFrames, int replyFrames, int interruptAtFrame, byte[] goodbye) {
@@ -249,7 +249,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         if (trace != null) {
             trace.interruptionSentNanos = nanos;
             goodbyes.schedule(() -> conversation.speak("Sorry, I will let you go. Goodbye!", goodbye, true),
-                    500, TimeUnit.MILLISECONDS);
+                    2, TimeUnit.SECONDS);
         }
     }
 
