@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -41,7 +42,7 @@ public final class ElevenLabsConversation implements AgentConversation {
     private final LongSupplier nanoTime;
     private final long createdNanos;
     private final AgentListener listener;
-    private final java.util.concurrent.Executor sender;
+    private final Executor sender;
     private final CompletableFuture<ElevenLabsConversation> started = new CompletableFuture<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final StringBuilder partialText = new StringBuilder();
@@ -56,7 +57,6 @@ public final class ElevenLabsConversation implements AgentConversation {
     // written by the socket's reader only (its calls are sequential)
     private long lastInterruptedEventId = Long.MIN_VALUE;
     private long lastAudioEventId = Long.MIN_VALUE;
-    private java.util.Optional<String> lastErrorType = java.util.Optional.empty();
 
     private final AtomicLong connectMillis = new AtomicLong();
     private final AtomicLong audioChunksSent = new AtomicLong();
@@ -73,7 +73,7 @@ public final class ElevenLabsConversation implements AgentConversation {
 
     /** {@code sender} runs the socket's sends (see {@link SendQueue}); a virtual thread per task will do. */
     ElevenLabsConversation(ConversationRequest request, AgentListener listener, LongSupplier nanoTime,
-                           java.util.concurrent.Executor sender) {
+                           Executor sender) {
         this.request = Objects.requireNonNull(request, "request");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.createdNanos = nanoTime.getAsLong();
@@ -418,7 +418,6 @@ public final class ElevenLabsConversation implements AgentConversation {
      * (its code tells a rejected request from a server fault); after it the call records it.
      */
     private void onError(ServerMessage.Error error) {
-        lastErrorType = error.errorType();
         LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent reported an error: code {1}, type {2}: {3}",
                 conversationId(), error.code().isPresent() ? error.code().getAsInt() : "none",
                 error.errorType().orElse("none"), error.message());
