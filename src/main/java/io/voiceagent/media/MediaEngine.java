@@ -22,7 +22,7 @@ import java.util.random.RandomGenerator;
 /**
  * Opens the media sessions of calls. It owns what calls share: the RTP port pool, the one pacing
  * clock every session sends on, the one receive thread every session's packets arrive on, the
- * resampling filters, and the virtual threads that run callbacks (so backpressure and drain
+ * resampling filters, and the virtual threads that run callbacks (so media timeouts and drain
  * actions never run on the clock thread).
  */
 public final class MediaEngine implements AutoCloseable {
