@@ -65,7 +65,8 @@ public final class Module implements AutoCloseable {
             sip = register(new UdpSipUserAgent(config.sip(), SipTimers.rfc3261(), clock, random));
             sip.start();
             awaitFirstRegistration(sip);
-            MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random));
+            MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random,
+                    config.elevenLabs().agentAudioBuffer()));
 
             CallJournal.Opened journal = CallJournal.open(config.http().dataDir());
             register(journal.journal());
@@ -78,7 +79,7 @@ public final class Module implements AutoCloseable {
             CallManager.Settings settings = new CallManager.Settings(
                     config.exolve().useHttp() ? CallMode.EXOLVE_HTTP : CallMode.SIP,
                     config.http().maxConcurrentCalls(), config.elevenLabs().chunkMs(), config.sip().ringTimeout(),
-                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY);
+                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY, config.elevenLabs().aiConnect());
             calls = register(new CallManager(settings, sip, media::open, agents, exolve, journal.journal(),
                     journal.records(), timers, clock, random));
             sip.setInboundHandler(calls);

@@ -1,6 +1,7 @@
 package io.voiceagent.call;
 
 import io.voiceagent.ai.AgentClient;
+import io.voiceagent.config.Config;
 import io.voiceagent.exolve.ExolveApi;
 import io.voiceagent.exolve.ExolveEvent;
 import io.voiceagent.exolve.ExolveException;
@@ -39,9 +40,20 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     /** What the manager needs to know of the configuration. */
     /** @param maxEndedCallsInMemory ended calls kept for the API; older ones stay only in the journal */
+    /** @param aiConnect when calls open their agent conversation (AI_CONNECT) */
     public record Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
-                           int maxEndedCallsInMemory) {
+                           int maxEndedCallsInMemory, Config.AiConnect aiConnect) {
         public static final int DEFAULT_ENDED_CALLS_IN_MEMORY = 10_000;
+
+        public Settings {
+            Objects.requireNonNull(aiConnect, "aiConnect");
+        }
+
+        /** With the default AI_CONNECT=ringing. */
+        public Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
+                        int maxEndedCallsInMemory) {
+            this(mode, maxConcurrentCalls, chunkMs, ringTimeout, maxEndedCallsInMemory, Config.AiConnect.RINGING);
+        }
     }
 
     private final Settings settings;
@@ -127,8 +139,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             CallRecord initial = CallRecord.dialing(id, settings.mode(), request, clock.instant());
             LiveCall call;
             try {
-                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, exolve, clock, repository,
-                        this::onEnded);
+                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(), exolve,
+                        clock, repository, this::onEnded);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }
@@ -150,9 +162,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     private void makeCallThroughExolve(LiveCall call) {
         ExolveApi api = exolve.orElseThrow(() -> new IllegalStateException("Exolve HTTP mode without an API client"));
-        // The INVITE from Exolve comes only once the callee answers: open the agent now so that its
-        // greeting is ready then.
-        call.connectAgent();
+        // The INVITE from Exolve comes only once the callee answers: with AI_CONNECT=ringing, open the
+        // agent now so that its greeting is ready then.
+        call.connectAgentWhileRinging();
         Thread.ofVirtual().name("exolve-makecall-" + call.id()).start(() -> {
             try {
                 String exolveId = api.makeCall(call.snapshot().phoneNumber());

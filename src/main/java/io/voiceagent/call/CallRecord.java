@@ -220,6 +220,8 @@ public record CallRecord(
         m.put("sip_call_id", sipCallId.orElse(null));
         m.put("exolve_call_id", exolveCallId.orElse(null));
         m.put("conversation_id", conversationId.orElse(null));
+        // Whether an agent conversation was opened (and may be billed), answered or not.
+        m.put("conversation_opened", conversationId.isPresent());
         List<Map<String, Object>> lines = new ArrayList<>();
         for (TranscriptLine line : transcript) {
             lines.add(Map.of("role", line.role(), "text", line.text(), "at", line.at().toString()));

@@ -63,8 +63,28 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         }
     }
 
+    /**
+     * @param aiConnect        when the conversation is opened: at the first 18x, or at the answer
+     * @param agentAudioBuffer agent audio a call may hold ahead of the phone before the oldest is dropped
+     */
     public record ElevenLabs(Optional<Secret> apiKey, String agentId, URI wsUrl, URI apiUrl,
-                             boolean useSignedUrl, int chunkMs) {
+                             boolean useSignedUrl, int chunkMs, AiConnect aiConnect, Duration agentAudioBuffer) {
+        public ElevenLabs {
+            Objects.requireNonNull(aiConnect, "aiConnect");
+            Objects.requireNonNull(agentAudioBuffer, "agentAudioBuffer");
+        }
+    }
+
+    /** AI_CONNECT: when a call opens its agent conversation. */
+    public enum AiConnect {
+        /** At the first 180/183: the greeting is ready at the answer, but unanswered calls open one too. */
+        RINGING,
+        /** At the answer: nothing is opened for calls nobody picks up; the greeting starts after the answer. */
+        ANSWER;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** A SOCKS5 proxy for outgoing TCP; the target's name is resolved by the proxy (socks5h). */
@@ -85,7 +105,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         Sip demoSip = new Sip(sipLogin, sipPassword, "demo.voiceagent.local", sipHost, sipPort,
                 sip.portMin(), sip.portMax(), Optional.of(sipHost), sip.registerExpiresSeconds(), sip.ringTimeout());
         ElevenLabs demoAgent = new ElevenLabs(Optional.of(agentApiKey), agentId, agentWsUrl, agentApiUrl,
-                elevenLabs.useSignedUrl(), elevenLabs.chunkMs());
+                elevenLabs.useSignedUrl(), elevenLabs.chunkMs(), elevenLabs.aiConnect(), elevenLabs.agentAudioBuffer());
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
                 exolve.webhookSecret());
         return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true);
@@ -127,6 +147,8 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("ELEVENLABS_API_URL", elevenLabs.apiUrl().toString());
         out.put("ELEVENLABS_USE_SIGNED_URL", Boolean.toString(elevenLabs.useSignedUrl()));
         out.put("ELEVENLABS_CHUNK_MS", Integer.toString(elevenLabs.chunkMs()));
+        out.put("AI_CONNECT", elevenLabs.aiConnect().wireName());
+        out.put("AI_AUDIO_BUFFER_S", Long.toString(elevenLabs.agentAudioBuffer().toSeconds()));
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
         return out;
     }

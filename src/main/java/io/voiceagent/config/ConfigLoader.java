@@ -147,7 +147,9 @@ public final class ConfigLoader {
                 httpUri("ELEVENLABS_WS_URL", "wss://api.elevenlabs.io/v1/convai/conversation", "ws", "wss"),
                 httpUri("ELEVENLABS_API_URL", "https://api.elevenlabs.io", "http", "https"),
                 bool("ELEVENLABS_USE_SIGNED_URL", false),
-                integer("ELEVENLABS_CHUNK_MS", 20, 20, 100));
+                integer("ELEVENLABS_CHUNK_MS", 20, 20, 100),
+                aiConnect(),
+                Duration.ofSeconds(integer("AI_AUDIO_BUFFER_S", 120, 10, 3600)));
         if (elevenLabs.chunkMs() % 20 != 0) {
             problems.add("ELEVENLABS_CHUNK_MS=" + elevenLabs.chunkMs()
                     + ": expected a multiple of 20 (one RTP packet) from 20 to 100");
@@ -226,6 +228,20 @@ public final class ConfigLoader {
             problem(name, v, "an integer from " + min + " to " + max);
             return fallback;
         }
+    }
+
+    private Config.AiConnect aiConnect() {
+        String v = raw("AI_CONNECT");
+        if (v == null) {
+            return Config.AiConnect.RINGING;
+        }
+        for (Config.AiConnect moment : Config.AiConnect.values()) {
+            if (moment.wireName().equals(v.trim().toLowerCase(Locale.ROOT))) {
+                return moment;
+            }
+        }
+        problem("AI_CONNECT", v, "ringing or answer");
+        return Config.AiConnect.RINGING;
     }
 
     private boolean bool(String name, boolean fallback) {

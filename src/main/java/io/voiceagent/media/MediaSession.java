@@ -1,7 +1,6 @@
 package io.voiceagent.media;
 
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One call's audio between the phone (RTP) and the agent. Agent audio is queued and paced out at
@@ -29,12 +28,12 @@ public interface MediaSession extends AutoCloseable {
     void answered();
 
     /**
-     * Queues agent audio (in the agent output format). The stage completes when the queue has room
-     * for more, so the producer can apply backpressure instead of the queue growing without bound.
+     * Queues agent audio (in the agent output format); never waits. The queue is bounded by duration:
+     * past it the oldest audio is dropped and counted. Before {@link #answered()} it is held.
      */
-    CompletionStage<Void> playAgentAudio(byte[] audio);
+    void playAgentAudio(byte[] audio);
 
-    /** Barge-in: drops every queued agent packet before the next tick. */
+    /** Barge-in: drops every queued agent packet; the next tick sends silence. */
     void interrupt();
 
     /** Runs {@code action} once all agent audio queued so far has been sent (e.g. end_call). */

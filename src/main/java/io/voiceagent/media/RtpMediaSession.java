@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,9 +44,6 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private static final int SAMPLES = LineCodec.SAMPLES_PER_PACKET;
     private static final int JITTER_WINDOW_PACKETS = 3;
     private static final long JITTER_WINDOW_NANOS = 60_000_000;
-    /** Backpressure starts at 2 s of queued agent audio; beyond 20 s audio is dropped. */
-    private static final int QUEUE_HIGH_WATER_BYTES = 2 * LineCodec.SAMPLE_RATE;
-    private static final int QUEUE_HARD_LIMIT_BYTES = 20 * LineCodec.SAMPLE_RATE;
     /**
      * When the phone sends nothing for this long (silence suppression, comfort noise, a stalled
      * network) the clock feeds the agent silence, since ElevenLabs ends a conversation without input.
@@ -151,7 +147,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         this.initialTimestamp = engine.random().nextLong(1L << 32);
         this.nextSequence = engine.random().nextInt(1 << 16);
         this.chunk = new byte[chunkBytes];
-        this.queue = new AgentAudioQueue(callId, QUEUE_HIGH_WATER_BYTES, QUEUE_HARD_LIMIT_BYTES, engine.callbacks());
+        this.queue = new AgentAudioQueue(callId, engine.agentAudioLimitBytes(), engine.callbacks());
         this.jitterBuffer = new JitterBuffer(JITTER_WINDOW_PACKETS, JITTER_WINDOW_NANOS, new JitterBuffer.Output() {
             @Override
             public void frame(byte[] payload) {
@@ -253,21 +249,22 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     }
 
     @Override
-    public CompletionStage<Void> playAgentAudio(byte[] audio) {
+    public void playAgentAudio(byte[] audio) {
         Objects.requireNonNull(audio, "audio");
         byte[] ulaw;
         downlinkLock.lock();
         try {
             if (downlinkConverter == null) {
-                return CompletableFuture.failedFuture(new IllegalStateException(
-                        "call " + callId + ": agent audio arrived before the agent's formats were set"));
+                LOG.log(System.Logger.Level.WARNING, "call {0}: agent audio arrived before the agent''s formats"
+                        + " were set: dropped", callId);
+                return;
             }
             ulaw = downlinkConverter.convert(audio);
             agentAudioBytesReceived += ulaw.length;
         } finally {
             downlinkLock.unlock();
         }
-        return queue.add(ulaw, !answered);
+        queue.add(ulaw);
     }
 
     @Override
@@ -666,6 +663,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         Pacer.Registration placed = registration;
         out.put("pacer_slot", placed == null ? -1 : placed.slot());
         out.put("agent_queue_ms", queue.queuedBytes() / 8);
+        out.put("agent_queue_max_ms", queue.maxQueuedBytes() / 8);
         out.put("agent_audio_dropped_ms", queue.droppedBytes() / 8);
         uplinkLock.lock();
         try {

@@ -149,6 +149,11 @@ class CallStateMachineTest {
         pending.listener().onEvent(new AgentEvent.Interruption(2));
         media.opened.get(0).listener.onDtmf('5');
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Dtmf('#'));
+        // Digits are handed off the media thread, in order: wait for both to be recorded.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!status(started.id()).dtmf().equals("5#") && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
 
         CallRecord record = status(started.id());
         assertThat(record.transcript()).extracting(TranscriptLine::role, TranscriptLine::text).containsExactly(

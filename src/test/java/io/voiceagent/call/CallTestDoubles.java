@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -111,6 +110,9 @@ final class CallTestDoubles {
         volatile boolean closed;
         volatile int interrupts;
         volatile AgentAudioFormat input;
+        /** Runs inside close(), e.g. to play the RTP receiver thread that close waits for. */
+        volatile Runnable onClose = () -> { };
+        volatile boolean receiverStuck;
 
         Media(MediaListener listener) {
             this.listener = listener;
@@ -139,9 +141,8 @@ final class CallTestDoubles {
         }
 
         @Override
-        public CompletionStage<Void> playAgentAudio(byte[] audio) {
+        public void playAgentAudio(byte[] audio) {
             agentAudio.add(audio);
-            return CompletableFuture.completedFuture(null);
         }
 
         @Override
@@ -178,6 +179,7 @@ final class CallTestDoubles {
 
         @Override
         public void close() {
+            onClose.run();
             closed = true;
         }
     }
@@ -211,6 +213,7 @@ final class CallTestDoubles {
     static final class Conversation implements AgentConversation {
         final List<byte[]> userAudio = new ArrayList<>();
         final List<String> contextualUpdates = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger userActivities = new java.util.concurrent.atomic.AtomicInteger();
         volatile boolean closed;
 
         @Override
@@ -231,6 +234,11 @@ final class CallTestDoubles {
         @Override
         public void sendUserAudio(byte[] audio) {
             userAudio.add(audio);
+        }
+
+        @Override
+        public void sendUserActivity() {
+            userActivities.incrementAndGet();
         }
 
         @Override

@@ -125,6 +125,21 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aiConnectAndTheAgentAudioBufferAreCheckedAndDescribed() throws ConfigException {
+        Config defaults = ConfigLoader.fromMap(Map.of());
+        assertThat(defaults.elevenLabs().aiConnect()).isEqualTo(Config.AiConnect.RINGING);
+        assertThat(defaults.elevenLabs().agentAudioBuffer()).isEqualTo(java.time.Duration.ofSeconds(120));
+        Config answer = ConfigLoader.fromMap(Map.of("AI_CONNECT", "Answer", "AI_AUDIO_BUFFER_S", "30"));
+        assertThat(answer.elevenLabs().aiConnect()).isEqualTo(Config.AiConnect.ANSWER);
+        assertThat(answer.describe()).containsEntry("AI_CONNECT", "answer").containsEntry("AI_AUDIO_BUFFER_S", "30");
+
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("AI_CONNECT", "dial", "AI_AUDIO_BUFFER_S", "5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("AI_CONNECT=dial: expected ringing or answer")
+                .hasMessageContaining("AI_AUDIO_BUFFER_S=5");
+    }
+
+    @Test
     void portRangesMustBeOrdered() {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("RTP_PORT_MIN", "20000", "RTP_PORT_MAX", "10000")))
                 .hasMessageContaining("RTP_PORT_MIN=20000 is above RTP_PORT_MAX=10000");
