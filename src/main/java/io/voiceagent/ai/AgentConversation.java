@@ -14,6 +14,12 @@ public interface AgentConversation extends AutoCloseable {
     /** One chunk of caller audio in the user input format. */
     void sendUserAudio(byte[] audio);
 
+    /**
+     * {@code user_activity}: the agent does not take a turn for about 2 s after one (ElevenLabs' SDKs
+     * document it so), which is how a ringing phone keeps it from re-prompting nobody.
+     */
+    void sendUserActivity();
+
     /** Tells the agent something it did not hear, e.g. DTMF digits. */
     void sendContextualUpdate(String text);
 

@@ -2,8 +2,7 @@ package io.voiceagent.ai;
 
 /**
  * The agent could not be reached or refused the conversation. {@code cause} is short and stable
- * for the call record: {@code ai_unauthorized}, {@code ai_not_found}, {@code ai_timeout},
- * {@code ai_unreachable}, {@code ai_protocol}, {@code proxy_*}.
+ * for the call record: an {@link AgentCause}'s wire name, or a {@code proxy_*} cause of the SOCKS5 proxy.
  */
 public final class AgentException extends Exception {
     private final String cause;
@@ -11,6 +10,14 @@ public final class AgentException extends Exception {
     public AgentException(String cause, String message) {
         super(message);
         this.cause = cause;
+    }
+
+    public AgentException(AgentCause cause, String message) {
+        this(cause.wireName(), message);
+    }
+
+    public AgentException(AgentCause cause, String message, Throwable underlying) {
+        this(cause.wireName(), message, underlying);
     }
 
     public AgentException(String cause, String message, Throwable underlying) {

@@ -1,13 +1,11 @@
 package io.voiceagent.ai;
 
-import java.util.concurrent.CompletionStage;
-
 /**
- * Receives a conversation's events, one at a time, in order. The next event is not read from the
- * socket until the returned stage completes: that is how a full audio queue slows the agent down.
- * Pings are answered by the client itself and never wait for this.
+ * Receives a conversation's events, one at a time, in order, on the socket's reader. The reader
+ * never waits for anything else (that is what keeps pongs prompt and interruptions immediate under a
+ * burst of agent audio), so a listener must not block: it queues, records and returns.
  */
 @FunctionalInterface
 public interface AgentListener {
-    CompletionStage<?> onEvent(AgentEvent event);
+    void onEvent(AgentEvent event);
 }

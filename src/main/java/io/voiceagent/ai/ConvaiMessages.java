@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -50,6 +52,11 @@ final class ConvaiMessages {
         return write(message);
     }
 
+    /** Tells the agent the user is busy: it does not take a turn for about 2 s after one (per the SDKs). */
+    static String userActivity() {
+        return "{\"type\":\"user_activity\"}";
+    }
+
     static String contextualUpdate(String text) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("type", "contextual_update");
@@ -87,7 +94,7 @@ final class ConvaiMessages {
             case "audio" -> {
                 Map<String, Object> event = object(message, "audio_event");
                 yield new ServerMessage.Audio(base64(string(event, "audio_base_64", type)),
-                        Math.toIntExact(number(event, "event_id", type)));
+                        number(event, "event_id", type));
             }
             case "agent_response" -> new ServerMessage.AgentResponse(
                     string(object(message, "agent_response_event"), "agent_response", type));
@@ -110,7 +117,21 @@ final class ConvaiMessages {
                 yield new ServerMessage.ClientToolCall(string(call, "tool_name", type),
                         string(call, "tool_call_id", type), optionalObject(call, "parameters"));
             }
-            case "error" -> new ServerMessage.Error(summary(message));
+            case "agent_tool_response" -> {
+                Map<String, Object> response = object(message, "agent_tool_response");
+                yield new ServerMessage.AgentToolResponse(string(response, "tool_name", type),
+                        optionalString(response, "tool_type"), Boolean.TRUE.equals(response.get("is_error")));
+            }
+            case "error" -> {
+                Map<String, Object> event = optionalObject(message, "error_event");
+                OptionalLong code = optionalNumber(event, "code");
+                String errorType = optionalString(event, "error_type");
+                String said = optionalString(event, "message");
+                yield new ServerMessage.Error(
+                        code.isPresent() ? OptionalInt.of((int) code.getAsLong()) : OptionalInt.empty(),
+                        errorType.isEmpty() ? Optional.empty() : Optional.of(errorType),
+                        shorten(said.isEmpty() ? summary(message) : said));
+            }
             default -> new ServerMessage.Ignored(type);
         };
     }
@@ -187,11 +208,15 @@ final class ConvaiMessages {
         }
     }
 
-    /** The readable parts of an error message: no documented shape, so take its strings. */
+    /** The readable parts of an error message without a {@code message} field: take its strings. */
     private static String summary(Map<String, Object> message) {
         StringBuilder out = new StringBuilder();
         collectStrings(message, out);
-        return out.length() > MAX_SUMMARY_CHARS ? out.substring(0, MAX_SUMMARY_CHARS) + "..." : out.toString();
+        return out.toString();
+    }
+
+    private static String shorten(String text) {
+        return text.length() > MAX_SUMMARY_CHARS ? text.substring(0, MAX_SUMMARY_CHARS) + "..." : text;
     }
 
     private static void collectStrings(Map<?, ?> map, StringBuilder out) {
@@ -205,6 +230,6 @@ final class ConvaiMessages {
     }
 
     private static AgentException protocol(String what) {
-        return new AgentException("ai_protocol", "ElevenLabs sent " + what);
+        return new AgentException(AgentCause.AI_PROTOCOL, "ElevenLabs sent " + what);
     }
 }

@@ -7,7 +7,7 @@ package io.voiceagent.ai;
  * @param audioChunksSent caller audio handed to the socket's send queue, including chunks later dropped
  * @param audioChunksDiscarded agent audio dropped because an interruption cut it off
  * @param audioChunksDroppedUnsent caller audio dropped because the socket could not keep up
- * @param undeliveredEvents events read from the socket and waiting for the listener
+ * @param endCallTools {@code end_call} requests seen, in either the system-tool or the client-tool form
  */
 public record ConversationStats(long connectMillis,
                                 long audioChunksSent, long audioBytesSent, long audioMsSent,
@@ -16,5 +16,5 @@ public record ConversationStats(long connectMillis,
                                 long audioChunksDiscarded,
                                 long messagesReceived, long malformedMessages, long interruptions,
                                 long pingsAnswered, long lastPingMs,
-                                int sendQueueDepth, int undeliveredEvents) {
+                                int sendQueueDepth, long endCallTools) {
 }

@@ -44,6 +44,8 @@ public final class ElevenLabsClient implements AgentClient {
     private static final System.Logger LOG = System.getLogger(ElevenLabsClient.class.getName());
     private static final String API_KEY_HEADER = "xi-api-key";
     private static final String SIGNED_URL_PATH = "/v1/convai/conversation/get-signed-url";
+    /** Runs each conversation's sends, so no caller (the pacing clock, the RTP receiver) sends itself. */
+    private static final java.util.concurrent.Executor SENDER = task -> Thread.ofVirtual().name("agent-send").start(task);
 
     private final Config.ElevenLabs config;
     private final HttpClient http;
@@ -81,7 +83,7 @@ public final class ElevenLabsClient implements AgentClient {
     public CompletableFuture<ElevenLabsConversation> open(ConversationRequest request, AgentListener listener) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
-        ElevenLabsConversation conversation = new ElevenLabsConversation(request, listener, nanoTime);
+        ElevenLabsConversation conversation = new ElevenLabsConversation(request, listener, nanoTime, SENDER);
         CompletableFuture<URI> target = config.useSignedUrl() ? fetchSignedUrl() : directUrl();
         // Kept to be cancelled on timeout: an upgrade the server never answers must not linger.
         AtomicReference<CompletableFuture<WebSocket>> opening = new AtomicReference<>();
@@ -126,7 +128,7 @@ public final class ElevenLabsClient implements AgentClient {
         ConversationRequest probe = new ConversationRequest("ai-check", Optional.empty(), Optional.empty(),
                 Optional.empty(), Map.of());
         try (ElevenLabsConversation conversation =
-                     open(probe, event -> CompletableFuture.completedFuture(null)).get()) {
+                     open(probe, event -> { }).get()) {
             report.put("ok", true);
             report.put("conversation_id", conversation.conversationId());
             report.put("user_input_audio_format", conversation.userInputFormat());
@@ -152,7 +154,7 @@ public final class ElevenLabsClient implements AgentClient {
             return CompletableFuture.completedFuture(withAgentId(config.wsUrl()));
         } catch (URISyntaxException e) {
             return CompletableFuture.failedFuture(
-                    new AgentException("ai_protocol", "ELEVENLABS_WS_URL cannot take an agent_id: " + e.getReason()));
+                    new AgentException(AgentCause.AI_PROTOCOL, "ELEVENLABS_WS_URL cannot take an agent_id: " + e.getReason()));
         }
     }
 
@@ -173,7 +175,7 @@ public final class ElevenLabsClient implements AgentClient {
             endpoint = withAgentId(config.apiUrl().resolve(stripTrailingSlash(config.apiUrl().getPath()) + SIGNED_URL_PATH));
         } catch (URISyntaxException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(
-                    new AgentException("ai_protocol", "ELEVENLABS_API_URL does not make a signed-URL address"));
+                    new AgentException(AgentCause.AI_PROTOCOL, "ELEVENLABS_API_URL does not make a signed-URL address"));
         }
         HttpRequest.Builder get = HttpRequest.newBuilder(endpoint).timeout(handshakeTimeout).GET()
                 .header("Accept", "application/json");
@@ -203,7 +205,7 @@ public final class ElevenLabsClient implements AgentClient {
         } catch (IOException | URISyntaxException | RuntimeException e) {
             // reported below, without echoing a body that may hold a token
         }
-        throw new CompletionException(new AgentException("ai_protocol",
+        throw new CompletionException(new AgentException(AgentCause.AI_PROTOCOL,
                 "ElevenLabs answered the signed-URL request without a usable signed_url"));
     }
 
@@ -238,19 +240,19 @@ public final class ElevenLabsClient implements AgentClient {
             return httpRefusal(handshake.getResponse().statusCode(), "the WebSocket handshake");
         }
         if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
-            return new AgentException("ai_timeout",
+            return new AgentException(AgentCause.AI_TIMEOUT,
                     "ElevenLabs did not start the conversation within " + handshakeTimeout.toMillis() + " ms", cause);
         }
         if (cause instanceof ConnectException || cause instanceof UnknownHostException
                 || cause instanceof UnresolvedAddressException) {
-            return new AgentException("ai_unreachable",
+            return new AgentException(AgentCause.AI_UNREACHABLE,
                     "cannot reach ElevenLabs at " + describe(targetOf()) + ": " + cause.getClass().getSimpleName(), cause);
         }
         if (cause instanceof IOException) {
-            return new AgentException("ai_unreachable",
+            return new AgentException(AgentCause.AI_UNREACHABLE,
                     "the connection to ElevenLabs failed while " + doing + ": " + cause.getClass().getSimpleName(), cause);
         }
-        return new AgentException("ai_protocol",
+        return new AgentException(AgentCause.AI_PROTOCOL,
                 "unexpected failure while " + doing + ": " + cause.getClass().getSimpleName(), cause);
     }
 
@@ -261,14 +263,14 @@ public final class ElevenLabsClient implements AgentClient {
     private AgentException httpRefusal(int status, String what) {
         String where = " to " + what + " for agent " + config.agentId();
         return switch (status) {
-            case 401, 403 -> new AgentException("ai_unauthorized",
+            case 401, 403 -> new AgentException(AgentCause.AI_UNAUTHORIZED,
                     "ElevenLabs answered " + status + where + ": check ELEVENLABS_API_KEY");
-            case 404 -> new AgentException("ai_not_found",
+            case 404 -> new AgentException(AgentCause.AI_NOT_FOUND,
                     "ElevenLabs answered 404" + where + ": check ELEVENLABS_AGENT_ID and the URLs");
-            case 408, 504 -> new AgentException("ai_timeout", "ElevenLabs answered " + status + where);
+            case 408, 504 -> new AgentException(AgentCause.AI_TIMEOUT, "ElevenLabs answered " + status + where);
             default -> status == 429 || status >= 500
-                    ? new AgentException("ai_unreachable", "ElevenLabs answered " + status + where)
-                    : new AgentException("ai_protocol", "ElevenLabs answered " + status + where);
+                    ? new AgentException(AgentCause.AI_UNREACHABLE, "ElevenLabs answered " + status + where)
+                    : new AgentException(AgentCause.AI_PROTOCOL, "ElevenLabs answered " + status + where);
         };
     }
 }

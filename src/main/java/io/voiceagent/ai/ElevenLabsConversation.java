@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -14,35 +15,34 @@ import java.util.function.LongSupplier;
 /**
  * One conversation with an ElevenLabs agent over its WebSocket. It is the socket's listener:
  * it reassembles text frames, answers pings itself, drops agent audio an interruption has cut off,
- * replies to the {@code end_call} tool and hands everything else to the {@link AgentListener}
- * through an {@link EventPump}. Once {@link #close()} has been called no further events are
- * delivered, so a call that ends itself does not hear its own close echoed back as the agent's.
+ * recognises the {@code end_call} tool in both its forms and hands everything else to the
+ * {@link AgentListener}. Once {@link #close()} has been called no further events are delivered, so
+ * a call that ends itself does not hear its own close echoed back as the agent's.
  *
- * <p>Reading runs up to {@value #EVENTS_READ_AHEAD} events ahead of the listener, so pings are
- * answered while it works; beyond that reading pauses, and a ping behind the backlog waits with it.
- * A listener should therefore complete each stage once the event is queued (a full queue is the
- * right reason to wait), not hold it for long, e.g. for the whole of a ringing phone.
+ * <p>The reader never pauses: it asks for the next message as soon as one is handled, like the
+ * official SDKs, because the real service streams speech several times faster than real time and a
+ * paused reader would leave pings, interruptions and the close frame stuck behind seconds of audio.
+ * Bounding what is buffered is the listener's job (the call's agent-audio queue drops the oldest).
+ * Everything runs on java.net.http's reader, one message at a time; sends go through a
+ * {@link SendQueue} on {@code sender}, never on the thread that asks for them.
  */
 public final class ElevenLabsConversation implements AgentConversation {
     private static final System.Logger LOG = System.getLogger(ElevenLabsConversation.class.getName());
 
-    /** Events read ahead of the listener before the reader pauses (an agent burst stays in TCP). */
-    static final int EVENTS_READ_AHEAD = 32;
     /** Caller audio frames held while the socket is slow: 10 s of 20 ms chunks. */
     static final int MAX_QUEUED_AUDIO_FRAMES = 500;
     /** Largest text message accepted; agent audio chunks are tens of kilobytes. */
     static final int MAX_MESSAGE_CHARS = 8 * 1024 * 1024;
     static final String END_CALL_TOOL = "end_call";
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
-    private static final int NORMAL_CLOSURE = 1000;
-    private static final int ABNORMAL_CLOSURE = 1006;
 
     private enum State { CONNECTING, STARTED, CLOSED_LOCALLY, CLOSED_BY_PEER }
 
     private final ConversationRequest request;
     private final LongSupplier nanoTime;
     private final long createdNanos;
-    private final EventPump pump;
+    private final AgentListener listener;
+    private final Executor sender;
     private final CompletableFuture<ElevenLabsConversation> started = new CompletableFuture<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final StringBuilder partialText = new StringBuilder();
@@ -69,12 +69,16 @@ public final class ElevenLabsConversation implements AgentConversation {
     private final AtomicLong interruptions = new AtomicLong();
     private final AtomicLong pingsAnswered = new AtomicLong();
     private final AtomicLong lastPingMs = new AtomicLong();
+    private final AtomicLong endCallTools = new AtomicLong();
 
-    ElevenLabsConversation(ConversationRequest request, AgentListener listener, LongSupplier nanoTime) {
+    /** {@code sender} runs the socket's sends (see {@link SendQueue}); a virtual thread per task will do. */
+    ElevenLabsConversation(ConversationRequest request, AgentListener listener, LongSupplier nanoTime,
+                           Executor sender) {
         this.request = Objects.requireNonNull(request, "request");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.createdNanos = nanoTime.getAsLong();
-        this.pump = new EventPump(listener, this::requestNextMessage, EVENTS_READ_AHEAD);
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.sender = Objects.requireNonNull(sender, "sender");
     }
 
     /** Completes when the conversation metadata has arrived; fails with {@link AgentException}. */
@@ -122,10 +126,18 @@ public final class ElevenLabsConversation implements AgentConversation {
     }
 
     @Override
+    public void sendUserActivity() {
+        SendQueue queue = locked(() -> state == State.STARTED ? sends : null);
+        if (queue != null) {
+            queue.sendControl(ConvaiMessages.userActivity());
+        }
+    }
+
+    @Override
     public void close() {
         closeLocally().ifPresent(open -> {
             if (open.sends() != null) {
-                open.sends().close(NORMAL_CLOSURE, "", CLOSE_GRACE);
+                open.sends().close(AgentCause.NORMAL_CLOSURE, "", CLOSE_GRACE);
             }
         });
     }
@@ -156,7 +168,6 @@ public final class ElevenLabsConversation implements AgentConversation {
         } finally {
             lock.unlock();
         }
-        pump.silence();
         return Optional.of(open);
     }
 
@@ -187,7 +198,7 @@ public final class ElevenLabsConversation implements AgentConversation {
                 audioChunksDiscarded.get(),
                 messagesReceived.get(), malformedMessages.get(), interruptions.get(),
                 pingsAnswered.get(), lastPingMs.get(),
-                queue == null ? 0 : queue.depth(), pump.waitingCount());
+                queue == null ? 0 : queue.depth(), endCallTools.get());
     }
 
     /** Milliseconds of audio in {@code bytes} of a wire format such as ulaw_8000 or pcm_16000. */
@@ -215,7 +226,7 @@ public final class ElevenLabsConversation implements AgentConversation {
 
     void opened(WebSocket webSocket) {
         boolean abort;
-        SendQueue queue = new SendQueue(webSocket, MAX_QUEUED_AUDIO_FRAMES);
+        SendQueue queue = new SendQueue(webSocket, MAX_QUEUED_AUDIO_FRAMES, sender);
         lock.lock();
         try {
             abort = state != State.CONNECTING;
@@ -250,9 +261,7 @@ public final class ElevenLabsConversation implements AgentConversation {
             return;
         }
         handle(message);
-        if (pump.continueReading()) {
-            requestNextMessage();
-        }
+        requestNextMessage();
     }
 
     void closedByPeer(int code, String reason) {
@@ -262,11 +271,27 @@ public final class ElevenLabsConversation implements AgentConversation {
         LOG.log(System.Logger.Level.INFO, "conversation {0}: agent closed the socket: {1} {2}",
                 conversationId(), code, reason);
         if (started.isDone()) {
-            pump.offer(new AgentEvent.Closed(code, reason));
+            deliver(new AgentEvent.Closed(code, reason));
         } else {
-            started.completeExceptionally(new AgentException("ai_protocol",
-                    "ElevenLabs closed the conversation before it started: " + code + " " + reason));
+            AgentCause cause = switch (code) {
+                case AgentCause.POLICY_VIOLATION -> AgentCause.AI_REJECTED;
+                case AgentCause.INTERNAL_ERROR -> AgentCause.AI_SERVER_ERROR;
+                default -> AgentCause.AI_PROTOCOL;
+            };
+            started.completeExceptionally(new AgentException(cause,
+                    "ElevenLabs closed the conversation before it started: " + code
+                            + (reason.isEmpty() ? "" : " " + reason) + hintFor(cause)));
         }
+    }
+
+    /** What an operator should check for a refusal before the conversation started. */
+    private static String hintFor(AgentCause cause) {
+        return switch (cause) {
+            case AI_REJECTED -> " (check that the agent's security settings allow the overrides sent,"
+                    + " that every dynamic variable of its prompt is given, and the key or signed URL)";
+            case AI_SERVER_ERROR -> " (an error inside ElevenLabs; retry, and report the conversation if it persists)";
+            default -> "";
+        };
     }
 
     void failed(Throwable error) {
@@ -276,13 +301,13 @@ public final class ElevenLabsConversation implements AgentConversation {
         LOG.log(System.Logger.Level.WARNING, "conversation {0}: connection to the agent lost: {1}",
                 conversationId(), error.toString());
         if (started.isDone()) {
-            pump.offer(new AgentEvent.Closed(ABNORMAL_CLOSURE, "connection lost"));
+            deliver(new AgentEvent.Closed(AgentCause.ABNORMAL_CLOSURE, "connection lost"));
         } else {
             started.completeExceptionally(switch (error) {
                 case AgentException agentError -> agentError;
-                case java.net.ProtocolException badFraming -> new AgentException("ai_protocol",
+                case java.net.ProtocolException badFraming -> new AgentException(AgentCause.AI_PROTOCOL,
                         "ElevenLabs broke the WebSocket framing before the conversation started", badFraming);
-                default -> new AgentException("ai_unreachable",
+                default -> new AgentException(AgentCause.AI_UNREACHABLE,
                         "the connection to ElevenLabs was lost before the conversation started", error);
             });
         }
@@ -319,18 +344,14 @@ public final class ElevenLabsConversation implements AgentConversation {
             }
             case ServerMessage.Audio audio -> onAudio(audio);
             case ServerMessage.Interruption interruption -> onInterruption(interruption);
-            case ServerMessage.AgentResponse response -> pump.offer(new AgentEvent.AgentResponse(response.text()));
+            case ServerMessage.AgentResponse response -> deliver(new AgentEvent.AgentResponse(response.text()));
             case ServerMessage.AgentResponseCorrection correction ->
-                    pump.offer(new AgentEvent.AgentResponseCorrection(correction.correctedText()));
+                    deliver(new AgentEvent.AgentResponseCorrection(correction.correctedText()));
             case ServerMessage.UserTranscript transcript ->
-                    pump.offer(new AgentEvent.UserTranscript(transcript.text()));
+                    deliver(new AgentEvent.UserTranscript(transcript.text()));
             case ServerMessage.ClientToolCall call -> onToolCall(call);
-            case ServerMessage.Error error -> {
-                LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent reported an error: {1}",
-                        conversationId(), error.summary());
-                failStart(new AgentException("ai_protocol",
-                        "ElevenLabs refused the conversation: " + error.summary()));
-            }
+            case ServerMessage.AgentToolResponse response -> onAgentToolResponse(response);
+            case ServerMessage.Error error -> onError(error);
             case ServerMessage.Ignored ignored ->
                     LOG.log(System.Logger.Level.TRACE, "ignored agent message {0}", ignored.type());
         }
@@ -362,10 +383,11 @@ public final class ElevenLabsConversation implements AgentConversation {
         audioBytesReceived.addAndGet(audio.audio().length);
         lastAudioEventId = Math.max(lastAudioEventId, audio.eventId());
         if (audio.eventId() <= lastInterruptedEventId) {
+            // Still arriving after its interruption: the TTS stream was ahead of the phone.
             audioChunksDiscarded.incrementAndGet();
             return;
         }
-        pump.offer(new AgentEvent.Audio(audio.audio(), audio.eventId()));
+        deliver(new AgentEvent.Audio(audio.audio(), audio.eventId()));
     }
 
     private void onInterruption(ServerMessage.Interruption interruption) {
@@ -373,9 +395,57 @@ public final class ElevenLabsConversation implements AgentConversation {
         // Without an event id, everything heard so far was cut off.
         long cutOff = interruption.eventId().orElse(lastAudioEventId == Long.MIN_VALUE ? 0 : lastAudioEventId);
         lastInterruptedEventId = Math.max(lastInterruptedEventId, cutOff);
-        int eventId = (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, lastInterruptedEventId));
-        audioChunksDiscarded.addAndGet(pump.discardAudioUpTo(eventId));
-        pump.offer(new AgentEvent.Interruption(eventId));
+        deliver(new AgentEvent.Interruption(lastInterruptedEventId));
+    }
+
+    /** The system-tool form of end_call: the server ran it and closes with 1000 next. */
+    private void onAgentToolResponse(ServerMessage.AgentToolResponse response) {
+        if (!END_CALL_TOOL.equals(response.toolName())) {
+            LOG.log(System.Logger.Level.DEBUG, "conversation {0}: agent ran tool {1} ({2})", conversationId(),
+                    response.toolName(), response.toolType());
+            return;
+        }
+        if (response.isError()) {
+            LOG.log(System.Logger.Level.WARNING, "conversation {0}: the agent''s end_call tool failed", conversationId());
+            return;
+        }
+        endCallTools.incrementAndGet();
+        deliver(new AgentEvent.EndCallRequested());
+    }
+
+    /**
+     * An {@code error} event comes just before the server closes. Before the start it is the refusal
+     * (its code tells a rejected request from a server fault); after it the call records it.
+     */
+    private void onError(ServerMessage.Error error) {
+        LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent reported an error: code {1}, type {2}: {3}",
+                conversationId(), error.code().isPresent() ? error.code().getAsInt() : "none",
+                error.errorType().orElse("none"), error.message());
+        if (started.isDone()) {
+            deliver(new AgentEvent.ServerError(error.code(), error.errorType(), error.message()));
+            return;
+        }
+        AgentCause cause = error.code().isPresent()
+                ? AgentCause.ofClose(error.code().getAsInt(), error.errorType(), "")
+                : AgentCause.AI_PROTOCOL;
+        if (cause == AgentCause.AGENT_ENDED || cause == AgentCause.AI_CLOSED
+                || cause == AgentCause.AI_CONNECTION_LOST || cause == AgentCause.AI_OPERATIONAL_ERROR) {
+            cause = AgentCause.AI_PROTOCOL;
+        }
+        failStart(new AgentException(cause, "ElevenLabs refused the conversation: "
+                + error.errorType().map(type -> type + ": ").orElse("") + error.message() + hintFor(cause)));
+    }
+
+    /** Hands an event to the listener unless we have closed the conversation ourselves. */
+    private void deliver(AgentEvent event) {
+        if (locked(() -> state == State.CLOSED_LOCALLY)) {
+            return;
+        }
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "listener threw on " + event.getClass().getSimpleName(), e);
+        }
     }
 
     private void onToolCall(ServerMessage.ClientToolCall call) {
@@ -389,7 +459,8 @@ public final class ElevenLabsConversation implements AgentConversation {
             queue.sendControl(reply);
         }
         if (endCall) {
-            pump.offer(new AgentEvent.EndCallRequested());
+            endCallTools.incrementAndGet();
+            deliver(new AgentEvent.EndCallRequested());
         } else {
             LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent called unknown client tool {1}",
                     conversationId(), call.toolName());
@@ -433,7 +504,7 @@ public final class ElevenLabsConversation implements AgentConversation {
                 malformedMessages.incrementAndGet();
                 LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent message over {1} chars, dropping the connection",
                         conversationId(), MAX_MESSAGE_CHARS);
-                failed(new AgentException("ai_protocol", "ElevenLabs sent a message over " + MAX_MESSAGE_CHARS + " chars"));
+                failed(new AgentException(AgentCause.AI_PROTOCOL, "ElevenLabs sent a message over " + MAX_MESSAGE_CHARS + " chars"));
                 webSocket.abort();
                 return null;
             }

@@ -5,12 +5,16 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Serialises the text frames of one socket: java.net.http allows one outstanding send at a time,
- * while audio, pongs and tool results are produced by different threads. Callers never wait.
+ * while audio, pongs and tool results are produced by different threads. Callers never wait and
+ * never send themselves: the sends run on {@code sender} (the connection's own thread, never the
+ * pacing clock or the RTP receiver that produce caller audio) and continue on java.net.http's
+ * completion threads.
  * Control frames (pongs, tool results, contextual updates) go before queued audio, so a slow link
  * never makes a pong late behind seconds of caller audio; audio beyond {@code maxQueuedAudio}
  * frames drops the oldest, because stale caller audio is worth less than the current word.
@@ -20,9 +24,11 @@ final class SendQueue {
 
     private final WebSocket socket;
     private final int maxQueuedAudio;
+    private final Executor sender;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<String> control = new ArrayDeque<>();
     private final ArrayDeque<String> audio = new ArrayDeque<>();
+    /** A drain is scheduled or running, or a send is outstanding: nobody else may start one. */
     private boolean sending;
     private boolean closing;
     private boolean closeSent;
@@ -31,8 +37,9 @@ final class SendQueue {
     private String closeReason = "";
     private long audioDropped;
 
-    SendQueue(WebSocket socket, int maxQueuedAudio) {
+    SendQueue(WebSocket socket, int maxQueuedAudio, Executor sender) {
         this.socket = Objects.requireNonNull(socket, "socket");
+        this.sender = Objects.requireNonNull(sender, "sender");
         if (maxQueuedAudio < 1) {
             throw new IllegalArgumentException("maxQueuedAudio must be positive: " + maxQueuedAudio);
         }
@@ -71,7 +78,7 @@ final class SendQueue {
                 socket.abort();
             }
         });
-        drain();
+        scheduleDrain();
     }
 
     /** The socket is closed already: refuse further frames and forget the queued ones. Idempotent. */
@@ -120,13 +127,27 @@ final class SendQueue {
         } finally {
             lock.unlock();
         }
-        drain();
+        scheduleDrain();
         return true;
     }
 
+    /** Hands the sending to {@code sender} unless a drain or a send is under way already. */
+    private void scheduleDrain() {
+        lock.lock();
+        try {
+            if (sending || failed || closeSent) {
+                return;
+            }
+            sending = true;
+        } finally {
+            lock.unlock();
+        }
+        sender.execute(this::drain);
+    }
+
     /**
-     * Starts the next send unless one is outstanding. A send that completes at once is followed
-     * in this loop; one that completes later continues from its completion.
+     * Sends queued frames one at a time; runs with {@code sending} set. A send that completes at once
+     * is followed in this loop; one that completes later continues from its completion.
      */
     private void drain() {
         for (;;) {
@@ -134,21 +155,18 @@ final class SendQueue {
             boolean sendClose = false;
             lock.lock();
             try {
-                if (sending || failed || closeSent) {
-                    return;
-                }
-                next = control.pollFirst();
-                if (next == null) {
+                next = failed || closeSent ? null : control.pollFirst();
+                if (next == null && !failed && !closeSent) {
                     next = audio.pollFirst();
                 }
                 if (next == null) {
-                    if (!closing) {
+                    if (!closing || failed || closeSent) {
+                        sending = false;
                         return;
                     }
                     sendClose = true;
                     closeSent = true;
                 }
-                sending = true;
             } finally {
                 lock.unlock();
             }
@@ -172,7 +190,6 @@ final class SendQueue {
     private void sendCompleted(Throwable failure) {
         lock.lock();
         try {
-            sending = false;
             if (failure != null && !failed) {
                 failed = true;
                 control.clear();

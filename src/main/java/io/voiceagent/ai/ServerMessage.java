@@ -2,6 +2,8 @@ package io.voiceagent.ai;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /** One complete message from the ElevenLabs conversation socket, decoded from its JSON. */
@@ -17,7 +19,7 @@ sealed interface ServerMessage {
         }
     }
 
-    record Audio(byte[] audio, int eventId) implements ServerMessage {
+    record Audio(byte[] audio, long eventId) implements ServerMessage {
         public Audio {
             Objects.requireNonNull(audio, "audio");
         }
@@ -49,8 +51,28 @@ sealed interface ServerMessage {
         }
     }
 
-    /** An {@code error} message; {@code summary} is what the server said, shortened for a log line. */
-    record Error(String summary) implements ServerMessage {
+    /**
+     * {@code agent_tool_response}: a tool the server ran itself ({@code tool_type} {@code system} for
+     * {@code end_call}) or a client/webhook/MCP tool's outcome.
+     */
+    record AgentToolResponse(String toolName, String toolType, boolean isError) implements ServerMessage {
+        public AgentToolResponse {
+            Objects.requireNonNull(toolName, "toolName");
+            Objects.requireNonNull(toolType, "toolType");
+        }
+    }
+
+    /**
+     * An {@code error} message ({@code error_event}): {@code code} is the close code that follows,
+     * {@code errorType} the contract's {@code error_type}; {@code message} is what the server said,
+     * shortened for a log line and the call record.
+     */
+    record Error(OptionalInt code, Optional<String> errorType, String message) implements ServerMessage {
+        public Error {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(errorType, "errorType");
+            Objects.requireNonNull(message, "message");
+        }
     }
 
     /** A message the bridge has no use for ({@code vad_score}, tentative responses, ...). */

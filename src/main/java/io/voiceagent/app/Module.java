@@ -14,6 +14,7 @@ import io.voiceagent.exolve.ExolveHttpApi;
 import io.voiceagent.media.MediaEngine;
 import io.voiceagent.net.OutboundConnections;
 import io.voiceagent.net.ProxiedConnections;
+import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SipTimers;
 import io.voiceagent.sip.SipUserAgent;
 import io.voiceagent.sip.UdpSipUserAgent;
@@ -39,6 +40,8 @@ public final class Module implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Module.class.getName());
     private static final Duration AGENT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(7);
+    /** How long start-up waits for the registrar's first answer; it goes on registering after that. */
+    private static final Duration FIRST_REGISTRATION_WAIT = Duration.ofSeconds(5);
 
     private final Config config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -63,7 +66,9 @@ public final class Module implements AutoCloseable {
 
             sip = register(new UdpSipUserAgent(config.sip(), SipTimers.rfc3261(), clock, random));
             sip.start();
-            MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random));
+            awaitFirstRegistration(sip);
+            MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random,
+                    config.elevenLabs().agentAudioBuffer()));
 
             CallJournal.Opened journal = CallJournal.open(config.http().dataDir());
             register(journal.journal());
@@ -76,7 +81,7 @@ public final class Module implements AutoCloseable {
             CallManager.Settings settings = new CallManager.Settings(
                     config.exolve().useHttp() ? CallMode.EXOLVE_HTTP : CallMode.SIP,
                     config.http().maxConcurrentCalls(), config.elevenLabs().chunkMs(), config.sip().ringTimeout(),
-                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY);
+                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY, config.elevenLabs().aiConnect());
             calls = register(new CallManager(settings, sip, media::open, agents, exolve, journal.journal(),
                     journal.records(), timers, clock, random));
             sip.setInboundHandler(calls);
@@ -106,6 +111,29 @@ public final class Module implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "demo network started: carrier udp " + demo.carrier().host() + ":"
                 + demo.carrier().port() + ", agent " + demo.agent().webSocketUri());
         return new Module(demo.configure(config), Optional.of(demo));
+    }
+
+    /**
+     * Calls are refused (503 not_registered) until the registrar has answered, so a service that is
+     * started and used at once (a script, the demo) gets a moment for its first REGISTER. Bounded:
+     * an unreachable registrar only shows on /health.
+     */
+    private static void awaitFirstRegistration(SipUserAgent sip) {
+        long deadline = System.nanoTime() + FIRST_REGISTRATION_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            RegistrationStatus.State state = sip.registration().state();
+            if (state == RegistrationStatus.State.REGISTERED || state == RegistrationStatus.State.FAILED) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING, "no answer from the SIP registrar within " + FIRST_REGISTRATION_WAIT
+                .toSeconds() + " s; calls are refused until registration succeeds (see /health)");
     }
 
     public int httpPort() {

@@ -61,7 +61,7 @@ public final class Benchmark {
 
     /** What the command line asked for. */
     record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar, boolean flightRecording,
-                   List<String> serviceJvmOptions, int ringMillis, boolean pinned) {
+                   List<String> serviceJvmOptions, int ringMillis, boolean pinned, String aiConnect) {
         static Options parse(String[] args) {
             int calls = 100;
             int seconds = 20;
@@ -72,6 +72,7 @@ public final class Benchmark {
             Path jar = defaultJar();
             int ringMillis = 1000;
             boolean pinned = false;
+            String aiConnect = "ringing";
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--calls" -> calls = positive("--calls", value(args, ++i));
@@ -83,14 +84,22 @@ public final class Benchmark {
                     case "--jar" -> jar = Path.of(value(args, ++i));
                     case "--ring-ms" -> ringMillis = positive("--ring-ms", value(args, ++i));
                     case "--pin" -> pinned = true;
+                    case "--ai-connect" -> aiConnect = oneOf("--ai-connect", value(args, ++i), "ringing", "answer");
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin]");
+                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin] [--ai-connect ringing|answer]");
                 }
             }
             // By default every call is started within a quarter of the hold time, so they all overlap.
             double rampPerSecond = ramp != null ? ramp : Math.max(10, Math.ceil(calls / (seconds / 4.0)));
             return new Options(calls, seconds, rampPerSecond, json, jar, jfr, List.copyOf(serviceJvmOptions), ringMillis,
-                    pinned);
+                    pinned, aiConnect);
+        }
+
+        private static String oneOf(String name, String text, String... allowed) {
+            if (List.of(allowed).contains(text)) {
+                return text;
+            }
+            throw new IllegalArgumentException(name + " expects one of " + String.join(", ", allowed) + ", got " + text);
         }
 
         /** The jar this runs from (as {@code bin/voiceagent bench} does), else the build's {@code target/voiceagent.jar}. */
@@ -243,13 +252,18 @@ public final class Benchmark {
             duplicated += number(phone, "duplicated");
         }
         Report.Setting setting = new Report.Setting(options.calls(), options.holdSeconds(), options.rampPerSecond(),
-                options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine());
+                options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine(),
+                options.aiConnect());
+        Report.Agent agent = new Report.Agent(Distribution.fromJson(dump.get("interruption_to_silence")),
+                Distribution.fromJson(dump.get("pong_delay")), Distribution.fromJson(dump.get("agent_buffer_depth")),
+                io.voiceagent.demo.agent.FakeAgentOptions.DEFAULT_SPEECH_SPEED);
         return new Report(setting, calls, distribution(setup), distribution(greeting),
                 Distribution.fromJson(dump.get("uplink")), Distribution.fromJson(dump.get("downlink")),
                 Distribution.fromJson(dump.get("downlink_reply")),
                 Distribution.fromJson(dump.get("downlink_reply_start")),
                 Distribution.fromJson(dump.get("pacing")), number(dump, "pacing_packets"), number(dump, "pacing_late"),
-                lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, live, heapIdle, heapFull, before, peak, after);
+                lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, live, heapIdle, heapFull, before, peak, after,
+                agent);
     }
 
     // ---- the two processes ----
@@ -307,6 +321,7 @@ public final class Benchmark {
         env.put("ELEVENLABS_API_URL", String.valueOf(net.get("agent_api_url")));
         env.put("ELEVENLABS_AGENT_ID", String.valueOf(net.get("agent_id")));
         env.put("ELEVENLABS_API_KEY", String.valueOf(net.get("agent_api_key")));
+        env.put("AI_CONNECT", options.aiConnect());
         service = started(builder);
         serviceUri = URI.create("http://127.0.0.1:" + httpPort);
         log.printf("service starting (pid %d) on %s; log %s%n", service.pid(), serviceUri, workDir.resolve("service.log"));

@@ -26,9 +26,13 @@ import java.util.Map;
 public final class NetworkProcess {
 
     private static final int GREETING_FRAMES = 50;
-    private static final int REPLY_FRAMES = 50;
-    /** Ring, greeting, the pauses that end turns and the reply: the part of a call that is not the phrase. */
-    private static final Duration CALL_OVERHEAD = Duration.ofMillis(4_500);
+    /** A 5 s reply, streamed at the fake's 4x: most of it waits in the service when the barge-in comes. */
+    private static final int REPLY_FRAMES = 250;
+    /** The reply's frame whose sending makes the agent interrupt itself: 3 s of it sent, ~2.2 s still queued. */
+    private static final int INTERRUPT_AT_FRAME = GREETING_FRAMES + 150;
+    private static final int GOODBYE_FRAMES = 25;
+    /** Ring, greeting, the pauses that end turns, the reply and goodbye: the part of a call that is not the phrase. */
+    private static final Duration CALL_OVERHEAD = Duration.ofMillis(6_000);
 
     private NetworkProcess() {
     }
@@ -47,7 +51,8 @@ public final class NetworkProcess {
             }
         }
         int phraseFrames = (int) Math.max(50, hold.minus(CALL_OVERHEAD).toMillis() / 20);
-        NetworkRecorder recorder = new NetworkRecorder(phraseFrames, GREETING_FRAMES, REPLY_FRAMES);
+        NetworkRecorder recorder = new NetworkRecorder(phraseFrames, GREETING_FRAMES, REPLY_FRAMES, INTERRUPT_AT_FRAME,
+                FrameMarker.ulawRecording(GREETING_FRAMES + REPLY_FRAMES, GOODBYE_FRAMES));
         DemoCarrierOptions carrierOptions = DemoCarrierOptions.defaults(DemoNetwork.SIP_LOGIN, DemoNetwork.SIP_PASSWORD,
                         new DemoCarrierOptions.CallerPhrase(FrameMarker.ulawRecording(0, phraseFrames)))
                 .withRecordAudio(false)
@@ -55,7 +60,9 @@ public final class NetworkProcess {
                 .withMaxCallLength(hold.plusSeconds(60));
         var agentOptions = DemoNetwork.agentOptions().toBuilder()
                 .greeting("Hello, this is the benchmark.", FrameMarker.ulawRecording(0, GREETING_FRAMES))
-                .reply("Thank you. Goodbye!", FrameMarker.ulawRecording(GREETING_FRAMES, REPLY_FRAMES))
+                .reply("Thank you. Let me tell you about our offer.", FrameMarker.ulawRecording(GREETING_FRAMES, REPLY_FRAMES))
+                .endCallAfterReply(false)
+                .turnTimeout(Duration.ZERO)
                 .build();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (DemoNetwork network = DemoNetwork.start(carrierOptions, agentOptions, recorder, recorder)) {

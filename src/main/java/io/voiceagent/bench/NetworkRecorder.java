@@ -28,7 +28,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>downlink: the agent sends an {@code audio} event starting with frame i → the first RTP packet
  *       carrying frame i reaches the phone; frames the agent sent before the phone answered are left
  *       out (they wait for the answer, which the greeting latency measures);</li>
- *   <li>pacing: each phone's RTP arrivals against a 20 ms grid laid on the packets' sequence numbers.</li>
+ *   <li>pacing: each phone's RTP arrivals against a 20 ms grid laid on the packets' sequence numbers;</li>
+ *   <li>barge-in: once the reply's frame {@code interruptAtFrame} has been sent, the agent is told to interrupt
+ *       (as if the caller spoke over it); from the {@code interruption} event's sending to the first silent
+ *       packet at the phone is the interruption-to-silence time. Two seconds later the agent says a short
+ *       goodbye and ends the call with its end_call tool;</li>
+ *   <li>pong delay: each ping's round trip as the agent sees it;</li>
+ *   <li>agent-audio buffer depth: at each agent frame reaching the phone, how much later audio the agent had
+ *       already sent, i.e. what waits in the service's queue.</li>
  * </ul>
  * A phone and a conversation belong to the same call when the conversation's dynamic variable
  * {@value #CALL_VARIABLE} is the number the phone answered.
@@ -54,6 +61,13 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     /** The reply's first frame: nothing of the agent's is queued before it, so it is pure bridging delay. */
     private final Samples downlinkReplyStart = new Samples();
     private final AtomicLong sentBeforeAnswer = new AtomicLong();
+    private final Samples interruptionToSilence = new Samples();
+    private final Samples pongDelay = new Samples();
+    private final Samples bufferDepth = new Samples();
+    private final int interruptAtFrame;
+    private final byte[] goodbye;
+    private final java.util.concurrent.ScheduledExecutorService goodbyes =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
 
     /** What the benchmark knows about one call inside the network. */
     private static final class CallTrace {
@@ -65,6 +79,9 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         long[] timestamps = new long[1024];
         int packets;
         long highestSequence = -1;
+        /** The highest agent frame sent so far, and when the last interruption went out (0: none pending). */
+        volatile int highestAgentFrameSent = -1;
+        volatile long interruptionSentNanos;
 
         CallTrace(int phraseFrames, int agentFrames) {
             phoneSentNanos = new AtomicLongArray(phraseFrames);
@@ -106,10 +123,17 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
      * @param greetingFrames how many numbered frames the agent's greeting has (numbered from 0)
      * @param replyFrames    how many its reply has (numbered on from the greeting's)
      */
-    public NetworkRecorder(int phraseFrames, int greetingFrames, int replyFrames) {
+    /**
+     * @param interruptAtFrame the agent frame whose sending makes the agent interrupt itself, -1 for never
+     * @param goodbye          what the agent says (numbered frames after the reply's) two seconds after an
+     *                         interruption, before it ends the call
+     */
+    public NetworkRecorder(int phraseFrames, int greetingFrames, int replyFrames, int interruptAtFrame, byte[] goodbye) {
         this.phraseFrames = phraseFrames;
         this.greetingFrames = greetingFrames;
-        this.agentFrames = greetingFrames + replyFrames;
+        this.agentFrames = greetingFrames + replyFrames + goodbye.length / FrameMarker.FRAME_BYTES;
+        this.interruptAtFrame = interruptAtFrame;
+        this.goodbye = goodbye.clone();
     }
 
     /** A call's trace by its number, which the service may have written with or without a leading +. */
@@ -160,7 +184,16 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         } finally {
             trace.lock.unlock();
         }
-        OptionalInt index = frameIndex(audio, 0, phone.codec().equals("PCMA"), agentFrames);
+        boolean aLaw = phone.codec().equals("PCMA");
+        long interruptedAt = trace.interruptionSentNanos;
+        if (interruptedAt != 0 && nanos - interruptedAt > 0 && isSilence(audio, aLaw)) {
+            trace.interruptionSentNanos = 0;
+            interruptionToSilence.add(nanos - interruptedAt);
+        }
+        OptionalInt index = frameIndex(audio, 0, aLaw, agentFrames);
+        if (index.isPresent() && phone.answeredAtNanos() != 0) {
+            bufferDepth.add(Math.max(0, trace.highestAgentFrameSent - index.getAsInt()) * FRAME_NANOS);
+        }
         if (index.isPresent()) {
             long sentAt = trace.agentSentNanos.getAndSet(index.getAsInt(), 0); // the first packet with it counts
             if (sentAt != 0 && sentAt - phone.answeredAtNanos() >= 0) {
@@ -203,7 +236,37 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         OptionalInt index = frameIndex(audio, 0, false, agentFrames);
         if (trace != null && index.isPresent()) {
             trace.agentSentNanos.set(index.getAsInt(), nanos);
+            trace.highestAgentFrameSent = Math.max(trace.highestAgentFrameSent, index.getAsInt());
+            if (index.getAsInt() == interruptAtFrame) {
+                conversation.interrupt();
+            }
         }
+    }
+
+    @Override
+    public void interruptionSent(FakeConversation conversation, long eventId, long nanos) {
+        CallTrace trace = callOf(conversation);
+        if (trace != null) {
+            trace.interruptionSentNanos = nanos;
+            goodbyes.schedule(() -> conversation.speak("Sorry, I will let you go. Goodbye!", goodbye, true),
+                    2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void pongReceived(FakeConversation conversation, long eventId, long roundTripNanos) {
+        pongDelay.add(roundTripNanos);
+    }
+
+    /** A packet of line silence: every byte the codec's silence value. */
+    private static boolean isSilence(byte[] payload, boolean aLaw) {
+        byte silence = aLaw ? (byte) 0xD5 : (byte) 0xFF;
+        for (byte b : payload) {
+            if (b != silence) {
+                return false;
+            }
+        }
+        return payload.length > 0;
     }
 
     private CallTrace callOf(FakeConversation conversation) {
@@ -292,6 +355,9 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         out.put("downlink_reply", downlinkReply.distribution().toJson());
         out.put("downlink_reply_start", downlinkReplyStart.distribution().toJson());
         out.put("downlink_frames_sent_before_answer", sentBeforeAnswer.get());
+        out.put("interruption_to_silence", interruptionToSilence.distribution().toJson());
+        out.put("pong_delay", pongDelay.distribution().toJson());
+        out.put("agent_buffer_depth", bufferDepth.distribution().toJson());
         Pacing pacing = pacing();
         out.put("pacing", pacing.deviation().toJson());
         out.put("pacing_packets", pacing.packets());

@@ -20,22 +20,35 @@ import java.util.Objects;
  * @param cpuFullLoadPercent service CPU while every call was up, % of one core
  * @param networkCpuFullLoadPercent the simulated network's CPU at full load: it shares the machine's cores
  * @param liveCalls    calls up while the full-load figures (CPU, heap) were taken
+ * @param agent        the agent side's timing: barge-in, pongs and the agent audio queued ahead of the phone
  */
 public record Report(Setting setting, Calls calls, Distribution setup, Distribution greeting, Distribution uplink,
                      Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
                      Distribution pacing, long pacingPackets, long latePackets,
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
                      double networkCpuFullLoadPercent, int liveCalls,
-                     long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after) {
+                     long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after,
+                     Agent agent) {
 
     public Report {
         Objects.requireNonNull(setting, "setting");
         Objects.requireNonNull(calls, "calls");
+        Objects.requireNonNull(agent, "agent");
     }
 
-    /** How the run was asked for, and where it ran. */
+    /** How the run was asked for, and where it ran; {@code aiConnect} is the service's AI_CONNECT. */
     public record Setting(int calls, int holdSeconds, double rampPerSecond, int ringMillis, boolean pinned,
-                          String date, String machine) {
+                          String date, String machine, String aiConnect) {
+    }
+
+    /**
+     * @param interruptionToSilence the agent sends {@code interruption} → the first silent RTP packet at the phone
+     * @param pongDelay             the agent sends {@code ping} → it receives the pong
+     * @param bufferDepth           agent audio already sent but not yet played, at each agent frame's arrival
+     * @param speechSpeed           how many times faster than real time the fake agent streams speech
+     */
+    public record Agent(Distribution interruptionToSilence, Distribution pongDelay, Distribution bufferDepth,
+                        double speechSpeed) {
     }
 
     public record Calls(int placed, int answered, int completed, int failed) {
@@ -60,8 +73,10 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
     /** The table, one figure per line. */
     public String table() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s, ramp %.0f/s, ringing %d ms%s, %s, %s%n",
+        out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s, ramp %.0f/s, ringing %d ms,"
+                        + " AI_CONNECT=%s, agent speech at %.0fx real time%s, %s, %s%n",
                 setting.calls(), setting.holdSeconds(), setting.rampPerSecond(), setting.ringMillis(),
+                setting.aiConnect(), agent.speechSpeed(),
                 setting.pinned() ? ", service and network pinned to a core each" : "", setting.date(),
                 setting.machine()));
         row(out, "calls placed / answered / completed / failed",
@@ -76,6 +91,11 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         row(out, "  of which the reply (greeting left out) p50 / p99 / max", threeMs(downlinkReply));
         row(out, "  of which the reply's first frame (nothing queued ahead) p50 / p99 / max",
                 threeMs(downlinkReplyStart));
+        row(out, "barge-in (agent sends interruption -> first silent RTP at phone) p50 / p99 / max",
+                threeMs(agent.interruptionToSilence()));
+        row(out, "pong (agent sends ping -> receives pong, round trip) p50 / p99 / max", threeMs(agent.pongDelay()));
+        row(out, "agent audio queued ahead of the phone (at each agent frame played) p50 / p99 / max",
+                threeMs(agent.bufferDepth()));
         row(out, "pacing (RTP arrival at phone behind 20 ms grid) p50 / p99 / max", threeMs(pacing));
         row(out, "late packets (> 20 ms behind grid)",
                 String.format(Locale.ROOT, "%.3f %% of %d", latePercent(), pacingPackets));
@@ -104,6 +124,8 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("pinned", setting.pinned());
         out.put("date", setting.date());
         out.put("machine", setting.machine());
+        out.put("ai_connect", setting.aiConnect());
+        out.put("agent_speech_speed", agent.speechSpeed());
         out.put("calls", Map.of("placed", calls.placed(), "answered", calls.answered(),
                 "completed", calls.completed(), "failed", calls.failed()));
         out.put("setup_ms", millis(setup));
@@ -112,6 +134,9 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("downlink_ms", millis(downlink));
         out.put("downlink_reply_ms", millis(downlinkReply));
         out.put("downlink_reply_start_ms", millis(downlinkReplyStart));
+        out.put("interruption_to_silence_ms", millis(agent.interruptionToSilence()));
+        out.put("pong_delay_ms", millis(agent.pongDelay()));
+        out.put("agent_buffer_depth_ms", millis(agent.bufferDepth()));
         out.put("pacing_ms", millis(pacing));
         out.put("pacing_packets", pacingPackets);
         out.put("late_packets", latePackets);

@@ -12,8 +12,10 @@ public final class CallException extends Exception {
         ALREADY_ENDED,
         /** MAX_CONCURRENT_CALLS are live (429). */
         TOO_MANY_CALLS,
-        /** Calls cannot be placed now: shutting down, or not registered (503). */
+        /** Calls cannot be placed now: shutting down (503). */
         UNAVAILABLE,
+        /** Our SIP registration is not (yet, or no longer) in place: nobody could reach us (503). */
+        NOT_REGISTERED,
         /** The request is well-formed but cannot be done, e.g. DTMF before answer (409). */
         INVALID_STATE,
         /** A field value is wrong (400). */

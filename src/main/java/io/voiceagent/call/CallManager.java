@@ -1,6 +1,7 @@
 package io.voiceagent.call;
 
 import io.voiceagent.ai.AgentClient;
+import io.voiceagent.config.Config;
 import io.voiceagent.exolve.ExolveApi;
 import io.voiceagent.exolve.ExolveEvent;
 import io.voiceagent.exolve.ExolveException;
@@ -39,9 +40,20 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     /** What the manager needs to know of the configuration. */
     /** @param maxEndedCallsInMemory ended calls kept for the API; older ones stay only in the journal */
+    /** @param aiConnect when calls open their agent conversation (AI_CONNECT) */
     public record Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
-                           int maxEndedCallsInMemory) {
+                           int maxEndedCallsInMemory, Config.AiConnect aiConnect) {
         public static final int DEFAULT_ENDED_CALLS_IN_MEMORY = 10_000;
+
+        public Settings {
+            Objects.requireNonNull(aiConnect, "aiConnect");
+        }
+
+        /** With the default AI_CONNECT=ringing. */
+        public Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
+                        int maxEndedCallsInMemory) {
+            this(mode, maxConcurrentCalls, chunkMs, ringTimeout, maxEndedCallsInMemory, Config.AiConnect.RINGING);
+        }
     }
 
     private final Settings settings;
@@ -111,9 +123,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private LiveCall admit(String id, StartCallRequest request) throws CallException {
         admission.lock();
         try {
-            Optional<String> unavailable = unavailableReason();
-            if (unavailable.isPresent()) {
-                throw new CallException(CallException.Reason.UNAVAILABLE, unavailable.get());
+            Optional<CallException> refusal = refusal();
+            if (refusal.isPresent()) {
+                throw refusal.get();
             }
             if (live.size() >= settings.maxConcurrentCalls()) {
                 if (!atLimit) {
@@ -127,8 +139,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             CallRecord initial = CallRecord.dialing(id, settings.mode(), request, clock.instant());
             LiveCall call;
             try {
-                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, exolve, clock, repository,
-                        this::onEnded);
+                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(), exolve,
+                        clock, repository, this::onEnded);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }
@@ -150,9 +162,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     private void makeCallThroughExolve(LiveCall call) {
         ExolveApi api = exolve.orElseThrow(() -> new IllegalStateException("Exolve HTTP mode without an API client"));
-        // The INVITE from Exolve comes only once the callee answers: open the agent now so that its
-        // greeting is ready then.
-        call.connectAgent();
+        // The INVITE from Exolve comes only once the callee answers: with AI_CONNECT=ringing, open the
+        // agent now so that its greeting is ready then.
+        call.connectAgentWhileRinging();
         Thread.ofVirtual().name("exolve-makecall-" + call.id()).start(() -> {
             try {
                 String exolveId = api.makeCall(call.snapshot().phoneNumber());
@@ -277,21 +289,27 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     @Override
     public Health health() {
-        return new Health(unavailableReason().isEmpty(), registrationName(), live.size(),
-                Duration.between(startedAt, clock.instant()).toSeconds(), unavailableReason());
+        Optional<String> reason = refusal().map(CallException::getMessage);
+        return new Health(reason.isEmpty(), registrationName(), live.size(),
+                Duration.between(startedAt, clock.instant()).toSeconds(), reason);
     }
 
     private String registrationName() {
         return sip.registration().state().wireName();
     }
 
-    private Optional<String> unavailableReason() {
+    /**
+     * Why no call can be placed now. Both modes need the registration: in SIP mode for our INVITE
+     * to be accepted, in Exolve HTTP mode for the carrier's leg to reach us.
+     */
+    private Optional<CallException> refusal() {
         if (draining) {
-            return Optional.of("shutting down");
+            return Optional.of(new CallException(CallException.Reason.UNAVAILABLE, "shutting down"));
         }
         RegistrationStatus registration = sip.registration();
-        if (registration.state() == RegistrationStatus.State.FAILED) {
-            return Optional.of("SIP registration failed" + registration.detail().map(d -> ": " + d).orElse(""));
+        if (registration.state() != RegistrationStatus.State.REGISTERED) {
+            return Optional.of(new CallException(CallException.Reason.NOT_REGISTERED, "SIP registration is "
+                    + registration.state().wireName() + registration.detail().map(d -> ": " + d).orElse("")));
         }
         return Optional.empty();
     }
@@ -303,12 +321,25 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         long packetsIn = 0;
         long packetsOut = 0;
         long lost = 0;
+        long farEndLost = 0;
+        long rejectedForeign = 0;
+        long rejectedLearning = 0;
+        long rejectedMalformed = 0;
+        List<MediaStats> liveStats = new ArrayList<>();
         for (CallRecord r : repository.all()) {
             byStatus.merge(r.status(), 1, Integer::sum);
-            MediaStats m = live.containsKey(r.id()) ? live.get(r.id()).media().stats() : r.media();
+            LiveCall call = live.get(r.id());
+            MediaStats m = call != null ? call.media().stats() : r.media();
+            if (call != null) {
+                liveStats.add(m);
+            }
             packetsIn += m.packetsIn();
             packetsOut += m.packetsOut();
             lost += m.lost();
+            farEndLost += m.farEnd().lost();
+            rejectedForeign += m.rejected().foreignSource();
+            rejectedLearning += m.rejected().learning();
+            rejectedMalformed += m.rejected().malformed();
         }
         for (CallStatus s : CallStatus.values()) {
             out.add(new Metric("voiceagent_calls", "Calls by current status", "gauge",
@@ -323,8 +354,24 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         out.add(new Metric("voiceagent_rtp_packets_total", "RTP packets", "counter", Map.of("direction", "in"), packetsIn));
         out.add(new Metric("voiceagent_rtp_packets_total", "RTP packets", "counter", Map.of("direction", "out"), packetsOut));
         out.add(new Metric("voiceagent_rtp_lost_total", "RTP packets lost (RFC 3550)", "counter", Map.of(), lost));
-        double jitter = live.values().stream().mapToDouble(c -> c.media().stats().jitterMs()).average().orElse(0);
+        double jitter = liveStats.stream().mapToDouble(MediaStats::jitterMs).average().orElse(0);
         out.add(new Metric("voiceagent_rtp_jitter_ms", "Mean interarrival jitter of live calls", "gauge", Map.of(), jitter));
+        String rejectedHelp = "RTP and RTCP packets dropped on arrival, by reason";
+        out.add(new Metric("voiceagent_rtp_rejected_total", rejectedHelp, "counter", Map.of("reason", "foreign_source"),
+                rejectedForeign));
+        out.add(new Metric("voiceagent_rtp_rejected_total", rejectedHelp, "counter", Map.of("reason", "learning"),
+                rejectedLearning));
+        out.add(new Metric("voiceagent_rtp_rejected_total", rejectedHelp, "counter", Map.of("reason", "malformed"),
+                rejectedMalformed));
+        out.add(new Metric("voiceagent_rtcp_round_trip_ms", "Mean RTCP round-trip time of live calls that report one",
+                "gauge", Map.of(), meanOfKnown(liveStats, s -> s.farEnd().roundTripMs())));
+        out.add(new Metric("voiceagent_rtp_far_end_lost_total", "Our RTP packets the far ends report lost (RTCP)",
+                "counter", Map.of(), farEndLost));
+        out.add(new Metric("voiceagent_rtp_far_end_fraction_lost",
+                "Mean fraction of our packets lost in the far ends' last RTCP interval, live calls", "gauge", Map.of(),
+                meanOfKnown(liveStats, s -> s.farEnd().fractionLost())));
+        out.add(new Metric("voiceagent_rtp_far_end_jitter_ms", "Mean jitter the far ends report on our stream (RTCP)",
+                "gauge", Map.of(), meanOfKnown(liveStats, s -> s.farEnd().jitterMs())));
         admission.lock();
         try {
             out.add(new Metric("voiceagent_ai_connect_seconds_sum", "Time from dialing to the agent's metadata",
@@ -335,6 +382,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             admission.unlock();
         }
         return out;
+    }
+
+    /** The mean of the figures that are known (not NaN), 0 when none is. */
+    private static double meanOfKnown(List<MediaStats> stats, java.util.function.ToDoubleFunction<MediaStats> figure) {
+        return stats.stream().mapToDouble(figure).filter(Double::isFinite).average().orElse(0);
     }
 
     @Override

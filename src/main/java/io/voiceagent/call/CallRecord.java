@@ -18,6 +18,7 @@ import java.util.Optional;
  *                 or {@code system} (timeouts, failures)
  * @param sipCode  the final SIP status code of a failed INVITE, 0 when none
  * @param events   provider events (Exolve webhooks), oldest first, bounded
+ * @param holds    the times the far end held the call, oldest first
  */
 public record CallRecord(
         String id, String phoneNumber, CallMode mode, CallStatus status,
@@ -25,7 +26,7 @@ public record CallRecord(
         Optional<String> hangupCause, Optional<String> hangupBy, int sipCode, Optional<String> sipReason,
         Optional<String> sipCallId, Optional<String> exolveCallId, Optional<String> conversationId,
         List<TranscriptLine> transcript, String dtmf, MediaStats media,
-        StartCallRequest request, List<Map<String, Object>> events) {
+        StartCallRequest request, List<Map<String, Object>> events, List<HoldPeriod> holds) {
 
     public static final int MAX_EVENTS = 50;
 
@@ -34,13 +35,14 @@ public record CallRecord(
         Objects.requireNonNull(status, "status");
         transcript = List.copyOf(transcript);
         events = List.copyOf(events);
+        holds = List.copyOf(holds);
     }
 
     public static CallRecord dialing(String id, CallMode mode, StartCallRequest request, Instant now) {
         return new CallRecord(id, request.phoneNumber(), mode, CallStatus.DIALING, now,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                List.of(), "", MediaStats.NONE, request, List.of());
+                List.of(), "", MediaStats.NONE, request, List.of(), List.of());
     }
 
     /** Talk time: from answer to end (or to {@code now} while live); zero if never answered. */
@@ -109,6 +111,23 @@ public record CallRecord(
         return edit(d -> d.dtmf += digits);
     }
 
+    /** The far end put the call on hold at {@code at}; nothing changes while a hold is open. */
+    public CallRecord withHoldStarted(Instant at) {
+        if (!holds.isEmpty() && holds.get(holds.size() - 1).end().isEmpty()) {
+            return this;
+        }
+        return edit(d -> d.holds.add(new HoldPeriod(at, Optional.empty())));
+    }
+
+    /** The far end resumed the call (or it ended) at {@code at}: closes the open hold, if any. */
+    public CallRecord withHoldEnded(Instant at) {
+        if (holds.isEmpty() || holds.get(holds.size() - 1).end().isPresent()) {
+            return this;
+        }
+        HoldPeriod open = holds.get(holds.size() - 1);
+        return edit(d -> d.holds.set(d.holds.size() - 1, new HoldPeriod(open.start(), Optional.of(at))));
+    }
+
     public CallRecord withMedia(MediaStats stats) {
         return edit(d -> d.media = stats);
     }
@@ -153,6 +172,7 @@ public record CallRecord(
         String dtmf;
         MediaStats media;
         final List<Map<String, Object>> events;
+        final List<HoldPeriod> holds;
 
         Draft(CallRecord r) {
             from = r;
@@ -171,12 +191,13 @@ public record CallRecord(
             dtmf = r.dtmf;
             media = r.media;
             events = new ArrayList<>(r.events);
+            holds = new ArrayList<>(r.holds);
         }
 
         CallRecord build() {
             return new CallRecord(from.id, from.phoneNumber, from.mode, status, from.createdAt, ringingAt,
                     answeredAt, endedAt, hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId,
-                    conversationId, transcript, dtmf, media, from.request, events);
+                    conversationId, transcript, dtmf, media, from.request, events, holds);
         }
     }
 
@@ -199,6 +220,8 @@ public record CallRecord(
         m.put("sip_call_id", sipCallId.orElse(null));
         m.put("exolve_call_id", exolveCallId.orElse(null));
         m.put("conversation_id", conversationId.orElse(null));
+        // Whether an agent conversation was opened (and may be billed), answered or not.
+        m.put("conversation_opened", conversationId.isPresent());
         List<Map<String, Object>> lines = new ArrayList<>();
         for (TranscriptLine line : transcript) {
             lines.add(Map.of("role", line.role(), "text", line.text(), "at", line.at().toString()));
@@ -214,7 +237,23 @@ public record CallRecord(
         stats.put("jitter_ms", media.jitterMs());
         stats.put("ai_audio_sent_ms", media.aiAudioSentMs());
         stats.put("ai_audio_received_ms", media.aiAudioReceivedMs());
+        MediaStats.Rejected rejected = media.rejected();
+        stats.put("rtp_rejected", Map.of("foreign_source", rejected.foreignSource(), "learning", rejected.learning(),
+                "malformed", rejected.malformed()));
+        MediaStats.FarEndReport far = media.farEnd();
+        stats.put("rtcp_round_trip_ms", finiteOrNull(far.roundTripMs()));
+        stats.put("far_end_fraction_lost", finiteOrNull(far.fractionLost()));
+        stats.put("far_end_lost", far.lost());
+        stats.put("far_end_jitter_ms", finiteOrNull(far.jitterMs()));
         m.put("media", stats);
+        List<Map<String, Object>> holdList = new ArrayList<>();
+        for (HoldPeriod hold : holds) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("start", hold.start().toString());
+            h.put("end", hold.end().map(Instant::toString).orElse(null));
+            holdList.add(h);
+        }
+        m.put("holds", holdList);
         Map<String, Object> req = new LinkedHashMap<>();
         request.firstMessage().ifPresent(v -> req.put("first_message", v));
         request.prompt().ifPresent(v -> req.put("prompt", v));
@@ -244,10 +283,20 @@ public record CallRecord(
                     Instant.parse((String) line.get("at"))));
         }
         Map<String, Object> s = (Map<String, Object>) m.getOrDefault("media", Map.of());
+        Map<String, Object> rejected = (Map<String, Object>) s.getOrDefault("rtp_rejected", Map.of());
         MediaStats media = new MediaStats(num(s, "rtp_packets_in"), num(s, "rtp_packets_out"),
                 num(s, "rtp_bytes_in"), num(s, "rtp_bytes_out"), num(s, "rtp_lost"),
                 s.get("jitter_ms") instanceof Number n ? n.doubleValue() : 0,
-                num(s, "ai_audio_sent_ms"), num(s, "ai_audio_received_ms"));
+                num(s, "ai_audio_sent_ms"), num(s, "ai_audio_received_ms"),
+                new MediaStats.Rejected(num(rejected, "foreign_source"), num(rejected, "learning"),
+                        num(rejected, "malformed")),
+                new MediaStats.FarEndReport(decimal(s, "rtcp_round_trip_ms"), decimal(s, "far_end_fraction_lost"),
+                        num(s, "far_end_lost"), decimal(s, "far_end_jitter_ms")));
+        List<HoldPeriod> holds = new ArrayList<>();
+        for (Object o : (List<Object>) m.getOrDefault("holds", List.of())) {
+            Map<String, Object> h = (Map<String, Object>) o;
+            holds.add(new HoldPeriod(Instant.parse((String) h.get("start")), instant(h, "end")));
+        }
         List<Map<String, Object>> events = new ArrayList<>();
         for (Object o : (List<Object>) m.getOrDefault("events", List.of())) {
             events.add(nonNullMap(o));
@@ -261,7 +310,15 @@ public record CallRecord(
                 text(m, "hangup_cause"), text(m, "hangup_by"),
                 (int) num(m, "sip_code"), text(m, "sip_reason"),
                 text(m, "sip_call_id"), text(m, "exolve_call_id"), text(m, "conversation_id"),
-                lines, m.get("dtmf") instanceof String d ? d : "", media, request, events);
+                lines, m.get("dtmf") instanceof String d ? d : "", media, request, events, holds);
+    }
+
+    private static double decimal(Map<String, Object> m, String key) {
+        return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     private static Optional<Instant> instant(Map<String, Object> m, String key) {

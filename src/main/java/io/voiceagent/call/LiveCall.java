@@ -1,10 +1,12 @@
 package io.voiceagent.call;
 
+import io.voiceagent.ai.AgentCause;
 import io.voiceagent.ai.AgentClient;
 import io.voiceagent.ai.AgentConversation;
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.ai.AgentException;
 import io.voiceagent.ai.ConversationRequest;
+import io.voiceagent.config.Config;
 import io.voiceagent.exolve.ExolveApi;
 import io.voiceagent.exolve.ExolveEvent;
 import io.voiceagent.exolve.ExolveException;
@@ -13,6 +15,7 @@ import io.voiceagent.media.MediaListener;
 import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
+import io.voiceagent.media.RemoteMedia;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCall;
@@ -22,29 +25,34 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
  * One call from dialing to its end: the state machine that joins the phone leg (SIP), the audio
- * (media session) and the agent (conversation). Every event from any side goes through one lock,
- * so transitions are serial, and {@link #end} tears everything down exactly once.
+ * (media session) and the agent (conversation). Transitions are serial under one lock, and
+ * {@link #end} tears everything down exactly once, never under that lock (closing media waits for
+ * the RTP receiver thread, which must never wait for a call). Media threads never take the lock:
+ * DTMF is handed to a serial executor, the first-packet flag is atomic.
  *
- * <p>The conversation is opened while the phone rings and its greeting is held in the media queue,
- * so the callee hears it from the first packet after the answer.
+ * <p>With {@code AI_CONNECT=ringing} the conversation is opened at the first 18x and its greeting
+ * (the first agent turn) is held in the media queue, so the callee hears it from the first packet
+ * after the answer; later agent turns before the answer are dropped and counted, and the agent is
+ * sent {@code user_activity} every second so that it does not take turns at a ringing phone. With
+ * {@code AI_CONNECT=answer} it is opened at the answer.
  */
 final class LiveCall implements MediaListener {
     private static final System.Logger LOG = System.getLogger(LiveCall.class.getName());
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** Under the 2 s for which one user_activity keeps the agent from taking a turn. */
+    private static final long USER_ACTIVITY_INTERVAL_MS = 1000;
+    private static final long NO_TURN = Long.MIN_VALUE;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Clock clock;
@@ -53,24 +61,36 @@ final class LiveCall implements MediaListener {
     private final MediaSession media;
     private final Optional<ExolveApi> exolve;
     private final AgentClient agents;
+    private final Config.AiConnect aiConnect;
+    private final SerialExecutor mediaEvents = new SerialExecutor(task -> Thread.ofVirtual().name("call-media-event").start(task));
+    private final AtomicBoolean firstMediaLogged = new AtomicBoolean();
     private boolean agentRequested;
     private final long startedNanos = System.nanoTime();
 
     private CallRecord record;
     private SipCall sipCall;
     private volatile AgentConversation conversation;
-    private boolean answered;
+    private volatile boolean answered;
+    private boolean heldByFarEnd;
     private boolean ended;
-    private boolean firstMediaLogged;
     private long aiConnectNanos = -1;
-    private final List<String> heldAgentLines = new ArrayList<>();
+    private Optional<String> heldGreetingLine = Optional.empty();
+    private boolean agentEndCallRequested;
+    private Optional<String> lastAgentErrorType = Optional.empty();
+    // The agent's events arrive one at a time on its socket's reader; these are that thread's alone.
+    private long greetingTurn = NO_TURN;
+    private long lastDroppedTurn = NO_TURN;
+    private long preAnswerTurnsDropped;
+    private long preAnswerAudioBytesDropped;
+    private long lastUserActivityMillis = Long.MIN_VALUE / 2;
 
     /** Opens the call's media session (so its RTP port is known for the SDP) and saves its first record. */
     LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, AgentClient agents,
-             Optional<ExolveApi> exolve, Clock clock, CallRepository repository, Consumer<LiveCall> onEnded)
-            throws IOException {
+             Config.AiConnect aiConnect, Optional<ExolveApi> exolve, Clock clock, CallRepository repository,
+             Consumer<LiveCall> onEnded) throws IOException {
         this.record = initial;
         this.agents = agents;
+        this.aiConnect = aiConnect;
         this.exolve = exolve;
         this.clock = clock;
         this.repository = repository;
@@ -113,11 +133,18 @@ final class LiveCall implements MediaListener {
     // ---- the agent ------------------------------------------------------------------------------
 
     /**
-     * Opens the conversation in the background, once; a refusal ends the call with the agent's cause.
-     * A SIP call asks for it when the phone starts ringing (or answers at once), not at dial time, so a
-     * number that fails straight away (404, 403, 5xx) never opens an agent conversation.
+     * With AI_CONNECT=ringing, opens the conversation now: a SIP call asks when the phone starts
+     * ringing, not at dial time, so a number that fails straight away (404, 403, 5xx) never opens one;
+     * an Exolve HTTP call asks once MakeCall is placed, since its leg arrives only at the answer.
      */
-    void connectAgent() {
+    void connectAgentWhileRinging() {
+        if (aiConnect == Config.AiConnect.RINGING) {
+            connectAgent();
+        }
+    }
+
+    /** Opens the conversation in the background, once; a refusal ends the call with the agent's cause. */
+    private void connectAgent() {
         lock.lock();
         try {
             if (agentRequested || ended) {
@@ -134,7 +161,7 @@ final class LiveCall implements MediaListener {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null
                         ? ce.getCause() : failure;
-                String code = cause instanceof AgentException ae ? ae.causeCode() : "ai_unreachable";
+                String code = cause instanceof AgentException ae ? ae.causeCode() : AgentCause.AI_UNREACHABLE.wireName();
                 log(System.Logger.Level.WARNING, "AI connect failed: " + code + " (" + cause.getMessage() + ")");
                 end(CallStatus.FAILED, code, "system");
             } else {
@@ -170,15 +197,14 @@ final class LiveCall implements MediaListener {
             lock.unlock();
         }
         if (!supportedFormats) {
-            end(CallStatus.FAILED, "ai_unsupported_format", "system");
+            end(CallStatus.FAILED, AgentCause.AI_UNSUPPORTED_FORMAT.wireName(), "system");
         }
     }
 
-    private CompletionStage<?> onAgentEvent(AgentEvent event) {
+    /** On the conversation's socket reader: nothing here waits for anything but the call's short lock. */
+    private void onAgentEvent(AgentEvent event) {
         switch (event) {
-            case AgentEvent.Audio audio -> {
-                return media.playAgentAudio(audio.audio());
-            }
+            case AgentEvent.Audio audio -> onAgentAudio(audio);
             case AgentEvent.AgentResponse response -> transcript("agent", response.text());
             case AgentEvent.AgentResponseCorrection correction ->
                     update(r -> r.withLastAgentLineCorrected(correction.correctedText()), false);
@@ -187,16 +213,49 @@ final class LiveCall implements MediaListener {
                 media.interrupt();
                 log(System.Logger.Level.DEBUG, "barge-in: agent audio dropped (event " + interruption.eventId() + ")");
             }
-            case AgentEvent.EndCallRequested ignored -> {
-                log(System.Logger.Level.INFO, "agent asked to end the call; ending after its queued audio");
-                media.whenQueueDrained(() -> end(CallStatus.COMPLETED, "agent_end_call", "agent"));
-            }
+            case AgentEvent.EndCallRequested ignored -> onEndCallRequested();
+            case AgentEvent.ServerError error -> onAgentError(error);
             case AgentEvent.Closed closed -> onAgentClosed(closed);
         }
-        return DONE;
     }
 
-    private void onAgentClosed(AgentEvent.Closed closed) {
+    /**
+     * Before the answer only the first agent turn (the greeting) is kept for the callee; a later turn
+     * (a re-prompt of a silent "user") would play stale after the greeting, so it is dropped and counted.
+     */
+    private void onAgentAudio(AgentEvent.Audio audio) {
+        if (!answered) {
+            if (greetingTurn == NO_TURN) {
+                greetingTurn = audio.eventId();
+            } else if (audio.eventId() != greetingTurn) {
+                if (audio.eventId() != lastDroppedTurn) {
+                    lastDroppedTurn = audio.eventId();
+                    preAnswerTurnsDropped++;
+                    log(System.Logger.Level.INFO, "agent turn " + audio.eventId() + " before the answer: dropped");
+                }
+                preAnswerAudioBytesDropped += audio.audio().length;
+                return;
+            }
+        }
+        media.playAgentAudio(audio.audio());
+    }
+
+    private void onEndCallRequested() {
+        lock.lock();
+        try {
+            if (ended || agentEndCallRequested) {
+                return;
+            }
+            agentEndCallRequested = true;
+        } finally {
+            lock.unlock();
+        }
+        log(System.Logger.Level.INFO, "agent asked to end the call (end_call); ending after its queued audio");
+        media.whenQueueDrained(() -> end(CallStatus.COMPLETED, AgentCause.AGENT_END_CALL.wireName(), "agent"));
+    }
+
+    /** An {@code error} event: the server closes next; the call fails now, with what it said on the record. */
+    private void onAgentError(AgentEvent.ServerError error) {
         boolean wasAnswered;
         lock.lock();
         try {
@@ -204,8 +263,46 @@ final class LiveCall implements MediaListener {
                 return;
             }
             wasAnswered = answered;
+            lastAgentErrorType = error.errorType();
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("source", "ai");
+            event.put("type", "error");
+            if (error.code().isPresent()) {
+                event.put("error_code", error.code().getAsInt());
+            }
+            error.errorType().ifPresent(type -> event.put("error_type", type));
+            event.put("message", error.message());
+            event.put("at", clock.instant().toString());
+            update(r -> r.withEvent(event), false);
+        } finally {
+            lock.unlock();
+        }
+        AgentCause cause = error.code().isPresent()
+                ? AgentCause.ofClose(error.code().getAsInt(), error.errorType(), error.message())
+                : AgentCause.AI_OPERATIONAL_ERROR;
+        log(System.Logger.Level.WARNING, "agent error " + error.errorType().orElse("") + ": " + error.message());
+        if (cause == AgentCause.AGENT_ENDED) {
+            // 1000 (max duration): an ending, not a fault; the close that follows lets queued audio play out.
+            return;
+        }
+        end(statusFor(cause, wasAnswered), cause.wireName(), "agent");
+    }
+
+    private void onAgentClosed(AgentEvent.Closed closed) {
+        boolean wasAnswered;
+        boolean endCallRequested;
+        Optional<String> errorType;
+        lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            wasAnswered = answered;
+            endCallRequested = agentEndCallRequested;
+            errorType = lastAgentErrorType;
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("source", "ai");
+            event.put("type", "close");
             event.put("close_code", closed.code());
             event.put("reason", closed.reason());
             event.put("at", clock.instant().toString());
@@ -213,27 +310,40 @@ final class LiveCall implements MediaListener {
         } finally {
             lock.unlock();
         }
-        if (closed.code() == 1000 && wasAnswered) {
+        AgentCause cause = AgentCause.ofClose(closed.code(), errorType, closed.reason());
+        if (cause == AgentCause.AGENT_ENDED && endCallRequested) {
+            log(System.Logger.Level.INFO, "agent closed (1000) after end_call; its goodbye plays out first");
+        } else if (cause == AgentCause.AGENT_ENDED && wasAnswered) {
             log(System.Logger.Level.INFO, "agent ended the conversation (1000); ending after its queued audio");
-            media.whenQueueDrained(() -> end(CallStatus.COMPLETED, "agent_ended", "agent"));
-        } else if (closed.code() == 1000) {
-            log(System.Logger.Level.INFO, "agent ended the conversation (1000) before the answer");
-            end(CallStatus.FAILED, "agent_ended", "agent");
+            media.whenQueueDrained(() -> end(CallStatus.COMPLETED, cause.wireName(), "agent"));
         } else {
-            log(System.Logger.Level.WARNING, "agent closed the conversation: " + closed.code() + " " + closed.reason());
-            end(wasAnswered ? CallStatus.COMPLETED : CallStatus.FAILED, "ai_closed_" + closed.code(), "agent");
+            log(cause == AgentCause.AGENT_ENDED ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    "agent closed the conversation: " + closed.code() + " " + closed.reason() + " (" + cause.wireName() + ")");
+            end(statusFor(cause, wasAnswered), cause.wireName(), "agent");
         }
     }
 
     /**
-     * Agent lines that arrive while the phone rings (the pre-connected greeting) are spoken only once
-     * the call is answered, so they go on the transcript then, stamped with the answer time.
+     * A refusal or a fault is a failed call; the agent ending or the caller's silence timing out is how
+     * an answered call can complete.
+     */
+    private static CallStatus statusFor(AgentCause cause, boolean wasAnswered) {
+        boolean normalEnd = cause == AgentCause.AGENT_ENDED || cause == AgentCause.AI_INPUT_TIMEOUT;
+        return normalEnd && wasAnswered ? CallStatus.COMPLETED : CallStatus.FAILED;
+    }
+
+    /**
+     * The greeting's line arrives while the phone rings but is spoken only once the call is answered,
+     * so it goes on the transcript then, stamped with the answer time; later lines before the answer
+     * belong to turns that are dropped.
      */
     private void transcript(String role, String text) {
         lock.lock();
         try {
             if (!answered && !ended) {
-                heldAgentLines.add(text);
+                if (role.equals("agent") && heldGreetingLine.isEmpty()) {
+                    heldGreetingLine = Optional.of(text);
+                }
                 return;
             }
         } finally {
@@ -301,7 +411,7 @@ final class LiveCall implements MediaListener {
     void onSipEvent(SipCallEvent event) {
         switch (event) {
             case SipCallEvent.Ringing ringing -> {
-                connectAgent();
+                connectAgentWhileRinging();
                 lock.lock();
                 try {
                     if (ended || answered) {
@@ -337,6 +447,10 @@ final class LiveCall implements MediaListener {
                 log(System.Logger.Level.INFO, "stage=bye from the far end");
                 end(isAnswered() ? CallStatus.COMPLETED : CallStatus.CANCELED, "remote_hangup", "remote");
             }
+            case SipCallEvent.SessionRefreshFailed failed -> {
+                log(System.Logger.Level.WARNING, "stage=bye sent: " + failed.reason());
+                end(isAnswered() ? CallStatus.COMPLETED : CallStatus.FAILED, "session_refresh_failed", "system");
+            }
             case SipCallEvent.MediaUpdated updated -> {
                 log(System.Logger.Level.INFO, "media moved to " + updated.remote().address() + ":" + updated.remote().port());
                 connectMedia(updated.remote());
@@ -360,25 +474,34 @@ final class LiveCall implements MediaListener {
             if (ended || answered) {
                 return;
             }
-            if (!connectMedia(remote)) {
+        } finally {
+            lock.unlock();
+        }
+        // Outside the lock: a far end with no codec we speak ends the call, and ending closes media.
+        if (!connectMedia(remote)) {
+            return;
+        }
+        Instant now = clock.instant();
+        lock.lock();
+        try {
+            if (ended || answered) {
                 return;
             }
             answered = true;
             media.answered();
-            Instant now = clock.instant();
             update(r -> r.withStatus(CallStatus.ANSWERED, now), true);
             log(System.Logger.Level.INFO, "stage=answered media=" + remote.address() + ":" + remote.port());
-            for (String line : heldAgentLines) {
+            heldGreetingLine.ifPresent(line -> {
                 update(r -> r.withTranscriptLine(new TranscriptLine("agent", line, now)), false);
                 log(System.Logger.Level.INFO, "transcript agent: " + line);
-            }
-            heldAgentLines.clear();
+            });
+            heldGreetingLine = Optional.empty();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Points media at the far end's SDP; ends the call when it offers nothing we can speak. */
+    /** Points media at the far end's SDP; ends the call when it offers nothing we can speak. Never under the lock. */
     private boolean connectMedia(SessionDescription remote) {
         Optional<SessionDescription.Format> codec = remote.firstSupportedCodec();
         if (codec.isEmpty()) {
@@ -387,49 +510,84 @@ final class LiveCall implements MediaListener {
             return false;
         }
         int telephoneEvent = remote.telephoneEvent().map(SessionDescription.Format::payloadType).orElse(-1);
-        media.connect(new InetSocketAddress(remote.address(), remote.port()), codec.get().payloadType(),
-                telephoneEvent);
+        SessionDescription.Direction direction = remote.direction();
+        RemoteMedia far = new RemoteMedia(new InetSocketAddress(remote.address(), remote.port()),
+                codec.get().payloadType(), telephoneEvent, SessionDescription.TELEPHONE_EVENT.payloadType(),
+                direction == SessionDescription.Direction.SENDRECV || direction == SessionDescription.Direction.SENDONLY,
+                direction == SessionDescription.Direction.SENDRECV || direction == SessionDescription.Direction.RECVONLY);
+        media.connect(far);
+        recordHold(far.holdsUs());
         return true;
+    }
+
+    /** Hold periods on the record, from the answer on (a sendonly early-media 183 is no hold). */
+    private void recordHold(boolean held) {
+        lock.lock();
+        try {
+            if (!answered || ended || held == heldByFarEnd) {
+                return;
+            }
+            heldByFarEnd = held;
+            Instant now = clock.instant();
+            update(r -> held ? r.withHoldStarted(now) : r.withHoldEnded(now), true);
+            log(System.Logger.Level.INFO, held ? "stage=held by the far end" : "stage=resumed by the far end");
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- media ----------------------------------------------------------------------------------
 
+    /**
+     * On a media thread. While the phone rings this is the silence the agent hears, and it carries a
+     * {@code user_activity} once a second so that the agent does not re-prompt a phone nobody holds yet.
+     */
     @Override
     public void onUserAudio(byte[] chunk) {
         AgentConversation c = conversation;
-        if (c != null) {
-            c.sendUserAudio(chunk);
+        if (c == null) {
+            return;
         }
+        if (!answered) {
+            long now = clock.millis();
+            if (now - lastUserActivityMillis >= USER_ACTIVITY_INTERVAL_MS) {
+                lastUserActivityMillis = now;
+                c.sendUserActivity();
+            }
+        }
+        c.sendUserAudio(chunk);
     }
 
+    /** On the RTP receiver: handed off, since recording the digit takes the call's lock. */
     @Override
     public void onDtmf(char digit) {
-        update(r -> r.withDtmf(String.valueOf(digit)), false);
-        log(System.Logger.Level.INFO, "DTMF " + digit);
-        AgentConversation c = conversation;
-        if (c != null) {
-            c.sendContextualUpdate("The caller pressed the key " + digit + " on their phone keypad.");
-        }
+        mediaEvents.execute(() -> {
+            update(r -> r.withDtmf(String.valueOf(digit)), false);
+            log(System.Logger.Level.INFO, "DTMF " + digit);
+            AgentConversation c = conversation;
+            if (c != null) {
+                c.sendContextualUpdate("The caller pressed the key " + digit + " on their phone keypad.");
+            }
+        });
     }
 
     @Override
     public void onFirstPacket() {
-        lock.lock();
-        try {
-            if (firstMediaLogged) {
-                return;
-            }
-            firstMediaLogged = true;
-        } finally {
-            lock.unlock();
+        if (firstMediaLogged.compareAndSet(false, true)) {
+            log(System.Logger.Level.INFO, "stage=first_media");
         }
-        log(System.Logger.Level.INFO, "stage=first_media");
     }
 
     @Override
     public void onMediaTimeout() {
         log(System.Logger.Level.WARNING, "no RTP from the far end: hanging up");
         end(isAnswered() ? CallStatus.COMPLETED : CallStatus.FAILED, "media_timeout", "system");
+    }
+
+    @Override
+    public void onHoldTimeout() {
+        log(System.Logger.Level.WARNING, "the far end never resumed the held call: hanging up");
+        end(CallStatus.COMPLETED, "hold_timeout", "system");
     }
 
     // ---- provider events and endings -----------------------------------------------------------
@@ -491,13 +649,34 @@ final class LiveCall implements MediaListener {
             cancelAtExolve(exolveCallId);
         }
         if (c != null) {
+            // At once and with 1000, answered or not: an unanswered call's conversation costs until closed.
             c.close();
         }
         MediaStats stats = media.stats();
         media.close();
-        update(r -> r.withMedia(stats).withEnd(status, cause, by, clock.instant()), true);
+        recordPreAnswerDrops();
+        Instant endedAt = clock.instant();
+        update(r -> r.withMedia(stats).withHoldEnded(endedAt).withEnd(status, cause, by, endedAt), true);
         log(System.Logger.Level.INFO, "stage=ended status=" + status.wireName() + " cause=" + cause + " by=" + by);
         onEnded.accept(this);
+    }
+
+    /** Agent turns dropped before the answer go on the record, once, when the call ends. */
+    private void recordPreAnswerDrops() {
+        long turns;
+        long bytes;
+        // Written on the agent's reader; a read here may miss a turn that races the end, which is harmless.
+        turns = preAnswerTurnsDropped;
+        bytes = preAnswerAudioBytesDropped;
+        if (turns == 0) {
+            return;
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("source", "ai");
+        event.put("type", "pre_answer_turns_dropped");
+        event.put("turns", turns);
+        event.put("audio_bytes", bytes);
+        update(r -> r.withEvent(event), false);
     }
 
     /** Exolve HTTP mode before the audio leg exists: the call lives only at Exolve, so end it there. */

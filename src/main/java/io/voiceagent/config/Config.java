@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,14 +36,55 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
     /** {@code server} is host:port as given; it is resolved when the SIP socket starts. */
     public record Sip(String login, Secret password, String domain, String serverHost, int serverPort,
                       int portMin, int portMax, Optional<String> publicIp, int registerExpiresSeconds,
-                      Duration ringTimeout) {
+                      Duration ringTimeout, List<AddressBlock> trustedPeers) {
+        public Sip {
+            trustedPeers = List.copyOf(trustedPeers);
+        }
+
+        /** No SIP_TRUSTED_PEERS: only the addresses SIP_SERVER resolves to may send us requests. */
+        public Sip(String login, Secret password, String domain, String serverHost, int serverPort,
+                   int portMin, int portMax, Optional<String> publicIp, int registerExpiresSeconds,
+                   Duration ringTimeout) {
+            this(login, password, domain, serverHost, serverPort, portMin, portMax, publicIp,
+                    registerExpiresSeconds, ringTimeout, List.of());
+        }
     }
 
-    public record Rtp(int portMin, int portMax, Duration timeout) {
+    /**
+     * @param timeout     no RTP from the far end this long ends an answered call ({@code media_timeout})
+     * @param holdTimeout a hold (RFC 3264 section 8.4) this long ends the call ({@code hold_timeout})
+     */
+    public record Rtp(int portMin, int portMax, Duration timeout, Duration holdTimeout) {
+        public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofSeconds(600);
+
+        /** With the default hold timeout. */
+        public Rtp(int portMin, int portMax, Duration timeout) {
+            this(portMin, portMax, timeout, DEFAULT_HOLD_TIMEOUT);
+        }
     }
 
+    /**
+     * @param aiConnect        when the conversation is opened: at the first 18x, or at the answer
+     * @param agentAudioBuffer agent audio a call may hold ahead of the phone before the oldest is dropped
+     */
     public record ElevenLabs(Optional<Secret> apiKey, String agentId, URI wsUrl, URI apiUrl,
-                             boolean useSignedUrl, int chunkMs) {
+                             boolean useSignedUrl, int chunkMs, AiConnect aiConnect, Duration agentAudioBuffer) {
+        public ElevenLabs {
+            Objects.requireNonNull(aiConnect, "aiConnect");
+            Objects.requireNonNull(agentAudioBuffer, "agentAudioBuffer");
+        }
+    }
+
+    /** AI_CONNECT: when a call opens its agent conversation. */
+    public enum AiConnect {
+        /** At the first 180/183: the greeting is ready at the answer, but unanswered calls open one too. */
+        RINGING,
+        /** At the answer: nothing is opened for calls nobody picks up; the greeting starts after the answer. */
+        ANSWER;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** A SOCKS5 proxy for outgoing TCP; the target's name is resolved by the proxy (socks5h). */
@@ -63,7 +105,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         Sip demoSip = new Sip(sipLogin, sipPassword, "demo.voiceagent.local", sipHost, sipPort,
                 sip.portMin(), sip.portMax(), Optional.of(sipHost), sip.registerExpiresSeconds(), sip.ringTimeout());
         ElevenLabs demoAgent = new ElevenLabs(Optional.of(agentApiKey), agentId, agentWsUrl, agentApiUrl,
-                elevenLabs.useSignedUrl(), elevenLabs.chunkMs());
+                elevenLabs.useSignedUrl(), elevenLabs.chunkMs(), elevenLabs.aiConnect(), elevenLabs.agentAudioBuffer());
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
                 exolve.webhookSecret());
         return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true);
@@ -91,17 +133,22 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("SIP_PORT_MIN", Integer.toString(sip.portMin()));
         out.put("SIP_PORT_MAX", Integer.toString(sip.portMax()));
         out.put("SIP_PUBLIC_IP", sip.publicIp().orElse(""));
+        out.put("SIP_TRUSTED_PEERS", sip.trustedPeers().isEmpty() ? "(SIP_SERVER's addresses)"
+                : String.join(",", sip.trustedPeers().stream().map(AddressBlock::toString).toList()));
         out.put("SIP_REGISTER_EXPIRES", Integer.toString(sip.registerExpiresSeconds()));
         out.put("CALL_RING_TIMEOUT_S", Long.toString(sip.ringTimeout().toSeconds()));
         out.put("RTP_PORT_MIN", Integer.toString(rtp.portMin()));
         out.put("RTP_PORT_MAX", Integer.toString(rtp.portMax()));
         out.put("RTP_TIMEOUT_S", Long.toString(rtp.timeout().toSeconds()));
+        out.put("CALL_HOLD_TIMEOUT_S", Long.toString(rtp.holdTimeout().toSeconds()));
         out.put("ELEVENLABS_API_KEY", masked(elevenLabs.apiKey()));
         out.put("ELEVENLABS_AGENT_ID", elevenLabs.agentId());
         out.put("ELEVENLABS_WS_URL", elevenLabs.wsUrl().toString());
         out.put("ELEVENLABS_API_URL", elevenLabs.apiUrl().toString());
         out.put("ELEVENLABS_USE_SIGNED_URL", Boolean.toString(elevenLabs.useSignedUrl()));
         out.put("ELEVENLABS_CHUNK_MS", Integer.toString(elevenLabs.chunkMs()));
+        out.put("AI_CONNECT", elevenLabs.aiConnect().wireName());
+        out.put("AI_AUDIO_BUFFER_S", Long.toString(elevenLabs.agentAudioBuffer().toSeconds()));
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
         return out;
     }

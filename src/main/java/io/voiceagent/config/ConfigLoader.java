@@ -128,23 +128,28 @@ public final class ConfigLoader {
                 sipPortMax,
                 publicIp(),
                 integer("SIP_REGISTER_EXPIRES", 3600, 60, 86_400),
-                Duration.ofSeconds(integer("CALL_RING_TIMEOUT_S", 60, 5, 600)));
+                Duration.ofSeconds(integer("CALL_RING_TIMEOUT_S", 60, 5, 600)),
+                trustedPeers());
         int rtpMin = integer("RTP_PORT_MIN", 10000, 1024, 65534);
         int rtpMax = integer("RTP_PORT_MAX", 20000, 1025, 65535);
         range("RTP_PORT_MIN", rtpMin, "RTP_PORT_MAX", rtpMax);
         if (rtpMax - rtpMin < 3) {
             problems.add("RTP_PORT_MIN..RTP_PORT_MAX=" + rtpMin + ".." + rtpMax
-                    + ": expected room for at least two even RTP ports");
+                    + ": expected room for at least two RTP/RTCP port pairs (RTP even, RTCP the next port)");
         }
         Config.Rtp rtp = new Config.Rtp(rtpMin, rtpMax,
-                Duration.ofSeconds(integer("RTP_TIMEOUT_S", 30, 1, 3600)));
+                Duration.ofSeconds(integer("RTP_TIMEOUT_S", 30, 1, 3600)),
+                Duration.ofSeconds(integer("CALL_HOLD_TIMEOUT_S",
+                        (int) Config.Rtp.DEFAULT_HOLD_TIMEOUT.toSeconds(), 10, 86_400)));
         Config.ElevenLabs elevenLabs = new Config.ElevenLabs(
                 secret("ELEVENLABS_API_KEY"),
                 agentId(),
                 httpUri("ELEVENLABS_WS_URL", "wss://api.elevenlabs.io/v1/convai/conversation", "ws", "wss"),
                 httpUri("ELEVENLABS_API_URL", "https://api.elevenlabs.io", "http", "https"),
                 bool("ELEVENLABS_USE_SIGNED_URL", false),
-                integer("ELEVENLABS_CHUNK_MS", 20, 20, 100));
+                integer("ELEVENLABS_CHUNK_MS", 20, 20, 100),
+                aiConnect(),
+                Duration.ofSeconds(integer("AI_AUDIO_BUFFER_S", 120, 10, 3600)));
         if (elevenLabs.chunkMs() % 20 != 0) {
             problems.add("ELEVENLABS_CHUNK_MS=" + elevenLabs.chunkMs()
                     + ": expected a multiple of 20 (one RTP packet) from 20 to 100");
@@ -238,6 +243,20 @@ public final class ConfigLoader {
         }
     }
 
+    private Config.AiConnect aiConnect() {
+        String v = raw("AI_CONNECT");
+        if (v == null) {
+            return Config.AiConnect.RINGING;
+        }
+        for (Config.AiConnect moment : Config.AiConnect.values()) {
+            if (moment.wireName().equals(v.trim().toLowerCase(Locale.ROOT))) {
+                return moment;
+            }
+        }
+        problem("AI_CONNECT", v, "ringing or answer");
+        return Config.AiConnect.RINGING;
+    }
+
     private boolean bool(String name, boolean fallback) {
         String v = raw(name);
         if (v == null) {
@@ -320,6 +339,27 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         return Optional.of(v);
+    }
+
+    private List<AddressBlock> trustedPeers() {
+        String v = raw("SIP_TRUSTED_PEERS");
+        if (v == null) {
+            return List.of();
+        }
+        List<AddressBlock> blocks = new ArrayList<>();
+        for (String entry : v.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                blocks.add(AddressBlock.parse(entry));
+            } catch (IllegalArgumentException e) {
+                problem("SIP_TRUSTED_PEERS", v, "comma-separated IP addresses or CIDR blocks such as "
+                        + "80.75.130.100,80.75.130.0/24 (" + e.getMessage() + ")");
+                return List.of();
+            }
+        }
+        return blocks;
     }
 
     private String hostOf(String name, String hostPort) {

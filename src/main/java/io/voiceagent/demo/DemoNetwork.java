@@ -10,6 +10,7 @@ import io.voiceagent.demo.carrier.DemoCarrierOptions;
 import io.voiceagent.demo.carrier.RtpProbe;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 
 /**
  * The built-in demo network: a simulated carrier (registrar, proxy and phones) and a simulated
@@ -47,7 +48,8 @@ public final class DemoNetwork implements AutoCloseable {
 
     /** The agent's settings with the demo agent id and key: start from these to change a few. */
     public static FakeAgentOptions agentOptions() {
-        return FakeAgentOptions.defaults().toBuilder().agentId(AGENT_ID).apiKey(AGENT_API_KEY.reveal()).build();
+        return FakeAgentOptions.defaults().toBuilder().agentId(AGENT_ID).apiKey(AGENT_API_KEY.reveal())
+                .turnTimeout(Duration.ofSeconds(7)).build();
     }
 
     /** Starts the network with these settings and measurement probes (the benchmark's). */

@@ -4,18 +4,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Agent audio waiting to be paced out, already in the line codec. Bounded two ways: past
- * {@code highWaterBytes} the stage returned by {@link #add} stays pending until the pacer has played
- * the queue back below it, so a well-behaved producer stops reading its socket; past
- * {@code hardLimitBytes} audio is dropped (and logged once) so a producer that ignores backpressure
- * cannot exhaust the heap. Stages complete and drain actions run on {@code callbacks}, never on
- * the pacing clock's thread.
+ * Agent audio waiting to be paced out, already in the line codec. The agent streams speech several
+ * times faster than real time and its socket is never paused, so this queue is where a long answer
+ * waits: bounded by duration ({@code limitBytes} of 8 kHz audio), past which the oldest audio is
+ * dropped and counted. Adding never waits. Drain actions run on {@code callbacks}, never on the
+ * pacing clock's thread. One short lock; nothing blocks under it.
  */
 final class AgentAudioQueue {
 
@@ -25,56 +22,70 @@ final class AgentAudioQueue {
     }
 
     private final String callId;
-    private final int highWaterBytes;
-    private final int hardLimitBytes;
+    private final long limitBytes;
     private final Executor callbacks;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
-    private final List<CompletableFuture<Void>> waitingForRoom = new ArrayList<>();
     private final List<DrainWaiter> drainWaiters = new ArrayList<>();
     private int headOffset;
     private long queuedBytes;
     private long enqueuedTotal;
-    private long playedTotal;
+    /** Bytes that left the queue: played, dropped as the oldest, or cleared by a barge-in. */
+    private long consumedTotal;
     private long droppedBytes;
+    private long maxQueuedBytes;
     private boolean overflowLogged;
 
-    AgentAudioQueue(String callId, int highWaterBytes, int hardLimitBytes, Executor callbacks) {
+    AgentAudioQueue(String callId, long limitBytes, Executor callbacks) {
+        if (limitBytes <= 0) {
+            throw new IllegalArgumentException("limitBytes must be positive: " + limitBytes);
+        }
         this.callId = callId;
-        this.highWaterBytes = highWaterBytes;
-        this.hardLimitBytes = hardLimitBytes;
+        this.limitBytes = limitBytes;
         this.callbacks = callbacks;
     }
 
-    /**
-     * @param holding true while the call is not answered yet: nothing plays, so waiting for room
-     *                would stall the producer (and its pings) for as long as the phone rings; only the
-     *                hard limit applies then
-     */
-    CompletionStage<Void> add(byte[] lineAudio, boolean holding) {
+    /** Queues audio; past the limit the oldest queued audio makes room and is counted as dropped. */
+    void add(byte[] lineAudio) {
+        if (lineAudio.length == 0) {
+            return;
+        }
         lock.lock();
         try {
-            if (queuedBytes + lineAudio.length > hardLimitBytes) {
-                droppedBytes += lineAudio.length;
-                if (!overflowLogged) {
-                    overflowLogged = true;
-                    LOG.log(System.Logger.Level.WARNING, "call {0}: agent audio queue full ({1} bytes): dropping audio;"
-                            + " the producer is ignoring backpressure", callId, queuedBytes);
-                }
-            } else if (lineAudio.length > 0) {
-                chunks.add(lineAudio);
-                queuedBytes += lineAudio.length;
-                enqueuedTotal += lineAudio.length;
+            chunks.add(lineAudio);
+            queuedBytes += lineAudio.length;
+            enqueuedTotal += lineAudio.length;
+            long excess = queuedBytes - limitBytes;
+            if (excess > 0) {
+                dropOldest(excess);
             }
-            if (holding || queuedBytes < highWaterBytes) {
-                return CompletableFuture.completedFuture(null);
-            }
-            CompletableFuture<Void> room = new CompletableFuture<>();
-            waitingForRoom.add(room);
-            return room;
+            maxQueuedBytes = Math.max(maxQueuedBytes, queuedBytes);
         } finally {
             lock.unlock();
         }
+    }
+
+    private void dropOldest(long bytes) {
+        long dropped = 0;
+        while (dropped < bytes && !chunks.isEmpty()) {
+            byte[] head = chunks.peek();
+            int n = (int) Math.min(bytes - dropped, head.length - headOffset);
+            dropped += n;
+            headOffset += n;
+            if (headOffset == head.length) {
+                chunks.poll();
+                headOffset = 0;
+            }
+        }
+        queuedBytes -= dropped;
+        consumedTotal += dropped;
+        droppedBytes += dropped;
+        if (!overflowLogged) {
+            overflowLogged = true;
+            LOG.log(System.Logger.Level.WARNING, "call {0}: more than {1} s of agent audio queued: dropping the oldest",
+                    callId, limitBytes / LineCodec.SAMPLE_RATE);
+        }
+        release();
     }
 
     /**
@@ -97,7 +108,7 @@ final class AgentAudioQueue {
                 }
             }
             queuedBytes -= copied;
-            playedTotal += copied;
+            consumedTotal += copied;
             if (copied > 0) {
                 release();
             }
@@ -110,13 +121,13 @@ final class AgentAudioQueue {
         return copied;
     }
 
-    /** Barge-in: forgets everything queued. */
+    /** Barge-in: forgets everything queued, so the next poll is silence. */
     void clear() {
         lock.lock();
         try {
             chunks.clear();
             headOffset = 0;
-            playedTotal += queuedBytes;
+            consumedTotal += queuedBytes;
             queuedBytes = 0;
             release();
         } finally {
@@ -124,7 +135,7 @@ final class AgentAudioQueue {
         }
     }
 
-    /** The call ended: producers waiting for room are released, drain actions are dropped. */
+    /** The call ended: drain actions are dropped with the audio. */
     void close() {
         lock.lock();
         try {
@@ -132,7 +143,6 @@ final class AgentAudioQueue {
             chunks.clear();
             headOffset = 0;
             queuedBytes = 0;
-            release();
         } finally {
             lock.unlock();
         }
@@ -160,6 +170,16 @@ final class AgentAudioQueue {
         }
     }
 
+    /** The deepest the queue has been, in bytes (8 kHz: 8 per millisecond). */
+    long maxQueuedBytes() {
+        lock.lock();
+        try {
+            return maxQueuedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long droppedBytes() {
         lock.lock();
         try {
@@ -170,14 +190,9 @@ final class AgentAudioQueue {
     }
 
     private void release() {
-        if (queuedBytes < highWaterBytes && !waitingForRoom.isEmpty()) {
-            List<CompletableFuture<Void>> ready = List.copyOf(waitingForRoom);
-            waitingForRoom.clear();
-            callbacks.execute(() -> ready.forEach(f -> f.complete(null)));
-        }
         for (Iterator<DrainWaiter> it = drainWaiters.iterator(); it.hasNext(); ) {
             DrainWaiter waiter = it.next();
-            if (waiter.position <= playedTotal) {
+            if (waiter.position <= consumedTotal) {
                 it.remove();
                 callbacks.execute(waiter.action);
             }

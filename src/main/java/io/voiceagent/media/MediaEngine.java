@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,19 +19,24 @@ import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Opens the media sessions of calls. It owns what calls share: the RTP port pool, the one pacing
+ * Opens the media sessions of calls. It owns what calls share: the RTP/RTCP port pool, the one pacing
  * clock every session sends on, the one receive thread every session's packets arrive on, the
- * resampling filters, and the virtual threads that run callbacks (so backpressure and drain
+ * resampling filters, and the virtual threads that run callbacks (so media timeouts and drain
  * actions never run on the clock thread).
  */
 public final class MediaEngine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MediaEngine.class.getName());
+    /** Agent audio a call may hold ahead of the phone: a long answer streamed at several times real time. */
+    public static final java.time.Duration DEFAULT_AGENT_AUDIO_BUFFER = java.time.Duration.ofSeconds(120);
 
     private final RtpPortPool ports;
     private final LongSupplier nanoClock;
     private final RandomGenerator random;
     private final long mediaTimeoutNanos;
+    private final long holdTimeoutNanos;
+    private final long wallClockOffsetNanos;
+    private final long agentAudioLimitBytes;
     private final Pacer pacer;
     private final RtpReceiver receiver;
     private final boolean ownClockThread;
@@ -47,18 +51,40 @@ public final class MediaEngine implements AutoCloseable {
      * @throws IllegalArgumentException when the address or the port range is unusable
      */
     public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random) {
-        this(config, bindAddress, nanoClock, random, true);
+        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, true);
+    }
+
+    /**
+     * @param agentAudioBuffer how much agent audio a call may hold ahead of the phone (AI_AUDIO_BUFFER_S);
+     *                         past it the oldest is dropped
+     */
+    public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
+                       java.time.Duration agentAudioBuffer) {
+        this(config, bindAddress, nanoClock, random, agentAudioBuffer, true);
     }
 
     /** With {@code ownClockThread} false, a test drives the clock through {@link #pacer()}. */
     MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
                 boolean ownClockThread) {
+        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, ownClockThread);
+    }
+
+    private MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
+                        java.time.Duration agentAudioBuffer, boolean ownClockThread) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(bindAddress, "bindAddress");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.random = Objects.requireNonNull(random, "random");
-        this.ports = new RtpPortPool(resolve(bindAddress), config.portMin(), config.portMax());
+        this.ports = new RtpPortPool(resolve(bindAddress), config.portMin(), config.portMax(), random);
         this.mediaTimeoutNanos = config.timeout().toNanos();
+        this.holdTimeoutNanos = config.holdTimeout().toNanos();
+        // Only RTCP's NTP timestamps need the wall clock, read once: the round trip they measure
+        // depends on differences alone, so a test's fake clock is not disturbed.
+        this.wallClockOffsetNanos = System.currentTimeMillis() * 1_000_000 - nanoClock.getAsLong();
+        if (agentAudioBuffer.toMillis() < 1000) {
+            throw new IllegalArgumentException("the agent audio buffer must be at least 1 s: " + agentAudioBuffer);
+        }
+        this.agentAudioLimitBytes = agentAudioBuffer.toMillis() * LineCodec.SAMPLE_RATE / 1000;
         this.pacer = new Pacer(nanoClock);
         this.ownClockThread = ownClockThread;
         try {
@@ -69,7 +95,7 @@ public final class MediaEngine implements AutoCloseable {
     }
 
     /**
-     * Opens a call's session on a fresh even port. {@code chunkMs} is ELEVENLABS_CHUNK_MS: caller
+     * Opens a call's session on a random even port (RTCP on the next one). {@code chunkMs} is ELEVENLABS_CHUNK_MS: caller
      * audio reaches the listener in chunks of that length (20..100, a multiple of 20).
      */
     public MediaSession open(String callId, int chunkMs, MediaListener listener) throws IOException {
@@ -84,14 +110,14 @@ public final class MediaEngine implements AutoCloseable {
         if (ownClockThread) {
             pacer.start();
         }
-        DatagramChannel channel = ports.bind();
+        RtpPortPool.Sockets sockets = ports.bind();
         RtpMediaSession session;
         try {
-            session = new RtpMediaSession(callId, chunkMs, listener, channel, this);
+            session = new RtpMediaSession(callId, chunkMs, listener, sockets, this);
         } catch (IOException | RuntimeException e) {
-            int port = channel.socket().getLocalPort();
-            channel.close();
-            ports.release(port);
+            sockets.rtp().close();
+            sockets.rtcp().close();
+            ports.release(sockets.rtpPort());
             throw e;
         }
         RtpMediaSession previous = sessions.put(callId, session);
@@ -169,8 +195,20 @@ public final class MediaEngine implements AutoCloseable {
         return nanoClock.getAsLong();
     }
 
+    long agentAudioLimitBytes() {
+        return agentAudioLimitBytes;
+    }
+
     long mediaTimeoutNanos() {
         return mediaTimeoutNanos;
+    }
+
+    long holdTimeoutNanos() {
+        return holdTimeoutNanos;
+    }
+
+    long wallClockOffsetNanos() {
+        return wallClockOffsetNanos;
     }
 
     java.util.concurrent.Executor callbacks() {

@@ -12,6 +12,9 @@ public interface MediaListener {
     /** The first RTP packet from the far end arrived (and we latched to its address). */
     void onFirstPacket();
 
-    /** No RTP for RTP_TIMEOUT_S after media started. */
+    /** No RTP for RTP_TIMEOUT_S after media started (never while the far end holds the call). */
     void onMediaTimeout();
+
+    /** The far end has held the call for CALL_HOLD_TIMEOUT_S without resuming it. */
+    void onHoldTimeout();
 }

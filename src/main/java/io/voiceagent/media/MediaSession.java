@@ -1,8 +1,6 @@
 package io.voiceagent.media;
 
-import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One call's audio between the phone (RTP) and the agent. Agent audio is queued and paced out at
@@ -15,11 +13,13 @@ public interface MediaSession extends AutoCloseable {
     int localPort();
 
     /**
-     * Start sending to (or move to) the far end's SDP address with the negotiated payload type
-     * (0 PCMU, 8 PCMA); {@code telephoneEventPayloadType} is -1 when none was negotiated.
-     * Until {@link #answered()}, only silence is sent and caller audio is not passed on.
+     * Start sending to (or move to) the far end as its latest SDP describes it. Packets are accepted
+     * from its SDP address, and from another source only as {@link RtpSourceLatch} allows; ours go to
+     * the source adopted. A far end that holds us ({@link RemoteMedia#holdsUs()}) gets nothing
+     * until it resumes, and the media timeout gives way to the hold timeout meanwhile. Until
+     * {@link #answered()}, only silence is sent and caller audio is not passed on.
      */
-    void connect(InetSocketAddress remote, int payloadType, int telephoneEventPayloadType);
+    void connect(RemoteMedia remote);
 
     /** The agent's formats, from its conversation metadata. Until set, caller audio is not passed on. */
     void setAgentFormats(AgentAudioFormat userInput, AgentAudioFormat agentOutput);
@@ -28,12 +28,12 @@ public interface MediaSession extends AutoCloseable {
     void answered();
 
     /**
-     * Queues agent audio (in the agent output format). The stage completes when the queue has room
-     * for more, so the producer can apply backpressure instead of the queue growing without bound.
+     * Queues agent audio (in the agent output format); never waits. The queue is bounded by duration:
+     * past it the oldest audio is dropped and counted. Before {@link #answered()} it is held.
      */
-    CompletionStage<Void> playAgentAudio(byte[] audio);
+    void playAgentAudio(byte[] audio);
 
-    /** Barge-in: drops every queued agent packet before the next tick. */
+    /** Barge-in: drops every queued agent packet; the next tick sends silence. */
     void interrupt();
 
     /** Runs {@code action} once all agent audio queued so far has been sent (e.g. end_call). */
@@ -44,7 +44,7 @@ public interface MediaSession extends AutoCloseable {
 
     MediaStats stats();
 
-    /** Live figures for the debug endpoint: queue depths, latch state, jitter buffer. */
+    /** Live figures for the debug endpoint: queue depths, latch state, rejected packets, jitter buffer, RTCP. */
     Map<String, Object> debug();
 
     @Override

@@ -1,7 +1,41 @@
 package io.voiceagent.media;
 
-/** The audio figures kept on a call record. Jitter is RFC 3550 interarrival jitter in milliseconds. */
+import java.util.Objects;
+
+/**
+ * The audio figures kept on a call record. Jitter is RFC 3550 interarrival jitter in milliseconds.
+ *
+ * @param rejected RTP packets dropped, by reason
+ * @param farEnd   what the far end's RTCP reports say about our stream
+ */
 public record MediaStats(long packetsIn, long packetsOut, long bytesIn, long bytesOut, long lost,
-                         double jitterMs, long aiAudioSentMs, long aiAudioReceivedMs) {
-    public static final MediaStats NONE = new MediaStats(0, 0, 0, 0, 0, 0, 0, 0);
+                         double jitterMs, long aiAudioSentMs, long aiAudioReceivedMs, Rejected rejected,
+                         FarEndReport farEnd) {
+
+    public static final MediaStats NONE = new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, Rejected.NONE, FarEndReport.NONE);
+
+    public MediaStats {
+        Objects.requireNonNull(rejected, "rejected");
+        Objects.requireNonNull(farEnd, "farEnd");
+    }
+
+    /**
+     * RTP packets dropped on arrival: from a source that may not be adopted ({@code foreign_source}),
+     * from one that is being learned ({@code learning}), or not RTP at all ({@code malformed}).
+     */
+    public record Rejected(long foreignSource, long learning, long malformed) {
+        public static final Rejected NONE = new Rejected(0, 0, 0);
+    }
+
+    /**
+     * From the far end's RTCP receiver reports (RFC 3550 section 6.4): NaN while unknown (no RTCP
+     * from the far end, or no report echoing one of our SRs for the round trip).
+     *
+     * @param fractionLost of our packets in its last report interval, 0..1
+     * @param lost         our packets it counts as lost since the start
+     * @param jitterMs     the interarrival jitter it measures on our stream
+     */
+    public record FarEndReport(double roundTripMs, double fractionLost, long lost, double jitterMs) {
+        public static final FarEndReport NONE = new FarEndReport(Double.NaN, Double.NaN, 0, Double.NaN);
+    }
 }

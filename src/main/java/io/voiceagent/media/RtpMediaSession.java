@@ -4,6 +4,7 @@ import io.voiceagent.rtp.DtmfReceiver;
 import io.voiceagent.rtp.DtmfSender;
 import io.voiceagent.rtp.InterarrivalJitter;
 import io.voiceagent.rtp.RtpPacket;
+import io.voiceagent.rtp.RtpPortPool;
 import io.voiceagent.rtp.RtpSequence;
 import io.voiceagent.rtp.TelephoneEvent;
 
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,10 +29,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * engine's receive thread hands it packets and it passes caller audio on; the call's own threads queue
  * agent audio and control the session. Each side's state is owned by one thread or guarded by its
  * lock ({@code downlinkLock}, {@code uplinkLock}); counters have a single writer and are volatile.
+ * Which source is let in is {@link RtpSourceLatch}'s decision; the RTCP reports are {@link RtcpSession}'s.
  *
  * <p>From {@link #connect} on, a packet leaves every 20 ms whatever happens, silence when there is
- * nothing to say: that stream is also the keep-alive that opens and holds NAT bindings until the
- * far end's media flows and we latch to it.
+ * nothing to say: that stream is also the keep-alive that opens and holds NAT bindings (and lets
+ * the carrier's SBC latch onto us) until the far end's media flows. The one pause is a hold by the
+ * far end, when it asked for nothing.
+ *
+ * <p>Packets are always 20 ms, whatever {@code a=ptime} the far end asks for: see {@link #PACKET_NANOS}.
  */
 final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
@@ -40,31 +44,42 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private static final int SAMPLES = LineCodec.SAMPLES_PER_PACKET;
     private static final int JITTER_WINDOW_PACKETS = 3;
     private static final long JITTER_WINDOW_NANOS = 60_000_000;
-    /** Backpressure starts at 2 s of queued agent audio; beyond 20 s audio is dropped. */
-    private static final int QUEUE_HIGH_WATER_BYTES = 2 * LineCodec.SAMPLE_RATE;
-    private static final int QUEUE_HARD_LIMIT_BYTES = 20 * LineCodec.SAMPLE_RATE;
     /**
      * When the phone sends nothing for this long (silence suppression, comfort noise, a stalled
      * network) the clock feeds the agent silence, since ElevenLabs ends a conversation without input.
      */
     private static final long CALLER_SILENCE_FILL_NANOS = JITTER_WINDOW_NANOS + 20_000_000;
+    /**
+     * Every packet carries 20 ms, also when the far end's SDP says {@code a=ptime:30} or more: ptime
+     * is a receiver's preference, not a limit (RFC 4566 section 6; RFC 3551 section 4.5 has every
+     * G.711 receiver accept any whole number of frames), 20 ms is what a {@code maxptime} of 20..60
+     * allows, all calls share one 20 ms clock, and longer packets would add their length to the
+     * delay before the callee hears the agent.
+     */
     private static final long PACKET_NANOS = 20_000_000;
 
     private final String callId;
     private final int chunkBytes;
     private final MediaListener listener;
     private final DatagramChannel channel;
+    private final DatagramChannel rtcpChannel;
     private final int localPort;
+    private final RtpSourceLatch latch = new RtpSourceLatch(RtpSourceLatch.DEFAULT_PACKETS_TO_LEARN);
+    private final RtcpSession rtcp;
     private final MediaEngine engine;
     private final AgentAudioQueue queue;
     private volatile Pacer.Registration registration;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     // Set by the call, read by the clock and receive threads.
-    private volatile InetSocketAddress sdpRemote;
-    private volatile InetSocketAddress latchedRemote;
+    private volatile RemoteMedia remote;
     private volatile LineCodec lineCodec;
     private volatile int telephoneEventPayloadType = -1;
+    private volatile int ourTelephoneEventPayloadType = -1;
+    private volatile boolean held;
+    private volatile long holdStartedNanos;
+    /** Where the far end's RTCP comes from, when it sends any: ours goes back there (RFC 4961). */
+    private volatile InetSocketAddress rtcpSource;
     private volatile AgentAudioFormat userInputFormat;
     private AgentAudioFormat ringingSilenceFormat;
     private byte[] ringingSilence;
@@ -83,6 +98,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private final long initialTimestamp;
     private int nextSequence;
     private long firstCycle = -1;
+    private volatile long lastSentTimestamp;
     private boolean previousTickHadAudio;
     private final byte[] sendBuffer = new byte[RtpPacket.FIXED_HEADER_LENGTH + SAMPLES];
     private final ByteBuffer sendView = ByteBuffer.wrap(sendBuffer);
@@ -112,22 +128,26 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private volatile long userAudioBytesToAgent;
     private volatile long agentAudioBytesReceived;
     private volatile long foreignPackets;
+    private volatile long learningPackets;
     private volatile long malformedPackets;
     private volatile long dtmfIn;
 
-    RtpMediaSession(String callId, int chunkMs, MediaListener listener, DatagramChannel channel, MediaEngine engine)
-            throws IOException {
+    RtpMediaSession(String callId, int chunkMs, MediaListener listener, RtpPortPool.Sockets sockets,
+                    MediaEngine engine) throws IOException {
         this.callId = callId;
         this.chunkBytes = chunkMs * LineCodec.SAMPLE_RATE / 1000;
         this.listener = listener;
-        this.channel = channel;
-        this.localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        this.channel = sockets.rtp();
+        this.rtcpChannel = sockets.rtcp();
+        this.localPort = sockets.rtpPort();
         this.engine = engine;
         this.ssrc = engine.random().nextLong(1L << 32);
+        this.rtcp = new RtcpSession(ssrc, Long.toHexString(ssrc) + "@voiceagent", LineCodec.SAMPLE_RATE,
+                engine.wallClockOffsetNanos());
         this.initialTimestamp = engine.random().nextLong(1L << 32);
         this.nextSequence = engine.random().nextInt(1 << 16);
         this.chunk = new byte[chunkBytes];
-        this.queue = new AgentAudioQueue(callId, QUEUE_HIGH_WATER_BYTES, QUEUE_HARD_LIMIT_BYTES, engine.callbacks());
+        this.queue = new AgentAudioQueue(callId, engine.agentAudioLimitBytes(), engine.callbacks());
         this.jitterBuffer = new JitterBuffer(JITTER_WINDOW_PACKETS, JITTER_WINDOW_NANOS, new JitterBuffer.Output() {
             @Override
             public void frame(byte[] payload) {
@@ -145,6 +165,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     void start() throws IOException {
         registration = engine.pacer().register(this);
         engine.receiver().register(channel, this::onDatagram);
+        engine.receiver().register(rtcpChannel, this::onRtcpDatagram);
     }
 
     @Override
@@ -153,18 +174,31 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     }
 
     @Override
-    public void connect(InetSocketAddress remote, int payloadType, int telephoneEventPayloadType) {
-        Objects.requireNonNull(remote, "remote");
-        LineCodec codec = LineCodec.fromPayloadType(payloadType).orElseThrow(() -> new IllegalArgumentException(
-                "call " + callId + ": payload type " + payloadType + " is not PCMU (0) or PCMA (8)"));
-        InetSocketAddress previous = sdpRemote;
-        if (previous != null && !previous.equals(remote)) {
-            // A re-INVITE moved the far end: follow the new SDP until its media arrives, then latch again.
-            latchedRemote = null;
+    public void connect(RemoteMedia media) {
+        Objects.requireNonNull(media, "media");
+        LineCodec codec = LineCodec.fromPayloadType(media.payloadType()).orElseThrow(() -> new IllegalArgumentException(
+                "call " + callId + ": payload type " + media.payloadType() + " is not PCMU (0) or PCMA (8)"));
+        long now = engine.nanoTime();
+        if (!media.wildcardAddress()) {
+            // Also on hold: a sendonly far end may play music from its new address.
+            latch.expect(media.address(), now);
         }
-        this.telephoneEventPayloadType = telephoneEventPayloadType;
+        this.telephoneEventPayloadType = media.telephoneEventPayloadType();
+        this.ourTelephoneEventPayloadType = media.ourTelephoneEventPayloadType();
         this.lineCodec = codec;
-        this.sdpRemote = remote;
+        boolean holds = media.holdsUs();
+        if (holds && !held) {
+            holdStartedNanos = now;
+            held = true;
+            LOG.log(System.Logger.Level.INFO, "call {0}: the far end holds the call: not sending until it resumes",
+                    callId);
+        } else if (!holds && held) {
+            // Resuming restarts the media timeout: nothing was owed while held.
+            lastPacketNanos = now;
+            held = false;
+            LOG.log(System.Logger.Level.INFO, "call {0}: the far end resumed the call", callId);
+        }
+        this.remote = media;
     }
 
     @Override
@@ -207,25 +241,30 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             uplinkLock.unlock();
         }
         answeredAtNanos = now;
+        if (held) {
+            holdStartedNanos = now;
+        }
+        latch.answered(now);
         answered = true;
     }
 
     @Override
-    public CompletionStage<Void> playAgentAudio(byte[] audio) {
+    public void playAgentAudio(byte[] audio) {
         Objects.requireNonNull(audio, "audio");
         byte[] ulaw;
         downlinkLock.lock();
         try {
             if (downlinkConverter == null) {
-                return CompletableFuture.failedFuture(new IllegalStateException(
-                        "call " + callId + ": agent audio arrived before the agent's formats were set"));
+                LOG.log(System.Logger.Level.WARNING, "call {0}: agent audio arrived before the agent''s formats"
+                        + " were set: dropped", callId);
+                return;
             }
             ulaw = downlinkConverter.convert(audio);
             agentAudioBytesReceived += ulaw.length;
         } finally {
             downlinkLock.unlock();
         }
-        return queue.add(ulaw, !answered);
+        queue.add(ulaw);
     }
 
     @Override
@@ -271,18 +310,22 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         if (closed.get()) {
             return;
         }
-        checkMediaTimeout(deadlineNanos);
+        checkTimeouts(deadlineNanos);
         expireHeldCallerAudio(deadlineNanos);
-        InetSocketAddress latched = latchedRemote;
-        InetSocketAddress target = latched != null ? latched : sdpRemote;
+        InetSocketAddress target = latch.target().orElse(null);
         LineCodec codec = lineCodec;
         if (target == null || codec == null) {
+            return;
+        }
+        sendRtcpIfDue(target, deadlineNanos);
+        if (held) {
             return;
         }
         if (firstCycle < 0) {
             firstCycle = cycle;
         }
         long timestamp = (initialTimestamp + (cycle - firstCycle) * SAMPLES) & 0xFFFF_FFFFL;
+        lastSentTimestamp = timestamp;
         int payloadLength = fillPayload(codec, timestamp);
         try {
             sendView.clear().limit(RtpPacket.FIXED_HEADER_LENGTH + payloadLength);
@@ -334,9 +377,23 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         return SAMPLES;
     }
 
-    private void checkMediaTimeout(long nowNanos) {
+    /** The media timeout while the far end should be sending, the hold timeout while it holds us. */
+    private void checkTimeouts(long nowNanos) {
         if (!answered || timeoutReported) {
             return;
+        }
+        if (held) {
+            if (nowNanos - holdStartedNanos >= engine.holdTimeoutNanos()) {
+                timeoutReported = true;
+                LOG.log(System.Logger.Level.WARNING, "call {0}: on hold for {1} s: hold timeout", callId,
+                        engine.holdTimeoutNanos() / 1_000_000_000L);
+                engine.callbacks().execute(listener::onHoldTimeout);
+            }
+            return;
+        }
+        RemoteMedia media = remote;
+        if (media != null && !media.farEndSends()) {
+            return; // recvonly: by its own SDP the far end sends nothing
         }
         long since = Math.max(answeredAtNanos, lastPacketNanos);
         if (nowNanos - since >= engine.mediaTimeoutNanos()) {
@@ -344,6 +401,47 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             LOG.log(System.Logger.Level.WARNING, "call {0}: no RTP for {1} s: media timeout", callId,
                     engine.mediaTimeoutNanos() / 1_000_000_000L);
             engine.callbacks().execute(listener::onMediaTimeout);
+        }
+    }
+
+    /**
+     * RTCP goes where the far end's RTCP comes from when it sends any from the IP we send RTP to,
+     * else to the port above our RTP target (RFC 3550 section 11). Not to a far end that asked for
+     * nothing with c=0.0.0.0; otherwise also during a hold (RFC 3264 section 5.1).
+     */
+    private void sendRtcpIfDue(InetSocketAddress rtpTarget, long nowNanos) {
+        RemoteMedia media = remote;
+        if (media == null || media.wildcardAddress()) {
+            return;
+        }
+        rtcp.reportIfDue(nowNanos, sent(), received()).ifPresent(report -> sendRtcp(report, rtpTarget));
+    }
+
+    private void sendRtcp(byte[] compound, InetSocketAddress rtpTarget) {
+        InetSocketAddress source = rtcpSource;
+        InetSocketAddress to = source != null && source.getAddress().equals(rtpTarget.getAddress()) ? source
+                : new InetSocketAddress(rtpTarget.getAddress(), rtpTarget.getPort() + 1);
+        try {
+            rtcpChannel.send(ByteBuffer.wrap(compound), to);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "call {0}: RTCP send to {1} failed: {2}", callId, to, e.toString());
+        }
+    }
+
+    private RtcpSession.Sent sent() {
+        return new RtcpSession.Sent(packetsOut, bytesOut, lastSentTimestamp);
+    }
+
+    private Optional<RtcpSession.Received> received() {
+        uplinkLock.lock();
+        try {
+            if (remoteSsrc < 0 || sequence.expected() == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new RtcpSession.Received(remoteSsrc, sequence.extendedMax(), sequence.expected(),
+                    sequence.received(), jitter.jitterUnits()));
+        } finally {
+            uplinkLock.unlock();
         }
     }
 
@@ -372,7 +470,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     // ---- uplink: this call's receive thread ----
 
-    /** Handles one datagram, on the engine's receive thread. */
+    /** Handles one RTP datagram, on the engine's receive thread. */
     void onDatagram(byte[] data, int length, InetSocketAddress source, long nowNanos) {
         Optional<RtpPacket> parsed = RtpPacket.parse(data, 0, length);
         if (parsed.isEmpty()) {
@@ -380,17 +478,24 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             return;
         }
         RtpPacket packet = parsed.get();
-        int eventPayloadType = telephoneEventPayloadType;
-        boolean isEvent = eventPayloadType >= 0 && packet.payloadType() == eventPayloadType;
-        boolean isAudio = LineCodec.fromPayloadType(packet.payloadType()).isPresent();
-        InetSocketAddress latched = latchedRemote;
-        if (latched == null && (isAudio || isEvent)) {
-            // Symmetric RTP (RFC 4961): from now on, send where the far end's media comes from.
-            latchedRemote = source;
-        } else if (latched == null || !latched.equals(source)) {
-            foreignPackets++;
-            return;
+        switch (latch.judge(source, packet.ssrc(), packet.sequenceNumber(), nowNanos)) {
+            case FOREIGN_SOURCE -> {
+                foreignPackets++;
+                return;
+            }
+            case LEARNING -> {
+                learningPackets++;
+                return;
+            }
+            case ACCEPT -> {
+                // from the far end: use it
+            }
         }
+        int payloadType = packet.payloadType();
+        // The far end should send digits on the number it answered with, but some use the one we offered.
+        boolean isEvent = (payloadType == telephoneEventPayloadType
+                || payloadType == ourTelephoneEventPayloadType);
+        boolean isAudio = LineCodec.fromPayloadType(payloadType).isPresent();
         if (!isEvent && !isAudio) {
             // Comfort noise and the like: nothing to pass on, but the far end is alive.
             lastPacketNanos = nowNanos;
@@ -406,6 +511,20 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             firstPacketSeen = true;
             listener.onFirstPacket();
         }
+    }
+
+    /** Handles one RTCP datagram, on the engine's receive thread: only from the IP our RTP goes to. */
+    void onRtcpDatagram(byte[] data, int length, InetSocketAddress source, long nowNanos) {
+        InetSocketAddress target = latch.target().orElse(null);
+        if (target == null || !source.getAddress().equals(target.getAddress())) {
+            foreignPackets++;
+            return;
+        }
+        if (!rtcp.onPacket(data, length, nowNanos)) {
+            malformedPackets++;
+            return;
+        }
+        rtcpSource = source;
     }
 
     private void receive(RtpPacket packet, boolean isEvent, long nowNanos) {
@@ -480,8 +599,13 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         return bytes;
     }
 
-    /** A frame of caller audio in play order; null is a frame of silence. Runs under uplinkLock. */
-    private void onCallerFrame(byte[] payload) {
+    /**
+     * A frame of caller audio in play order; null is a frame of silence. While the far end holds the
+     * call (music on hold, if any) the agent hears silence, so its conversation stays open and
+     * quiet. Runs under uplinkLock.
+     */
+    private void onCallerFrame(byte[] received) {
+        byte[] payload = held ? null : received;
         AgentAudioFormat format = userInputFormat;
         LineCodec codec = lineCodec;
         if (!answered || format == null || codec == null) {
@@ -519,15 +643,19 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     @Override
     public MediaStats stats() {
         return new MediaStats(packetsIn, packetsOut, bytesIn, bytesOut, lostIn, jitterMs,
-                userAudioBytesToAgent / 8, agentAudioBytesReceived / 8);
+                userAudioBytesToAgent / 8, agentAudioBytesReceived / 8,
+                new MediaStats.Rejected(foreignPackets, learningPackets, malformedPackets), rtcp.farEnd());
     }
 
     @Override
     public Map<String, Object> debug() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("local_port", localPort);
-        out.put("sdp_remote", String.valueOf(sdpRemote));
-        out.put("latched_remote", String.valueOf(latchedRemote));
+        out.put("rtcp_port", localPort + 1);
+        RemoteMedia media = remote;
+        out.put("sdp_remote", media == null ? "null" : String.valueOf(media.address()));
+        out.put("latched_remote", String.valueOf(latch.target().orElse(null)));
+        out.put("held", held);
         out.put("line_codec", String.valueOf(lineCodec));
         out.put("agent_input_format", userInputFormat == null ? "" : userInputFormat.wireName());
         out.put("agent_output_format", agentOutputFormat == null ? "" : agentOutputFormat.wireName());
@@ -535,6 +663,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         Pacer.Registration placed = registration;
         out.put("pacer_slot", placed == null ? -1 : placed.slot());
         out.put("agent_queue_ms", queue.queuedBytes() / 8);
+        out.put("agent_queue_max_ms", queue.maxQueuedBytes() / 8);
         out.put("agent_audio_dropped_ms", queue.droppedBytes() / 8);
         uplinkLock.lock();
         try {
@@ -545,8 +674,11 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         } finally {
             uplinkLock.unlock();
         }
-        out.put("foreign_packets_ignored", foreignPackets);
-        out.put("malformed_packets", malformedPackets);
+        Map<String, Object> rejected = new LinkedHashMap<>();
+        rejected.put("foreign_source", foreignPackets);
+        rejected.put("learning", learningPackets);
+        rejected.put("malformed", malformedPackets);
+        out.put("rejected", rejected);
         out.put("dtmf_received", dtmfIn);
         MediaStats stats = stats();
         out.put("packets_in", stats.packetsIn());
@@ -555,7 +687,21 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         out.put("bytes_out", stats.bytesOut());
         out.put("lost", stats.lost());
         out.put("jitter_ms", stats.jitterMs());
+        MediaStats.FarEndReport far = stats.farEnd();
+        Map<String, Object> rtcpFigures = new LinkedHashMap<>();
+        InetSocketAddress farEndRtcp = rtcpSource;
+        rtcpFigures.put("far_end_source", farEndRtcp == null ? null : farEndRtcp.toString());
+        rtcpFigures.put("reports_received", rtcp.reportsReceived());
+        rtcpFigures.put("round_trip_ms", finiteOrNull(far.roundTripMs()));
+        rtcpFigures.put("far_end_fraction_lost", finiteOrNull(far.fractionLost()));
+        rtcpFigures.put("far_end_lost", far.lost());
+        rtcpFigures.put("far_end_jitter_ms", finiteOrNull(far.jitterMs()));
+        out.put("rtcp", rtcpFigures);
         return out;
+    }
+
+    private static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     @Override
@@ -568,15 +714,27 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             placed.close();
         }
         queue.close();
+        sayRtcpBye();
         try {
-            // The port may be reused only once the socket is really closed.
-            engine.receiver().unregisterAndClose(channel).get(1, TimeUnit.SECONDS);
+            // The ports may be reused only once the sockets are really closed.
+            CompletableFuture.allOf(engine.receiver().unregisterAndClose(channel),
+                    engine.receiver().unregisterAndClose(rtcpChannel)).get(1, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "call {0}: the RTP socket was slow to close: {1}", callId, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         engine.release(this);
+    }
+
+    /** RTCP BYE (RFC 3550 section 6.6) with a last report, when there is a far end to tell. */
+    private void sayRtcpBye() {
+        RemoteMedia media = remote;
+        InetSocketAddress target = latch.target().orElse(null);
+        if (media == null || target == null || media.wildcardAddress()) {
+            return;
+        }
+        sendRtcp(rtcp.bye(engine.nanoTime(), sent(), received()), target);
     }
 
     String callId() {

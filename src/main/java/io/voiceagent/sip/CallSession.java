@@ -29,6 +29,7 @@ final class CallSession implements SipCall {
     private final SipStack stack;
     private final Dialog dialog;
     private final DigestCredentials credentials;
+    private final PrackSender pracks;
     private SipCallListener listener;
     private SessionDescription localSdp;
     private SessionDescription remoteSdp;
@@ -43,19 +44,26 @@ final class CallSession implements SipCall {
     private SipMessage.Request ackForAnswer;
     private SipScheduler.Timer ringTimer;
     private String lastRinging = "";
+    /** The SDP of a reliable 18x (RFC 3262 §5): the answer, when the 200 carries none. */
+    private SessionDescription earlyAnswer;
     private final Map<String, SipMessage.Request> forkedAcks = new HashMap<>();
     // Inbound and re-INVITE answers awaiting ACK
     private ServerTransaction awaitingAck;
+    /** Inbound INVITE without SDP (RFC 3261 §13.2.1): our 200 offers, the ACK answers. */
+    private boolean delayedOffer;
     private boolean byeAfterAck;
-    // Session timer
+    // Session timer: we watch for the far end's refreshes, or the refresher sends ours
     private SipScheduler.Timer sessionTimer;
-    private SipMessage.Request refreshAck;
+    private final SessionRefresher refresher;
 
     private CallSession(SipStack stack, Dialog dialog, SipCallListener listener, SessionDescription localSdp,
-                        State state) {
+                        State state, boolean ownsCallId) {
         this.stack = stack;
         this.dialog = dialog;
         this.credentials = stack.newCredentials();
+        this.pracks = new PrackSender(stack, dialog, credentials::authorize);
+        this.refresher = new SessionRefresher(stack, dialog, credentials, () -> this.localSdp, ownsCallId,
+                new RefreshOutcome());
         this.listener = listener;
         this.localSdp = localSdp;
         this.state = state;
@@ -66,11 +74,11 @@ final class CallSession implements SipCall {
         String domain = stack.config().domain();
         SipAddress local = SipAddress.of("sip:" + stack.config().login() + "@" + domain).withTag(stack.newTag());
         SipAddress remote = SipAddress.of("sip:" + digits + "@" + domain);
-        return new CallSession(stack, Dialog.outbound(callId, local, remote), listener, offer, State.INVITING);
+        return new CallSession(stack, Dialog.outbound(callId, local, remote), listener, offer, State.INVITING, true);
     }
 
     static CallSession inbound(SipStack stack, SipMessage.Request invite) {
-        return new CallSession(stack, Dialog.inbound(invite, stack.newTag()), null, null, State.ANSWERING);
+        return new CallSession(stack, Dialog.inbound(invite, stack.newTag()), null, null, State.ANSWERING, false);
     }
 
     @Override
@@ -80,6 +88,11 @@ final class CallSession implements SipCall {
 
     State state() {
         return state;
+    }
+
+    /** Whether an in-dialog request (or ACK) carries this dialog's Call-ID and both its tags. */
+    boolean belongsToDialog(SipMessage.Request request) {
+        return request.callId().equals(dialog.callId()) && dialog.matches(request);
     }
 
     @Override
@@ -99,7 +112,7 @@ final class CallSession implements SipCall {
     private void sendInvite() {
         SipMessage.Request invite = dialog.request(stack, "INVITE", inviteCseq, "application/sdp", localSdp.format())
                 .with("Allow", UdpSipUserAgent.ALLOW)
-                .with("Supported", "timer")
+                .with("Supported", OptionTags.SUPPORTED)
                 .with("User-Agent", UdpSipUserAgent.USER_AGENT);
         SipMessage.Request authorized = credentials.authorize(invite);
         ClientInviteTransaction[] self = new ClientInviteTransaction[1];
@@ -125,10 +138,12 @@ final class CallSession implements SipCall {
         int code = response.status();
         if (response.isProvisional()) {
             provisionalReceived = true;
+            PrackSender.Verdict verdict = pracks.onProvisional(response);
             if (cancelRequested) {
                 sendCancel();
-            } else if (code == 180 || code == 183) {
-                ringing(response);
+            } else if (verdict == PrackSender.Verdict.NEW || verdict == PrackSender.Verdict.UNRELIABLE
+                    && (code == 180 || code == 183)) {
+                ringing(response, verdict == PrackSender.Verdict.NEW);
             }
             return;
         }
@@ -153,15 +168,19 @@ final class CallSession implements SipCall {
         fail(cause, code, response.reason());
     }
 
-    private void ringing(SipMessage.Response response) {
+    /** A 180/183, or any reliable 18x; the SDP of a reliable one is the answer to our offer. */
+    private void ringing(SipMessage.Response response, boolean reliable) {
         Optional<SessionDescription> early = Optional.empty();
-        if (response.status() == 183 && !response.body().isBlank()) {
+        if ((response.status() == 183 || reliable) && !response.body().isBlank()) {
             try {
                 early = Optional.of(SessionDescription.parse(response.body()));
             } catch (SdpException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: ignoring unusable early-media SDP: {1}", callId(),
                         e.getMessage());
             }
+        }
+        if (reliable && earlyAnswer == null && early.isPresent()) {
+            earlyAnswer = early.get();
         }
         String key = response.status() + "\n" + response.body();
         if (!key.equals(lastRinging)) {
@@ -202,7 +221,8 @@ final class CallSession implements SipCall {
         }
         SessionDescription answer;
         try {
-            answer = SessionDescription.parse(response.body());
+            answer = response.body().isBlank() && earlyAnswer != null
+                    ? earlyAnswer : SessionDescription.parse(response.body());
         } catch (SdpException e) {
             sendBye();
             fail(FailureCause.OTHER, response.status(), "unusable SDP answer: " + e.getMessage());
@@ -294,9 +314,12 @@ final class CallSession implements SipCall {
     /** Asks {@code handler} about the INVITE and answers it; 480 when nobody wants it. */
     void answerInbound(SipMessage.Request invite, ServerTransaction transaction, InboundCallHandler handler) {
         transaction.respond(invite.createResponse(100, "Trying"));
+        delayedOffer = invite.body().isBlank();
         SessionDescription offer;
         try {
-            offer = SessionDescription.parse(invite.body());
+            // A delayed offer: the handler chooses our address and port as if we had been offered
+            // everything we speak; the 200 then offers all of it.
+            offer = delayedOffer ? SessionDescription.offer("0.0.0.0", 0, 0) : SessionDescription.parse(invite.body());
         } catch (SdpException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: inbound INVITE with unusable SDP: {1}", callId(), e.getMessage());
             transaction.respond(withToTag(invite.createResponse(488, "Not Acceptable Here")));
@@ -323,11 +346,17 @@ final class CallSession implements SipCall {
             return;
         }
         listener = acceptance.get().listener();
-        localSdp = acceptance.get().answer();
-        remoteSdp = offer;
+        SessionDescription answer = acceptance.get().answer();
+        localSdp = delayedOffer ? SessionDescription.offer(answer.address(), answer.port(), answer.sessionId()) : answer;
+        remoteSdp = delayedOffer ? null : offer;
         dialog.acceptRemoteCseq(invite.cseq().number());
         awaitingAck = transaction;
-        transaction.respond(answerWithSdp(invite));
+        // RFC 3261 §12.1.1: the 2xx copies Record-Route, so the proxies that asked stay on the path.
+        SipMessage.Response ok = answerWithSdp(invite);
+        for (String recordRoute : invite.headers().lines("Record-Route")) {
+            ok = ok.with("Record-Route", recordRoute);
+        }
+        transaction.respond(ok);
     }
 
     /** The ACK for our 200 (to the INVITE or a re-INVITE). */
@@ -337,17 +366,33 @@ final class CallSession implements SipCall {
         }
         awaitingAck.onAck();
         awaitingAck = null;
+        if (state == State.ANSWERING && delayedOffer && !answerFromAck(ack)) {
+            return;
+        }
         if (state == State.ANSWERING) {
             state = State.CONFIRMED;
             emit(new SipCallEvent.Answered(remoteSdp));
-        }
-        if (!ack.body().isBlank()) {
+        } else if (!ack.body().isBlank()) {
             updateRemote(ack.body());
         }
         if (byeAfterAck) {
             byeAfterAck = false;
             sendBye();
             end();
+        }
+    }
+
+    /** The answer to the offer in our 200 (delayed offer); without a usable one the call ends (§13.3.1.4). */
+    private boolean answerFromAck(SipMessage.Request ack) {
+        try {
+            remoteSdp = SessionDescription.parse(ack.body());
+            return true;
+        } catch (SdpException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: the ACK carries no usable SDP answer to our offer: {1}",
+                    callId(), e.getMessage());
+            sendBye();
+            fail(FailureCause.OTHER, 0, "no usable SDP answer in the ACK: " + e.getMessage());
+            return false;
         }
     }
 
@@ -400,8 +445,8 @@ final class CallSession implements SipCall {
     }
 
     private void onReinvite(SipMessage.Request request, ServerTransaction transaction) {
-        if (awaitingAck != null) {
-            // RFC 3261 §14.2: a re-INVITE while ours is pending.
+        if (awaitingAck != null || refresher.inProgress()) {
+            // RFC 3261 §14.2: a re-INVITE while one of ours (an answer or a refresh) is pending.
             transaction.respond(request.createResponse(491, "Request Pending"));
             return;
         }
@@ -418,14 +463,17 @@ final class CallSession implements SipCall {
 
     /**
      * Our answer to a re-offer (RFC 3264 §6.1, §8.4): a far end that puts us on hold (sendonly) gets
-     * recvonly back, and the version goes up only when our description really changed.
+     * recvonly back, and the version goes up only when our description really changed. An offer to
+     * c=0.0.0.0 (the RFC 2543 hold, RFC 6337 §5.3) asks us to send nothing whatever its direction
+     * attribute says, so it is answered as if it said sendonly (or inactive).
      */
     static SessionDescription mirrorDirection(SessionDescription ours, SessionDescription offer) {
+        boolean sendNothing = offer.address().equals("0.0.0.0");
         SessionDescription.Direction wanted = switch (offer.direction()) {
             case SENDONLY -> SessionDescription.Direction.RECVONLY;
-            case RECVONLY -> SessionDescription.Direction.SENDONLY;
+            case RECVONLY -> sendNothing ? SessionDescription.Direction.INACTIVE : SessionDescription.Direction.SENDONLY;
             case INACTIVE -> SessionDescription.Direction.INACTIVE;
-            case SENDRECV -> SessionDescription.Direction.SENDRECV;
+            case SENDRECV -> sendNothing ? SessionDescription.Direction.RECVONLY : SessionDescription.Direction.SENDRECV;
         };
         if (wanted == ours.direction()) {
             return ours;
@@ -495,7 +543,7 @@ final class CallSession implements SipCall {
         SipMessage.Response ok = withToTag(request.createResponse(200, "OK"))
                 .with("Contact", "<" + stack.contactUri() + ">")
                 .with("Allow", UdpSipUserAgent.ALLOW)
-                .with("Supported", "timer")
+                .with("Supported", OptionTags.SUPPORTED)
                 .with("User-Agent", UdpSipUserAgent.USER_AGENT);
         ok = withSessionTimer(ok, request);
         restartSessionTimer(request);
@@ -518,67 +566,55 @@ final class CallSession implements SipCall {
     // ---------------------------------------------------------------- session timer (RFC 4028)
 
     private void restartSessionTimer(SipMessage.Request request) {
-        SessionTimer.forRequest(request).ifPresentOrElse(this::startSessionTimer, () -> {
-            if (sessionTimer != null) {
-                sessionTimer.cancel();
-                sessionTimer = null;
-            }
-        });
+        SessionTimer.forRequest(request).ifPresentOrElse(this::startSessionTimer, this::stopSessionTimer);
     }
 
     private void startSessionTimer(SessionTimer terms) {
-        if (sessionTimer != null) {
-            sessionTimer.cancel();
-        }
+        stopSessionTimer();
         if (terms.weRefresh()) {
-            sessionTimer = stack.scheduler().schedule(Duration.ofMillis(terms.refreshAfterMillis()), this::refreshSession);
+            refresher.start(terms);
         } else {
             sessionTimer = stack.scheduler().schedule(Duration.ofMillis(terms.expireAfterMillis()), this::sessionExpired);
         }
     }
 
-    private void refreshSession() {
-        if (state != State.CONFIRMED) {
-            return;
+    private void stopSessionTimer() {
+        refresher.stop();
+        if (sessionTimer != null) {
+            sessionTimer.cancel();
+            sessionTimer = null;
         }
-        long cseq = dialog.nextLocalCseq();
-        SipMessage.Request reinvite = credentials.authorize(
-                dialog.request(stack, "INVITE", cseq, "application/sdp", localSdp.format())
-                        .with("Supported", "timer")
-                        .with("Allow", UdpSipUserAgent.ALLOW));
-        refreshAck = null;
-        stack.sendInvite(reinvite, new ClientInviteTransaction.Owner() {
-            @Override
-            public void onResponse(SipMessage.Response response) {
-                onRefreshResponse(response, cseq);
-            }
-
-            @Override
-            public void onTimeout() {
-                LOG.log(System.Logger.Level.WARNING, "{0}: session refresh got no response; ending the call", callId());
-                sessionLost();
-            }
-        });
     }
 
-    private void onRefreshResponse(SipMessage.Response response, long cseq) {
-        if (response.isProvisional()) {
-            return;
-        }
-        if (response.isSuccess()) {
-            if (refreshAck == null) {
-                refreshAck = dialog.request(stack, "ACK", cseq, "", "");
-                SessionTimer.fromAnswer(response).ifPresent(this::startSessionTimer);
-                if (!response.body().isBlank()) {
-                    updateRemote(response.body());
-                }
+    /** How our refreshes end (RFC 4028 §10). */
+    private final class RefreshOutcome implements SessionRefresher.Listener {
+        @Override
+        public void onRefreshed(SipMessage.Response ok) {
+            if (state != State.CONFIRMED) {
+                return;
             }
-            stack.sendToServer(refreshAck);
-        } else if (response.status() == 481 || response.status() == 408) {
+            // No Session-Expires in the answer: the far end has dropped the timer (§7.2).
+            SessionTimer.fromAnswer(ok).ifPresentOrElse(CallSession.this::startSessionTimer,
+                    CallSession.this::stopSessionTimer);
+            if (!ok.body().isBlank()) {
+                updateRemote(ok.body());
+            }
+        }
+
+        @Override
+        public void onDialogGone(String reason) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; ending the call", callId(), reason);
             sessionLost();
-        } else {
-            LOG.log(System.Logger.Level.WARNING, "{0}: session refresh answered {1} {2}", callId(), response.status(),
-                    response.reason());
+        }
+
+        @Override
+        public void onRefreshFailed(String reason) {
+            if (state == State.ENDED) {
+                return;
+            }
+            sendBye();
+            emit(new SipCallEvent.SessionRefreshFailed(reason));
+            end();
         }
     }
 
@@ -676,9 +712,7 @@ final class CallSession implements SipCall {
     private void end() {
         state = State.ENDED;
         cancelRingTimer();
-        if (sessionTimer != null) {
-            sessionTimer.cancel();
-        }
+        stopSessionTimer();
         closeEvents();
         stack.callEnded(this);
     }
@@ -697,7 +731,8 @@ final class CallSession implements SipCall {
         if (eventsClosed || listener == null) {
             return;
         }
-        if (event instanceof SipCallEvent.Failed || event instanceof SipCallEvent.RemoteHangup) {
+        if (event instanceof SipCallEvent.Failed || event instanceof SipCallEvent.RemoteHangup
+                || event instanceof SipCallEvent.SessionRefreshFailed) {
             eventsClosed = true;
         }
         try {

@@ -76,6 +76,20 @@ final class Dialog {
         return remote;
     }
 
+    /**
+     * RFC 3261 §12.2.2: a request is in this dialog when its To tag is ours and its From tag the far
+     * end's. Before the far end's tag is known (an early outbound dialog) only ours is checked.
+     */
+    boolean matches(SipMessage.Request request) {
+        java.util.Optional<String> toTag = SipAddress.parse(request.header("To").orElse("")).flatMap(SipAddress::tag);
+        java.util.Optional<String> fromTag = SipAddress.parse(request.header("From").orElse(""))
+                .flatMap(SipAddress::tag);
+        if (!toTag.equals(local.tag())) {
+            return false;
+        }
+        return remote.tag().isEmpty() || fromTag.equals(remote.tag());
+    }
+
     long nextLocalCseq() {
         return ++localCseq;
     }

@@ -114,8 +114,14 @@ final class Registration {
             return;
         }
         if (code == 423 && requested > 0) {
-            int minExpires = response.header("Min-Expires").map(Registration::parseSeconds).orElse(requested);
-            send(Math.max(minExpires, requested));
+            // §10.2.8: retry with Min-Expires. Without one above what we asked, retrying at once
+            // would loop; back off like any failure.
+            int minExpires = response.header("Min-Expires").map(Registration::parseSeconds).orElse(0);
+            if (minExpires > requested) {
+                send(minExpires);
+            } else {
+                onFailure("423 " + response.reason() + " without a Min-Expires above " + requested + " s", requested);
+            }
             return;
         }
         if (!response.isSuccess()) {
@@ -163,18 +169,47 @@ final class Registration {
         return true;
     }
 
+    /**
+     * The expiry granted to our binding (§10.2.4): the Contact the registrar lists for us, or, when
+     * it lists ours under another form (a NAT rewrote it, another device shares the AOR), the
+     * nearest one: same user, host and port, then same user and host, then same user.
+     */
     private int grantedExpiry(SipMessage.Response response, int requested) {
-        String ours = stack.contactUri();
-        List<SipAddress> contacts = response.headers().values("Contact").stream().map(SipAddress::parse)
-                .flatMap(Optional::stream).filter(c -> c.params().containsKey("expires")).toList();
-        for (SipAddress contact : contacts) {
-            // Registrars may add parameters (;transport=udp, ;ob) to the binding they echo.
-            String uri = contact.uri().split(";", 2)[0];
-            if (uri.equalsIgnoreCase(ours) || contacts.size() == 1) {
-                return parseSeconds(contact.params().get("expires"));
+        SipUri ours = SipUri.parse(stack.contactUri()).orElseThrow();
+        Optional<SipAddress> nearest = Optional.empty();
+        int nearestScore = 0;
+        boolean exact = false;
+        for (SipAddress contact : response.headers().values("Contact").stream().map(SipAddress::parse)
+                .flatMap(Optional::stream).filter(c -> c.params().containsKey("expires")).toList()) {
+            int score = SipUri.parse(contact.uri()).map(uri -> likeness(uri, ours)).orElse(0);
+            if (score > nearestScore) {
+                nearest = Optional.of(contact);
+                nearestScore = score;
+                exact = score == 3;
             }
         }
+        List<String> listed = response.headers().values("Contact");
+        if (!exact) {
+            // No Contact at all is a registrar that does not echo bindings; a list without ours is news.
+            LOG.log(listed.isEmpty() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "the registrar''s 200 does not list our Contact {0} (it lists {1}); "
+                    + "using {2}", stack.contactUri(), listed,
+                    nearest.map(c -> "the expiry of " + c.uri()).orElse("its Expires header"));
+        }
+        if (nearest.isPresent()) {
+            return parseSeconds(nearest.get().params().get("expires"));
+        }
         return response.header("Expires").map(Registration::parseSeconds).orElse(requested);
+    }
+
+    /** 3: same user, host and port; 2: same user and host; 1: same user; 0: another binding. */
+    private static int likeness(SipUri uri, SipUri ours) {
+        if (!uri.user().equalsIgnoreCase(ours.user())) {
+            return 0;
+        }
+        if (!uri.host().equalsIgnoreCase(ours.host())) {
+            return 1;
+        }
+        return uri.port().orElse(5060) == ours.port().orElse(5060) ? 3 : 2;
     }
 
     private void onFailure(String detail, int requested) {

@@ -25,6 +25,13 @@ public sealed interface SipCallEvent {
     record MediaUpdated(SessionDescription remote) implements SipCallEvent {
     }
 
+    /**
+     * We sent BYE because no session refresh of ours (RFC 4028) succeeded before the session would
+     * expire; ends the call like RemoteHangup, with cause {@code session_refresh_failed}.
+     */
+    record SessionRefreshFailed(String reason) implements SipCallEvent {
+    }
+
     /** A digit from SIP INFO {@code application/dtmf-relay}. */
     record Dtmf(char digit) implements SipCallEvent {
     }

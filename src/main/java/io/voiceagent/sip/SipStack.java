@@ -26,6 +26,9 @@ interface SipStack {
 
     DigestCredentials newCredentials();
 
+    /** The user agent's injected randomness (retry pauses). */
+    java.util.random.RandomGenerator random();
+
     /** Host and port that go into our Via and Contact (public, discovered, or learned via rport). */
     String advertisedHost();
 

@@ -59,11 +59,13 @@ public final class UdpSipUserAgent implements SipUserAgent {
     private final Map<String, CallSession> calls = new ConcurrentHashMap<>();
     private final AtomicReference<InboundCallHandler> inboundHandler = new AtomicReference<>();
     private final Stack stack = new Stack();
+    private final LockedRandom lockedRandom = new LockedRandom();
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
     private ScheduledThreadPoolExecutor loop;
     private DatagramSocket socket;
     private Thread receiver;
     private volatile InetSocketAddress server;
+    private TrustedPeers trustedPeers;
     private volatile String localAddress = "";
     private volatile String advertisedHost = "";
     private volatile int advertisedPort;
@@ -85,8 +87,9 @@ public final class UdpSipUserAgent implements SipUserAgent {
             if (lifecycle != Lifecycle.NEW) {
                 throw new IllegalStateException("the SIP user agent was already started; create a new one");
             }
-            InetAddress serverAddress = InetAddress.getByName(config.serverHost());
-            server = new InetSocketAddress(serverAddress, config.serverPort());
+            InetAddress[] serverAddresses = InetAddress.getAllByName(config.serverHost());
+            server = new InetSocketAddress(serverAddresses[0], config.serverPort());
+            trustedPeers = new TrustedPeers(List.of(serverAddresses), config.trustedPeers());
             localAddress = routedLocalAddress(server);
             socket = bindInRange(config.portMin(), config.portMax());
             advertisedHost = config.publicIp().orElse(localAddress);
@@ -363,6 +366,13 @@ public final class UdpSipUserAgent implements SipUserAgent {
 
     private void onRequest(SipMessage.Request received, InetSocketAddress source) {
         SipMessage.Request request = withSourceInVia(received, source);
+        if (!trustedPeers.contains(source.getAddress())) {
+            trustedPeers.logRefusal(request, source);
+            if (!request.method().equals("ACK")) {
+                send(request.createResponse(403, "Forbidden"), source);
+            }
+            return;
+        }
         String branch = request.topVia().flatMap(Via::branch).orElse("");
         if (request.method().equals("ACK")) {
             ServerTransaction invite = serverTransactions.get(serverKey(branch, "INVITE", request));
@@ -370,7 +380,7 @@ public final class UdpSipUserAgent implements SipUserAgent {
                 invite.onAck();
             }
             CallSession call = calls.get(request.callId());
-            if (call != null) {
+            if (call != null && call.belongsToDialog(request)) {
                 call.onAck(request);
             }
             return;
@@ -390,13 +400,20 @@ public final class UdpSipUserAgent implements SipUserAgent {
         }
         if (request.method().equals("OPTIONS")) {
             tx.respond(request.createResponse(200, "OK").with("Allow", ALLOW).with("Accept", ACCEPT)
-                    .with("Supported", "timer").with("User-Agent", USER_AGENT));
+                    .with("Supported", OptionTags.SUPPORTED).with("User-Agent", USER_AGENT));
+            return;
+        }
+        List<String> unsupported = OptionTags.unsupported(request);
+        if (!unsupported.isEmpty()) {
+            // RFC 3261 §8.2.2.3: an extension we lack cannot be ignored once required.
+            tx.respond(request.createResponse(420, "Bad Extension").with("Unsupported", String.join(", ", unsupported)));
             return;
         }
         boolean inDialog = SipAddress.parse(request.header("To").orElse("")).flatMap(SipAddress::tag).isPresent();
         if (inDialog) {
             CallSession call = calls.get(request.callId());
-            if (call == null) {
+            // RFC 3261 §12.2.2: Call-ID and both tags, not the Call-ID alone.
+            if (call == null || !call.belongsToDialog(request)) {
                 tx.respond(request.createResponse(481, "Call/Transaction Does Not Exist"));
             } else {
                 call.onRequest(request, tx);
@@ -407,14 +424,6 @@ public final class UdpSipUserAgent implements SipUserAgent {
             tx.respond(request.method().equals("BYE")
                     ? request.createResponse(481, "Call/Transaction Does Not Exist")
                     : request.createResponse(501, "Not Implemented").with("Allow", ALLOW));
-            return;
-        }
-        // The registrar's host, any port: a carrier's proxy may send requests from another socket
-        // than the one it receives on, but never from another host.
-        if (!source.getAddress().equals(server.getAddress())) {
-            LOG.log(System.Logger.Level.WARNING, "INVITE from {0} refused: only the registrar {1} may call us",
-                    source, server);
-            tx.respond(request.createResponse(403, "Forbidden"));
             return;
         }
         if (calls.containsKey(request.callId())) {
@@ -557,7 +566,12 @@ public final class UdpSipUserAgent implements SipUserAgent {
 
         @Override
         public DigestCredentials newCredentials() {
-            return new DigestCredentials(config.login(), config.password(), new LockedRandom());
+            return new DigestCredentials(config.login(), config.password(), lockedRandom);
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return lockedRandom;
         }
 
         @Override

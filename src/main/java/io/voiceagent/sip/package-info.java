@@ -13,7 +13,15 @@
  * (§7, §18.3, RFC 4475), {@code Via} (§18.2.1, RFC 3581 rport), {@code DigestAuth} and
  * {@code DigestCredentials} (§22, RFC 2617, RFC 7616), {@code ClientInviteTransaction},
  * {@code ClientNonInviteTransaction} and {@code ServerTransaction} (§17), {@code Registration} (§10),
- * {@code Dialog} (§12), {@code CallSession} (§13-15, INFO DTMF), {@code SessionTimer} (RFC 4028),
+ * {@code Dialog} (§12, matching in-dialog requests by Call-ID and both tags), {@code CallSession}
+ * (§13-15, INFO DTMF, delayed offer), {@code OptionTags} (§8.2.2.3 Require/Supported, 420),
+ * {@code PrackSender} (RFC 3262 100rel), {@code SessionTimer} and {@code SessionRefresher}
+ * (RFC 4028: the negotiated terms; our refreshes and their retries), {@code TrustedPeers}
+ * (who may send us requests: SIP_SERVER's addresses and SIP_TRUSTED_PEERS),
  * {@code SessionDescription} (RFC 4566, RFC 3264).
+ *
+ * <p>Randomness (tags, branches, cnonces, the 491 retry pause) and time come in through the
+ * constructor and {@code SipStack}. The only locks are the user agent's lifecycle lock, its
+ * random-generator lock and the message log's lock; none is taken while another is held.
  */
 package io.voiceagent.sip;

@@ -127,8 +127,14 @@ class ConvaiMessageFormatTest {
         ServerMessage message = ConvaiMessages.parse(
                 "{\"type\":\"error\",\"error_event\":{\"code\":1008,\"message\":\"quota exceeded\"}}");
 
-        assertThat(message).isInstanceOfSatisfying(ServerMessage.Error.class,
-                e -> assertThat(e.summary()).contains("quota exceeded").contains("1008"));
+        assertThat(message).isEqualTo(new ServerMessage.Error(java.util.OptionalInt.of(1008), java.util.Optional.empty(),
+                "quota exceeded"));
+        assertThat(ConvaiMessages.parse("{\"type\":\"error\",\"error_event\":{\"code\":1011,"
+                + "\"error_type\":\"unknown_websocket_crash\",\"message\":\"boom\",\"reason\":\"internal\"}}"))
+                .isEqualTo(new ServerMessage.Error(java.util.OptionalInt.of(1011),
+                        java.util.Optional.of("unknown_websocket_crash"), "boom"));
+        assertThat(ConvaiMessages.parse("{\"type\":\"error\",\"detail\":\"odd shape\"}"))
+                .isInstanceOfSatisfying(ServerMessage.Error.class, e -> assertThat(e.message()).contains("odd shape"));
     }
 
     @Test

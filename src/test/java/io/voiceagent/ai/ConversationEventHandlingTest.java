@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,30 +17,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConversationEventHandlingTest {
     private final RecordingWebSocket socket = new RecordingWebSocket();
     private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
-    private CompletableFuture<Void> listenerStage = CompletableFuture.completedFuture(null);
+    /** Sends the conversation asked for, run when the test says: the thread that asked never sends. */
+    private final List<Runnable> pendingSends = new CopyOnWriteArrayList<>();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final ElevenLabsConversation conversation = new ElevenLabsConversation(
             new ConversationRequest("call-1", Optional.of("Hello"), Optional.empty(), Optional.empty(), Map.of()),
-            event -> {
-                events.add(event);
-                return listenerStage;
-            },
-            nanos::get);
+            events::add,
+            nanos::get,
+            pendingSends::add);
     private final WebSocket.Listener listener = conversation.socketListener();
 
     private void frame(String json) {
         listener.onText(socket, json, true);
+        runSends();
+    }
+
+    private void runSends() {
+        while (!pendingSends.isEmpty()) {
+            pendingSends.removeFirst().run();
+        }
     }
 
     private void started(String input, String output) {
         listener.onOpen(socket);
+        runSends();
         nanos.addAndGet(250_000_000L);
         frame("{\"type\":\"conversation_initiation_metadata\",\"conversation_initiation_metadata_event\":"
                 + "{\"conversation_id\":\"conv_1\",\"agent_output_audio_format\":\"" + output
                 + "\",\"user_input_audio_format\":\"" + input + "\"}}");
     }
 
-    private static String audio(byte[] bytes, int eventId) {
+    private static String audio(byte[] bytes, long eventId) {
         return "{\"type\":\"audio\",\"audio_event\":{\"audio_base_64\":\""
                 + Base64.getEncoder().encodeToString(bytes) + "\",\"event_id\":" + eventId + "}}";
     }
@@ -53,6 +59,8 @@ class ConversationEventHandlingTest {
     @Test
     void sendsTheInitiationFrameFirstAndStartsOnTheMetadata() throws Exception {
         listener.onOpen(socket);
+        assertThat(socket.texts).isEmpty();
+        runSends();
 
         assertThat(socket.texts).hasSize(1);
         assertThat(json(socket.texts.getFirst())).containsEntry("type", "conversation_initiation_client_data");
@@ -81,6 +89,20 @@ class ConversationEventHandlingTest {
     }
 
     @Test
+    void neverStopsReadingWhateverIsQueued() {
+        started("ulaw_8000", "ulaw_8000");
+        long before = socket.requested.get();
+
+        // 30 s of agent audio as the real service streams it, far ahead of the phone
+        for (int i = 0; i < 1500; i++) {
+            frame(audio(new byte[160], 1));
+        }
+
+        assertThat(socket.requested.get()).isEqualTo(before + 1500);
+        assertThat(events).hasSize(1500);
+    }
+
+    @Test
     void reassemblesFragmentedFrames() {
         started("ulaw_8000", "ulaw_8000");
         String whole = audio(new byte[]{5, 6, 7}, 3);
@@ -97,40 +119,60 @@ class ConversationEventHandlingTest {
     }
 
     @Test
-    void answersPingsAtOnceEvenWhileTheListenerIsBusy() throws Exception {
+    void answersAPingInTheMiddleOfABurstBeforeTheAudioBehindIt() throws Exception {
         started("ulaw_8000", "ulaw_8000");
-        listenerStage = new CompletableFuture<>();
-        frame(audio(new byte[160], 1));
+        for (int i = 0; i < 750; i++) {
+            frame(audio(new byte[160], 1));
+        }
+        int textsBefore = socket.texts.size();
 
-        frame("{\"type\":\"ping\",\"ping_event\":{\"event_id\":77,\"ping_ms\":40}}");
+        listener.onText(socket, "{\"type\":\"ping\",\"ping_event\":{\"event_id\":77,\"ping_ms\":40}}", true);
+        runSends();
+        int eventsWhenPonged = events.size();
+        for (int i = 0; i < 750; i++) {
+            frame(audio(new byte[160], 1));
+        }
 
-        assertThat(json(socket.texts.getLast())).isEqualTo(Map.of("type", "pong", "event_id", 77));
+        assertThat(socket.texts).hasSize(textsBefore + 1);
+        assertThat(json(socket.texts.get(textsBefore))).isEqualTo(Map.of("type", "pong", "event_id", 77));
+        assertThat(eventsWhenPonged).isEqualTo(750);
         assertThat(conversation.stats().pingsAnswered()).isEqualTo(1);
         assertThat(conversation.stats().lastPingMs()).isEqualTo(40);
-        assertThat(events).hasSize(1);
     }
 
     @Test
-    void dropsAudioThatAnInterruptionCutOff() {
+    void dropsAudioThatAnInterruptionCutOffEvenWhileItIsStillArriving() {
         started("ulaw_8000", "ulaw_8000");
-        listenerStage = new CompletableFuture<>();
         frame(audio(new byte[160], 1));
         frame(audio(new byte[160], 2));
         frame(audio(new byte[160], 3));
 
         frame("{\"type\":\"interruption\",\"interruption_event\":{\"event_id\":3}}");
         frame(audio(new byte[160], 3));
+        frame(audio(new byte[160], 2));
         frame(audio(new byte[160], 4));
-        // the pump continues from the completed stage, which the listener keeps returning
-        listenerStage.complete(null);
 
         assertThat(events).extracting(e -> e.getClass().getSimpleName() + ":" + switch (e) {
             case AgentEvent.Audio a -> a.eventId();
             case AgentEvent.Interruption i -> i.eventId();
             default -> "";
-        }).containsExactly("Audio:1", "Interruption:3", "Audio:4");
-        assertThat(conversation.stats().audioChunksDiscarded()).isEqualTo(3);
+        }).containsExactly("Audio:1", "Audio:2", "Audio:3", "Interruption:3", "Audio:4");
+        assertThat(conversation.stats().audioChunksDiscarded()).isEqualTo(2);
         assertThat(conversation.stats().interruptions()).isEqualTo(1);
+    }
+
+    @Test
+    void eventIdsBeyondThirtyTwoBitsAreKept() {
+        started("ulaw_8000", "ulaw_8000");
+        long big = (1L << 31) + 5;
+
+        frame(audio(new byte[160], big));
+        frame("{\"type\":\"interruption\",\"interruption_event\":{\"event_id\":" + big + "}}");
+        frame(audio(new byte[160], big + 1));
+
+        assertThat(events).containsExactly(events.getFirst(), new AgentEvent.Interruption(big), events.get(2));
+        assertThat(((AgentEvent.Audio) events.get(2)).eventId()).isEqualTo(big + 1);
+        assertThat(conversation.stats().malformedMessages()).isZero();
     }
 
     @Test
@@ -175,6 +217,85 @@ class ConversationEventHandlingTest {
     }
 
     @Test
+    void theSystemToolFormOfEndCallIsReported() {
+        started("ulaw_8000", "ulaw_8000");
+        int sent = socket.texts.size();
+
+        frame("{\"type\":\"agent_tool_response\",\"agent_tool_response\":{\"tool_name\":\"end_call\","
+                + "\"tool_call_id\":\"toolu_1\",\"tool_type\":\"system\",\"is_error\":false,\"is_called\":true,"
+                + "\"event_id\":12}}");
+        frame("{\"type\":\"agent_tool_response\",\"agent_tool_response\":{\"tool_name\":\"lookup\","
+                + "\"tool_call_id\":\"toolu_2\",\"tool_type\":\"webhook\",\"is_error\":false,\"is_called\":true,"
+                + "\"event_id\":13}}");
+        listener.onClose(socket, 1000, "");
+
+        assertThat(events).containsExactly(new AgentEvent.EndCallRequested(), new AgentEvent.Closed(1000, ""));
+        assertThat(socket.texts).hasSize(sent);
+        assertThat(conversation.stats().endCallTools()).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorEventAfterTheStartIsPassedOnWithItsCodeAndType() {
+        started("ulaw_8000", "ulaw_8000");
+
+        frame("{\"type\":\"error\",\"error_event\":{\"code\":1002,\"error_type\":\"transport_receive_timeout\","
+                + "\"message\":\"No user input received\"}}");
+
+        assertThat(events).containsExactly(new AgentEvent.ServerError(java.util.OptionalInt.of(1002),
+                Optional.of("transport_receive_timeout"), "No user input received"));
+    }
+
+    @Test
+    void aRejectionBeforeTheStartTellsAPolicyViolationFromAServerError() {
+        ElevenLabsConversation rejected = new ElevenLabsConversation(
+                new ConversationRequest("c", Optional.empty(), Optional.empty(), Optional.empty(), Map.of()),
+                events::add, nanos::get, Runnable::run);
+        WebSocket.Listener rejectedListener = rejected.socketListener();
+        rejectedListener.onOpen(socket);
+        rejectedListener.onClose(socket, 1008, "Override for field first_message is not allowed by config");
+
+        ElevenLabsConversation broken = new ElevenLabsConversation(
+                new ConversationRequest("c", Optional.empty(), Optional.empty(), Optional.empty(), Map.of()),
+                events::add, nanos::get, Runnable::run);
+        WebSocket.Listener brokenListener = broken.socketListener();
+        brokenListener.onOpen(socket);
+        brokenListener.onClose(socket, 1011, "Internal error");
+
+        assertThat(rejected.started().exceptionNow()).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.causeCode()).isEqualTo("ai_rejected");
+            assertThat(e.getMessage()).contains("first_message is not allowed").contains("security settings");
+        });
+        assertThat(broken.started().exceptionNow()).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.causeCode()).isEqualTo("ai_server_error");
+            assertThat(e.getMessage()).contains("1011 Internal error");
+        });
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void anErrorEventBeforeTheStartNamesTheRefusal() {
+        listener.onOpen(socket);
+
+        frame("{\"type\":\"error\",\"error_event\":{\"code\":1008,\"error_type\":\"missing_dynamic_variable\","
+                + "\"message\":\"Missing required dynamic variables: client_name\"}}");
+
+        assertThat(conversation.started().exceptionNow()).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.causeCode()).isEqualTo("ai_rejected");
+            assertThat(e.getMessage()).contains("missing_dynamic_variable").contains("client_name");
+        });
+    }
+
+    @Test
+    void userActivityIsSentAsItsOwnMessage() throws Exception {
+        started("ulaw_8000", "ulaw_8000");
+
+        conversation.sendUserActivity();
+        runSends();
+
+        assertThat(json(socket.texts.getLast())).isEqualTo(Map.of("type", "user_activity"));
+    }
+
+    @Test
     void anUnknownClientToolGetsAnErrorResult() throws Exception {
         started("ulaw_8000", "ulaw_8000");
 
@@ -192,9 +313,13 @@ class ConversationEventHandlingTest {
         conversation.sendUserAudio(new byte[640]);
         conversation.sendUserAudio(new byte[640]);
         conversation.sendContextualUpdate("DTMF 5");
+        assertThat(socket.texts).hasSize(1);
+        runSends();
 
-        assertThat(json(socket.texts.get(1))).containsOnlyKeys("user_audio_chunk");
-        assertThat(json(socket.texts.getLast())).isEqualTo(Map.of("type", "contextual_update", "text", "DTMF 5"));
+        // The control frame goes first: it was queued while no send was under way yet.
+        assertThat(json(socket.texts.get(1))).isEqualTo(Map.of("type", "contextual_update", "text", "DTMF 5"));
+        assertThat(json(socket.texts.get(2))).containsOnlyKeys("user_audio_chunk");
+        assertThat(json(socket.texts.get(3))).containsOnlyKeys("user_audio_chunk");
         ConversationStats stats = conversation.stats();
         assertThat(stats.audioChunksSent()).isEqualTo(2);
         assertThat(stats.audioBytesSent()).isEqualTo(1280);
@@ -237,6 +362,7 @@ class ConversationEventHandlingTest {
 
         conversation.close();
         conversation.close();
+        runSends();
         frame("{\"type\":\"agent_response\",\"agent_response_event\":{\"agent_response\":\"late\"}}");
         listener.onClose(socket, 1000, "");
 
@@ -248,12 +374,12 @@ class ConversationEventHandlingTest {
     void aCloseBeforeTheMetadataFailsTheStart() {
         listener.onOpen(socket);
 
-        listener.onClose(socket, 1008, "Invalid message received");
+        listener.onClose(socket, 1002, "Something went wrong");
 
         assertThat(conversation.started()).isCompletedExceptionally();
         assertThat(conversation.started().exceptionNow()).isInstanceOfSatisfying(AgentException.class, e -> {
             assertThat(e.causeCode()).isEqualTo("ai_protocol");
-            assertThat(e.getMessage()).contains("1008");
+            assertThat(e.getMessage()).contains("1002");
         });
         assertThat(events).isEmpty();
     }

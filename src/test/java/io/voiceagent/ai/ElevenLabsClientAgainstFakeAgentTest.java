@@ -2,7 +2,6 @@ package io.voiceagent.ai;
 
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
-import io.voiceagent.demo.agent.AudioPacing;
 import io.voiceagent.demo.agent.FakeAgentOptions;
 import io.voiceagent.demo.agent.FakeConversation;
 import io.voiceagent.demo.agent.FakeElevenLabsAgent;
@@ -44,10 +43,7 @@ class ElevenLabsClientAgainstFakeAgentTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
-    private final AgentListener recorder = event -> {
-        events.add(event);
-        return CompletableFuture.completedFuture(null);
-    };
+    private final AgentListener recorder = events::add;
     private final AtomicBoolean callerTalking = new AtomicBoolean();
     private FakeElevenLabsAgent agent;
     private ElevenLabsConversation conversation;
@@ -75,7 +71,7 @@ class ElevenLabsClientAgainstFakeAgentTest {
 
     private ElevenLabsClient client(boolean signedUrl, Optional<Secret> key, String agentId) {
         return new ElevenLabsClient(new Config.ElevenLabs(key, agentId, agent.webSocketUri(), agent.apiUri(),
-                signedUrl, 20), http, Duration.ofSeconds(5));
+                signedUrl, 20, Config.AiConnect.RINGING, Duration.ofSeconds(120)), http, Duration.ofSeconds(5));
     }
 
     private ElevenLabsClient client() {
@@ -155,7 +151,7 @@ class ElevenLabsClientAgainstFakeAgentTest {
                 .distinct().toList().toString();
     }
 
-    private byte[] audioOf(int eventId) {
+    private byte[] audioOf(long eventId) {
         ByteArrayOutputStream audio = new ByteArrayOutputStream();
         events.stream().filter(e -> e instanceof AgentEvent.Audio a && a.eventId() == eventId)
                 .forEach(e -> audio.writeBytes(((AgentEvent.Audio) e).audio()));
@@ -170,9 +166,9 @@ class ElevenLabsClientAgainstFakeAgentTest {
     }
 
     /** The event id of the first agent audio, or -1 while none has come. */
-    private static int firstAudioEventId(List<AgentEvent> events) {
+    private static long firstAudioEventId(List<AgentEvent> events) {
         return events.stream().filter(e -> e instanceof AgentEvent.Audio).map(e -> ((AgentEvent.Audio) e).eventId())
-                .findFirst().orElse(-1);
+                .findFirst().orElse(-1L);
     }
 
     @Test
@@ -181,7 +177,7 @@ class ElevenLabsClientAgainstFakeAgentTest {
         for (int i = 0; i < greeting.length; i++) {
             greeting[i] = (byte) (i * 7);
         }
-        start(options().greeting("Welcome", greeting).pacing(AudioPacing.BURST).build(), recorder);
+        start(options().greeting("Welcome", greeting).speechSpeed(1000).build(), recorder);
 
         assertThat(conversation.userInputFormat()).isEqualTo("ulaw_8000");
         assertThat(conversation.agentOutputFormat()).isEqualTo("ulaw_8000");
@@ -202,7 +198,7 @@ class ElevenLabsClientAgainstFakeAgentTest {
         byte[] greeting = new byte[1600];
         Arrays.fill(greeting, (byte) 0xFF);
         start(options().audioFormat(WireAudioFormat.PCM_16000).greeting("Hi", greeting)
-                .pacing(AudioPacing.BURST).build(), recorder);
+                .speechSpeed(1000).build(), recorder);
 
         assertThat(conversation.userInputFormat()).isEqualTo("pcm_16000");
         assertThat(conversation.agentOutputFormat()).isEqualTo("pcm_16000");
@@ -240,24 +236,22 @@ class ElevenLabsClientAgainstFakeAgentTest {
 
     @Test
     void anInterruptionStopsTheInterruptedTurnsAudio() throws Exception {
-        byte[] longGreeting = new byte[8000 * 5];
+        byte[] longGreeting = new byte[8000 * 20]; // 5 s of sending at 4x: the caller barges in well before its end
         Arrays.fill(longGreeting, (byte) 0x55);
-        start(options().greeting("A long greeting that the caller will talk over", longGreeting)
-                .pacing(AudioPacing.REAL_TIME).build(), recorder);
+        start(options().greeting("A long greeting that the caller will talk over", longGreeting).build(), recorder);
         startCaller(WireAudioFormat.ULAW_8000);
         awaitEvent(e -> e.stream().anyMatch(x -> x instanceof AgentEvent.Audio), "the greeting's first audio");
-        int greetingId = firstAudioEventId(events);
+        long greetingId = firstAudioEventId(events);
 
         callerTalking.set(true);
-        awaitEvent(e -> e.stream().anyMatch(x -> x instanceof AgentEvent.Interruption), "the interruption");
-        Thread.sleep(300);
+        // The correction follows the interruption and the interrupted turn's audio still on its way.
+        awaitEvent(e -> e.stream().anyMatch(x -> x instanceof AgentEvent.AgentResponseCorrection), "the correction");
 
         int at = indexOf(AgentEvent.Interruption.class);
         assertThat(events.get(at)).isEqualTo(new AgentEvent.Interruption(greetingId));
         assertThat(events.subList(at, events.size()))
                 .noneMatch(e -> e instanceof AgentEvent.Audio a && a.eventId() <= greetingId);
         assertThat(audioOf(greetingId).length).isLessThan(longGreeting.length);
-        awaitEvent(e -> e.stream().anyMatch(x -> x instanceof AgentEvent.AgentResponseCorrection), "the correction");
     }
 
     private int indexOf(Class<? extends AgentEvent> type) {
@@ -270,50 +264,58 @@ class ElevenLabsClientAgainstFakeAgentTest {
     }
 
     @Test
-    void aBurstReachesASlowListenerWholeInOrderWithoutBeingReadAhead() throws Exception {
+    void aThirtySecondAnswerStreamedAheadKeepsPingsAnsweredAndStopsAtTheBargeIn() throws Exception {
         byte[] longGreeting = new byte[8000 * 30];
         for (int i = 0; i < longGreeting.length; i++) {
             longGreeting[i] = (byte) (i / 800);
         }
-        AtomicReference<ElevenLabsConversation> self = new AtomicReference<>();
-        AtomicInteger mostWaiting = new AtomicInteger();
-        ByteArrayOutputStream heard = new ByteArrayOutputStream();
-        AgentListener slow = event -> {
-            if (event instanceof AgentEvent.Audio audio) {
-                synchronized (heard) {
-                    heard.writeBytes(audio.audio());
-                }
-            }
-            Optional.ofNullable(self.get()).ifPresent(c -> mostWaiting.accumulateAndGet(c.stats().undeliveredEvents(), Math::max));
-            events.add(event);
-            // a full outbound queue releasing one 100 ms chunk at a time, sped up 20 times
-            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS));
-        };
-        start(options().greeting("A thirty second speech", longGreeting).pacing(AudioPacing.BURST)
-                .agentChunk(Duration.ofMillis(100)).build(), slow);
-        self.set(conversation);
+        start(options().greeting("A thirty second speech", longGreeting)
+                .speechSpeed(FakeAgentOptions.DEFAULT_SPEECH_SPEED).pingInterval(Duration.ofMillis(300)).build(), recorder);
+        startCaller(WireAudioFormat.ULAW_8000);
+        awaitEvent(e -> e.stream().filter(x -> x instanceof AgentEvent.Audio).count() >= 40, "4 s of the speech");
+        long greetingId = firstAudioEventId(events);
 
-        awaitEvent(e -> e.stream().filter(x -> x instanceof AgentEvent.Audio).count() == 300, "300 chunks of 100 ms");
+        callerTalking.set(true);
+        awaitEvent(e -> e.stream().anyMatch(x -> x instanceof AgentEvent.Interruption), "the interruption");
+        awaitEvent(e -> e.stream().anyMatch(x -> x instanceof AgentEvent.AgentResponseCorrection), "the correction");
 
-        synchronized (heard) {
-            assertThat(heard.toByteArray()).isEqualTo(longGreeting);
-        }
-        assertThat(mostWaiting.get()).isBetween(1, ElevenLabsConversation.EVENTS_READ_AHEAD);
+        int at = indexOf(AgentEvent.Interruption.class);
+        assertThat(events.get(at)).isEqualTo(new AgentEvent.Interruption(greetingId));
+        assertThat(events.subList(at, events.size()))
+                .noneMatch(e -> e instanceof AgentEvent.Audio a && a.eventId() <= greetingId);
+        assertThat(audioOf(greetingId).length).isLessThan(longGreeting.length);
+        // Every ping in the burst was answered before the next one was due.
+        FakeConversation fake = fakeSide();
+        assertThat(fake.pongs()).isNotEmpty();
+        assertThat(fake.missedPongs()).isZero();
+        assertThat(fake.unexpectedPongs()).isZero();
     }
 
     @Test
-    void theEndCallToolAfterAReplyIsAnsweredAndReported() throws Exception {
+    void theEndCallSystemToolAfterAReplyIsReportedBeforeTheServersClose() throws Exception {
         start(options().greeting("", new byte[0]).reply("Goodbye!", new byte[1600]).endCallAfterReply(true)
-                .speechEndSilence(Duration.ofMillis(100)).pacing(AudioPacing.BURST).build(), recorder);
+                .speechEndSilence(Duration.ofMillis(100)).speechSpeed(1000).build(), recorder);
         startCaller(WireAudioFormat.ULAW_8000);
 
         callerTalking.set(true);
-        Thread.sleep(300);
+        awaitEvent(e -> fakeSide().userAudioChunkCount() >= 15, "300 ms of speech at the agent");
         callerTalking.set(false);
-        awaitEvent(e -> e.contains(new AgentEvent.EndCallRequested()), "end_call");
+        awaitEvent(e -> e.stream().anyMatch(x -> x instanceof AgentEvent.Closed), "the server's close");
 
         assertThat(events).contains(new AgentEvent.UserTranscript("I heard you"), new AgentEvent.AgentResponse("Goodbye!"));
         assertThat(indexOf(AgentEvent.EndCallRequested.class)).isGreaterThan(indexOf(AgentEvent.Audio.class));
+        assertThat(events.getLast()).isEqualTo(new AgentEvent.Closed(1000, ""));
+        assertThat(indexOf(AgentEvent.Closed.class)).isGreaterThan(indexOf(AgentEvent.EndCallRequested.class));
+        assertThat(fakeSide().toolResults()).isEmpty();
+    }
+
+    @Test
+    void theClientToolFormOfEndCallIsAnsweredAndReported() throws Exception {
+        start(options().build(), recorder);
+
+        fakeSide().callClientTool("end_call");
+        awaitEvent(e -> e.contains(new AgentEvent.EndCallRequested()), "end_call");
+
         assertThat(fakeSide().awaitUntil(f -> !f.toolResults().isEmpty(), WAIT)).isTrue();
         ToolResult result = fakeSide().toolResults().getFirst();
         assertThat(result.toolCallId()).startsWith("end_call");
@@ -335,7 +337,7 @@ class ElevenLabsClientAgainstFakeAgentTest {
 
         AgentException e = failureOf(client().connect(request(Map.of("nested", Map.of("not", "allowed"))), recorder));
 
-        assertThat(e.causeCode()).isEqualTo("ai_protocol");
+        assertThat(e.causeCode()).isEqualTo("ai_rejected");
         assertThat(e.getMessage()).contains("1008");
         assertThat(fakeSide().awaitClose(WAIT).map(CloseStatus::code)).contains(1008);
     }

@@ -36,10 +36,7 @@ class ElevenLabsClientConnectTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
-    private final AgentListener listener = event -> {
-        events.add(event);
-        return CompletableFuture.completedFuture(null);
-    };
+    private final AgentListener listener = events::add;
     private TestAgentPeer peer;
     private HttpServer api;
 
@@ -56,7 +53,7 @@ class ElevenLabsClientConnectTest {
 
     private ElevenLabsClient client(URI wsUrl, URI apiUrl, boolean signed, Duration timeout) {
         return new ElevenLabsClient(new Config.ElevenLabs(Optional.of(Secret.of(KEY)), "agent_42", wsUrl, apiUrl,
-                signed, 20), http, timeout);
+                signed, 20, Config.AiConnect.RINGING, Duration.ofSeconds(120)), http, timeout);
     }
 
     private ElevenLabsClient direct(Duration timeout) {
@@ -126,49 +123,45 @@ class ElevenLabsClientConnectTest {
     }
 
     @Test
-    void aBurstIsReadNoFasterThanTheListenerTakesIt() throws Exception {
+    void aThirtySecondBurstNeverStallsTheReaderAndNoAudioFollowsItsInterruption() throws Exception {
         peer = new TestAgentPeer();
-        int chunks = 120;
-        String chunk = Base64.getEncoder().encodeToString(new byte[8000]);
+        int chunks = 1500; // 30 s of 20 ms ulaw_8000 chunks, sent as fast as the socket takes them
+        String chunk = Base64.getEncoder().encodeToString(new byte[160]);
         CompletableFuture<String> pong = new CompletableFuture<>();
         peer.onConnection(c -> {
             c.nextText();
             c.sendText(METADATA);
-            for (int i = 1; i <= chunks; i++) {
-                c.sendText("{\"type\":\"audio\",\"audio_event\":{\"audio_base_64\":\"" + chunk
-                        + "\",\"event_id\":" + i + "}}");
+            for (int i = 0; i < chunks; i++) {
+                c.sendText("{\"type\":\"audio\",\"audio_event\":{\"audio_base_64\":\"" + chunk + "\",\"event_id\":1}}");
+                if (i == chunks / 2) {
+                    c.sendText("{\"type\":\"ping\",\"ping_event\":{\"event_id\":5}}");
+                    c.sendText("{\"type\":\"interruption\",\"interruption_event\":{\"event_id\":1}}");
+                }
             }
-            c.sendText("{\"type\":\"ping\",\"ping_event\":{\"event_id\":5}}");
+            c.sendText("{\"type\":\"audio\",\"audio_event\":{\"audio_base_64\":\"" + chunk + "\",\"event_id\":2}}");
             pong.complete(c.nextText());
         });
-        java.util.concurrent.atomic.AtomicReference<ElevenLabsConversation> self =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicInteger mostWaiting = new java.util.concurrent.atomic.AtomicInteger();
-        List<Integer> order = new CopyOnWriteArrayList<>();
-        AgentListener slow = event -> {
-            if (event instanceof AgentEvent.Audio audio) {
-                order.add(audio.eventId());
-            }
-            ElevenLabsConversation conversation = self.get();
-            if (conversation != null) {
-                mostWaiting.accumulateAndGet(conversation.stats().undeliveredEvents(), Math::max);
-            }
-            return CompletableFuture.runAsync(() -> { },
-                    CompletableFuture.delayedExecutor(3, TimeUnit.MILLISECONDS));
-        };
+        List<String> order = new CopyOnWriteArrayList<>();
+        AgentListener phone = event -> order.add(switch (event) {
+            case AgentEvent.Audio audio -> "audio:" + audio.eventId();
+            case AgentEvent.Interruption interruption -> "interruption:" + interruption.eventId();
+            default -> event.getClass().getSimpleName();
+        });
 
-        ElevenLabsConversation conversation = direct(Duration.ofSeconds(5)).open(REQUEST, slow)
+        ElevenLabsConversation conversation = direct(Duration.ofSeconds(5)).open(REQUEST, phone)
                 .get(10, TimeUnit.SECONDS);
-        self.set(conversation);
 
         assertThat(pong.get(20, TimeUnit.SECONDS)).isEqualTo("{\"type\":\"pong\",\"event_id\":5}");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (order.size() < chunks && System.nanoTime() < deadline) {
+        while (!order.contains("audio:2") && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(order).hasSize(chunks).isSorted();
-        assertThat(mostWaiting.get()).isBetween(1, ElevenLabsConversation.EVENTS_READ_AHEAD);
-        assertThat(conversation.stats().audioMsReceived()).isEqualTo(chunks * 1000L);
+        // Everything read in order, none of the interrupted turn's audio after its interruption.
+        int cut = order.indexOf("interruption:1");
+        assertThat(cut).isEqualTo(chunks / 2 + 1);
+        assertThat(order.subList(0, cut)).allMatch("audio:1"::equals);
+        assertThat(order.subList(cut + 1, order.size())).containsExactly("audio:2");
+        assertThat(conversation.stats().audioChunksDiscarded()).isEqualTo(chunks - cut);
         conversation.close();
     }
 
@@ -246,7 +239,7 @@ class ElevenLabsClientConnectTest {
     }
 
     @Test
-    void aWrongFirstFrameClosedWith1008IsAProtocolFailure() throws Exception {
+    void aWrongFirstFrameClosedWith1008IsARejection() throws Exception {
         peer = new TestAgentPeer();
         peer.onConnection(c -> {
             c.nextText();
@@ -255,8 +248,8 @@ class ElevenLabsClientConnectTest {
 
         AgentException e = failureOf(direct(Duration.ofSeconds(5)).connect(REQUEST, listener));
 
-        assertThat(e.causeCode()).isEqualTo("ai_protocol");
-        assertThat(e.getMessage()).contains("1008");
+        assertThat(e.causeCode()).isEqualTo("ai_rejected");
+        assertThat(e.getMessage()).contains("1008").contains("Invalid message received");
     }
 
     @Test

@@ -12,7 +12,7 @@ class SendQueueOrderingTest {
     @Test
     void keepsOneSendOutstandingAndTheRestInOrder() {
         socket.holdSends();
-        SendQueue queue = new SendQueue(socket, 10);
+        SendQueue queue = new SendQueue(socket, 10, Runnable::run);
 
         queue.sendAudio("a1");
         queue.sendAudio("a2");
@@ -28,9 +28,23 @@ class SendQueueOrderingTest {
     }
 
     @Test
+    void theThreadThatQueuesAFrameNeverSendsIt() {
+        java.util.List<Runnable> connectionThread = new java.util.ArrayList<>();
+        SendQueue queue = new SendQueue(socket, 10, connectionThread::add);
+
+        queue.sendAudio("a1");
+        queue.sendControl("pong");
+
+        assertThat(socket.texts).isEmpty();
+        assertThat(connectionThread).hasSize(1);
+        connectionThread.removeFirst().run();
+        assertThat(socket.texts).containsExactly("pong", "a1");
+    }
+
+    @Test
     void controlFramesOvertakeQueuedAudio() {
         socket.holdSends();
-        SendQueue queue = new SendQueue(socket, 10);
+        SendQueue queue = new SendQueue(socket, 10, Runnable::run);
         queue.sendAudio("a1");
         queue.sendAudio("a2");
 
@@ -45,7 +59,7 @@ class SendQueueOrderingTest {
     @Test
     void dropsTheOldestAudioWhenTheSocketFallsBehind() {
         socket.holdSends();
-        SendQueue queue = new SendQueue(socket, 2);
+        SendQueue queue = new SendQueue(socket, 2, Runnable::run);
         queue.sendAudio("a1");
 
         queue.sendAudio("a2");
@@ -62,7 +76,7 @@ class SendQueueOrderingTest {
     @Test
     void closeSendsControlFirstThenTheCloseAndDiscardsAudio() {
         socket.holdSends();
-        SendQueue queue = new SendQueue(socket, 10);
+        SendQueue queue = new SendQueue(socket, 10, Runnable::run);
         queue.sendAudio("a1");
         queue.sendAudio("a2");
         queue.sendControl("tool result");
@@ -80,7 +94,7 @@ class SendQueueOrderingTest {
     @Test
     void aFailedSendStopsTheQueue() {
         socket.holdSends();
-        SendQueue queue = new SendQueue(socket, 10);
+        SendQueue queue = new SendQueue(socket, 10, Runnable::run);
         queue.sendAudio("a1");
         queue.sendAudio("a2");
 
@@ -93,7 +107,7 @@ class SendQueueOrderingTest {
 
     @Test
     void abortsWhenThePeerDoesNotAnswerTheClose() throws Exception {
-        SendQueue queue = new SendQueue(socket, 10);
+        SendQueue queue = new SendQueue(socket, 10, Runnable::run);
 
         queue.close(1000, "", Duration.ofMillis(20));
 
@@ -106,7 +120,7 @@ class SendQueueOrderingTest {
 
     @Test
     void sendsFromManyThreadsNeverOverlap() throws Exception {
-        SendQueue queue = new SendQueue(socket, 10_000);
+        SendQueue queue = new SendQueue(socket, 10_000, Runnable::run);
         Thread[] senders = new Thread[8];
         for (int t = 0; t < senders.length; t++) {
             int id = t;

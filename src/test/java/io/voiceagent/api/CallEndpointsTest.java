@@ -173,6 +173,19 @@ class CallEndpointsTest {
     }
 
     @Test
+    void startWhileNotRegisteredIs503NotRegistered() {
+        api.calls.notRegistered("registering", "SIP registration is registering");
+        Reply reply = api.post("/api/calls/start", "{\"phone_number\":\"+79990001122\"}");
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.error()).isEqualTo("not_registered");
+        assertThat(reply.message()).contains("registering");
+        Reply health = api.get("/health");
+        assertThat(health.status()).isEqualTo(503);
+        assertThat(health.json()).containsEntry("sip_registration", "registering")
+                .containsEntry("reason", "SIP registration is registering");
+    }
+
+    @Test
     void startWhileUnavailableIs503() {
         api.calls.notReady("SIP registration failed: 403 Forbidden");
         Reply reply = api.post("/api/calls/start", "{\"phone_number\":\"+79990001122\"}");

@@ -37,6 +37,8 @@ final class FakeCallService implements CallService {
     final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private boolean ready = true;
     private String unreadyReason = "";
+    private String registration = "registered";
+    private Reason unreadyAs = Reason.UNAVAILABLE;
     private int nextId = 1;
 
     FakeCallService(Clock clock, int maxConcurrentCalls) {
@@ -50,7 +52,7 @@ final class FakeCallService implements CallService {
         lock.lock();
         try {
             if (!ready) {
-                throw new CallException(Reason.UNAVAILABLE, "calls cannot be placed: " + unreadyReason);
+                throw new CallException(unreadyAs, "calls cannot be placed: " + unreadyReason);
             }
             if (activeCalls() >= maxConcurrentCalls) {
                 throw new CallException(Reason.TOO_MANY_CALLS, maxConcurrentCalls + " calls are live already");
@@ -145,7 +147,7 @@ final class FakeCallService implements CallService {
     public Health health() {
         lock.lock();
         try {
-            return new Health(ready, ready ? "registered" : "failed", activeCalls(), 42,
+            return new Health(ready, ready ? "registered" : registration, activeCalls(), 42,
                     ready ? Optional.empty() : Optional.of(unreadyReason));
         } finally {
             lock.unlock();
@@ -196,6 +198,21 @@ final class FakeCallService implements CallService {
         try {
             ready = false;
             unreadyReason = reason;
+            registration = "failed";
+            unreadyAs = Reason.UNAVAILABLE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** As the call manager is while SIP registration is in {@code state} (registering, failed). */
+    void notRegistered(String state, String reason) {
+        lock.lock();
+        try {
+            ready = false;
+            unreadyReason = reason;
+            registration = state;
+            unreadyAs = Reason.NOT_REGISTERED;
         } finally {
             lock.unlock();
         }

@@ -95,6 +95,11 @@ class DemoCallEndToEndTest {
 
         assertThat(ended.get("status")).as(ended.toString()).isEqualTo("completed");
         assertThat(ended.get("hangup_by")).isEqualTo("agent");
+        // The demo agent ends calls as ElevenLabs does: the end_call system tool, then a close with 1000.
+        assertThat(ended.get("hangup_cause")).isEqualTo("agent_end_call");
+        assertThat((List<Map<String, Object>>) ended.get("events")).anySatisfy(event -> assertThat(event)
+                .containsEntry("source", "ai").containsEntry("close_code", 1000));
+        assertThat(ended.get("conversation_opened")).isEqualTo(true);
         assertThat(ended.get("conversation_id")).asString().startsWith("conv_");
         assertThat(ended.get("ringing_at")).isNotNull();
         assertThat(ended.get("answered_at")).isNotNull();

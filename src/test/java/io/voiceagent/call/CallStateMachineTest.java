@@ -149,6 +149,11 @@ class CallStateMachineTest {
         pending.listener().onEvent(new AgentEvent.Interruption(2));
         media.opened.get(0).listener.onDtmf('5');
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Dtmf('#'));
+        // Digits are handed off the media thread, in order: wait for both to be recorded.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!status(started.id()).dtmf().equals("5#") && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
 
         CallRecord record = status(started.id());
         assertThat(record.transcript()).extracting(TranscriptLine::role, TranscriptLine::text).containsExactly(
@@ -272,6 +277,20 @@ class CallStateMachineTest {
     }
 
     @Test
+    void whileRegisteringHealthIsNotReadyAndStartIsRefusedAsNotRegistered() {
+        sip.registration = new RegistrationStatus(RegistrationStatus.State.REGISTERING, Optional.empty(),
+                Instant.EPOCH, Optional.empty());
+
+        assertThat(calls.health().ready()).isFalse();
+        assertThat(calls.health().sipRegistration()).isEqualTo("registering");
+        assertThat(calls.health().reason()).hasValueSatisfying(r -> assertThat(r).contains("registering"));
+        assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990001122")))
+                .isInstanceOfSatisfying(CallException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CallException.Reason.NOT_REGISTERED));
+        assertThat(sip.dialed).isEmpty();
+    }
+
+    @Test
     void aFailedRegistrationMakesTheServiceUnavailable() {
         sip.registration = new RegistrationStatus(RegistrationStatus.State.FAILED, Optional.of("403 Forbidden"),
                 Instant.EPOCH, Optional.empty());
@@ -280,7 +299,7 @@ class CallStateMachineTest {
         assertThat(calls.health().reason()).hasValueSatisfying(r -> assertThat(r).contains("403 Forbidden"));
         assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990001122")))
                 .isInstanceOfSatisfying(CallException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CallException.Reason.UNAVAILABLE));
+                        e -> assertThat(e.reason()).isEqualTo(CallException.Reason.NOT_REGISTERED));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.voiceagent.media.MediaListener;
 import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
+import io.voiceagent.media.RemoteMedia;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SessionDescription;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -105,10 +105,14 @@ final class CallTestDoubles {
         final List<Runnable> onDrained = new CopyOnWriteArrayList<>();
         volatile InetSocketAddress remote;
         volatile int payloadType = -1;
+        volatile RemoteMedia lastConnect;
         volatile boolean answered;
         volatile boolean closed;
         volatile int interrupts;
         volatile AgentAudioFormat input;
+        /** Runs inside close(), e.g. to play the RTP receiver thread that close waits for. */
+        volatile Runnable onClose = () -> { };
+        volatile boolean receiverStuck;
 
         Media(MediaListener listener) {
             this.listener = listener;
@@ -120,9 +124,10 @@ final class CallTestDoubles {
         }
 
         @Override
-        public void connect(InetSocketAddress remote, int payloadType, int telephoneEventPayloadType) {
-            this.remote = remote;
-            this.payloadType = payloadType;
+        public void connect(RemoteMedia far) {
+            this.remote = far.address();
+            this.payloadType = far.payloadType();
+            this.lastConnect = far;
         }
 
         @Override
@@ -136,9 +141,8 @@ final class CallTestDoubles {
         }
 
         @Override
-        public CompletionStage<Void> playAgentAudio(byte[] audio) {
+        public void playAgentAudio(byte[] audio) {
             agentAudio.add(audio);
-            return CompletableFuture.completedFuture(null);
         }
 
         @Override
@@ -164,7 +168,8 @@ final class CallTestDoubles {
 
         @Override
         public MediaStats stats() {
-            return new MediaStats(10, 20, 1720, 3440, 1, 2.5, 200, 400);
+            return new MediaStats(10, 20, 1720, 3440, 1, 2.5, 200, 400, new MediaStats.Rejected(3, 2, 1),
+                    new MediaStats.FarEndReport(42.5, 0.25, 7, 3.5));
         }
 
         @Override
@@ -174,6 +179,7 @@ final class CallTestDoubles {
 
         @Override
         public void close() {
+            onClose.run();
             closed = true;
         }
     }
@@ -207,6 +213,7 @@ final class CallTestDoubles {
     static final class Conversation implements AgentConversation {
         final List<byte[]> userAudio = new ArrayList<>();
         final List<String> contextualUpdates = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger userActivities = new java.util.concurrent.atomic.AtomicInteger();
         volatile boolean closed;
 
         @Override
@@ -227,6 +234,11 @@ final class CallTestDoubles {
         @Override
         public void sendUserAudio(byte[] audio) {
             userAudio.add(audio);
+        }
+
+        @Override
+        public void sendUserActivity() {
+            userActivities.incrementAndGet();
         }
 
         @Override

@@ -40,6 +40,7 @@ class ConfigValidationTest {
         assertThat(config.rtp().portMin()).isEqualTo(10000);
         assertThat(config.rtp().portMax()).isEqualTo(20000);
         assertThat(config.rtp().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.rtp().holdTimeout()).isEqualTo(Duration.ofSeconds(600));
         assertThat(config.elevenLabs().wsUrl()).hasToString("wss://api.elevenlabs.io/v1/convai/conversation");
         assertThat(config.elevenLabs().apiUrl()).hasToString("https://api.elevenlabs.io");
         assertThat(config.elevenLabs().chunkMs()).isEqualTo(20);
@@ -55,6 +56,16 @@ class ConfigValidationTest {
         assertThat(config.demo()).isFalse();
         assertThat(config.sip().login()).isEqualTo("883140000000001");
         assertThat(config.sip().password().reveal()).isEqualTo("sip-secret-123");
+    }
+
+    @Test
+    void trustedPeersAreAddressesAndCidrBlocksShownInDescribe() throws ConfigException {
+        Config config = ConfigLoader.fromMap(Map.of("SIP_TRUSTED_PEERS", " 80.75.130.101, 80.75.131.0/24,"));
+
+        assertThat(config.sip().trustedPeers()).extracting(AddressBlock::toString)
+                .containsExactly("80.75.130.101", "80.75.131.0/24");
+        assertThat(config.describe()).containsEntry("SIP_TRUSTED_PEERS", "80.75.130.101,80.75.131.0/24");
+        assertThat(ConfigLoader.fromMap(Map.of()).sip().trustedPeers()).as("default: SIP_SERVER only").isEmpty();
     }
 
     @Test
@@ -89,11 +100,14 @@ class ConfigValidationTest {
             "SIP_PORT_MIN|0|an integer from 1 to 65535",
             "SIP_PORT_MAX|65536|an integer from 1 to 65535",
             "SIP_PUBLIC_IP|300.1.1.1|an IPv4 address",
+            "SIP_TRUSTED_PEERS|10.0.0.1,sbc.example|comma-separated IP addresses or CIDR blocks",
+            "SIP_TRUSTED_PEERS|10.0.0.0/33|comma-separated IP addresses or CIDR blocks",
             "SIP_REGISTER_EXPIRES|10|an integer from 60 to 86400",
             "CALL_RING_TIMEOUT_S|1|an integer from 5 to 600",
             "RTP_PORT_MIN|80|an integer from 1024 to 65534",
             "RTP_PORT_MAX|x|an integer from 1025 to 65535",
             "RTP_TIMEOUT_S|0|an integer from 1 to 3600",
+            "CALL_HOLD_TIMEOUT_S|5|an integer from 10 to 86400",
             "ELEVENLABS_AGENT_ID|bad id!|letters, digits",
             "ELEVENLABS_WS_URL|https://x/y|an absolute ws or wss URL",
             "ELEVENLABS_API_URL|nope|an absolute http or https URL",
@@ -108,6 +122,21 @@ class ConfigValidationTest {
                 .hasMessageContaining(name)
                 .hasMessageContaining(value.isEmpty() ? name : value.split(":")[0])
                 .hasMessageContaining(expected);
+    }
+
+    @Test
+    void aiConnectAndTheAgentAudioBufferAreCheckedAndDescribed() throws ConfigException {
+        Config defaults = ConfigLoader.fromMap(Map.of());
+        assertThat(defaults.elevenLabs().aiConnect()).isEqualTo(Config.AiConnect.RINGING);
+        assertThat(defaults.elevenLabs().agentAudioBuffer()).isEqualTo(java.time.Duration.ofSeconds(120));
+        Config answer = ConfigLoader.fromMap(Map.of("AI_CONNECT", "Answer", "AI_AUDIO_BUFFER_S", "30"));
+        assertThat(answer.elevenLabs().aiConnect()).isEqualTo(Config.AiConnect.ANSWER);
+        assertThat(answer.describe()).containsEntry("AI_CONNECT", "answer").containsEntry("AI_AUDIO_BUFFER_S", "30");
+
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("AI_CONNECT", "dial", "AI_AUDIO_BUFFER_S", "5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("AI_CONNECT=dial: expected ringing or answer")
+                .hasMessageContaining("AI_AUDIO_BUFFER_S=5");
     }
 
     @Test

@@ -2,14 +2,13 @@ package io.voiceagent.media;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AgentAudioQueueTest {
 
-    private final AgentAudioQueue queue = new AgentAudioQueue("call", 1000, 3000, Runnable::run);
+    private final AgentAudioQueue queue = new AgentAudioQueue("call", 3000, Runnable::run);
     private final byte[] packet = new byte[160];
 
     private static byte[] bytes(int length, int value) {
@@ -19,28 +18,24 @@ class AgentAudioQueueTest {
     }
 
     @Test
-    void theStageWaitsForRoomBelowTheHighWaterMark() {
-        assertThat(queue.add(bytes(900, 1), false).toCompletableFuture()).isDone();
-        CompletableFuture<Void> room = queue.add(bytes(400, 1), false).toCompletableFuture();
-        assertThat(room).isNotDone();
-        queue.poll(packet, 0, 160, (byte) 0);
-        assertThat(room).isNotDone();
-        queue.poll(packet, 0, 160, (byte) 0);
-        assertThat(room).isDone();
-    }
-
-    @Test
-    void audioBeyondTheHardLimitIsDroppedNotQueued() {
-        queue.add(bytes(2500, 1), false);
-        queue.add(bytes(1000, 2), false);
-        assertThat(queue.queuedBytes()).isEqualTo(2500);
-        assertThat(queue.droppedBytes()).isEqualTo(1000);
+    void pastTheLimitTheOldestAudioIsDroppedAndCounted() {
+        queue.add(bytes(2500, 1));
+        queue.add(bytes(1000, 2));
+        assertThat(queue.queuedBytes()).isEqualTo(3000);
+        assertThat(queue.droppedBytes()).isEqualTo(500);
+        assertThat(queue.maxQueuedBytes()).isEqualTo(3000);
+        // What is left starts 500 bytes into the first chunk and ends with the newest audio.
+        queue.poll(new byte[1999], 0, 1999, (byte) 0);
+        assertThat(queue.poll(packet, 0, 1, (byte) 0)).isEqualTo(1);
+        assertThat(packet[0]).isEqualTo((byte) 1);
+        assertThat(queue.poll(packet, 0, 1, (byte) 0)).isEqualTo(1);
+        assertThat(packet[0]).isEqualTo((byte) 2);
     }
 
     @Test
     void pollPadsAShortTailWithSilenceAndSpansChunks() {
-        queue.add(bytes(100, 1), false);
-        queue.add(bytes(30, 2), false);
+        queue.add(bytes(100, 1));
+        queue.add(bytes(30, 2));
         assertThat(queue.poll(packet, 0, 160, (byte) 9)).isEqualTo(130);
         assertThat(packet[0]).isEqualTo((byte) 1);
         assertThat(packet[100]).isEqualTo((byte) 2);
@@ -51,9 +46,9 @@ class AgentAudioQueueTest {
     @Test
     void drainActionsWaitForWhatWasQueuedBeforeThem() {
         AtomicInteger ran = new AtomicInteger();
-        queue.add(bytes(320, 1), false);
+        queue.add(bytes(320, 1));
         queue.whenDrained(ran::incrementAndGet);
-        queue.add(bytes(320, 1), false);
+        queue.add(bytes(320, 1));
         queue.poll(packet, 0, 160, (byte) 0);
         assertThat(ran).hasValue(0);
         queue.poll(packet, 0, 160, (byte) 0);
@@ -64,12 +59,22 @@ class AgentAudioQueueTest {
     }
 
     @Test
-    void closingReleasesWaitingProducersButDropsDrainActions() {
+    void audioDroppedAsTheOldestCountsAsGoneForDrainActions() {
         AtomicInteger ran = new AtomicInteger();
-        CompletableFuture<Void> room = queue.add(bytes(1500, 1), false).toCompletableFuture();
+        queue.add(bytes(1000, 1));
+        queue.whenDrained(ran::incrementAndGet);
+        queue.add(bytes(3000, 2));
+        assertThat(ran).hasValue(1);
+    }
+
+    @Test
+    void closingDropsDrainActions() {
+        AtomicInteger ran = new AtomicInteger();
+        queue.add(bytes(1500, 1));
         queue.whenDrained(ran::incrementAndGet);
         queue.close();
-        assertThat(room).isDone();
+        queue.clear();
         assertThat(ran).hasValue(0);
+        assertThat(queue.queuedBytes()).isZero();
     }
 }

@@ -45,7 +45,7 @@ class MediaEngineLoopbackTest {
         RecordingListener listener = new RecordingListener();
         MediaSession session = engine.open("call-1", 20, listener);
         assertThat(session.localPort() % 2).isZero();
-        session.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), phone.getLocalPort()), 0, 101);
+        session.connect(Remotes.sendrecv(new InetSocketAddress(InetAddress.getLoopbackAddress(), phone.getLocalPort()), 0, 101));
         session.setAgentFormats(AgentAudioFormat.ULAW_8000, AgentAudioFormat.ULAW_8000);
         byte[] greeting = new byte[800];
         for (int i = 0; i < greeting.length; i++) {
@@ -135,7 +135,7 @@ class MediaEngineLoopbackTest {
     void anALawLineIsTranscodedBothWaysForAMuLawAgent() throws Exception {
         RecordingListener listener = new RecordingListener();
         MediaSession session = engine.open("call-2", 40, listener);
-        session.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), phone.getLocalPort()), 8, -1);
+        session.connect(Remotes.sendrecv(new InetSocketAddress(InetAddress.getLoopbackAddress(), phone.getLocalPort()), 8, -1));
         session.setAgentFormats(AgentAudioFormat.ULAW_8000, AgentAudioFormat.ULAW_8000);
         session.answered();
         byte[] ulaw = new byte[160];

@@ -78,8 +78,12 @@ public final class PacingLoadHarness {
                 @Override
                 public void onMediaTimeout() {
                 }
+
+                @Override
+                public void onHoldTimeout() {
+                }
             });
-            session.connect(new InetSocketAddress(loopback, 9), 0, 101);
+            session.connect(Remotes.sendrecv(new InetSocketAddress(loopback, 9), 0, 101));
             session.setAgentFormats(AgentAudioFormat.ULAW_8000, AgentAudioFormat.ULAW_8000);
             session.answered();
             sessions.add(session);

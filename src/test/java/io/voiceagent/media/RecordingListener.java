@@ -11,6 +11,7 @@ class RecordingListener implements MediaListener {
     final StringBuffer digits = new StringBuffer();
     final AtomicInteger firstPackets = new AtomicInteger();
     final AtomicInteger timeouts = new AtomicInteger();
+    final AtomicInteger holdTimeouts = new AtomicInteger();
 
     @Override
     public void onUserAudio(byte[] chunk) {
@@ -30,6 +31,11 @@ class RecordingListener implements MediaListener {
     @Override
     public void onMediaTimeout() {
         timeouts.incrementAndGet();
+    }
+
+    @Override
+    public void onHoldTimeout() {
+        holdTimeouts.incrementAndGet();
     }
 
     byte[] allUserAudio() {

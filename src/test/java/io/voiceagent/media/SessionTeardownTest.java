@@ -37,7 +37,7 @@ class SessionTeardownTest {
                 List<MediaSession> sessions = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
                     MediaSession session = engine.open("call-" + round + "-" + i, 20, new RecordingListener());
-                    session.connect(nowhere, 0, 101);
+                    session.connect(Remotes.sendrecv(nowhere, 0, 101));
                     session.setAgentFormats(AgentAudioFormat.PCM_16000, AgentAudioFormat.PCM_16000);
                     session.answered();
                     session.playAgentAudio(new byte[3200]);

@@ -111,6 +111,11 @@ final class FakeStack implements SipStack {
     }
 
     @Override
+    public java.util.random.RandomGenerator random() {
+        return random;
+    }
+
+    @Override
     public String advertisedHost() {
         return host;
     }

@@ -166,4 +166,36 @@ class InboundCallTest {
         assertThat(stack.count("BYE")).isEqualTo(1);
         assertThat(events).last().isEqualTo(new SipCallEvent.RemoteHangup());
     }
+
+    @Test
+    void our200CopiesTheInvitesRecordRouteInOrder() {
+        SipMessage.Request invite = invite("", "", OutboundCallTest.ANSWER_SDP);
+        accept(invite, serverTx(invite));
+        assertThat(lastResponse().headers().lines("Record-Route"))
+                .containsExactly("<sip:rr1.example;lr>, <sip:rr2.example;lr>");
+    }
+
+    @Test
+    void aDelayedOfferIsAnsweredWithOurFullOfferAndTheAckAnswers() {
+        SipMessage.Request invite = invite("", "", "");
+        CallSession call = accept(invite, serverTx(invite));
+        SipMessage.Response ok = lastResponse();
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body()).contains("m=audio 30004 RTP/AVP 0 8 101");
+        assertThat(events).isEmpty();
+        SipMessage.Request ack = ack(invite, ok);
+        call.onAck(new SipMessage.Request("ACK", ack.uri(), ack.headers().with("Content-Type", "application/sdp"),
+                OutboundCallTest.ANSWER_SDP));
+        assertThat(events).singleElement().isInstanceOfSatisfying(SipCallEvent.Answered.class,
+                a -> assertThat(a.remote().port()).isEqualTo(40000));
+    }
+
+    @Test
+    void aDelayedOfferWhoseAckHasNoAnswerEndsWithBye() {
+        SipMessage.Request invite = invite("", "", "");
+        CallSession call = accept(invite, serverTx(invite));
+        call.onAck(ack(invite, lastResponse()));
+        assertThat(events).singleElement().isInstanceOf(SipCallEvent.Failed.class);
+        assertThat(stack.count("BYE")).isEqualTo(1);
+    }
 }

@@ -366,4 +366,19 @@ class OutboundCallTest {
         assertThat(events).singleElement().isInstanceOfSatisfying(SipCallEvent.Failed.class,
                 f -> assertThat(f.reason()).contains("unusable SDP answer"));
     }
+
+    @Test
+    void onlyRequestsWithBothOfTheDialogsTagsBelongToIt() {
+        answered();
+        SipMessage.Request bye = fromFarEnd("BYE", 5, "", "");
+        assertThat(call.belongsToDialog(bye)).isTrue();
+        assertThat(call.belongsToDialog(bye.withHeaders(bye.headers()
+                .replacing("From", bye.header("From").orElseThrow().replace("tag=far", "tag=forged")))))
+                .as("another From tag").isFalse();
+        assertThat(call.belongsToDialog(bye.withHeaders(bye.headers()
+                .replacing("To", "<sip:user1@sip.exolve.ru>;tag=guessed"))))
+                .as("another To tag").isFalse();
+        assertThat(call.belongsToDialog(bye.withHeaders(bye.headers().replacing("Call-ID", "other@test"))))
+                .as("another Call-ID").isFalse();
+    }
 }

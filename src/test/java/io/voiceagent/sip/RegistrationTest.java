@@ -119,4 +119,43 @@ class RegistrationTest {
         stack.scheduler.advance(Duration.ofHours(1));
         assertThat(stack.count("REGISTER")).isEqualTo(2);
     }
+
+    @Test
+    void a423WithMinExpiresIsRetriedAtOnceWithIt() {
+        registration.register();
+        answer(423, "Min-Expires", "7200");
+        assertThat(stack.count("REGISTER")).isEqualTo(2);
+        assertThat(lastRegister().header("Expires")).contains("7200");
+    }
+
+    @Test
+    void a423WithoutMinExpiresBacksOffInsteadOfLooping() {
+        registration.register();
+        answer(423);
+        assertThat(stack.count("REGISTER")).as("no immediate retry").isEqualTo(1);
+        assertThat(registration.status().state()).isEqualTo(RegistrationStatus.State.FAILED);
+        assertThat(registration.status().detail()).hasValueSatisfying(d -> assertThat(d).contains("423"));
+        stack.scheduler.advance(Duration.ofSeconds(32));
+        assertThat(stack.count("REGISTER")).isEqualTo(2);
+        // the same again: a longer pause, never a loop
+        answer(423, "Min-Expires", "3600");
+        stack.scheduler.advance(Duration.ofSeconds(63));
+        assertThat(stack.count("REGISTER")).isEqualTo(2);
+        stack.scheduler.advance(Duration.ofSeconds(1));
+        assertThat(stack.count("REGISTER")).isEqualTo(3);
+    }
+
+    @Test
+    void a200WithoutOurContactUsesTheNearestBindingsExpiry() {
+        registration.register();
+        answer(200, "Contact", "<sip:other@198.51.100.7:5060>;expires=3600",
+                "Contact", "<sip:user1@192.0.2.10:5999>;expires=120",
+                "Contact", "<sip:user1@198.51.100.8:5070>;expires=1800");
+        assertThat(registration.status().state()).isEqualTo(RegistrationStatus.State.REGISTERED);
+        // same user and host, other port: 120 s, refreshed at 60 s
+        stack.scheduler.advance(Duration.ofSeconds(59));
+        assertThat(stack.count("REGISTER")).isEqualTo(1);
+        stack.scheduler.advance(Duration.ofSeconds(1));
+        assertThat(stack.count("REGISTER")).isEqualTo(2);
+    }
 }

@@ -17,9 +17,16 @@ import java.util.Objects;
  * @param userTranscript     what the fake claims to have heard whenever the caller stops speaking
  * @param replyText          the scripted reply
  * @param replyAudio         the scripted reply's audio, 8 kHz mu-law
- * @param endCallAfterReply  send a {@code client_tool_call} for {@code end_call} after the reply's audio
+ * @param endCallAfterReply  end the conversation after the reply the way the real service's {@code end_call} system
+ *                           tool does: an {@code agent_tool_response} for {@code end_call} once the reply's audio is
+ *                           sent, then a close with 1000 (the audio is still playing at the client then)
  * @param pingInterval       time between pings; zero disables them
- * @param pacing             real time or burst
+ * @param speechSpeed        how many times faster than real time agent speech is sent (the real service's TTS runs
+ *                           ahead of playback: default 4); 1 is real time. Audio goes out in uneven bursts of 1 to 7
+ *                           chunks at that average rate, and pings and interruptions can fall in the middle of one
+ * @param turnTimeout        after the agent's turn has played and the user said nothing for this long, the agent
+ *                           re-prompts ("Are you still there?"), unless a {@code user_activity} came within the last
+ *                           2 s; zero never re-prompts
  * @param agentChunk         audio per {@code audio} event
  * @param speechThresholdRms RMS (16-bit linear) above which a 20 ms window counts as speech
  * @param speechEndSilence   quiet audio after speech that ends the caller's turn
@@ -33,10 +40,15 @@ import java.util.Objects;
  */
 public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, String apiKey, WireAudioFormat audioFormat,
                                String greetingText, byte[] greetingAudio, String userTranscript, String replyText,
-                               byte[] replyAudio, boolean endCallAfterReply, Duration pingInterval, AudioPacing pacing,
-                               Duration agentChunk, double speechThresholdRms, Duration speechEndSilence, boolean bargeIn,
+                               byte[] replyAudio, boolean endCallAfterReply, Duration pingInterval, double speechSpeed,
+                               Duration turnTimeout, Duration agentChunk, double speechThresholdRms, Duration speechEndSilence, boolean bargeIn,
                                Duration userAudioTimeout, Duration initiationTimeout, int maxMessageBytes,
                                boolean recordTraffic) {
+
+    /** The real service's speech runs several times faster than real time. */
+    public static final double DEFAULT_SPEECH_SPEED = 4.0;
+    /** How long one {@code user_activity} keeps the agent from taking a turn (per ElevenLabs' SDK documentation). */
+    public static final Duration USER_ACTIVITY_HOLD = Duration.ofSeconds(2);
 
     public FakeAgentOptions {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -47,7 +59,13 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
         Objects.requireNonNull(userTranscript, "userTranscript");
         Objects.requireNonNull(replyText, "replyText");
         replyAudio = replyAudio.clone();
-        Objects.requireNonNull(pacing, "pacing");
+        if (!(speechSpeed >= 1.0)) {
+            throw new IllegalArgumentException("speechSpeed must be at least 1 (real time): " + speechSpeed);
+        }
+        Objects.requireNonNull(turnTimeout, "turnTimeout");
+        if (turnTimeout.isNegative()) {
+            throw new IllegalArgumentException("turnTimeout must not be negative");
+        }
         requirePositive(agentChunk, "agentChunk");
         requirePositive(speechEndSilence, "speechEndSilence");
         requirePositive(userAudioTimeout, "userAudioTimeout");
@@ -65,7 +83,7 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
         return new FakeAgentOptions(new InetSocketAddress("127.0.0.1", 0), "demo-agent", null, WireAudioFormat.ULAW_8000,
                 "Hello! This is the voiceagent demo. How can I help you today?", DemoAudio.greeting(),
                 "I heard you", "Thank you. Goodbye!", DemoAudio.reply(), true,
-                Duration.ofSeconds(2), AudioPacing.REAL_TIME, Duration.ofMillis(100), 500.0, Duration.ofMillis(500), true,
+                Duration.ofSeconds(2), DEFAULT_SPEECH_SPEED, Duration.ZERO, Duration.ofMillis(100), 500.0, Duration.ofMillis(500), true,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 1 << 20, true);
     }
 
@@ -86,7 +104,7 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
     @Override
     public String toString() {
         return "FakeAgentOptions[agentId=" + agentId + ", apiKey=" + (apiKey == null ? "none" : "****") + ", audioFormat=" + audioFormat
-                + ", pacing=" + pacing + ", pingInterval=" + pingInterval + ", userAudioTimeout=" + userAudioTimeout + "]";
+                + ", speechSpeed=" + speechSpeed + ", pingInterval=" + pingInterval + ", userAudioTimeout=" + userAudioTimeout + "]";
     }
 
     private static void requirePositive(Duration duration, String name) {
@@ -109,7 +127,8 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
         private byte[] replyAudio;
         private boolean endCallAfterReply;
         private Duration pingInterval;
-        private AudioPacing pacing;
+        private double speechSpeed;
+        private Duration turnTimeout;
         private Duration agentChunk;
         private double speechThresholdRms;
         private Duration speechEndSilence;
@@ -131,7 +150,8 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
             replyAudio = from.replyAudio;
             endCallAfterReply = from.endCallAfterReply;
             pingInterval = from.pingInterval;
-            pacing = from.pacing;
+            speechSpeed = from.speechSpeed;
+            turnTimeout = from.turnTimeout;
             agentChunk = from.agentChunk;
             speechThresholdRms = from.speechThresholdRms;
             speechEndSilence = from.speechEndSilence;
@@ -151,7 +171,8 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
         public Builder reply(String text, byte[] ulaw8000) { replyText = text; replyAudio = ulaw8000; return this; }
         public Builder endCallAfterReply(boolean value) { endCallAfterReply = value; return this; }
         public Builder pingInterval(Duration value) { pingInterval = value; return this; }
-        public Builder pacing(AudioPacing value) { pacing = value; return this; }
+        public Builder speechSpeed(double value) { speechSpeed = value; return this; }
+        public Builder turnTimeout(Duration value) { turnTimeout = value; return this; }
         public Builder agentChunk(Duration value) { agentChunk = value; return this; }
         public Builder speechThresholdRms(double value) { speechThresholdRms = value; return this; }
         public Builder speechEndSilence(Duration value) { speechEndSilence = value; return this; }
@@ -163,7 +184,7 @@ public record FakeAgentOptions(InetSocketAddress bindAddress, String agentId, St
 
         public FakeAgentOptions build() {
             return new FakeAgentOptions(bindAddress, agentId, apiKey, audioFormat, greetingText, greetingAudio, userTranscript,
-                    replyText, replyAudio, endCallAfterReply, pingInterval, pacing, agentChunk, speechThresholdRms,
+                    replyText, replyAudio, endCallAfterReply, pingInterval, speechSpeed, turnTimeout, agentChunk, speechThresholdRms,
                     speechEndSilence, bargeIn, userAudioTimeout, initiationTimeout, maxMessageBytes, recordTraffic);
         }
     }

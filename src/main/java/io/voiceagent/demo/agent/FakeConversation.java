@@ -29,6 +29,10 @@ import java.util.function.Supplier;
  * <p>Two threads: the connection's reader (client messages, speech detection) and an agent thread that does
  * all sending (metadata, greeting, replies, pings, interruptions, timeouts), so events leave in protocol
  * order and a slow client never blocks the reader. State is guarded by one lock; sending happens outside it.
+ *
+ * <p>Speech goes out as the real service's does: {@link FakeAgentOptions#speechSpeed()} times faster than real
+ * time, in bursts of uneven size, with a due ping placed anywhere inside a burst and an interruption cutting
+ * into one, followed by a chunk or two of the interrupted turn that were already on their way.
  */
 public final class FakeConversation implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(FakeConversation.class.getName());
@@ -43,6 +47,8 @@ public final class FakeConversation implements WebSocketListener {
         long eventId;
         int sentBytes;
         long startNanos;
+        /** The chunk index at which the current burst ends and the next must wait for its time. */
+        int burstEnd;
 
         Utterance(String text, byte[] audio, boolean endCallAfter) {
             this.text = text;
@@ -60,6 +66,8 @@ public final class FakeConversation implements WebSocketListener {
     private final long chunkNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /** Burst sizes and where a ping falls in one: seeded by the conversation, so a run can be repeated. */
+    private final java.util.SplittableRandom random;
 
     // Everything below is guarded by lock.
     private Phase phase = Phase.AWAITING_INITIATION;
@@ -79,6 +87,10 @@ public final class FakeConversation implements WebSocketListener {
     private int missedPongs;
     private int unexpectedPongs;
     private int userActivities;
+    private long lastUserActivityNanos = Long.MIN_VALUE / 2;
+    private boolean callerSpeaking;
+    private long lastCallerSpeechNanos;
+    private int reprompts;
     private int repliesRequested;
     private boolean metadataPending;
     private boolean interruptRequested;
@@ -111,6 +123,7 @@ public final class FakeConversation implements WebSocketListener {
         long chunkMillis = options.agentChunk().toMillis();
         this.chunkBytes = (int) Math.max(format.bytesPerSecond() / 50, format.bytesPerSecond() * chunkMillis / 1000);
         this.chunkNanos = TimeUnit.SECONDS.toNanos(1) * chunkBytes / format.bytesPerSecond();
+        this.random = new java.util.SplittableRandom(conversationId.hashCode());
         this.speechDetector = new SpeechDetector(format.sampleRate(), options.speechThresholdRms(), options.speechEndSilence().toMillis());
     }
 
@@ -185,6 +198,11 @@ public final class FakeConversation implements WebSocketListener {
         return locked(() -> userActivities);
     }
 
+    /** Turns the agent took on its own after the user stayed silent for the turn timeout. */
+    public int reprompts() {
+        return locked(() -> reprompts);
+    }
+
     /** The {@code type} of every event sent, in order, audio included (empty unless recording). */
     public List<String> sentEventTypes() {
         return locked(() -> List.copyOf(sentEventTypes));
@@ -231,8 +249,23 @@ public final class FakeConversation implements WebSocketListener {
 
     /** Queues an extra agent turn: an {@code agent_response} with {@code text} and then its audio. */
     public void speak(String text, byte[] ulaw8000) {
-        Utterance utterance = new Utterance(Objects.requireNonNull(text, "text"), options.audioFormat().fromUlaw8000(ulaw8000), false);
+        speak(text, ulaw8000, false);
+    }
+
+    /** {@link #speak(String, byte[])}, then, with {@code endCallAfter}, the end_call system tool and a close. */
+    public void speak(String text, byte[] ulaw8000, boolean endCallAfter) {
+        Utterance utterance = new Utterance(Objects.requireNonNull(text, "text"), options.audioFormat().fromUlaw8000(ulaw8000),
+                endCallAfter);
         signal(() -> pendingUtterances.add(utterance));
+    }
+
+    /** Calls a client tool, as an agent whose prompt uses one would: a {@code client_tool_call}. */
+    public void callClientTool(String toolName) {
+        String call = ServerEvents.clientToolCall(toolName, toolName + "_" + System.nanoTime(), Map.of());
+        WebSocketConnection current = locked(() -> connection);
+        if (current != null) {
+            current.sendText(call);
+        }
     }
 
     /** Sends any text frame as is, e.g. an {@code error} event or a malformed message. */
@@ -316,6 +349,7 @@ public final class FakeConversation implements WebSocketListener {
             case ClientMessage.Pong pong -> {
                 if (pong.eventId() == outstandingPingId) {
                     Duration roundTrip = Duration.ofNanos(System.nanoTime() - outstandingPingSentNanos);
+                    probe.pongReceived(this, pong.eventId(), roundTrip.toNanos());
                     pongs.add(new PongReceived(pong.eventId(), roundTrip));
                     lastPingMillis = roundTrip.toMillis();
                     outstandingPingId = -1;
@@ -326,7 +360,10 @@ public final class FakeConversation implements WebSocketListener {
             case ClientMessage.ContextualUpdate update -> contextualUpdates.add(update.text());
             case ClientMessage.ClientToolResult result -> toolResults.add(new ToolResult(result.toolCallId(), result.result(), result.isError()));
             case ClientMessage.UserMessage typed -> userMessages.add(typed.text());
-            case ClientMessage.UserActivity activity -> userActivities++;
+            case ClientMessage.UserActivity activity -> {
+                userActivities++;
+                lastUserActivityNanos = System.nanoTime();
+            }
         }
     }
 
@@ -343,11 +380,16 @@ public final class FakeConversation implements WebSocketListener {
         for (SpeechDetector.Event event : speechDetector.feed(options.audioFormat().toLinear(audio))) {
             switch (event) {
                 case SPEECH_STARTED -> {
+                    callerSpeaking = true;
                     if (options.bargeIn() && agentAudible(now)) {
                         interruptRequested = true;
                     }
                 }
-                case SPEECH_ENDED -> repliesRequested++;
+                case SPEECH_ENDED -> {
+                    callerSpeaking = false;
+                    lastCallerSpeechNanos = now;
+                    repliesRequested++;
+                }
             }
         }
     }
@@ -460,7 +502,9 @@ public final class FakeConversation implements WebSocketListener {
             pendingUtterances.add(new Utterance(options.replyText(), options.audioFormat().fromUlaw8000(options.replyAudio()),
                     options.endCallAfterReply()));
         }
-        long wait = sendDueAudio(now, outgoing);
+        long wait = repromptIfDue(now);
+        int burstStart = outgoing.size();
+        wait = Math.min(wait, sendDueAudio(now, outgoing));
         if (options.pingInterval().isPositive()) {
             if (now >= nextPingNanos) {
                 if (outstandingPingId >= 0) {
@@ -468,12 +512,38 @@ public final class FakeConversation implements WebSocketListener {
                 }
                 outstandingPingId = ++pingCount;
                 outstandingPingSentNanos = now;
-                outgoing.add(ServerEvents.ping(outstandingPingId, lastPingMillis));
+                // Anywhere in this step's burst, as a ping lands between audio frames of the real service.
+                int at = burstStart + random.nextInt(outgoing.size() - burstStart + 1);
+                outgoing.add(at, ServerEvents.ping(outstandingPingId, lastPingMillis));
+                probe.pingSent(this, outstandingPingId, now);
                 nextPingNanos = now + options.pingInterval().toNanos();
             }
             wait = Math.min(wait, nextPingNanos - now);
         }
         return Math.max(1, Math.min(wait, timeout - silentFor));
+    }
+
+    /**
+     * The turn timeout: once the agent's last turn has played and the user has said nothing for
+     * {@code turnTimeout}, the agent speaks again, unless a {@code user_activity} holds it back.
+     * Returns how long until it would be due.
+     */
+    private long repromptIfDue(long now) {
+        if (!options.turnTimeout().isPositive() || lastSpoken == null || speaking != null
+                || !pendingUtterances.isEmpty() || callerSpeaking) {
+            return Long.MAX_VALUE;
+        }
+        long due = Math.max(Math.max(playbackEndNanos, lastCallerSpeechNanos) + options.turnTimeout().toNanos(),
+                lastUserActivityNanos + FakeAgentOptions.USER_ACTIVITY_HOLD.toNanos());
+        if (now < due) {
+            return due - now;
+        }
+        reprompts++;
+        byte[] greeting = options.greetingAudio();
+        byte[] audio = greeting.length > 0 ? greeting : options.replyAudio();
+        pendingUtterances.add(new Utterance("Are you still there?",
+                options.audioFormat().fromUlaw8000(Arrays.copyOf(audio, Math.min(audio.length, 8000))), false));
+        return 0;
     }
 
     private long sendDueAudio(long now, List<String> outgoing) {
@@ -487,23 +557,37 @@ public final class FakeConversation implements WebSocketListener {
             outgoing.add(ServerEvents.agentResponse(speaking.text, speaking.eventId));
         }
         while (speaking.sentBytes < speaking.audio.length) {
-            long due = speaking.startNanos + chunkNanos * (speaking.sentBytes / chunkBytes);
-            if (options.pacing() == AudioPacing.REAL_TIME && due > now) {
-                return due - now;
+            int chunkIndex = speaking.sentBytes / chunkBytes;
+            if (chunkIndex >= speaking.burstEnd) {
+                // A burst goes when its first chunk is due at speechSpeed times real time.
+                long due = speaking.startNanos + (long) (chunkNanos * chunkIndex / options.speechSpeed());
+                if (due > now) {
+                    return due - now;
+                }
+                speaking.burstEnd = chunkIndex + (options.speechSpeed() > 1 ? 1 + random.nextInt(7) : 1);
             }
-            int end = Math.min(speaking.audio.length, speaking.sentBytes + chunkBytes);
-            byte[] chunk = Arrays.copyOfRange(speaking.audio, speaking.sentBytes, end);
-            probe.agentAudio(this, chunk, System.nanoTime());
-            outgoing.add(ServerEvents.audio(chunk, speaking.eventId));
-            speaking.sentBytes = end;
+            sendChunk(speaking, outgoing);
         }
         playbackEndNanos = speaking.startNanos + playbackNanos(speaking.audio.length);
         lastSpoken = speaking;
         if (speaking.endCallAfter) {
-            outgoing.add(ServerEvents.clientToolCall("end_call", "end_call_" + (++toolCallCount), Map.of()));
+            // The system tool: reported, then the server closes while the goodbye is still playing at the client.
+            outgoing.add(ServerEvents.agentToolResponse("end_call", "toolu_end_call_" + (++toolCallCount), "system",
+                    ++eventCount));
+            closeRequested = true;
+            closeCode = CloseCodes.NORMAL;
+            closeReason = "";
         }
         speaking = null;
         return pendingUtterances.isEmpty() ? Long.MAX_VALUE : 0;
+    }
+
+    private void sendChunk(Utterance utterance, List<String> outgoing) {
+        int end = Math.min(utterance.audio.length, utterance.sentBytes + chunkBytes);
+        byte[] chunk = Arrays.copyOfRange(utterance.audio, utterance.sentBytes, end);
+        probe.agentAudio(this, chunk, System.nanoTime());
+        outgoing.add(ServerEvents.audio(chunk, utterance.eventId));
+        utterance.sentBytes = end;
     }
 
     /** Stops the turn the caller still hears: the one being sent, or the last one sent if it is still playing. */
@@ -512,11 +596,26 @@ public final class FakeConversation implements WebSocketListener {
             return;
         }
         Utterance interrupted = speaking != null ? speaking : lastSpoken;
+        // The interruption cuts into a burst: some of its audio goes before it, and a chunk or two that were
+        // already on their way follow it (the client must drop those by their event id).
+        sendSomeOf(speaking, outgoing);
         outgoing.add(ServerEvents.interruption(interrupted.eventId));
+        probe.interruptionSent(this, interrupted.eventId, System.nanoTime());
+        sendSomeOf(speaking, outgoing);
         double heard = Math.min(1.0, (double) (now - interrupted.startNanos) / Math.max(1, playbackNanos(interrupted.audio.length)));
         outgoing.add(ServerEvents.agentResponseCorrection(interrupted.text, truncateWords(interrupted.text, heard), interrupted.eventId));
         speaking = null;
         playbackEndNanos = now;
+    }
+
+    /** One or two more chunks of {@code utterance}, if it is still being sent and has them. */
+    private void sendSomeOf(Utterance utterance, List<String> outgoing) {
+        if (utterance == null) {
+            return;
+        }
+        for (int n = 1 + random.nextInt(2); n > 0 && utterance.sentBytes < utterance.audio.length; n--) {
+            sendChunk(utterance, outgoing);
+        }
     }
 
     private long playbackNanos(int bytes) {

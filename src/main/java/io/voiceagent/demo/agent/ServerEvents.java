@@ -55,6 +55,13 @@ final class ServerEvents {
         return json(ordered("type", "client_tool_call", "client_tool_call", call));
     }
 
+    /** How the real service reports a system tool it ran, e.g. {@code end_call}. */
+    static String agentToolResponse(String toolName, String toolCallId, String toolType, long eventId) {
+        Map<String, Object> response = ordered("tool_name", toolName, "tool_call_id", toolCallId, "tool_type", toolType,
+                "is_error", false, "is_called", true, "event_id", eventId);
+        return json(ordered("type", "agent_tool_response", "agent_tool_response", response));
+    }
+
     private static String event(String type, String payloadName, Map<String, Object> payload) {
         return json(ordered("type", type, payloadName, payload));
     }

@@ -28,7 +28,7 @@ class ConversationStartTest {
 
     @Test
     void initiationIsAnsweredWithMetadataThenTheGreetingTextAndItsAudio() throws Exception {
-        agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder().pacing(AudioPacing.BURST).build());
+        agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder().speechSpeed(1000).build());
         try (JdkWebSocketPeer peer = AgentPeer.connect(agent, "?agent_id=demo-agent", Map.of())) {
             peer.sendText(INITIATION);
 

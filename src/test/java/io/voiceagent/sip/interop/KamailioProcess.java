@@ -45,7 +45,8 @@ final class KamailioProcess implements AutoCloseable {
                     "SIP_PORT", Integer.toString(port),
                     "REALM", realm,
                     "PASSWORD", password,
-                    "CALLEE_PORT", Integer.toString(calleePort)));
+                    "CALLEE_PORT", Integer.toString(calleePort),
+                    "LOGIN", UserAgentUnderTest.LOGIN));
             ForegroundProcess process = ForegroundProcess.start("kamailio-" + port, List.of(
                     kamailio.toString(), "-DD", "-E",
                     "-f", config.toString(),

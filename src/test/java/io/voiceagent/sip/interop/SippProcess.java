@@ -141,6 +141,8 @@ final class SippProcess implements AutoCloseable {
         private final Map<String, String> keys = new LinkedHashMap<>();
         private int calls = 1;
         private int lostPercent;
+        private String service = "service";
+        private String address = "127.0.0.1";
         private Duration timeout = Duration.ofSeconds(60);
 
         private Builder(String scenario, OptionalInt target) {
@@ -157,6 +159,18 @@ final class SippProcess implements AutoCloseable {
         /** {@code -lost}: the share of messages sipp drops, both ways, by default for every step. */
         Builder lostPercent(int percent) {
             this.lostPercent = percent;
+            return this;
+        }
+
+        /** {@code -s}: the user part of the Request-URI a client scenario calls ({@code [service]}). */
+        Builder service(String user) {
+            this.service = user;
+            return this;
+        }
+
+        /** {@code -i}: the loopback address sipp sends from (127.0.0.1 unless a test needs another host). */
+        Builder address(String loopbackAddress) {
+            this.address = loopbackAddress;
             return this;
         }
 
@@ -214,10 +228,11 @@ final class SippProcess implements AutoCloseable {
             target.ifPresent(t -> command.add("127.0.0.1:" + t));
             command.addAll(List.of(
                     "-sf", scenarioFile.toString(),
-                    "-i", "127.0.0.1",
+                    "-i", address,
                     "-p", Integer.toString(port),
                     "-mp", Integer.toString(mediaPort),
                     "-m", Integer.toString(calls),
+                    "-s", service,
                     "-timeout", timeout.toSeconds() + "s",
                     "-timeout_error",
                     "-nostdin",

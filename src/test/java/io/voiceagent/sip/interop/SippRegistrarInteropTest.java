@@ -52,4 +52,17 @@ class SippRegistrarInteropTest {
             assertThat(status.detail()).hasValueSatisfying(detail -> assertThat(detail).contains("403"));
         }
     }
+
+    @Test
+    void a423WithoutMinExpiresIsAFailureWithBackoffNotALoop() throws Exception {
+        try (SippProcess registrar = SippProcess.uas("register-423.xml").timeout(Duration.ofSeconds(30)).start(dir);
+             UserAgentUnderTest agent = UserAgentUnderTest.start(registrar.port())) {
+            RegistrationStatus status = agent.awaitRegistration(RegistrationStatus.State.FAILED,
+                    Duration.ofSeconds(10));
+            assertThat(status.detail()).hasValueSatisfying(detail -> assertThat(detail).contains("423"));
+            assertThat(agent.countMessages("out", java.util.regex.Pattern.compile("CSeq:\\s*2 REGISTER")))
+                    .as("no second REGISTER at once: the backoff").isZero();
+            registrar.assertAllCallsSucceeded(Duration.ofSeconds(10));
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
+import io.voiceagent.config.AddressBlock;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
 import io.voiceagent.sip.RegistrationStatus;
@@ -50,8 +51,18 @@ final class UserAgentUnderTest implements AutoCloseable {
 
     /** A user agent on {@code port} (SIP_PORT_MIN = SIP_PORT_MAX), for a peer that must know it first. */
     static UserAgentUnderTest start(int serverPort, String login, String password, int port) throws IOException {
+        return start(serverPort, login, password, port, List.of());
+    }
+
+    /** A user agent that also trusts {@code trustedPeers} (SIP_TRUSTED_PEERS) besides its server 127.0.0.1. */
+    static UserAgentUnderTest start(int serverPort, List<AddressBlock> trustedPeers) throws IOException {
+        return start(serverPort, LOGIN, PASSWORD, LoopbackPorts.freeUdpPort(), trustedPeers);
+    }
+
+    private static UserAgentUnderTest start(int serverPort, String login, String password, int port,
+                                            List<AddressBlock> trustedPeers) throws IOException {
         Config.Sip config = new Config.Sip(login, Secret.of(password), DOMAIN, "127.0.0.1", serverPort,
-                port, port, Optional.empty(), 3600, Duration.ofSeconds(30));
+                port, port, Optional.empty(), 3600, Duration.ofSeconds(30), trustedPeers);
         UdpSipUserAgent agent = new UdpSipUserAgent(config, SipTimers.rfc3261(), Clock.systemUTC(),
                 new SplittableRandom());
         agent.start();
@@ -107,6 +118,20 @@ final class UserAgentUnderTest implements AutoCloseable {
 
     /** How many logged messages in {@code direction} match {@code pattern}. */
     long countMessages(String direction, Pattern pattern) {
+        return messages(direction, pattern).size();
+    }
+
+    /** The logged messages in {@code direction} that match {@code pattern}, oldest first. */
+    List<String> messages(String direction, Pattern pattern) {
+        return matching(direction, pattern).stream().map(entry -> (String) entry.get("message")).toList();
+    }
+
+    /** When each logged message in {@code direction} that matches {@code pattern} was sent or received. */
+    List<Instant> messageTimes(String direction, Pattern pattern) {
+        return matching(direction, pattern).stream().map(entry -> Instant.parse((String) entry.get("at"))).toList();
+    }
+
+    private List<Map<?, ?>> matching(String direction, Pattern pattern) {
         Object messages = agent.debugSnapshot().get("messages");
         if (!(messages instanceof List<?> list)) {
             throw new AssertionError("the debug snapshot has no message list: " + agent.debugSnapshot().keySet());
@@ -114,7 +139,8 @@ final class UserAgentUnderTest implements AutoCloseable {
         return list.stream()
                 .filter(entry -> entry instanceof Map<?, ?> map && direction.equals(map.get("direction"))
                         && map.get("message") instanceof String text && pattern.matcher(text).find())
-                .count();
+                .<Map<?, ?>>map(entry -> (Map<?, ?>) entry)
+                .toList();
     }
 
     /** Dials {@code digits} with our usual offer (PCMU, PCMA, telephone-event). */

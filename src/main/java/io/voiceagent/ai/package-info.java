@@ -1,0 +1,17 @@
+/**
+ * The ElevenLabs Conversational AI client: one WebSocket per call ({@code ElevenLabsConversation}),
+ * opened by {@code ElevenLabsClient} directly or through a signed URL, with the protocol's JSON in
+ * {@code ConvaiMessages} and the causes of refusals and endings in {@code AgentCause}.
+ *
+ * <p>Threads: java.net.http's reader delivers a conversation's messages one at a time and the
+ * conversation never stops asking for the next one, whatever the phone is doing: the real service
+ * streams speech several times faster than real time, and a paused reader would leave pings,
+ * interruptions and the close frame behind seconds of audio. Pings are answered on that reader, at
+ * once; events go to the {@code AgentListener} on it, which must not block. Sends (caller audio from
+ * the media threads, pongs, tool results, user activity) are queued in a {@code SendQueue} and run on
+ * the conversation's own sender thread and java.net.http's completion threads, never on the thread
+ * that asked (so the pacing clock never sends on a socket).
+ *
+ * <p>Locks: the conversation's lock and its send queue's lock are leaves, never held while calling out.
+ */
+package io.voiceagent.ai;

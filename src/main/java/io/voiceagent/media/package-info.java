@@ -1,0 +1,28 @@
+/**
+ * Call audio between the phone (RTP, G.711) and the agent: one {@link io.voiceagent.media.MediaSession}
+ * per call, opened by the {@link io.voiceagent.media.MediaEngine} that owns what calls share (the
+ * RTP/RTCP port pool, the pacing clock, the receive thread, resampling filters, callback threads).
+ *
+ * <p>Where each rule lives: {@code RtpSourceLatch} (which source may talk into a call and where our
+ * RTP goes: strict latching, symmetric RTP, RFC 4961), {@code RtcpSession} (RFC 3550 §6 reports,
+ * round trip, BYE), {@code JitterBuffer} (reordering, loss concealment), {@code Pacer} (one 20 ms
+ * clock for every call), {@code AgentAudioQueue} (agent audio waiting to be sent, backpressure),
+ * {@code G711}, {@code Resampler}, {@code UplinkConverter}/{@code DownlinkConverter} (formats);
+ * {@code RtpMediaSession} joins them for one call, including hold (RFC 3264 §8.4), DTMF (RFC 4733,
+ * wire format in {@code io.voiceagent.rtp}) and the silence fill that keeps the agent's input going.
+ *
+ * <p>Threads: one platform thread ({@code rtp-receiver}) receives every call's RTP and RTCP with one
+ * selector; one pacing thread runs every session's {@code onTick} (send RTP, send RTCP when due,
+ * expire jitter-buffered audio, check the media and hold timeouts); the call's own threads connect,
+ * answer, queue agent audio and close; listener callbacks that may block (timeouts, queue drained)
+ * run on virtual threads of the engine. Neither the receive nor the pacing thread may block.
+ *
+ * <p>Locks in a session: {@code downlinkLock} (DTMF sender, downlink converter), {@code uplinkLock}
+ * (sequence, jitter, jitter buffer, uplink converter; the pacing thread only {@code tryLock}s it to
+ * expire audio, and takes it briefly for the RTCP reception figures), the {@code AgentAudioQueue}'s,
+ * {@code RtpSourceLatch}'s and {@code RtcpSession}'s own locks. None of them is taken while another
+ * is held (the {@code Pacer} releases its membership lock before it runs the ticks). Caller audio
+ * reaches the listener with {@code uplinkLock} held, so a listener must not call back into the
+ * session's uplink, and whatever it locks comes after {@code uplinkLock}.
+ */
+package io.voiceagent.media;

@@ -1,0 +1,166 @@
+package io.voiceagent.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.voiceagent.ai.AgentEvent;
+import io.voiceagent.ai.AgentListener;
+import io.voiceagent.sip.SessionDescription;
+import io.voiceagent.sip.SipCallEvent;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How the agent's side ends a call: end_call in both forms, close codes and error events, with what goes on the record. */
+class AgentEndingsTest {
+    private static final SessionDescription PCMU_ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
+            List.of(SessionDescription.PCMU), 20, SessionDescription.Direction.SENDRECV);
+
+    @TempDir
+    Path dataDir;
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
+    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
+    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
+    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private CallJournal journal;
+    private CallManager calls;
+    private String callId;
+    private AgentListener agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        journal = CallJournal.open(dataDir).journal();
+        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3), sip, media,
+                agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7));
+        callId = calls.start(StartCallRequest.of("79990001122")).id();
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
+        agents.pending.getFirst().future().complete(new CallTestDoubles.Conversation());
+        agent = agents.pending.getFirst().listener();
+    }
+
+    @AfterEach
+    void tearDown() {
+        timers.shutdownNow();
+        journal.close();
+    }
+
+    private void answer() {
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Answered(PCMU_ANSWER));
+    }
+
+    private CallRecord record() {
+        return calls.find(callId).orElseThrow();
+    }
+
+    @Test
+    void theEndCallSystemToolPlaysTheGoodbyeOutThenHangsUp() {
+        answer();
+        agent.onEvent(new AgentEvent.Audio(new byte[160], 4));
+        agent.onEvent(new AgentEvent.EndCallRequested());
+        agent.onEvent(new AgentEvent.Closed(1000, ""));
+        assertThat(record().status()).as("the goodbye is still queued").isEqualTo(CallStatus.ANSWERED);
+
+        media.opened.getFirst().drain();
+
+        CallRecord ended = record();
+        assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
+        assertThat(ended.hangupCause()).contains("agent_end_call");
+        assertThat(ended.hangupBy()).contains("agent");
+        assertThat(sip.dialed.getFirst().call().hangups).isEqualTo(1);
+        assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("close_code", 1000));
+    }
+
+    @Test
+    void anErrorEventFailsTheCallWithItsTypeAndMessageOnTheRecord() {
+        answer();
+        agent.onEvent(new AgentEvent.ServerError(OptionalInt.of(1008), Optional.of("missing_dynamic_variable"),
+                "Missing required dynamic variables: client_name"));
+        agent.onEvent(new AgentEvent.Closed(1008, "Missing required dynamic variables"));
+
+        CallRecord ended = record();
+        assertThat(ended.status()).isEqualTo(CallStatus.FAILED);
+        assertThat(ended.hangupCause()).contains("ai_rejected");
+        assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("source", "ai")
+                .containsEntry("error_code", 1008).containsEntry("error_type", "missing_dynamic_variable")
+                .containsEntry("message", "Missing required dynamic variables: client_name"));
+    }
+
+    @Test
+    void anInternalErrorCloseFailsTheCallWithTheCodeAndReason() {
+        answer();
+        agent.onEvent(new AgentEvent.Closed(1011, "Internal error"));
+
+        CallRecord ended = record();
+        assertThat(ended.status()).isEqualTo(CallStatus.FAILED);
+        assertThat(ended.hangupCause()).contains("ai_server_error");
+        assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("close_code", 1011)
+                .containsEntry("reason", "Internal error"));
+    }
+
+    @Test
+    void theNoInputTimeoutIsToldApartFromOther1002s() {
+        answer();
+        agent.onEvent(new AgentEvent.ServerError(OptionalInt.of(1002), Optional.of("transport_receive_timeout"),
+                "No user input received for 60 seconds"));
+
+        CallRecord ended = record();
+        assertThat(ended.hangupCause()).contains("ai_input_timeout");
+        assertThat(ended.status()).as("a silent callee on an answered call").isEqualTo(CallStatus.COMPLETED);
+    }
+
+    @Test
+    void another1002IsAnOperationalFailure() {
+        answer();
+        agent.onEvent(new AgentEvent.Closed(1002, "LLM took too long to respond"));
+
+        assertThat(record().hangupCause()).contains("ai_operational_error");
+        assertThat(record().status()).isEqualTo(CallStatus.FAILED);
+    }
+
+    @Test
+    void aLostConnectionFailsTheCall() {
+        answer();
+        agent.onEvent(new AgentEvent.Closed(1006, "connection lost"));
+
+        assertThat(record().hangupCause()).contains("ai_connection_lost");
+        assertThat(record().status()).isEqualTo(CallStatus.FAILED);
+    }
+
+    @Test
+    void aFarEndWithoutOurCodecEndsTheCallWithoutAMediaThreadWaitingForTheCall() throws Exception {
+        CallTestDoubles.Media m = media.opened.getFirst();
+        // Closing media waits for the RTP receiver thread; that thread delivers a DTMF digit meanwhile.
+        m.onClose = () -> {
+            Thread receiver = Thread.ofPlatform().start(() -> {
+                m.listener.onDtmf('7');
+                m.listener.onFirstPacket();
+            });
+            try {
+                receiver.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            m.receiverStuck = receiver.isAlive();
+        };
+        SessionDescription noCodec = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
+                List.of(new SessionDescription.Format(18, "G729", 8000, Optional.empty())), 20, SessionDescription.Direction.SENDRECV);
+
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Answered(noCodec));
+
+        assertThat(m.receiverStuck).isFalse();
+        assertThat(record().hangupCause()).contains("codec_mismatch");
+    }
+}

@@ -1,0 +1,161 @@
+package io.voiceagent.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.voiceagent.ai.AgentEvent;
+import io.voiceagent.config.Config;
+import io.voiceagent.sip.SessionDescription;
+import io.voiceagent.sip.SipCallEvent;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** AI_CONNECT: what a call does with its agent while the phone rings, in both modes. */
+class BeforeTheAnswerTest {
+    private static final SessionDescription PCMU_ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
+            List.of(SessionDescription.PCMU), 20, SessionDescription.Direction.SENDRECV);
+
+    @TempDir
+    Path dataDir;
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
+    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
+    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
+    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private CallJournal journal;
+    private CallManager calls;
+
+    private void start(Config.AiConnect aiConnect) throws java.io.IOException {
+        journal = CallJournal.open(dataDir).journal();
+        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3, aiConnect),
+                sip, media, agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7));
+    }
+
+    @AfterEach
+    void tearDown() {
+        timers.shutdownNow();
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    private CallRecord status(String id) {
+        return calls.find(id).orElseThrow();
+    }
+
+    private void ring() {
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
+    }
+
+    private void answer() {
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Answered(PCMU_ANSWER));
+    }
+
+    @Test
+    void whileRingingOnlyTheGreetingIsHeldAndLaterTurnsAreDroppedAndCounted() throws Exception {
+        start(Config.AiConnect.RINGING);
+        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        ring();
+        CallTestDoubles.Agents.Pending pending = agents.pending.getFirst();
+        CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+        pending.future().complete(conversation);
+        CallTestDoubles.Media m = media.opened.getFirst();
+
+        pending.listener().onEvent(new AgentEvent.AgentResponse("Hello, this is Anna"));
+        pending.listener().onEvent(new AgentEvent.Audio(new byte[160], 7));
+        pending.listener().onEvent(new AgentEvent.Audio(new byte[160], 7));
+        // the agent's turn timeout fired at a phone nobody holds yet: a re-prompt
+        pending.listener().onEvent(new AgentEvent.AgentResponse("Are you still there?"));
+        pending.listener().onEvent(new AgentEvent.Audio(new byte[160], 9));
+        pending.listener().onEvent(new AgentEvent.Audio(new byte[160], 9));
+        answer();
+        pending.listener().onEvent(new AgentEvent.Audio(new byte[160], 11));
+
+        assertThat(m.agentAudio).hasSize(3);
+        CallRecord answered = status(started.id());
+        assertThat(answered.transcript()).extracting(TranscriptLine::text).containsExactly("Hello, this is Anna");
+        calls.hangup(started.id());
+        assertThat(status(started.id()).events()).anySatisfy(event -> assertThat(event)
+                .containsEntry("type", "pre_answer_turns_dropped").containsEntry("turns", 1L)
+                .containsEntry("audio_bytes", 320L));
+    }
+
+    @Test
+    void whileRingingTheAgentIsToldTheUserIsActiveSoItTakesNoTurn() throws Exception {
+        start(Config.AiConnect.RINGING);
+        calls.start(StartCallRequest.of("79990001122"));
+        ring();
+        CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+        agents.pending.getFirst().future().complete(conversation);
+        CallTestDoubles.Media m = media.opened.getFirst();
+
+        m.listener.onUserAudio(new byte[160]);
+        assertThat(conversation.userActivities).hasValue(1);
+        answer();
+        m.listener.onUserAudio(new byte[160]);
+
+        assertThat(conversation.userActivities).as("none once the callee is there").hasValue(1);
+        assertThat(conversation.userAudio).hasSize(2);
+    }
+
+    @Test
+    void anUnansweredCallClosesItsConversationAndTheRecordSaysOneWasOpened() throws Exception {
+        start(Config.AiConnect.RINGING);
+        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        ring();
+        CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+        agents.pending.getFirst().future().complete(conversation);
+
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Failed(io.voiceagent.sip.FailureCause.NO_ANSWER,
+                480, "Temporarily Unavailable"));
+
+        assertThat(conversation.closed).isTrue();
+        CallRecord ended = status(started.id());
+        assertThat(ended.status()).isEqualTo(CallStatus.NO_ANSWER);
+        assertThat(ended.toJson(clock.instant())).containsEntry("conversation_opened", true);
+    }
+
+    @Test
+    void inAnswerModeNothingIsOpenedWhileRingingAndAnUnansweredCallOpensNoConversation() throws Exception {
+        start(Config.AiConnect.ANSWER);
+        CallRecord unanswered = calls.start(StartCallRequest.of("79990001122"));
+        ring();
+        assertThat(agents.pending).isEmpty();
+        calls.hangup(unanswered.id());
+        assertThat(status(unanswered.id()).toJson(clock.instant())).containsEntry("conversation_opened", false);
+        assertThat(agents.pending).isEmpty();
+    }
+
+    @Test
+    void inAnswerModeTheConversationOpensAtTheAnswerAndItsGreetingPlaysAtOnce() throws Exception {
+        start(Config.AiConnect.ANSWER);
+        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        ring();
+        answer();
+        CallTestDoubles.Agents.Pending pending = agents.pending.getFirst();
+        CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+        pending.future().complete(conversation);
+
+        pending.listener().onEvent(new AgentEvent.AgentResponse("Hello"));
+        pending.listener().onEvent(new AgentEvent.Audio(new byte[160], 1));
+        media.opened.getFirst().listener.onUserAudio(new byte[160]);
+
+        assertThat(media.opened.getFirst().agentAudio).hasSize(1);
+        assertThat(status(started.id()).transcript()).extracting(TranscriptLine::text).containsExactly("Hello");
+        assertThat(conversation.userActivities).hasValue(0);
+        assertThat(status(started.id()).toJson(clock.instant())).containsEntry("conversation_opened", true)
+                .containsEntry("conversation_id", "conv_1");
+        assertThat(calls.mediaDebug(started.id())).isPresent();
+    }
+}

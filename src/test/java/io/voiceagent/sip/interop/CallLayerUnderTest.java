@@ -1,0 +1,91 @@
+package io.voiceagent.sip.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.voiceagent.call.CallJournal;
+import io.voiceagent.call.CallManager;
+import io.voiceagent.call.CallMode;
+import io.voiceagent.call.CallRecord;
+import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.config.Config;
+import io.voiceagent.media.MediaEngine;
+import io.voiceagent.sip.RegistrationStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The call layer as production wires it in SIP mode (call manager, our SIP user agent, the media
+ * engine on real sockets and the system clock), registered with a sipp carrier on loopback. The
+ * agent never answers: these tests look at the phone leg only.
+ */
+final class CallLayerUnderTest implements AutoCloseable {
+
+    private final UserAgentUnderTest agent;
+    private final MediaEngine engine;
+    private final CallJournal journal;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    final CallManager calls;
+    final int rtpPortMin;
+    final int rtpPortMax;
+
+    CallLayerUnderTest(SippProcess sipp, Path dataDir, Duration rtpTimeout) throws Exception {
+        rtpPortMin = 20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000);
+        rtpPortMax = rtpPortMin + 99;
+        agent = UserAgentUnderTest.start(sipp.port());
+        engine = new MediaEngine(new Config.Rtp(rtpPortMin, rtpPortMax, rtpTimeout, Duration.ofSeconds(60)),
+                "127.0.0.1", System::nanoTime, new SplittableRandom());
+        journal = CallJournal.open(dataDir).journal();
+        agent.awaitRegistration(RegistrationStatus.State.REGISTERED, Duration.ofSeconds(10));
+        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(30), 10),
+                agent.agent(), engine::open, (request, listener) -> new CompletableFuture<>(), Optional.empty(),
+                journal, List.of(), timers, Clock.systemUTC(), new SplittableRandom());
+    }
+
+    String dial() throws Exception {
+        return calls.start(StartCallRequest.of(SippOutboundCallInteropTest.NUMBER)).id();
+    }
+
+    CallRecord record(String id) {
+        return calls.find(id).orElseThrow();
+    }
+
+    /** The call's RTP port, while it is live. */
+    @SuppressWarnings("unchecked")
+    Optional<Integer> rtpPort(String id) {
+        return calls.mediaDebug(id).map(d -> (Map<String, Object>) d.get("media")).map(m -> (Integer) m.get("local_port"));
+    }
+
+    CallRecord awaitEnd(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        CallRecord call = record(id);
+        while (!call.status().isFinal() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            call = record(id);
+        }
+        assertThat(call.status().isFinal()).as(call.toString()).isTrue();
+        return call;
+    }
+
+    /** Unregisters, which ends sipp's registration "call". */
+    void closeUserAgent() {
+        agent.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        agent.close();
+        engine.close();
+        journal.close();
+        timers.shutdownNow();
+    }
+}

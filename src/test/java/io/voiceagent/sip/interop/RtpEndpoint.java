@@ -1,0 +1,104 @@
+package io.voiceagent.sip.interop;
+
+import io.voiceagent.rtp.RtpPacket;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * A far end's RTP socket on a loopback address (127.0.0.1 is the phone's host, other 127/8
+ * addresses other hosts): it notes when RTP arrives, and sends PCMA every 20 ms while told to.
+ */
+final class RtpEndpoint implements AutoCloseable {
+
+    private final DatagramSocket socket;
+    private final List<Instant> arrivals = new CopyOnWriteArrayList<>();
+    private final Thread listening;
+    private volatile Thread talking;
+
+    RtpEndpoint(String ip) throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(ip), 0));
+        socket.setSoTimeout(200);
+        listening = Thread.ofVirtual().start(this::receive);
+    }
+
+    int port() {
+        return socket.getLocalPort();
+    }
+
+    String ip() {
+        return socket.getLocalAddress().getHostAddress();
+    }
+
+    /** When each RTP packet from us arrived. */
+    List<Instant> arrivals() {
+        return arrivals;
+    }
+
+    /**
+     * Until {@code done}, sends one packet per 20 ms to the port {@code target} names, when it names
+     * one and {@code talk} says so; consecutive sequence numbers, one SSRC.
+     */
+    void talk(BooleanSupplier done, Supplier<Optional<Integer>> target, BooleanSupplier talk) {
+        talking = Thread.ofVirtual().start(() -> {
+            int sequence = 0;
+            long ssrc = 0x5EED_0000L + port();
+            try {
+                while (!done.getAsBoolean()) {
+                    Optional<Integer> port = target.get();
+                    if (port.isPresent() && talk.getAsBoolean()) {
+                        byte[] wire = RtpPacket.of(false, 8, sequence & 0xFFFF, 160L * sequence, ssrc, new byte[160])
+                                .toBytes();
+                        sequence++;
+                        socket.send(new DatagramPacket(wire, wire.length,
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), port.get())));
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (IOException | InterruptedException e) {
+                // closed: the test is over
+            }
+        });
+    }
+
+    private void receive() {
+        byte[] buffer = new byte[1500];
+        while (!socket.isClosed()) {
+            DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(datagram);
+            } catch (SocketTimeoutException quiet) {
+                continue;
+            } catch (IOException closed) {
+                return;
+            }
+            if (RtpPacket.parse(buffer, 0, datagram.getLength()).isPresent()) {
+                arrivals.add(Instant.now());
+            }
+        }
+    }
+
+    /** Waits for the talking thread to see {@code done}. */
+    void awaitSilence() throws InterruptedException {
+        Thread thread = talking;
+        if (thread != null) {
+            thread.join();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        socket.close();
+        listening.join();
+        awaitSilence();
+    }
+}
