@@ -17,6 +17,9 @@
  *       for the RTP receiver thread) nor while pointing media at an SDP that may end the call;</li>
  *   <li>the media session's locks ({@code downlinkLock}, {@code uplinkLock}, the agent-audio queue's) and
  *       the conversation's and its send queue's locks: leaves, each held for a few field updates.</li>
+ *   <li>{@code CallEvents.lock} (the {@code /api/events} buffer): a leaf, taken under a call's lock when
+ *       its record is saved and by the call timers' media sample; readers of the stream wait on it
+ *       holding nothing else.</li>
  * </ol>
  * Media threads (the pacing clock, the RTP receiver) never take a call's lock: DTMF goes through a
  * serial executor on a virtual thread, the first-packet flag is atomic, caller audio reads a volatile
