@@ -122,7 +122,8 @@ public final class CallEvents implements AutoCloseable {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("call_id", callId);
         for (String key : List.of("packets_in", "packets_out", "bytes_in", "bytes_out", "lost", "jitter_ms")) {
-            data.put(key, media.getOrDefault(key, 0));
+            Object value = media.getOrDefault(key, 0);
+            data.put(key, value instanceof Double d ? Math.round(d * 100) / 100.0 : value); // jitter to 0.01 ms
         }
         data.put("agent_audio_ms_sent", ai.getOrDefault("audio_ms_sent", 0));
         data.put("agent_audio_ms_received", ai.getOrDefault("audio_ms_received", 0));
