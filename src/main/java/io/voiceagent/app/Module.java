@@ -56,7 +56,7 @@ public final class Module implements AutoCloseable {
                     config.elevenLabs().apiUrl()));
             ElevenLabsClient agents = new ElevenLabsClient(config.elevenLabs(), outbound, AGENT_HANDSHAKE_TIMEOUT);
             Optional<ExolveApi> exolve = config.exolve().useHttp()
-                    ? Optional.of(new ExolveHttpApi(config.exolve(), outbound))
+                    ? Optional.of(new ExolveHttpApi(config.exolve(), config.sip().login(), outbound))
                     : Optional.empty();
 
             sip = register(new UdpSipUserAgent(config.sip(), SipTimers.rfc3261(), clock, random));

@@ -33,7 +33,7 @@ final class FakeStack implements SipStack {
 
     FakeStack(Duration ringTimeout) {
         config = new Config.Sip("user1", Secret.of("pw"), "sip.exolve.ru", "192.0.2.1", 5060, 5070, 5070,
-                Optional.empty(), 3600, ringTimeout);
+                Optional.empty(), 3600, ringTimeout, Optional.empty());
     }
 
     /** The last request of {@code method} that was sent. */

@@ -59,7 +59,7 @@ class LoopbackCallTest {
 
     static Config.Sip config(int serverPort, Duration ringTimeout) {
         return new Config.Sip("user1", Secret.of("s3cret"), "sip.exolve.ru", "127.0.0.1", serverPort, 0, 0,
-                Optional.empty(), 3600, ringTimeout);
+                Optional.empty(), 3600, ringTimeout, Optional.empty());
     }
 
     void startAgent(Duration ringTimeout) throws Exception {

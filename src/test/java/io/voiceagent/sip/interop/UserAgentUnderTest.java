@@ -51,7 +51,7 @@ final class UserAgentUnderTest implements AutoCloseable {
     /** A user agent on {@code port} (SIP_PORT_MIN = SIP_PORT_MAX), for a peer that must know it first. */
     static UserAgentUnderTest start(int serverPort, String login, String password, int port) throws IOException {
         Config.Sip config = new Config.Sip(login, Secret.of(password), DOMAIN, "127.0.0.1", serverPort,
-                port, port, Optional.empty(), 3600, Duration.ofSeconds(30));
+                port, port, Optional.empty(), 3600, Duration.ofSeconds(30), Optional.empty());
         UdpSipUserAgent agent = new UdpSipUserAgent(config, SipTimers.rfc3261(), Clock.systemUTC(),
                 new SplittableRandom());
         agent.start();
