@@ -61,7 +61,8 @@ public final class Module implements AutoCloseable {
 
             sip = register(new UdpSipUserAgent(config.sip(), SipTimers.rfc3261(), clock, random));
             sip.start();
-            MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random));
+            MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random,
+                    config.sip().stunServer()));
 
             CallJournal.Opened journal = CallJournal.open(config.http().dataDir());
             register(journal.journal());

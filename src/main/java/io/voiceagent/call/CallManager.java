@@ -8,6 +8,7 @@ import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.RegistrationStatus;
+import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipUserAgent;
 import java.io.IOException;
@@ -141,11 +142,15 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         }
     }
 
+    /** Dials once the RTP socket's STUN mapping is known (at once without SIP_STUN_SERVER). */
     private void dial(LiveCall call) {
-        SessionDescription offer = SessionDescription.offer(sip.mediaAddress(), call.media().localPort(),
-                sessionId());
-        LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite");
-        call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
+        call.media().rtpMapping().thenAccept(mapping -> {
+            SdpEndpoint ours = sip.sdpEndpoint(call.media().localPort(), mapping);
+            SessionDescription offer = SessionDescription.offer(ours.address(), ours.port(), sessionId());
+            LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite sdp=" + ours.address() + ":"
+                    + ours.port());
+            call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
+        });
     }
 
     private void makeCallThroughExolve(LiveCall call) {
@@ -192,7 +197,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             return Optional.empty();
         }
         LOG.log(System.Logger.Level.INFO, "call=" + match.get().id() + " stage=inbound_invite from " + invite.from());
-        return match.get().acceptInbound(invite, sip.mediaAddress(), sessionId());
+        // The mapping was asked for when the call was placed, seconds before Exolve's INVITE; no wait here.
+        Optional<java.net.InetSocketAddress> mapping = match.get().media().rtpMapping().toCompletableFuture()
+                .getNow(Optional.empty());
+        return match.get().acceptInbound(invite, sip.sdpEndpoint(match.get().media().localPort(), mapping),
+                sessionId());
     }
 
     private static boolean namesNumber(InboundInvite invite, String digits) {
@@ -273,7 +282,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     @Override
     public Health health() {
         return new Health(unavailableReason().isEmpty(), registrationName(), live.size(),
-                Duration.between(startedAt, clock.instant()).toSeconds(), unavailableReason());
+                Duration.between(startedAt, clock.instant()).toSeconds(), unavailableReason(),
+                sip.addressWarning());
     }
 
     private String registrationName() {

@@ -2,6 +2,7 @@ package io.voiceagent.media;
 
 import io.voiceagent.config.Config;
 import io.voiceagent.rtp.RtpPortPool;
+import io.voiceagent.stun.StunClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,9 @@ import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,18 +45,32 @@ public final class MediaEngine implements AutoCloseable {
     private final Map<Long, Resampler.Filter> filters = new ConcurrentHashMap<>();
     private final Map<String, RtpMediaSession> sessions = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Optional<Config.StunServer> stunServer;
+    /** Shared by every session's socket (transaction ids are unique); null without SIP_STUN_SERVER. */
+    private final StunClient stun;
 
     /**
      * @param bindAddress the local address RTP sockets bind to, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
      * @throws IllegalArgumentException when the address or the port range is unusable
      */
     public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random) {
-        this(config, bindAddress, nanoClock, random, true);
+        this(config, bindAddress, nanoClock, random, true, Optional.empty());
+    }
+
+    /** With {@code stunServer}, each session asks it over its RTP socket where that socket is seen from outside. */
+    public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
+                       Optional<Config.StunServer> stunServer) {
+        this(config, bindAddress, nanoClock, random, true, stunServer);
     }
 
     /** With {@code ownClockThread} false, a test drives the clock through {@link #pacer()}. */
     MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
                 boolean ownClockThread) {
+        this(config, bindAddress, nanoClock, random, ownClockThread, Optional.empty());
+    }
+
+    MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
+                boolean ownClockThread, Optional<Config.StunServer> stunServer) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(bindAddress, "bindAddress");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -61,6 +79,11 @@ public final class MediaEngine implements AutoCloseable {
         this.mediaTimeoutNanos = config.timeout().toNanos();
         this.pacer = new Pacer(nanoClock);
         this.ownClockThread = ownClockThread;
+        this.stunServer = Objects.requireNonNull(stunServer, "stunServer");
+        // Retransmissions run on the callback threads, after a delay taken from the JDK's delayer.
+        this.stun = stunServer.isEmpty() ? null : new StunClient((delay, task) -> CompletableFuture
+                .delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, callbacks()).execute(task),
+                random, StunClient.Policy.CALL_SETUP);
         try {
             this.receiver = new RtpReceiver(nanoClock);
         } catch (IOException e) {
@@ -106,6 +129,7 @@ public final class MediaEngine implements AutoCloseable {
             session.close();
             throw e;
         }
+        stunServer.ifPresent(server -> callbacks().execute(() -> session.learnMapping(stun, server)));
         return session;
     }
 
@@ -159,6 +183,11 @@ public final class MediaEngine implements AutoCloseable {
 
     RtpReceiver receiver() {
         return receiver;
+    }
+
+    /** The STUN client whose answers arrive on session sockets; null without SIP_STUN_SERVER. */
+    StunClient stun() {
+        return stun;
     }
 
     RandomGenerator random() {

@@ -2,6 +2,8 @@ package io.voiceagent.media;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -13,6 +15,15 @@ public interface MediaSession extends AutoCloseable {
 
     /** Our even RTP port, for the SDP. */
     int localPort();
+
+    /**
+     * What a STUN server (SIP_STUN_SERVER) says this session's RTP socket is mapped to by the NATs on
+     * the way: the address and port for the SDP. Empty without STUN or when it gave no answer; the
+     * stage completes within a few seconds of the session opening, never exceptionally.
+     */
+    default CompletionStage<Optional<InetSocketAddress>> rtpMapping() {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
 
     /**
      * Start sending to (or move to) the far end's SDP address with the negotiated payload type

@@ -58,6 +58,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private final MediaEngine engine;
     private final AgentAudioQueue queue;
     private volatile Pacer.Registration registration;
+    private final CompletableFuture<Optional<InetSocketAddress>> rtpMapping = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     // Set by the call, read by the clock and receive threads.
@@ -150,6 +151,39 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     @Override
     public int localPort() {
         return localPort;
+    }
+
+    @Override
+    public CompletionStage<Optional<InetSocketAddress>> rtpMapping() {
+        return stunOff() ? CompletableFuture.completedFuture(Optional.empty()) : rtpMapping;
+    }
+
+    private boolean stunOff() {
+        return engine.stun() == null;
+    }
+
+    /**
+     * RFC 5389 Binding over this session's own socket, so that a NAT that changes ports is seen
+     * with the very mapping our RTP gets. Runs on a callback thread (it may resolve the server's name).
+     */
+    void learnMapping(io.voiceagent.stun.StunClient stun, io.voiceagent.config.Config.StunServer server) {
+        InetSocketAddress target = new InetSocketAddress(server.host(), server.port());
+        if (target.isUnresolved()) {
+            LOG.log(System.Logger.Level.WARNING, "call {0}: STUN server {1} cannot be resolved", callId, server);
+            rtpMapping.complete(Optional.empty());
+            return;
+        }
+        stun.bind(target, (datagram, to) -> channel.send(ByteBuffer.wrap(datagram), to))
+                .whenComplete((mapped, failure) -> {
+                    if (mapped != null) {
+                        LOG.log(System.Logger.Level.INFO, "call {0}: STUN: RTP port {1} is seen as {2}", callId,
+                                Integer.toString(localPort), mapped);
+                    } else {
+                        LOG.log(System.Logger.Level.WARNING, "call {0}: STUN gave no mapping for RTP port {1}: {2}",
+                                callId, Integer.toString(localPort), failure.getMessage());
+                    }
+                    rtpMapping.complete(Optional.ofNullable(mapped));
+                });
     }
 
     @Override
@@ -374,6 +408,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     /** Handles one datagram, on the engine's receive thread. */
     void onDatagram(byte[] data, int length, InetSocketAddress source, long nowNanos) {
+        io.voiceagent.stun.StunClient stun = engine.stun();
+        if (stun != null && stun.offer(data, 0, length, source)) {
+            return; // RFC 7983: a first byte of 0..3 is STUN, never RTP (whose version bits make it 128..191)
+        }
         Optional<RtpPacket> parsed = RtpPacket.parse(data, 0, length);
         if (parsed.isEmpty()) {
             malformedPackets++;
@@ -568,6 +606,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             placed.close();
         }
         queue.close();
+        rtpMapping.complete(Optional.empty());
         try {
             // The port may be reused only once the socket is really closed.
             engine.receiver().unregisterAndClose(channel).get(1, TimeUnit.SECONDS);

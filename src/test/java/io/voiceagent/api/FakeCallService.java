@@ -146,7 +146,7 @@ final class FakeCallService implements CallService {
         lock.lock();
         try {
             return new Health(ready, ready ? "registered" : "failed", activeCalls(), 42,
-                    ready ? Optional.empty() : Optional.of(unreadyReason));
+                    ready ? Optional.empty() : Optional.of(unreadyReason), Optional.empty());
         } finally {
             lock.unlock();
         }
