@@ -33,6 +33,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>From {@link #connect} on, a packet leaves every 20 ms whatever happens, silence when there is
  * nothing to say: that stream is also the keep-alive that opens and holds NAT bindings until the
  * far end's media flows and we latch to it.
+ *
+ * <p>With SIP_STUN_SERVER, the session asks over its own socket where that socket is seen from
+ * outside ({@link #rtpMapping()}); the receive thread hands STUN datagrams (first byte 0..3,
+ * RFC 7983) to the engine's STUN client before anything is parsed as RTP.
  */
 final class RtpMediaSession implements MediaSession, Pacer.Paced {
 

@@ -8,12 +8,15 @@
  * <p>Threading: one virtual thread blocks on the socket; everything else (parsed messages, timers,
  * dial and hangup) runs on one serial executor, so the transaction and dialog state is confined to
  * it and each call's events come out in order. Tests drive the same classes with a fake scheduler.
+ * With SIP_STUN_SERVER, the reading thread hands STUN answers (first byte 0..3, RFC 7983) straight
+ * to the {@link io.voiceagent.stun.StunClient}, whose retransmissions run on the serial executor.
  *
  * <p>Where each rule lives, by RFC concept: {@code SipMessage}/{@code SipHeaders}/{@code SipParser}
  * (§7, §18.3, RFC 4475), {@code Via} (§18.2.1, RFC 3581 rport), {@code DigestAuth} and
  * {@code DigestCredentials} (§22, RFC 2617, RFC 7616), {@code ClientInviteTransaction},
  * {@code ClientNonInviteTransaction} and {@code ServerTransaction} (§17), {@code Registration} (§10),
  * {@code Dialog} (§12), {@code CallSession} (§13-15, INFO DTMF), {@code SessionTimer} (RFC 4028),
- * {@code SessionDescription} (RFC 4566, RFC 3264).
+ * {@code SessionDescription} (RFC 4566, RFC 3264), {@code SdpEndpoint} (which address and port the SDP
+ * offers behind NAT), {@code AdvertisedAddress} (RFC 1918/6598: when the carrier cannot reach us).
  */
 package io.voiceagent.sip;
