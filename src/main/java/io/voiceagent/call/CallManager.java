@@ -145,11 +145,19 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     /** Dials once the RTP socket's STUN mapping is known (at once without SIP_STUN_SERVER). */
     private void dial(LiveCall call) {
         call.media().rtpMapping().thenAccept(mapping -> {
-            SdpEndpoint ours = sip.sdpEndpoint(call.media().localPort(), mapping);
-            SessionDescription offer = SessionDescription.offer(ours.address(), ours.port(), sessionId());
-            LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite sdp=" + ours.address() + ":"
-                    + ours.port());
-            call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
+            if (call.isEnded()) {
+                return; // hung up while STUN was asked: nothing to dial
+            }
+            try {
+                SdpEndpoint ours = sip.sdpEndpoint(call.media().localPort(), mapping);
+                SessionDescription offer = SessionDescription.offer(ours.address(), ours.port(), sessionId());
+                LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite sdp=" + ours.address() + ":"
+                        + ours.port());
+                call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "call=" + call.id() + " could not be dialled", e);
+                call.end(CallStatus.FAILED, "internal_error", "system");
+            }
         });
     }
 

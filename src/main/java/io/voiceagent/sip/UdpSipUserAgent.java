@@ -201,10 +201,12 @@ public final class UdpSipUserAgent implements SipUserAgent {
         return SdpEndpoint.choose(config.publicIp(), mediaAddress(), localRtpPort, rtpMapping);
     }
 
+    /** Judged once registered: before that the registrar has not yet told us the address it sees. */
     @Override
     public Optional<String> addressWarning() {
         InetSocketAddress carrier = server;
-        return carrier == null ? Optional.empty() : AdvertisedAddress.warning(mediaAddress(), carrier.getAddress());
+        return carrier == null || !addressChecked.get() ? Optional.empty()
+                : AdvertisedAddress.warning(mediaAddress(), carrier.getAddress());
     }
 
     @Override

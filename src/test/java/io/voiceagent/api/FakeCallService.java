@@ -37,6 +37,7 @@ final class FakeCallService implements CallService {
     final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private boolean ready = true;
     private String unreadyReason = "";
+    private volatile Optional<String> addressWarning = Optional.empty();
     private int nextId = 1;
 
     FakeCallService(Clock clock, int maxConcurrentCalls) {
@@ -146,7 +147,7 @@ final class FakeCallService implements CallService {
         lock.lock();
         try {
             return new Health(ready, ready ? "registered" : "failed", activeCalls(), 42,
-                    ready ? Optional.empty() : Optional.of(unreadyReason), Optional.empty());
+                    ready ? Optional.empty() : Optional.of(unreadyReason), addressWarning);
         } finally {
             lock.unlock();
         }
@@ -189,6 +190,11 @@ final class FakeCallService implements CallService {
 
     CallRecord say(String callId, String role, String text) {
         return update(callId, r -> r.withTranscriptLine(new TranscriptLine(role, text, clock.instant())));
+    }
+
+    /** What the SIP side says about the address it advertises, as {@code UdpSipUserAgent.addressWarning()}. */
+    void advertiseUnreachableAddress(String warning) {
+        addressWarning = Optional.of(warning);
     }
 
     void notReady(String reason) {
