@@ -12,6 +12,7 @@ import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipUserAgent;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -206,7 +207,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         }
         LOG.log(System.Logger.Level.INFO, "call=" + match.get().id() + " stage=inbound_invite from " + invite.from());
         // The mapping was asked for when the call was placed, seconds before Exolve's INVITE; no wait here.
-        Optional<java.net.InetSocketAddress> mapping = match.get().media().rtpMapping().toCompletableFuture()
+        Optional<InetSocketAddress> mapping = match.get().media().rtpMapping().toCompletableFuture()
                 .getNow(Optional.empty());
         return match.get().acceptInbound(invite, sip.sdpEndpoint(match.get().media().localPort(), mapping),
                 sessionId());

@@ -1,11 +1,13 @@
 package io.voiceagent.media;
 
+import io.voiceagent.config.Config;
 import io.voiceagent.rtp.DtmfReceiver;
 import io.voiceagent.rtp.DtmfSender;
 import io.voiceagent.rtp.InterarrivalJitter;
 import io.voiceagent.rtp.RtpPacket;
 import io.voiceagent.rtp.RtpSequence;
 import io.voiceagent.rtp.TelephoneEvent;
+import io.voiceagent.stun.StunClient;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -170,7 +172,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
      * RFC 5389 Binding over this session's own socket, so that a NAT that changes ports is seen
      * with the very mapping our RTP gets. Runs on a callback thread (it may resolve the server's name).
      */
-    void learnMapping(io.voiceagent.stun.StunClient stun, io.voiceagent.config.Config.StunServer server) {
+    void learnMapping(StunClient stun, Config.StunServer server) {
         InetSocketAddress target = new InetSocketAddress(server.host(), server.port());
         if (target.isUnresolved()) {
             LOG.log(System.Logger.Level.WARNING, "call {0}: STUN server {1} cannot be resolved", callId, server);
@@ -412,7 +414,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     /** Handles one datagram, on the engine's receive thread. */
     void onDatagram(byte[] data, int length, InetSocketAddress source, long nowNanos) {
-        io.voiceagent.stun.StunClient stun = engine.stun();
+        StunClient stun = engine.stun();
         if (stun != null && stun.offer(data, 0, length, source)) {
             return; // RFC 7983: a first byte of 0..3 is STUN, never RTP (whose version bits make it 128..191)
         }

@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -72,7 +73,8 @@ public final class UdpSipUserAgent implements SipUserAgent {
     private volatile int localPort;
     /** Set in start() when SIP_STUN_SERVER is; its answers arrive on the SIP socket. */
     private volatile StunClient stun;
-    private final java.util.concurrent.atomic.AtomicBoolean addressChecked = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set at the first successful REGISTER: from then on the advertised address is judged (and warned about once). */
+    private final AtomicBoolean addressChecked = new AtomicBoolean();
 
     public UdpSipUserAgent(Config.Sip config, SipTimers timers, Clock clock, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");

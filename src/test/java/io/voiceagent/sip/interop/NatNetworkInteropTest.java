@@ -95,6 +95,8 @@ class NatNetworkInteropTest {
         for (Map<String, Object> call : ended) {
             String report = call + peers.logs();
             assertThat(call.get("status")).as(report).isEqualTo("completed");
+            assertThat(call.get("ringing_at")).as("the phone rang: " + report).isNotNull();
+            assertThat(call.get("answered_at")).as(report).isNotNull();
             assertThat(call.get("hangup_by")).as(report).isEqualTo("agent");
             List<Map<String, Object>> transcript = (List<Map<String, Object>>) call.get("transcript");
             assertThat(transcript).as("the agent heard the phone: " + report)
