@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -48,7 +49,9 @@ class NatNetworkInteropTest {
     @Test
     void behindAPortChangingNatTheServiceRegistersAndACallCarriesAudioBothWays(@TempDir Path dir) throws Exception {
         long started = System.nanoTime();
-        try (TestNetwork network = TestNetwork.create(); Peers peers = Peers.start(network, dir, 1, true)) {
+        try (TestNetwork network = TestNetwork.create(); Peers peers = Peers.start(network, dir, 1, true, Optional.empty())) {
+            assertThat(peers.healthAtRegistration()).as("a public address is advertised: no warning")
+                    .doesNotContainKey("address_warning");
             List<Map<String, Object>> ended = peers.placeCallsAndAwaitTheirEnd(1);
 
             assertCallsCompletedWithAudioBothWays(ended, peers);
@@ -63,6 +66,20 @@ class NatNetworkInteropTest {
         }
     }
 
+    @Test
+    void aPrivateAddressAdvertisedToThePublicCarrierIsWarnedAboutOnceOnTheLogAndOnHealth(@TempDir Path dir)
+            throws Exception {
+        try (TestNetwork network = TestNetwork.create();
+             Peers peers = Peers.start(network, dir, 1, false, Optional.of(TestNetwork.SERVICE_HOST))) {
+            String warning = "SIP and SDP advertise " + TestNetwork.SERVICE_HOST;
+
+            assertThat((String) peers.healthAtRegistration().get("address_warning")).as(peers.logs())
+                    .startsWith(warning).contains("SIP_PUBLIC_IP").contains("SIP_STUN_SERVER");
+            String log = peers.awaitServiceLog(warning);
+            assertThat(log.split(java.util.regex.Pattern.quote(warning), -1)).as(log).hasSize(2);
+        }
+    }
+
     /** Without SIP_STUN_SERVER, so that the other way of learning our address (the registrar's received) is run too. */
     @Test
     void withTenPercentUdpLossOnTheRouterEveryCallStillCompletesAndAudioFlows(@TempDir Path dir) throws Exception {
@@ -70,7 +87,7 @@ class NatNetworkInteropTest {
         long started = System.nanoTime();
         try (TestNetwork network = TestNetwork.create()) {
             network.dropUdp(10);
-            try (Peers peers = Peers.start(network, dir, calls, false)) {
+            try (Peers peers = Peers.start(network, dir, calls, false, Optional.empty())) {
                 List<Map<String, Object>> ended = peers.placeCallsAndAwaitTheirEnd(calls);
 
                 assertCallsCompletedWithAudioBothWays(ended, peers);
@@ -126,15 +143,17 @@ class NatNetworkInteropTest {
         private ForegroundProcess phone;
         private ForegroundProcess service;
         private ForegroundProcess kamailio;
+        private Map<String, Object> healthAtRegistration;
 
         private Peers(TestNetwork network) {
             this.network = network;
         }
 
-        static Peers start(TestNetwork network, Path dir, int calls, boolean stun) throws Exception {
+        static Peers start(TestNetwork network, Path dir, int calls, boolean stun, Optional<String> publicIp)
+                throws Exception {
             Peers peers = new Peers(network);
             try {
-                peers.startAll(dir, calls, stun);
+                peers.startAll(dir, calls, stun, publicIp);
                 return peers;
             } catch (Exception | AssertionError e) {
                 peers.close();
@@ -142,7 +161,7 @@ class NatNetworkInteropTest {
             }
         }
 
-        private void startAll(Path dir, int calls, boolean stun) throws Exception {
+        private void startAll(Path dir, int calls, boolean stun, Optional<String> publicIp) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             String pub = network.publicNs;
@@ -179,10 +198,11 @@ class NatNetworkInteropTest {
             if (stun) {
                 command.add("SIP_STUN_SERVER=" + TestNetwork.CARRIER_HOST + ":" + STUN_PORT);
             }
+            publicIp.ifPresent(address -> command.add("SIP_PUBLIC_IP=" + address));
             command.addAll(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", classpath,
                     ServiceWithFakeAgent.class.getName()));
             service = startIn(network.privateNs, "service", dir, command);
-            awaitRegistered();
+            healthAtRegistration = awaitRegistered();
         }
 
         private ForegroundProcess startIn(String ns, String name, Path dir, List<String> command) {
@@ -201,7 +221,8 @@ class NatNetworkInteropTest {
             }
         }
 
-        private void awaitRegistered() throws Exception {
+        /** {@code /health} as it first reads {@code registered}. */
+        private Map<String, Object> awaitRegistered() throws Exception {
             long deadline = System.nanoTime() + START_WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 if (service.awaitExit(Duration.ZERO).isPresent()) {
@@ -209,9 +230,7 @@ class NatNetworkInteropTest {
                 }
                 Map<String, Object> health = apiOrEmpty("/health");
                 if ("registered".equals(health.get("sip_registration"))) {
-                    assertThat(health).as("a public address is advertised: no warning")
-                            .doesNotContainKey("address_warning");
-                    return;
+                    return health;
                 }
                 Thread.sleep(200);
             }
@@ -276,6 +295,21 @@ class NatNetworkInteropTest {
             } catch (Exception e) {
                 return Map.of(); // not listening yet
             }
+        }
+
+        Map<String, Object> healthAtRegistration() {
+            return healthAtRegistration;
+        }
+
+        /** Waits until the service has logged {@code text}; returns its whole log. */
+        String awaitServiceLog(String text) throws InterruptedException {
+            long deadline = System.nanoTime() + START_WAIT.toNanos();
+            String log = service.stderrTail(Integer.MAX_VALUE);
+            while (!log.contains(text) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                log = service.stderrTail(Integer.MAX_VALUE);
+            }
+            return log;
         }
 
         String logs() {
