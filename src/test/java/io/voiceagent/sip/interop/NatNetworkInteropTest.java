@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * greeting becomes a user turn. The first run uses SIP_STUN_SERVER (a responder written from
  * RFC 5389 beside the phone), so the SDP carries the router's port; the second learns the address
  * from the registrar's received only, and drops 10 % of the UDP the router forwards, each way:
- * every call must still complete.
+ * every call must still complete. A third run advertises a private SIP_PUBLIC_IP to the public
+ * carrier and expects the warning once on the log and on {@code /health}.
  * Without root (or without iproute2/nftables) these tests are skipped with the reason; under
  * {@code CI=true} that is a failure.
  */
