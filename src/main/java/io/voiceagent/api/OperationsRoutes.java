@@ -29,6 +29,7 @@ final class OperationsRoutes {
         body.put("active_calls", health.activeCalls());
         body.put("uptime_s", health.uptimeSeconds());
         health.reason().ifPresent(reason -> body.put("reason", reason));
+        health.addressWarning().ifPresent(warning -> body.put("address_warning", warning));
         return ApiResponse.json(health.ready() ? 200 : 503, body);
     }
 

@@ -61,14 +61,14 @@ public final class Module implements AutoCloseable {
                     config.elevenLabs().apiUrl()));
             ElevenLabsClient agents = new ElevenLabsClient(config.elevenLabs(), outbound, AGENT_HANDSHAKE_TIMEOUT);
             Optional<ExolveApi> exolve = config.exolve().useHttp()
-                    ? Optional.of(new ExolveHttpApi(config.exolve(), outbound))
+                    ? Optional.of(new ExolveHttpApi(config.exolve(), config.sip().login(), outbound))
                     : Optional.empty();
 
             sip = register(new UdpSipUserAgent(config.sip(), SipTimers.rfc3261(), clock, random));
             sip.start();
             awaitFirstRegistration(sip);
             MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random,
-                    config.elevenLabs().agentAudioBuffer()));
+                    config.elevenLabs().agentAudioBuffer(), config.sip().stunServer()));
 
             CallJournal.Opened journal = CallJournal.open(config.http().dataDir());
             register(journal.journal());

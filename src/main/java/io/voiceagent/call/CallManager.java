@@ -9,9 +9,11 @@ import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.RegistrationStatus;
+import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipUserAgent;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -153,11 +155,23 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         }
     }
 
+    /** Dials once the RTP socket's STUN mapping is known (at once without SIP_STUN_SERVER). */
     private void dial(LiveCall call) {
-        SessionDescription offer = SessionDescription.offer(sip.mediaAddress(), call.media().localPort(),
-                sessionId());
-        LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite");
-        call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
+        call.media().rtpMapping().thenAccept(mapping -> {
+            if (call.isEnded()) {
+                return; // hung up while STUN was asked: nothing to dial
+            }
+            try {
+                SdpEndpoint ours = sip.sdpEndpoint(call.media().localPort(), mapping);
+                SessionDescription offer = SessionDescription.offer(ours.address(), ours.port(), sessionId());
+                LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite sdp=" + ours.address() + ":"
+                        + ours.port());
+                call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "call=" + call.id() + " could not be dialled", e);
+                call.end(CallStatus.FAILED, "internal_error", "system");
+            }
+        });
     }
 
     private void makeCallThroughExolve(LiveCall call) {
@@ -204,7 +218,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             return Optional.empty();
         }
         LOG.log(System.Logger.Level.INFO, "call=" + match.get().id() + " stage=inbound_invite from " + invite.from());
-        return match.get().acceptInbound(invite, sip.mediaAddress(), sessionId());
+        // The mapping was asked for when the call was placed, seconds before Exolve's INVITE; no wait here.
+        Optional<InetSocketAddress> mapping = match.get().media().rtpMapping().toCompletableFuture()
+                .getNow(Optional.empty());
+        return match.get().acceptInbound(invite, sip.sdpEndpoint(match.get().media().localPort(), mapping),
+                sessionId());
     }
 
     private static boolean namesNumber(InboundInvite invite, String digits) {
@@ -291,7 +309,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     public Health health() {
         Optional<String> reason = refusal().map(CallException::getMessage);
         return new Health(reason.isEmpty(), registrationName(), live.size(),
-                Duration.between(startedAt, clock.instant()).toSeconds(), reason);
+                Duration.between(startedAt, clock.instant()).toSeconds(), reason, sip.addressWarning());
     }
 
     private String registrationName() {

@@ -44,9 +44,10 @@ public interface CallService {
     /**
      * @param ready           false when calls cannot be placed (then {@code reason} says why)
      * @param sipRegistration e.g. {@code registered}, {@code failed}, {@code not_used}
+     * @param addressWarning  why the carrier cannot reach the address we advertise, when that is so
      */
     record Health(boolean ready, String sipRegistration, int activeCalls, long uptimeSeconds,
-                  Optional<String> reason) {
+                  Optional<String> reason, Optional<String> addressWarning) {
     }
 
     /** One Prometheus sample: {@code type} is {@code gauge} or {@code counter}. */

@@ -17,6 +17,7 @@ import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
 import io.voiceagent.media.RemoteMedia;
 import io.voiceagent.sip.InboundCallHandler;
+import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
@@ -397,9 +398,9 @@ final class LiveCall implements MediaListener {
     }
 
     /** Our SDP answer for an inbound INVITE (Exolve HTTP mode), or empty when no codec fits. */
-    Optional<InboundCallHandler.Acceptance> acceptInbound(InboundCallHandler.InboundInvite invite, String ourAddress,
+    Optional<InboundCallHandler.Acceptance> acceptInbound(InboundCallHandler.InboundInvite invite, SdpEndpoint ours,
                                                           long sessionId) {
-        Optional<SessionDescription> answer = invite.offer().answerWith(ourAddress, media.localPort(), sessionId);
+        Optional<SessionDescription> answer = invite.offer().answerWith(ours.address(), ours.port(), sessionId);
         if (answer.isEmpty()) {
             log(System.Logger.Level.WARNING, "inbound INVITE offers no codec we speak");
             return Optional.empty();

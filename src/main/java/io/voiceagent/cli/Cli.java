@@ -178,8 +178,31 @@ public final class Cli {
                 ? "Mode: demo (no telephony or AI credentials set: calls go to the built-in demo network)"
                 : "Mode: " + (config.exolve().useHttp() ? "Exolve HTTP API" : "SIP") + " through "
                         + config.sip().serverHost() + ":" + config.sip().serverPort());
+        if (!config.demo()) {
+            out.println(natAdvice(config.sip()));
+        }
         out.println("Configuration OK.");
         return OK;
+    }
+
+    /** What the SDP will carry behind NAT, and a warning when SIP_PUBLIC_IP is an address the carrier cannot reach. */
+    private static String natAdvice(Config.Sip sip) {
+        String stun = sip.stunServer().map(s -> ", ports from STUN " + s).orElse("");
+        if (sip.publicIp().isEmpty()) {
+            return "NAT: SIP_PUBLIC_IP unset: Contact and SDP use the address the registrar reports (received/rport)"
+                    + (sip.stunServer().isPresent() ? " or STUN " + sip.stunServer().get() : "")
+                    + "; GET /health shows address_warning if that address is private.";
+        }
+        String publicIp = sip.publicIp().get();
+        try {
+            java.net.InetAddress carrier = java.net.InetAddress.getByName(sip.serverHost());
+            return io.voiceagent.sip.AdvertisedAddress.warning(publicIp, carrier)
+                    .map(warning -> "WARNING: " + warning)
+                    .orElse("NAT: Contact and SDP use SIP_PUBLIC_IP " + publicIp + stun + ".");
+        } catch (java.net.UnknownHostException e) {
+            return "NAT: SIP_PUBLIC_IP " + publicIp + stun + " (SIP_SERVER " + sip.serverHost()
+                    + " does not resolve here, so it was not checked).";
+        }
     }
 
     private void printProblems(ConfigException e) {

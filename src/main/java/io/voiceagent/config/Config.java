@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The service's whole configuration, validated. Built by {@link ConfigLoader}; immutable.
@@ -29,24 +30,66 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
                        Path dataDir, String logLevel, boolean debugEndpoints) {
     }
 
+    /**
+     * @param callMethod         how HTTP mode asks Exolve for a call (EXOLVE_CALL_METHOD)
+     * @param callbackResourceId EXOLVE_CALLBACK_RESOURCE_ID, sent with MakeCallback when set
+     */
     public record Exolve(boolean useHttp, Optional<Secret> apiKey, URI apiUrl, String sourceNumber,
-                         Optional<Secret> webhookSecret) {
+                         Optional<Secret> webhookSecret, CallMethod callMethod, OptionalLong callbackResourceId) {
+        public Exolve {
+            Objects.requireNonNull(callMethod, "callMethod");
+            Objects.requireNonNull(callbackResourceId, "callbackResourceId");
+        }
+
+        /** The Exolve API method that places a call in HTTP mode, by its EXOLVE_CALL_METHOD name. */
+        public enum CallMethod {
+            /** {@code MakeCallback}: Exolve calls the customer, then (once answered) our SIP ID. */
+            CALLBACK("callback"),
+            /** {@code MakeCall} with {@code source}/{@code destination}, the request of the first version. */
+            MAKECALL("makecall");
+
+            private final String wireName;
+
+            CallMethod(String wireName) {
+                this.wireName = wireName;
+            }
+
+            public String wireName() {
+                return wireName;
+            }
+        }
     }
 
     /** {@code server} is host:port as given; it is resolved when the SIP socket starts. */
     public record Sip(String login, Secret password, String domain, String serverHost, int serverPort,
                       int portMin, int portMax, Optional<String> publicIp, int registerExpiresSeconds,
-                      Duration ringTimeout, List<AddressBlock> trustedPeers) {
+                      Duration ringTimeout, List<AddressBlock> trustedPeers, Optional<StunServer> stunServer) {
         public Sip {
+            Objects.requireNonNull(publicIp, "publicIp");
             trustedPeers = List.copyOf(trustedPeers);
+            Objects.requireNonNull(stunServer, "stunServer");
         }
 
-        /** No SIP_TRUSTED_PEERS: only the addresses SIP_SERVER resolves to may send us requests. */
+        /** No SIP_TRUSTED_PEERS (only SIP_SERVER's addresses may send us requests) and no STUN. */
         public Sip(String login, Secret password, String domain, String serverHost, int serverPort,
                    int portMin, int portMax, Optional<String> publicIp, int registerExpiresSeconds,
                    Duration ringTimeout) {
             this(login, password, domain, serverHost, serverPort, portMin, portMax, publicIp,
-                    registerExpiresSeconds, ringTimeout, List.of());
+                    registerExpiresSeconds, ringTimeout, List.of(), Optional.empty());
+        }
+    }
+
+    /** SIP_STUN_SERVER as host and port; the host is resolved when it is used. */
+    public record StunServer(String host, int port) {
+        public static final int DEFAULT_PORT = 3478;
+
+        public StunServer {
+            Objects.requireNonNull(host, "host");
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port;
         }
     }
 
@@ -103,11 +146,12 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
     public Config withDemoNetwork(String sipHost, int sipPort, String sipLogin, Secret sipPassword,
                                   URI agentWsUrl, URI agentApiUrl, String agentId, Secret agentApiKey) {
         Sip demoSip = new Sip(sipLogin, sipPassword, "demo.voiceagent.local", sipHost, sipPort,
-                sip.portMin(), sip.portMax(), Optional.of(sipHost), sip.registerExpiresSeconds(), sip.ringTimeout());
+                sip.portMin(), sip.portMax(), Optional.of(sipHost), sip.registerExpiresSeconds(), sip.ringTimeout(),
+                sip.trustedPeers(), Optional.empty());
         ElevenLabs demoAgent = new ElevenLabs(Optional.of(agentApiKey), agentId, agentWsUrl, agentApiUrl,
                 elevenLabs.useSignedUrl(), elevenLabs.chunkMs(), elevenLabs.aiConnect(), elevenLabs.agentAudioBuffer());
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
-                exolve.webhookSecret());
+                exolve.webhookSecret(), exolve.callMethod(), exolve.callbackResourceId());
         return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true);
     }
 
@@ -126,6 +170,9 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("EXOLVE_API_URL", exolve.apiUrl().toString());
         out.put("EXOLVE_SOURCE_NUMBER", exolve.sourceNumber());
         out.put("EXOLVE_WEBHOOK_SECRET", masked(exolve.webhookSecret()));
+        out.put("EXOLVE_CALL_METHOD", exolve.callMethod().wireName());
+        out.put("EXOLVE_CALLBACK_RESOURCE_ID", exolve.callbackResourceId().isPresent()
+                ? Long.toString(exolve.callbackResourceId().getAsLong()) : "");
         out.put("SIP_LOGIN", sip.login());
         out.put("SIP_PASSWORD", sip.password().masked());
         out.put("SIP_DOMAIN", sip.domain());
@@ -135,6 +182,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("SIP_PUBLIC_IP", sip.publicIp().orElse(""));
         out.put("SIP_TRUSTED_PEERS", sip.trustedPeers().isEmpty() ? "(SIP_SERVER's addresses)"
                 : String.join(",", sip.trustedPeers().stream().map(AddressBlock::toString).toList()));
+        out.put("SIP_STUN_SERVER", sip.stunServer().map(StunServer::toString).orElse(""));
         out.put("SIP_REGISTER_EXPIRES", Integer.toString(sip.registerExpiresSeconds()));
         out.put("CALL_RING_TIMEOUT_S", Long.toString(sip.ringTimeout().toSeconds()));
         out.put("RTP_PORT_MIN", Integer.toString(rtp.portMin()));

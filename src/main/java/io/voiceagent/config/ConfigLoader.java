@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -113,7 +114,9 @@ public final class ConfigLoader {
                 secret("EXOLVE_API_KEY"),
                 httpUri("EXOLVE_API_URL", "https://api.exolve.ru", "http", "https"),
                 phone("EXOLVE_SOURCE_NUMBER"),
-                secret("EXOLVE_WEBHOOK_SECRET"));
+                secret("EXOLVE_WEBHOOK_SECRET"),
+                callMethod(),
+                callbackResourceId());
         String server = string("SIP_SERVER", "80.75.130.100:5060");
         int sipPortMin = integer("SIP_PORT_MIN", 5060, 1, 65535);
         int sipPortMax = integer("SIP_PORT_MAX", 5080, 1, 65535);
@@ -129,7 +132,12 @@ public final class ConfigLoader {
                 publicIp(),
                 integer("SIP_REGISTER_EXPIRES", 3600, 60, 86_400),
                 Duration.ofSeconds(integer("CALL_RING_TIMEOUT_S", 60, 5, 600)),
-                trustedPeers());
+                trustedPeers(), stunServer());
+        if (useHttp && exolve.callMethod() == Config.Exolve.CallMethod.CALLBACK && present("SIP_LOGIN")
+                && !sip.login().matches("[0-9]{1,20}")) {
+            problems.add("SIP_LOGIN=" + sip.login() + ": expected the SIP ID's digits (EXOLVE_CALL_METHOD=callback"
+                    + " asks Exolve to call that number as the second line)");
+        }
         int rtpMin = integer("RTP_PORT_MIN", 10000, 1024, 65534);
         int rtpMax = integer("RTP_PORT_MAX", 20000, 1025, 65535);
         range("RTP_PORT_MIN", rtpMin, "RTP_PORT_MAX", rtpMax);
@@ -360,6 +368,58 @@ public final class ConfigLoader {
             }
         }
         return blocks;
+    }
+
+    private Config.Exolve.CallMethod callMethod() {
+        String v = string("EXOLVE_CALL_METHOD", Config.Exolve.CallMethod.CALLBACK.wireName());
+        for (Config.Exolve.CallMethod method : Config.Exolve.CallMethod.values()) {
+            if (method.wireName().equalsIgnoreCase(v)) {
+                return method;
+            }
+        }
+        problem("EXOLVE_CALL_METHOD", v, "callback or makecall");
+        return Config.Exolve.CallMethod.CALLBACK;
+    }
+
+    private OptionalLong callbackResourceId() {
+        String v = raw("EXOLVE_CALLBACK_RESOURCE_ID");
+        if (v == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            long id = Long.parseLong(v);
+            if (id > 0) {
+                return OptionalLong.of(id);
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problem("EXOLVE_CALLBACK_RESOURCE_ID", v, "a positive integer (the resource id from the Exolve console)");
+        return OptionalLong.empty();
+    }
+
+    /** SIP_STUN_SERVER: host or host:port (3478 when the port is left out); unset means no STUN. */
+    private Optional<Config.StunServer> stunServer() {
+        String v = raw("SIP_STUN_SERVER");
+        if (v == null) {
+            return Optional.empty();
+        }
+        String expected = "host or host:port of a STUN server (RFC 5389), e.g. stun.example.org:3478";
+        int colon = v.lastIndexOf(':');
+        String host = colon < 0 ? v : v.substring(0, colon);
+        int port = Config.StunServer.DEFAULT_PORT;
+        if (colon >= 0) {
+            try {
+                port = Integer.parseInt(v.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        if (host.isEmpty() || !host.matches("[A-Za-z0-9.-]+") || port < 1 || port > 65535) {
+            problem("SIP_STUN_SERVER", v, expected);
+            return Optional.empty();
+        }
+        return Optional.of(new Config.StunServer(host, port));
     }
 
     private String hostOf(String name, String hostPort) {

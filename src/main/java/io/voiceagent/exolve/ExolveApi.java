@@ -5,7 +5,10 @@ import java.util.Map;
 /** The Exolve call API as we use it. */
 public interface ExolveApi {
 
-    /** Places a call from EXOLVE_SOURCE_NUMBER to {@code destinationDigits}; returns Exolve's call id. */
+    /**
+     * Asks Exolve to ring {@code destinationDigits} from EXOLVE_SOURCE_NUMBER and join it to our SIP ID
+     * (EXOLVE_CALL_METHOD: MakeCallback by default, or MakeCall); returns Exolve's call id.
+     */
     String makeCall(String destinationDigits) throws ExolveException;
 
     /** Ends a call Exolve placed. */

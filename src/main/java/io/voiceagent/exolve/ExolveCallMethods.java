@@ -1,9 +1,11 @@
 package io.voiceagent.exolve;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The Exolve API methods we call: each one's path and JSON body, and where its answer keeps what we
@@ -13,8 +15,12 @@ import java.util.Optional;
  * <p>Followed: docs.exolve.ru API reference (Call API / Callback API pages): every method is
  * {@code POST https://api.exolve.ru/<api>/v1/<Method>} with {@code Authorization: Bearer <API key>}
  * and a JSON body, and a call is identified by its {@code call_id} (uint64, so it may arrive as a
- * JSON number or string). The MakeCall body {@code source}/{@code destination} is the one the issue
- * specifies. The hang-up method's name is not in the pages we could read; {@code HangUp} with
+ * JSON number or string). MakeCallback is Exolve's documented way to join two parties, and several
+ * independent integrations send exactly the body built here: {@code number_code} (our Exolve number,
+ * an integer), an optional {@code callback_resource_id}, and {@code line_1}/{@code line_2}, each
+ * {@code {"destinations":[{"number":"7…","timeout":30}],"display_number":"7…"}}. Exolve rings
+ * line_1 and only once it answers rings line_2. The MakeCall body {@code source}/{@code destination}
+ * appears in no public document we found; it is kept for accounts where it works. The hang-up method's name is not in the pages we could read; {@code HangUp} with
  * {@code call_id} follows the same convention and is the first thing to check against a live account.
  */
 final class ExolveCallMethods {
@@ -29,6 +35,36 @@ final class ExolveCallMethods {
     }
 
     private ExolveCallMethods() {
+    }
+
+    /** Seconds Exolve rings each line of a MakeCallback before giving up on it. */
+    static final int LINE_TIMEOUT_SECONDS = 30;
+
+    /**
+     * Exolve calls the customer first and, once the customer answers, our SIP ID, so our leg (the
+     * inbound INVITE) only arrives with a live person on the line. The customer sees our number; our
+     * SIP ID sees the customer's, so the INVITE names the call it belongs to.
+     */
+    static Request makeCallback(long ourNumber, OptionalLong callbackResourceId, String customerDigits,
+                                String sipId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("number_code", ourNumber);
+        if (callbackResourceId.isPresent()) {
+            body.put("callback_resource_id", callbackResourceId.getAsLong());
+        }
+        body.put("line_1", line(customerDigits, Long.toString(ourNumber)));
+        body.put("line_2", line(sipId, customerDigits));
+        return new Request("MakeCallback", "/call/v1/MakeCallback", body);
+    }
+
+    private static Map<String, Object> line(String number, String displayNumber) {
+        Map<String, Object> destination = new LinkedHashMap<>();
+        destination.put("number", number);
+        destination.put("timeout", LINE_TIMEOUT_SECONDS);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("destinations", List.of(destination));
+        line.put("display_number", displayNumber);
+        return line;
     }
 
     static Request makeCall(String sourceNumber, String destinationDigits) {
@@ -50,7 +86,7 @@ final class ExolveCallMethods {
         return new Request("GetList", "/number/v1/GetList", Map.of());
     }
 
-    /** The call id in a MakeCall answer ({@code {"call_id": 4623...}}). */
+    /** The call id in a MakeCall or MakeCallback answer ({@code {"call_id": 4623...}}). */
     static Optional<String> callId(Map<String, Object> answer) {
         Object id = answer.get("call_id");
         return id == null || id.toString().isBlank() ? Optional.empty() : Optional.of(id.toString());

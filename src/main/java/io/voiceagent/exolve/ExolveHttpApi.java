@@ -39,26 +39,32 @@ public final class ExolveHttpApi implements ExolveApi {
     }
 
     private final Config.Exolve config;
+    private final String sipId;
     private final HttpClient http;
     private final OutboundConnections outbound;
     private final Duration responseTimeout;
     private final Pause pause;
     private final String baseUrl;
 
-    /** Production wiring: the shared client (connect timeout 5 s), 10 s per response, real sleeps. */
-    public ExolveHttpApi(Config.Exolve config, OutboundConnections outbound) {
-        this(config, outbound.httpClient(), outbound, RESPONSE_TIMEOUT, delay -> Thread.sleep(delay));
+    /**
+     * Production wiring: the shared client (connect timeout 5 s), 10 s per response, real sleeps.
+     * {@code sipId} is our SIP ID (SIP_LOGIN), the number MakeCallback rings as the second line.
+     */
+    public ExolveHttpApi(Config.Exolve config, String sipId, OutboundConnections outbound) {
+        this(config, sipId, outbound.httpClient(), outbound, RESPONSE_TIMEOUT, delay -> Thread.sleep(delay));
     }
 
     /**
+     * @param sipId           our SIP ID (SIP_LOGIN): MakeCallback's second line
      * @param http            the client to send with (normally {@code outbound.httpClient()})
      * @param outbound        names proxy failures ({@link OutboundConnections#proxyFailureCause})
      * @param responseTimeout how long each attempt waits for Exolve's answer
      * @param pause           how the backoff between retries waits
      */
-    public ExolveHttpApi(Config.Exolve config, HttpClient http, OutboundConnections outbound,
+    public ExolveHttpApi(Config.Exolve config, String sipId, HttpClient http, OutboundConnections outbound,
                          Duration responseTimeout, Pause pause) {
         this.config = Objects.requireNonNull(config, "config");
+        this.sipId = Objects.requireNonNull(sipId, "sipId");
         this.http = Objects.requireNonNull(http, "http");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
         this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
@@ -74,9 +80,23 @@ public final class ExolveHttpApi implements ExolveApi {
         if (digits.isEmpty()) {
             throw new ExolveException("invalid_number", "destination has no digits: '" + destinationDigits + "'");
         }
-        Map<String, Object> answer = send(ExolveCallMethods.makeCall(config.sourceNumber(), digits), true);
+        ExolveCallMethods.Request request = switch (config.callMethod()) {
+            case CALLBACK -> ExolveCallMethods.makeCallback(ourNumber(), config.callbackResourceId(), digits, sipId);
+            case MAKECALL -> ExolveCallMethods.makeCall(config.sourceNumber(), digits);
+        };
+        Map<String, Object> answer = send(request, true);
         return ExolveCallMethods.callId(answer).orElseThrow(() -> new ExolveException("provider_error",
-                "Exolve MakeCall answered without a call_id: " + clip(answer.toString())));
+                "Exolve " + request.name() + " answered without a call_id: " + clip(answer.toString())));
+    }
+
+    /** MakeCallback wants our number as an integer; the config keeps it as validated digits. */
+    private long ourNumber() throws ExolveException {
+        try {
+            return Long.parseLong(config.sourceNumber());
+        } catch (NumberFormatException e) {
+            throw new ExolveException("provider_rejected",
+                    "EXOLVE_SOURCE_NUMBER is not a number MakeCallback can send: '" + config.sourceNumber() + "'");
+        }
     }
 
     @Override

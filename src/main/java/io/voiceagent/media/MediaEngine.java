@@ -2,6 +2,7 @@ package io.voiceagent.media;
 
 import io.voiceagent.config.Config;
 import io.voiceagent.rtp.RtpPortPool;
+import io.voiceagent.stun.StunClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,9 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,32 +49,37 @@ public final class MediaEngine implements AutoCloseable {
     private final Map<Long, Resampler.Filter> filters = new ConcurrentHashMap<>();
     private final Map<String, RtpMediaSession> sessions = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Optional<Config.StunServer> stunServer;
+    /** Shared by every session's socket (transaction ids are unique); null without SIP_STUN_SERVER. */
+    private final StunClient stun;
 
     /**
      * @param bindAddress the local address RTP sockets bind to, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
      * @throws IllegalArgumentException when the address or the port range is unusable
      */
     public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random) {
-        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, true);
+        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), true);
     }
 
     /**
      * @param agentAudioBuffer how much agent audio a call may hold ahead of the phone (AI_AUDIO_BUFFER_S);
      *                         past it the oldest is dropped
+     * @param stunServer       when present, each session asks it over its RTP socket where that socket is
+     *                         seen from outside
      */
     public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
-                       java.time.Duration agentAudioBuffer) {
-        this(config, bindAddress, nanoClock, random, agentAudioBuffer, true);
+                       java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer) {
+        this(config, bindAddress, nanoClock, random, agentAudioBuffer, stunServer, true);
     }
 
     /** With {@code ownClockThread} false, a test drives the clock through {@link #pacer()}. */
     MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
                 boolean ownClockThread) {
-        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, ownClockThread);
+        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), ownClockThread);
     }
 
-    private MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
-                        java.time.Duration agentAudioBuffer, boolean ownClockThread) {
+    MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
+                java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer, boolean ownClockThread) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(bindAddress, "bindAddress");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -87,6 +96,11 @@ public final class MediaEngine implements AutoCloseable {
         this.agentAudioLimitBytes = agentAudioBuffer.toMillis() * LineCodec.SAMPLE_RATE / 1000;
         this.pacer = new Pacer(nanoClock);
         this.ownClockThread = ownClockThread;
+        this.stunServer = Objects.requireNonNull(stunServer, "stunServer");
+        // Retransmissions run on the callback threads, after a delay taken from the JDK's delayer.
+        this.stun = stunServer.isEmpty() ? null : new StunClient((delay, task) -> CompletableFuture
+                .delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, callbacks()).execute(task),
+                random, StunClient.Policy.CALL_SETUP);
         try {
             this.receiver = new RtpReceiver(nanoClock);
         } catch (IOException e) {
@@ -132,6 +146,7 @@ public final class MediaEngine implements AutoCloseable {
             session.close();
             throw e;
         }
+        stunServer.ifPresent(server -> callbacks().execute(() -> session.learnMapping(stun, server)));
         return session;
     }
 
@@ -185,6 +200,11 @@ public final class MediaEngine implements AutoCloseable {
 
     RtpReceiver receiver() {
         return receiver;
+    }
+
+    /** The STUN client whose answers arrive on session sockets; null without SIP_STUN_SERVER. */
+    StunClient stun() {
+        return stun;
     }
 
     RandomGenerator random() {

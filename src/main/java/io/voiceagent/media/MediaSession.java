@@ -1,6 +1,10 @@
 package io.voiceagent.media;
 
+import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One call's audio between the phone (RTP) and the agent. Agent audio is queued and paced out at
@@ -11,6 +15,15 @@ public interface MediaSession extends AutoCloseable {
 
     /** Our even RTP port, for the SDP. */
     int localPort();
+
+    /**
+     * What a STUN server (SIP_STUN_SERVER) says this session's RTP socket is mapped to by the NATs on
+     * the way: the address and port for the SDP. Empty without STUN or when it gave no answer; the
+     * stage completes within a few seconds of the session opening, never exceptionally.
+     */
+    default CompletionStage<Optional<InetSocketAddress>> rtpMapping() {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
 
     /**
      * Start sending to (or move to) the far end as its latest SDP describes it. Packets are accepted

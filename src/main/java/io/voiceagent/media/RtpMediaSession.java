@@ -1,5 +1,6 @@
 package io.voiceagent.media;
 
+import io.voiceagent.config.Config;
 import io.voiceagent.rtp.DtmfReceiver;
 import io.voiceagent.rtp.DtmfSender;
 import io.voiceagent.rtp.InterarrivalJitter;
@@ -7,6 +8,7 @@ import io.voiceagent.rtp.RtpPacket;
 import io.voiceagent.rtp.RtpPortPool;
 import io.voiceagent.rtp.RtpSequence;
 import io.voiceagent.rtp.TelephoneEvent;
+import io.voiceagent.stun.StunClient;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +40,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * far end, when it asked for nothing.
  *
  * <p>Packets are always 20 ms, whatever {@code a=ptime} the far end asks for: see {@link #PACKET_NANOS}.
+ *
+ * <p>With SIP_STUN_SERVER, the session asks over its own socket where that socket is seen from
+ * outside ({@link #rtpMapping()}); the receive thread hands STUN datagrams (first byte 0..3,
+ * RFC 7983) to the engine's STUN client before anything is parsed as RTP.
  */
 final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
@@ -69,6 +76,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private final MediaEngine engine;
     private final AgentAudioQueue queue;
     private volatile Pacer.Registration registration;
+    private final CompletableFuture<Optional<InetSocketAddress>> rtpMapping = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     // Set by the call, read by the clock and receive threads.
@@ -171,6 +179,39 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     @Override
     public int localPort() {
         return localPort;
+    }
+
+    @Override
+    public CompletionStage<Optional<InetSocketAddress>> rtpMapping() {
+        return stunOff() ? CompletableFuture.completedFuture(Optional.empty()) : rtpMapping;
+    }
+
+    private boolean stunOff() {
+        return engine.stun() == null;
+    }
+
+    /**
+     * RFC 5389 Binding over this session's own socket, so that a NAT that changes ports is seen
+     * with the very mapping our RTP gets. Runs on a callback thread (it may resolve the server's name).
+     */
+    void learnMapping(StunClient stun, Config.StunServer server) {
+        InetSocketAddress target = new InetSocketAddress(server.host(), server.port());
+        if (target.isUnresolved()) {
+            LOG.log(System.Logger.Level.WARNING, "call {0}: STUN server {1} cannot be resolved", callId, server);
+            rtpMapping.complete(Optional.empty());
+            return;
+        }
+        stun.bind(target, (datagram, to) -> channel.send(ByteBuffer.wrap(datagram), to))
+                .whenComplete((mapped, failure) -> {
+                    if (mapped != null) {
+                        LOG.log(System.Logger.Level.INFO, "call {0}: STUN: RTP port {1} is seen as {2}", callId,
+                                Integer.toString(localPort), mapped);
+                    } else {
+                        LOG.log(System.Logger.Level.WARNING, "call {0}: STUN gave no mapping for RTP port {1}: {2}",
+                                callId, Integer.toString(localPort), failure.getMessage());
+                    }
+                    rtpMapping.complete(Optional.ofNullable(mapped));
+                });
     }
 
     @Override
@@ -472,6 +513,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     /** Handles one RTP datagram, on the engine's receive thread. */
     void onDatagram(byte[] data, int length, InetSocketAddress source, long nowNanos) {
+        StunClient stun = engine.stun();
+        if (stun != null && stun.offer(data, 0, length, source)) {
+            return; // RFC 7983: a first byte of 0..3 is STUN, never RTP (whose version bits make it 128..191)
+        }
         Optional<RtpPacket> parsed = RtpPacket.parse(data, 0, length);
         if (parsed.isEmpty()) {
             malformedPackets++;
@@ -715,6 +760,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         }
         queue.close();
         sayRtcpBye();
+        rtpMapping.complete(Optional.empty());
         try {
             // The ports may be reused only once the sockets are really closed.
             CompletableFuture.allOf(engine.receiver().unregisterAndClose(channel),

@@ -1,6 +1,6 @@
 package io.voiceagent.media;
 
-import java.net.Inet4Address;
+import io.voiceagent.net.AddressScope;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -85,7 +85,7 @@ final class RtpSourceLatch {
         try {
             if (!sdpAddress.equals(sdp)) {
                 sdp = sdpAddress;
-                sdpUnroutable = isUnroutable(sdpAddress.getAddress());
+                sdpUnroutable = AddressScope.isPrivate(sdpAddress.getAddress());
                 current = sdpAddress;
                 currentHeard = false;
                 candidate = null;
@@ -152,21 +152,5 @@ final class RtpSourceLatch {
     /** Where our RTP goes: the adopted source, the SDP address until another is adopted; empty before any SDP. */
     Optional<InetSocketAddress> target() {
         return Optional.ofNullable(current);
-    }
-
-    /**
-     * An address the far end cannot be reached at from outside its own network: RFC 1918 and
-     * RFC 6598 (carrier-grade NAT) ranges, link-local, IPv6 unique-local. Loopback and public
-     * addresses are reachable.
-     */
-    static boolean isUnroutable(InetAddress address) {
-        if (address.isSiteLocalAddress() || address.isLinkLocalAddress()) {
-            return true;
-        }
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet4Address) {
-            return (bytes[0] & 0xFF) == 100 && (bytes[1] & 0xC0) == 64; // 100.64.0.0/10
-        }
-        return (bytes[0] & 0xFE) == 0xFC; // fc00::/7
     }
 }

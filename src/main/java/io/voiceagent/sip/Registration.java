@@ -143,6 +143,7 @@ final class Registration {
         int granted = grantedExpiry(response, requested);
         Instant now = stack.clock().instant();
         setStatus(RegistrationStatus.State.REGISTERED, Optional.empty(), Optional.of(now.plusSeconds(granted)));
+        stack.onRegistered();
         // Refresh at about half the expiry, as common user agents do, so one lost refresh is survivable.
         nextAttempt = stack.scheduler().schedule(Duration.ofSeconds(Math.max(1, granted / 2)), this::register);
         LOG.log(System.Logger.Level.INFO, "registered as {0} for {1} s", stack.contactUri(), granted);

@@ -52,6 +52,9 @@ interface SipStack {
     /** The NAT binding the registrar saw differs from what we advertise. */
     void onNatBindingChanged(String host, int port);
 
+    /** A REGISTER succeeded: the address we advertise is as good as it will get. */
+    void onRegistered();
+
     /** The call has ended and may be forgotten once late retransmissions are over. */
     void callEnded(CallSession call);
 }

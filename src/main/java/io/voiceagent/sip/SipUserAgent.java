@@ -1,7 +1,9 @@
 package io.voiceagent.sip;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Our SIP user agent: one UDP socket, registration with the carrier, outbound INVITE dialogs and
@@ -17,8 +19,20 @@ public interface SipUserAgent extends AutoCloseable {
     /** Forces a new REGISTER now (debug endpoint, config change). */
     void reregister();
 
-    /** The address that goes into our SDP {@code c=} line (SIP_PUBLIC_IP or the discovered one). */
+    /**
+     * Our address as the carrier sees it: SIP_PUBLIC_IP, else the one learned (STUN over the SIP
+     * socket, the registrar's received), else the local address routed toward SIP_SERVER.
+     */
     String mediaAddress();
+
+    /**
+     * Address and port for a call's SDP ({@link SdpEndpoint} says which wins), given its local RTP
+     * port and, when SIP_STUN_SERVER is set, what STUN said that RTP socket is mapped to.
+     */
+    SdpEndpoint sdpEndpoint(int localRtpPort, Optional<InetSocketAddress> rtpMapping);
+
+    /** Why the carrier cannot reach the address we advertise (private, loopback), when that is so. */
+    Optional<String> addressWarning();
 
     /**
      * Sends INVITE {@code sip:<digits>@SIP_DOMAIN} with {@code offer}. Never blocks on the network:

@@ -1,6 +1,7 @@
 package io.voiceagent.sip;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.stun.StunClient;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -71,6 +73,10 @@ public final class UdpSipUserAgent implements SipUserAgent {
     private volatile int advertisedPort;
     private volatile Registration registration;
     private volatile int localPort;
+    /** Set in start() when SIP_STUN_SERVER is; its answers arrive on the SIP socket. */
+    private volatile StunClient stun;
+    /** Set at the first successful REGISTER: from then on the advertised address is judged (and warned about once). */
+    private final AtomicBoolean addressChecked = new AtomicBoolean();
 
     public UdpSipUserAgent(Config.Sip config, SipTimers timers, Clock clock, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
@@ -98,17 +104,57 @@ public final class UdpSipUserAgent implements SipUserAgent {
             loop = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("sip-loop").factory());
             loop.setRemoveOnCancelPolicy(true);
             lifecycle = Lifecycle.RUNNING;
+            Optional<InetSocketAddress> stunServer = resolveStunServer();
+            stunServer.ifPresent(ignored -> stun = new StunClient(
+                    (delay, task) -> stack.scheduler().schedule(delay, task), new LockedRandom(),
+                    StunClient.Policy.CALL_SETUP));
             receiver = Thread.ofVirtual().name("sip-receive").start(this::receiveLoop);
             LOG.log(System.Logger.Level.INFO, "SIP on udp {0}:{1} (advertised {2}:{3}), server {4}", localAddress,
                     Integer.toString(advertisedPort), advertisedHost, Integer.toString(advertisedPort), server);
             stack.execute(() -> {
                 registration = new Registration(stack, newCallId());
-                registration.register();
                 scheduleKeepAlive();
+                stunServer.ifPresentOrElse(this::learnMappingThenRegister, registration::register);
             });
         } finally {
             lifecycleLock.unlock();
         }
+    }
+
+    /** SIP_STUN_SERVER resolved now, so that the loop never waits for DNS; empty when unset or unknown. */
+    private Optional<InetSocketAddress> resolveStunServer() {
+        Optional<Config.StunServer> configured = config.stunServer();
+        if (configured.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new InetSocketAddress(InetAddress.getByName(configured.get().host()),
+                    configured.get().port()));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "SIP_STUN_SERVER {0} cannot be resolved ({1}): STUN is off",
+                    configured.get(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * RFC 5389 over the SIP socket before the first REGISTER, so that its Contact already names the
+     * public address and port a NAT gives us (the registrar's received/rport confirm it afterwards).
+     */
+    private void learnMappingThenRegister(InetSocketAddress stunServer) {
+        stun.bind(stunServer, this::sendRaw).whenComplete((mapped, failure) -> stack.execute(() -> {
+            if (mapped != null) {
+                String host = config.publicIp().orElse(mapped.getAddress().getHostAddress());
+                LOG.log(System.Logger.Level.INFO, "STUN {0}: the SIP socket {1}:{2} is seen as {3}; advertising {4}:{5}",
+                        stunServer, localAddress, Integer.toString(localPort), mapped, host,
+                        Integer.toString(mapped.getPort()));
+                stack.onNatBindingChanged(host, mapped.getPort());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "STUN {0} gave no mapping for the SIP socket ({1});"
+                        + " relying on the registrar's received/rport", stunServer, failure.getMessage());
+            }
+            registration.register();
+        }));
     }
 
     /** The address the kernel would send from toward the server: a connected UDP socket sends nothing. */
@@ -152,7 +198,20 @@ public final class UdpSipUserAgent implements SipUserAgent {
 
     @Override
     public String mediaAddress() {
-        return config.publicIp().orElse(localAddress);
+        return advertisedHost;
+    }
+
+    @Override
+    public SdpEndpoint sdpEndpoint(int localRtpPort, Optional<InetSocketAddress> rtpMapping) {
+        return SdpEndpoint.choose(config.publicIp(), mediaAddress(), localRtpPort, rtpMapping);
+    }
+
+    /** Judged once registered: before that the registrar has not yet told us the address it sees. */
+    @Override
+    public Optional<String> addressWarning() {
+        InetSocketAddress carrier = server;
+        return carrier == null || !addressChecked.get() ? Optional.empty()
+                : AdvertisedAddress.warning(mediaAddress(), carrier.getAddress());
     }
 
     @Override
@@ -197,6 +256,8 @@ public final class UdpSipUserAgent implements SipUserAgent {
         out.put("registration", reg);
         out.put("local", localAddress + ":" + localPort);
         out.put("advertised", advertisedHost + ":" + advertisedPort);
+        out.put("stun", config.stunServer().map(Object::toString).orElse(""));
+        addressWarning().ifPresent(warning -> out.put("address_warning", warning));
         out.put("server", server == null ? config.serverHost() + ":" + config.serverPort() : server.toString());
         Map<String, Object> tx = new LinkedHashMap<>();
         tx.put("clientInvite", inviteTransactions.size());
@@ -274,6 +335,10 @@ public final class UdpSipUserAgent implements SipUserAgent {
             }
             byte[] data = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
             InetSocketAddress source = (InetSocketAddress) packet.getSocketAddress();
+            StunClient stunClient = stun;
+            if (stunClient != null && stunClient.offer(data, 0, data.length, source)) {
+                continue; // RFC 7983: a first byte of 0..3 is STUN, never SIP
+            }
             stack.execute(() -> onDatagram(data, source));
         }
     }
@@ -287,6 +352,10 @@ public final class UdpSipUserAgent implements SipUserAgent {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot send {0} to {1}: {2}", message, target, e.toString());
         }
+    }
+
+    private void sendRaw(byte[] datagram, InetSocketAddress target) throws IOException {
+        socket.send(new DatagramPacket(datagram, datagram.length, target));
     }
 
     private void scheduleKeepAlive() {
@@ -613,6 +682,14 @@ public final class UdpSipUserAgent implements SipUserAgent {
         public void onNatBindingChanged(String host, int port) {
             advertisedHost = host;
             advertisedPort = port;
+        }
+
+        @Override
+        public void onRegistered() {
+            // Once per start: by now STUN and the registrar's received/rport have had their say.
+            if (addressChecked.compareAndSet(false, true)) {
+                addressWarning().ifPresent(warning -> LOG.log(System.Logger.Level.WARNING, warning));
+            }
         }
 
         @Override

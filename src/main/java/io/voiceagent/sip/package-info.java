@@ -8,6 +8,8 @@
  * <p>Threading: one virtual thread blocks on the socket; everything else (parsed messages, timers,
  * dial and hangup) runs on one serial executor, so the transaction and dialog state is confined to
  * it and each call's events come out in order. Tests drive the same classes with a fake scheduler.
+ * With SIP_STUN_SERVER, the reading thread hands STUN answers (first byte 0..3, RFC 7983) straight
+ * to the {@link io.voiceagent.stun.StunClient}, whose retransmissions run on the serial executor.
  *
  * <p>Where each rule lives, by RFC concept: {@code SipMessage}/{@code SipHeaders}/{@code SipParser}
  * (§7, §18.3, RFC 4475), {@code Via} (§18.2.1, RFC 3581 rport), {@code DigestAuth} and
@@ -18,7 +20,8 @@
  * {@code PrackSender} (RFC 3262 100rel), {@code SessionTimer} and {@code SessionRefresher}
  * (RFC 4028: the negotiated terms; our refreshes and their retries), {@code TrustedPeers}
  * (who may send us requests: SIP_SERVER's addresses and SIP_TRUSTED_PEERS),
- * {@code SessionDescription} (RFC 4566, RFC 3264).
+ * {@code SessionDescription} (RFC 4566, RFC 3264), {@code SdpEndpoint} (which address and port the SDP
+ * offers behind NAT), {@code AdvertisedAddress} (RFC 1918/6598: when the carrier cannot reach us).
  *
  * <p>Randomness (tags, branches, cnonces, the 491 retry pause) and time come in through the
  * constructor and {@code SipStack}. The only locks are the user agent's lifecycle lock, its

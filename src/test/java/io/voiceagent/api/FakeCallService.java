@@ -39,6 +39,7 @@ final class FakeCallService implements CallService {
     private String unreadyReason = "";
     private String registration = "registered";
     private Reason unreadyAs = Reason.UNAVAILABLE;
+    private volatile Optional<String> addressWarning = Optional.empty();
     private int nextId = 1;
 
     FakeCallService(Clock clock, int maxConcurrentCalls) {
@@ -148,7 +149,7 @@ final class FakeCallService implements CallService {
         lock.lock();
         try {
             return new Health(ready, ready ? "registered" : registration, activeCalls(), 42,
-                    ready ? Optional.empty() : Optional.of(unreadyReason));
+                    ready ? Optional.empty() : Optional.of(unreadyReason), addressWarning);
         } finally {
             lock.unlock();
         }
@@ -191,6 +192,11 @@ final class FakeCallService implements CallService {
 
     CallRecord say(String callId, String role, String text) {
         return update(callId, r -> r.withTranscriptLine(new TranscriptLine(role, text, clock.instant())));
+    }
+
+    /** What the SIP side says about the address it advertises, as {@code UdpSipUserAgent.addressWarning()}. */
+    void advertiseUnreachableAddress(String warning) {
+        addressWarning = Optional.of(warning);
     }
 
     void notReady(String reason) {

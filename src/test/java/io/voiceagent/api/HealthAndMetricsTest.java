@@ -43,6 +43,15 @@ class HealthAndMetricsTest {
     }
 
     @Test
+    void healthShowsAnAdvertisedAddressTheCarrierCannotReachWithoutFailing() {
+        api.calls.advertiseUnreachableAddress("SIP and SDP advertise 10.0.0.5, a private address");
+        Reply reply = api.get("/health");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json()).containsEntry("status", "ok")
+                .containsEntry("address_warning", "SIP and SDP advertise 10.0.0.5, a private address");
+    }
+
+    @Test
     void metricsArePrometheusText() {
         Reply reply = api.get("/metrics");
         assertThat(reply.status()).isEqualTo(200);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole service in Exolve HTTP mode, wired by {@link Module} as in production, against a fake
  * Exolve (its REST API, and its SIP side: the registrar that then delivers the call's audio leg as
- * an inbound INVITE) and the fake ElevenLabs agent, all over real loopback sockets: MakeCall, the
+ * an inbound INVITE) and the fake ElevenLabs agent, all over real loopback sockets: MakeCallback, the
  * inbound INVITE matched to the pending call, RTP both ways through the agent, BYE either way, and
  * Exolve's webhooks applied to the real call records.
  */
@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ExolveHttpModeEndToEndTest {
     private static final String API_KEY = "exolve-test-key-7f3a";
     private static final String SOURCE_NUMBER = "74951234567";
+    /** EXOLVE_CALL_METHOD's default. */
+    private static final String PLACE_CALL = "/call/v1/MakeCallback";
     private static final String SIP_LOGIN = "883140000000777";
     private static final String SIP_DOMAIN = "sip.exolve.ru";
     private static final String WEBHOOK_SECRET = "whsec-e2e-41c9";
@@ -61,7 +63,7 @@ class ExolveHttpModeEndToEndTest {
 
     @BeforeAll
     static void startServiceAgainstFakeExolve() throws Exception {
-        exolve = FakeExolveCallApi.start(API_KEY);
+        exolve = FakeExolveCallApi.start(API_KEY, Long.parseLong(SOURCE_NUMBER), SIP_LOGIN);
         sipPeer = ExolveSipPeer.start(SIP_DOMAIN);
         agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder()
                 .agentId(AGENT_ID).apiKey("xi-e2e-key").build());
@@ -126,18 +128,23 @@ class ExolveHttpModeEndToEndTest {
     @SuppressWarnings("unchecked")
     void aCallPlacedThroughExolveArrivesAsAnInviteAndTalksToTheAgentBothWays() throws Exception {
         CompletableFuture<PeerCall> leg = routeCallsToThePeer();
-        int makeCallsBefore = exolve.received("/call/v1/MakeCall").size();
+        int makeCallsBefore = exolve.received(PLACE_CALL).size();
 
         Map<String, Object> started = startCall("+7 999 123-45-67");
 
         assertThat(started.get("status")).isEqualTo("dialing");
         assertThat(started.get("mode")).isEqualTo("exolve_http");
-        FakeExolveCallApi.Received makeCall = exolve.awaitReceived("/call/v1/MakeCall", makeCallsBefore + 1, CALL_STEP)
+        FakeExolveCallApi.Received makeCall = exolve.awaitReceived(PLACE_CALL, makeCallsBefore + 1, CALL_STEP)
                 .get(makeCallsBefore);
         assertThat(makeCall.method()).isEqualTo("POST");
         assertThat(makeCall.authorization()).isEqualTo("Bearer " + API_KEY);
         assertThat(makeCall.contentType()).startsWith("application/json");
-        assertThat(makeCall.body()).isEqualTo(Map.of("source", SOURCE_NUMBER, "destination", "79991234567"));
+        assertThat(makeCall.body()).isEqualTo(Map.of(
+                "number_code", Long.parseLong(SOURCE_NUMBER),
+                "line_1", Map.of("destinations", List.of(Map.of("number", "79991234567", "timeout", 30)),
+                        "display_number", SOURCE_NUMBER),
+                "line_2", Map.of("destinations", List.of(Map.of("number", SIP_LOGIN, "timeout", 30)),
+                        "display_number", "79991234567")));
 
         PeerCall peerCall = track(leg.get(CALL_STEP.toSeconds(), TimeUnit.SECONDS));
         SipText ok = peerCall.awaitFinalResponse(CALL_STEP);
@@ -214,7 +221,7 @@ class ExolveHttpModeEndToEndTest {
     @Test
     void aMakeCallRejectedWith401FailsTheCallAsProviderAuth() throws Exception {
         exolve.acceptOnlyKey("a-key-issued-after-ours-was-revoked");
-        int makeCallsBefore = exolve.received("/call/v1/MakeCall").size();
+        int makeCallsBefore = exolve.received(PLACE_CALL).size();
 
         String id = (String) startCall("+79991112233").get("id");
         Map<String, Object> failed = awaitEnded(id);
@@ -222,7 +229,7 @@ class ExolveHttpModeEndToEndTest {
         assertThat(failed.get("status")).isEqualTo("failed");
         assertThat(failed.get("hangup_cause")).isEqualTo("provider_auth");
         assertThat(failed.get("exolve_call_id")).isNull();
-        List<FakeExolveCallApi.Received> makeCalls = exolve.received("/call/v1/MakeCall");
+        List<FakeExolveCallApi.Received> makeCalls = exolve.received(PLACE_CALL);
         assertThat(makeCalls).as("a rejected key is not retried").hasSize(makeCallsBefore + 1);
         assertThat(makeCalls.getLast().authorization()).isEqualTo("Bearer " + API_KEY);
     }
@@ -315,9 +322,9 @@ class ExolveHttpModeEndToEndTest {
     @Test
     void aHangupWhileMakeCallIsStillInFlightEndsTheCallAtExolveOnceItIsPlaced() throws Exception {
         exolve.delayMakeCallAnswers(Duration.ofMillis(1_500));
-        int makeCallsBefore = exolve.received("/call/v1/MakeCall").size();
+        int makeCallsBefore = exolve.received(PLACE_CALL).size();
         String id = (String) startCall("+79996665544").get("id");
-        exolve.awaitReceived("/call/v1/MakeCall", makeCallsBefore + 1, CALL_STEP);
+        exolve.awaitReceived(PLACE_CALL, makeCallsBefore + 1, CALL_STEP);
         long exolveId = exolve.placed().getLast().callId();
 
         Map<String, Object> canceled = send("POST", "/api/calls/hangup", "{\"call_id\":\"" + id + "\"}").body();
@@ -378,7 +385,7 @@ class ExolveHttpModeEndToEndTest {
         CompletableFuture<PeerCall> leg = new CompletableFuture<>();
         exolve.routeCallsTo(placed -> {
             try {
-                leg.complete(sipPeer.originate(placed.source(), placed.destination()));
+                leg.complete(sipPeer.originate(placed.shownToOurLeg(), placed.customer()));
             } catch (Exception e) {
                 leg.completeExceptionally(e);
             }

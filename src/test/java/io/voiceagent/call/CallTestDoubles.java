@@ -79,6 +79,17 @@ final class CallTestDoubles {
         }
 
         @Override
+        public io.voiceagent.sip.SdpEndpoint sdpEndpoint(int localRtpPort,
+                                                         java.util.Optional<InetSocketAddress> rtpMapping) {
+            return new io.voiceagent.sip.SdpEndpoint(mediaAddress(), localRtpPort);
+        }
+
+        @Override
+        public java.util.Optional<String> addressWarning() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
         public SipCall dial(String digits, SessionDescription offer, SipCallListener listener) {
             Call call = new Call("sip-" + dialed.size() + "@test");
             dialed.add(new Dialed(digits, offer, listener, call));

@@ -116,6 +116,21 @@ class CliTest {
     }
 
     @Test
+    void configWarnsAboutAPrivateSipPublicIpAndExplainsTheDefault() {
+        env.putAll(Map.of("SIP_LOGIN", "user", "SIP_PASSWORD", "pw", "ELEVENLABS_AGENT_ID", "agent_1",
+                "SIP_SERVER", "80.75.130.100:5060", "SIP_PUBLIC_IP", "192.168.10.5"));
+        assertThat(run("config")).isEqualTo(Cli.OK);
+        assertThat(out()).contains("WARNING: SIP and SDP advertise 192.168.10.5").contains("SIP_STUN_SERVER");
+
+        out.reset();
+        env.remove("SIP_PUBLIC_IP");
+        env.put("SIP_STUN_SERVER", "stun.example.org");
+        assertThat(run("config")).isEqualTo(Cli.OK);
+        assertThat(out()).contains("SIP_PUBLIC_IP unset").contains("received/rport")
+                .contains("STUN stun.example.org:3478").doesNotContain("WARNING");
+    }
+
+    @Test
     void configWithProblemsExits2() {
         env.put("RTP_PORT_MIN", "1");
         env.put("SIP_PASSWORD", "sip-secret-456");

@@ -1,6 +1,7 @@
 package io.voiceagent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
@@ -102,6 +103,10 @@ class ConfigValidationTest {
             "SIP_PUBLIC_IP|300.1.1.1|an IPv4 address",
             "SIP_TRUSTED_PEERS|10.0.0.1,sbc.example|comma-separated IP addresses or CIDR blocks",
             "SIP_TRUSTED_PEERS|10.0.0.0/33|comma-separated IP addresses or CIDR blocks",
+            "SIP_STUN_SERVER|stun.example.org:0|host or host:port of a STUN server",
+            "SIP_STUN_SERVER|stun server|host or host:port of a STUN server",
+            "EXOLVE_CALL_METHOD|dial|callback or makecall",
+            "EXOLVE_CALLBACK_RESOURCE_ID|abc|a positive integer",
             "SIP_REGISTER_EXPIRES|10|an integer from 60 to 86400",
             "CALL_RING_TIMEOUT_S|1|an integer from 5 to 600",
             "RTP_PORT_MIN|80|an integer from 1024 to 65534",
@@ -137,6 +142,38 @@ class ConfigValidationTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("AI_CONNECT=dial: expected ringing or answer")
                 .hasMessageContaining("AI_AUDIO_BUFFER_S=5");
+    }
+
+    @Test
+    void stunIsOffByDefaultAndItsPortDefaultsTo3478() throws ConfigException {
+        assertThat(ConfigLoader.fromMap(Map.of()).sip().stunServer()).isEmpty();
+        assertThat(ConfigLoader.fromMap(Map.of("SIP_STUN_SERVER", "stun.example.org")).sip().stunServer())
+                .contains(new Config.StunServer("stun.example.org", 3478));
+        assertThat(ConfigLoader.fromMap(Map.of("SIP_STUN_SERVER", "192.0.2.9:19302")).describe())
+                .containsEntry("SIP_STUN_SERVER", "192.0.2.9:19302");
+    }
+
+    @Test
+    void exolveHttpModeCallsBackByDefaultAndTheMethodIsSelectable() throws ConfigException {
+        Config byDefault = ConfigLoader.fromMap(Map.of());
+        assertThat(byDefault.exolve().callMethod()).isEqualTo(Config.Exolve.CallMethod.CALLBACK);
+        assertThat(byDefault.exolve().callbackResourceId()).isEmpty();
+        Config chosen = ConfigLoader.fromMap(Map.of("EXOLVE_CALL_METHOD", "makecall",
+                "EXOLVE_CALLBACK_RESOURCE_ID", "417"));
+        assertThat(chosen.exolve().callMethod()).isEqualTo(Config.Exolve.CallMethod.MAKECALL);
+        assertThat(chosen.describe()).containsEntry("EXOLVE_CALL_METHOD", "makecall")
+                .containsEntry("EXOLVE_CALLBACK_RESOURCE_ID", "417");
+    }
+
+    @Test
+    void callbackModeNeedsASipIdMadeOfDigits() {
+        Map<String, String> env = new HashMap<>(FULL_SIP);
+        env.putAll(Map.of("USE_EXOLVE_HTTP", "true", "EXOLVE_API_KEY", "k", "EXOLVE_SOURCE_NUMBER", "74950000000",
+                "SIP_LOGIN", "alice"));
+        assertThatThrownBy(() -> ConfigLoader.fromMap(env)).hasMessageContaining("SIP_LOGIN=alice")
+                .hasMessageContaining("SIP ID");
+        env.put("EXOLVE_CALL_METHOD", "makecall");
+        assertThatCode(() -> ConfigLoader.fromMap(env)).doesNotThrowAnyException();
     }
 
     @Test

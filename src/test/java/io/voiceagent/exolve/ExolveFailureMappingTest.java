@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import static io.voiceagent.exolve.ExolveTestSupport.KEY;
+import static io.voiceagent.exolve.ExolveTestSupport.SIP_ID;
 import static io.voiceagent.exolve.ExolveTestSupport.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -27,7 +28,7 @@ class ExolveFailureMappingTest {
         exolve = new FakeExolveApi(KEY);
         direct = new ProxiedConnections(Optional.empty());
         pauses = new ExolveTestSupport.RecordedPauses();
-        api = new ExolveHttpApi(config(exolve.baseUrl(), Optional.of(KEY)), direct.httpClient(), direct,
+        api = new ExolveHttpApi(config(exolve.baseUrl(), Optional.of(KEY)), SIP_ID, direct.httpClient(), direct,
                 RESPONSE_TIMEOUT, pauses);
     }
 
@@ -63,7 +64,7 @@ class ExolveFailureMappingTest {
     @Test
     void wrongKeyAgainstTheRealRulesIsProviderAuth() {
         ExolveHttpApi wrongKey = new ExolveHttpApi(config(exolve.baseUrl(), Optional.of("stale-key")),
-                direct.httpClient(), direct, RESPONSE_TIMEOUT, pauses);
+                SIP_ID, direct.httpClient(), direct, RESPONSE_TIMEOUT, pauses);
 
         ExolveException failure = catchThrowableOfType(ExolveException.class, () -> wrongKey.makeCall("79165550102"));
 

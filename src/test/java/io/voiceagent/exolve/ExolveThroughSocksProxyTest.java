@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import static io.voiceagent.exolve.ExolveTestSupport.KEY;
+import static io.voiceagent.exolve.ExolveTestSupport.SIP_ID;
 import static io.voiceagent.exolve.ExolveTestSupport.config;
 import static io.voiceagent.net.SocksTestServers.PASSWORD;
 import static io.voiceagent.net.SocksTestServers.USER;
@@ -38,7 +39,7 @@ class ExolveThroughSocksProxyTest {
     }
 
     private ExolveHttpApi api(ProxiedConnections connections) {
-        return new ExolveHttpApi(config(exolve.baseUrl(), Optional.of(KEY)), connections.httpClient(), connections,
+        return new ExolveHttpApi(config(exolve.baseUrl(), Optional.of(KEY)), SIP_ID, connections.httpClient(), connections,
                 Duration.ofSeconds(5), pauses);
     }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Exolve's API as its documentation describes it (docs.exolve.ru): {@code POST /<api>/v1/<Method>},
- * JSON body, {@code Authorization: Bearer <key>}; MakeCall answers {@code {"call_id": <uint64>}};
+ * JSON body, {@code Authorization: Bearer <key>}; MakeCallback (its body checked by
+ * {@link MakeCallbackBody}) and MakeCall answer {@code {"call_id": <uint64>}};
  * errors are {@code {"code": n, "message": "..."}} with the HTTP status (401 for a bad key, 400 for
  * a bad body). Failures can be scripted per request to test the client's retries.
  */
@@ -102,6 +103,14 @@ final class FakeExolveApi implements AutoCloseable {
 
     private void route(HttpExchange exchange, Map<String, Object> body) throws IOException {
         switch (exchange.getRequestURI().getPath()) {
+            case "/call/v1/MakeCallback" -> {
+                try {
+                    MakeCallbackBody.parse(body);
+                    answer(exchange, 200, "{\"call_id\":" + nextCallId.getAndIncrement() + "}");
+                } catch (MakeCallbackBody.Invalid e) {
+                    answer(exchange, 400, "{\"code\":3,\"message\":\"" + e.getMessage().replace("\"", "'") + "\"}");
+                }
+            }
             case "/call/v1/MakeCall" -> {
                 if (!(body.get("source") instanceof String source) || !source.matches("\\d+")
                         || !(body.get("destination") instanceof String destination) || !destination.matches("\\d+")) {

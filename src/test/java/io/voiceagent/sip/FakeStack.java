@@ -28,6 +28,7 @@ final class FakeStack implements SipStack {
     private final Config.Sip config;
     private final SipTimers timers = SipTimers.rfc3261();
     private String host = "192.0.2.10";
+    int registeredCount;
     private int port = 5070;
     private int counter;
 
@@ -144,6 +145,11 @@ final class FakeStack implements SipStack {
     @Override
     public void sendToServer(SipMessage message) {
         sent.add(message);
+    }
+
+    @Override
+    public void onRegistered() {
+        registeredCount++;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.voiceagent.app.exolve;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.voiceagent.exolve.MakeCallbackBody;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -25,12 +26,18 @@ import java.util.function.Consumer;
  * with a JSON body and {@code Authorization: Bearer <API key>}; a call is named by a uint64
  * {@code call_id}, sent as a JSON number; errors are {@code {"code": n, "message": "..."}} with the
  * HTTP status (401 for a wrong key, 400 for a bad body). A placed call then goes on without the
- * client: once MakeCall has been answered, the call's routing (a test's SIP peer) is told about it,
- * the way Exolve goes on to connect the call to the customer's SIP ID.
+ * client: once MakeCallback (or MakeCall) has been answered, the call's routing (a test's SIP peer)
+ * is told about it, the way Exolve goes on to ring line_2, the customer's SIP ID. MakeCallback bodies
+ * are checked by {@link MakeCallbackBody}: any other shape, a number_code that is not the account's
+ * number or a line_2 that is not its SIP ID gets 400, as from Exolve.
  */
 public final class FakeExolveCallApi implements AutoCloseable {
-    /** A call Exolve accepted through MakeCall. */
-    public record PlacedCall(long callId, String source, String destination) {
+    /**
+     * A call Exolve accepted. {@code customer} is the number rung (MakeCallback's line_1, MakeCall's
+     * destination); {@code shownToOurLeg} is the caller our SIP ID sees on the audio leg's INVITE
+     * (line_2's display_number, MakeCall's source).
+     */
+    public record PlacedCall(long callId, String method, String customer, String shownToOurLeg) {
     }
 
     /** One request as received, body parsed when it was JSON. */
@@ -43,21 +50,29 @@ public final class FakeExolveCallApi implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<PlacedCall> placed = new CopyOnWriteArrayList<>();
     private final AtomicLong nextCallId = new AtomicLong(4_623_104_917L);
+    private final long accountNumber;
+    private final String accountSipId;
     private volatile String acceptedKey;
     private volatile Duration makeCallDelay = Duration.ZERO;
     private volatile Consumer<PlacedCall> routing = call -> { };
 
-    private FakeExolveCallApi(String acceptedKey) throws IOException {
+    private FakeExolveCallApi(String acceptedKey, long accountNumber, String accountSipId) throws IOException {
         this.acceptedKey = Objects.requireNonNull(acceptedKey, "acceptedKey");
+        this.accountNumber = accountNumber;
+        this.accountSipId = Objects.requireNonNull(accountSipId, "accountSipId");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    /** Listens on an ephemeral loopback port and accepts {@code apiKey} as the Bearer token. */
-    public static FakeExolveCallApi start(String apiKey) throws IOException {
-        return new FakeExolveCallApi(apiKey);
+    /**
+     * Listens on an ephemeral loopback port and accepts {@code apiKey} as the Bearer token, for an
+     * account that owns {@code accountNumber} and the SIP ID {@code accountSipId}.
+     */
+    public static FakeExolveCallApi start(String apiKey, long accountNumber, String accountSipId)
+            throws IOException {
+        return new FakeExolveCallApi(apiKey, accountNumber, accountSipId);
     }
 
     /** The value for EXOLVE_API_URL. */
@@ -138,6 +153,24 @@ public final class FakeExolveCallApi implements AutoCloseable {
     /** Answers one authorised request; returns the call it placed, if any. */
     private PlacedCall route(HttpExchange exchange, String path, Map<String, Object> body) throws IOException {
         switch (path) {
+            case "/call/v1/MakeCallback" -> {
+                MakeCallbackBody callback;
+                try {
+                    callback = MakeCallbackBody.parse(body);
+                } catch (MakeCallbackBody.Invalid e) {
+                    answer(exchange, 400, error(3, e.getMessage().replace("\"", "'")));
+                    return null;
+                }
+                if (callback.numberCode() != accountNumber) {
+                    answer(exchange, 400, error(3, "number_code " + callback.numberCode() + " is not your number"));
+                    return null;
+                }
+                if (!callback.line2().number().equals(accountSipId)) {
+                    answer(exchange, 400, error(3, "line_2 " + callback.line2().number() + " is not your SIP ID"));
+                    return null;
+                }
+                return placed(exchange, "MakeCallback", callback.line1().number(), callback.line2().displayNumber());
+            }
             case "/call/v1/MakeCall" -> {
                 if (!(body.get("source") instanceof String source) || !source.matches("[0-9]{7,15}")
                         || !(body.get("destination") instanceof String destination)
@@ -145,12 +178,7 @@ public final class FakeExolveCallApi implements AutoCloseable {
                     answer(exchange, 400, error(3, "source and destination: expected numbers, digits only"));
                     return null;
                 }
-                long callId = nextCallId.getAndIncrement();
-                PlacedCall call = new PlacedCall(callId, source, destination);
-                placed.add(call);
-                pause(makeCallDelay);
-                answer(exchange, 200, "{\"call_id\":" + callId + "}");
-                return call;
+                return placed(exchange, "MakeCall", destination, source);
             }
             case "/call/v1/HangUp" -> {
                 if (body.get("call_id") == null) {
@@ -165,6 +193,16 @@ public final class FakeExolveCallApi implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    private PlacedCall placed(HttpExchange exchange, String method, String customer, String shownToOurLeg)
+            throws IOException {
+        long callId = nextCallId.getAndIncrement();
+        PlacedCall call = new PlacedCall(callId, method, customer, shownToOurLeg);
+        placed.add(call);
+        pause(makeCallDelay);
+        answer(exchange, 200, "{\"call_id\":" + callId + "}");
+        return call;
     }
 
     private static void pause(Duration delay) {

@@ -38,6 +38,11 @@ record ExternalTool(String command, String debianPackage) {
         throw new AssertionError("unreachable: Assumptions.abort returned");
     }
 
+    /** Whether {@code command} is on the PATH (or in /usr/sbin, /usr/bin). */
+    static boolean isInstalled(String command) {
+        return new ExternalTool(command, command).locate(System.getenv("PATH")).isPresent();
+    }
+
     private Optional<Path> locate(String path) {
         List<Path> dirs = new ArrayList<>();
         if (path != null) {

@@ -42,7 +42,9 @@ final class KamailioProcess implements AutoCloseable {
             int port = LoopbackPorts.freeUdpPort();
             Path config = dir.resolve("kamailio-" + port + ".cfg");
             writeConfig(config, Map.of(
+                    "SIP_HOST", "127.0.0.1",
                     "SIP_PORT", Integer.toString(port),
+                    "CALLEE_HOST", "127.0.0.1",
                     "REALM", realm,
                     "PASSWORD", password,
                     "CALLEE_PORT", Integer.toString(calleePort),
@@ -85,7 +87,8 @@ final class KamailioProcess implements AutoCloseable {
         process.close();
     }
 
-    private static void writeConfig(Path file, Map<String, String> values) {
+    /** Writes kamailio.cfg with every {@code ${NAME}} replaced from {@code values}. */
+    static void writeConfig(Path file, Map<String, String> values) {
         String template;
         try (InputStream in = KamailioProcess.class.getResourceAsStream("/kamailio/kamailio.cfg")) {
             if (in == null) {

@@ -62,7 +62,7 @@ final class UserAgentUnderTest implements AutoCloseable {
     private static UserAgentUnderTest start(int serverPort, String login, String password, int port,
                                             List<AddressBlock> trustedPeers) throws IOException {
         Config.Sip config = new Config.Sip(login, Secret.of(password), DOMAIN, "127.0.0.1", serverPort,
-                port, port, Optional.empty(), 3600, Duration.ofSeconds(30), trustedPeers);
+                port, port, Optional.empty(), 3600, Duration.ofSeconds(30), trustedPeers, Optional.empty());
         UdpSipUserAgent agent = new UdpSipUserAgent(config, SipTimers.rfc3261(), Clock.systemUTC(),
                 new SplittableRandom());
         agent.start();
