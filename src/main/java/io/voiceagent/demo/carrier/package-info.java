@@ -7,14 +7,13 @@
  * does is in {@link io.voiceagent.demo.carrier.DemoNumbers}. Each answered call gets a
  * {@link io.voiceagent.demo.carrier.SimulatedPhone}: an RTP endpoint on its own port whose
  * {@code CallerScript} waits for the greeting, speaks its phrase and hangs up after the goodbye.
- * Its own {@code SipMessage}, {@code G711}, {@code RtpHeader} and {@code SequenceTracker} are
- * deliberate: the fake checks the service's output with code the service does not use.
+ * Its own {@code SipMessage}, {@code G711} and {@code RtpHeader} are deliberate: the service's output
+ * is checked with code the service does not use.
  *
- * <p>Threads: one virtual thread reads the SIP socket and one platform thread
- * ({@code demo-carrier-sip-timers}) runs the SIP timers; for all phones together one platform
- * thread sends RTP in 1 ms slots ({@code PacingClock}) and one reads it through a selector
- * ({@code RtpReceiver}). A phone's hang-up leaves the pacing thread for a virtual thread of its own.
- * The {@link io.voiceagent.demo.carrier.RtpProbe} is called on the pacing and receive threads.
+ * <p>Threads: one virtual thread reads the SIP socket, one platform thread runs the SIP timers; for
+ * all phones together one platform thread sends RTP in 1 ms slots ({@code PacingClock}) and one reads
+ * it with a selector ({@code RtpReceiver}); the {@link io.voiceagent.demo.carrier.RtpProbe} runs on
+ * those two. A phone's hang-up leaves the pacing thread for a virtual thread of its own.
  *
  * <p>Locks, in nesting order: the carrier's lock (all SIP handling and timer tasks, which end
  * phones and call the phone-ended listener under it), then the {@code Registrar}'s lock. Each
