@@ -12,7 +12,7 @@
  *
  * <p>Threads: a conversation's WebSocket reader thread parses client messages and detects speech;
  * its own virtual agent thread ({@code fake-agent-<id>}) does all sending, in protocol order, so a
- * slow client never blocks the reader. Test methods (await, speak, sendRaw) run on the test's thread.
+ * slow client never blocks the reader. Its control methods (await, speak, sendRaw) run on the caller's thread.
  *
  * <p>Locks: the agent's lock (conversation list, rejections) and each conversation's lock (its state
  * and recordings) are never held together, nor while sending. The {@link io.voiceagent.demo.agent.AudioProbe}
