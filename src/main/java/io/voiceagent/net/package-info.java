@@ -10,7 +10,8 @@
  * <p>Threads: the client runs its own work on a virtual-thread-per-task executor; the tunnel
  * accepts on one virtual thread and serves each connection on a virtual thread that copies the
  * target's bytes back while a second one copies the client's out; each SOCKS5 set-up runs on a
- * virtual thread that is interrupted at its deadline. Callers (the agent client, the Exolve client, {@code /debug} checks) use it from any thread.
+ * virtual thread that is interrupted at its deadline. Callers (the agent and Exolve clients,
+ * {@code /debug} checks) use it from any thread.
  *
  * <p>Locks: none; the open sockets are a concurrent set. Depends only on {@code config}; used by
  * {@code ai}, {@code exolve}, {@code sip}, {@code media}, and built by {@code app}.
