@@ -274,8 +274,9 @@ public final class HttpApi implements AutoCloseable {
             case NOT_FOUND -> 404;
             case ALREADY_ENDED, INVALID_STATE -> 409;
             case TOO_MANY_CALLS -> 429;
-            case UNAVAILABLE -> 503;
+            case UNAVAILABLE, STORAGE_UNAVAILABLE -> 503;
             case BAD_REQUEST -> 400;
+            case IDEMPOTENCY_KEY_REUSED -> 422;
         };
     }
 

@@ -29,6 +29,9 @@ final class OperationsRoutes {
         body.put("active_calls", health.activeCalls());
         body.put("uptime_s", health.uptimeSeconds());
         health.reason().ifPresent(reason -> body.put("reason", reason));
+        body.put("journal", health.journal().state().wireName());
+        health.journal().error().ifPresent(error -> body.put("journal_error", error));
+        body.put("journal_quarantined_lines", health.journal().quarantinedLines());
         return ApiResponse.json(health.ready() ? 200 : 503, body);
     }
 

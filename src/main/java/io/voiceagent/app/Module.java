@@ -63,11 +63,9 @@ public final class Module implements AutoCloseable {
             sip.start();
             MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random));
 
-            CallJournal.Opened journal = CallJournal.open(config.http().dataDir());
+            CallJournal.Opened journal = CallJournal.open(config.http().dataDir(), clock, new CallJournal.Settings(
+                    Duration.ofDays(config.http().journalRetentionDays()), CallJournal.Settings.DEFAULT_RETRY_INTERVAL));
             register(journal.journal());
-            if (journal.skippedLines() > 0) {
-                LOG.log(System.Logger.Level.WARNING, journal.skippedLines() + " unreadable journal line(s) skipped");
-            }
             ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("call-timers").daemon().factory());
             register(timers::shutdownNow);

@@ -24,8 +24,13 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         Objects.requireNonNull(proxy, "proxy");
     }
 
+    /**
+     * @param journalRetentionDays ended calls older than this leave the journal at compaction
+     * @param logFormat            {@code text} (one readable line per event) or {@code json} (one object per line)
+     */
     public record Http(String host, int port, Optional<Secret> apiToken, int maxConcurrentCalls,
-                       Path dataDir, String logLevel, boolean debugEndpoints) {
+                       Path dataDir, String logLevel, boolean debugEndpoints, int journalRetentionDays,
+                       String logFormat) {
     }
 
     public record Exolve(boolean useHttp, Optional<Secret> apiKey, URI apiUrl, String sourceNumber,
@@ -79,6 +84,8 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("DATA_DIR", http.dataDir().toString());
         out.put("LOG_LEVEL", http.logLevel());
         out.put("DEBUG_ENDPOINTS", Boolean.toString(http.debugEndpoints()));
+        out.put("JOURNAL_RETENTION_DAYS", Integer.toString(http.journalRetentionDays()));
+        out.put("LOG_FORMAT", http.logFormat());
         out.put("USE_EXOLVE_HTTP", Boolean.toString(exolve.useHttp()));
         out.put("EXOLVE_API_KEY", masked(exolve.apiKey()));
         out.put("EXOLVE_API_URL", exolve.apiUrl().toString());

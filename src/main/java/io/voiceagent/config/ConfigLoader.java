@@ -106,7 +106,9 @@ public final class ConfigLoader {
                 integer("MAX_CONCURRENT_CALLS", 10, 1, 10_000),
                 Path.of(string("DATA_DIR", "./var")),
                 logLevel(),
-                bool("DEBUG_ENDPOINTS", true));
+                bool("DEBUG_ENDPOINTS", true),
+                integer("JOURNAL_RETENTION_DAYS", 90, 1, 36_500),
+                logFormat());
         boolean useHttp = bool("USE_EXOLVE_HTTP", false);
         Config.Exolve exolve = new Config.Exolve(
                 useHttp,
@@ -255,6 +257,15 @@ public final class ConfigLoader {
         if (!LOG_LEVELS.matcher(v).matches()) {
             problem("LOG_LEVEL", v, "one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
             return "INFO";
+        }
+        return v;
+    }
+
+    private String logFormat() {
+        String v = string("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
+        if (!v.equals("text") && !v.equals("json")) {
+            problem("LOG_FORMAT", v, "text or json");
+            return "text";
         }
         return v;
     }
