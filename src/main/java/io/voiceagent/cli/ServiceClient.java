@@ -62,11 +62,36 @@ final class ServiceClient implements AutoCloseable {
     }
 
     Reply post(String path, Map<String, Object> body) throws CliFailure {
+        return send(jsonPost(path, body));
+    }
+
+    /**
+     * {@code POST /api/calls/start} with an {@code Idempotency-Key}. When the answer is lost (timeout,
+     * broken connection) the same request is sent once more with the same key: the service then
+     * answers with the call the first one placed, if it got that far, instead of dialing again.
+     */
+    Reply startCall(Map<String, Object> body, String idempotencyKey) throws CliFailure {
+        HttpRequest.Builder request = jsonPost("/api/calls/start", body).header("Idempotency-Key", idempotencyKey);
         try {
-            return send(request(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(body))));
+            return send(request);
+        } catch (AnswerLost lost) {
+            return send(request);
+        }
+    }
+
+    private HttpRequest.Builder jsonPost(String path, Map<String, Object> body) throws CliFailure {
+        try {
+            return request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(body)));
         } catch (IOException e) {
             throw new CliFailure("cannot encode the request: " + e.getMessage());
+        }
+    }
+
+    /** The request may have reached the service, but its answer did not come back. */
+    private static final class AnswerLost extends CliFailure {
+        AnswerLost(String message) {
+            super(message);
         }
     }
 
@@ -90,9 +115,9 @@ final class ServiceClient implements AutoCloseable {
             throw new CliFailure("cannot reach the voiceagent service at " + base
                     + " (connection refused); is it running? Start it with: bin/voiceagent start");
         } catch (HttpTimeoutException e) {
-            throw new CliFailure("the voiceagent service at " + base + " did not answer in time");
+            throw new AnswerLost("the voiceagent service at " + base + " did not answer in time");
         } catch (IOException e) {
-            throw new CliFailure("cannot talk to the voiceagent service at " + base + ": " + e);
+            throw new AnswerLost("cannot talk to the voiceagent service at " + base + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure("interrupted");
