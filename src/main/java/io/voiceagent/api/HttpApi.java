@@ -135,7 +135,7 @@ public final class HttpApi implements AutoCloseable {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = Objects.requireNonNullElse(exchange.getRequestURI().getPath(), "/");
         Optional<ApiResponse> response = respond(exchange, method, path);
-        String logged = LogSafe.text(method) + " " + LogSafe.text(path);
+        String logged = method + " " + path;
         if (response.isEmpty()) {
             exchange.close();
             return;
@@ -155,11 +155,11 @@ public final class HttpApi implements AutoCloseable {
             return Optional.of(ApiResponse.error(new ApiException(statusOf(e.reason()),
                     e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, LogSafe.text(method + " " + path) + ": request not received: "
+            LOG.log(System.Logger.Level.DEBUG, method + " " + path + ": request not received: "
                     + e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, LogSafe.text(method + " " + path) + " failed", e);
+            LOG.log(System.Logger.Level.ERROR, method + " " + path + " failed", e);
             return Optional.of(ApiResponse.error(new ApiException(500, "internal_error",
                     "the request could not be completed; the service log has the details")));
         }
