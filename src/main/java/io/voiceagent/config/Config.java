@@ -88,7 +88,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("LOG_FORMAT", http.logFormat());
         out.put("USE_EXOLVE_HTTP", Boolean.toString(exolve.useHttp()));
         out.put("EXOLVE_API_KEY", masked(exolve.apiKey()));
-        out.put("EXOLVE_API_URL", exolve.apiUrl().toString());
+        out.put("EXOLVE_API_URL", UrlMasking.mask(exolve.apiUrl().toString()));
         out.put("EXOLVE_SOURCE_NUMBER", exolve.sourceNumber());
         out.put("EXOLVE_WEBHOOK_SECRET", masked(exolve.webhookSecret()));
         out.put("SIP_LOGIN", sip.login());
@@ -105,8 +105,8 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("RTP_TIMEOUT_S", Long.toString(rtp.timeout().toSeconds()));
         out.put("ELEVENLABS_API_KEY", masked(elevenLabs.apiKey()));
         out.put("ELEVENLABS_AGENT_ID", elevenLabs.agentId());
-        out.put("ELEVENLABS_WS_URL", elevenLabs.wsUrl().toString());
-        out.put("ELEVENLABS_API_URL", elevenLabs.apiUrl().toString());
+        out.put("ELEVENLABS_WS_URL", UrlMasking.mask(elevenLabs.wsUrl().toString()));
+        out.put("ELEVENLABS_API_URL", UrlMasking.mask(elevenLabs.apiUrl().toString()));
         out.put("ELEVENLABS_USE_SIGNED_URL", Boolean.toString(elevenLabs.useSignedUrl()));
         out.put("ELEVENLABS_CHUNK_MS", Integer.toString(elevenLabs.chunkMs()));
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));

@@ -25,6 +25,9 @@ public final class ConfigLoader {
     /** Names whose values are masked in every message. */
     public static final Set<String> SECRET_NAMES = Set.of(
             "API_TOKEN", "EXOLVE_API_KEY", "EXOLVE_WEBHOOK_SECRET", "SIP_PASSWORD", "ELEVENLABS_API_KEY");
+    /** URLs that may carry a user:password or a token in the query: shown through {@link UrlMasking}. */
+    private static final Set<String> URL_NAMES = Set.of("EXOLVE_API_URL", "ELEVENLABS_WS_URL", "ELEVENLABS_API_URL",
+            "SOCKS5_PROXY");
 
     /** Setting any of these leaves demo mode; the rest must then be complete. */
     private static final List<String> CREDENTIALS = List.of(
@@ -192,7 +195,7 @@ public final class ConfigLoader {
     }
 
     private String shown(String name, String value) {
-        return SECRET_NAMES.contains(name) ? "****" : value;
+        return SECRET_NAMES.contains(name) ? "****" : URL_NAMES.contains(name) ? UrlMasking.mask(value) : value;
     }
 
     private void problem(String name, String value, String expected) {
@@ -279,6 +282,10 @@ public final class ConfigLoader {
                 problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
                 return URI.create(fallback);
             }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL with a port from 1 to 65535");
+                return URI.create(fallback);
+            }
             return uri;
         } catch (URISyntaxException e) {
             problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
@@ -355,8 +362,9 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(v);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("socks5") || scheme.equals("socks5h")) || uri.getHost() == null || uri.getPort() < 1) {
-                problems.add("SOCKS5_PROXY=" + maskProxy(v) + ": expected " + expected);
+            if (!(scheme.equals("socks5") || scheme.equals("socks5h")) || uri.getHost() == null || uri.getPort() < 1
+                    || uri.getPort() > 65535) {
+                problems.add("SOCKS5_PROXY=" + UrlMasking.mask(v) + ": expected " + expected);
                 return Optional.empty();
             }
             Optional<String> user = Optional.empty();
@@ -373,13 +381,9 @@ public final class ConfigLoader {
             }
             return Optional.of(new Config.Proxy(uri.getHost(), uri.getPort(), user, pass));
         } catch (URISyntaxException e) {
-            problems.add("SOCKS5_PROXY=" + maskProxy(v) + ": expected " + expected);
+            problems.add("SOCKS5_PROXY=" + UrlMasking.mask(v) + ": expected " + expected);
             return Optional.empty();
         }
     }
 
-    /** Hides the password part of a proxy URL that failed to parse. */
-    static String maskProxy(String url) {
-        return url.replaceAll("(//[^:/@]*):[^@]*@", "$1:****@");
-    }
 }
