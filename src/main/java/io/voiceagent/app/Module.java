@@ -64,7 +64,8 @@ public final class Module implements AutoCloseable {
             MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random));
 
             CallJournal.Opened journal = CallJournal.open(config.http().dataDir(), clock, new CallJournal.Settings(
-                    Duration.ofDays(config.http().journalRetentionDays()), CallJournal.Settings.DEFAULT_RETRY_INTERVAL));
+                    Duration.ofDays(config.http().journalRetentionDays()), CallJournal.Settings.DEFAULT_RETRY_INTERVAL,
+                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY));
             register(journal.journal());
             ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("call-timers").daemon().factory());

@@ -82,7 +82,7 @@ final class JournalBench {
 
         long started = System.nanoTime();
         CallJournal.Opened opened = CallJournal.open(big, Clock.systemUTC(), new CallJournal.Settings(
-                Duration.ofDays(90), CallJournal.Settings.DEFAULT_RETRY_INTERVAL));
+                Duration.ofDays(90), CallJournal.Settings.DEFAULT_RETRY_INTERVAL, 10_000));
         long openNanos = System.nanoTime() - started;
         opened.journal().close();
         out.printf("CallJournal.open, cold, %,d calls: %d ms (%,d records)%n", calls, openNanos / 1_000_000,

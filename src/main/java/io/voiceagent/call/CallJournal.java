@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,8 @@ public final class CallJournal implements AutoCloseable {
     static final String FILE_NAME = "calls.jsonl";
     /** Below this size a journal is never worth compacting. */
     private static final long MIN_COMPACTION_BYTES = 64 * 1024;
+    /** A file system page, more than a usual call's first record: what a recovered disk must take again. */
+    private static final int PROBE_BYTES = 4 * 1024;
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
     private static final DateTimeFormatter CORRUPT_SUFFIX =
@@ -63,8 +66,9 @@ public final class CallJournal implements AutoCloseable {
     /**
      * @param retention     ended calls older than this leave the journal at compaction (JOURNAL_RETENTION_DAYS)
      * @param retryInterval how long a failing journal waits before writing its queued lines again
+     * @param callsLoaded   how many of the newest calls a start reads back into memory
      */
-    public record Settings(Duration retention, Duration retryInterval) {
+    public record Settings(Duration retention, Duration retryInterval, int callsLoaded) {
         public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
         public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(1);
 
@@ -107,7 +111,7 @@ public final class CallJournal implements AutoCloseable {
     private final Path file;
     private final Clock clock;
     private final Settings settings;
-    private final int quarantinedLines;
+    private int quarantinedLines;
     private final Map<String, String> restoredKeys;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workArrived = lock.newCondition();
@@ -128,9 +132,13 @@ public final class CallJournal implements AutoCloseable {
     private long liveBytes;
     private boolean tailMayBeTorn;
     private long nextCompactionCheck;
+    private boolean compactFirst;
+    /** Lines open moved aside already: the compaction that follows drops them without a second copy. */
+    private Set<Long> quarantinedAtOpen;
 
     private CallJournal(Path dir, Clock clock, Settings settings, FileChannel channel, long size, long liveBytes,
-                        int quarantinedLines, Map<String, String> restoredKeys) {
+                        int quarantinedLines, Map<String, String> restoredKeys, boolean compactFirst,
+                        Set<Long> quarantinedAtOpen) {
         this.dir = dir;
         this.file = dir.resolve(FILE_NAME);
         this.clock = clock;
@@ -140,13 +148,18 @@ public final class CallJournal implements AutoCloseable {
         this.liveBytes = liveBytes;
         this.quarantinedLines = quarantinedLines;
         this.restoredKeys = Map.copyOf(restoredKeys);
+        this.compactFirst = compactFirst;
+        this.quarantinedAtOpen = Set.copyOf(quarantinedAtOpen);
         this.writer = Thread.ofPlatform().daemon().name("call-journal").start(this::writeBatches);
     }
 
     /**
-     * Opens (creating {@code dataDir} if needed) and replays the journal. Unreadable lines (a torn last
-     * line after a crash, or damage) are moved to a {@code .corrupt-} file with a warning, never a
-     * refusal to start; the journal is compacted when that happened or when it is over twice its live size.
+     * Opens (creating {@code dataDir} if needed) and replays the journal: the newest {@code callsLoaded}
+     * calls, every call that may not have ended, and every call whose idempotency key is still valid;
+     * older calls stay on disk only (the API serves them no more than it did before the restart).
+     * Unreadable lines (a torn last line after a crash, or damage) are moved to a {@code .corrupt-} file
+     * with a warning, never a refusal to start; a torn tail is cut off at once, and the rest waits for
+     * the compaction that the writer then runs first.
      */
     public static Opened open(Path dataDir, Clock clock, Settings settings) throws IOException {
         ensurePrivateDirectory(dataDir);
@@ -155,107 +168,105 @@ public final class CallJournal implements AutoCloseable {
             Files.createFile(file);
         }
         setMode(file, FILE_MODE);
-        Folded folded = fold(file);
         Instant now = clock.instant();
-        Instant cutoff = now.minus(settings.retention());
-        List<String> unreadable = new ArrayList<>(folded.unreadable());
-        Map<String, CallRecord> records = new LinkedHashMap<>();
-        long live = 0;
-        for (Map.Entry<String, Map<String, Object>> e : folded.replay().states().entrySet()) {
-            try {
-                CallRecord record = JournalLines.Replay.record(e.getValue());
-                records.put(e.getKey(), record);
-                if (!JournalLines.endedBefore(record, cutoff)) {
-                    live += folded.replay().liveBytes(e.getKey());
-                }
-            } catch (JournalLines.UnreadableLine bad) {
-                unreadable.add(JSON.std.asString(e.getValue()));
-            }
-        }
+        JournalScan scan = JournalScan.of(file);
+        List<String> unreadable = new ArrayList<>(scan.unreadable.values());
         if (!unreadable.isEmpty()) {
-            Path corrupt = dataDir.resolve(FILE_NAME + ".corrupt-" + CORRUPT_SUFFIX.format(now));
-            quarantine(corrupt, unreadable);
-            LOG.log(System.Logger.Level.WARNING, "journal " + file + ": " + unreadable.size()
-                    + " unreadable line(s) moved to " + corrupt.getFileName() + " (first: " + folded.firstProblem()
-                    .orElse("a record whose fields do not make a call record") + ")");
+            quarantine(dataDir, now, unreadable, scan.firstProblem.orElse("unreadable"));
         }
-        long size = Files.size(file);
-        boolean compacted = !unreadable.isEmpty() || size > 2 * live && size > MIN_COMPACTION_BYTES;
-        if (compacted) {
-            size = rewrite(dataDir, records.values(), folded.replay(), now, cutoff);
-            live = size;
-        }
-        Map<String, String> keys = new LinkedHashMap<>();
-        List<CallRecord> kept = new ArrayList<>(records.size());
-        for (CallRecord record : records.values()) {
-            if (!(compacted && JournalLines.endedBefore(record, cutoff))) {
-                kept.add(record);
-                folded.replay().idempotencyKey(record.id()).ifPresent(key -> keys.put(record.id(), key));
+        if (scan.tornTail) {
+            try (FileChannel cut = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                cut.truncate(scan.completeBytes);
+                cut.force(true);
             }
         }
+        Set<String> loaded = callsToLoad(scan, settings.callsLoaded(), now);
+        Map<String, List<String>> linesById = new LinkedHashMap<>();
+        long fromLine = scan.calls.values().stream().filter(c -> loaded.contains(c.id))
+                .mapToLong(c -> c.firstLine).min().orElse(Long.MAX_VALUE);
+        scan.replay(file, fromLine, (no, line, call) -> {
+            if (loaded.contains(call.id)) {
+                linesById.computeIfAbsent(call.id, id -> new ArrayList<>(call.lines)).add(line.text());
+            }
+        });
+        // Calls are independent of one another: they are parsed and folded on every core.
+        List<Folded> folded = linesById.values().parallelStream().map(CallJournal::fold).toList();
+        Map<String, String> keys = new LinkedHashMap<>();
+        List<CallRecord> records = new ArrayList<>(folded.size());
+        List<String> unfoldable = new ArrayList<>();
+        for (Folded call : folded) {
+            call.record().ifPresent(records::add);
+            call.record().ifPresent(r -> call.key().ifPresent(key -> keys.put(r.id(), key)));
+            unfoldable.addAll(call.unreadable());
+        }
+        if (!unfoldable.isEmpty()) {
+            quarantine(dataDir, now, unfoldable, "lines whose fields do not make a call record");
+        }
+        int quarantined = unreadable.size() + unfoldable.size();
+        long size = Files.size(file);
+        boolean compactNow = quarantined > 0 || size > 2 * scan.liveBytes && size > MIN_COMPACTION_BYTES;
         FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
-        return new Opened(new CallJournal(dataDir, clock, settings, channel, size, live, unreadable.size(), keys),
-                List.copyOf(kept), unreadable.size());
+        CallJournal journal = new CallJournal(dataDir, clock, settings, channel, size, scan.liveBytes, quarantined,
+                keys, compactNow, scan.unreadable.keySet());
+        return new Opened(journal, List.copyOf(records), quarantined);
     }
 
-    /** {@link #open(Path, Clock, Settings)} with the system clock and the default settings. */
-    public static Opened open(Path dataDir) throws IOException {
-        return open(dataDir, Clock.systemUTC(), new Settings(Settings.DEFAULT_RETENTION, Settings.DEFAULT_RETRY_INTERVAL));
+    /** One call read back: its record unless its lines do not make one, and the lines that could not be read. */
+    private record Folded(Optional<CallRecord> record, Optional<String> key, List<String> unreadable) {
     }
 
-    /** The idempotency keys found at open, by call id: the starts they name are still answered for. */
-    Map<String, String> restoredIdempotencyKeys() {
-        return restoredKeys;
-    }
-
-    /** The state of the replay of a whole file. */
-    private record Folded(JournalLines.Replay replay, List<String> unreadable, Optional<String> firstProblem) {
-    }
-
-    private static Folded fold(Path file) throws IOException {
+    private static Folded fold(List<String> lines) {
         JournalLines.Replay replay = new JournalLines.Replay();
         List<String> unreadable = new ArrayList<>();
-        Optional<String> firstProblem = Optional.empty();
-        boolean tornTail = !endsWithNewline(file);
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8), 1 << 16)) {
-            String line = in.readLine();
-            int lineNo = 0;
-            while (line != null) {
-                lineNo++;
-                String next = in.readLine();
-                if (!line.isBlank()) {
-                    try {
-                        if (next == null && tornTail) {
-                            throw new JournalLines.UnreadableLine("the last line was cut off (no newline)");
-                        }
-                        replay.apply(line, line.length() + 1L);
-                    } catch (JournalLines.UnreadableLine e) {
-                        unreadable.add(line);
-                        if (firstProblem.isEmpty()) {
-                            firstProblem = Optional.of("line " + lineNo + ": " + e.getMessage());
-                        }
-                    }
+        for (String line : lines) {
+            try {
+                replay.apply(line);
+            } catch (JournalLines.UnreadableLine e) {
+                unreadable.add(line);
+            }
+        }
+        Optional<CallRecord> record = Optional.empty();
+        Optional<String> key = Optional.empty();
+        for (Map.Entry<String, Map<String, Object>> e : replay.states().entrySet()) {
+            try {
+                record = Optional.of(JournalLines.Replay.record(e.getValue()));
+                key = replay.idempotencyKey(e.getKey());
+            } catch (JournalLines.UnreadableLine bad) {
+                try {
+                    unreadable.add(JSON.std.asString(e.getValue()));
+                } catch (IOException unwritable) {
+                    unreadable.add(String.valueOf(e.getValue()));
                 }
-                line = next;
             }
         }
-        return new Folded(replay, unreadable, firstProblem);
+        return new Folded(record, key, unreadable);
     }
 
-    private static boolean endsWithNewline(Path file) throws IOException {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = in.size();
-            if (size == 0) {
-                return true;
+    /** The newest calls, the calls that may still be live, and the calls still named by a key. */
+    private static Set<String> callsToLoad(JournalScan scan, int newest, Instant now) {
+        Set<String> loaded = new HashSet<>();
+        int skip = scan.calls.size() - newest;
+        Instant keysFrom = now.minus(IdempotentStarts.WINDOW);
+        int index = 0;
+        for (JournalScan.Call call : scan.calls.values()) {
+            if (index++ >= skip || !call.mayHaveEnded || call.keyedAt.map(at -> !isBefore(at, keysFrom)).orElse(false)) {
+                loaded.add(call.id);
             }
-            ByteBuffer last = ByteBuffer.allocate(1);
-            in.read(last, size - 1);
-            return last.get(0) == '\n';
+        }
+        return loaded;
+    }
+
+    private static boolean isBefore(String instant, Instant limit) {
+        try {
+            return Instant.parse(instant).isBefore(limit);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
         }
     }
 
-    private static void quarantine(Path corrupt, List<String> lines) throws IOException {
+    private static void quarantine(Path dir, Instant now, List<String> lines, String firstProblem)
+            throws IOException {
+        Path corrupt = dir.resolve(FILE_NAME + ".corrupt-" + CORRUPT_SUFFIX.format(now));
         try (FileChannel out = FileChannel.open(corrupt, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             setMode(corrupt, FILE_MODE);
@@ -264,49 +275,19 @@ public final class CallJournal implements AutoCloseable {
             }
             out.force(true);
         }
+        LOG.log(System.Logger.Level.WARNING, "journal " + dir.resolve(FILE_NAME) + ": " + lines.size()
+                + " unreadable line(s) moved to " + corrupt.getFileName() + " (first: " + firstProblem + ")");
     }
 
-    /**
-     * Writes one snapshot per call to a new file and renames it over the journal; ended calls that
-     * ended before {@code cutoff} are left out. Returns the new size.
-     */
-    private static long rewrite(Path dir, Iterable<CallRecord> records, JournalLines.Replay replay, Instant now,
-                                Instant cutoff) throws IOException {
-        Path file = dir.resolve(FILE_NAME);
-        Path compacted = dir.resolve(FILE_NAME + ".compacting");
-        Instant keysFrom = now.minus(IdempotentStarts.WINDOW);
-        try (FileChannel out = FileChannel.open(compacted, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            setMode(compacted, FILE_MODE);
-            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-            for (CallRecord record : records) {
-                if (JournalLines.endedBefore(record, cutoff)) {
-                    continue;
-                }
-                Optional<String> key = record.createdAt().isBefore(keysFrom)
-                        ? Optional.empty() : replay.idempotencyKey(record.id());
-                byte[] line = JournalLines.snapshot(record, key).bytes();
-                if (line.length > buffer.remaining()) {
-                    buffer.flip();
-                    writeFully(out, buffer);
-                    buffer.clear();
-                }
-                if (line.length > buffer.capacity()) {
-                    writeFully(out, ByteBuffer.wrap(line));
-                } else {
-                    buffer.put(line);
-                }
-            }
-            buffer.flip();
-            writeFully(out, buffer);
-            out.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(compacted);
-            throw e;
-        }
-        Files.move(compacted, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(dir);
-        return Files.size(file);
+    /** {@link #open(Path, Clock, Settings)} with the system clock and the default settings. */
+    public static Opened open(Path dataDir) throws IOException {
+        return open(dataDir, Clock.systemUTC(), new Settings(Settings.DEFAULT_RETENTION,
+                Settings.DEFAULT_RETRY_INTERVAL, CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY));
+    }
+
+    /** The idempotency keys found at open, by call id: the starts they name are still answered for. */
+    Map<String, String> restoredIdempotencyKeys() {
+        return restoredKeys;
     }
 
     // ---- writing --------------------------------------------------------------------------------
@@ -386,6 +367,9 @@ public final class CallJournal implements AutoCloseable {
     }
 
     private void writeBatches() {
+        if (compactFirst) {
+            compact();
+        }
         while (true) {
             List<Entry> batch;
             boolean durable;
@@ -406,7 +390,8 @@ public final class CallJournal implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            Optional<IOException> failure = write(batch, durable);
+            Optional<IOException> failure = batch.isEmpty() && durable && wasFailing(batch)
+                    ? probe() : write(batch, durable);
             lock.lock();
             try {
                 if (failure.isEmpty()) {
@@ -465,6 +450,42 @@ public final class CallJournal implements AutoCloseable {
         }
     }
 
+    private boolean wasFailing(List<Entry> batch) {
+        lock.lock();
+        try {
+            return batch.isEmpty() && state == State.FAILING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * While failing with nothing left to write (a refused start withdrew its line), whether the disk takes
+     * a record again: a blank line of {@link #PROBE_BYTES}, which readers skip,
+     * written, forced and cut off again. Without it the journal could neither recover nor know it had.
+     */
+    private Optional<IOException> probe() {
+        try {
+            channel.truncate(completeBytes);
+            ByteBuffer blank = ByteBuffer.allocate(PROBE_BYTES);
+            while (blank.hasRemaining()) {
+                blank.put(blank.remaining() == 1 ? (byte) '\n' : (byte) ' ');
+            }
+            blank.flip();
+            long position = completeBytes;
+            while (blank.hasRemaining()) {
+                position += channel.write(blank, position);
+            }
+            channel.force(false);
+            channel.truncate(completeBytes);
+            tailMayBeTorn = false;
+            return Optional.empty();
+        } catch (IOException e) {
+            tailMayBeTorn = true;
+            return Optional.of(e);
+        }
+    }
+
     /** Appends the batch after the last complete line; on failure the file is cut back there next time. */
     private Optional<IOException> write(List<Entry> batch, boolean durable) {
         try {
@@ -495,31 +516,132 @@ public final class CallJournal implements AutoCloseable {
 
     /** On the writer thread: compacts once the file is over twice its live size. */
     private void compactIfGrown() {
-        if (completeBytes <= 2 * liveBytes || completeBytes <= MIN_COMPACTION_BYTES
-                || completeBytes < nextCompactionCheck) {
-            return;
+        if (completeBytes > 2 * liveBytes && completeBytes > MIN_COMPACTION_BYTES
+                && completeBytes >= nextCompactionCheck) {
+            compact();
         }
+    }
+
+    /**
+     * On the writer thread: writes one snapshot per call to a new file and renames it over the journal.
+     * A call that is one snapshot already is copied as it is (or left out once it ended before the
+     * retention), so only the calls that changed since the last compaction are parsed and folded.
+     */
+    private void compact() {
         long before = completeBytes;
+        Path compacted = dir.resolve(FILE_NAME + ".compacting");
         try {
-            Folded folded = fold(file);
             Instant now = clock.instant();
-            List<CallRecord> records = new ArrayList<>();
-            for (Map<String, Object> state : folded.replay().states().values()) {
-                records.add(JournalLines.Replay.record(state));
+            Instant cutoff = now.minus(settings.retention());
+            Instant keysFrom = now.minus(IdempotentStarts.WINDOW);
+            JournalScan scan = JournalScan.of(file);
+            List<String> unreadable = new ArrayList<>();
+            scan.unreadable.forEach((no, line) -> {
+                if (!quarantinedAtOpen.contains(no)) {
+                    unreadable.add(line);
+                }
+            });
+            quarantinedAtOpen = Set.of();
+            JournalLines.Replay replay = new JournalLines.Replay();
+            try (FileChannel out = FileChannel.open(compacted, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                setMode(compacted, FILE_MODE);
+                BufferedLines lines = new BufferedLines(out);
+                scan.replay(file, (no, line, call) -> {
+                    if (call.lines == 1 && !call.hasDeltas) {
+                        boolean expired = JournalScan.endedAt(line).map(ended -> isBefore(ended, cutoff)).orElse(false);
+                        if (!expired) {
+                            lines.add(line.bytesWithNewline());
+                        }
+                        return;
+                    }
+                    String text = line.text();
+                    try {
+                        replay.apply(text);
+                    } catch (JournalLines.UnreadableLine e) {
+                        unreadable.add(text);
+                    }
+                    if (no == call.lastLine) {
+                        Optional<String> key = replay.idempotencyKey(call.id);
+                        replay.forgetKey(call.id);
+                        Optional<Map<String, Object>> state = replay.take(call.id);
+                        if (state.isPresent()) {
+                            try {
+                                CallRecord record = JournalLines.Replay.record(state.get());
+                                if (!JournalLines.endedBefore(record, cutoff)) {
+                                    lines.add(JournalLines.snapshot(record, record.createdAt().isBefore(keysFrom)
+                                            ? Optional.empty() : key).bytes());
+                                }
+                            } catch (JournalLines.UnreadableLine e) {
+                                unreadable.add(JSON.std.asString(state.get()));
+                            }
+                        }
+                    }
+                });
+                lines.flush();
+                out.force(true);
             }
-            long size = rewrite(dir, records, folded.replay(), now, now.minus(settings.retention()));
+            if (!unreadable.isEmpty()) {
+                quarantine(dir, now, unreadable, scan.firstProblem.orElse("lines whose fields do not make a record"));
+                lock.lock();
+                try {
+                    quarantinedLines += unreadable.size();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            Files.move(compacted, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(dir);
             channel.close();
             channel = FileChannel.open(file, StandardOpenOption.WRITE);
-            completeBytes = size;
-            liveBytes = size;
+            completeBytes = Files.size(file);
+            liveBytes = completeBytes;
             nextCompactionCheck = 0;
-            LOG.log(System.Logger.Level.INFO, "journal compacted from " + before + " to " + size + " bytes");
-        } catch (IOException | JournalLines.UnreadableLine | RuntimeException e) {
+            LOG.log(System.Logger.Level.INFO, "journal compacted from " + before + " to " + completeBytes + " bytes");
+        } catch (IOException | RuntimeException e) {
             // The old file is intact and still appended to; try again once it has grown by half.
             nextCompactionCheck = before + before / 2;
             LOG.log(System.Logger.Level.WARNING, "journal compaction failed (" + e.getMessage()
                     + "); the journal stays as it is");
+            try {
+                Files.deleteIfExists(compacted);
+            } catch (IOException ignored) {
+                // left for the next compaction to overwrite
+            }
             reopenAfterFailedCompaction();
+        }
+    }
+
+    /** Lines gathered into 64 KiB writes. */
+    private static final class BufferedLines {
+        private final FileChannel out;
+        private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+
+        BufferedLines(FileChannel out) {
+            this.out = out;
+        }
+
+        void add(byte[] line) throws IOException {
+            if (line.length + 1 > buffer.remaining()) {
+                flush();
+            }
+            if (line.length + 1 > buffer.capacity()) {
+                writeFully(out, ByteBuffer.wrap(line));
+                if (line[line.length - 1] != '\n') {
+                    writeFully(out, ByteBuffer.wrap(new byte[] {'\n'}));
+                }
+                return;
+            }
+            buffer.put(line);
+            if (line.length == 0 || line[line.length - 1] != '\n') {
+                buffer.put((byte) '\n');
+            }
+        }
+
+        void flush() throws IOException {
+            buffer.flip();
+            writeFully(out, buffer);
+            buffer.clear();
         }
     }
 

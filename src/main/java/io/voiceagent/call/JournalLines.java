@@ -90,6 +90,30 @@ final class JournalLines {
         return Optional.of(new Line(line(DELTA_WRITER.asString(delta)), !add.isEmpty()));
     }
 
+    /** Who a line is about, and whether it is a delta (else a snapshot). */
+    record Head(String callId, boolean delta) {
+    }
+
+    /** A line's head found by parsing it: for lines that do not start the way the journal writes them. */
+    static Head head(String line) throws UnreadableLine {
+        Map<String, Object> fields = parse(line);
+        if (fields.get(DELTA) instanceof String id) {
+            return new Head(id, true);
+        }
+        if (fields.get("id") instanceof String id && fields.get("created_at") instanceof String) {
+            return new Head(id, false);
+        }
+        throw new UnreadableLine("neither a call record nor a change to one");
+    }
+
+    private static Map<String, Object> parse(String line) throws UnreadableLine {
+        try {
+            return READER.mapFrom(line);
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableLine("not JSON (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     private static byte[] line(String json) {
         return (json + "\n").getBytes(StandardCharsets.UTF_8);
     }
@@ -108,16 +132,10 @@ final class JournalLines {
     static final class Replay {
         private final Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
         private final Map<String, String> keyById = new LinkedHashMap<>();
-        private final Map<String, Long> liveBytesById = new java.util.HashMap<>();
 
         @SuppressWarnings("unchecked")
-        void apply(String line, long bytes) throws UnreadableLine {
-            Map<String, Object> fields;
-            try {
-                fields = READER.mapFrom(line);
-            } catch (IOException | RuntimeException e) {
-                throw new UnreadableLine("not JSON (" + e.getClass().getSimpleName() + ")");
-            }
+        void apply(String line) throws UnreadableLine {
+            Map<String, Object> fields = parse(line);
             if (fields.get(DELTA) instanceof String id) {
                 Map<String, Object> state = byId.get(id);
                 if (state == null) {
@@ -127,7 +145,6 @@ final class JournalLines {
                     state.putAll((Map<String, Object>) set);
                 }
                 if (fields.get("add") instanceof Map<?, ?> add) {
-                    liveBytesById.merge(id, bytes, Long::sum);
                     for (Map.Entry<?, ?> e : add.entrySet()) {
                         if (e.getValue() instanceof List<?> added) {
                             List<Object> list = state.get(e.getKey()) instanceof List<?> l
@@ -147,12 +164,11 @@ final class JournalLines {
                 keyById.put(id, k);
             }
             byId.put(id, fields);
-            liveBytesById.put(id, bytes);
         }
 
-        /** What a compacted journal of this call would take, estimated as {@link Line#live} does. */
-        long liveBytes(String id) {
-            return liveBytesById.getOrDefault(id, 0L);
+        /** Removes one call's folded state, for compaction, which writes calls one at a time. */
+        Optional<Map<String, Object>> take(String id) {
+            return Optional.ofNullable(byId.remove(id));
         }
 
         /** Every call's latest fields by id, in the order the calls were started. */
@@ -162,6 +178,10 @@ final class JournalLines {
 
         Optional<String> idempotencyKey(String id) {
             return Optional.ofNullable(keyById.get(id));
+        }
+
+        void forgetKey(String id) {
+            keyById.remove(id);
         }
 
         /** The record of one folded state; throws when its fields do not make a record. */

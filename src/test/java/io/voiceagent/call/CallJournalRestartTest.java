@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CallJournalRestartTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final CallJournal.Settings SETTINGS =
-            new CallJournal.Settings(Duration.ofDays(90), Duration.ofMillis(10));
+            new CallJournal.Settings(Duration.ofDays(90), Duration.ofMillis(10), 10_000);
 
     private final MutableClock clock = new MutableClock(T0);
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalOnFullDiskTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final CallJournal.Settings SETTINGS =
-            new CallJournal.Settings(Duration.ofDays(90), Duration.ofMillis(20));
+            new CallJournal.Settings(Duration.ofDays(90), Duration.ofMillis(20), 10_000);
     private static final String LONG_LINE = "a".repeat(TranscriptLine.MAX_TEXT_BYTES - 100);
 
     @TempDir
