@@ -98,7 +98,15 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         String id = newCallId();
         Admission admission = admit(id, request, idempotencyKey);
         if (admission instanceof Admission.Earlier earlier) {
-            return new Started(earlier.record(), false);
+            // Read outside the admission lock: a live call's snapshot takes its own lock, and a call that
+            // ends takes the admission lock while holding its own.
+            CallRecord record = find(earlier.callId()).orElseThrow(() -> new CallException(
+                    CallException.Reason.UNAVAILABLE, "call " + earlier.callId() + " is being placed; retry"));
+            if (!record.request().equals(request)) {
+                throw new CallException(CallException.Reason.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was"
+                        + " used for call " + record.id() + " with a different request body");
+            }
+            return new Started(record, false);
         }
         LiveCall call = ((Admission.Admitted) admission).call();
         if (!repository.saveFirst(call.snapshot(), idempotencyKey)) {
@@ -124,7 +132,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         record Admitted(LiveCall call) implements Admission {
         }
 
-        record Earlier(CallRecord record) implements Admission {
+        record Earlier(String callId) implements Admission {
         }
     }
 
@@ -137,16 +145,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             throws CallException {
         admission.lock();
         try {
-            if (idempotencyKey.isPresent()) {
-                Optional<CallRecord> earlier = repository.callIdForKey(idempotencyKey.get())
-                        .flatMap(this::find);
-                if (earlier.isPresent()) {
-                    if (!earlier.get().request().equals(request)) {
-                        throw new CallException(CallException.Reason.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key"
-                                + " was used for call " + earlier.get().id() + " with a different request body");
-                    }
-                    return new Admission.Earlier(earlier.get());
-                }
+            Optional<String> earlier = idempotencyKey.flatMap(repository::callIdForKey);
+            if (earlier.isPresent()) {
+                return new Admission.Earlier(earlier.get());
             }
             Optional<String> unavailable = unavailableReason();
             if (unavailable.isPresent()) {
