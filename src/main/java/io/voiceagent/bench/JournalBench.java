@@ -80,13 +80,22 @@ final class JournalBench {
         }
         out.printf("journal of %,d such calls: %,d bytes%n", calls, Files.size(big.resolve("calls.jsonl")));
 
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuBefore = os.getProcessCpuTime();
+        long threadCpuBefore = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long started = System.nanoTime();
         CallJournal.Opened opened = CallJournal.open(big, Clock.systemUTC(), new CallJournal.Settings(
                 Duration.ofDays(90), CallJournal.Settings.DEFAULT_RETRY_INTERVAL, 10_000));
         long openNanos = System.nanoTime() - started;
+        long threadCpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                - threadCpuBefore;
+        long processCpu = os.getProcessCpuTime() - cpuBefore;
         opened.journal().close();
-        out.printf("CallJournal.open, cold, %,d calls: %d ms (%,d records)%n", calls, openNanos / 1_000_000,
-                opened.records().size());
+        out.printf("CallJournal.open, cold, %,d calls: %d ms wall, %d ms CPU on the opening thread, %d ms CPU in"
+                        + " the whole process (JIT and GC included), %,d records loaded; load average %.1f on %d cores%n",
+                calls, openNanos / 1_000_000, threadCpu / 1_000_000, processCpu / 1_000_000, opened.records().size(),
+                os.getSystemLoadAverage(), os.getAvailableProcessors());
 
         Path empty = workDir.resolve("empty");
         long emptyStart = timeModuleStart(empty);
