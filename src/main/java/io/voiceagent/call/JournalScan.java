@@ -22,13 +22,13 @@ import java.util.Optional;
  * there is the record's field. Any other line is parsed to find out what it is.
  */
 final class JournalScan {
-    private static final byte[] SNAPSHOT_HEAD = ascii("{\"id\":\"");
-    private static final byte[] DELTA_HEAD = ascii("{\"delta\":\"");
-    private static final byte[] ENDED_AT = ascii("\"ended_at\":\"");
-    private static final byte[] CREATED_AT = ascii("\"created_at\":\"");
-    private static final byte[] TRANSCRIPT = ascii("\"transcript\":");
-    private static final byte[] APPENDS = ascii("\"add\":{");
-    private static final byte[] KEY = ascii("\"" + JournalLines.IDEMPOTENCY_KEY + "\":\"");
+    private static final String SNAPSHOT_HEAD = "{\"id\":\"";
+    private static final String DELTA_HEAD = "{\"delta\":\"";
+    private static final String ENDED_AT = "\"ended_at\":\"";
+    private static final String CREATED_AT = "\"created_at\":\"";
+    private static final String TRANSCRIPT = "\"transcript\":";
+    private static final String APPENDS = "\"add\":{";
+    private static final String KEY = "\"" + JournalLines.IDEMPOTENCY_KEY + "\":\"";
 
     /** What the scan learnt about one call. */
     static final class Call {
@@ -47,16 +47,22 @@ final class JournalScan {
         }
     }
 
-    /** One line of the file, decoded only when asked. */
+    /**
+     * One line of the file, decoded as UTF-8 only when asked. Searches run on a Latin-1 view of the bytes
+     * (one byte per char, so an ASCII pattern matches exactly where its bytes are), which the JDK's string
+     * search handles many bytes at a time.
+     */
     static final class Line {
         private final byte[] buffer;
         private final int start;
         private final int end;
+        private final String bytes;
 
-        private Line(byte[] buffer, int start, int end) {
+        private Line(byte[] buffer, int start, int end, String latin1) {
             this.buffer = buffer;
             this.start = start;
             this.end = end;
+            this.bytes = latin1;
         }
 
         String text() {
@@ -74,43 +80,36 @@ final class JournalScan {
             return end - start;
         }
 
-        boolean contains(byte[] pattern) {
-            return indexOf(pattern, start, end) >= 0;
+        boolean contains(String asciiPattern) {
+            return bytes.contains(asciiPattern);
         }
 
         /** A string field of a snapshot's flat part (before the transcript). */
-        Optional<String> snapshotField(byte[] quotedName) {
-            int flatEnd = indexOf(TRANSCRIPT, start, end);
-            int at = indexOf(quotedName, start, flatEnd < 0 ? end : flatEnd);
-            if (at < 0) {
+        Optional<String> snapshotField(String quotedName) {
+            int flatEnd = bytes.indexOf(TRANSCRIPT);
+            int at = bytes.indexOf(quotedName);
+            if (at < 0 || flatEnd >= 0 && at > flatEnd) {
                 return Optional.empty();
             }
-            int valueStart = at + quotedName.length;
-            for (int i = valueStart; i < end; i++) {
-                if (buffer[i] == '"') {
-                    return Optional.of(new String(buffer, valueStart, i - valueStart, StandardCharsets.UTF_8));
-                }
-            }
-            return Optional.empty();
+            int valueStart = at + quotedName.length();
+            int valueEnd = bytes.indexOf('"', valueStart);
+            return valueEnd < 0 ? Optional.empty()
+                    : Optional.of(new String(buffer, start + valueStart, valueEnd - valueStart, StandardCharsets.UTF_8));
         }
 
         /** The head from the first field; empty when the line does not start as the journal writes. */
         Optional<JournalLines.Head> quickHead() {
-            boolean delta = startsWith(DELTA_HEAD);
-            if (!delta && !startsWith(SNAPSHOT_HEAD)) {
+            boolean delta = bytes.startsWith(DELTA_HEAD);
+            if (!delta && !bytes.startsWith(SNAPSHOT_HEAD)) {
                 return Optional.empty();
             }
-            int idStart = start + (delta ? DELTA_HEAD.length : SNAPSHOT_HEAD.length);
-            for (int i = idStart; i < end; i++) {
-                if (buffer[i] == '\\') {
-                    return Optional.empty();
-                }
-                if (buffer[i] == '"') {
-                    return i == idStart ? Optional.empty() : Optional.of(new JournalLines.Head(
-                            new String(buffer, idStart, i - idStart, StandardCharsets.UTF_8), delta));
-                }
+            int idStart = delta ? DELTA_HEAD.length() : SNAPSHOT_HEAD.length();
+            int idEnd = bytes.indexOf('"', idStart);
+            if (idEnd <= idStart || bytes.lastIndexOf('\\', idEnd) >= idStart) {
+                return Optional.empty();
             }
-            return Optional.empty();
+            return Optional.of(new JournalLines.Head(
+                    new String(buffer, start + idStart, idEnd - idStart, StandardCharsets.UTF_8), delta));
         }
 
         JournalLines.Head head() throws JournalLines.UnreadableLine {
@@ -118,31 +117,8 @@ final class JournalScan {
             return quick.isPresent() ? quick.get() : JournalLines.head(text());
         }
 
-        private boolean startsWith(byte[] prefix) {
-            return end - start >= prefix.length && Arrays.equals(buffer, start, start + prefix.length, prefix, 0,
-                    prefix.length);
-        }
-
-        private int indexOf(byte[] pattern, int from, int to) {
-            outer:
-            for (int i = from; i <= to - pattern.length; i++) {
-                for (int j = 0; j < pattern.length; j++) {
-                    if (buffer[i + j] != pattern[j]) {
-                        continue outer;
-                    }
-                }
-                return i;
-            }
-            return -1;
-        }
-
         private boolean isBlank() {
-            for (int i = start; i < end; i++) {
-                if (buffer[i] != ' ' && buffer[i] != '\t' && buffer[i] != '\r') {
-                    return false;
-                }
-            }
-            return true;
+            return bytes.isBlank();
         }
     }
 
@@ -253,18 +229,15 @@ final class JournalScan {
             int end = 0;
             long no = 0;
             while (true) {
-                int newline = -1;
-                for (int i = start; i < end; i++) {
-                    if (buffer[i] == '\n') {
-                        newline = i;
-                        break;
-                    }
+                // A Latin-1 view of what is buffered: one char per byte, searched for newlines in bulk.
+                String view = new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
+                int from = 0;
+                for (int newline = view.indexOf('\n'); newline >= 0; newline = view.indexOf('\n', from)) {
+                    visitor.visit(++no, new Line(buffer, start + from, start + newline,
+                            view.substring(from, newline)), true);
+                    from = newline + 1;
                 }
-                if (newline >= 0) {
-                    visitor.visit(++no, new Line(buffer, start, newline), true);
-                    start = newline + 1;
-                    continue;
-                }
+                start += from;
                 if (start > 0) {
                     System.arraycopy(buffer, start, buffer, 0, end - start);
                     end -= start;
@@ -276,16 +249,12 @@ final class JournalScan {
                 int read = in.read(buffer, end, buffer.length - end);
                 if (read < 0) {
                     if (end > start) {
-                        visitor.visit(++no, new Line(buffer, start, end), false);
+                        visitor.visit(++no, new Line(buffer, start, end,
+                                new String(buffer, start, end - start, StandardCharsets.ISO_8859_1)), false);
                     }
                     return;
                 }
                 end += read;
             }
         }
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
-}
+    }}

@@ -40,7 +40,7 @@ class CallJournalRestartTest {
                 .withStatus(CallStatus.RINGING, T0.plusSeconds(1))
                 .withStatus(CallStatus.ANSWERED, T0.plusSeconds(3))
                 .withTranscriptLine(new TranscriptLine("agent", "Hello", T0.plusSeconds(4)))
-                .withTranscriptLine(new TranscriptLine("user", "Hi there", T0.plusSeconds(6)))
+                .withTranscriptLine(new TranscriptLine("user", "Здравствуйте, hi there", T0.plusSeconds(6)))
                 .withDtmf("1#");
     }
 
