@@ -116,9 +116,12 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         LOG.log(System.Logger.Level.INFO, "call=" + id + " stage=dialing number=" + request.phoneNumber()
                 + " mode=" + settings.mode().wireName() + " rtp_port=" + call.media().localPort());
         try {
-            switch (settings.mode()) {
-                case SIP -> dial(call);
-                case EXOLVE_HTTP -> makeCallThroughExolve(call);
+            // A drain may have hung the call up while its first record was being written: then dial nothing.
+            if (!call.isEnded()) {
+                switch (settings.mode()) {
+                    case SIP -> dial(call);
+                    case EXOLVE_HTTP -> makeCallThroughExolve(call);
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "call=" + id + " could not be started", e);
