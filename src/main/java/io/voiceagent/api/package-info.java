@@ -9,8 +9,16 @@
  * and {@code UiRoutes} (the dashboard and the OpenAPI document). Input is validated here
  * ({@code StartCallBody}, {@code PhoneNumbers}); errors are {@code ApiException}s with stable codes.
  *
+ * <p>Starts: {@code POST /api/calls/start} takes an optional {@code Idempotency-Key} (1 to 128 visible
+ * ASCII characters); the same key within 24 hours answers 200 with the first call's record, the same key
+ * with another body 422 {@code idempotency_key_reused}. Metadata and dynamic variables are capped at
+ * 16 KiB of JSON each (413). A start the journal cannot record is 503 {@code storage_unavailable}, and
+ * {@code /health} is 503 with {@code "journal": "failing"} and the error while that lasts.
+ *
  * <p>Threads: one virtual thread per exchange ({@code http-N}); handlers may block. An open event
  * stream keeps its exchange's thread, waiting in {@code call.CallEvents} for the next batch.
+ *
+ * <p>Logging is left to the formatter in {@code app.Logging}, which escapes whatever a request carried.
  *
  * <p>Locks: only {@code HttpApi}'s lifecycle lock (start, port, close), a leaf; a handler holds no
  * lock of this package while it calls into {@code call}, whose lock order is in its package-info.

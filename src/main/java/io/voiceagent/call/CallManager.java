@@ -89,45 +89,89 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.startedAt = clock.instant();
+        this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
         List<CallRecord> recovered = CallJournal.failInterrupted(restored, startedAt);
-        this.repository = new CallRepository(journal, recovered, settings.maxEndedCallsInMemory());
-        List<CallRecord> changed = new ArrayList<>();
+        int interrupted = 0;
         for (int i = 0; i < restored.size(); i++) {
             if (restored.get(i) != recovered.get(i)) {
-                changed.add(recovered.get(i));
+                repository.save(recovered.get(i), true);
+                interrupted++;
             }
         }
-        if (!changed.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, changed.size()
+        if (interrupted > 0) {
+            LOG.log(System.Logger.Level.WARNING, interrupted
                     + " call(s) were live when the service stopped; marked failed (service_restart)");
-            journal.appendAll(changed);
+            journal.flush();
         }
     }
 
     @Override
-    public CallRecord start(StartCallRequest request) throws CallException {
+    public Started start(StartCallRequest request, Optional<String> idempotencyKey) throws CallException {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         String id = newCallId();
-        LiveCall call = admit(id, request);
+        Admission admission = admit(id, request, idempotencyKey);
+        if (admission instanceof Admission.Earlier earlier) {
+            // Read outside the admission lock: a live call's snapshot takes its own lock, and a call that
+            // ends takes the admission lock while holding its own.
+            CallRecord record = find(earlier.callId()).orElseThrow(() -> new CallException(
+                    CallException.Reason.UNAVAILABLE, "call " + earlier.callId() + " is being placed; retry"));
+            if (!record.request().equals(request)) {
+                throw new CallException(CallException.Reason.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was"
+                        + " used for call " + record.id() + " with a different request body");
+            }
+            return new Started(record, false);
+        }
+        LiveCall call = ((Admission.Admitted) admission).call();
+        if (!repository.saveFirst(call.snapshot(), idempotencyKey)) {
+            withdraw(call, idempotencyKey);
+            throw storageUnavailable();
+        }
+        LOG.log(System.Logger.Level.INFO, "call=" + id + " stage=dialing number=" + request.phoneNumber()
+                + " mode=" + settings.mode().wireName() + " rtp_port=" + call.media().localPort());
         try {
-            switch (settings.mode()) {
-                case SIP -> dial(call);
-                case EXOLVE_HTTP -> makeCallThroughExolve(call);
+            // A drain may have hung the call up while its first record was being written: then dial nothing.
+            if (!call.isEnded()) {
+                switch (settings.mode()) {
+                    case SIP -> dial(call);
+                    case EXOLVE_HTTP -> makeCallThroughExolve(call);
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "call=" + id + " could not be started", e);
             call.end(CallStatus.FAILED, "internal_error", "system");
         }
-        return call.snapshot();
+        return new Started(call.snapshot(), true);
     }
 
-    /** Checks readiness and the concurrency limit, then opens the call's media and its record. */
-    private LiveCall admit(String id, StartCallRequest request) throws CallException {
+    /** What admission decided: a new call to place, or the earlier call an idempotency key names. */
+    private sealed interface Admission {
+        record Admitted(LiveCall call) implements Admission {
+        }
+
+        record Earlier(String callId) implements Admission {
+        }
+    }
+
+    /**
+     * Checks the idempotency key, readiness, the journal and the concurrency limit, then opens the call's
+     * media. The key is reserved here, under the admission lock, so two concurrent starts with one key
+     * place one call.
+     */
+    private Admission admit(String id, StartCallRequest request, Optional<String> idempotencyKey)
+            throws CallException {
         admission.lock();
         try {
+            Optional<String> earlier = idempotencyKey.flatMap(repository::callIdForKey);
+            if (earlier.isPresent()) {
+                return new Admission.Earlier(earlier.get());
+            }
             Optional<CallException> refusal = refusal();
             if (refusal.isPresent()) {
                 throw refusal.get();
+            }
+            if (repository.journalStatus().state() == CallJournal.State.FAILING) {
+                throw storageUnavailable();
             }
             if (live.size() >= settings.maxConcurrentCalls()) {
                 if (!atLimit) {
@@ -138,7 +182,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 throw new CallException(CallException.Reason.TOO_MANY_CALLS, "MAX_CONCURRENT_CALLS ("
                         + settings.maxConcurrentCalls() + ") calls are live; try again when one ends");
             }
-            CallRecord initial = CallRecord.dialing(id, settings.mode(), request, clock.instant());
+            Instant now = clock.instant();
+            CallRecord initial = CallRecord.dialing(id, settings.mode(), request, now);
             LiveCall call;
             try {
                 call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(), exolve,
@@ -147,12 +192,25 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }
             live.put(id, call);
-            LOG.log(System.Logger.Level.INFO, "call=" + id + " stage=dialing number=" + request.phoneNumber()
-                    + " mode=" + settings.mode().wireName() + " rtp_port=" + call.media().localPort());
-            return call;
+            idempotencyKey.ifPresent(key -> repository.reserveKey(key, id, now));
+            return new Admission.Admitted(call);
         } finally {
             admission.unlock();
         }
+    }
+
+    /** A call whose first record could not be saved: it was never placed, so it leaves no trace. */
+    private void withdraw(LiveCall call, Optional<String> idempotencyKey) {
+        idempotencyKey.ifPresent(repository::releaseKey);
+        call.media().close();
+        onEnded(call);
+        LOG.log(System.Logger.Level.WARNING, "call=" + call.id() + " refused: its record could not be written");
+    }
+
+    private CallException storageUnavailable() {
+        return new CallException(CallException.Reason.STORAGE_UNAVAILABLE, "the call journal in DATA_DIR cannot"
+                + " be written (" + repository.journalStatus().error().orElse("write failed")
+                + "); no call was placed");
     }
 
     /** Dials once the RTP socket's STUN mapping is known (at once without SIP_STUN_SERVER). */
@@ -307,9 +365,13 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     @Override
     public Health health() {
-        Optional<String> reason = refusal().map(CallException::getMessage);
+        CallJournal.Status journal = repository.journalStatus();
+        Optional<String> reason = refusal().map(CallException::getMessage)
+                .or(() -> journal.state() == CallJournal.State.FAILING
+                        ? Optional.of("the call journal cannot be written: " + journal.error().orElse("write failed"))
+                        : Optional.empty());
         return new Health(reason.isEmpty(), registrationName(), live.size(),
-                Duration.between(startedAt, clock.instant()).toSeconds(), reason, sip.addressWarning());
+                Duration.between(startedAt, clock.instant()).toSeconds(), reason, sip.addressWarning(), journal);
     }
 
     private String registrationName() {
@@ -390,6 +452,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 meanOfKnown(liveStats, s -> s.farEnd().fractionLost())));
         out.add(new Metric("voiceagent_rtp_far_end_jitter_ms", "Mean jitter the far ends report on our stream (RTCP)",
                 "gauge", Map.of(), meanOfKnown(liveStats, s -> s.farEnd().jitterMs())));
+        out.add(new Metric("voiceagent_journal_write_errors_total", "Failed attempts to write the call journal",
+                "counter", Map.of(), repository.journalStatus().writeErrors()));
         admission.lock();
         try {
             out.add(new Metric("voiceagent_ai_connect_seconds_sum", "Time from dialing to the agent's metadata",

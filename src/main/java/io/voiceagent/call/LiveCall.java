@@ -85,7 +85,10 @@ final class LiveCall implements MediaListener {
     private long preAnswerAudioBytesDropped;
     private long lastUserActivityMillis = Long.MIN_VALUE / 2;
 
-    /** Opens the call's media session (so its RTP port is known for the SDP) and saves its first record. */
+    /**
+     * Opens the call's media session (so its RTP port is known for the SDP). The manager saves the first
+     * record, and places the call only once that record is on disk.
+     */
     LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, AgentClient agents,
              Config.AiConnect aiConnect, Optional<ExolveApi> exolve, Clock clock, CallRepository repository,
              Consumer<LiveCall> onEnded) throws IOException {
@@ -97,7 +100,6 @@ final class LiveCall implements MediaListener {
         this.repository = repository;
         this.onEnded = onEnded;
         this.media = mediaSessions.open(initial.id(), chunkMs, this);
-        repository.save(initial, true);
     }
 
     String id() {

@@ -228,7 +228,8 @@ public final class Cli {
         body.put("phone_number", String.join(" ", positional));
         options.forEach((name, value) -> body.put(name.replace('-', '_'), value));
         try (ServiceClient client = ServiceClient.forConfig(configSource.load().http())) {
-            ServiceClient.Reply started = client.post("/api/calls/start", body);
+            // One key per invocation: a retried request cannot place a second call.
+            ServiceClient.Reply started = client.startCall(body, java.util.UUID.randomUUID().toString());
             if (started.status() == 400) {
                 throw new UsageException(Command.CALL, started.message());
             }

@@ -49,7 +49,9 @@ enum Command {
             one table (or JSON): calls, setup and greeting times, uplink and downlink latency, pacing,
             loss, CPU, heap per call, threads and descriptors. Phones ring --ring-ms (default 1000) before
             answering; --pin puts the service and the network on a CPU core each (taskset). Needs the
-            built jar. Not part of the tests.""");
+            built jar. Not part of the tests.
+            --journal [--journal-calls N] instead measures the call journal: bytes per completed demo
+            call, and the start-up replay of a journal of N such calls (default 100000).""");
 
     private final String word;
     private final String synopsis;

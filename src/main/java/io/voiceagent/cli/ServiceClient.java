@@ -64,9 +64,27 @@ final class ServiceClient implements AutoCloseable {
     }
 
     Reply post(String path, Map<String, Object> body) throws CliFailure {
+        return send(jsonPost(path, body));
+    }
+
+    /**
+     * {@code POST /api/calls/start} with an {@code Idempotency-Key}. When the answer is lost (timeout,
+     * broken connection) the same request is sent once more with the same key: the service then
+     * answers with the call the first one placed, if it got that far, instead of dialing again.
+     */
+    Reply startCall(Map<String, Object> body, String idempotencyKey) throws CliFailure {
+        HttpRequest.Builder request = jsonPost("/api/calls/start", body).header("Idempotency-Key", idempotencyKey);
         try {
-            return send(request(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(body))));
+            return send(request);
+        } catch (AnswerLost lost) {
+            return send(request);
+        }
+    }
+
+    private HttpRequest.Builder jsonPost(String path, Map<String, Object> body) throws CliFailure {
+        try {
+            return request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(body)));
         } catch (IOException e) {
             throw new CliFailure("cannot encode the request: " + e.getMessage());
         }
@@ -126,6 +144,13 @@ final class ServiceClient implements AutoCloseable {
         }
     }
 
+    /** The request may have reached the service, but its answer did not come back. */
+    private static final class AnswerLost extends CliFailure {
+        AnswerLost(String message) {
+            super(message);
+        }
+    }
+
     URI base() {
         return base;
     }
@@ -142,8 +167,11 @@ final class ServiceClient implements AutoCloseable {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+        } catch (ConnectException e) {
             throw unreachable(e);
+        } catch (IOException e) {
+            // The request may have reached the service: the caller decides whether it is safe to repeat.
+            throw new AnswerLost(unreachable(e).getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure("interrupted");

@@ -26,8 +26,13 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         Objects.requireNonNull(proxy, "proxy");
     }
 
+    /**
+     * @param journalRetentionDays ended calls older than this leave the journal at compaction
+     * @param logFormat            {@code text} (one readable line per event) or {@code json} (one object per line)
+     */
     public record Http(String host, int port, Optional<Secret> apiToken, int maxConcurrentCalls,
-                       Path dataDir, String logLevel, boolean debugEndpoints) {
+                       Path dataDir, String logLevel, boolean debugEndpoints, int journalRetentionDays,
+                       String logFormat) {
     }
 
     /**
@@ -165,9 +170,11 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("DATA_DIR", http.dataDir().toString());
         out.put("LOG_LEVEL", http.logLevel());
         out.put("DEBUG_ENDPOINTS", Boolean.toString(http.debugEndpoints()));
+        out.put("JOURNAL_RETENTION_DAYS", Integer.toString(http.journalRetentionDays()));
+        out.put("LOG_FORMAT", http.logFormat());
         out.put("USE_EXOLVE_HTTP", Boolean.toString(exolve.useHttp()));
         out.put("EXOLVE_API_KEY", masked(exolve.apiKey()));
-        out.put("EXOLVE_API_URL", exolve.apiUrl().toString());
+        out.put("EXOLVE_API_URL", UrlMasking.mask(exolve.apiUrl().toString()));
         out.put("EXOLVE_SOURCE_NUMBER", exolve.sourceNumber());
         out.put("EXOLVE_WEBHOOK_SECRET", masked(exolve.webhookSecret()));
         out.put("EXOLVE_CALL_METHOD", exolve.callMethod().wireName());
@@ -191,8 +198,8 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("CALL_HOLD_TIMEOUT_S", Long.toString(rtp.holdTimeout().toSeconds()));
         out.put("ELEVENLABS_API_KEY", masked(elevenLabs.apiKey()));
         out.put("ELEVENLABS_AGENT_ID", elevenLabs.agentId());
-        out.put("ELEVENLABS_WS_URL", elevenLabs.wsUrl().toString());
-        out.put("ELEVENLABS_API_URL", elevenLabs.apiUrl().toString());
+        out.put("ELEVENLABS_WS_URL", UrlMasking.mask(elevenLabs.wsUrl().toString()));
+        out.put("ELEVENLABS_API_URL", UrlMasking.mask(elevenLabs.apiUrl().toString()));
         out.put("ELEVENLABS_USE_SIGNED_URL", Boolean.toString(elevenLabs.useSignedUrl()));
         out.put("ELEVENLABS_CHUNK_MS", Integer.toString(elevenLabs.chunkMs()));
         out.put("AI_CONNECT", elevenLabs.aiConnect().wireName());

@@ -26,6 +26,9 @@ public final class ConfigLoader {
     /** Names whose values are masked in every message. */
     public static final Set<String> SECRET_NAMES = Set.of(
             "API_TOKEN", "EXOLVE_API_KEY", "EXOLVE_WEBHOOK_SECRET", "SIP_PASSWORD", "ELEVENLABS_API_KEY");
+    /** URLs that may carry a user:password or a token in the query: shown through {@link UrlMasking}. */
+    private static final Set<String> URL_NAMES = Set.of("EXOLVE_API_URL", "ELEVENLABS_WS_URL", "ELEVENLABS_API_URL",
+            "SOCKS5_PROXY");
 
     /** Setting any of these leaves demo mode; the rest must then be complete. */
     private static final List<String> CREDENTIALS = List.of(
@@ -107,7 +110,9 @@ public final class ConfigLoader {
                 integer("MAX_CONCURRENT_CALLS", 10, 1, 10_000),
                 Path.of(string("DATA_DIR", "./var")),
                 logLevel(),
-                bool("DEBUG_ENDPOINTS", true));
+                bool("DEBUG_ENDPOINTS", true),
+                integer("JOURNAL_RETENTION_DAYS", 90, 1, 36_500),
+                logFormat());
         boolean useHttp = bool("USE_EXOLVE_HTTP", false);
         Config.Exolve exolve = new Config.Exolve(
                 useHttp,
@@ -216,7 +221,7 @@ public final class ConfigLoader {
     }
 
     private String shown(String name, String value) {
-        return SECRET_NAMES.contains(name) ? "****" : value;
+        return SECRET_NAMES.contains(name) ? "****" : URL_NAMES.contains(name) ? UrlMasking.mask(value) : value;
     }
 
     private void problem(String name, String value, String expected) {
@@ -299,6 +304,15 @@ public final class ConfigLoader {
         return v;
     }
 
+    private String logFormat() {
+        String v = string("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
+        if (!v.equals("text") && !v.equals("json")) {
+            problem("LOG_FORMAT", v, "text or json");
+            return "text";
+        }
+        return v;
+    }
+
     private URI httpUri(String name, String fallback, String... schemes) {
         String v = string(name, fallback);
         try {
@@ -306,6 +320,10 @@ public final class ConfigLoader {
             if (uri.getScheme() == null || !List.of(schemes).contains(uri.getScheme().toLowerCase(Locale.ROOT))
                     || uri.getHost() == null) {
                 problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
+                return URI.create(fallback);
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL with a port from 1 to 65535");
                 return URI.create(fallback);
             }
             return uri;
@@ -457,8 +475,9 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(v);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("socks5") || scheme.equals("socks5h")) || uri.getHost() == null || uri.getPort() < 1) {
-                problems.add("SOCKS5_PROXY=" + maskProxy(v) + ": expected " + expected);
+            if (!(scheme.equals("socks5") || scheme.equals("socks5h")) || uri.getHost() == null || uri.getPort() < 1
+                    || uri.getPort() > 65535) {
+                problems.add("SOCKS5_PROXY=" + UrlMasking.mask(v) + ": expected " + expected);
                 return Optional.empty();
             }
             Optional<String> user = Optional.empty();
@@ -475,13 +494,9 @@ public final class ConfigLoader {
             }
             return Optional.of(new Config.Proxy(uri.getHost(), uri.getPort(), user, pass));
         } catch (URISyntaxException e) {
-            problems.add("SOCKS5_PROXY=" + maskProxy(v) + ": expected " + expected);
+            problems.add("SOCKS5_PROXY=" + UrlMasking.mask(v) + ": expected " + expected);
             return Optional.empty();
         }
     }
 
-    /** Hides the password part of a proxy URL that failed to parse. */
-    static String maskProxy(String url) {
-        return url.replaceAll("(//[^:/@]*):[^@]*@", "$1:****@");
-    }
 }

@@ -30,7 +30,7 @@ class HealthAndMetricsTest {
         Reply reply = api.get("/health");
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).isEqualTo(Map.of("status", "ok", "sip_registration", "registered",
-                "active_calls", 1, "uptime_s", 42));
+                "active_calls", 1, "uptime_s", 42, "journal", "ok", "journal_quarantined_lines", 0));
     }
 
     @Test

@@ -162,6 +162,7 @@ class CliTest {
         assertThat(code).isEqualTo(Cli.OK);
         assertThat(service.startBodies).containsExactly(Map.of("phone_number", "+7 999 000-11-22",
                 "first_message", "Hello!", "language", "ru"));
+        assertThat(service.startKeys).singleElement().satisfies(key -> assertThat(key).matches("[0-9a-f-]{36}"));
         assertThat(out().lines().toList()).containsExactly(
                 "Call c-1 to +79990001122 (sip). Ctrl-C stops following; the call goes on.",
                 "    0.0 s  dialing",

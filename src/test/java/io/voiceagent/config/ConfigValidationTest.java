@@ -120,6 +120,11 @@ class ConfigValidationTest {
             "ELEVENLABS_CHUNK_MS|10|an integer from 20 to 100",
             "ELEVENLABS_CHUNK_MS|30|a multiple of 20",
             "SOCKS5_PROXY|http://proxy:8080|socks5://[user:pass@]host:port",
+            "SOCKS5_PROXY|socks5://h:99999|socks5://[user:pass@]host:port",
+            "EXOLVE_API_URL|https://api.exolve.ru:99999|with a port from 1 to 65535",
+            "ELEVENLABS_WS_URL|wss://api.elevenlabs.io:70000/v1|with a port from 1 to 65535",
+            "JOURNAL_RETENTION_DAYS|0|an integer from 1 to 36500",
+            "LOG_FORMAT|xml|text or json",
     })
     void aBadValueNamesTheVariableTheValueAndWhatIsExpected(String name, String value, String expected) {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of(name, value)))
@@ -223,6 +228,26 @@ class ConfigValidationTest {
         broken.put("SOCKS5_PROXY", "socks5://u:proxy-secret-222@");
         assertThatThrownBy(() -> ConfigLoader.fromMap(broken))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("proxy-secret-222"));
+    }
+
+    @Test
+    void credentialsInUrlsAreMaskedInTheDescriptionAndInErrors() throws ConfigException {
+        Map<String, String> env = new HashMap<>(FULL_SIP);
+        env.put("ELEVENLABS_WS_URL", "wss://agent:ws-pass-333@api.elevenlabs.io/v1/convai/conversation"
+                + "?agent_id=a1&token=ws-token-444&conversation_signature=sig-555");
+        env.put("EXOLVE_API_URL", "https://api.exolve.ru/?api_key=exolve-key-666&region=ru");
+        Config config = ConfigLoader.fromMap(env);
+
+        assertThat(config.describe()).containsEntry("ELEVENLABS_WS_URL", "wss://agent:****@api.elevenlabs.io"
+                + "/v1/convai/conversation?agent_id=a1&token=****&conversation_signature=****")
+                .containsEntry("EXOLVE_API_URL", "https://api.exolve.ru/?api_key=****&region=ru");
+
+        Map<String, String> broken = new HashMap<>(env);
+        broken.put("ELEVENLABS_WS_URL", "https://agent:ws-pass-333@x/y?token=ws-token-444");
+        broken.put("SOCKS5_PROXY", "socks5://u:proxy-secret-222@h:99999");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(broken)).satisfies(e -> assertThat(e.getMessage())
+                .contains("ELEVENLABS_WS_URL=https://agent:****@x/y?token=****", "SOCKS5_PROXY=socks5://u:****@h:99999")
+                .doesNotContain("ws-pass-333", "ws-token-444", "proxy-secret-222"));
     }
 
     @Test
