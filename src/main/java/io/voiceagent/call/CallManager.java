@@ -140,7 +140,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             LiveCall call;
             try {
                 call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(), exolve,
-                        clock, repository, this::onEnded);
+                        timers, clock, repository, this::onEnded);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }
@@ -246,7 +246,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         if (call.snapshot().status() != CallStatus.ANSWERED) {
             throw new CallException(CallException.Reason.INVALID_STATE, "DTMF can be sent once the call is answered");
         }
-        if (!call.media().sendDtmf(digits.toUpperCase(java.util.Locale.ROOT))) {
+        if (call.media().sendDtmf(digits.toUpperCase(java.util.Locale.ROOT)).isEmpty()) {
             throw new CallException(CallException.Reason.INVALID_STATE,
                     "the far end did not negotiate telephone-event (RFC 4733)");
         }

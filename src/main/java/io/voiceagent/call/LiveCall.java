@@ -20,6 +20,8 @@ import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
+import io.voiceagent.tools.CallControl;
+import io.voiceagent.tools.PhoneTools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -62,6 +65,7 @@ final class LiveCall implements MediaListener {
     private final Optional<ExolveApi> exolve;
     private final AgentClient agents;
     private final Config.AiConnect aiConnect;
+    private final PhoneTools tools;
     private final SerialExecutor mediaEvents = new SerialExecutor(task -> Thread.ofVirtual().name("call-media-event").start(task));
     private final AtomicBoolean firstMediaLogged = new AtomicBoolean();
     private boolean agentRequested;
@@ -86,8 +90,8 @@ final class LiveCall implements MediaListener {
 
     /** Opens the call's media session (so its RTP port is known for the SDP) and saves its first record. */
     LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, AgentClient agents,
-             Config.AiConnect aiConnect, Optional<ExolveApi> exolve, Clock clock, CallRepository repository,
-             Consumer<LiveCall> onEnded) throws IOException {
+             Config.AiConnect aiConnect, Optional<ExolveApi> exolve, ScheduledExecutorService timers, Clock clock,
+             CallRepository repository, Consumer<LiveCall> onEnded) throws IOException {
         this.record = initial;
         this.agents = agents;
         this.aiConnect = aiConnect;
@@ -96,6 +100,7 @@ final class LiveCall implements MediaListener {
         this.repository = repository;
         this.onEnded = onEnded;
         this.media = mediaSessions.open(initial.id(), chunkMs, this);
+        this.tools = new PhoneTools(new Control(), timers, clock);
         repository.save(initial, true);
     }
 
@@ -214,6 +219,12 @@ final class LiveCall implements MediaListener {
                 log(System.Logger.Level.DEBUG, "barge-in: agent audio dropped (event " + interruption.eventId() + ")");
             }
             case AgentEvent.EndCallRequested ignored -> onEndCallRequested();
+            case AgentEvent.ToolCall call -> {
+                AgentConversation c = conversation;
+                if (c != null) {
+                    tools.onToolCall(call, c);
+                }
+            }
             case AgentEvent.ServerError error -> onAgentError(error);
             case AgentEvent.Closed closed -> onAgentClosed(closed);
         }
@@ -714,5 +725,44 @@ final class LiveCall implements MediaListener {
 
     private void log(System.Logger.Level level, String message) {
         LOG.log(level, "call=" + record.id() + " " + message);
+    }
+
+    /** What the agent's tools may do to this call. */
+    private final class Control implements CallControl {
+
+        @Override
+        public String callId() {
+            return id();
+        }
+
+        @Override
+        public boolean live() {
+            lock.lock();
+            try {
+                return answered && !ended;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public MediaSession media() {
+            return media;
+        }
+
+        @Override
+        public Optional<SipCall> phoneLeg() {
+            lock.lock();
+            try {
+                return Optional.ofNullable(sipCall);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void recordEvent(Map<String, Object> event) {
+            update(r -> r.withEvent(event), false);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.voiceagent.media;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One call's audio between the phone (RTP) and the agent. Agent audio is queued and paced out at
@@ -39,8 +41,15 @@ public interface MediaSession extends AutoCloseable {
     /** Runs {@code action} once all agent audio queued so far has been sent (e.g. end_call). */
     void whenQueueDrained(Runnable action);
 
-    /** Sends digits as RFC 4733 events; returns false when no telephone-event was negotiated. */
-    boolean sendDtmf(String digits);
+    /**
+     * Queues digits (0-9, *, #, A-D, and the pauses w and W) as RFC 4733 events after any queued
+     * before. The future completes once the last one's final packet has been sent, and fails with
+     * {@link java.util.concurrent.CancellationException} when the session closes first. Empty when
+     * no telephone-event was negotiated (the caller may use SIP INFO instead).
+     *
+     * @throws IllegalArgumentException when {@code digits} holds anything else
+     */
+    Optional<CompletableFuture<Void>> sendDtmf(String digits);
 
     MediaStats stats();
 

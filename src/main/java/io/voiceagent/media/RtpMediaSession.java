@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,6 +95,8 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     // Downlink: the clock thread's send state, and what the call's threads share with it under downlinkLock.
     private final ReentrantLock downlinkLock = new ReentrantLock();
     private final DtmfSender dtmfSender = new DtmfSender();
+    /** Digits asked for and not yet sent: failed when the session closes first. */
+    private final List<CompletableFuture<Void>> dtmfUnsent = new ArrayList<>();
     private DownlinkConverter downlinkConverter;
     private final long ssrc;
     private final long initialTimestamp;
@@ -286,21 +290,31 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     }
 
     @Override
-    public boolean sendDtmf(String digits) {
+    public Optional<CompletableFuture<Void>> sendDtmf(String digits) {
         Objects.requireNonNull(digits, "digits");
-        if (telephoneEventPayloadType < 0) {
-            return false;
+        if (!DtmfSender.valid(digits)) {
+            throw new IllegalArgumentException("not DTMF digits: " + digits);
         }
+        if (telephoneEventPayloadType < 0) {
+            return Optional.empty();
+        }
+        CompletableFuture<Void> sent = new CompletableFuture<>();
         downlinkLock.lock();
         try {
-            boolean accepted = dtmfSender.enqueue(digits);
-            if (!accepted) {
-                LOG.log(System.Logger.Level.WARNING, "call {0}: not DTMF digits, nothing sent: {1}", callId, digits);
+            if (closed.get()) {
+                sent.cancel(false);
+                return Optional.of(sent);
             }
-            return accepted;
+            dtmfUnsent.add(sent);
+            // Runs on the clock thread inside next(): completing is handed to the callback executor.
+            dtmfSender.enqueue(digits, () -> {
+                dtmfUnsent.remove(sent);
+                engine.callbacks().execute(() -> sent.complete(null));
+            });
         } finally {
             downlinkLock.unlock();
         }
+        return Optional.of(sent);
     }
 
     // ---- downlink: the pacing clock's thread ----
@@ -714,6 +728,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             placed.close();
         }
         queue.close();
+        failUnsentDigits();
         sayRtcpBye();
         try {
             // The ports may be reused only once the sockets are really closed.
@@ -725,6 +740,18 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             Thread.currentThread().interrupt();
         }
         engine.release(this);
+    }
+
+    private void failUnsentDigits() {
+        List<CompletableFuture<Void>> unsent;
+        downlinkLock.lock();
+        try {
+            unsent = List.copyOf(dtmfUnsent);
+            dtmfUnsent.clear();
+        } finally {
+            downlinkLock.unlock();
+        }
+        unsent.forEach(digits -> digits.cancel(false));
     }
 
     /** RTCP BYE (RFC 3550 section 6.6) with a last report, when there is a far end to tell. */
