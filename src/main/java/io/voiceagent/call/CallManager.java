@@ -42,11 +42,18 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     /** @param maxEndedCallsInMemory ended calls kept for the API; older ones stay only in the journal */
     /** @param aiConnect when calls open their agent conversation (AI_CONNECT) */
     public record Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
-                           int maxEndedCallsInMemory, Config.AiConnect aiConnect) {
+                           int maxEndedCallsInMemory, Config.AiConnect aiConnect, Config.Tools tools) {
         public static final int DEFAULT_ENDED_CALLS_IN_MEMORY = 10_000;
 
         public Settings {
             Objects.requireNonNull(aiConnect, "aiConnect");
+            Objects.requireNonNull(tools, "tools");
+        }
+
+        /** With the phone tools at their defaults. */
+        public Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
+                        int maxEndedCallsInMemory, Config.AiConnect aiConnect) {
+            this(mode, maxConcurrentCalls, chunkMs, ringTimeout, maxEndedCallsInMemory, aiConnect, Config.Tools.DEFAULTS);
         }
 
         /** With the default AI_CONNECT=ringing. */
@@ -139,8 +146,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             CallRecord initial = CallRecord.dialing(id, settings.mode(), request, clock.instant());
             LiveCall call;
             try {
-                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(), exolve,
-                        timers, clock, repository, this::onEnded);
+                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(),
+                        settings.tools(), exolve, timers, clock, repository, this::onEnded);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }

@@ -80,6 +80,8 @@ final class LiveCall implements MediaListener {
     private long aiConnectNanos = -1;
     private Optional<String> heldGreetingLine = Optional.empty();
     private boolean agentEndCallRequested;
+    /** The agent said it reached voicemail: however the call ends, it ends as {@code voicemail}. */
+    private boolean reachedVoicemail;
     private Optional<String> lastAgentErrorType = Optional.empty();
     // The agent's events arrive one at a time on its socket's reader; these are that thread's alone.
     private long greetingTurn = NO_TURN;
@@ -90,7 +92,8 @@ final class LiveCall implements MediaListener {
 
     /** Opens the call's media session (so its RTP port is known for the SDP) and saves its first record. */
     LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, AgentClient agents,
-             Config.AiConnect aiConnect, Optional<ExolveApi> exolve, ScheduledExecutorService timers, Clock clock,
+             Config.AiConnect aiConnect, Config.Tools toolSettings, Optional<ExolveApi> exolve,
+             ScheduledExecutorService timers, Clock clock,
              CallRepository repository, Consumer<LiveCall> onEnded) throws IOException {
         this.record = initial;
         this.agents = agents;
@@ -100,7 +103,7 @@ final class LiveCall implements MediaListener {
         this.repository = repository;
         this.onEnded = onEnded;
         this.media = mediaSessions.open(initial.id(), chunkMs, this);
-        this.tools = new PhoneTools(new Control(), timers, clock);
+        this.tools = new PhoneTools(new Control(), toolSettings, timers, clock);
         repository.save(initial, true);
     }
 
@@ -636,7 +639,8 @@ final class LiveCall implements MediaListener {
     }
 
     /** The one way a call ends. Idempotent: only the first call tears down. */
-    void end(CallStatus status, String cause, String by) {
+    void end(CallStatus asked, String cause, String by) {
+        CallStatus status;
         AgentConversation c;
         SipCall sip;
         Optional<String> exolveCallId;
@@ -646,6 +650,8 @@ final class LiveCall implements MediaListener {
                 return;
             }
             ended = true;
+            // An answered call that reached voicemail ends as voicemail, whoever ends it.
+            status = reachedVoicemail && asked == CallStatus.COMPLETED ? CallStatus.VOICEMAIL : asked;
             c = conversation;
             sip = sipCall;
             exolveCallId = record.exolveCallId();
@@ -757,6 +763,19 @@ final class LiveCall implements MediaListener {
                 return Optional.ofNullable(sipCall);
             } finally {
                 lock.unlock();
+            }
+        }
+
+        @Override
+        public void endAsVoicemail(boolean now) {
+            lock.lock();
+            try {
+                reachedVoicemail = true;
+            } finally {
+                lock.unlock();
+            }
+            if (now) {
+                end(CallStatus.VOICEMAIL, "voicemail", "agent");
             }
         }
 

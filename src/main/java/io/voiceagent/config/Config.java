@@ -14,15 +14,43 @@ import java.util.Optional;
  * Grouped by the component that consumes each part, so a component is handed only its own slice.
  */
 public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs,
-                     Optional<Proxy> proxy, boolean demo) {
+                     Optional<Proxy> proxy, boolean demo, Tools tools) {
 
     public Config {
+        Objects.requireNonNull(tools, "tools");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(exolve, "exolve");
         Objects.requireNonNull(sip, "sip");
         Objects.requireNonNull(rtp, "rtp");
         Objects.requireNonNull(elevenLabs, "elevenLabs");
         Objects.requireNonNull(proxy, "proxy");
+    }
+
+    /** With the agent's phone tools at their defaults. */
+    public Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs, Optional<Proxy> proxy,
+                  boolean demo) {
+        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Tools.DEFAULTS);
+    }
+
+    /** How the agent's tools act on the phone line. */
+    public record Tools(VoicemailAction voicemailAction) {
+        public static final Tools DEFAULTS = new Tools(VoicemailAction.HANGUP);
+
+        public Tools {
+            Objects.requireNonNull(voicemailAction, "voicemailAction");
+        }
+    }
+
+    /** VOICEMAIL_ACTION: what a call does once the agent says it reached voicemail. */
+    public enum VoicemailAction {
+        /** Hang up at once. */
+        HANGUP,
+        /** Let the agent speak its message; the call ends when the agent ends it. */
+        LEAVE_MESSAGE;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public record Http(String host, int port, Optional<Secret> apiToken, int maxConcurrentCalls,
@@ -108,7 +136,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
                 elevenLabs.useSignedUrl(), elevenLabs.chunkMs(), elevenLabs.aiConnect(), elevenLabs.agentAudioBuffer());
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
                 exolve.webhookSecret());
-        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true);
+        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, tools);
     }
 
     /** Every setting by its environment name, secrets masked: what {@code voiceagent config} prints. */
@@ -149,6 +177,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("ELEVENLABS_CHUNK_MS", Integer.toString(elevenLabs.chunkMs()));
         out.put("AI_CONNECT", elevenLabs.aiConnect().wireName());
         out.put("AI_AUDIO_BUFFER_S", Long.toString(elevenLabs.agentAudioBuffer().toSeconds()));
+        out.put("VOICEMAIL_ACTION", tools.voicemailAction().wireName());
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
         return out;
     }

@@ -156,10 +156,11 @@ public final class ConfigLoader {
         }
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
+        Config.Tools tools = new Config.Tools(voicemailAction());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo);
+        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, tools);
     }
 
     /** True when no credential is set at all (demo); adds a problem when some but not all are set. */
@@ -242,6 +243,20 @@ public final class ConfigLoader {
         }
         problem("AI_CONNECT", v, "ringing or answer");
         return Config.AiConnect.RINGING;
+    }
+
+    private Config.VoicemailAction voicemailAction() {
+        String v = raw("VOICEMAIL_ACTION");
+        if (v == null) {
+            return Config.VoicemailAction.HANGUP;
+        }
+        for (Config.VoicemailAction action : Config.VoicemailAction.values()) {
+            if (action.wireName().equals(v.trim().toLowerCase(Locale.ROOT))) {
+                return action;
+            }
+        }
+        problem("VOICEMAIL_ACTION", v, "hangup or leave_message");
+        return Config.VoicemailAction.HANGUP;
     }
 
     private boolean bool(String name, boolean fallback) {

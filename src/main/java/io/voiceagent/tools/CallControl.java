@@ -20,6 +20,12 @@ public interface CallControl {
     /** The phone leg's SIP dialog, once there is one. */
     Optional<SipCall> phoneLeg();
 
+    /**
+     * The call reached voicemail: it ends with status {@code voicemail}, {@code now} (cause
+     * {@code voicemail}) or, while a message is left, whenever and however it ends later.
+     */
+    void endAsVoicemail(boolean now);
+
     /** Adds an entry to the call record's {@code events}. */
     void recordEvent(Map<String, Object> event);
 }

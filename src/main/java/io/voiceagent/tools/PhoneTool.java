@@ -8,7 +8,11 @@ public enum PhoneTool {
     /** Client tool {@code send_dtmf}, parameter {@code digits}. */
     SEND_DTMF("send_dtmf", "digits"),
     /** ElevenLabs' system tool {@code play_keypad_touch_tone}, parameter {@code dtmf_tones}. */
-    PLAY_KEYPAD_TOUCH_TONE("play_keypad_touch_tone", "dtmf_tones");
+    PLAY_KEYPAD_TOUCH_TONE("play_keypad_touch_tone", "dtmf_tones"),
+    /** Client tool {@code voicemail}, no parameters. */
+    VOICEMAIL("voicemail", ""),
+    /** ElevenLabs' system tool {@code voicemail_detection}. */
+    VOICEMAIL_DETECTION("voicemail_detection", "");
 
     private final String wireName;
     private final String digitsParameter;
@@ -22,7 +26,7 @@ public enum PhoneTool {
         return wireName;
     }
 
-    /** The parameter that carries the keys to press. */
+    /** The parameter that carries the keys to press; empty for a tool that presses none. */
     String digitsParameter() {
         return digitsParameter;
     }

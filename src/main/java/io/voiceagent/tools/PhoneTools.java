@@ -2,6 +2,7 @@ package io.voiceagent.tools;
 
 import io.voiceagent.ai.AgentConversation;
 import io.voiceagent.ai.AgentEvent;
+import io.voiceagent.config.Config;
 import io.voiceagent.rtp.DtmfSender;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -27,9 +28,11 @@ public final class PhoneTools {
     private final CallControl call;
     private final KeypadTones keypad;
     private final Clock clock;
+    private final Config.Tools settings;
 
-    public PhoneTools(CallControl call, ScheduledExecutorService timers, Clock clock) {
+    public PhoneTools(CallControl call, Config.Tools settings, ScheduledExecutorService timers, Clock clock) {
         this.call = Objects.requireNonNull(call, "call");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.keypad = new KeypadTones(call, Objects.requireNonNull(timers, "timers"));
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -48,7 +51,30 @@ public final class PhoneTools {
         }
         switch (tool.get()) {
             case SEND_DTMF, PLAY_KEYPAD_TOUCH_TONE -> pressKeys(tool.get(), toolCall, conversation);
+            case VOICEMAIL, VOICEMAIL_DETECTION -> voicemail(tool.get(), toolCall, conversation);
         }
+    }
+
+    /**
+     * The agent reached voicemail. The result is sent before the call acts, so that with
+     * {@code hangup} it is queued ahead of the conversation's close.
+     */
+    private void voicemail(PhoneTool tool, AgentEvent.ToolCall toolCall, AgentConversation conversation) {
+        if (!call.live()) {
+            refuse(tool, toolCall, conversation, "the call is not answered");
+            return;
+        }
+        Config.VoicemailAction action = settings.voicemailAction();
+        Map<String, Object> event = event(tool, "voicemail");
+        event.put("action", action.wireName());
+        call.recordEvent(event);
+        LOG.log(System.Logger.Level.INFO, "call={0} {1}: voicemail, {2}", call.callId(), tool.wireName(),
+                action.wireName());
+        boolean hangUp = action == Config.VoicemailAction.HANGUP;
+        answer(toolCall, conversation, hangUp
+                ? "Voicemail: the call is being hung up; say nothing more."
+                : "Voicemail: leave your message now, then end the call.", false);
+        call.endAsVoicemail(hangUp);
     }
 
     private void pressKeys(PhoneTool tool, AgentEvent.ToolCall toolCall, AgentConversation conversation) {

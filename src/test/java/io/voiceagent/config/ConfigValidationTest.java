@@ -140,6 +140,17 @@ class ConfigValidationTest {
     }
 
     @Test
+    void voicemailActionDefaultsToHangupAndTakesLeaveMessage() {
+        assertThat(ConfigLoader.fromMap(Map.of()).tools().voicemailAction()).isEqualTo(Config.VoicemailAction.HANGUP);
+        Config leave = ConfigLoader.fromMap(Map.of("VOICEMAIL_ACTION", "Leave_Message"));
+        assertThat(leave.tools().voicemailAction()).isEqualTo(Config.VoicemailAction.LEAVE_MESSAGE);
+        assertThat(leave.describe()).containsEntry("VOICEMAIL_ACTION", "leave_message");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("VOICEMAIL_ACTION", "beep")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("VOICEMAIL_ACTION=beep: expected hangup or leave_message");
+    }
+
+    @Test
     void portRangesMustBeOrdered() {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("RTP_PORT_MIN", "20000", "RTP_PORT_MAX", "10000")))
                 .hasMessageContaining("RTP_PORT_MIN=20000 is above RTP_PORT_MAX=10000");
