@@ -140,7 +140,7 @@ class ConfigValidationTest {
     }
 
     @Test
-    void voicemailActionDefaultsToHangupAndTakesLeaveMessage() {
+    void voicemailActionDefaultsToHangupAndTakesLeaveMessage() throws Exception {
         assertThat(ConfigLoader.fromMap(Map.of()).tools().voicemailAction()).isEqualTo(Config.VoicemailAction.HANGUP);
         Config leave = ConfigLoader.fromMap(Map.of("VOICEMAIL_ACTION", "Leave_Message"));
         assertThat(leave.tools().voicemailAction()).isEqualTo(Config.VoicemailAction.LEAVE_MESSAGE);
