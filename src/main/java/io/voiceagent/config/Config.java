@@ -32,13 +32,38 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Tools.DEFAULTS);
     }
 
-    /** How the agent's tools act on the phone line. */
-    public record Tools(VoicemailAction voicemailAction) {
-        public static final Tools DEFAULTS = new Tools(VoicemailAction.HANGUP);
+    /** How the agent's tools act on the phone line, and the local answering-machine detection. */
+    public record Tools(VoicemailAction voicemailAction, Amd amd) {
+        public static final Tools DEFAULTS = new Tools(VoicemailAction.HANGUP, Amd.DEFAULTS);
 
         public Tools {
             Objects.requireNonNull(voicemailAction, "voicemailAction");
+            Objects.requireNonNull(amd, "amd");
         }
+
+        /** With AMD off. */
+        public Tools(VoicemailAction voicemailAction) {
+            this(voicemailAction, Amd.DEFAULTS);
+        }
+    }
+
+    /**
+     * AMD and its AMD_* settings (Asterisk's names in brackets), all in milliseconds but the last two.
+     *
+     * @param local                  AMD=local: analyse the first seconds of an answered call, holding the greeting
+     * @param initialSilenceMs       silence before any word this long: machine [initial_silence]
+     * @param greetingMs             voice in the greeting this long: machine [greeting]
+     * @param afterGreetingSilenceMs silence after the greeting this long: human [after_greeting_silence]
+     * @param maxMs                  no verdict after this long: unknown [total_analysis_time]
+     * @param minWordMs              voice this long is a word [min_word_length]
+     * @param betweenWordsSilenceMs  silence this long ends a word [between_words_silence]
+     * @param maxWordMs              one word this long: machine [maximum_word_length]
+     * @param maxWords               this many words: machine [maximum_number_of_words]
+     * @param silenceThreshold       mean 16-bit magnitude below which a frame is silence [silence_threshold]
+     */
+    public record Amd(boolean local, int initialSilenceMs, int greetingMs, int afterGreetingSilenceMs, int maxMs,
+                      int minWordMs, int betweenWordsSilenceMs, int maxWordMs, int maxWords, int silenceThreshold) {
+        public static final Amd DEFAULTS = new Amd(false, 2500, 1500, 800, 3500, 100, 50, 5000, 3, 256);
     }
 
     /** VOICEMAIL_ACTION: what a call does once the agent says it reached voicemail. */
@@ -178,6 +203,17 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("AI_CONNECT", elevenLabs.aiConnect().wireName());
         out.put("AI_AUDIO_BUFFER_S", Long.toString(elevenLabs.agentAudioBuffer().toSeconds()));
         out.put("VOICEMAIL_ACTION", tools.voicemailAction().wireName());
+        Amd amd = tools.amd();
+        out.put("AMD", amd.local() ? "local" : "off");
+        out.put("AMD_INITIAL_SILENCE_MS", Integer.toString(amd.initialSilenceMs()));
+        out.put("AMD_GREETING_MS", Integer.toString(amd.greetingMs()));
+        out.put("AMD_AFTER_GREETING_SILENCE_MS", Integer.toString(amd.afterGreetingSilenceMs()));
+        out.put("AMD_MAX_MS", Integer.toString(amd.maxMs()));
+        out.put("AMD_MIN_WORD_MS", Integer.toString(amd.minWordMs()));
+        out.put("AMD_BETWEEN_WORDS_SILENCE_MS", Integer.toString(amd.betweenWordsSilenceMs()));
+        out.put("AMD_MAX_WORD_MS", Integer.toString(amd.maxWordMs()));
+        out.put("AMD_MAX_WORDS", Integer.toString(amd.maxWords()));
+        out.put("AMD_SILENCE_THRESHOLD", Integer.toString(amd.silenceThreshold()));
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
         return out;
     }

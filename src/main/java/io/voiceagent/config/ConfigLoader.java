@@ -156,7 +156,7 @@ public final class ConfigLoader {
         }
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
-        Config.Tools tools = new Config.Tools(voicemailAction());
+        Config.Tools tools = new Config.Tools(voicemailAction(), amd());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -243,6 +243,29 @@ public final class ConfigLoader {
         }
         problem("AI_CONNECT", v, "ringing or answer");
         return Config.AiConnect.RINGING;
+    }
+
+    private Config.Amd amd() {
+        Config.Amd d = Config.Amd.DEFAULTS;
+        String mode = raw("AMD");
+        boolean local = false;
+        if (mode != null) {
+            switch (mode.trim().toLowerCase(Locale.ROOT)) {
+                case "local" -> local = true;
+                case "off" -> local = false;
+                default -> problem("AMD", mode, "off or local");
+            }
+        }
+        return new Config.Amd(local,
+                integer("AMD_INITIAL_SILENCE_MS", d.initialSilenceMs(), 500, 10_000),
+                integer("AMD_GREETING_MS", d.greetingMs(), 500, 10_000),
+                integer("AMD_AFTER_GREETING_SILENCE_MS", d.afterGreetingSilenceMs(), 200, 5000),
+                integer("AMD_MAX_MS", d.maxMs(), 1000, 15_000),
+                integer("AMD_MIN_WORD_MS", d.minWordMs(), 20, 1000),
+                integer("AMD_BETWEEN_WORDS_SILENCE_MS", d.betweenWordsSilenceMs(), 20, 1000),
+                integer("AMD_MAX_WORD_MS", d.maxWordMs(), 500, 15_000),
+                integer("AMD_MAX_WORDS", d.maxWords(), 1, 20),
+                integer("AMD_SILENCE_THRESHOLD", d.silenceThreshold(), 1, 32_767));
     }
 
     private Config.VoicemailAction voicemailAction() {
