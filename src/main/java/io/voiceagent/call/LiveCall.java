@@ -11,6 +11,7 @@ import io.voiceagent.exolve.ExolveApi;
 import io.voiceagent.exolve.ExolveEvent;
 import io.voiceagent.exolve.ExolveException;
 import io.voiceagent.media.AgentAudioFormat;
+import io.voiceagent.media.AnsweringMachineDetector;
 import io.voiceagent.media.MediaListener;
 import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
@@ -66,6 +67,10 @@ final class LiveCall implements MediaListener {
     private final AgentClient agents;
     private final Config.AiConnect aiConnect;
     private final PhoneTools tools;
+    private final Config.Tools toolSettings;
+    /** AMD=local: listens to the first seconds after the answer, the greeting held meanwhile; else null. */
+    private final MachineDetection machineDetection;
+    private volatile AgentAudioFormat callerAudioFormat;
     private final SerialExecutor mediaEvents = new SerialExecutor(task -> Thread.ofVirtual().name("call-media-event").start(task));
     private final AtomicBoolean firstMediaLogged = new AtomicBoolean();
     private boolean agentRequested;
@@ -104,6 +109,9 @@ final class LiveCall implements MediaListener {
         this.onEnded = onEnded;
         this.media = mediaSessions.open(initial.id(), chunkMs, this);
         this.tools = new PhoneTools(new Control(), toolSettings, timers, clock);
+        this.toolSettings = toolSettings;
+        this.machineDetection = toolSettings.amd().local()
+                ? new MachineDetection(toolSettings.amd(), toolSettings.voicemailAction()) : null;
         repository.save(initial, true);
     }
 
@@ -192,6 +200,7 @@ final class LiveCall implements MediaListener {
             AgentAudioFormat output = AgentAudioFormat.fromWire(c.agentOutputFormat()).orElse(null);
             supportedFormats = input != null && output != null;
             if (supportedFormats) {
+                callerAudioFormat = input;
                 media.setAgentFormats(input, output);
             } else {
                 log(System.Logger.Level.WARNING, "agent uses unsupported audio formats "
@@ -502,6 +511,10 @@ final class LiveCall implements MediaListener {
                 return;
             }
             answered = true;
+            if (machineDetection != null) {
+                // AMD=local: the greeting waits for the verdict (at most AMD_MAX_MS of caller audio).
+                media.holdAgentAudio(true);
+            }
             media.answered();
             update(r -> r.withStatus(CallStatus.ANSWERED, now), true);
             log(System.Logger.Level.INFO, "stage=answered media=" + remote.address() + ":" + remote.port());
@@ -562,14 +575,78 @@ final class LiveCall implements MediaListener {
         if (c == null) {
             return;
         }
-        if (!answered) {
+        if (!answered || detectingMachine(chunk)) {
             long now = clock.millis();
             if (now - lastUserActivityMillis >= USER_ACTIVITY_INTERVAL_MS) {
                 lastUserActivityMillis = now;
                 c.sendUserActivity();
             }
+            if (answered) {
+                return; // the agent hears the callee once the detection is over
+            }
         }
         c.sendUserAudio(chunk);
+    }
+
+    /**
+     * AMD=local on a media thread: feeds the detector and hands what it decides to the serial executor
+     * (acting on it takes the call's lock). True while the chunk is the detector's, not the agent's.
+     */
+    private boolean detectingMachine(byte[] chunk) {
+        MachineDetection amd = machineDetection;
+        AgentAudioFormat format = callerAudioFormat;
+        if (amd == null || format == null || !amd.listening()) {
+            return false;
+        }
+        switch (amd.onAudio(chunk, format)) {
+            case MachineDetection.Step.Decided decided -> mediaEvents.execute(() -> onMachineVerdict(decided.verdict()));
+            case MachineDetection.Step.GreetingOver over -> mediaEvents.execute(() -> onMachineGreetingOver(over.afterMs()));
+            case MachineDetection.Step.Listening listening -> {
+            }
+            case MachineDetection.Step.Done done -> {
+                return false;
+            }
+        }
+        return true; // this chunk was analysed: the agent hears from the next one
+    }
+
+    private void onMachineVerdict(AnsweringMachineDetector.Verdict verdict) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("source", "amd");
+        event.put("type", "amd");
+        event.put("result", verdict.result().wireName());
+        event.put("reason", verdict.reason().wireName());
+        event.put("after_ms", verdict.atMs());
+        event.put("words", verdict.words());
+        event.put("voice_ms", verdict.voiceMs());
+        event.put("at", clock.instant().toString());
+        update(r -> r.withEvent(event), true);
+        log(System.Logger.Level.INFO, "stage=amd result=" + verdict.result().wireName() + " reason="
+                + verdict.reason().wireName() + " after " + verdict.atMs() + " ms");
+        if (verdict.result() != AnsweringMachineDetector.Result.MACHINE) {
+            media.holdAgentAudio(false);
+            return;
+        }
+        lock.lock();
+        try {
+            reachedVoicemail = true;
+        } finally {
+            lock.unlock();
+        }
+        if (toolSettings.voicemailAction() == Config.VoicemailAction.HANGUP) {
+            end(CallStatus.VOICEMAIL, "answering_machine", "system");
+        }
+    }
+
+    /** VOICEMAIL_ACTION=leave_message: the machine's greeting and beep are over; the agent speaks. */
+    private void onMachineGreetingOver(int afterMs) {
+        log(System.Logger.Level.INFO, "stage=amd greeting over " + afterMs + " ms after the verdict: the agent leaves its message");
+        media.holdAgentAudio(false);
+        AgentConversation c = conversation;
+        if (c != null) {
+            c.sendContextualUpdate("An answering machine took the call and its greeting is over: leave your "
+                    + "message now, then end the call.");
+        }
     }
 
     /** On the RTP receiver: handed off, since recording the digit takes the call's lock. */

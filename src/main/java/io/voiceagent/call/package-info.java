@@ -24,5 +24,7 @@
  * endings, never for audio or interruptions, which go straight to the media queue. Tool calls
  * other than end_call go to the call's {@code tools.PhoneTools}, which only starts them; their
  * outcome is recorded (taking the call's lock) from the media callback thread or the SIP executor.
+ * With AMD=local, {@code MachineDetection} runs on the media thread that delivers caller audio
+ * (its lock is a leaf); its verdict is acted on through the same serial executor as DTMF.
  */
 package io.voiceagent.call;

@@ -30,6 +30,12 @@ public interface MediaSession extends AutoCloseable {
     void answered();
 
     /**
+     * While held, queued agent audio stays queued and the phone hears silence (answering-machine
+     * detection holds the greeting this way); releasing plays it from the next tick.
+     */
+    void holdAgentAudio(boolean held);
+
+    /**
      * Queues agent audio (in the agent output format); never waits. The queue is bounded by duration:
      * past it the oldest audio is dropped and counted. Before {@link #answered()} it is held.
      */

@@ -88,6 +88,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private long lastRingingSilenceNanos;
     private volatile AgentAudioFormat agentOutputFormat;
     private volatile boolean answered;
+    private volatile boolean agentAudioHeld;
     private volatile long answeredAtNanos;
     private volatile long lastPacketNanos;
     private boolean timeoutReported;
@@ -285,6 +286,11 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     }
 
     @Override
+    public void holdAgentAudio(boolean held) {
+        agentAudioHeld = held;
+    }
+
+    @Override
     public void whenQueueDrained(Runnable action) {
         queue.whenDrained(Objects.requireNonNull(action, "action"));
     }
@@ -377,7 +383,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             previousTickHadAudio = false;
             return TelephoneEvent.LENGTH;
         }
-        int audio = answered ? queue.poll(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, SAMPLES, G711.ULAW_SILENCE) : 0;
+        int audio = answered && !agentAudioHeld ? queue.poll(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, SAMPLES, G711.ULAW_SILENCE) : 0;
         if (audio == 0) {
             java.util.Arrays.fill(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, sendBuffer.length, codec.silence);
         } else if (codec == LineCodec.PCMA) {

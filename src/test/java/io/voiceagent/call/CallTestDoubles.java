@@ -160,6 +160,13 @@ final class CallTestDoubles {
             agentAudio.clear();
         }
 
+        volatile boolean agentAudioHeld;
+
+        @Override
+        public void holdAgentAudio(boolean held) {
+            agentAudioHeld = held;
+        }
+
         @Override
         public void whenQueueDrained(Runnable action) {
             onDrained.add(action);
