@@ -235,6 +235,8 @@ final class LiveCall implements MediaListener {
                 AgentConversation c = conversation;
                 if (c != null) {
                     tools.onToolCall(call, c);
+                } else {
+                    log(System.Logger.Level.WARNING, "tool " + call.toolName() + " called before the conversation was set up: ignored");
                 }
             }
             case AgentEvent.ServerError error -> onAgentError(error);
