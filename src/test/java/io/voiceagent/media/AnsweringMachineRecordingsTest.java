@@ -3,17 +3,12 @@ package io.voiceagent.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.config.Config;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,18 +27,19 @@ class AnsweringMachineRecordingsTest {
     @TempDir
     Path dir;
 
-    private record Clip(String name, String expected, Path raw) {
+    private record Clip(String name, String expected, short[] audio) {
     }
 
     @Test
     void humansMachinesAndSilenceFromRecordings() throws Exception {
+        SpeechRecordings recordings = new SpeechRecordings(dir);
         List<Clip> clips = new ArrayList<>();
         String[][] humans = {
                 {"en-us", "160", "Hello?"}, {"en-gb", "175", "Yes?"}, {"en-us", "150", "Hello, who is this?"},
                 {"ru", "160", "Алло?"}, {"ru", "170", "Да, слушаю."}, {"en-gb-scotland", "140", "Hi."},
         };
         for (int i = 0; i < humans.length; i++) {
-            clips.add(new Clip("human " + humans[i][2], "human", speech(humans[i], "human" + i, false)));
+            clips.add(new Clip("human " + humans[i][2], "human", recordings.speech("human" + i, humans[i][0], Integer.parseInt(humans[i][1]), humans[i][2], false, 4)));
         }
         String[][] machines = {
                 {"en-us", "160", "Hello, you have reached the voicemail of Anna Petrova. I cannot take your call "
@@ -54,15 +50,15 @@ class AnsweringMachineRecordingsTest {
                 {"en-us", "200", "Hi, it's Mike. Leave a message."},
         };
         for (int i = 0; i < machines.length; i++) {
-            clips.add(new Clip("machine " + i, "machine", speech(machines[i], "machine" + i, true)));
+            clips.add(new Clip("machine " + i, "machine", recordings.speech("machine" + i, machines[i][0], Integer.parseInt(machines[i][1]), machines[i][2], true, 2)));
         }
-        clips.add(new Clip("silence", "silence", silence("silence", false)));
-        clips.add(new Clip("line noise", "silence", silence("noise", true)));
+        clips.add(new Clip("silence", "silence", recordings.silence("silence", 5, false)));
+        clips.add(new Clip("line noise", "silence", recordings.silence("noise", 5, true)));
 
         Map<String, Map<AnsweringMachineDetector.Result, Integer>> matrix = new LinkedHashMap<>();
         Map<String, AnsweringMachineDetector.Verdict> verdicts = new LinkedHashMap<>();
         for (Clip clip : clips) {
-            AnsweringMachineDetector.Verdict verdict = analyse(clip.raw());
+            AnsweringMachineDetector.Verdict verdict = analyse(clip.audio());
             verdicts.put(clip.name(), verdict);
             matrix.computeIfAbsent(clip.expected(), k -> new EnumMap<>(AnsweringMachineDetector.Result.class))
                     .merge(verdict.result(), 1, Integer::sum);
@@ -81,13 +77,12 @@ class AnsweringMachineRecordingsTest {
     }
 
     /** Frames of the clip through μ-law, then silence, until the detector decides. */
-    private static AnsweringMachineDetector.Verdict analyse(Path raw) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(raw)).order(ByteOrder.LITTLE_ENDIAN);
+    private static AnsweringMachineDetector.Verdict analyse(short[] clip) {
         AnsweringMachineDetector detector = new AnsweringMachineDetector(Config.Amd.DEFAULTS);
         short[] frame = new short[FRAME];
-        while (true) {
+        for (int at = 0; ; at += FRAME) {
             for (int i = 0; i < FRAME; i++) {
-                short sample = bytes.remaining() >= 2 ? bytes.getShort() : 0;
+                short sample = at + i < clip.length ? clip[at + i] : 0;
                 frame[i] = G711.ulawToLinear(G711.linearToUlaw(sample));
             }
             var verdict = detector.onFrame(frame, FRAME, RATE);
@@ -95,38 +90,5 @@ class AnsweringMachineRecordingsTest {
                 return verdict.get();
             }
         }
-    }
-
-    private Path speech(String[] voiceSpeedText, String name, boolean beep) throws Exception {
-        Path spoken = dir.resolve(name + ".wav");
-        run("espeak-ng", "-v", voiceSpeedText[0], "-s", voiceSpeedText[1], "-w", spoken.toString(), voiceSpeedText[2]);
-        Path at8k = dir.resolve(name + "-8k.wav");
-        run("sox", spoken.toString(), "-r", "8000", "-c", "1", "-b", "16", at8k.toString());
-        Path raw = dir.resolve(name + ".raw");
-        if (beep) {
-            Path tone = dir.resolve(name + "-beep.wav");
-            run("sox", "-n", "-r", "8000", "-c", "1", "-b", "16", tone.toString(), "synth", "0.6", "sine", "1000", "vol", "0.4");
-            run("sox", at8k.toString(), tone.toString(), "-t", "raw", "-e", "signed-integer", "-b", "16",
-                    raw.toString(), "pad", "0.4", "2");
-        } else {
-            run("sox", at8k.toString(), "-t", "raw", "-e", "signed-integer", "-b", "16", raw.toString(), "pad", "0.4", "4");
-        }
-        return raw;
-    }
-
-    private Path silence(String name, boolean noise) throws Exception {
-        Path raw = dir.resolve(name + ".raw");
-        List<String> command = new ArrayList<>(List.of("sox", "-n", "-r", "8000", "-c", "1", "-t", "raw",
-                "-e", "signed-integer", "-b", "16", raw.toString(), "synth", "5"));
-        command.addAll(noise ? List.of("whitenoise", "vol", "0.005") : List.of("sine", "0", "vol", "0"));
-        run(command.toArray(String[]::new));
-        return raw;
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
     }
 }

@@ -45,6 +45,12 @@ final class CallLayerUnderTest implements AutoCloseable {
 
     /** With {@code agents} standing in for ElevenLabs (a test that drives the agent's side). */
     CallLayerUnderTest(SippProcess sipp, Path dataDir, Duration rtpTimeout, AgentClient agents) throws Exception {
+        this(sipp, dataDir, rtpTimeout, agents, Config.Tools.DEFAULTS);
+    }
+
+    /** With {@code agents} and the phone tools' and AMD's settings. */
+    CallLayerUnderTest(SippProcess sipp, Path dataDir, Duration rtpTimeout, AgentClient agents, Config.Tools tools)
+            throws Exception {
         rtpPortMin = 20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000);
         rtpPortMax = rtpPortMin + 99;
         agent = UserAgentUnderTest.start(sipp.port());
@@ -52,7 +58,8 @@ final class CallLayerUnderTest implements AutoCloseable {
                 "127.0.0.1", System::nanoTime, new SplittableRandom());
         journal = CallJournal.open(dataDir).journal();
         agent.awaitRegistration(RegistrationStatus.State.REGISTERED, Duration.ofSeconds(10));
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(30), 10),
+        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(30), 10,
+                Config.AiConnect.RINGING, tools),
                 agent.agent(), engine::open, agents, Optional.empty(),
                 journal, List.of(), timers, Clock.systemUTC(), new SplittableRandom());
     }

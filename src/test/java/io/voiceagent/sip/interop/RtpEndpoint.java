@@ -1,5 +1,6 @@
 package io.voiceagent.sip.interop;
 
+import io.voiceagent.media.G711;
 import io.voiceagent.rtp.DtmfReceiver;
 import io.voiceagent.rtp.RtpPacket;
 import io.voiceagent.rtp.TelephoneEvent;
@@ -71,6 +72,36 @@ final class RtpEndpoint implements AutoCloseable {
                     if (port.isPresent() && talk.getAsBoolean()) {
                         byte[] wire = RtpPacket.of(false, 8, sequence & 0xFFFF, 160L * sequence, ssrc, new byte[160])
                                 .toBytes();
+                        sequence++;
+                        socket.send(new DatagramPacket(wire, wire.length,
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), port.get())));
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (IOException | InterruptedException e) {
+                // closed: the test is over
+            }
+        });
+    }
+
+    /**
+     * Until {@code done}, sends {@code pcm} (8 kHz linear) as PCMA, 20 ms a packet to the port
+     * {@code target} names once it names one, then A-law silence.
+     */
+    void play(short[] pcm, BooleanSupplier done, Supplier<Optional<Integer>> target) {
+        talking = Thread.ofVirtual().start(() -> {
+            int sequence = 0;
+            int at = 0;
+            long ssrc = 0x5EED_0000L + port();
+            try {
+                while (!done.getAsBoolean()) {
+                    Optional<Integer> port = target.get();
+                    if (port.isPresent()) {
+                        byte[] payload = new byte[160];
+                        for (int i = 0; i < payload.length; i++, at++) {
+                            payload[i] = G711.linearToAlaw(at < pcm.length ? pcm[at] : 0);
+                        }
+                        byte[] wire = RtpPacket.of(false, 8, sequence & 0xFFFF, 160L * sequence, ssrc, payload).toBytes();
                         sequence++;
                         socket.send(new DatagramPacket(wire, wire.length,
                                 new InetSocketAddress(InetAddress.getLoopbackAddress(), port.get())));

@@ -31,7 +31,7 @@ class SippKeypadTonesInteropTest {
     @Test
     void keysOfferedTelephoneEventGoAsRfc4733EventsAndTheToolResultFollows() throws Exception {
         try (RtpEndpoint phone = new RtpEndpoint("127.0.0.1");
-             SippProcess sipp = callee("invite-dtmf-rtp.xml", phone);
+             SippProcess sipp = callee("invite-answered-phone-rtp.xml", phone);
              CallLayerUnderTest service = new CallLayerUnderTest(sipp, dir.resolve("data"), WAIT, agent)) {
             String id = answeredCall(service);
 
