@@ -239,9 +239,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     @Override
     public CallRecord sendDtmf(String callId, String digits) throws CallException {
-        if (digits == null || !digits.matches("[0-9*#A-Da-d]{1,32}")) {
+        if (digits == null || !digits.matches("[0-9*#A-Da-dwW]{1,64}")) {
             throw new CallException(CallException.Reason.BAD_REQUEST,
-                    "digits: expected 1 to 32 of 0-9, *, #, A-D");
+                    "digits: expected 1 to 64 of 0-9, *, #, A-D, w (0.5 s pause), W (1 s pause)");
         }
         LiveCall call = live.get(callId);
         if (call == null) {
@@ -253,10 +253,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         if (call.snapshot().status() != CallStatus.ANSWERED) {
             throw new CallException(CallException.Reason.INVALID_STATE, "DTMF can be sent once the call is answered");
         }
-        if (call.media().sendDtmf(digits.toUpperCase(java.util.Locale.ROOT)).isEmpty()) {
-            throw new CallException(CallException.Reason.INVALID_STATE,
-                    "the far end did not negotiate telephone-event (RFC 4733)");
-        }
+        // A and D are case-insensitive digits; w and W are different pauses.
+        call.pressKeys(digits.replace('a', 'A').replace('b', 'B').replace('c', 'C').replace('d', 'D'));
         return call.snapshot();
     }
 

@@ -132,6 +132,11 @@ final class LiveCall implements MediaListener {
         return media;
     }
 
+    /** An operator's keys (through the API): as the agent's keypad tools send them. */
+    void pressKeys(String digits) {
+        tools.pressKeysForOperator(digits);
+    }
+
     /** Live media figures and, once connected, the agent conversation's counters. */
     Map<String, Object> debug() {
         Map<String, Object> out = new LinkedHashMap<>();

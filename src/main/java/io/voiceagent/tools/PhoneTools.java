@@ -109,6 +109,29 @@ public final class PhoneTools {
         });
     }
 
+    /**
+     * {@code POST /api/calls/{id}/dtmf}: an operator presses keys on an answered call, the same way
+     * as the agent's tools (RTP events or SIP INFO). Returns at once; the outcome goes on the record.
+     * Digits are checked by the caller.
+     */
+    public void pressKeysForOperator(String digits) {
+        keypad.send(digits).whenComplete((route, failure) -> {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("source", "api");
+            event.put("type", "keypad_tones");
+            event.put("digits", digits);
+            event.put("at", clock.instant().toString());
+            if (failure == null) {
+                event.put("via", route.wireName);
+                event.put("outcome", "sent");
+            } else {
+                event.put("outcome", "failed");
+                event.put("reason", reason(failure));
+            }
+            call.recordEvent(event);
+        });
+    }
+
     private void refuse(PhoneTool tool, AgentEvent.ToolCall toolCall, AgentConversation conversation, String why) {
         LOG.log(System.Logger.Level.WARNING, "call={0} {1} refused: {2}", call.callId(), tool.wireName(), why);
         Map<String, Object> event = event(tool, "tool_refused");

@@ -150,6 +150,21 @@ class KeypadToneToolsTest {
                 "The keypad tones were not sent: the call ended first.", true));
     }
 
+    @Test
+    void anOperatorsKeysGoTheSameWayIncludingSipInfo() throws Exception {
+        answer();
+        calls.sendDtmf(callId, "5aw#");
+        assertThat(phoneMedia().dtmf.getFirst().getKey()).isEqualTo("5Aw#");
+        phoneMedia().dtmf.getFirst().getValue().complete(null);
+        assertThat(record().events()).anySatisfy(e -> assertThat(e).containsEntry("source", "api")
+                .containsEntry("digits", "5Aw#").containsEntry("via", "rfc4733").containsEntry("outcome", "sent"));
+
+        phoneMedia().telephoneEvent = false;
+        calls.sendDtmf(callId, "7");
+        await(() -> record().events().stream().anyMatch(e -> "sip_info".equals(e.get("via"))));
+        assertThat(sip.dialed.getFirst().call().infoDigits).hasToString("7");
+    }
+
     private static void await(BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
