@@ -49,11 +49,6 @@ public final class DtmfSender {
         return true;
     }
 
-    /** Queues digits; returns false (queuing nothing) when one of them is not a DTMF digit or pause. */
-    public boolean enqueue(String digits) {
-        return enqueue(digits, NOTHING);
-    }
-
     /**
      * Queues digits and pauses; {@code whenSent} runs inside {@link #next} on the tick that sends the
      * last one's final packet, so it must not block. Returns false (queuing nothing) for anything else.

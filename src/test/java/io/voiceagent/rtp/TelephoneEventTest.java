@@ -57,9 +57,9 @@ class TelephoneEventTest {
     @Test
     void theSenderPlansMarkerGrowingDurationsThreeEndsAndAGap() {
         DtmfSender sender = new DtmfSender();
-        assertThat(sender.enqueue("1x")).isFalse();
+        assertThat(sender.enqueue("1x", () -> { })).isFalse();
         assertThat(sender.idle()).isTrue();
-        assertThat(sender.enqueue("1#")).isTrue();
+        assertThat(sender.enqueue("1#", () -> { })).isTrue();
         List<Optional<DtmfSender.Step>> steps = new ArrayList<>();
         for (int tick = 0; tick < 20; tick++) {
             steps.add(sender.next(5000 + 160L * tick, 160));
