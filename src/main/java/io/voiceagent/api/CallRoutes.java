@@ -19,7 +19,7 @@ final class CallRoutes {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 1000;
     /** RFC 4733 events 0-15; a modest cap keeps one request from queueing minutes of tones. */
-    private static final Pattern DTMF = Pattern.compile("[0-9*#A-D]{1,64}");
+    private static final Pattern DTMF = Pattern.compile("[0-9*#A-DwW]{1,64}");
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
@@ -141,7 +141,7 @@ final class CallRoutes {
     private ApiResponse dtmf(ApiRequest request) throws ApiException, CallException {
         Map<String, Object> body = request.jsonObject();
         if (!(body.get("digits") instanceof String digits) || !DTMF.matcher(digits).matches()) {
-            throw ApiException.badRequest("digits: expected 1 to 64 of 0-9, *, #, A-D, e.g. \"123#\"");
+            throw ApiException.badRequest("digits: expected 1 to 64 of 0-9, *, #, A-D, w, W (pauses), e.g. \"123#\"");
         }
         return record(calls.sendDtmf(request.pathParameter("id"), digits));
     }

@@ -80,7 +80,7 @@ public final class Module implements AutoCloseable {
             CallManager.Settings settings = new CallManager.Settings(
                     config.exolve().useHttp() ? CallMode.EXOLVE_HTTP : CallMode.SIP,
                     config.http().maxConcurrentCalls(), config.elevenLabs().chunkMs(), config.sip().ringTimeout(),
-                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY, config.elevenLabs().aiConnect());
+                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY, config.elevenLabs().aiConnect(), config.tools());
             calls = register(new CallManager(settings, sip, media::open, agents, exolve, journal.journal(),
                     journal.records(), timers, clock, random));
             sip.setInboundHandler(calls);

@@ -44,11 +44,18 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     /** @param maxEndedCallsInMemory ended calls kept for the API; older ones stay only in the journal */
     /** @param aiConnect when calls open their agent conversation (AI_CONNECT) */
     public record Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
-                           int maxEndedCallsInMemory, Config.AiConnect aiConnect) {
+                           int maxEndedCallsInMemory, Config.AiConnect aiConnect, Config.Tools tools) {
         public static final int DEFAULT_ENDED_CALLS_IN_MEMORY = 10_000;
 
         public Settings {
             Objects.requireNonNull(aiConnect, "aiConnect");
+            Objects.requireNonNull(tools, "tools");
+        }
+
+        /** With the phone tools at their defaults. */
+        public Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
+                        int maxEndedCallsInMemory, Config.AiConnect aiConnect) {
+            this(mode, maxConcurrentCalls, chunkMs, ringTimeout, maxEndedCallsInMemory, aiConnect, Config.Tools.DEFAULTS);
         }
 
         /** With the default AI_CONNECT=ringing. */
@@ -186,8 +193,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             CallRecord initial = CallRecord.dialing(id, settings.mode(), request, now);
             LiveCall call;
             try {
-                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(), exolve,
-                        clock, repository, this::onEnded);
+                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(),
+                        settings.tools(), exolve, timers, clock, repository, this::onEnded);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }
@@ -308,9 +315,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     @Override
     public CallRecord sendDtmf(String callId, String digits) throws CallException {
-        if (digits == null || !digits.matches("[0-9*#A-Da-d]{1,32}")) {
+        if (digits == null || !digits.matches("[0-9*#A-Da-dwW]{1,64}")) {
             throw new CallException(CallException.Reason.BAD_REQUEST,
-                    "digits: expected 1 to 32 of 0-9, *, #, A-D");
+                    "digits: expected 1 to 64 of 0-9, *, #, A-D, w (0.5 s pause), W (1 s pause)");
         }
         LiveCall call = live.get(callId);
         if (call == null) {
@@ -322,10 +329,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         if (call.snapshot().status() != CallStatus.ANSWERED) {
             throw new CallException(CallException.Reason.INVALID_STATE, "DTMF can be sent once the call is answered");
         }
-        if (!call.media().sendDtmf(digits.toUpperCase(java.util.Locale.ROOT))) {
-            throw new CallException(CallException.Reason.INVALID_STATE,
-                    "the far end did not negotiate telephone-event (RFC 4733)");
-        }
+        // A and D are case-insensitive digits; w and W are different pauses.
+        call.pressKeys(digits.replace('a', 'A').replace('b', 'B').replace('c', 'C').replace('d', 'D'));
         return call.snapshot();
     }
 

@@ -37,6 +37,10 @@
  * Media threads (the pacing clock, the RTP receiver) never take a call's lock: DTMF goes through a
  * serial executor on a virtual thread, the first-packet flag is atomic, caller audio reads a volatile
  * conversation and only queues a send. The agent's reader takes the call's lock for transcripts and
- * endings, never for audio or interruptions, which go straight to the media queue.
+ * endings, never for audio or interruptions, which go straight to the media queue. Tool calls
+ * other than end_call go to the call's {@code tools.PhoneTools}, which only starts them; their
+ * outcome is recorded (taking the call's lock) from the media callback thread or the SIP executor.
+ * With AMD=local, {@code MachineDetection} runs on the media thread that delivers caller audio
+ * (its lock is a leaf); its verdict is acted on through the same serial executor as DTMF.
  */
 package io.voiceagent.call;

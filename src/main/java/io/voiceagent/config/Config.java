@@ -15,15 +15,68 @@ import java.util.OptionalLong;
  * Grouped by the component that consumes each part, so a component is handed only its own slice.
  */
 public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs,
-                     Optional<Proxy> proxy, boolean demo) {
+                     Optional<Proxy> proxy, boolean demo, Tools tools) {
 
     public Config {
+        Objects.requireNonNull(tools, "tools");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(exolve, "exolve");
         Objects.requireNonNull(sip, "sip");
         Objects.requireNonNull(rtp, "rtp");
         Objects.requireNonNull(elevenLabs, "elevenLabs");
         Objects.requireNonNull(proxy, "proxy");
+    }
+
+    /** With the agent's phone tools at their defaults. */
+    public Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs, Optional<Proxy> proxy,
+                  boolean demo) {
+        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Tools.DEFAULTS);
+    }
+
+    /** How the agent's tools act on the phone line, and the local answering-machine detection. */
+    public record Tools(VoicemailAction voicemailAction, Amd amd) {
+        public static final Tools DEFAULTS = new Tools(VoicemailAction.HANGUP, Amd.DEFAULTS);
+
+        public Tools {
+            Objects.requireNonNull(voicemailAction, "voicemailAction");
+            Objects.requireNonNull(amd, "amd");
+        }
+
+        /** With AMD off. */
+        public Tools(VoicemailAction voicemailAction) {
+            this(voicemailAction, Amd.DEFAULTS);
+        }
+    }
+
+    /**
+     * AMD and its AMD_* settings (Asterisk's names in brackets), all in milliseconds but the last two.
+     *
+     * @param local                  AMD=local: analyse the first seconds of an answered call, holding the greeting
+     * @param initialSilenceMs       silence before any word this long: machine [initial_silence]
+     * @param greetingMs             voice in the greeting this long: machine [greeting]
+     * @param afterGreetingSilenceMs silence after the greeting this long: human [after_greeting_silence]
+     * @param maxMs                  no verdict after this long: unknown [total_analysis_time]
+     * @param minWordMs              voice this long is a word [min_word_length]
+     * @param betweenWordsSilenceMs  silence this long ends a word [between_words_silence]
+     * @param maxWordMs              one word this long: machine [maximum_word_length]
+     * @param maxWords               this many words: machine [maximum_number_of_words]
+     * @param silenceThreshold       mean 16-bit magnitude below which a frame is silence [silence_threshold]
+     */
+    public record Amd(boolean local, int initialSilenceMs, int greetingMs, int afterGreetingSilenceMs, int maxMs,
+                      int minWordMs, int betweenWordsSilenceMs, int maxWordMs, int maxWords, int silenceThreshold) {
+        public static final Amd DEFAULTS = new Amd(false, 2500, 1500, 800, 3500, 100, 50, 5000, 3, 256);
+    }
+
+    /** VOICEMAIL_ACTION: what a call does once the agent says it reached voicemail. */
+    public enum VoicemailAction {
+        /** Hang up at once. */
+        HANGUP,
+        /** Let the agent speak its message; the call ends when the agent ends it. */
+        LEAVE_MESSAGE;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /**
@@ -157,7 +210,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
                 elevenLabs.useSignedUrl(), elevenLabs.chunkMs(), elevenLabs.aiConnect(), elevenLabs.agentAudioBuffer());
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
                 exolve.webhookSecret(), exolve.callMethod(), exolve.callbackResourceId());
-        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true);
+        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, tools);
     }
 
     /** Every setting by its environment name, secrets masked: what {@code voiceagent config} prints. */
@@ -204,6 +257,18 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("ELEVENLABS_CHUNK_MS", Integer.toString(elevenLabs.chunkMs()));
         out.put("AI_CONNECT", elevenLabs.aiConnect().wireName());
         out.put("AI_AUDIO_BUFFER_S", Long.toString(elevenLabs.agentAudioBuffer().toSeconds()));
+        out.put("VOICEMAIL_ACTION", tools.voicemailAction().wireName());
+        Amd amd = tools.amd();
+        out.put("AMD", amd.local() ? "local" : "off");
+        out.put("AMD_INITIAL_SILENCE_MS", Integer.toString(amd.initialSilenceMs()));
+        out.put("AMD_GREETING_MS", Integer.toString(amd.greetingMs()));
+        out.put("AMD_AFTER_GREETING_SILENCE_MS", Integer.toString(amd.afterGreetingSilenceMs()));
+        out.put("AMD_MAX_MS", Integer.toString(amd.maxMs()));
+        out.put("AMD_MIN_WORD_MS", Integer.toString(amd.minWordMs()));
+        out.put("AMD_BETWEEN_WORDS_SILENCE_MS", Integer.toString(amd.betweenWordsSilenceMs()));
+        out.put("AMD_MAX_WORD_MS", Integer.toString(amd.maxWordMs()));
+        out.put("AMD_MAX_WORDS", Integer.toString(amd.maxWords()));
+        out.put("AMD_SILENCE_THRESHOLD", Integer.toString(amd.silenceThreshold()));
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
         return out;
     }

@@ -169,11 +169,12 @@ public final class ConfigLoader {
         }
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
+        Config.Tools tools = new Config.Tools(voicemailAction(), amd());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, effectiveDespite(() -> new Config(http, exolve, sip, rtp, elevenLabs,
                     proxy, demo)));
         }
-        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo);
+        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, tools);
     }
 
     /**
@@ -268,6 +269,43 @@ public final class ConfigLoader {
         }
         problem("AI_CONNECT", v, "ringing or answer");
         return Config.AiConnect.RINGING;
+    }
+
+    private Config.Amd amd() {
+        Config.Amd d = Config.Amd.DEFAULTS;
+        String mode = raw("AMD");
+        boolean local = false;
+        if (mode != null) {
+            switch (mode.trim().toLowerCase(Locale.ROOT)) {
+                case "local" -> local = true;
+                case "off" -> local = false;
+                default -> problem("AMD", mode, "off or local");
+            }
+        }
+        return new Config.Amd(local,
+                integer("AMD_INITIAL_SILENCE_MS", d.initialSilenceMs(), 500, 10_000),
+                integer("AMD_GREETING_MS", d.greetingMs(), 500, 10_000),
+                integer("AMD_AFTER_GREETING_SILENCE_MS", d.afterGreetingSilenceMs(), 200, 5000),
+                integer("AMD_MAX_MS", d.maxMs(), 1000, 15_000),
+                integer("AMD_MIN_WORD_MS", d.minWordMs(), 20, 1000),
+                integer("AMD_BETWEEN_WORDS_SILENCE_MS", d.betweenWordsSilenceMs(), 20, 1000),
+                integer("AMD_MAX_WORD_MS", d.maxWordMs(), 500, 15_000),
+                integer("AMD_MAX_WORDS", d.maxWords(), 1, 20),
+                integer("AMD_SILENCE_THRESHOLD", d.silenceThreshold(), 1, 32_767));
+    }
+
+    private Config.VoicemailAction voicemailAction() {
+        String v = raw("VOICEMAIL_ACTION");
+        if (v == null) {
+            return Config.VoicemailAction.HANGUP;
+        }
+        for (Config.VoicemailAction action : Config.VoicemailAction.values()) {
+            if (action.wireName().equals(v.trim().toLowerCase(Locale.ROOT))) {
+                return action;
+            }
+        }
+        problem("VOICEMAIL_ACTION", v, "hangup or leave_message");
+        return Config.VoicemailAction.HANGUP;
     }
 
     private boolean bool(String name, boolean fallback) {

@@ -182,6 +182,43 @@ class ConfigValidationTest {
     }
 
     @Test
+    void voicemailActionDefaultsToHangupAndTakesLeaveMessage() throws Exception {
+        assertThat(ConfigLoader.fromMap(Map.of()).tools().voicemailAction()).isEqualTo(Config.VoicemailAction.HANGUP);
+        Config leave = ConfigLoader.fromMap(Map.of("VOICEMAIL_ACTION", "Leave_Message"));
+        assertThat(leave.tools().voicemailAction()).isEqualTo(Config.VoicemailAction.LEAVE_MESSAGE);
+        assertThat(leave.describe()).containsEntry("VOICEMAIL_ACTION", "leave_message");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("VOICEMAIL_ACTION", "beep")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("VOICEMAIL_ACTION=beep: expected hangup or leave_message");
+    }
+
+    @Test
+    void amdIsOffByDefaultAndEveryParameterIsRangeChecked() throws Exception {
+        Config defaults = ConfigLoader.fromMap(Map.of());
+        assertThat(defaults.tools().amd()).isEqualTo(Config.Amd.DEFAULTS);
+        assertThat(defaults.tools().amd().local()).isFalse();
+        assertThat(defaults.describe()).containsEntry("AMD", "off").containsEntry("AMD_MAX_MS", "3500");
+        Config local = ConfigLoader.fromMap(Map.of("AMD", "local", "AMD_MAX_MS", "5000", "AMD_MAX_WORDS", "4"));
+        assertThat(local.tools().amd().local()).isTrue();
+        assertThat(local.tools().amd().maxMs()).isEqualTo(5000);
+        assertThat(local.tools().amd().maxWords()).isEqualTo(4);
+
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.ofEntries(Map.entry("AMD", "asterisk"),
+                Map.entry("AMD_INITIAL_SILENCE_MS", "100"), Map.entry("AMD_GREETING_MS", "20000"),
+                Map.entry("AMD_AFTER_GREETING_SILENCE_MS", "0"), Map.entry("AMD_MAX_MS", "999"),
+                Map.entry("AMD_MIN_WORD_MS", "5"), Map.entry("AMD_BETWEEN_WORDS_SILENCE_MS", "5000"),
+                Map.entry("AMD_MAX_WORD_MS", "100"), Map.entry("AMD_MAX_WORDS", "0"),
+                Map.entry("AMD_SILENCE_THRESHOLD", "40000"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("AMD=asterisk: expected off or local")
+                .hasMessageContaining("AMD_INITIAL_SILENCE_MS=100").hasMessageContaining("AMD_GREETING_MS=20000")
+                .hasMessageContaining("AMD_AFTER_GREETING_SILENCE_MS=0").hasMessageContaining("AMD_MAX_MS=999")
+                .hasMessageContaining("AMD_MIN_WORD_MS=5").hasMessageContaining("AMD_BETWEEN_WORDS_SILENCE_MS=5000")
+                .hasMessageContaining("AMD_MAX_WORD_MS=100").hasMessageContaining("AMD_MAX_WORDS=0")
+                .hasMessageContaining("AMD_SILENCE_THRESHOLD=40000");
+    }
+
+    @Test
     void portRangesMustBeOrdered() {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("RTP_PORT_MIN", "20000", "RTP_PORT_MAX", "10000")))
                 .hasMessageContaining("RTP_PORT_MIN=20000 is above RTP_PORT_MAX=10000");
