@@ -372,7 +372,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                         ? Optional.of("the call journal cannot be written: " + journal.error().orElse("write failed"))
                         : Optional.empty());
         return new Health(reason.isEmpty(), registrationName(), live.size(),
-                Duration.between(startedAt, clock.instant()).toSeconds(), reason, sip.addressWarning(), journal);
+                Duration.between(startedAt, clock.instant()).toSeconds(), reason, sip.addressWarning(), journal,
+                agents.reachability());
     }
 
     private String registrationName() {

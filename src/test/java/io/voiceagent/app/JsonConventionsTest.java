@@ -121,7 +121,9 @@ class JsonConventionsTest {
         assertThat(walked).contains("get /debug/calls/{id}/media", "get /debug/sip", "post /debug/ai/check",
                 "get /debug/proxy");
         collectBreaches("GET /api/calls/{id}", json("GET", "/api/calls/" + id), breaches);
-        collectBreaches("GET /health", json("GET", "/health"), breaches);
+        Map<String, Object> health = json("GET", "/health");
+        assertThat(health).as("the live call's conversation opened").containsEntry("agent", "ok");
+        collectBreaches("GET /health", health, breaches);
         collectBreaches("GET /api/calls", json("GET", "/api/calls"), breaches);
         assertThat(breaches).isEmpty();
     }
