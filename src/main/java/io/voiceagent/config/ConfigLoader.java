@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -75,15 +76,6 @@ public final class ConfigLoader {
         }
     }
 
-    /** Loads from the process environment and {@code .env} in the working directory. */
-    public static Config load() throws ConfigException {
-        return load(System.getenv(), Path.of(".env"));
-    }
-
-    public static Config load(Map<String, String> environment, Path dotEnv) throws ConfigException {
-        return fromMap(read(environment, dotEnv).merged());
-    }
-
     /** The process environment and {@code .env} in the working directory, not yet validated. */
     public static Variables read() throws ConfigException {
         return read(System.getenv(), Path.of(".env"));
@@ -139,7 +131,7 @@ public final class ConfigLoader {
             } catch (ConfigException e) {
                 throw new IllegalStateException("the defaults do not make a valid configuration: " + e.getMessage());
             }
-            return java.util.Collections.unmodifiableSet(new TreeSet<>(loader.read));
+            return Collections.unmodifiableSet(new TreeSet<>(loader.read));
         }
     }
 
