@@ -22,7 +22,9 @@ enum Command {
     CONFIG("config", "[--json]", "Show the effective configuration, secrets masked, and every problem in it.", """
             Prints each setting by its environment name (--json: as one JSON object) on stdout, whatever the
             problems (a bad value shows as its default, marked). Exits 2 when the configuration has problems,
-            listing each on stderr with the variable, the value (secrets masked) and what is expected."""),
+            listing each on stderr with the variable, the value (secrets masked) and what is expected.
+            A key that is not a voiceagent variable gets a warning on stderr naming the closest one
+            (start and demo warn too)."""),
     CALL("call", "NUMBER [--first-message TEXT] [--prompt TEXT] [--language CODE] [--json] [--url URL] [--token T]",
             "Place a call through the running service and follow it until it ends.", """
               NUMBER              international number, e.g. +79990001122 (spaces, dashes, parentheses allowed)
