@@ -339,10 +339,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         repository.onSaved(events::onSaved);
     }
 
+    /** A live call's record carries its media session's figures as they are now; they are stored when it ends. */
     @Override
     public Optional<CallRecord> find(String callId) {
         LiveCall call = live.get(callId);
-        return call != null ? Optional.of(call.snapshot()) : repository.find(callId);
+        return call != null ? Optional.of(call.snapshot().withMedia(call.media().stats())) : repository.find(callId);
     }
 
     @Override
@@ -376,7 +377,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                         ? Optional.of("the call journal cannot be written: " + journal.error().orElse("write failed"))
                         : Optional.empty());
         return new Health(reason.isEmpty(), registrationName(), live.size(),
-                Duration.between(startedAt, clock.instant()).toSeconds(), reason, sip.addressWarning(), journal);
+                Duration.between(startedAt, clock.instant()).toSeconds(), reason, sip.addressWarning(), journal,
+                agents.reachability());
     }
 
     private String registrationName() {

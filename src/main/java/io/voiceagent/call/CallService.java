@@ -1,5 +1,6 @@
 package io.voiceagent.call;
 
+import io.voiceagent.ai.AgentReachability;
 import io.voiceagent.exolve.ExolveEvent;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,11 @@ public interface CallService {
      * @param sipRegistration e.g. {@code registered}, {@code failed}, {@code not_used}
      * @param addressWarning  why the carrier cannot reach the address we advertise, when that is so
      * @param journal         whether the call journal is writable, its last error, lines set aside at start
+     * @param agent           whether the last conversation (a call's or the AI check's) could be opened
      */
     record Health(boolean ready, String sipRegistration, int activeCalls, long uptimeSeconds,
-                  Optional<String> reason, Optional<String> addressWarning, CallJournal.Status journal) {
+                  Optional<String> reason, Optional<String> addressWarning, CallJournal.Status journal,
+                  AgentReachability agent) {
     }
 
     /** One Prometheus sample: {@code type} is {@code gauge} or {@code counter}. */

@@ -9,8 +9,11 @@
  * {@code CallsTable} renders records. Exit codes: 0 ok, 1 run-time failure, 2 usage or configuration.
  *
  * <p>Threads: everything runs on the process's main thread, blocking on the JDK {@code HttpClient}
- * (whose own threads read the responses); no locks. Configuration comes through a
- * {@link io.voiceagent.cli.ConfigSource}, so tests pass a map instead of the environment.
+ * (whose own threads read the responses); no locks. The variables come through a
+ * {@link io.voiceagent.cli.ConfigSource}, so tests pass maps instead of the environment and
+ * {@code .env}; {@code start}, {@code demo} and {@code config} validate them all (warning about
+ * unknown keys), the client commands only {@code config.ApiEndpoint}'s three, or take
+ * {@code --url}/{@code --token}.
  *
  * <p>Depends on {@code config}, and on {@code sip} (one static check) and {@code bench} for the two
  * commands above; never on {@code api}'s classes: it speaks to the service only over HTTP. Used by

@@ -8,14 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads the environment and an optional {@code .env} file (the environment wins), validates every
@@ -40,33 +45,148 @@ public final class ConfigLoader {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
 
+    /** A suggestion is offered only this close (edits) to a known name; farther off it would be a guess. */
+    private static final int MAX_SUGGESTION_DISTANCE = 3;
+
     private final Map<String, String> values;
     private final List<String> problems = new ArrayList<>();
+    /** Every name this loader looked up: the known variables are what a build reads, so no list can go stale. */
+    private final Set<String> read = new LinkedHashSet<>();
 
     private ConfigLoader(Map<String, String> values) {
         this.values = values;
     }
 
-    /** Loads from the process environment and {@code .env} in the working directory. */
-    public static Config load() throws ConfigException {
-        return load(System.getenv(), Path.of(".env"));
+    /**
+     * The variables as read from the process environment and a {@code .env} file, kept apart because
+     * they are judged apart: every unknown key in {@code .env} is a mistake, while the environment holds
+     * other programs' variables too.
+     */
+    public record Variables(Map<String, String> environment, Map<String, String> dotEnv) {
+        public Variables {
+            environment = Map.copyOf(environment);
+            dotEnv = Map.copyOf(dotEnv);
+        }
+
+        /** The environment wins over {@code .env}. */
+        public Map<String, String> merged() {
+            Map<String, String> merged = new HashMap<>(dotEnv);
+            merged.putAll(environment);
+            return merged;
+        }
     }
 
-    public static Config load(Map<String, String> environment, Path dotEnv) throws ConfigException {
-        Map<String, String> merged = new HashMap<>();
+    /** The process environment and {@code .env} in the working directory, not yet validated. */
+    public static Variables read() throws ConfigException {
+        return read(System.getenv(), Path.of(".env"));
+    }
+
+    public static Variables read(Map<String, String> environment, Path dotEnv) throws ConfigException {
+        Map<String, String> fromFile = Map.of();
         if (Files.isRegularFile(dotEnv)) {
             try {
-                merged.putAll(parseDotEnv(Files.readString(dotEnv, StandardCharsets.UTF_8)));
+                fromFile = parseDotEnv(Files.readString(dotEnv, StandardCharsets.UTF_8));
             } catch (IOException | IllegalArgumentException e) {
                 throw new ConfigException(List.of(dotEnv + ": cannot be read: " + e.getMessage()));
             }
         }
-        merged.putAll(environment);
-        return fromMap(merged);
+        return new Variables(environment, fromFile);
     }
 
     public static Config fromMap(Map<String, String> values) throws ConfigException {
         return new ConfigLoader(values).build();
+    }
+
+    /**
+     * Only what a client of the running service needs (HTTP_HOST, HTTP_PORT, API_TOKEN), so that a bad
+     * value elsewhere does not stop {@code voiceagent calls}; the same checks as for the service.
+     */
+    public static ApiEndpoint apiEndpoint(Map<String, String> values) throws ConfigException {
+        ConfigLoader loader = new ConfigLoader(values);
+        ApiEndpoint endpoint = new ApiEndpoint(loader.httpHost(), loader.httpPort(), loader.secret("API_TOKEN"));
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(loader.problems);
+        }
+        return endpoint;
+    }
+
+    /** Every variable the configuration reads, by name, sorted: the names a build of the defaults looks up. */
+    public static Set<String> knownVariables() {
+        return KnownNames.ALL;
+    }
+
+    /** Built once, on first use: a build of the defaults reads every name. */
+    private static final class KnownNames {
+        static final Set<String> ALL = readByABuild();
+        /** Our names' first words with their underscore ({@code SIP_}, {@code HTTP_}, …). */
+        static final Set<String> PREFIXES = ALL.stream()
+                .map(name -> name.substring(0, name.indexOf('_') + 1))
+                .filter(prefix -> !prefix.isEmpty())
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        private static Set<String> readByABuild() {
+            ConfigLoader loader = new ConfigLoader(Map.of());
+            try {
+                loader.build();
+            } catch (ConfigException e) {
+                throw new IllegalStateException("the defaults do not make a valid configuration: " + e.getMessage());
+            }
+            return Collections.unmodifiableSet(new TreeSet<>(loader.read));
+        }
+    }
+
+    /**
+     * One warning for each key that is not a variable of ours: every such key in {@code .env}, and those
+     * in the environment that start like ours ({@code SIP_}, {@code HTTP_}, …; the environment also holds
+     * other programs' variables). Each names the closest known variable when one is near.
+     */
+    public static List<String> warnings(Variables variables) {
+        List<String> warnings = new ArrayList<>();
+        variables.dotEnv().keySet().stream().sorted()
+                .filter(key -> !KnownNames.ALL.contains(key))
+                .forEach(key -> warnings.add(unknown(key, ".env")));
+        variables.environment().keySet().stream().sorted()
+                .filter(key -> !KnownNames.ALL.contains(key) && !variables.dotEnv().containsKey(key))
+                .filter(key -> !OTHER_PROGRAMS.contains(key))
+                .filter(key -> KnownNames.PREFIXES.stream().anyMatch(key::startsWith))
+                .forEach(key -> warnings.add(unknown(key, "the environment")));
+        return warnings;
+    }
+
+    /** Conventional variables of other programs that happen to start like ours. */
+    private static final Set<String> OTHER_PROGRAMS = Set.of("HTTP_PROXY");
+
+    private static String unknown(String key, String where) {
+        return key + " (in " + where + ") is not a voiceagent variable and is ignored"
+                + closest(key).map(name -> "; did you mean " + name + "?").orElse("");
+    }
+
+    /** The known name fewest edits away from {@code key}, if it is near enough to be a typo. */
+    static Optional<String> closest(String key) {
+        String upper = key.toUpperCase(Locale.ROOT);
+        return KnownNames.ALL.stream()
+                .min(Comparator.comparingInt((String name) -> editDistance(upper, name)))
+                .filter(name -> editDistance(upper, name) <= Math.min(MAX_SUGGESTION_DISTANCE, name.length() / 3));
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** KEY=VALUE lines; blank lines and # comments ignored; optional {@code export }; quotes stripped. */
@@ -104,8 +224,8 @@ public final class ConfigLoader {
 
     private Config build() throws ConfigException {
         Config.Http http = new Config.Http(
-                string("HTTP_HOST", "127.0.0.1"),
-                integer("HTTP_PORT", 8000, 0, 65535),
+                httpHost(),
+                httpPort(),
                 secret("API_TOKEN"),
                 integer("MAX_CONCURRENT_CALLS", 10, 1, 10_000),
                 Path.of(string("DATA_DIR", "./var")),
@@ -211,12 +331,22 @@ public final class ConfigLoader {
         return false;
     }
 
+    private String httpHost() {
+        return string("HTTP_HOST", "127.0.0.1");
+    }
+
+    private int httpPort() {
+        return integer("HTTP_PORT", 8000, 0, 65535);
+    }
+
     private boolean present(String name) {
+        read.add(name);
         String v = values.get(name);
         return v != null && !v.isBlank();
     }
 
     private String raw(String name) {
+        read.add(name);
         String v = values.get(name);
         return v == null || v.isBlank() ? null : v.strip();
     }

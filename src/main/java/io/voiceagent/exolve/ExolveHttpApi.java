@@ -128,9 +128,9 @@ public final class ExolveHttpApi implements ExolveApi {
     @Override
     public Map<String, Object> check() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("apiUrl", baseUrl);
-        out.put("apiKey", config.apiKey().map(Secret::masked).orElse(""));
-        out.put("sourceNumber", config.sourceNumber());
+        out.put("api_url", baseUrl);
+        out.put("api_key", config.apiKey().map(Secret::masked).orElse(""));
+        out.put("source_number", config.sourceNumber());
         long started = System.nanoTime();
         try {
             send(ExolveCallMethods.keyCheck(), RetryRule.NEVER);
@@ -145,7 +145,7 @@ public final class ExolveHttpApi implements ExolveApi {
             }
             out.put("message", keyAccepted ? "Exolve accepted the API key (" + e.getMessage() + ")" : e.getMessage());
         }
-        out.put("elapsedMs", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        out.put("elapsed_ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return out;
     }
 

@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.net.SocketAddresses;
 import io.voiceagent.rtp.DtmfReceiver;
 import io.voiceagent.rtp.DtmfSender;
 import io.voiceagent.rtp.InterarrivalJitter;
@@ -718,8 +719,8 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         out.put("local_port", localPort);
         out.put("rtcp_port", localPort + 1);
         RemoteMedia media = remote;
-        out.put("sdp_remote", media == null ? "null" : String.valueOf(media.address()));
-        out.put("latched_remote", String.valueOf(latch.target().orElse(null)));
+        out.put("sdp_remote", SocketAddresses.hostPort(media == null ? null : media.address()));
+        out.put("latched_remote", SocketAddresses.hostPort(latch.target().orElse(null)));
         out.put("held", held);
         out.put("line_codec", String.valueOf(lineCodec));
         out.put("agent_input_format", userInputFormat == null ? "" : userInputFormat.wireName());
@@ -755,7 +756,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         MediaStats.FarEndReport far = stats.farEnd();
         Map<String, Object> rtcpFigures = new LinkedHashMap<>();
         InetSocketAddress farEndRtcp = rtcpSource;
-        rtcpFigures.put("far_end_source", farEndRtcp == null ? null : farEndRtcp.toString());
+        rtcpFigures.put("far_end_source", farEndRtcp == null ? null : SocketAddresses.hostPort(farEndRtcp));
         rtcpFigures.put("reports_received", rtcp.reportsReceived());
         rtcpFigures.put("round_trip_ms", finiteOrNull(far.roundTripMs()));
         rtcpFigures.put("far_end_fraction_lost", finiteOrNull(far.fractionLost()));

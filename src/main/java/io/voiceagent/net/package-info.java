@@ -5,7 +5,8 @@
  * with SOCKS5_PROXY it goes through a {@code LoopbackHttpTunnel} on 127.0.0.1 that opens each target
  * through the proxy ({@code Socks5Connector}, jsocks, names resolved by the proxy) and names failures
  * with a {@link io.voiceagent.net.ProxyFailure}. {@link io.voiceagent.net.AddressScope} judges
- * addresses for {@code sip} (the SDP we advertise) and {@code media} (latching).
+ * addresses for {@code sip} (the SDP we advertise) and {@code media} (latching);
+ * {@link io.voiceagent.net.SocketAddresses} writes them as {@code host:port} for JSON and logs.
  *
  * <p>Threads: the client runs its own work on a virtual-thread-per-task executor; the tunnel
  * accepts on one virtual thread and serves each connection on a virtual thread that copies the

@@ -1,5 +1,6 @@
 package io.voiceagent.api;
 
+import io.voiceagent.ai.AgentReachability;
 import io.voiceagent.call.CallException;
 import io.voiceagent.call.CallJournal;
 import io.voiceagent.call.CallException.Reason;
@@ -41,6 +42,7 @@ final class FakeCallService implements CallService {
     private String registration = "registered";
     private Reason unreadyAs = Reason.UNAVAILABLE;
     private volatile Optional<String> addressWarning = Optional.empty();
+    private volatile AgentReachability agent = AgentReachability.UNKNOWN;
     private int nextId = 1;
     private final Map<String, String> callIdByKey = new LinkedHashMap<>();
     private CallJournal.Status journal = new CallJournal.Status(CallJournal.State.OK, Optional.empty(), 0, 0);
@@ -166,7 +168,7 @@ final class FakeCallService implements CallService {
             return new Health(ready && journalOk, ready ? "registered" : registration, activeCalls(), 42,
                     !ready ? Optional.of(unreadyReason)
                             : journalOk ? Optional.empty() : Optional.of("the call journal cannot be written"),
-                    addressWarning, journal);
+                    addressWarning, journal, agent);
         } finally {
             lock.unlock();
         }
@@ -214,6 +216,11 @@ final class FakeCallService implements CallService {
     /** What the SIP side says about the address it advertises, as {@code UdpSipUserAgent.addressWarning()}. */
     void advertiseUnreachableAddress(String warning) {
         addressWarning = Optional.of(warning);
+    }
+
+    /** What the agent client found when it last opened a conversation. */
+    void agentFound(AgentReachability reachability) {
+        agent = reachability;
     }
 
     void notReady(String reason) {

@@ -297,7 +297,7 @@ class ConfigValidationTest {
                 LOG_LEVEL=debug # trailing comment
                 MAX_CONCURRENT_CALLS='3'
                 """);
-        Config config = ConfigLoader.load(Map.of("HTTP_PORT", "9002"), dotEnv);
+        Config config = ConfigLoader.fromMap(ConfigLoader.read(Map.of("HTTP_PORT", "9002"), dotEnv).merged());
 
         assertThat(config.http().port()).isEqualTo(9002);
         assertThat(config.http().host()).isEqualTo("0.0.0.0");
@@ -309,6 +309,6 @@ class ConfigValidationTest {
     void aMalformedDotEnvLineIsReportedWithItsNumber(@TempDir Path dir) throws Exception {
         Path dotEnv = dir.resolve(".env");
         Files.writeString(dotEnv, "HTTP_PORT=1\nthis is not a setting\n");
-        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), dotEnv)).hasMessageContaining("line 2");
+        assertThatThrownBy(() -> ConfigLoader.read(Map.of(), dotEnv)).hasMessageContaining("line 2");
     }
 }
