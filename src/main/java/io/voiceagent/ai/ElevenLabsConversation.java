@@ -338,7 +338,7 @@ public final class ElevenLabsConversation implements AgentConversation {
             case ServerMessage.Ping ping -> {
                 // Answered here, never behind the listener: a late pong reads as a dead client.
                 SendQueue queue = locked(() -> sends);
-                if (queue != null && queue.sendControl(ConvaiMessages.pong(ping.eventId()))) {
+                if (queue != null && queue.sendControlNow(ConvaiMessages.pong(ping.eventId()))) {
                     pingsAnswered.incrementAndGet();
                 }
                 ping.pingMs().ifPresent(lastPingMs::set);

@@ -11,10 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Serialises the text frames of one socket: java.net.http allows one outstanding send at a time,
- * while audio, pongs and tool results are produced by different threads. Callers never wait and
- * never send themselves: the sends run on {@code sender} (the connection's own thread, never the
- * pacing clock or the RTP receiver that produce caller audio) and continue on java.net.http's
- * completion threads.
+ * while audio, pongs and tool results are produced by different threads. Callers never wait and,
+ * but for the connection's reader answering a ping ({@link #sendControlNow}), never send themselves:
+ * the sends run on {@code sender} (the connection's own thread, never the pacing clock or the RTP
+ * receiver that produce caller audio) and continue on java.net.http's completion threads.
  * Control frames (pongs, tool results, contextual updates) go before queued audio, so a slow link
  * never makes a pong late behind seconds of caller audio; audio beyond {@code maxQueuedAudio}
  * frames drops the oldest, because stale caller audio is worth less than the current word.
@@ -49,6 +49,30 @@ final class SendQueue {
     /** Queues a control frame; false once the queue is closing or the socket has failed. */
     boolean sendControl(String text) {
         return enqueue(control, text);
+    }
+
+    /**
+     * Queues a control frame and, when no send is under way, sends it at once on the calling thread,
+     * which must be the connection's reader (never the pacing clock or the RTP receiver): a pong then
+     * leaves as the ping is read instead of waiting for a sender thread to be scheduled.
+     */
+    boolean sendControlNow(String text) {
+        Objects.requireNonNull(text, "text");
+        lock.lock();
+        try {
+            if (closing || failed) {
+                return false;
+            }
+            control.addLast(text);
+            if (sending || closeSent) {
+                return true;
+            }
+            sending = true;
+        } finally {
+            lock.unlock();
+        }
+        drain();
+        return true;
     }
 
     /** Queues an audio frame; false once the queue is closing or the socket has failed. */

@@ -12,7 +12,8 @@
  * {@code AgentEvent.ToolCall}, and the listener answers client tools with {@code sendToolResult}. Sends (caller audio from
  * the media threads, pongs, tool results, user activity) are queued in a {@code SendQueue} and run on
  * the conversation's own sender thread and java.net.http's completion threads, never on the thread
- * that asked (so the pacing clock never sends on a socket). The client keeps what the last opening
+ * that asked (so the pacing clock never sends on a socket); the one exception is a pong, which the
+ * reader sends itself when no other send is under way, so it does not wait for a thread to be scheduled. The client keeps what the last opening
  * handshake found ({@code AgentReachability}, for {@code /health}) in a volatile field written by the
  * thread that completes the handshake.
  *

@@ -42,6 +42,33 @@ class SendQueueOrderingTest {
     }
 
     @Test
+    void theReaderSendsAPongItselfWhenNoSendIsUnderWay() {
+        java.util.List<Runnable> connectionThread = new java.util.ArrayList<>();
+        SendQueue queue = new SendQueue(socket, 10, connectionThread::add);
+
+        assertThat(queue.sendControlNow("pong")).isTrue();
+
+        assertThat(socket.texts).containsExactly("pong");
+        assertThat(connectionThread).isEmpty();
+    }
+
+    @Test
+    void aPongBehindAnOutstandingSendWaitsForItThenGoesBeforeQueuedAudio() {
+        socket.holdSends();
+        SendQueue queue = new SendQueue(socket, 10, Runnable::run);
+        queue.sendAudio("a1");
+        queue.sendAudio("a2");
+
+        queue.sendControlNow("pong");
+        assertThat(socket.texts).containsExactly("a1");
+        socket.completeNextSend();
+        socket.completeNextSend();
+        socket.completeNextSend();
+
+        assertThat(socket.texts).containsExactly("a1", "pong", "a2");
+    }
+
+    @Test
     void controlFramesOvertakeQueuedAudio() {
         socket.holdSends();
         SendQueue queue = new SendQueue(socket, 10, Runnable::run);
