@@ -1,23 +1,33 @@
 package io.voiceagent.call;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A validated request to place a call. {@code phoneNumber} is E.164 digits without '+'.
- * The optional fields are per-call overrides for the AI agent.
+ * The optional fields are per-call overrides for the AI agent; {@code callbackUrl} receives this
+ * call's events instead of CALLBACK_URL.
  */
 public record StartCallRequest(String phoneNumber, Optional<String> firstMessage, Optional<String> prompt,
                                Optional<String> language, Map<String, Object> dynamicVariables,
-                               Map<String, Object> metadata) {
+                               Map<String, Object> metadata, Optional<URI> callbackUrl) {
     public StartCallRequest {
+        Objects.requireNonNull(callbackUrl, "callbackUrl");
         Objects.requireNonNull(phoneNumber, "phoneNumber");
         Objects.requireNonNull(firstMessage, "firstMessage");
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(language, "language");
         dynamicVariables = Map.copyOf(dynamicVariables);
         metadata = Map.copyOf(metadata);
+    }
+
+    /** Without a callback URL of its own. */
+    public StartCallRequest(String phoneNumber, Optional<String> firstMessage, Optional<String> prompt,
+                            Optional<String> language, Map<String, Object> dynamicVariables,
+                            Map<String, Object> metadata) {
+        this(phoneNumber, firstMessage, prompt, language, dynamicVariables, metadata, Optional.empty());
     }
 
     public static StartCallRequest of(String phoneNumber) {

@@ -15,15 +15,35 @@ import java.util.OptionalLong;
  * Grouped by the component that consumes each part, so a component is handed only its own slice.
  */
 public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs,
-                     Optional<Proxy> proxy, boolean demo) {
+                     Optional<Proxy> proxy, boolean demo, Webhooks webhooks) {
 
     public Config {
+        Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(exolve, "exolve");
         Objects.requireNonNull(sip, "sip");
         Objects.requireNonNull(rtp, "rtp");
         Objects.requireNonNull(elevenLabs, "elevenLabs");
         Objects.requireNonNull(proxy, "proxy");
+    }
+
+    /** Without call-event webhooks (no CALLBACK_URL, no CALLBACK_SECRET). */
+    public Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs, Optional<Proxy> proxy,
+                  boolean demo) {
+        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Webhooks.NONE);
+    }
+
+    /**
+     * Call-event webhooks: where every call's events go unless the call names its own
+     * {@code callback_url}, and the secret each delivery is signed with.
+     */
+    public record Webhooks(Optional<URI> callbackUrl, Optional<Secret> secret) {
+        public static final Webhooks NONE = new Webhooks(Optional.empty(), Optional.empty());
+
+        public Webhooks {
+            Objects.requireNonNull(callbackUrl, "callbackUrl");
+            Objects.requireNonNull(secret, "secret");
+        }
     }
 
     public record Http(String host, int port, Optional<Secret> apiToken, int maxConcurrentCalls,
@@ -152,7 +172,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
                 elevenLabs.useSignedUrl(), elevenLabs.chunkMs(), elevenLabs.aiConnect(), elevenLabs.agentAudioBuffer());
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
                 exolve.webhookSecret(), exolve.callMethod(), exolve.callbackResourceId());
-        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true);
+        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, webhooks);
     }
 
     /** Every setting by its environment name, secrets masked: what {@code voiceagent config} prints. */
@@ -198,6 +218,8 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("AI_CONNECT", elevenLabs.aiConnect().wireName());
         out.put("AI_AUDIO_BUFFER_S", Long.toString(elevenLabs.agentAudioBuffer().toSeconds()));
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
+        out.put("CALLBACK_URL", webhooks.callbackUrl().map(URI::toString).orElse(""));
+        out.put("CALLBACK_SECRET", masked(webhooks.secret()));
         return out;
     }
 

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     /** Names whose values are masked in every message. */
     public static final Set<String> SECRET_NAMES = Set.of(
-            "API_TOKEN", "EXOLVE_API_KEY", "EXOLVE_WEBHOOK_SECRET", "SIP_PASSWORD", "ELEVENLABS_API_KEY");
+            "API_TOKEN", "EXOLVE_API_KEY", "EXOLVE_WEBHOOK_SECRET", "SIP_PASSWORD", "ELEVENLABS_API_KEY",
+            "CALLBACK_SECRET");
 
     /** Setting any of these leaves demo mode; the rest must then be complete. */
     private static final List<String> CREDENTIALS = List.of(
@@ -164,11 +165,12 @@ public final class ConfigLoader {
         }
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
+        Config.Webhooks webhooks = webhooks();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, effectiveDespite(() -> new Config(http, exolve, sip, rtp, elevenLabs,
-                    proxy, demo)));
+                    proxy, demo, webhooks)));
         }
-        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo);
+        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, webhooks);
     }
 
     /**
@@ -313,6 +315,34 @@ public final class ConfigLoader {
             problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
             return URI.create(fallback);
         }
+    }
+
+    /** CALLBACK_URL (http or https) and CALLBACK_SECRET: deliveries are always signed, so a URL needs the secret. */
+    private Config.Webhooks webhooks() {
+        Optional<URI> url = Optional.empty();
+        String v = raw("CALLBACK_URL");
+        if (v != null) {
+            try {
+                URI uri = new URI(v);
+                if (uri.getScheme() != null && List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                        && uri.getHost() != null) {
+                    url = Optional.of(uri);
+                } else {
+                    problem("CALLBACK_URL", v, "an absolute http or https URL");
+                }
+            } catch (URISyntaxException e) {
+                problem("CALLBACK_URL", v, "an absolute http or https URL");
+            }
+        }
+        Optional<Secret> secret = secret("CALLBACK_SECRET");
+        if (secret.isPresent() && secret.get().reveal().length() < 16) {
+            problems.add("CALLBACK_SECRET=****: expected at least 16 characters (it signs every webhook)");
+        }
+        if (v != null && secret.isEmpty()) {
+            problems.add("CALLBACK_URL is set without CALLBACK_SECRET: expected a secret of at least 16 characters"
+                    + " to sign the deliveries with");
+        }
+        return new Config.Webhooks(url, secret);
     }
 
     private String phone(String name) {
