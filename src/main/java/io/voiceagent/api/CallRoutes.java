@@ -6,6 +6,7 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallService;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.webhooks.DeliveryLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,12 @@ final class CallRoutes {
 
     private final CallService calls;
     private final Clock clock;
+    private final DeliveryLog webhooks;
 
-    CallRoutes(CallService calls, Clock clock) {
+    CallRoutes(CallService calls, Clock clock, DeliveryLog webhooks) {
         this.calls = Objects.requireNonNull(calls, "calls");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
     }
 
     List<Route> routes() {
@@ -40,6 +43,10 @@ final class CallRoutes {
 
     private ApiResponse start(ApiRequest request) throws ApiException, CallException {
         StartCallRequest start = StartCallBody.parse(request.jsonObject());
+        if (start.callbackUrl().isPresent() && !webhooks.acceptsCallbackUrls()) {
+            throw ApiException.badRequest(StartCallBody.CALLBACK_URL + ": needs CALLBACK_SECRET set on the service"
+                    + " (every delivery is signed with it)");
+        }
         CallRecord record = calls.start(start);
         return ApiResponse.json(201, record.toJson(clock.instant()))
                 .withHeader("Location", "/api/calls/" + record.id());
@@ -129,8 +136,11 @@ final class CallRoutes {
         return record(calls.sendDtmf(request.pathParameter("id"), digits));
     }
 
+    /** The record, with its webhook deliveries (event, state, attempts, last status). */
     private ApiResponse record(CallRecord record) {
-        return ApiResponse.json(200, record.toJson(clock.instant()));
+        Map<String, Object> json = new LinkedHashMap<>(record.toJson(clock.instant()));
+        json.put("webhooks", webhooks.deliveries(record.id()));
+        return ApiResponse.json(200, json);
     }
 
     static ApiException unknownCall(String id) {

@@ -276,6 +276,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         repository.onSaved(events::onSaved);
     }
 
+    /** Tells {@code listener} of every record saved from now on, on the saving thread (under the call's lock). */
+    public void onSaved(java.util.function.Consumer<CallRecord> listener) {
+        repository.onSaved(listener);
+    }
+
     @Override
     public Optional<CallRecord> find(String callId) {
         LiveCall call = live.get(callId);

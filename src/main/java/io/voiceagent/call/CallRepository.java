@@ -24,7 +24,7 @@ final class CallRepository {
     private final int maxEnded;
     private final ReentrantLock endedLock = new ReentrantLock();
     private final Set<String> ended = new LinkedHashSet<>();
-    private volatile Consumer<CallRecord> onSaved = record -> { };
+    private final List<Consumer<CallRecord>> onSaved = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     CallRepository(CallJournal journal, List<CallRecord> restored, int maxEnded) {
         this.journal = journal;
@@ -37,12 +37,12 @@ final class CallRepository {
     void save(CallRecord record, boolean durable) {
         index(record);
         journal.append(record, durable);
-        onSaved.accept(record);
+        onSaved.forEach(listener -> listener.accept(record));
     }
 
-    /** Tells {@code listener} of every record saved from now on, on the saving thread. */
+    /** Tells {@code listener} (besides those added before) of every record saved from now on, on the saving thread. */
     void onSaved(Consumer<CallRecord> listener) {
-        onSaved = Objects.requireNonNull(listener, "listener");
+        onSaved.add(Objects.requireNonNull(listener, "listener"));
     }
 
     private void index(CallRecord record) {

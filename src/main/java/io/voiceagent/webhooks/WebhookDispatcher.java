@@ -119,6 +119,9 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
         }
         lock.lock();
         try {
+            if (closed) {
+                return; // after the drain: nothing of a call is left to report
+            }
             EnumSet<EventType> done = made.computeIfAbsent(record.id(), id -> EnumSet.noneOf(EventType.class));
             List<EventType> now = new ArrayList<>();
             if (record.ringingAt().isPresent()) {

@@ -187,6 +187,9 @@ public final class WebhookOutbox implements AutoCloseable {
     }
 
     private void write(String line, boolean force) {
+        if (channel == null) {
+            throw new UncheckedIOException(new IOException(file + " is closed"));
+        }
         try {
             writeFully(channel, line + "\n");
             if (force) {
