@@ -22,11 +22,11 @@ import java.util.concurrent.TimeUnit;
  * the secret (refusing with 400 what does not verify) and answers with the statuses a test scripts
  * (200 once the script is used up). It can go away and come back on the same port.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     /** One request as it arrived. */
-    record Received(String eventId, String signature, boolean signatureValid, Map<String, Object> body,
+    public record Received(String eventId, String signature, boolean signatureValid, Map<String, Object> body,
                     int answered) {
-        String type() {
+        public String type() {
             return (String) body.get("type");
         }
     }
@@ -39,13 +39,13 @@ final class WebhookReceiver implements AutoCloseable {
     private HttpServer server;
     private int port;
 
-    WebhookReceiver(String secret, Clock clock) throws IOException {
+    public WebhookReceiver(String secret, Clock clock) throws IOException {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
         start(0);
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + port + "/hooks/voiceagent?token=receiver-secret");
     }
 
@@ -64,7 +64,7 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     /** The next request, waiting up to 10 s for it. */
-    Received next() throws InterruptedException {
+    public Received next() throws InterruptedException {
         Received r = arrivals.poll(10, TimeUnit.SECONDS);
         if (r == null) {
             throw new AssertionError("no webhook arrived");
@@ -72,7 +72,7 @@ final class WebhookReceiver implements AutoCloseable {
         return r;
     }
 
-    List<Received> all() {
+    public List<Received> all() {
         return List.copyOf(all);
     }
 
