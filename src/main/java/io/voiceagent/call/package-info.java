@@ -20,6 +20,9 @@
  *   <li>{@code CallEvents.lock} (the {@code /api/events} buffer): a leaf, taken under a call's lock when
  *       its record is saved and by the call timers' media sample; readers of the stream wait on it
  *       holding nothing else.</li>
+ *   <li>{@code WebhookDispatcher.lock}, then {@code WebhookOutbox.lock} (package {@code webhooks}):
+ *       taken under a call's lock when its record is saved (the event is queued and written to the
+ *       outbox there); no HTTP request is made under either.</li>
  * </ol>
  * Media threads (the pacing clock, the RTP receiver) never take a call's lock: DTMF goes through a
  * serial executor on a virtual thread, the first-packet flag is atomic, caller audio reads a volatile
