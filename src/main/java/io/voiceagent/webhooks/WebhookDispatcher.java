@@ -17,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,8 +70,16 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
     /** Undelivered events per call, oldest first; the head is the only one attempted. */
     private final Map<String, ArrayDeque<Delivery>> queues = new LinkedHashMap<>();
     private final Set<String> inFlight = new java.util.HashSet<>();
-    /** The events already made for each live call, so that each is made once. */
-    private final Map<String, EnumSet<EventType>> made = new HashMap<>();
+    /**
+     * The events already made for each recent call, so that each is made once: ended calls stay, as
+     * their record is still saved after the end (late provider events, final media figures).
+     */
+    private final Map<String, EnumSet<EventType>> made = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, EnumSet<EventType>> eldest) {
+            return size() > CALLS_LOGGED;
+        }
+    };
     private final LinkedHashMap<String, List<Delivery>> log = new LinkedHashMap<>();
     private final EnumMap<Result, Long> counts = new EnumMap<>(Result.class);
     private final ExecutorService attempts = Executors.newThreadPerTaskExecutor(
@@ -132,7 +139,6 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
             }
             if (record.status().isFinal()) {
                 now.add(EventType.ENDED);
-                made.remove(record.id());
             }
             for (EventType type : now) {
                 if (done.add(type)) {

@@ -95,7 +95,9 @@ class WebhookDeliveryTest {
                 clock.instant()));
         dispatcher.onSaved(ringing);
         dispatcher.onSaved(ringing); // a save that changes nothing the receiver hears about
-        dispatcher.onSaved(endedAfterTalk(ringing, clock.instant()));
+        CallRecord ended = endedAfterTalk(ringing, clock.instant());
+        dispatcher.onSaved(ended);
+        dispatcher.onSaved(ended.withEvent(Map.of("source", "exolve", "type", "d"))); // saved after the end
 
         // one attempt per call at a time: three rounds for three events
         assertThat(deliverDue() + deliverDue() + deliverDue() + deliverDue()).isEqualTo(3);
