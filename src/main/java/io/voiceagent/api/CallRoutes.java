@@ -6,6 +6,7 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallService;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.recordings.RecordingLibrary;
 import io.voiceagent.webhooks.DeliveryLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -25,8 +26,10 @@ final class CallRoutes {
     private final CallService calls;
     private final Clock clock;
     private final DeliveryLog webhooks;
+    private final RecordingLibrary recordings;
 
-    CallRoutes(CallService calls, Clock clock, DeliveryLog webhooks) {
+    CallRoutes(CallService calls, Clock clock, DeliveryLog webhooks, RecordingLibrary recordings) {
+        this.recordings = Objects.requireNonNull(recordings, "recordings");
         this.calls = Objects.requireNonNull(calls, "calls");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
@@ -47,7 +50,7 @@ final class CallRoutes {
             throw ApiException.badRequest(StartCallBody.CALLBACK_URL + ": needs CALLBACK_SECRET set on the service"
                     + " (every delivery is signed with it)");
         }
-        CallRecord record = calls.start(start);
+        CallRecord record = calls.start(recordings.withNotice(start));
         return ApiResponse.json(201, record.toJson(clock.instant()))
                 .withHeader("Location", "/api/calls/" + record.id());
     }
@@ -140,6 +143,7 @@ final class CallRoutes {
     private ApiResponse record(CallRecord record) {
         Map<String, Object> json = new LinkedHashMap<>(record.toJson(clock.instant()));
         json.put("webhooks", webhooks.deliveries(record.id()));
+        json.put("recording", recordings.describe(record.id()).orElse(null));
         return ApiResponse.json(200, json);
     }
 

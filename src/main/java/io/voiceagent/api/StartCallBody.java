@@ -17,7 +17,7 @@ final class StartCallBody {
     static final String PHONE_NUMBER = "phone_number";
     static final String CALLBACK_URL = "callback_url";
     private static final Set<String> FIELDS = Set.of(PHONE_NUMBER, "first_message", "prompt", "language",
-            "dynamic_variables", "metadata", CALLBACK_URL);
+            "dynamic_variables", "metadata", CALLBACK_URL, "record");
     /** An ISO 639 language, optionally with a region or script: {@code en}, {@code ru}, {@code pt-br}. */
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[a-z0-9]{2,8})?");
     private static final int MAX_TEXT = 20_000;
@@ -29,7 +29,7 @@ final class StartCallBody {
         for (String name : body.keySet()) {
             if (!FIELDS.contains(name)) {
                 throw ApiException.badRequest("unknown field '" + name + "'; expected "
-                        + "phone_number, first_message, prompt, language, dynamic_variables, metadata, callback_url");
+                        + "phone_number, first_message, prompt, language, dynamic_variables, metadata, callback_url, record");
             }
         }
         if (!(body.get(PHONE_NUMBER) instanceof String typed)) {
@@ -43,7 +43,18 @@ final class StartCallBody {
         }
         return new StartCallRequest(digits, text(body, "first_message"), text(body, "prompt"), language,
                 dynamicVariables(body.get("dynamic_variables")), metadata(body.get("metadata")),
-                callbackUrl(body));
+                callbackUrl(body), record(body.get("record")));
+    }
+
+    /** {@code record}: true or false records this call or not, whatever RECORDING says. */
+    private static Optional<Boolean> record(Object value) throws ApiException {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof Boolean b) {
+            return Optional.of(b);
+        }
+        throw ApiException.badRequest("record: expected true or false");
     }
 
     /** An absolute http or https URL that receives this call's events instead of CALLBACK_URL. */

@@ -17,6 +17,7 @@ import io.voiceagent.net.ProxiedConnections;
 import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SipTimers;
 import io.voiceagent.sip.SipUserAgent;
+import io.voiceagent.recordings.Recordings;
 import io.voiceagent.sip.UdpSipUserAgent;
 import io.voiceagent.webhooks.Backoff;
 import io.voiceagent.webhooks.DeliveryLog;
@@ -87,9 +88,13 @@ public final class Module implements AutoCloseable {
                     config.exolve().useHttp() ? CallMode.EXOLVE_HTTP : CallMode.SIP,
                     config.http().maxConcurrentCalls(), config.elevenLabs().chunkMs(), config.sip().ringTimeout(),
                     CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY, config.elevenLabs().aiConnect());
-            calls = register(new CallManager(settings, sip, media::open, agents, exolve, journal.journal(),
+            Recordings recordings = register(Recordings.open(config.recording(), config.http().dataDir(), clock));
+            calls = register(new CallManager(settings, sip, recordings.tapping(media::open), agents, exolve,
+                    journal.journal(),
                     journal.records(), timers, clock, random));
             sip.setInboundHandler(calls);
+            calls.onSaved(recordings::onSaved);
+            timers.scheduleAtFixedRate(recordings::deleteExpired, 1, 1, TimeUnit.DAYS);
 
             DeliveryLog webhooks = webhooks(config.webhooks(), outbound, clock, random);
             if (webhooks instanceof WebhookDispatcher dispatcher) {
@@ -100,7 +105,7 @@ public final class Module implements AutoCloseable {
             calls.publishTo(events);
             timers.scheduleAtFixedRate(() -> events.sampleMedia(calls), 1, 1, TimeUnit.SECONDS);
             http = register(new HttpApi(config.http(), calls, debugOperations(agents, exolve, outbound),
-                    config.exolve().webhookSecret(), clock, events, webhooks));
+                    config.exolve().webhookSecret(), clock, events, webhooks, recordings));
             http.start();
             register(events); // closed before the HTTP server, so that open event streams end at once
         } catch (IOException | RuntimeException e) {

@@ -15,10 +15,11 @@ import java.util.OptionalLong;
  * Grouped by the component that consumes each part, so a component is handed only its own slice.
  */
 public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs,
-                     Optional<Proxy> proxy, boolean demo, Webhooks webhooks) {
+                     Optional<Proxy> proxy, boolean demo, Webhooks webhooks, Recording recording) {
 
     public Config {
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(recording, "recording");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(exolve, "exolve");
         Objects.requireNonNull(sip, "sip");
@@ -27,10 +28,23 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         Objects.requireNonNull(proxy, "proxy");
     }
 
-    /** Without call-event webhooks (no CALLBACK_URL, no CALLBACK_SECRET). */
+    /** Without call-event webhooks (no CALLBACK_URL, no CALLBACK_SECRET) and with recording off. */
     public Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs, Optional<Proxy> proxy,
                   boolean demo) {
-        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Webhooks.NONE);
+        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Webhooks.NONE, Recording.OFF);
+    }
+
+    /**
+     * Call recordings: whether calls are recorded unless they say otherwise ({@code RECORDING}), how
+     * long the files are kept, and the consent notice put before the agent's first message.
+     */
+    public record Recording(boolean on, int retentionDays, Optional<String> notice) {
+        public static final int DEFAULT_RETENTION_DAYS = 30;
+        public static final Recording OFF = new Recording(false, DEFAULT_RETENTION_DAYS, Optional.empty());
+
+        public Recording {
+            Objects.requireNonNull(notice, "notice");
+        }
     }
 
     /**
@@ -172,7 +186,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
                 elevenLabs.useSignedUrl(), elevenLabs.chunkMs(), elevenLabs.aiConnect(), elevenLabs.agentAudioBuffer());
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
                 exolve.webhookSecret(), exolve.callMethod(), exolve.callbackResourceId());
-        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, webhooks);
+        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, webhooks, recording);
     }
 
     /** Every setting by its environment name, secrets masked: what {@code voiceagent config} prints. */
@@ -220,6 +234,9 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
         out.put("CALLBACK_URL", webhooks.callbackUrl().map(URI::toString).orElse(""));
         out.put("CALLBACK_SECRET", masked(webhooks.secret()));
+        out.put("RECORDING", recording.on() ? "on" : "off");
+        out.put("RECORDING_RETENTION_DAYS", Integer.toString(recording.retentionDays()));
+        out.put("RECORDING_NOTICE", recording.notice().orElse(""));
         return out;
     }
 

@@ -166,11 +166,14 @@ public final class ConfigLoader {
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
         Config.Webhooks webhooks = webhooks();
+        Config.Recording recording = new Config.Recording(onOff("RECORDING", false),
+                integer("RECORDING_RETENTION_DAYS", Config.Recording.DEFAULT_RETENTION_DAYS, 1, 3650),
+                Optional.ofNullable(raw("RECORDING_NOTICE")));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, effectiveDespite(() -> new Config(http, exolve, sip, rtp, elevenLabs,
-                    proxy, demo, webhooks)));
+                    proxy, demo, webhooks, recording)));
         }
-        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, webhooks);
+        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, webhooks, recording);
     }
 
     /**
@@ -314,6 +317,25 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
             return URI.create(fallback);
+        }
+    }
+
+    private boolean onOff(String name, boolean fallback) {
+        String v = raw(name);
+        if (v == null) {
+            return fallback;
+        }
+        switch (v.toLowerCase(Locale.ROOT)) {
+            case "on" -> {
+                return true;
+            }
+            case "off" -> {
+                return false;
+            }
+            default -> {
+                problem(name, v, "on or off");
+                return fallback;
+            }
         }
     }
 

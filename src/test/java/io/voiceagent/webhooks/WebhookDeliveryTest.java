@@ -265,7 +265,7 @@ class WebhookDeliveryTest {
         try (WebhookReceiver own = new WebhookReceiver(SECRET, clock)) {
             StartCallRequest base = StartCallRequest.of("79990001122");
             StartCallRequest withUrl = new StartCallRequest(base.phoneNumber(), base.firstMessage(), base.prompt(),
-                    base.language(), Map.of(), Map.of(), Optional.of(own.url()));
+                    base.language(), Map.of(), Map.of(), Optional.of(own.url()), Optional.empty());
             dispatcher.onSaved(CallRecord.dialing("c_own", CallMode.SIP, withUrl, clock.instant())
                     .withStatus(CallStatus.RINGING, clock.instant()));
             deliverDue();
