@@ -15,11 +15,16 @@ final class RecordingWriter implements AutoCloseable {
     /** Queued by {@link #close}: everything queued before it is written first. */
     private final Recording endOfWork = new Recording("", java.nio.file.Path.of(""), this);
     private final Consumer<Recording> onFinished;
-    private final Thread thread;
+    private Thread thread;
 
     RecordingWriter(Consumer<Recording> onFinished) {
         this.onFinished = onFinished;
-        this.thread = Thread.ofVirtual().name("recording-writer").start(this::run);
+    }
+
+    /** Starts the writing thread; until then frames only queue up (and overflow), as in a stalled writer. */
+    RecordingWriter start() {
+        thread = Thread.ofVirtual().name("recording-writer").start(this::run);
+        return this;
     }
 
     void schedule(Recording recording) {
@@ -53,6 +58,9 @@ final class RecordingWriter implements AutoCloseable {
     /** Finishes what is queued (the recordings of calls just hung up), for up to 5 s, then stops. */
     @Override
     public void close() {
+        if (thread == null) {
+            return;
+        }
         ready.add(endOfWork);
         try {
             if (!thread.join(java.time.Duration.ofSeconds(5))) {

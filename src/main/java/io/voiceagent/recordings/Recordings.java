@@ -46,7 +46,7 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
         this.settings = settings;
         this.directory = directory;
         this.clock = clock;
-        this.writer = new RecordingWriter(this::finished);
+        this.writer = new RecordingWriter(this::finished).start();
     }
 
     /** Creates {@code dataDir/recordings} (mode 0700) and deletes recordings past their retention. */
