@@ -29,6 +29,7 @@ final class Recording implements AudioTap {
     /** About 5 s of both directions. */
     static final int QUEUE_FRAMES = 500;
     static final int PHONE_BACKLOG = 10;
+    private static final long HEADER_UPDATE_BYTES = 50L * FRAME_SAMPLES * WavHeader.BYTES_PER_FRAME;
 
     private record Frame(boolean phone, byte[] g711, boolean alaw) {
     }
@@ -162,6 +163,10 @@ final class Recording implements AudioTap {
                 channel.write(out);
             }
             dataBytes += (long) FRAME_SAMPLES * WavHeader.BYTES_PER_FRAME;
+            if (dataBytes % HEADER_UPDATE_BYTES == 0) {
+                // once a second, so that a file cut short by a crash still says how much it holds
+                channel.write(WavHeader.of(dataBytes), 0);
+            }
         } catch (IOException e) {
             // disk full or gone: the recording stops here (marked incomplete), the call goes on
             failed = true;
