@@ -232,7 +232,11 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("AI_CONNECT", elevenLabs.aiConnect().wireName());
         out.put("AI_AUDIO_BUFFER_S", Long.toString(elevenLabs.agentAudioBuffer().toSeconds()));
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
-        out.put("CALLBACK_URL", webhooks.callbackUrl().map(URI::toString).orElse(""));
+        // a receiver's token may ride in the query or the user info: shown masked
+        out.put("CALLBACK_URL", webhooks.callbackUrl().map(u -> u.getScheme() + "://"
+                + (u.getRawUserInfo() == null ? "" : "****@") + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort())
+                + (u.getRawPath() == null ? "" : u.getRawPath()) + (u.getRawQuery() == null ? "" : "?****"))
+                .orElse(""));
         out.put("CALLBACK_SECRET", masked(webhooks.secret()));
         out.put("RECORDING", recording.on() ? "on" : "off");
         out.put("RECORDING_RETENTION_DAYS", Integer.toString(recording.retentionDays()));

@@ -15,7 +15,8 @@ class WebhookConfigTest {
                 "CALLBACK_SECRET", "whsec_0123456789abcdef"));
         assertThat(config.webhooks().callbackUrl()).contains(URI.create("https://crm.example/hooks?k=1"));
         assertThat(config.webhooks().secret().map(Secret::reveal)).contains("whsec_0123456789abcdef");
-        assertThat(config.describe()).containsEntry("CALLBACK_URL", "https://crm.example/hooks?k=1");
+        assertThat(config.describe()).as("the query may hold the receiver's token")
+                .containsEntry("CALLBACK_URL", "https://crm.example/hooks?****");
         assertThat(config.describe().get("CALLBACK_SECRET")).doesNotContain("0123456789");
         assertThat(ConfigLoader.fromMap(Map.of()).webhooks()).isEqualTo(Config.Webhooks.NONE);
     }
