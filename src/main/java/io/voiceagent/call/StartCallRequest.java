@@ -24,7 +24,7 @@ public record StartCallRequest(String phoneNumber, Optional<String> firstMessage
         metadata = Map.copyOf(metadata);
     }
 
-    /** Without a callback URL of its own. */
+    /** With neither a callback URL nor a recording choice of its own. */
     public StartCallRequest(String phoneNumber, Optional<String> firstMessage, Optional<String> prompt,
                             Optional<String> language, Map<String, Object> dynamicVariables,
                             Map<String, Object> metadata) {
