@@ -84,6 +84,7 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
     private final EnumMap<Result, Long> counts = new EnumMap<>(Result.class);
     private final ExecutorService attempts = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("webhook-", 0).factory());
+    private final Instant startedAt;
     private Thread loop;
     private boolean closed;
 
@@ -96,6 +97,7 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+        this.startedAt = clock.instant();
         for (Result r : Result.values()) {
             counts.put(r, 0L);
         }
@@ -128,6 +130,9 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
         try {
             if (closed) {
                 return; // after the drain: nothing of a call is left to report
+            }
+            if (!made.containsKey(record.id()) && record.endedAt().filter(startedAt::isAfter).isPresent()) {
+                return; // ended before this run (saved again for a late provider event): its events were made then
             }
             EnumSet<EventType> done = made.computeIfAbsent(record.id(), id -> EnumSet.noneOf(EventType.class));
             List<EventType> now = new ArrayList<>();

@@ -285,6 +285,16 @@ class WebhookDeliveryTest {
         }
     }
 
+    @Test
+    void a_call_that_ended_before_this_run_makes_no_events_when_it_is_saved_again() throws Exception {
+        Instant before = clock.instant().minusSeconds(60);
+        CallRecord old = CallRecord.dialing("c_old", CallMode.SIP, StartCallRequest.of("79990001122"), before)
+                .withStatus(CallStatus.RINGING, before).withEnd(CallStatus.NO_ANSWER, "no_answer", "system", before);
+        dispatcher.onSaved(old.withEvent(Map.of("source", "exolve", "type", "crr")));
+        assertThat(dispatcher.deliverDue()).isEmpty();
+        assertThat(dispatcher.deliveries("c_old")).isEmpty();
+    }
+
     private long count(String result) {
         return dispatcher.metrics().stream()
                 .filter(m -> m.name().equals("voiceagent_webhook_deliveries_total")
