@@ -38,12 +38,26 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
      * Call recordings: whether calls are recorded unless they say otherwise ({@code RECORDING}), how
      * long the files are kept, and the consent notice put before the agent's first message.
      */
-    public record Recording(boolean on, int retentionDays, Optional<String> notice) {
+    public record Recording(boolean on, Format format, int retentionDays, Optional<String> notice) {
         public static final int DEFAULT_RETENTION_DAYS = 30;
-        public static final Recording OFF = new Recording(false, DEFAULT_RETENTION_DAYS, Optional.empty());
+        public static final Recording OFF = new Recording(false, Format.PCM16, DEFAULT_RETENTION_DAYS,
+                Optional.empty());
 
         public Recording {
+            Objects.requireNonNull(format, "format");
             Objects.requireNonNull(notice, "notice");
+        }
+
+        /** RECORDING_FORMAT: how the WAV holds its samples. */
+        public enum Format {
+            /** 16-bit linear PCM: plays everywhere, 32 kB per second of call. */
+            PCM16,
+            /** G.711 μ-law, 8 bits: what the line carries, half the size. */
+            G711;
+
+            public String wireName() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
         }
     }
 
@@ -239,6 +253,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
                 .orElse(""));
         out.put("CALLBACK_SECRET", masked(webhooks.secret()));
         out.put("RECORDING", recording.on() ? "on" : "off");
+        out.put("RECORDING_FORMAT", recording.format().wireName());
         out.put("RECORDING_RETENTION_DAYS", Integer.toString(recording.retentionDays()));
         out.put("RECORDING_NOTICE", recording.notice().orElse(""));
         return out;

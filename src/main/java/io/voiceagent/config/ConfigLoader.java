@@ -166,7 +166,7 @@ public final class ConfigLoader {
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
         Config.Webhooks webhooks = webhooks();
-        Config.Recording recording = new Config.Recording(onOff("RECORDING", false),
+        Config.Recording recording = new Config.Recording(onOff("RECORDING", false), recordingFormat(),
                 integer("RECORDING_RETENTION_DAYS", Config.Recording.DEFAULT_RETENTION_DAYS, 1, 3650),
                 Optional.ofNullable(raw("RECORDING_NOTICE")));
         if (!problems.isEmpty()) {
@@ -318,6 +318,20 @@ public final class ConfigLoader {
             problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
             return URI.create(fallback);
         }
+    }
+
+    private Config.Recording.Format recordingFormat() {
+        String v = raw("RECORDING_FORMAT");
+        if (v == null) {
+            return Config.Recording.Format.PCM16;
+        }
+        for (Config.Recording.Format format : Config.Recording.Format.values()) {
+            if (format.wireName().equalsIgnoreCase(v)) {
+                return format;
+            }
+        }
+        problem("RECORDING_FORMAT", v, "pcm16 or g711");
+        return Config.Recording.Format.PCM16;
     }
 
     private boolean onOff(String name, boolean fallback) {

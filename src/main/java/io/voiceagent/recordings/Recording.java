@@ -1,5 +1,6 @@
 package io.voiceagent.recordings;
 
+import io.voiceagent.config.Config.Recording.Format;
 import io.voiceagent.media.AudioTap;
 import io.voiceagent.media.G711;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One call's stereo WAV: left the phone, right what the phone was sent. The media threads hand
+ * One call's stereo WAV (16-bit PCM or G.711 μ-law): left the phone, right what the phone was sent. The media threads hand
  * frames to a bounded queue ({@link AudioTap}) and never wait: when it is full the frame is dropped
  * and the recording marked incomplete. The {@link RecordingWriter}'s thread does everything else.
  *
@@ -29,13 +30,16 @@ final class Recording implements AudioTap {
     /** About 5 s of both directions. */
     static final int QUEUE_FRAMES = 500;
     static final int PHONE_BACKLOG = 10;
-    private static final long HEADER_UPDATE_BYTES = 50L * FRAME_SAMPLES * WavHeader.BYTES_PER_FRAME;
+    /** Frames between the header's updates: a second. */
+    private static final int HEADER_UPDATE_FRAMES = 50;
 
     private record Frame(boolean phone, byte[] g711, boolean alaw) {
     }
 
     final String callId;
     final Path file;
+    private final Format format;
+    private long framesWritten;
     private final ArrayBlockingQueue<Frame> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
     private final AtomicLong droppedFrames = new AtomicLong();
     final AtomicBoolean scheduled = new AtomicBoolean();
@@ -49,13 +53,14 @@ final class Recording implements AudioTap {
     private long dataBytes;
     private boolean failed;
     private boolean finished;
-    private final ByteBuffer out = ByteBuffer.allocate(FRAME_SAMPLES * WavHeader.BYTES_PER_FRAME)
-            .order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer out;
 
-    Recording(String callId, Path file, RecordingWriter writer) {
+    Recording(String callId, Path file, Format format, RecordingWriter writer) {
         this.callId = callId;
         this.file = file;
+        this.format = format;
         this.writer = writer;
+        this.out = ByteBuffer.allocate(FRAME_SAMPLES * WavHeader.bytesPerFrame(format)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override
@@ -98,7 +103,7 @@ final class Recording implements AudioTap {
     }
 
     long durationMillis() {
-        return dataBytes / WavHeader.BYTES_PER_FRAME / (WavHeader.SAMPLE_RATE / 1000);
+        return dataBytes / WavHeader.bytesPerFrame(format) / (WavHeader.SAMPLE_RATE / 1000);
     }
 
     /** Writer thread: writes what is queued; returns true when the recording is finished and closed. */
@@ -147,8 +152,14 @@ final class Recording implements AudioTap {
         short[] phone = phoneBacklog.pollFirst();
         out.clear();
         for (int i = 0; i < FRAME_SAMPLES; i++) {
-            out.putShort(phone == null ? 0 : phone[i]);
-            out.putShort(sentUlaw == null ? 0 : G711.ulawToLinear(sentUlaw[i]));
+            short left = phone == null ? 0 : phone[i];
+            if (format == Format.PCM16) {
+                out.putShort(left);
+                out.putShort(sentUlaw == null ? 0 : G711.ulawToLinear(sentUlaw[i]));
+            } else {
+                out.put(G711.linearToUlaw(left));
+                out.put(sentUlaw == null ? G711.ULAW_SILENCE : sentUlaw[i]);
+            }
         }
         out.flip();
         try {
@@ -156,16 +167,16 @@ final class Recording implements AudioTap {
                 channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rw-------")));
-                channel.write(WavHeader.of(0), 0);
-                channel.position(WavHeader.LENGTH);
+                channel.write(WavHeader.of(format, 0), 0);
+                channel.position(WavHeader.length(format));
             }
             while (out.hasRemaining()) {
                 channel.write(out);
             }
-            dataBytes += (long) FRAME_SAMPLES * WavHeader.BYTES_PER_FRAME;
-            if (dataBytes % HEADER_UPDATE_BYTES == 0) {
+            dataBytes += (long) FRAME_SAMPLES * WavHeader.bytesPerFrame(format);
+            if (++framesWritten % HEADER_UPDATE_FRAMES == 0) {
                 // once a second, so that a file cut short by a crash still says how much it holds
-                channel.write(WavHeader.of(dataBytes), 0);
+                channel.write(WavHeader.of(format, dataBytes), 0);
             }
         } catch (IOException e) {
             // disk full or gone: the recording stops here (marked incomplete), the call goes on
@@ -181,7 +192,7 @@ final class Recording implements AudioTap {
             return;
         }
         try {
-            channel.write(WavHeader.of(dataBytes), 0);
+            channel.write(WavHeader.of(format, dataBytes), 0);
             channel.force(false);
         } catch (IOException e) {
             failed = true;

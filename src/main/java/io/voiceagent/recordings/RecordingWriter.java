@@ -13,7 +13,8 @@ final class RecordingWriter implements AutoCloseable {
 
     private final LinkedBlockingQueue<Recording> ready = new LinkedBlockingQueue<>();
     /** Queued by {@link #close}: everything queued before it is written first. */
-    private final Recording endOfWork = new Recording("", java.nio.file.Path.of(""), this);
+    private final Recording endOfWork = new Recording("", java.nio.file.Path.of(""),
+            io.voiceagent.config.Config.Recording.Format.PCM16, this);
     private final Consumer<Recording> onFinished;
     private Thread thread;
 

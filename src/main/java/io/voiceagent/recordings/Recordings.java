@@ -102,7 +102,7 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
                 && CALL_ID.matcher(id).matches()) {
             MediaSession session = sessions.get(id);
             if (session != null) {
-                Recording recording = new Recording(id, directory.resolve(id + ".wav"), writer);
+                Recording recording = new Recording(id, directory.resolve(id + ".wav"), settings.format(), writer);
                 live.put(id, recording);
                 session.setAudioTap(recording);
             }

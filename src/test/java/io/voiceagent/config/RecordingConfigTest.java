@@ -18,18 +18,20 @@ class RecordingConfigTest {
 
     @Test
     void on_with_a_retention_and_a_notice_is_read_and_described() throws ConfigException {
-        Config config = ConfigLoader.fromMap(Map.of("RECORDING", "ON", "RECORDING_RETENTION_DAYS", "7",
+        Config config = ConfigLoader.fromMap(Map.of("RECORDING", "ON", "RECORDING_RETENTION_DAYS", "7", "RECORDING_FORMAT", "G711",
                 "RECORDING_NOTICE", "Этот звонок записывается."));
-        assertThat(config.recording()).isEqualTo(new Config.Recording(true, 7, Optional.of("Этот звонок записывается.")));
-        assertThat(config.describe()).containsEntry("RECORDING", "on")
+        assertThat(config.recording()).isEqualTo(new Config.Recording(true, Config.Recording.Format.G711, 7, Optional.of("Этот звонок записывается.")));
+        assertThat(config.describe()).containsEntry("RECORDING", "on").containsEntry("RECORDING_FORMAT", "g711")
                 .containsEntry("RECORDING_NOTICE", "Этот звонок записывается.");
     }
 
     @Test
     void bad_values_are_each_named() {
-        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("RECORDING", "yes", "RECORDING_RETENTION_DAYS", "0")))
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("RECORDING", "yes", "RECORDING_RETENTION_DAYS", "0",
+                "RECORDING_FORMAT", "mp3")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("RECORDING=yes: expected on or off")
-                .hasMessageContaining("RECORDING_RETENTION_DAYS=0");
+                .hasMessageContaining("RECORDING_RETENTION_DAYS=0")
+                .hasMessageContaining("RECORDING_FORMAT=mp3: expected pcm16 or g711");
     }
 }
