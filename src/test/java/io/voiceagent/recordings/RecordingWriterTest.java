@@ -79,6 +79,15 @@ class RecordingWriterTest {
         assertThat(wav[58]).isEqualTo(G711.linearToUlaw(8000));
         assertThat(wav[59]).isEqualTo(G711.linearToUlaw(-4000));
         assertThat(recording.durationMillis()).isEqualTo(20);
+
+        // and sox reads it as such
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
+        Process sox = new ProcessBuilder("/usr/bin/sox", "--i", dir.resolve("c_4.wav").toString())
+                .redirectErrorStream(true).start();
+        String info = new String(sox.getInputStream().readAllBytes());
+        assertThat(sox.waitFor()).as(info).isZero();
+        assertThat(info).contains("Channels       : 2").contains("Sample Rate    : 8000")
+                .contains("u-law").contains("= 160 samples");
     }
 
     @Test
