@@ -53,6 +53,17 @@ class RecordingWriterTest {
         assertThat(recording.durationMillis()).isEqualTo(40);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("c_1.wav"))))
                 .isEqualTo("rw-------");
+        assertThat(soxInfo(dir.resolve("c_1.wav"))).contains("Channels       : 2").contains("Sample Rate    : 8000")
+                .contains("16-bit Signed Integer PCM").contains("= 320 samples");
+    }
+
+    /** What sox makes of a file ({@code sox --i}); the test is skipped where sox is not installed. */
+    private static String soxInfo(Path file) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
+        Process sox = new ProcessBuilder("/usr/bin/sox", "--i", file.toString()).redirectErrorStream(true).start();
+        String info = new String(sox.getInputStream().readAllBytes());
+        assertThat(sox.waitFor()).as(info).isZero();
+        return info;
     }
 
     @Test
@@ -80,13 +91,7 @@ class RecordingWriterTest {
         assertThat(wav[59]).isEqualTo(G711.linearToUlaw(-4000));
         assertThat(recording.durationMillis()).isEqualTo(20);
 
-        // and sox reads it as such
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
-        Process sox = new ProcessBuilder("/usr/bin/sox", "--i", dir.resolve("c_4.wav").toString())
-                .redirectErrorStream(true).start();
-        String info = new String(sox.getInputStream().readAllBytes());
-        assertThat(sox.waitFor()).as(info).isZero();
-        assertThat(info).contains("Channels       : 2").contains("Sample Rate    : 8000")
+        assertThat(soxInfo(dir.resolve("c_4.wav"))).contains("Channels       : 2").contains("Sample Rate    : 8000")
                 .contains("u-law").contains("= 160 samples");
     }
 
