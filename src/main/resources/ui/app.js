@@ -491,7 +491,7 @@ async function refreshHealth() {
       ['status-journal', 'journal', 'journal']]) {
       const value = describe(health[key]);
       setIndicator(id, label + ': ' + (value === null ? 'not reported' : value),
-        value === null ? 'unknown' : GOOD.has(value) ? 'ok' : 'bad');
+        value === null || value === 'unknown' ? 'unknown' : GOOD.has(value) ? 'ok' : 'bad');
     }
   } catch (e) {
     setIndicator('status-service', 'service: unreachable', 'bad');

@@ -11,4 +11,9 @@ public interface AgentClient {
      * the call record). Events after the metadata go to {@code listener}.
      */
     CompletableFuture<AgentConversation> connect(ConversationRequest request, AgentListener listener);
+
+    /** What the last attempt to open a conversation found; cheap, no request of its own. */
+    default AgentReachability reachability() {
+        return AgentReachability.UNKNOWN;
+    }
 }

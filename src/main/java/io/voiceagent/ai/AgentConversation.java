@@ -23,6 +23,9 @@ public interface AgentConversation extends AutoCloseable {
     /** Tells the agent something it did not hear, e.g. DTMF digits. */
     void sendContextualUpdate(String text);
 
+    /** {@code client_tool_result}: the outcome of a {@link AgentEvent.ToolSource#CLIENT} tool call. */
+    void sendToolResult(String toolCallId, String result, boolean isError);
+
     /** Live counters (audio, events, pings, queue depths) for the media debug endpoint. */
     java.util.Map<String, Object> debug();
 

@@ -1,5 +1,6 @@
 package io.voiceagent.ai;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -35,6 +36,32 @@ public sealed interface AgentEvent {
      * tool ({@code client_tool_call}): hang up once queued audio has played.
      */
     record EndCallRequested() implements AgentEvent {
+    }
+
+    /** Where a tool call came from, which says whether it is owed an answer. */
+    enum ToolSource {
+        /**
+         * {@code client_tool_call}: a tool the user declared as a client tool; the agent waits for
+         * {@link AgentConversation#sendToolResult}.
+         */
+        CLIENT,
+        /** {@code agent_tool_response} with {@code tool_type} {@code system}: the server ran it; no answer is sent. */
+        SYSTEM
+    }
+
+    /**
+     * A tool other than {@code end_call} for the call to act on. {@code toolCallId} is empty when a
+     * system tool's event names none; {@code parameters} are the tool's arguments, empty when the
+     * event carries none.
+     */
+    record ToolCall(String toolName, String toolCallId, Map<String, Object> parameters, ToolSource source)
+            implements AgentEvent {
+        public ToolCall {
+            Objects.requireNonNull(toolName, "toolName");
+            Objects.requireNonNull(toolCallId, "toolCallId");
+            Objects.requireNonNull(source, "source");
+            parameters = Map.copyOf(parameters);
+        }
     }
 
     /**

@@ -120,7 +120,8 @@ final class ConvaiMessages {
             case "agent_tool_response" -> {
                 Map<String, Object> response = object(message, "agent_tool_response");
                 yield new ServerMessage.AgentToolResponse(string(response, "tool_name", type),
-                        optionalString(response, "tool_type"), Boolean.TRUE.equals(response.get("is_error")));
+                        optionalString(response, "tool_call_id"), optionalString(response, "tool_type"),
+                        Boolean.TRUE.equals(response.get("is_error")), optionalObject(response, "parameters"));
             }
             case "error" -> {
                 Map<String, Object> event = optionalObject(message, "error_event");

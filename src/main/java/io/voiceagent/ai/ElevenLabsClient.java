@@ -52,6 +52,8 @@ public final class ElevenLabsClient implements AgentClient {
     private final Duration handshakeTimeout;
     private final Function<Throwable, Optional<String>> proxyFailureCause;
     private final LongSupplier nanoTime;
+    /** Written by whichever thread completes an opening handshake, read by {@code /health}. */
+    private volatile AgentReachability reachability = AgentReachability.UNKNOWN;
 
     public ElevenLabsClient(Config.ElevenLabs config, HttpClient http, Duration handshakeTimeout) {
         this(config, http, handshakeTimeout, failure -> Optional.empty(), System::nanoTime);
@@ -72,6 +74,11 @@ public final class ElevenLabsClient implements AgentClient {
         }
         this.proxyFailureCause = Objects.requireNonNull(proxyFailureCause, "proxyFailureCause");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    @Override
+    public AgentReachability reachability() {
+        return reachability;
     }
 
     @Override
@@ -102,9 +109,11 @@ public final class ElevenLabsClient implements AgentClient {
                 .orTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((started, failure) -> {
                     if (failure == null) {
+                        reachability = AgentReachability.OK;
                         result.complete(started);
                         return;
                     }
+                    reachability = AgentReachability.FAILING;
                     AgentException why = agentFailure(failure, "connecting to the agent");
                     conversation.abandon(why);
                     target.cancel(true);

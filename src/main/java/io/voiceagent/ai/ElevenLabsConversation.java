@@ -34,6 +34,7 @@ public final class ElevenLabsConversation implements AgentConversation {
     /** Largest text message accepted; agent audio chunks are tens of kilobytes. */
     static final int MAX_MESSAGE_CHARS = 8 * 1024 * 1024;
     static final String END_CALL_TOOL = "end_call";
+    private static final String SYSTEM_TOOL_TYPE = "system";
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private enum State { CONNECTING, STARTED, CLOSED_LOCALLY, CLOSED_BY_PEER }
@@ -398,11 +399,18 @@ public final class ElevenLabsConversation implements AgentConversation {
         deliver(new AgentEvent.Interruption(lastInterruptedEventId));
     }
 
-    /** The system-tool form of end_call: the server ran it and closes with 1000 next. */
+    /**
+     * The system-tool form of end_call (the server ran it and closes with 1000 next), or another
+     * system tool for the call to act on; webhook and MCP tools' outcomes are only logged.
+     */
     private void onAgentToolResponse(ServerMessage.AgentToolResponse response) {
         if (!END_CALL_TOOL.equals(response.toolName())) {
             LOG.log(System.Logger.Level.DEBUG, "conversation {0}: agent ran tool {1} ({2})", conversationId(),
                     response.toolName(), response.toolType());
+            if (SYSTEM_TOOL_TYPE.equals(response.toolType()) && !response.isError()) {
+                deliver(new AgentEvent.ToolCall(response.toolName(), response.toolCallId(), response.parameters(),
+                        AgentEvent.ToolSource.SYSTEM));
+            }
             return;
         }
         if (response.isError()) {
@@ -448,22 +456,23 @@ public final class ElevenLabsConversation implements AgentConversation {
         }
     }
 
+    /** end_call is answered here; every other client tool is the call's to run and answer. */
     private void onToolCall(ServerMessage.ClientToolCall call) {
-        SendQueue queue = locked(() -> sends);
-        boolean endCall = END_CALL_TOOL.equals(call.toolName());
-        String reply = endCall
-                ? ConvaiMessages.clientToolResult(call.toolCallId(), "The call will end after the agent's last words.", false)
-                : ConvaiMessages.clientToolResult(call.toolCallId(),
-                        "Client tool " + call.toolName() + " is not available on a phone call.", true);
-        if (queue != null) {
-            queue.sendControl(reply);
+        if (!END_CALL_TOOL.equals(call.toolName())) {
+            deliver(new AgentEvent.ToolCall(call.toolName(), call.toolCallId(), call.parameters(),
+                    AgentEvent.ToolSource.CLIENT));
+            return;
         }
-        if (endCall) {
-            endCallTools.incrementAndGet();
-            deliver(new AgentEvent.EndCallRequested());
-        } else {
-            LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent called unknown client tool {1}",
-                    conversationId(), call.toolName());
+        sendToolResult(call.toolCallId(), "The call will end after the agent's last words.", false);
+        endCallTools.incrementAndGet();
+        deliver(new AgentEvent.EndCallRequested());
+    }
+
+    @Override
+    public void sendToolResult(String toolCallId, String result, boolean isError) {
+        SendQueue queue = locked(() -> sends);
+        if (queue != null) {
+            queue.sendControl(ConvaiMessages.clientToolResult(toolCallId, result, isError));
         }
     }
 

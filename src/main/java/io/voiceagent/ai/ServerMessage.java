@@ -53,12 +53,16 @@ sealed interface ServerMessage {
 
     /**
      * {@code agent_tool_response}: a tool the server ran itself ({@code tool_type} {@code system} for
-     * {@code end_call}) or a client/webhook/MCP tool's outcome.
+     * {@code end_call}) or a client/webhook/MCP tool's outcome. {@code toolCallId} is empty and
+     * {@code parameters} are empty when the event carries none.
      */
-    record AgentToolResponse(String toolName, String toolType, boolean isError) implements ServerMessage {
+    record AgentToolResponse(String toolName, String toolCallId, String toolType, boolean isError,
+                             Map<String, Object> parameters) implements ServerMessage {
         public AgentToolResponse {
             Objects.requireNonNull(toolName, "toolName");
+            Objects.requireNonNull(toolCallId, "toolCallId");
             Objects.requireNonNull(toolType, "toolType");
+            parameters = Map.copyOf(parameters);
         }
     }
 

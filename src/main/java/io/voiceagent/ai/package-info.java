@@ -7,10 +7,14 @@
  * conversation never stops asking for the next one, whatever the phone is doing: the real service
  * streams speech several times faster than real time, and a paused reader would leave pings,
  * interruptions and the close frame behind seconds of audio. Pings are answered on that reader, at
- * once; events go to the {@code AgentListener} on it, which must not block. Sends (caller audio from
+ * once; events go to the {@code AgentListener} on it, which must not block. The {@code end_call}
+ * tool is handled here; every other client or system tool call is passed on as
+ * {@code AgentEvent.ToolCall}, and the listener answers client tools with {@code sendToolResult}. Sends (caller audio from
  * the media threads, pongs, tool results, user activity) are queued in a {@code SendQueue} and run on
  * the conversation's own sender thread and java.net.http's completion threads, never on the thread
- * that asked (so the pacing clock never sends on a socket).
+ * that asked (so the pacing clock never sends on a socket). The client keeps what the last opening
+ * handshake found ({@code AgentReachability}, for {@code /health}) in a volatile field written by the
+ * thread that completes the handshake.
  *
  * <p>Locks: the conversation's lock and its send queue's lock are leaves, never held while calling out.
  */

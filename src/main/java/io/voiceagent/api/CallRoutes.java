@@ -21,7 +21,9 @@ final class CallRoutes {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 1000;
     /** RFC 4733 events 0-15; a modest cap keeps one request from queueing minutes of tones. */
-    private static final Pattern DTMF = Pattern.compile("[0-9*#A-D]{1,64}");
+    private static final Pattern DTMF = Pattern.compile("[0-9*#A-DwW]{1,64}");
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
     private final CallService calls;
     private final Clock clock;
@@ -44,15 +46,30 @@ final class CallRoutes {
                 Route.at("/api/calls/{id}/dtmf", Access.TOKEN).post(this::dtmf).build());
     }
 
+    /**
+     * Places a call: 201. With an {@code Idempotency-Key} that already named a start in the last 24 h,
+     * that call's record with 200 and nothing dialed; the same key with another body is refused (422).
+     */
     private ApiResponse start(ApiRequest request) throws ApiException, CallException {
+        Optional<String> key = idempotencyKey(request);
         StartCallRequest start = StartCallBody.parse(request.jsonObject());
         if (start.callbackUrl().isPresent() && !webhooks.acceptsCallbackUrls()) {
             throw ApiException.badRequest(StartCallBody.CALLBACK_URL + ": needs CALLBACK_SECRET set on the service"
                     + " (every delivery is signed with it)");
         }
-        CallRecord record = calls.start(recordings.withNotice(start));
-        return ApiResponse.json(201, record.toJson(clock.instant()))
+        CallService.Started started = calls.start(recordings.withNotice(start), key);
+        CallRecord record = started.record();
+        return ApiResponse.json(started.placed() ? 201 : 200, record.toJson(clock.instant()))
                 .withHeader("Location", "/api/calls/" + record.id());
+    }
+
+    private static Optional<String> idempotencyKey(ApiRequest request) throws ApiException {
+        Optional<String> key = request.header(IDEMPOTENCY_KEY);
+        if (key.isPresent() && !VISIBLE_ASCII.matcher(key.get()).matches()) {
+            throw ApiException.badRequest(IDEMPOTENCY_KEY + ": expected 1 to 128 visible ASCII characters"
+                    + " (no spaces), e.g. a UUID");
+        }
+        return key;
     }
 
     private ApiResponse hangup(ApiRequest request) throws ApiException, CallException {
@@ -134,7 +151,7 @@ final class CallRoutes {
     private ApiResponse dtmf(ApiRequest request) throws ApiException, CallException {
         Map<String, Object> body = request.jsonObject();
         if (!(body.get("digits") instanceof String digits) || !DTMF.matcher(digits).matches()) {
-            throw ApiException.badRequest("digits: expected 1 to 64 of 0-9, *, #, A-D, e.g. \"123#\"");
+            throw ApiException.badRequest("digits: expected 1 to 64 of 0-9, *, #, A-D, w, W (pauses), e.g. \"123#\"");
         }
         return record(calls.sendDtmf(request.pathParameter("id"), digits));
     }

@@ -46,17 +46,17 @@ final class ExolveWebhook {
         try {
             outcome = calls.onExolveEvent(event);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Exolve event type=" + LogSafe.text(event.type()) + " call_id="
-                    + LogSafe.text(event.callId().orElse("-")) + " could not be applied", e);
+            LOG.log(System.Logger.Level.ERROR, "Exolve event type=" + event.type() + " call_id="
+                    + event.callId().orElse("-") + " could not be applied", e);
             throw new ApiException(503, "unavailable", "the event could not be applied now; retry later");
         }
         return switch (outcome) {
             case APPLIED -> ApiResponse.json(200, Map.of("status", "applied"));
             case DUPLICATE -> ApiResponse.json(200, Map.of("status", "duplicate"));
             case UNKNOWN_CALL -> {
-                LOG.log(System.Logger.Level.WARNING, "Exolve event type=" + LogSafe.text(event.type())
-                        + " for unknown call call_id=" + LogSafe.text(event.callId().orElse("-"))
-                        + " call_sid=" + LogSafe.text(event.callSid().orElse("-")) + ": ignored");
+                LOG.log(System.Logger.Level.WARNING, "Exolve event type=" + event.type()
+                        + " for unknown call call_id=" + event.callId().orElse("-")
+                        + " call_sid=" + event.callSid().orElse("-") + ": ignored");
                 yield ApiResponse.json(202, Map.of("status", "unknown_call"));
             }
         };

@@ -168,7 +168,7 @@ public final class HttpApi implements AutoCloseable {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = Objects.requireNonNullElse(exchange.getRequestURI().getPath(), "/");
         Optional<ApiResponse> response = respond(exchange, method, path);
-        String logged = LogSafe.text(method) + " " + LogSafe.text(path);
+        String logged = method + " " + path;
         if (response.isEmpty()) {
             exchange.close();
             return;
@@ -191,11 +191,11 @@ public final class HttpApi implements AutoCloseable {
             return Optional.of(ApiResponse.error(new ApiException(statusOf(e.reason()),
                     e.reason().name().toLowerCase(Locale.ROOT), e.getMessage(), headers)));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, LogSafe.text(method + " " + path) + ": request not received: "
+            LOG.log(System.Logger.Level.DEBUG, method + " " + path + ": request not received: "
                     + e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, LogSafe.text(method + " " + path) + " failed", e);
+            LOG.log(System.Logger.Level.ERROR, method + " " + path + " failed", e);
             return Optional.of(ApiResponse.error(new ApiException(500, "internal_error",
                     "the request could not be completed; the service log has the details")));
         }
@@ -310,8 +310,9 @@ public final class HttpApi implements AutoCloseable {
             case NOT_FOUND -> 404;
             case ALREADY_ENDED, INVALID_STATE -> 409;
             case TOO_MANY_CALLS -> 429;
-            case UNAVAILABLE, NOT_REGISTERED -> 503;
+            case UNAVAILABLE, NOT_REGISTERED, STORAGE_UNAVAILABLE -> 503;
             case BAD_REQUEST -> 400;
+            case IDEMPOTENCY_KEY_REUSED -> 422;
         };
     }
 

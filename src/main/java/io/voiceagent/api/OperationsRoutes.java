@@ -34,6 +34,10 @@ final class OperationsRoutes {
         body.put("uptime_s", health.uptimeSeconds());
         health.reason().ifPresent(reason -> body.put("reason", reason));
         health.addressWarning().ifPresent(warning -> body.put("address_warning", warning));
+        body.put("agent", health.agent().wireName());
+        body.put("journal", health.journal().state().wireName());
+        health.journal().error().ifPresent(error -> body.put("journal_error", error));
+        body.put("journal_quarantined_lines", health.journal().quarantinedLines());
         return ApiResponse.json(health.ready() ? 200 : 503, body);
     }
 

@@ -21,6 +21,8 @@ final class StartCallBody {
     /** An ISO 639 language, optionally with a region or script: {@code en}, {@code ru}, {@code pt-br}. */
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[a-z0-9]{2,8})?");
     private static final int MAX_TEXT = 20_000;
+    /** Each of metadata and dynamic_variables, as JSON: they are kept on the record and in the journal. */
+    static final int MAX_OBJECT_BYTES = 16 * 1024;
 
     private StartCallBody() {
     }
@@ -41,9 +43,10 @@ final class StartCallBody {
         if (language.isPresent() && !LANGUAGE.matcher(language.get()).matches()) {
             throw ApiException.badRequest("language: expected a language code such as \"en\", \"ru\" or \"pt-br\"");
         }
+        Map<String, Object> dynamicVariables = capped("dynamic_variables", dynamicVariables(body.get("dynamic_variables")));
+        Map<String, Object> metadata = capped("metadata", metadata(body.get("metadata")));
         return new StartCallRequest(digits, text(body, "first_message"), text(body, "prompt"), language,
-                dynamicVariables(body.get("dynamic_variables")), metadata(body.get("metadata")),
-                callbackUrl(body), record(body.get("record")));
+                dynamicVariables, metadata, callbackUrl(body), record(body.get("record")));
     }
 
     /** {@code record}: true or false records this call or not, whatever RECORDING says. */
@@ -73,6 +76,15 @@ final class StartCallBody {
             // refused below
         }
         throw ApiException.badRequest(CALLBACK_URL + ": expected an absolute http or https URL");
+    }
+
+    private static Map<String, Object> capped(String name, Map<String, Object> value) throws ApiException {
+        int bytes = Json.write(value).length - 1;
+        if (bytes > MAX_OBJECT_BYTES) {
+            throw new ApiException(413, "payload_too_large", name + ": " + bytes + " bytes of JSON; at most "
+                    + MAX_OBJECT_BYTES + " (16 KiB) per call");
+        }
+        return value;
     }
 
     /** An optional non-blank string field; null and absent mean "use the agent's default". */

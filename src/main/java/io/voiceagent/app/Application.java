@@ -22,7 +22,7 @@ public final class Application {
 
     /** Returns the process exit code: 0 after a clean shutdown, 1 when the service could not start. */
     public static int run(Config config) {
-        Logging.configure(config.http().logLevel(), secretValues(config));
+        Logging.configure(config.http().logLevel(), config.http().logFormat(), secretValues(config));
         CountDownLatch stopRequested = new CountDownLatch(1);
         // Handling the signals ourselves (rather than only a shutdown hook) lets a SIGTERM end in exit 0.
         for (String name : List.of("TERM", "INT")) {

@@ -76,18 +76,17 @@ public final class Module implements AutoCloseable {
             MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random,
                     config.elevenLabs().agentAudioBuffer(), config.sip().stunServer()));
 
-            CallJournal.Opened journal = CallJournal.open(config.http().dataDir());
+            CallJournal.Opened journal = CallJournal.open(config.http().dataDir(), clock, new CallJournal.Settings(
+                    Duration.ofDays(config.http().journalRetentionDays()), CallJournal.Settings.DEFAULT_RETRY_INTERVAL,
+                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY));
             register(journal.journal());
-            if (journal.skippedLines() > 0) {
-                LOG.log(System.Logger.Level.WARNING, journal.skippedLines() + " unreadable journal line(s) skipped");
-            }
             ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("call-timers").daemon().factory());
             register(timers::shutdownNow);
             CallManager.Settings settings = new CallManager.Settings(
                     config.exolve().useHttp() ? CallMode.EXOLVE_HTTP : CallMode.SIP,
                     config.http().maxConcurrentCalls(), config.elevenLabs().chunkMs(), config.sip().ringTimeout(),
-                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY, config.elevenLabs().aiConnect());
+                    CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY, config.elevenLabs().aiConnect(), config.tools());
             Recordings recordings = register(Recordings.open(config.recording(), config.http().dataDir(), clock));
             calls = register(new CallManager(settings, sip, recordings.tapping(media::open), agents, exolve,
                     journal.journal(),

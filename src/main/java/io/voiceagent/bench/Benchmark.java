@@ -144,6 +144,9 @@ public final class Benchmark {
 
     /** Runs the benchmark; returns 0 when it ran, 2 for bad arguments, 1 when it failed. */
     public static int run(String... args) {
+        if (List.of(args).contains("--journal")) {
+            return JournalBench.run(List.of(args), System.out);
+        }
         Options options;
         try {
             options = Options.parse(args);

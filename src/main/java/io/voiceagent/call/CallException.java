@@ -19,7 +19,11 @@ public final class CallException extends Exception {
         /** The request is well-formed but cannot be done, e.g. DTMF before answer (409). */
         INVALID_STATE,
         /** A field value is wrong (400). */
-        BAD_REQUEST
+        BAD_REQUEST,
+        /** The journal cannot record the call, so it is not placed (503). */
+        STORAGE_UNAVAILABLE,
+        /** An Idempotency-Key already names a start with a different body (422). */
+        IDEMPOTENCY_KEY_REUSED
     }
 
     private final Reason reason;

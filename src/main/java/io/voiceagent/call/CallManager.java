@@ -44,11 +44,18 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     /** @param maxEndedCallsInMemory ended calls kept for the API; older ones stay only in the journal */
     /** @param aiConnect when calls open their agent conversation (AI_CONNECT) */
     public record Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
-                           int maxEndedCallsInMemory, Config.AiConnect aiConnect) {
+                           int maxEndedCallsInMemory, Config.AiConnect aiConnect, Config.Tools tools) {
         public static final int DEFAULT_ENDED_CALLS_IN_MEMORY = 10_000;
 
         public Settings {
             Objects.requireNonNull(aiConnect, "aiConnect");
+            Objects.requireNonNull(tools, "tools");
+        }
+
+        /** With the phone tools at their defaults. */
+        public Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
+                        int maxEndedCallsInMemory, Config.AiConnect aiConnect) {
+            this(mode, maxConcurrentCalls, chunkMs, ringTimeout, maxEndedCallsInMemory, aiConnect, Config.Tools.DEFAULTS);
         }
 
         /** With the default AI_CONNECT=ringing. */
@@ -89,45 +96,89 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.startedAt = clock.instant();
+        this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
         List<CallRecord> recovered = CallJournal.failInterrupted(restored, startedAt);
-        this.repository = new CallRepository(journal, recovered, settings.maxEndedCallsInMemory());
-        List<CallRecord> changed = new ArrayList<>();
+        int interrupted = 0;
         for (int i = 0; i < restored.size(); i++) {
             if (restored.get(i) != recovered.get(i)) {
-                changed.add(recovered.get(i));
+                repository.save(recovered.get(i), true);
+                interrupted++;
             }
         }
-        if (!changed.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, changed.size()
+        if (interrupted > 0) {
+            LOG.log(System.Logger.Level.WARNING, interrupted
                     + " call(s) were live when the service stopped; marked failed (service_restart)");
-            journal.appendAll(changed);
+            journal.flush();
         }
     }
 
     @Override
-    public CallRecord start(StartCallRequest request) throws CallException {
+    public Started start(StartCallRequest request, Optional<String> idempotencyKey) throws CallException {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         String id = newCallId();
-        LiveCall call = admit(id, request);
+        Admission admission = admit(id, request, idempotencyKey);
+        if (admission instanceof Admission.Earlier earlier) {
+            // Read outside the admission lock: a live call's snapshot takes its own lock, and a call that
+            // ends takes the admission lock while holding its own.
+            CallRecord record = find(earlier.callId()).orElseThrow(() -> new CallException(
+                    CallException.Reason.UNAVAILABLE, "call " + earlier.callId() + " is being placed; retry"));
+            if (!record.request().equals(request)) {
+                throw new CallException(CallException.Reason.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was"
+                        + " used for call " + record.id() + " with a different request body");
+            }
+            return new Started(record, false);
+        }
+        LiveCall call = ((Admission.Admitted) admission).call();
+        if (!repository.saveFirst(call.snapshot(), idempotencyKey)) {
+            withdraw(call, idempotencyKey);
+            throw storageUnavailable();
+        }
+        LOG.log(System.Logger.Level.INFO, "call=" + id + " stage=dialing number=" + request.phoneNumber()
+                + " mode=" + settings.mode().wireName() + " rtp_port=" + call.media().localPort());
         try {
-            switch (settings.mode()) {
-                case SIP -> dial(call);
-                case EXOLVE_HTTP -> makeCallThroughExolve(call);
+            // A drain may have hung the call up while its first record was being written: then dial nothing.
+            if (!call.isEnded()) {
+                switch (settings.mode()) {
+                    case SIP -> dial(call);
+                    case EXOLVE_HTTP -> makeCallThroughExolve(call);
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "call=" + id + " could not be started", e);
             call.end(CallStatus.FAILED, "internal_error", "system");
         }
-        return call.snapshot();
+        return new Started(call.snapshot(), true);
     }
 
-    /** Checks readiness and the concurrency limit, then opens the call's media and its record. */
-    private LiveCall admit(String id, StartCallRequest request) throws CallException {
+    /** What admission decided: a new call to place, or the earlier call an idempotency key names. */
+    private sealed interface Admission {
+        record Admitted(LiveCall call) implements Admission {
+        }
+
+        record Earlier(String callId) implements Admission {
+        }
+    }
+
+    /**
+     * Checks the idempotency key, readiness, the journal and the concurrency limit, then opens the call's
+     * media. The key is reserved here, under the admission lock, so two concurrent starts with one key
+     * place one call.
+     */
+    private Admission admit(String id, StartCallRequest request, Optional<String> idempotencyKey)
+            throws CallException {
         admission.lock();
         try {
+            Optional<String> earlier = idempotencyKey.flatMap(repository::callIdForKey);
+            if (earlier.isPresent()) {
+                return new Admission.Earlier(earlier.get());
+            }
             Optional<CallException> refusal = refusal();
             if (refusal.isPresent()) {
                 throw refusal.get();
+            }
+            if (repository.journalStatus().state() == CallJournal.State.FAILING) {
+                throw storageUnavailable();
             }
             if (live.size() >= settings.maxConcurrentCalls()) {
                 if (!atLimit) {
@@ -138,21 +189,35 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 throw new CallException(CallException.Reason.TOO_MANY_CALLS, "MAX_CONCURRENT_CALLS ("
                         + settings.maxConcurrentCalls() + ") calls are live; try again when one ends");
             }
-            CallRecord initial = CallRecord.dialing(id, settings.mode(), request, clock.instant());
+            Instant now = clock.instant();
+            CallRecord initial = CallRecord.dialing(id, settings.mode(), request, now);
             LiveCall call;
             try {
-                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(), exolve,
-                        clock, repository, this::onEnded);
+                call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(),
+                        settings.tools(), exolve, timers, clock, repository, this::onEnded);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }
             live.put(id, call);
-            LOG.log(System.Logger.Level.INFO, "call=" + id + " stage=dialing number=" + request.phoneNumber()
-                    + " mode=" + settings.mode().wireName() + " rtp_port=" + call.media().localPort());
-            return call;
+            idempotencyKey.ifPresent(key -> repository.reserveKey(key, id, now));
+            return new Admission.Admitted(call);
         } finally {
             admission.unlock();
         }
+    }
+
+    /** A call whose first record could not be saved: it was never placed, so it leaves no trace. */
+    private void withdraw(LiveCall call, Optional<String> idempotencyKey) {
+        idempotencyKey.ifPresent(repository::releaseKey);
+        call.media().close();
+        onEnded(call);
+        LOG.log(System.Logger.Level.WARNING, "call=" + call.id() + " refused: its record could not be written");
+    }
+
+    private CallException storageUnavailable() {
+        return new CallException(CallException.Reason.STORAGE_UNAVAILABLE, "the call journal in DATA_DIR cannot"
+                + " be written (" + repository.journalStatus().error().orElse("write failed")
+                + "); no call was placed");
     }
 
     /** Dials once the RTP socket's STUN mapping is known (at once without SIP_STUN_SERVER). */
@@ -250,9 +315,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     @Override
     public CallRecord sendDtmf(String callId, String digits) throws CallException {
-        if (digits == null || !digits.matches("[0-9*#A-Da-d]{1,32}")) {
+        if (digits == null || !digits.matches("[0-9*#A-Da-dwW]{1,64}")) {
             throw new CallException(CallException.Reason.BAD_REQUEST,
-                    "digits: expected 1 to 32 of 0-9, *, #, A-D");
+                    "digits: expected 1 to 64 of 0-9, *, #, A-D, w (0.5 s pause), W (1 s pause)");
         }
         LiveCall call = live.get(callId);
         if (call == null) {
@@ -264,27 +329,29 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         if (call.snapshot().status() != CallStatus.ANSWERED) {
             throw new CallException(CallException.Reason.INVALID_STATE, "DTMF can be sent once the call is answered");
         }
-        if (!call.media().sendDtmf(digits.toUpperCase(java.util.Locale.ROOT))) {
-            throw new CallException(CallException.Reason.INVALID_STATE,
-                    "the far end did not negotiate telephone-event (RFC 4733)");
-        }
+        // A and D are case-insensitive digits; w and W are different pauses.
+        call.pressKeys(digits.replace('a', 'A').replace('b', 'B').replace('c', 'C').replace('d', 'D'));
         return call.snapshot();
     }
 
     /** Feeds {@code events} every record saved from now on (the dashboard's live stream). */
     public void publishTo(CallEvents events) {
-        repository.onSaved(events::onSaved);
+        onSaved(events::onSaved);
     }
 
-    /** Tells {@code listener} of every record saved from now on, on the saving thread (under the call's lock). */
+    /**
+     * Tells {@code listener} (besides those added before) of every record saved from now on, on the saving
+     * thread: a call's first record before it is dialed, every later one under the live call's lock.
+     */
     public void onSaved(java.util.function.Consumer<CallRecord> listener) {
         repository.onSaved(listener);
     }
 
+    /** A live call's record carries its media session's figures as they are now; they are stored when it ends. */
     @Override
     public Optional<CallRecord> find(String callId) {
         LiveCall call = live.get(callId);
-        return call != null ? Optional.of(call.snapshot()) : repository.find(callId);
+        return call != null ? Optional.of(call.snapshot().withMedia(call.media().stats())) : repository.find(callId);
     }
 
     @Override
@@ -312,9 +379,14 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     @Override
     public Health health() {
-        Optional<String> reason = refusal().map(CallException::getMessage);
+        CallJournal.Status journal = repository.journalStatus();
+        Optional<String> reason = refusal().map(CallException::getMessage)
+                .or(() -> journal.state() == CallJournal.State.FAILING
+                        ? Optional.of("the call journal cannot be written: " + journal.error().orElse("write failed"))
+                        : Optional.empty());
         return new Health(reason.isEmpty(), registrationName(), live.size(),
-                Duration.between(startedAt, clock.instant()).toSeconds(), reason, sip.addressWarning());
+                Duration.between(startedAt, clock.instant()).toSeconds(), reason, sip.addressWarning(), journal,
+                agents.reachability());
     }
 
     private String registrationName() {
@@ -395,6 +467,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 meanOfKnown(liveStats, s -> s.farEnd().fractionLost())));
         out.add(new Metric("voiceagent_rtp_far_end_jitter_ms", "Mean jitter the far ends report on our stream (RTCP)",
                 "gauge", Map.of(), meanOfKnown(liveStats, s -> s.farEnd().jitterMs())));
+        out.add(new Metric("voiceagent_journal_write_errors_total", "Failed attempts to write the call journal",
+                "counter", Map.of(), repository.journalStatus().writeErrors()));
         admission.lock();
         try {
             out.add(new Metric("voiceagent_ai_connect_seconds_sum", "Time from dialing to the agent's metadata",

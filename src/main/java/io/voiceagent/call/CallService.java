@@ -1,5 +1,6 @@
 package io.voiceagent.call;
 
+import io.voiceagent.ai.AgentReachability;
 import io.voiceagent.exolve.ExolveEvent;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,21 @@ import java.util.Optional;
  */
 public interface CallService {
 
-    /** Places a call; returns its first record (status {@code dialing}). */
-    CallRecord start(StartCallRequest request) throws CallException;
+    /**
+     * Places a call and returns its first record (status {@code dialing}); or, when
+     * {@code idempotencyKey} already named a start within 24 hours, that call's record without dialing
+     * again. The same key with a different request is refused ({@code IDEMPOTENCY_KEY_REUSED}).
+     */
+    Started start(StartCallRequest request, Optional<String> idempotencyKey) throws CallException;
+
+    /** A start without an idempotency key. */
+    default CallRecord start(StartCallRequest request) throws CallException {
+        return start(request, Optional.empty()).record();
+    }
+
+    /** @param placed false when an idempotency key named an earlier start and nothing was dialed */
+    record Started(CallRecord record, boolean placed) {
+    }
 
     /** Hangs up a live call: CANCEL before answer, BYE after. */
     CallRecord hangup(String callId) throws CallException;
@@ -45,9 +59,12 @@ public interface CallService {
      * @param ready           false when calls cannot be placed (then {@code reason} says why)
      * @param sipRegistration e.g. {@code registered}, {@code failed}, {@code not_used}
      * @param addressWarning  why the carrier cannot reach the address we advertise, when that is so
+     * @param journal         whether the call journal is writable, its last error, lines set aside at start
+     * @param agent           whether the last conversation (a call's or the AI check's) could be opened
      */
     record Health(boolean ready, String sipRegistration, int activeCalls, long uptimeSeconds,
-                  Optional<String> reason, Optional<String> addressWarning) {
+                  Optional<String> reason, Optional<String> addressWarning, CallJournal.Status journal,
+                  AgentReachability agent) {
     }
 
     /** One Prometheus sample: {@code type} is {@code gauge} or {@code counter}. */

@@ -3,9 +3,12 @@ package io.voiceagent.call;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The named states of a call. The last five are final: a call never leaves them. */
+/**
+ * The named states of a call. The last six are final: a call never leaves them. {@code VOICEMAIL}
+ * is an answered call that reached an answering machine or voicemail.
+ */
 public enum CallStatus {
-    DIALING, RINGING, ANSWERED, COMPLETED, FAILED, BUSY, NO_ANSWER, CANCELED;
+    DIALING, RINGING, ANSWERED, COMPLETED, FAILED, BUSY, NO_ANSWER, CANCELED, VOICEMAIL;
 
     public boolean isFinal() {
         return ordinal() >= COMPLETED.ordinal();

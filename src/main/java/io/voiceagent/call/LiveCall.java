@@ -11,6 +11,7 @@ import io.voiceagent.exolve.ExolveApi;
 import io.voiceagent.exolve.ExolveEvent;
 import io.voiceagent.exolve.ExolveException;
 import io.voiceagent.media.AgentAudioFormat;
+import io.voiceagent.media.AnsweringMachineDetector;
 import io.voiceagent.media.MediaListener;
 import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
@@ -21,6 +22,8 @@ import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
+import io.voiceagent.tools.CallControl;
+import io.voiceagent.tools.PhoneTools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -63,6 +67,11 @@ final class LiveCall implements MediaListener {
     private final Optional<ExolveApi> exolve;
     private final AgentClient agents;
     private final Config.AiConnect aiConnect;
+    private final PhoneTools tools;
+    private final Config.Tools toolSettings;
+    /** AMD=local: listens to the first seconds after the answer, the greeting held meanwhile; else null. */
+    private final MachineDetection machineDetection;
+    private volatile AgentAudioFormat callerAudioFormat;
     private final SerialExecutor mediaEvents = new SerialExecutor(task -> Thread.ofVirtual().name("call-media-event").start(task));
     private final AtomicBoolean firstMediaLogged = new AtomicBoolean();
     private boolean agentRequested;
@@ -77,6 +86,8 @@ final class LiveCall implements MediaListener {
     private long aiConnectNanos = -1;
     private Optional<String> heldGreetingLine = Optional.empty();
     private boolean agentEndCallRequested;
+    /** The agent said it reached voicemail: however the call ends, it ends as {@code voicemail}. */
+    private boolean reachedVoicemail;
     private Optional<String> lastAgentErrorType = Optional.empty();
     // The agent's events arrive one at a time on its socket's reader; these are that thread's alone.
     private long greetingTurn = NO_TURN;
@@ -85,10 +96,14 @@ final class LiveCall implements MediaListener {
     private long preAnswerAudioBytesDropped;
     private long lastUserActivityMillis = Long.MIN_VALUE / 2;
 
-    /** Opens the call's media session (so its RTP port is known for the SDP) and saves its first record. */
+    /**
+     * Opens the call's media session (so its RTP port is known for the SDP). The manager saves the first
+     * record, and places the call only once that record is on disk.
+     */
     LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, AgentClient agents,
-             Config.AiConnect aiConnect, Optional<ExolveApi> exolve, Clock clock, CallRepository repository,
-             Consumer<LiveCall> onEnded) throws IOException {
+             Config.AiConnect aiConnect, Config.Tools toolSettings, Optional<ExolveApi> exolve,
+             ScheduledExecutorService timers, Clock clock,
+             CallRepository repository, Consumer<LiveCall> onEnded) throws IOException {
         this.record = initial;
         this.agents = agents;
         this.aiConnect = aiConnect;
@@ -97,7 +112,10 @@ final class LiveCall implements MediaListener {
         this.repository = repository;
         this.onEnded = onEnded;
         this.media = mediaSessions.open(initial.id(), chunkMs, this);
-        repository.save(initial, true);
+        this.tools = new PhoneTools(new Control(), toolSettings, timers, clock);
+        this.toolSettings = toolSettings;
+        this.machineDetection = toolSettings.amd().local()
+                ? new MachineDetection(toolSettings.amd(), toolSettings.voicemailAction()) : null;
     }
 
     String id() {
@@ -115,6 +133,11 @@ final class LiveCall implements MediaListener {
 
     MediaSession media() {
         return media;
+    }
+
+    /** An operator's keys (through the API): as the agent's keypad tools send them. */
+    void pressKeys(String digits) {
+        tools.pressKeysForOperator(digits);
     }
 
     /** Live media figures and, once connected, the agent conversation's counters. */
@@ -185,6 +208,7 @@ final class LiveCall implements MediaListener {
             AgentAudioFormat output = AgentAudioFormat.fromWire(c.agentOutputFormat()).orElse(null);
             supportedFormats = input != null && output != null;
             if (supportedFormats) {
+                callerAudioFormat = input;
                 media.setAgentFormats(input, output);
             } else {
                 log(System.Logger.Level.WARNING, "agent uses unsupported audio formats "
@@ -215,6 +239,14 @@ final class LiveCall implements MediaListener {
                 log(System.Logger.Level.DEBUG, "barge-in: agent audio dropped (event " + interruption.eventId() + ")");
             }
             case AgentEvent.EndCallRequested ignored -> onEndCallRequested();
+            case AgentEvent.ToolCall call -> {
+                AgentConversation c = conversation;
+                if (c != null) {
+                    tools.onToolCall(call, c);
+                } else {
+                    log(System.Logger.Level.WARNING, "tool " + call.toolName() + " called before the conversation was set up: ignored");
+                }
+            }
             case AgentEvent.ServerError error -> onAgentError(error);
             case AgentEvent.Closed closed -> onAgentClosed(closed);
         }
@@ -489,6 +521,10 @@ final class LiveCall implements MediaListener {
                 return;
             }
             answered = true;
+            if (machineDetection != null) {
+                // AMD=local: the greeting waits for the verdict (at most AMD_MAX_MS of caller audio).
+                media.holdAgentAudio(true);
+            }
             media.answered();
             update(r -> r.withStatus(CallStatus.ANSWERED, now), true);
             log(System.Logger.Level.INFO, "stage=answered media=" + remote.address() + ":" + remote.port());
@@ -549,14 +585,78 @@ final class LiveCall implements MediaListener {
         if (c == null) {
             return;
         }
-        if (!answered) {
+        if (!answered || detectingMachine(chunk)) {
             long now = clock.millis();
             if (now - lastUserActivityMillis >= USER_ACTIVITY_INTERVAL_MS) {
                 lastUserActivityMillis = now;
                 c.sendUserActivity();
             }
+            if (answered) {
+                return; // the agent hears the callee once the detection is over
+            }
         }
         c.sendUserAudio(chunk);
+    }
+
+    /**
+     * AMD=local on a media thread: feeds the detector and hands what it decides to the serial executor
+     * (acting on it takes the call's lock). True while the chunk is the detector's, not the agent's.
+     */
+    private boolean detectingMachine(byte[] chunk) {
+        MachineDetection amd = machineDetection;
+        AgentAudioFormat format = callerAudioFormat;
+        if (amd == null || format == null || !amd.listening()) {
+            return false;
+        }
+        switch (amd.onAudio(chunk, format)) {
+            case MachineDetection.Step.Decided decided -> mediaEvents.execute(() -> onMachineVerdict(decided.verdict()));
+            case MachineDetection.Step.GreetingOver over -> mediaEvents.execute(() -> onMachineGreetingOver(over.afterMs()));
+            case MachineDetection.Step.Listening listening -> {
+            }
+            case MachineDetection.Step.Done done -> {
+                return false;
+            }
+        }
+        return true; // this chunk was analysed: the agent hears from the next one
+    }
+
+    private void onMachineVerdict(AnsweringMachineDetector.Verdict verdict) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("source", "amd");
+        event.put("type", "amd");
+        event.put("result", verdict.result().wireName());
+        event.put("reason", verdict.reason().wireName());
+        event.put("after_ms", verdict.atMs());
+        event.put("words", verdict.words());
+        event.put("voice_ms", verdict.voiceMs());
+        event.put("at", clock.instant().toString());
+        update(r -> r.withEvent(event), true);
+        log(System.Logger.Level.INFO, "stage=amd result=" + verdict.result().wireName() + " reason="
+                + verdict.reason().wireName() + " after " + verdict.atMs() + " ms");
+        if (verdict.result() != AnsweringMachineDetector.Result.MACHINE) {
+            media.holdAgentAudio(false);
+            return;
+        }
+        lock.lock();
+        try {
+            reachedVoicemail = true;
+        } finally {
+            lock.unlock();
+        }
+        if (toolSettings.voicemailAction() == Config.VoicemailAction.HANGUP) {
+            end(CallStatus.VOICEMAIL, "answering_machine", "system");
+        }
+    }
+
+    /** VOICEMAIL_ACTION=leave_message: the machine's greeting and beep are over; the agent speaks. */
+    private void onMachineGreetingOver(int afterMs) {
+        log(System.Logger.Level.INFO, "stage=amd greeting over " + afterMs + " ms after the verdict: the agent leaves its message");
+        media.holdAgentAudio(false);
+        AgentConversation c = conversation;
+        if (c != null) {
+            c.sendContextualUpdate("An answering machine took the call and its greeting is over: leave your "
+                    + "message now, then end the call.");
+        }
     }
 
     /** On the RTP receiver: handed off, since recording the digit takes the call's lock. */
@@ -626,7 +726,8 @@ final class LiveCall implements MediaListener {
     }
 
     /** The one way a call ends. Idempotent: only the first call tears down. */
-    void end(CallStatus status, String cause, String by) {
+    void end(CallStatus asked, String cause, String by) {
+        CallStatus status;
         AgentConversation c;
         SipCall sip;
         Optional<String> exolveCallId;
@@ -636,6 +737,8 @@ final class LiveCall implements MediaListener {
                 return;
             }
             ended = true;
+            // An answered call that reached voicemail ends as voicemail, whoever ends it.
+            status = reachedVoicemail && asked == CallStatus.COMPLETED ? CallStatus.VOICEMAIL : asked;
             c = conversation;
             sip = sipCall;
             exolveCallId = record.exolveCallId();
@@ -715,5 +818,57 @@ final class LiveCall implements MediaListener {
 
     private void log(System.Logger.Level level, String message) {
         LOG.log(level, "call=" + record.id() + " " + message);
+    }
+
+    /** What the agent's tools may do to this call. */
+    private final class Control implements CallControl {
+
+        @Override
+        public String callId() {
+            return id();
+        }
+
+        @Override
+        public boolean live() {
+            lock.lock();
+            try {
+                return answered && !ended;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public MediaSession media() {
+            return media;
+        }
+
+        @Override
+        public Optional<SipCall> phoneLeg() {
+            lock.lock();
+            try {
+                return Optional.ofNullable(sipCall);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void endAsVoicemail(boolean now) {
+            lock.lock();
+            try {
+                reachedVoicemail = true;
+            } finally {
+                lock.unlock();
+            }
+            if (now) {
+                end(CallStatus.VOICEMAIL, "voicemail", "agent");
+            }
+        }
+
+        @Override
+        public void recordEvent(Map<String, Object> event) {
+            update(r -> r.withEvent(event), false);
+        }
     }
 }

@@ -1,32 +1,52 @@
 /**
- * Calls: the state machine of one call ({@code LiveCall}), admission and the live calls
- * ({@code CallManager}), the immutable records ({@code CallRecord}) and their journal.
+ * Calls: each call's state machine ({@code LiveCall}), admission and idempotent starts
+ * ({@code CallManager}, {@code IdempotentStarts}), the records ({@code CallRecord}), the journal that
+ * keeps them in DATA_DIR ({@code CallRepository}, {@code CallJournal}, {@code JournalLines},
+ * {@code JournalScan}) and the event stream fed by every save ({@code CallEvents}).
+ *
+ * <p>Records: a call's first record is written whole and forced to disk before the call is placed; a
+ * start that cannot be recorded is refused ({@code STORAGE_UNAVAILABLE}, HTTP 503) and nothing is dialed.
+ * Every later change is a delta line with only what changed. A failing journal keeps the changes of live
+ * calls in memory, in order, and writes them once the disk takes them again; it never leaves a torn line
+ * under a new one. Unreadable lines found at start go to {@code calls.jsonl.corrupt-<time>}.
  *
  * <p>Threads: a call's events arrive on the SIP stack's serial executor (dialog events), the agent
  * conversation's socket reader (agent events, one at a time), the media engine's pacing clock and RTP
- * receiver (caller audio, DTMF, first packet), its callback threads (media timeout, drain actions),
- * the HTTP server's threads (start, hangup, webhooks) and the call timers.
+ * receiver (caller audio, DTMF, first packet), its callback threads (media and hold timeouts, drain
+ * actions), the HTTP server's threads (start, hangup, webhooks) and the call timers. The journal has one
+ * writer thread of its own ({@code call-journal}), which also compacts; only a start waits for it (group
+ * commit, one fsync for everything queued together). Every saved record, a call's first included, is
+ * handed to the save listeners ({@code CallEvents}; the app adds the recordings and the webhooks) on the
+ * saving thread. Exolve requests run on short virtual threads.
  *
  * <p>Locks, in the order they may nest (never the other way round):
  * <ol>
- *   <li>{@code CallManager.admission}: held while admitting a call and counting ended ones; no call's
- *       lock is taken under it (an ending call reports to the manager after leaving its own lock);</li>
+ *   <li>{@code CallManager.admission}: held while admitting a call (it reserves the idempotency key,
+ *       {@code IdempotentStarts.lock}, inside it) and while counting ended ones; no call's lock is taken
+ *       under it, and a live call's snapshot is never read under it (an ending call reports to the manager
+ *       after leaving its own lock);</li>
  *   <li>{@code LiveCall.lock}: a call's transitions and record. Held only for short, non-blocking work:
  *       state checks, record updates, handing audio to the media queue. Never held while ending a call
  *       ({@code end} tears down SIP, the conversation and media outside it, since closing media waits
  *       for the RTP receiver thread) nor while pointing media at an SDP that may end the call;</li>
- *   <li>the media session's locks ({@code downlinkLock}, {@code uplinkLock}, the agent-audio queue's) and
- *       the conversation's and its send queue's locks: leaves, each held for a few field updates.</li>
- *   <li>{@code CallEvents.lock} (the {@code /api/events} buffer): a leaf, taken under a call's lock when
- *       its record is saved and by the call timers' media sample; readers of the stream wait on it
- *       holding nothing else.</li>
+ *   <li>{@code CallRepository.order}, taken under a call's lock when its record is saved, and inside it
+ *       {@code IdempotentStarts.lock} and the journal's queue lock;</li>
  *   <li>{@code WebhookDispatcher.lock}, then {@code WebhookOutbox.lock} (package {@code webhooks}):
- *       taken under a call's lock when its record is saved (the event is queued and written to the
- *       outbox there); no HTTP request is made under either.</li>
+ *       taken by the save listeners after {@code order} is released, under a call's lock for every save
+ *       but a call's first (written before the call is placed, under no call's lock); the event is queued
+ *       and written to the outbox there, and no HTTP request is made under either;</li>
+ *   <li>leaves, each held for a few field updates: the media session's locks ({@code downlinkLock},
+ *       {@code uplinkLock}, the agent-audio queue's), the conversation's and its send queue's locks, and
+ *       {@code CallEvents.lock} (the {@code /api/events} buffer, taken under a call's lock after a save and
+ *       by the call timers' media sample; readers of the stream wait on it holding nothing else).</li>
  * </ol>
  * Media threads (the pacing clock, the RTP receiver) never take a call's lock: DTMF goes through a
  * serial executor on a virtual thread, the first-packet flag is atomic, caller audio reads a volatile
  * conversation and only queues a send. The agent's reader takes the call's lock for transcripts and
- * endings, never for audio or interruptions, which go straight to the media queue.
+ * endings, never for audio or interruptions, which go straight to the media queue. Tool calls
+ * other than end_call go to the call's {@code tools.PhoneTools}, which only starts them; their
+ * outcome is recorded (taking the call's lock) from the media callback thread or the SIP executor.
+ * With AMD=local, {@code MachineDetection} runs on the media thread that delivers caller audio
+ * (its lock is a leaf); its verdict is acted on through the same serial executor as DTMF.
  */
 package io.voiceagent.call;

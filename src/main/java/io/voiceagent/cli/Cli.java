@@ -1,18 +1,23 @@
 package io.voiceagent.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.config.ApiEndpoint;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.ConfigException;
 import io.voiceagent.config.ConfigLoader;
+import io.voiceagent.config.Secret;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,7 +52,7 @@ public final class Cli {
 
     /** The command line as the process runs it: environment and {@code .env}, stdout and stderr. */
     public static Cli standard(ServiceRunner service) {
-        return new Cli(service, ConfigLoader::load, System.out, System.err, RECONNECT_DELAY);
+        return new Cli(service, ConfigLoader::read, System.out, System.err, RECONNECT_DELAY);
     }
 
     public int run(String... args) {
@@ -92,13 +97,13 @@ public final class Cli {
         return switch (command) {
             case START -> {
                 noArguments(command, args);
-                yield service.run(configSource.load());
+                yield service.run(serviceConfig());
             }
             case DEMO -> {
                 noArguments(command, args);
-                Config config = configSource.load();
+                Config config = serviceConfig();
                 yield service.run(new Config(config.http(), config.exolve(), config.sip(), config.rtp(),
-                        config.elevenLabs(), config.proxy(), true, config.webhooks(),
+                        config.elevenLabs(), config.proxy(), true, config.tools(), config.webhooks(),
                         config.recording()));
             }
             case TEST -> {
@@ -147,11 +152,54 @@ public final class Cli {
         return OK;
     }
 
+    /** The whole configuration, for the service itself; unknown variables are warned about on stderr. */
+    private Config serviceConfig() throws ConfigException {
+        ConfigLoader.Variables variables = configSource.variables();
+        for (String warning : ConfigLoader.warnings(variables)) {
+            err.println("voiceagent: warning: " + warning);
+        }
+        return ConfigLoader.fromMap(variables.merged());
+    }
+
+    /**
+     * A client of the running service: {@code --url} and {@code --token} when given, otherwise HTTP_HOST,
+     * HTTP_PORT and API_TOKEN, and nothing else, so an unrelated bad variable does not stop the command.
+     */
+    private ServiceClient client(Command command, Map<String, String> options)
+            throws UsageException, ConfigException, CliFailure {
+        Optional<Secret> token = Optional.ofNullable(options.get("token")).map(Secret::of);
+        Optional<URI> url = Optional.empty();
+        if (options.containsKey("url")) {
+            url = Optional.of(serviceUrl(options.get("url")).orElseThrow(() -> new UsageException(command,
+                    "--url " + options.get("url") + ": expected the service's address, e.g. http://127.0.0.1:8000")));
+        }
+        if (url.isPresent() && token.isPresent()) {
+            return ServiceClient.at(url.get(), token);
+        }
+        ApiEndpoint endpoint = ConfigLoader.apiEndpoint(configSource.variables().merged());
+        Optional<Secret> chosenToken = token.isPresent() ? token : endpoint.token();
+        return url.isPresent() ? ServiceClient.at(url.get(), chosenToken)
+                : ServiceClient.forEndpoint(new ApiEndpoint(endpoint.host(), endpoint.port(), chosenToken));
+    }
+
+    /** An http or https URL with a host and no query, fragment or user; empty for anything else. */
+    private static Optional<URI> serviceUrl(String text) {
+        try {
+            URI uri = new URI(text.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean usable = (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null;
+            return usable ? Optional.of(uri) : Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
     private int config(boolean json) throws CliFailure {
         Config config;
         List<String> problems;
         try {
-            config = configSource.load();
+            config = serviceConfig();
             problems = List.of();
         } catch (ConfigException e) {
             // the settings still go to stdout, whatever the problems; the problems go to stderr
@@ -220,16 +268,18 @@ public final class Cli {
         List<String> args = new ArrayList<>();
         boolean json = jsonFlag(arguments, args);
         List<String> positional = new ArrayList<>();
-        Map<String, String> options = options(Command.CALL, args, List.of("first-message", "prompt", "language"),
-                positional);
+        Map<String, String> options = options(Command.CALL, args, List.of("first-message", "prompt", "language",
+                "url", "token"), positional);
+        Map<String, String> access = clientOptions(options);
         if (positional.isEmpty()) {
             throw new UsageException(Command.CALL, "the phone number is missing");
         }
         // An unquoted "+7 999 000-11-22" arrives as several arguments; the service normalises the whole.
         body.put("phone_number", String.join(" ", positional));
         options.forEach((name, value) -> body.put(name.replace('-', '_'), value));
-        try (ServiceClient client = ServiceClient.forConfig(configSource.load().http())) {
-            ServiceClient.Reply started = client.post("/api/calls/start", body);
+        try (ServiceClient client = client(Command.CALL, access)) {
+            // One key per invocation: a retried request cannot place a second call.
+            ServiceClient.Reply started = client.startCall(body, java.util.UUID.randomUUID().toString());
             if (started.status() == 400) {
                 throw new UsageException(Command.CALL, started.message());
             }
@@ -252,13 +302,15 @@ public final class Cli {
         List<String> args = new ArrayList<>();
         boolean json = jsonFlag(arguments, args);
         List<String> positional = new ArrayList<>();
-        Map<String, String> options = options(Command.CALLS, args, List.of("status", "limit"), positional);
+        Map<String, String> options = options(Command.CALLS, args, List.of("status", "limit", "url", "token"),
+                positional);
+        Map<String, String> access = clientOptions(options);
         if (!positional.isEmpty()) {
             throw new UsageException(Command.CALLS, "unexpected argument " + positional.get(0));
         }
         String query = "?limit=" + encode(options.getOrDefault("limit", Integer.toString(DEFAULT_LIST_LIMIT)))
                 + (options.containsKey("status") ? "&status=" + encode(options.get("status")) : "");
-        try (ServiceClient client = ServiceClient.forConfig(configSource.load().http())) {
+        try (ServiceClient client = client(Command.CALLS, access)) {
             ServiceClient.Reply reply = client.get("/api/calls" + query);
             if (reply.status() == 400) {
                 throw new UsageException(Command.CALLS, reply.message());
@@ -285,11 +337,11 @@ public final class Cli {
         List<String> args = new ArrayList<>();
         boolean json = jsonFlag(arguments, args);
         List<String> positional = new ArrayList<>();
-        options(Command.HANGUP, args, List.of(), positional);
+        Map<String, String> access = options(Command.HANGUP, args, List.of("url", "token"), positional);
         if (positional.size() != 1) {
             throw new UsageException(Command.HANGUP, "expected one call id");
         }
-        try (ServiceClient client = ServiceClient.forConfig(configSource.load().http())) {
+        try (ServiceClient client = client(Command.HANGUP, access)) {
             ServiceClient.Reply reply = client.post("/api/calls/hangup", Map.of("call_id", positional.get(0)));
             if (!reply.ok()) {
                 throw new CliFailure("cannot hang up " + positional.get(0) + ": " + reply.message());
@@ -301,6 +353,18 @@ public final class Cli {
             }
             return OK;
         }
+    }
+
+    /** Takes {@code --url} and {@code --token} out of {@code options}: they choose the service, not the request. */
+    private static Map<String, String> clientOptions(Map<String, String> options) {
+        Map<String, String> access = new LinkedHashMap<>();
+        for (String name : List.of("url", "token")) {
+            String value = options.remove(name);
+            if (value != null) {
+                access.put(name, value);
+            }
+        }
+        return access;
     }
 
     /** Whether {@code --json} is among the arguments; the rest, without it, goes to {@code rest}. */

@@ -22,25 +22,30 @@ enum Command {
     CONFIG("config", "[--json]", "Show the effective configuration, secrets masked, and every problem in it.", """
             Prints each setting by its environment name (--json: as one JSON object) on stdout, whatever the
             problems (a bad value shows as its default, marked). Exits 2 when the configuration has problems,
-            listing each on stderr with the variable, the value (secrets masked) and what is expected."""),
-    CALL("call", "NUMBER [--first-message TEXT] [--prompt TEXT] [--language CODE] [--json]",
+            listing each on stderr with the variable, the value (secrets masked) and what is expected.
+            A key that is not a voiceagent variable gets a warning on stderr naming the closest one
+            (start and demo warn too)."""),
+    CALL("call", "NUMBER [--first-message TEXT] [--prompt TEXT] [--language CODE] [--json] [--url URL] [--token T]",
             "Place a call through the running service and follow it until it ends.", """
               NUMBER              international number, e.g. +79990001122 (spaces, dashes, parentheses allowed)
               --first-message     what the agent says first
               --prompt            the agent's system prompt for this call
               --language          the conversation language, e.g. en, ru, pt-br
               --json              print nothing while following, then the call's final record as JSON
+            """ + Command.SERVICE_OPTIONS + """
 
             Status changes and transcript lines are printed as they happen. Exits 0 when the call completed,
             1 when it failed, was busy, was not answered or was canceled. Ctrl-C stops following only: the
             call goes on (end it with `voiceagent hangup ID`)."""),
-    CALLS("calls", "[--status STATUS] [--limit N] [--json]", "List recent calls, newest first.", """
+    CALLS("calls", "[--status STATUS] [--limit N] [--json] [--url URL] [--token T]", "List recent calls, newest first.", """
               --status   dialing, ringing, answered, completed, failed, busy, no_answer or canceled
               --limit    how many calls, 1 to 1000 (default 20)
-              --json     the API's answer as JSON: {"calls": [...], "count": n, "next_cursor": ...}"""),
-    HANGUP("hangup", "ID [--json]", "Hang up a live call.", """
+              --json     the API's answer as JSON: {"calls": [...], "count": n, "next_cursor": ...}
+            """ + Command.SERVICE_OPTIONS),
+    HANGUP("hangup", "ID [--json] [--url URL] [--token T]", "Hang up a live call.", """
               ID         the call id printed by `voiceagent call` or `voiceagent calls`
-              --json     print the call's record as JSON"""),
+              --json     print the call's record as JSON
+            """ + Command.SERVICE_OPTIONS),
     VERSION("version", "", "Print the version.", ""),
     BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--ring-ms MS] [--pin] [--json]",
             "Measure setup, latency, pacing and resources under load against the demo network.", """
@@ -49,7 +54,17 @@ enum Command {
             one table (or JSON): calls, setup and greeting times, uplink and downlink latency, pacing,
             loss, CPU, heap per call, threads and descriptors. Phones ring --ring-ms (default 1000) before
             answering; --pin puts the service and the network on a CPU core each (taskset). Needs the
-            built jar. Not part of the tests.""");
+            built jar. Not part of the tests.
+            --journal [--journal-calls N] instead measures the call journal: bytes per completed demo
+            call, and the start-up replay of a journal of N such calls (default 100000).""");
+
+    /**
+     * The client commands' options choosing the service; without them only HTTP_HOST, HTTP_PORT and
+     * API_TOKEN are read (environment and ./.env), so a bad value elsewhere does not stop the command.
+     */
+    private static final String SERVICE_OPTIONS = """
+              --url      the service's address, e.g. https://calls.example.org (default: from HTTP_HOST, HTTP_PORT)
+              --token    the API token (default: API_TOKEN; prefer it, as other users can see arguments)""";
 
     private final String word;
     private final String synopsis;

@@ -1,7 +1,7 @@
 package io.voiceagent.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.voiceagent.config.Config;
+import io.voiceagent.config.ApiEndpoint;
 import io.voiceagent.config.Secret;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -17,7 +17,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-/** Talks to the running service's HTTP API, as configured by HTTP_HOST, HTTP_PORT and API_TOKEN. */
+/** Talks to the running service's HTTP API, as configured by HTTP_HOST, HTTP_PORT and API_TOKEN
+ * or the {@code --url} and {@code --token} options. */
 final class ServiceClient implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
@@ -31,20 +32,29 @@ final class ServiceClient implements AutoCloseable {
         this.token = token;
     }
 
-    /** A client for the service that {@code config} describes; a wildcard bind address means this host. */
-    static ServiceClient forConfig(Config.Http config) throws CliFailure {
-        if (config.port() == 0) {
+    /** A client for the service that {@code endpoint} describes; a wildcard bind address means this host. */
+    static ServiceClient forEndpoint(ApiEndpoint endpoint) throws CliFailure {
+        if (endpoint.port() == 0) {
             throw new CliFailure("HTTP_PORT=0 lets the service pick any port, so the CLI cannot find it; "
-                    + "set HTTP_PORT to the port the service listens on");
+                    + "set HTTP_PORT to the port the service listens on (or pass --url)");
         }
-        String host = switch (config.host()) {
+        String host = switch (endpoint.host()) {
             case "", "0.0.0.0" -> "127.0.0.1";
             case "::", "[::]" -> "[::1]";
-            default -> config.host().contains(":") && !config.host().startsWith("[")
-                    ? "[" + config.host() + "]" : config.host();
+            default -> endpoint.host().contains(":") && !endpoint.host().startsWith("[")
+                    ? "[" + endpoint.host() + "]" : endpoint.host();
         };
-        return new ServiceClient(URI.create("http://" + host + ":" + config.port()),
-                config.apiToken().filter(t -> !t.isEmpty()));
+        return at(URI.create("http://" + host + ":" + endpoint.port()), endpoint.token());
+    }
+
+    /**
+     * A client for the service at {@code base} (e.g. {@code https://calls.example.org/voiceagent}, behind a
+     * reverse proxy): API paths are appended to it.
+     */
+    static ServiceClient at(URI base, Optional<Secret> token) {
+        String text = base.toString();
+        return new ServiceClient(URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text),
+                token.filter(t -> !t.isEmpty()));
     }
 
     /** What the service answered: the status and the JSON object body (empty map when none). */
@@ -64,9 +74,27 @@ final class ServiceClient implements AutoCloseable {
     }
 
     Reply post(String path, Map<String, Object> body) throws CliFailure {
+        return send(jsonPost(path, body));
+    }
+
+    /**
+     * {@code POST /api/calls/start} with an {@code Idempotency-Key}. When the answer is lost (timeout,
+     * broken connection) the same request is sent once more with the same key: the service then
+     * answers with the call the first one placed, if it got that far, instead of dialing again.
+     */
+    Reply startCall(Map<String, Object> body, String idempotencyKey) throws CliFailure {
+        HttpRequest.Builder request = jsonPost("/api/calls/start", body).header("Idempotency-Key", idempotencyKey);
         try {
-            return send(request(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(body))));
+            return send(request);
+        } catch (AnswerLost lost) {
+            return send(request);
+        }
+    }
+
+    private HttpRequest.Builder jsonPost(String path, Map<String, Object> body) throws CliFailure {
+        try {
+            return request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(body)));
         } catch (IOException e) {
             throw new CliFailure("cannot encode the request: " + e.getMessage());
         }
@@ -79,7 +107,7 @@ final class ServiceClient implements AutoCloseable {
      */
     void events(Optional<String> lastEventId, Runnable onOpen, Predicate<ServerSentEvent> handler)
             throws CliFailure {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("/api/events"))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(at("/api/events"))
                 .header("Accept", "text/event-stream");
         token.ifPresent(t -> builder.header("Authorization", "Bearer " + t.reveal()));
         lastEventId.ifPresent(id -> builder.header("Last-Event-ID", id));
@@ -126,12 +154,23 @@ final class ServiceClient implements AutoCloseable {
         }
     }
 
+    /** The request may have reached the service, but its answer did not come back. */
+    private static final class AnswerLost extends CliFailure {
+        AnswerLost(String message) {
+            super(message);
+        }
+    }
+
+    private URI at(String path) {
+        return URI.create(base + path);
+    }
+
     URI base() {
         return base;
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
+        HttpRequest.Builder b = HttpRequest.newBuilder(at(path)).timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json");
         token.ifPresent(t -> b.header("Authorization", "Bearer " + t.reveal()));
         return b;
@@ -142,8 +181,11 @@ final class ServiceClient implements AutoCloseable {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+        } catch (ConnectException e) {
             throw unreachable(e);
+        } catch (IOException e) {
+            // The request may have reached the service: the caller decides whether it is safe to repeat.
+            throw new AnswerLost(unreachable(e).getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure("interrupted");
@@ -167,8 +209,8 @@ final class ServiceClient implements AutoCloseable {
     }
 
     private static CliFailure refusedToken() {
-        return new CliFailure("the service refused the API token (401): set API_TOKEN to the token "
-                + "the service was started with");
+        return new CliFailure("the service refused the API token (401): set API_TOKEN (or pass --token) to the "
+                + "token the service was started with");
     }
 
     private static Map<String, Object> parse(String body) {

@@ -15,9 +15,11 @@ import java.util.OptionalLong;
  * Grouped by the component that consumes each part, so a component is handed only its own slice.
  */
 public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs,
-                     Optional<Proxy> proxy, boolean demo, Webhooks webhooks, Recording recording) {
+                     Optional<Proxy> proxy, boolean demo, Tools tools, Webhooks webhooks,
+                     Recording recording) {
 
     public Config {
+        Objects.requireNonNull(tools, "tools");
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(recording, "recording");
         Objects.requireNonNull(http, "http");
@@ -28,10 +30,59 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         Objects.requireNonNull(proxy, "proxy");
     }
 
-    /** Without call-event webhooks (no CALLBACK_URL, no CALLBACK_SECRET) and with recording off. */
+    /**
+     * With the agent's phone tools at their defaults, without call-event webhooks (no CALLBACK_URL, no
+     * CALLBACK_SECRET) and with recording off.
+     */
     public Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs, Optional<Proxy> proxy,
                   boolean demo) {
-        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Webhooks.NONE, Recording.OFF);
+        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Tools.DEFAULTS, Webhooks.NONE, Recording.OFF);
+    }
+
+    /** How the agent's tools act on the phone line, and the local answering-machine detection. */
+    public record Tools(VoicemailAction voicemailAction, Amd amd) {
+        public static final Tools DEFAULTS = new Tools(VoicemailAction.HANGUP, Amd.DEFAULTS);
+
+        public Tools {
+            Objects.requireNonNull(voicemailAction, "voicemailAction");
+            Objects.requireNonNull(amd, "amd");
+        }
+
+        /** With AMD off. */
+        public Tools(VoicemailAction voicemailAction) {
+            this(voicemailAction, Amd.DEFAULTS);
+        }
+    }
+
+    /**
+     * AMD and its AMD_* settings (Asterisk's names in brackets), all in milliseconds but the last two.
+     *
+     * @param local                  AMD=local: analyse the first seconds of an answered call, holding the greeting
+     * @param initialSilenceMs       silence before any word this long: machine [initial_silence]
+     * @param greetingMs             voice in the greeting this long: machine [greeting]
+     * @param afterGreetingSilenceMs silence after the greeting this long: human [after_greeting_silence]
+     * @param maxMs                  no verdict after this long: unknown [total_analysis_time]
+     * @param minWordMs              voice this long is a word [min_word_length]
+     * @param betweenWordsSilenceMs  silence this long ends a word [between_words_silence]
+     * @param maxWordMs              one word this long: machine [maximum_word_length]
+     * @param maxWords               this many words: machine [maximum_number_of_words]
+     * @param silenceThreshold       mean 16-bit magnitude below which a frame is silence [silence_threshold]
+     */
+    public record Amd(boolean local, int initialSilenceMs, int greetingMs, int afterGreetingSilenceMs, int maxMs,
+                      int minWordMs, int betweenWordsSilenceMs, int maxWordMs, int maxWords, int silenceThreshold) {
+        public static final Amd DEFAULTS = new Amd(false, 2500, 1500, 800, 3500, 100, 50, 5000, 3, 256);
+    }
+
+    /** VOICEMAIL_ACTION: what a call does once the agent says it reached voicemail. */
+    public enum VoicemailAction {
+        /** Hang up at once. */
+        HANGUP,
+        /** Let the agent speak its message; the call ends when the agent ends it. */
+        LEAVE_MESSAGE;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /**
@@ -74,8 +125,13 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         }
     }
 
+    /**
+     * @param journalRetentionDays ended calls older than this leave the journal at compaction
+     * @param logFormat            {@code text} (one readable line per event) or {@code json} (one object per line)
+     */
     public record Http(String host, int port, Optional<Secret> apiToken, int maxConcurrentCalls,
-                       Path dataDir, String logLevel, boolean debugEndpoints) {
+                       Path dataDir, String logLevel, boolean debugEndpoints, int journalRetentionDays,
+                       String logFormat) {
     }
 
     /**
@@ -200,7 +256,8 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
                 elevenLabs.useSignedUrl(), elevenLabs.chunkMs(), elevenLabs.aiConnect(), elevenLabs.agentAudioBuffer());
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
                 exolve.webhookSecret(), exolve.callMethod(), exolve.callbackResourceId());
-        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, webhooks, recording);
+        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, tools, webhooks,
+                recording);
     }
 
     /** Every setting by its environment name, secrets masked: what {@code voiceagent config} prints. */
@@ -213,9 +270,11 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("DATA_DIR", http.dataDir().toString());
         out.put("LOG_LEVEL", http.logLevel());
         out.put("DEBUG_ENDPOINTS", Boolean.toString(http.debugEndpoints()));
+        out.put("JOURNAL_RETENTION_DAYS", Integer.toString(http.journalRetentionDays()));
+        out.put("LOG_FORMAT", http.logFormat());
         out.put("USE_EXOLVE_HTTP", Boolean.toString(exolve.useHttp()));
         out.put("EXOLVE_API_KEY", masked(exolve.apiKey()));
-        out.put("EXOLVE_API_URL", exolve.apiUrl().toString());
+        out.put("EXOLVE_API_URL", UrlMasking.mask(exolve.apiUrl().toString()));
         out.put("EXOLVE_SOURCE_NUMBER", exolve.sourceNumber());
         out.put("EXOLVE_WEBHOOK_SECRET", masked(exolve.webhookSecret()));
         out.put("EXOLVE_CALL_METHOD", exolve.callMethod().wireName());
@@ -239,12 +298,24 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("CALL_HOLD_TIMEOUT_S", Long.toString(rtp.holdTimeout().toSeconds()));
         out.put("ELEVENLABS_API_KEY", masked(elevenLabs.apiKey()));
         out.put("ELEVENLABS_AGENT_ID", elevenLabs.agentId());
-        out.put("ELEVENLABS_WS_URL", elevenLabs.wsUrl().toString());
-        out.put("ELEVENLABS_API_URL", elevenLabs.apiUrl().toString());
+        out.put("ELEVENLABS_WS_URL", UrlMasking.mask(elevenLabs.wsUrl().toString()));
+        out.put("ELEVENLABS_API_URL", UrlMasking.mask(elevenLabs.apiUrl().toString()));
         out.put("ELEVENLABS_USE_SIGNED_URL", Boolean.toString(elevenLabs.useSignedUrl()));
         out.put("ELEVENLABS_CHUNK_MS", Integer.toString(elevenLabs.chunkMs()));
         out.put("AI_CONNECT", elevenLabs.aiConnect().wireName());
         out.put("AI_AUDIO_BUFFER_S", Long.toString(elevenLabs.agentAudioBuffer().toSeconds()));
+        out.put("VOICEMAIL_ACTION", tools.voicemailAction().wireName());
+        Amd amd = tools.amd();
+        out.put("AMD", amd.local() ? "local" : "off");
+        out.put("AMD_INITIAL_SILENCE_MS", Integer.toString(amd.initialSilenceMs()));
+        out.put("AMD_GREETING_MS", Integer.toString(amd.greetingMs()));
+        out.put("AMD_AFTER_GREETING_SILENCE_MS", Integer.toString(amd.afterGreetingSilenceMs()));
+        out.put("AMD_MAX_MS", Integer.toString(amd.maxMs()));
+        out.put("AMD_MIN_WORD_MS", Integer.toString(amd.minWordMs()));
+        out.put("AMD_BETWEEN_WORDS_SILENCE_MS", Integer.toString(amd.betweenWordsSilenceMs()));
+        out.put("AMD_MAX_WORD_MS", Integer.toString(amd.maxWordMs()));
+        out.put("AMD_MAX_WORDS", Integer.toString(amd.maxWords()));
+        out.put("AMD_SILENCE_THRESHOLD", Integer.toString(amd.silenceThreshold()));
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
         // a receiver's token may ride in the query or the user info: shown masked
         out.put("CALLBACK_URL", webhooks.callbackUrl().map(u -> u.getScheme() + "://"

@@ -8,14 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads the environment and an optional {@code .env} file (the environment wins), validates every
@@ -27,6 +32,9 @@ public final class ConfigLoader {
     public static final Set<String> SECRET_NAMES = Set.of(
             "API_TOKEN", "EXOLVE_API_KEY", "EXOLVE_WEBHOOK_SECRET", "SIP_PASSWORD", "ELEVENLABS_API_KEY",
             "CALLBACK_SECRET");
+    /** URLs that may carry a user:password or a token in the query: shown through {@link UrlMasking}. */
+    private static final Set<String> URL_NAMES = Set.of("EXOLVE_API_URL", "ELEVENLABS_WS_URL", "ELEVENLABS_API_URL",
+            "SOCKS5_PROXY", "CALLBACK_URL");
 
     /** Setting any of these leaves demo mode; the rest must then be complete. */
     private static final List<String> CREDENTIALS = List.of(
@@ -38,33 +46,148 @@ public final class ConfigLoader {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
 
+    /** A suggestion is offered only this close (edits) to a known name; farther off it would be a guess. */
+    private static final int MAX_SUGGESTION_DISTANCE = 3;
+
     private final Map<String, String> values;
     private final List<String> problems = new ArrayList<>();
+    /** Every name this loader looked up: the known variables are what a build reads, so no list can go stale. */
+    private final Set<String> read = new LinkedHashSet<>();
 
     private ConfigLoader(Map<String, String> values) {
         this.values = values;
     }
 
-    /** Loads from the process environment and {@code .env} in the working directory. */
-    public static Config load() throws ConfigException {
-        return load(System.getenv(), Path.of(".env"));
+    /**
+     * The variables as read from the process environment and a {@code .env} file, kept apart because
+     * they are judged apart: every unknown key in {@code .env} is a mistake, while the environment holds
+     * other programs' variables too.
+     */
+    public record Variables(Map<String, String> environment, Map<String, String> dotEnv) {
+        public Variables {
+            environment = Map.copyOf(environment);
+            dotEnv = Map.copyOf(dotEnv);
+        }
+
+        /** The environment wins over {@code .env}. */
+        public Map<String, String> merged() {
+            Map<String, String> merged = new HashMap<>(dotEnv);
+            merged.putAll(environment);
+            return merged;
+        }
     }
 
-    public static Config load(Map<String, String> environment, Path dotEnv) throws ConfigException {
-        Map<String, String> merged = new HashMap<>();
+    /** The process environment and {@code .env} in the working directory, not yet validated. */
+    public static Variables read() throws ConfigException {
+        return read(System.getenv(), Path.of(".env"));
+    }
+
+    public static Variables read(Map<String, String> environment, Path dotEnv) throws ConfigException {
+        Map<String, String> fromFile = Map.of();
         if (Files.isRegularFile(dotEnv)) {
             try {
-                merged.putAll(parseDotEnv(Files.readString(dotEnv, StandardCharsets.UTF_8)));
+                fromFile = parseDotEnv(Files.readString(dotEnv, StandardCharsets.UTF_8));
             } catch (IOException | IllegalArgumentException e) {
                 throw new ConfigException(List.of(dotEnv + ": cannot be read: " + e.getMessage()));
             }
         }
-        merged.putAll(environment);
-        return fromMap(merged);
+        return new Variables(environment, fromFile);
     }
 
     public static Config fromMap(Map<String, String> values) throws ConfigException {
         return new ConfigLoader(values).build();
+    }
+
+    /**
+     * Only what a client of the running service needs (HTTP_HOST, HTTP_PORT, API_TOKEN), so that a bad
+     * value elsewhere does not stop {@code voiceagent calls}; the same checks as for the service.
+     */
+    public static ApiEndpoint apiEndpoint(Map<String, String> values) throws ConfigException {
+        ConfigLoader loader = new ConfigLoader(values);
+        ApiEndpoint endpoint = new ApiEndpoint(loader.httpHost(), loader.httpPort(), loader.secret("API_TOKEN"));
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(loader.problems);
+        }
+        return endpoint;
+    }
+
+    /** Every variable the configuration reads, by name, sorted: the names a build of the defaults looks up. */
+    public static Set<String> knownVariables() {
+        return KnownNames.ALL;
+    }
+
+    /** Built once, on first use: a build of the defaults reads every name. */
+    private static final class KnownNames {
+        static final Set<String> ALL = readByABuild();
+        /** Our names' first words with their underscore ({@code SIP_}, {@code HTTP_}, …). */
+        static final Set<String> PREFIXES = ALL.stream()
+                .map(name -> name.substring(0, name.indexOf('_') + 1))
+                .filter(prefix -> !prefix.isEmpty())
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        private static Set<String> readByABuild() {
+            ConfigLoader loader = new ConfigLoader(Map.of());
+            try {
+                loader.build();
+            } catch (ConfigException e) {
+                throw new IllegalStateException("the defaults do not make a valid configuration: " + e.getMessage());
+            }
+            return Collections.unmodifiableSet(new TreeSet<>(loader.read));
+        }
+    }
+
+    /**
+     * One warning for each key that is not a variable of ours: every such key in {@code .env}, and those
+     * in the environment that start like ours ({@code SIP_}, {@code HTTP_}, …; the environment also holds
+     * other programs' variables). Each names the closest known variable when one is near.
+     */
+    public static List<String> warnings(Variables variables) {
+        List<String> warnings = new ArrayList<>();
+        variables.dotEnv().keySet().stream().sorted()
+                .filter(key -> !KnownNames.ALL.contains(key))
+                .forEach(key -> warnings.add(unknown(key, ".env")));
+        variables.environment().keySet().stream().sorted()
+                .filter(key -> !KnownNames.ALL.contains(key) && !variables.dotEnv().containsKey(key))
+                .filter(key -> !OTHER_PROGRAMS.contains(key))
+                .filter(key -> KnownNames.PREFIXES.stream().anyMatch(key::startsWith))
+                .forEach(key -> warnings.add(unknown(key, "the environment")));
+        return warnings;
+    }
+
+    /** Conventional variables of other programs that happen to start like ours. */
+    private static final Set<String> OTHER_PROGRAMS = Set.of("HTTP_PROXY");
+
+    private static String unknown(String key, String where) {
+        return key + " (in " + where + ") is not a voiceagent variable and is ignored"
+                + closest(key).map(name -> "; did you mean " + name + "?").orElse("");
+    }
+
+    /** The known name fewest edits away from {@code key}, if it is near enough to be a typo. */
+    static Optional<String> closest(String key) {
+        String upper = key.toUpperCase(Locale.ROOT);
+        return KnownNames.ALL.stream()
+                .min(Comparator.comparingInt((String name) -> editDistance(upper, name)))
+                .filter(name -> editDistance(upper, name) <= Math.min(MAX_SUGGESTION_DISTANCE, name.length() / 3));
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** KEY=VALUE lines; blank lines and # comments ignored; optional {@code export }; quotes stripped. */
@@ -102,13 +225,15 @@ public final class ConfigLoader {
 
     private Config build() throws ConfigException {
         Config.Http http = new Config.Http(
-                string("HTTP_HOST", "127.0.0.1"),
-                integer("HTTP_PORT", 8000, 0, 65535),
+                httpHost(),
+                httpPort(),
                 secret("API_TOKEN"),
                 integer("MAX_CONCURRENT_CALLS", 10, 1, 10_000),
                 Path.of(string("DATA_DIR", "./var")),
                 logLevel(),
-                bool("DEBUG_ENDPOINTS", true));
+                bool("DEBUG_ENDPOINTS", true),
+                integer("JOURNAL_RETENTION_DAYS", 90, 1, 36_500),
+                logFormat());
         boolean useHttp = bool("USE_EXOLVE_HTTP", false);
         Config.Exolve exolve = new Config.Exolve(
                 useHttp,
@@ -165,15 +290,16 @@ public final class ConfigLoader {
         }
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
+        Config.Tools tools = new Config.Tools(voicemailAction(), amd());
         Config.Webhooks webhooks = webhooks();
         Config.Recording recording = new Config.Recording(onOff("RECORDING", false), recordingFormat(),
                 integer("RECORDING_RETENTION_DAYS", Config.Recording.DEFAULT_RETENTION_DAYS, 1, 3650),
                 Optional.ofNullable(raw("RECORDING_NOTICE")));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, effectiveDespite(() -> new Config(http, exolve, sip, rtp, elevenLabs,
-                    proxy, demo, webhooks, recording)));
+                    proxy, demo, tools, webhooks, recording)));
         }
-        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, webhooks, recording);
+        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, tools, webhooks, recording);
     }
 
     /**
@@ -210,18 +336,28 @@ public final class ConfigLoader {
         return false;
     }
 
+    private String httpHost() {
+        return string("HTTP_HOST", "127.0.0.1");
+    }
+
+    private int httpPort() {
+        return integer("HTTP_PORT", 8000, 0, 65535);
+    }
+
     private boolean present(String name) {
+        read.add(name);
         String v = values.get(name);
         return v != null && !v.isBlank();
     }
 
     private String raw(String name) {
+        read.add(name);
         String v = values.get(name);
         return v == null || v.isBlank() ? null : v.strip();
     }
 
     private String shown(String name, String value) {
-        return SECRET_NAMES.contains(name) ? "****" : value;
+        return SECRET_NAMES.contains(name) ? "****" : URL_NAMES.contains(name) ? UrlMasking.mask(value) : value;
     }
 
     private void problem(String name, String value, String expected) {
@@ -270,6 +406,43 @@ public final class ConfigLoader {
         return Config.AiConnect.RINGING;
     }
 
+    private Config.Amd amd() {
+        Config.Amd d = Config.Amd.DEFAULTS;
+        String mode = raw("AMD");
+        boolean local = false;
+        if (mode != null) {
+            switch (mode.trim().toLowerCase(Locale.ROOT)) {
+                case "local" -> local = true;
+                case "off" -> local = false;
+                default -> problem("AMD", mode, "off or local");
+            }
+        }
+        return new Config.Amd(local,
+                integer("AMD_INITIAL_SILENCE_MS", d.initialSilenceMs(), 500, 10_000),
+                integer("AMD_GREETING_MS", d.greetingMs(), 500, 10_000),
+                integer("AMD_AFTER_GREETING_SILENCE_MS", d.afterGreetingSilenceMs(), 200, 5000),
+                integer("AMD_MAX_MS", d.maxMs(), 1000, 15_000),
+                integer("AMD_MIN_WORD_MS", d.minWordMs(), 20, 1000),
+                integer("AMD_BETWEEN_WORDS_SILENCE_MS", d.betweenWordsSilenceMs(), 20, 1000),
+                integer("AMD_MAX_WORD_MS", d.maxWordMs(), 500, 15_000),
+                integer("AMD_MAX_WORDS", d.maxWords(), 1, 20),
+                integer("AMD_SILENCE_THRESHOLD", d.silenceThreshold(), 1, 32_767));
+    }
+
+    private Config.VoicemailAction voicemailAction() {
+        String v = raw("VOICEMAIL_ACTION");
+        if (v == null) {
+            return Config.VoicemailAction.HANGUP;
+        }
+        for (Config.VoicemailAction action : Config.VoicemailAction.values()) {
+            if (action.wireName().equals(v.trim().toLowerCase(Locale.ROOT))) {
+                return action;
+            }
+        }
+        problem("VOICEMAIL_ACTION", v, "hangup or leave_message");
+        return Config.VoicemailAction.HANGUP;
+    }
+
     private boolean bool(String name, boolean fallback) {
         String v = raw(name);
         if (v == null) {
@@ -304,6 +477,15 @@ public final class ConfigLoader {
         return v;
     }
 
+    private String logFormat() {
+        String v = string("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
+        if (!v.equals("text") && !v.equals("json")) {
+            problem("LOG_FORMAT", v, "text or json");
+            return "text";
+        }
+        return v;
+    }
+
     private URI httpUri(String name, String fallback, String... schemes) {
         String v = string(name, fallback);
         try {
@@ -311,6 +493,10 @@ public final class ConfigLoader {
             if (uri.getScheme() == null || !List.of(schemes).contains(uri.getScheme().toLowerCase(Locale.ROOT))
                     || uri.getHost() == null) {
                 problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
+                return URI.create(fallback);
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL with a port from 1 to 65535");
                 return URI.create(fallback);
             }
             return uri;
@@ -523,8 +709,9 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(v);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("socks5") || scheme.equals("socks5h")) || uri.getHost() == null || uri.getPort() < 1) {
-                problems.add("SOCKS5_PROXY=" + maskProxy(v) + ": expected " + expected);
+            if (!(scheme.equals("socks5") || scheme.equals("socks5h")) || uri.getHost() == null || uri.getPort() < 1
+                    || uri.getPort() > 65535) {
+                problems.add("SOCKS5_PROXY=" + UrlMasking.mask(v) + ": expected " + expected);
                 return Optional.empty();
             }
             Optional<String> user = Optional.empty();
@@ -541,13 +728,9 @@ public final class ConfigLoader {
             }
             return Optional.of(new Config.Proxy(uri.getHost(), uri.getPort(), user, pass));
         } catch (URISyntaxException e) {
-            problems.add("SOCKS5_PROXY=" + maskProxy(v) + ": expected " + expected);
+            problems.add("SOCKS5_PROXY=" + UrlMasking.mask(v) + ": expected " + expected);
             return Optional.empty();
         }
     }
 
-    /** Hides the password part of a proxy URL that failed to parse. */
-    static String maskProxy(String url) {
-        return url.replaceAll("(//[^:/@]*):[^@]*@", "$1:****@");
-    }
 }

@@ -7,8 +7,10 @@ import io.voiceagent.net.OutboundConnections;
 import io.voiceagent.net.ProxyFailure;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -22,7 +24,7 @@ import java.util.Optional;
 /**
  * Exolve's REST API over {@link OutboundConnections} (so through SOCKS5 when configured).
  * 401/403 fail as {@code provider_auth}; other 4xx as {@code provider_rejected} with Exolve's message;
- * 5xx, timeouts and broken connections are retried twice with backoff, then fail as
+ * transient failures are retried twice with backoff under the request's {@link RetryRule}, then fail as
  * {@code provider_error}; a proxy failure fails at once with its own cause ({@code proxy_*}).
  */
 public final class ExolveHttpApi implements ExolveApi {
@@ -36,6 +38,24 @@ public final class ExolveHttpApi implements ExolveApi {
     @FunctionalInterface
     public interface Pause {
         void pause(Duration delay) throws InterruptedException;
+    }
+
+    /**
+     * Which failed attempts may be sent again. Placing a call is not idempotent and Exolve takes no
+     * idempotency key, so a request that may have reached Exolve is never repeated: a timeout after the
+     * request was sent, a connection broken mid-exchange or a 500/502/504 can each mean the call was
+     * placed and only the answer was lost, and a second MakeCall would ring the phone twice. Such a call
+     * fails as {@code provider_error} instead; if Exolve did place it, its webhooks name a call we do
+     * not know and are answered 202. Only failures that prove the request was not acted on are retried:
+     * no connection (refused, connect timeout) and 503 (RFC 9110: the server is unable to handle it now).
+     */
+    enum RetryRule {
+        /** One attempt only (the key check: the operator retries). */
+        NEVER,
+        /** Repeats only what provably did not reach Exolve: for requests that place calls. */
+        ONLY_IF_NOT_ACTED_ON,
+        /** Repeats any transient failure: for requests whose repetition is harmless (hang-up). */
+        ANY_TRANSIENT
     }
 
     private final Config.Exolve config;
@@ -84,7 +104,7 @@ public final class ExolveHttpApi implements ExolveApi {
             case CALLBACK -> ExolveCallMethods.makeCallback(ourNumber(), config.callbackResourceId(), digits, sipId);
             case MAKECALL -> ExolveCallMethods.makeCall(config.sourceNumber(), digits);
         };
-        Map<String, Object> answer = send(request, true);
+        Map<String, Object> answer = send(request, RetryRule.ONLY_IF_NOT_ACTED_ON);
         return ExolveCallMethods.callId(answer).orElseThrow(() -> new ExolveException("provider_error",
                 "Exolve " + request.name() + " answered without a call_id: " + clip(answer.toString())));
     }
@@ -102,18 +122,18 @@ public final class ExolveHttpApi implements ExolveApi {
     @Override
     public void hangup(String exolveCallId) throws ExolveException {
         Objects.requireNonNull(exolveCallId, "exolveCallId");
-        send(ExolveCallMethods.hangup(exolveCallId), true);
+        send(ExolveCallMethods.hangup(exolveCallId), RetryRule.ANY_TRANSIENT);
     }
 
     @Override
     public Map<String, Object> check() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("apiUrl", baseUrl);
-        out.put("apiKey", config.apiKey().map(Secret::masked).orElse(""));
-        out.put("sourceNumber", config.sourceNumber());
+        out.put("api_url", baseUrl);
+        out.put("api_key", config.apiKey().map(Secret::masked).orElse(""));
+        out.put("source_number", config.sourceNumber());
         long started = System.nanoTime();
         try {
-            send(ExolveCallMethods.keyCheck(), false);
+            send(ExolveCallMethods.keyCheck(), RetryRule.NEVER);
             out.put("ok", true);
             out.put("message", "Exolve accepted the API key");
         } catch (ExolveException e) {
@@ -125,11 +145,11 @@ public final class ExolveHttpApi implements ExolveApi {
             }
             out.put("message", keyAccepted ? "Exolve accepted the API key (" + e.getMessage() + ")" : e.getMessage());
         }
-        out.put("elapsedMs", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        out.put("elapsed_ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return out;
     }
 
-    private Map<String, Object> send(ExolveCallMethods.Request request, boolean retry) throws ExolveException {
+    private Map<String, Object> send(ExolveCallMethods.Request request, RetryRule rule) throws ExolveException {
         Secret key = config.apiKey().filter(k -> !k.isEmpty()).orElseThrow(
                 () -> new ExolveException("provider_auth", "EXOLVE_API_KEY is not set"));
         HttpRequest httpRequest = HttpRequest.newBuilder(URI.create(baseUrl + request.path()))
@@ -139,14 +159,20 @@ public final class ExolveHttpApi implements ExolveApi {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json(request.body())))
                 .build();
-        int attempts = retry ? RETRY_DELAYS.size() + 1 : 1;
+        int attempts = rule == RetryRule.NEVER ? 1 : RETRY_DELAYS.size() + 1;
         for (int attempt = 1; ; attempt++) {
             String problem;
             switch (attemptOnce(request, httpRequest)) {
                 case Attempt.Answered answered -> {
                     return answered.answer();
                 }
-                case Attempt.Retryable retryable -> problem = retryable.problem();
+                case Attempt.Retryable retryable -> {
+                    problem = retryable.problem();
+                    if (retryable.mayHaveActed() && rule == RetryRule.ONLY_IF_NOT_ACTED_ON) {
+                        throw new ExolveException("provider_error", "Exolve " + request.name() + " may have been"
+                                + " carried out (" + problem + "); not repeated, so that no second call is placed");
+                    }
+                }
             }
             if (attempt >= attempts) {
                 throw new ExolveException("provider_error", "Exolve " + request.name() + " failed after "
@@ -169,7 +195,8 @@ public final class ExolveHttpApi implements ExolveApi {
         record Answered(Map<String, Object> answer) implements Attempt {
         }
 
-        record Retryable(String problem) implements Attempt {
+        /** @param mayHaveActed the request may have reached Exolve, which may have carried it out */
+        record Retryable(String problem, boolean mayHaveActed) implements Attempt {
         }
     }
 
@@ -178,15 +205,18 @@ public final class ExolveHttpApi implements ExolveApi {
         HttpResponse<String> response;
         try {
             response = http.send(httpRequest, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpConnectTimeoutException e) {
+            return new Attempt.Retryable("no connection (" + e.getMessage() + ")", false);
         } catch (HttpTimeoutException e) {
-            return new Attempt.Retryable("no answer within " + responseTimeout.toMillis() + " ms (" + e.getMessage() + ")");
+            return new Attempt.Retryable("no answer within " + responseTimeout.toMillis() + " ms ("
+                    + e.getMessage() + ")", true);
         } catch (IOException e) {
             Optional<String> proxyCause = outbound.proxyFailureCause(e);
             if (proxyCause.isPresent()) {
                 throw new ExolveException(proxyCause.get(),
                         "Exolve " + request.name() + " could not go through the SOCKS5 proxy: " + e.getMessage());
             }
-            return new Attempt.Retryable(e.toString());
+            return new Attempt.Retryable(e.toString(), !(e instanceof ConnectException));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ExolveException("provider_error", "interrupted while calling Exolve " + request.name());
@@ -209,7 +239,7 @@ public final class ExolveHttpApi implements ExolveApi {
                     "Exolve rejected " + request.name() + " (HTTP " + status + "): " + message);
         }
         if (status >= 500) {
-            return new Attempt.Retryable("HTTP " + status + ": " + message);
+            return new Attempt.Retryable("HTTP " + status + ": " + message, status != 503);
         }
         throw new ExolveException("provider_error",
                 "unexpected HTTP " + status + " from Exolve " + request.name() + ": " + message);

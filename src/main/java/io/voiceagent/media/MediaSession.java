@@ -41,6 +41,12 @@ public interface MediaSession extends AutoCloseable {
     void answered();
 
     /**
+     * While held, queued agent audio stays queued and the phone hears silence (answering-machine
+     * detection holds the greeting this way); releasing plays it from the next tick.
+     */
+    void holdAgentAudio(boolean held);
+
+    /**
      * Queues agent audio (in the agent output format); never waits. The queue is bounded by duration:
      * past it the oldest audio is dropped and counted. Before {@link #answered()} it is held.
      */
@@ -52,8 +58,15 @@ public interface MediaSession extends AutoCloseable {
     /** Runs {@code action} once all agent audio queued so far has been sent (e.g. end_call). */
     void whenQueueDrained(Runnable action);
 
-    /** Sends digits as RFC 4733 events; returns false when no telephone-event was negotiated. */
-    boolean sendDtmf(String digits);
+    /**
+     * Queues digits (0-9, *, #, A-D, and the pauses w and W) as RFC 4733 events after any queued
+     * before. The future completes once the last one's final packet has been sent, and fails with
+     * {@link java.util.concurrent.CancellationException} when the session closes first. Empty when
+     * no telephone-event was negotiated (the caller may use SIP INFO instead).
+     *
+     * @throws IllegalArgumentException when {@code digits} holds anything else
+     */
+    Optional<CompletableFuture<Void>> sendDtmf(String digits);
 
     MediaStats stats();
 

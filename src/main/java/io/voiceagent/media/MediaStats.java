@@ -4,6 +4,8 @@ import java.util.Objects;
 
 /**
  * The audio figures kept on a call record. Jitter is RFC 3550 interarrival jitter in milliseconds.
+ * Fractional figures are rounded where they are made, to what a person reads and the measurement
+ * supports: milliseconds to 0.01, fractions to 0.001.
  *
  * @param rejected RTP packets dropped, by reason
  * @param farEnd   what the far end's RTCP reports say about our stream
@@ -17,6 +19,12 @@ public record MediaStats(long packetsIn, long packetsOut, long bytesIn, long byt
     public MediaStats {
         Objects.requireNonNull(rejected, "rejected");
         Objects.requireNonNull(farEnd, "farEnd");
+        jitterMs = rounded(jitterMs, 100);
+    }
+
+    /** {@code value} to the nearest {@code 1/scale}; NaN and infinities as they are. */
+    static double rounded(double value, int scale) {
+        return Double.isFinite(value) ? Math.round(value * scale) / (double) scale : value;
     }
 
     /**
@@ -37,5 +45,11 @@ public record MediaStats(long packetsIn, long packetsOut, long bytesIn, long byt
      */
     public record FarEndReport(double roundTripMs, double fractionLost, long lost, double jitterMs) {
         public static final FarEndReport NONE = new FarEndReport(Double.NaN, Double.NaN, 0, Double.NaN);
+
+        public FarEndReport {
+            roundTripMs = rounded(roundTripMs, 100);
+            fractionLost = rounded(fractionLost, 1000);
+            jitterMs = rounded(jitterMs, 100);
+        }
     }
 }

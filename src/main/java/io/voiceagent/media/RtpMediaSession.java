@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.net.SocketAddresses;
 import io.voiceagent.rtp.DtmfReceiver;
 import io.voiceagent.rtp.DtmfSender;
 import io.voiceagent.rtp.InterarrivalJitter;
@@ -14,7 +15,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,6 +97,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private long lastRingingSilenceNanos;
     private volatile AgentAudioFormat agentOutputFormat;
     private volatile boolean answered;
+    private volatile boolean agentAudioHeld;
     private volatile long answeredAtNanos;
     private volatile long lastPacketNanos;
     private boolean timeoutReported;
@@ -101,6 +105,8 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     // Downlink: the clock thread's send state, and what the call's threads share with it under downlinkLock.
     private final ReentrantLock downlinkLock = new ReentrantLock();
     private final DtmfSender dtmfSender = new DtmfSender();
+    /** Digits asked for and not yet sent: failed when the session closes first. */
+    private final List<CompletableFuture<Void>> dtmfUnsent = new ArrayList<>();
     private DownlinkConverter downlinkConverter;
     private final long ssrc;
     private final long initialTimestamp;
@@ -325,26 +331,41 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     }
 
     @Override
+    public void holdAgentAudio(boolean held) {
+        agentAudioHeld = held;
+    }
+
+    @Override
     public void whenQueueDrained(Runnable action) {
         queue.whenDrained(Objects.requireNonNull(action, "action"));
     }
 
     @Override
-    public boolean sendDtmf(String digits) {
+    public Optional<CompletableFuture<Void>> sendDtmf(String digits) {
         Objects.requireNonNull(digits, "digits");
-        if (telephoneEventPayloadType < 0) {
-            return false;
+        if (!DtmfSender.valid(digits)) {
+            throw new IllegalArgumentException("not DTMF digits: " + digits);
         }
+        if (telephoneEventPayloadType < 0) {
+            return Optional.empty();
+        }
+        CompletableFuture<Void> sent = new CompletableFuture<>();
         downlinkLock.lock();
         try {
-            boolean accepted = dtmfSender.enqueue(digits);
-            if (!accepted) {
-                LOG.log(System.Logger.Level.WARNING, "call {0}: not DTMF digits, nothing sent: {1}", callId, digits);
+            if (closed.get()) {
+                sent.cancel(false);
+                return Optional.of(sent);
             }
-            return accepted;
+            dtmfUnsent.add(sent);
+            // Runs on the clock thread inside next(): completing is handed to the callback executor.
+            dtmfSender.enqueue(digits, () -> {
+                dtmfUnsent.remove(sent);
+                engine.callbacks().execute(() -> sent.complete(null));
+            });
         } finally {
             downlinkLock.unlock();
         }
+        return Optional.of(sent);
     }
 
     // ---- downlink: the pacing clock's thread ----
@@ -408,7 +429,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             tapDownlink(0);
             return TelephoneEvent.LENGTH;
         }
-        int audio = answered ? queue.poll(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, SAMPLES, G711.ULAW_SILENCE) : 0;
+        int audio = answered && !agentAudioHeld ? queue.poll(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, SAMPLES, G711.ULAW_SILENCE) : 0;
         tapDownlink(audio);
         if (audio == 0) {
             java.util.Arrays.fill(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, sendBuffer.length, codec.silence);
@@ -721,8 +742,8 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         out.put("local_port", localPort);
         out.put("rtcp_port", localPort + 1);
         RemoteMedia media = remote;
-        out.put("sdp_remote", media == null ? "null" : String.valueOf(media.address()));
-        out.put("latched_remote", String.valueOf(latch.target().orElse(null)));
+        out.put("sdp_remote", SocketAddresses.hostPort(media == null ? null : media.address()));
+        out.put("latched_remote", SocketAddresses.hostPort(latch.target().orElse(null)));
         out.put("held", held);
         out.put("line_codec", String.valueOf(lineCodec));
         out.put("agent_input_format", userInputFormat == null ? "" : userInputFormat.wireName());
@@ -758,7 +779,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         MediaStats.FarEndReport far = stats.farEnd();
         Map<String, Object> rtcpFigures = new LinkedHashMap<>();
         InetSocketAddress farEndRtcp = rtcpSource;
-        rtcpFigures.put("far_end_source", farEndRtcp == null ? null : farEndRtcp.toString());
+        rtcpFigures.put("far_end_source", farEndRtcp == null ? null : SocketAddresses.hostPort(farEndRtcp));
         rtcpFigures.put("reports_received", rtcp.reportsReceived());
         rtcpFigures.put("round_trip_ms", finiteOrNull(far.roundTripMs()));
         rtcpFigures.put("far_end_fraction_lost", finiteOrNull(far.fractionLost()));
@@ -782,6 +803,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             placed.close();
         }
         queue.close();
+        failUnsentDigits();
         sayRtcpBye();
         rtpMapping.complete(Optional.empty());
         try {
@@ -794,6 +816,18 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             Thread.currentThread().interrupt();
         }
         engine.release(this);
+    }
+
+    private void failUnsentDigits() {
+        List<CompletableFuture<Void>> unsent;
+        downlinkLock.lock();
+        try {
+            unsent = List.copyOf(dtmfUnsent);
+            dtmfUnsent.clear();
+        } finally {
+            downlinkLock.unlock();
+        }
+        unsent.forEach(digits -> digits.cancel(false));
     }
 
     /** RTCP BYE (RFC 3550 section 6.6) with a last report, when there is a far end to tell. */

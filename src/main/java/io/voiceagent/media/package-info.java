@@ -7,7 +7,8 @@
  * RTP goes: strict latching, symmetric RTP, RFC 4961), {@code RtcpSession} (RFC 3550 §6 reports,
  * round trip, BYE), {@code JitterBuffer} (reordering, loss concealment), {@code Pacer} (one 20 ms
  * clock for every call), {@code AgentAudioQueue} (agent audio waiting to be sent, backpressure),
- * {@code G711}, {@code Resampler}, {@code UplinkConverter}/{@code DownlinkConverter} (formats);
+ * {@code G711}, {@code Resampler}, {@code UplinkConverter}/{@code DownlinkConverter} (formats),
+ * {@code AnsweringMachineDetector} (AMD: energy and cadence of the callee's first seconds);
  * {@code RtpMediaSession} joins them for one call, including hold (RFC 3264 §8.4), DTMF (RFC 4733,
  * wire format in {@code io.voiceagent.rtp}) and the silence fill that keeps the agent's input going.
  *

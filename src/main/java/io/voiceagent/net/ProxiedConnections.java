@@ -132,7 +132,7 @@ public final class ProxiedConnections implements OutboundConnections {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("configured", proxy.isPresent());
         out.put("proxy", proxy.map(Config.Proxy::describe).orElse(""));
-        out.put("remoteDns", proxy.isPresent());
+        out.put("remote_dns", proxy.isPresent());
         out.put("test", testConnection());
         return out;
     }
@@ -154,7 +154,7 @@ public final class ProxiedConnections implements OutboundConnections {
             result.put("cause", "connect_failed");
             result.put("message", e.toString());
         }
-        result.put("elapsedMs", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        result.put("elapsed_ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return result;
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One INVITE dialog, outbound or inbound, as the call layer sees it: drives the INVITE, CANCEL,
@@ -658,6 +659,44 @@ final class CallSession implements SipCall {
                 // already over
             }
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> sendDtmfInfo(char digit) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stack.execute(() -> {
+            if (state != State.CONFIRMED) {
+                done.completeExceptionally(new SipRequestException("INFO", 0, "the call is not answered (" + state + ")"));
+                return;
+            }
+            sendInfo(DtmfRelay.body(digit), done, true);
+        });
+        return done;
+    }
+
+    private void sendInfo(String body, CompletableFuture<Void> done, boolean mayRetry) {
+        SipMessage.Request info = credentials.authorize(
+                dialog.request(stack, "INFO", dialog.nextLocalCseq(), "application/dtmf-relay", body)
+                        .with("User-Agent", UdpSipUserAgent.USER_AGENT));
+        stack.sendNonInvite(info, new ClientNonInviteTransaction.Owner() {
+            @Override
+            public void onFinalResponse(SipMessage.Response response) {
+                if (mayRetry && (response.status() == 401 || response.status() == 407)
+                        && credentials.onChallenge(response) == DigestCredentials.Outcome.RETRY) {
+                    sendInfo(body, done, false);
+                } else if (response.isSuccess()) {
+                    done.complete(null);
+                } else {
+                    logOutcome("INFO", response);
+                    done.completeExceptionally(new SipRequestException("INFO", response.status(), response.reason()));
+                }
+            }
+
+            @Override
+            public void onTimeout() {
+                done.completeExceptionally(new SipRequestException("INFO", 408, "no response"));
+            }
+        });
     }
 
     private void sendBye() {

@@ -11,6 +11,14 @@ final class DtmfRelay {
     private DtmfRelay() {
     }
 
+    /** How long each INFO digit is said to last, as the tone of an RFC 4733 digit does. */
+    static final int DURATION_MS = 100;
+
+    /** The body of an INFO carrying {@code digit}. */
+    static String body(char digit) {
+        return "Signal=" + Character.toUpperCase(digit) + "\r\nDuration=" + DURATION_MS + "\r\n";
+    }
+
     /** The Signal= line of an application/dtmf-relay body. */
     static Optional<Character> digit(String body) {
         for (String line : body.split("\r?\n")) {

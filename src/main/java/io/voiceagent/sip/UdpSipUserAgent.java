@@ -1,6 +1,7 @@
 package io.voiceagent.sip;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.net.SocketAddresses;
 import io.voiceagent.stun.StunClient;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -252,16 +253,16 @@ public final class UdpSipUserAgent implements SipUserAgent {
         reg.put("state", status.state().wireName());
         reg.put("detail", status.detail().orElse(""));
         reg.put("since", status.since().toString());
-        reg.put("expiresAt", status.expiresAt().map(Object::toString).orElse(""));
+        reg.put("expires_at", status.expiresAt().map(Object::toString).orElse(""));
         out.put("registration", reg);
         out.put("local", localAddress + ":" + localPort);
         out.put("advertised", advertisedHost + ":" + advertisedPort);
         out.put("stun", config.stunServer().map(Object::toString).orElse(""));
         addressWarning().ifPresent(warning -> out.put("address_warning", warning));
-        out.put("server", server == null ? config.serverHost() + ":" + config.serverPort() : server.toString());
+        out.put("server", server == null ? config.serverHost() + ":" + config.serverPort() : SocketAddresses.hostPort(server));
         Map<String, Object> tx = new LinkedHashMap<>();
-        tx.put("clientInvite", inviteTransactions.size());
-        tx.put("clientNonInvite", nonInviteTransactions.size());
+        tx.put("client_invite", inviteTransactions.size());
+        tx.put("client_non_invite", nonInviteTransactions.size());
         tx.put("server", serverTransactions.size());
         out.put("transactions", tx);
         out.put("calls", calls.size());

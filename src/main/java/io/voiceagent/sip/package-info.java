@@ -16,7 +16,9 @@
  * {@code DigestCredentials} (§22, RFC 2617, RFC 7616), {@code ClientInviteTransaction},
  * {@code ClientNonInviteTransaction} and {@code ServerTransaction} (§17), {@code Registration} (§10),
  * {@code Dialog} (§12, matching in-dialog requests by Call-ID and both tags), {@code CallSession}
- * (§13-15, INFO DTMF, delayed offer), {@code OptionTags} (§8.2.2.3 Require/Supported, 420),
+ * (§13-15, INFO DTMF received and sent with {@code DtmfRelay}, delayed offer;
+ * {@code SipRequestException} for an in-dialog request of ours that fails), {@code OptionTags}
+ * (§8.2.2.3 Require/Supported, 420),
  * {@code PrackSender} (RFC 3262 100rel), {@code SessionTimer} and {@code SessionRefresher}
  * (RFC 4028: the negotiated terms; our refreshes and their retries), {@code TrustedPeers}
  * (who may send us requests: SIP_SERVER's addresses and SIP_TRUSTED_PEERS),

@@ -296,14 +296,36 @@ class ConversationEventHandlingTest {
     }
 
     @Test
-    void anUnknownClientToolGetsAnErrorResult() throws Exception {
+    void aClientToolOtherThanEndCallIsHandedToTheCallWhichAnswersIt() throws Exception {
         started("ulaw_8000", "ulaw_8000");
+        int sent = socket.texts.size();
 
         frame("{\"type\":\"client_tool_call\",\"client_tool_call\":"
-                + "{\"tool_name\":\"open_door\",\"tool_call_id\":\"tc_1\",\"parameters\":{}}}");
+                + "{\"tool_name\":\"send_dtmf\",\"tool_call_id\":\"tc_1\",\"parameters\":{\"digits\":\"12#\"}}}");
 
-        assertThat(events).isEmpty();
-        assertThat(json(socket.texts.getLast())).containsEntry("tool_call_id", "tc_1").containsEntry("is_error", true);
+        assertThat(events).containsExactly(new AgentEvent.ToolCall("send_dtmf", "tc_1", Map.of("digits", "12#"),
+                AgentEvent.ToolSource.CLIENT));
+        assertThat(socket.texts).as("no answer before the call has acted").hasSize(sent);
+        conversation.sendToolResult("tc_1", "Sent the keypad tones 12#.", false);
+        runSends();
+        assertThat(json(socket.texts.getLast())).containsEntry("type", "client_tool_result")
+                .containsEntry("tool_call_id", "tc_1").containsEntry("is_error", false);
+    }
+
+    @Test
+    void aSystemToolWithItsParametersIsHandedToTheCallWithoutAnAnswer() {
+        started("ulaw_8000", "ulaw_8000");
+        int sent = socket.texts.size();
+
+        frame("{\"type\":\"agent_tool_response\",\"agent_tool_response\":{\"tool_name\":\"play_keypad_touch_tone\","
+                + "\"tool_call_id\":\"toolu_3\",\"tool_type\":\"system\",\"is_error\":false,"
+                + "\"parameters\":{\"dtmf_tones\":\"1w2\"}}}");
+        frame("{\"type\":\"agent_tool_response\",\"agent_tool_response\":{\"tool_name\":\"play_keypad_touch_tone\","
+                + "\"tool_type\":\"system\",\"is_error\":true}}");
+
+        assertThat(events).containsExactly(new AgentEvent.ToolCall("play_keypad_touch_tone", "toolu_3",
+                Map.of("dtmf_tones", "1w2"), AgentEvent.ToolSource.SYSTEM));
+        assertThat(socket.texts).hasSize(sent);
     }
 
     @Test

@@ -232,8 +232,10 @@ class ElevenLabsClientConnectTest {
         ElevenLabsClient client = client(URI.create("ws://127.0.0.1:" + port + "/v1/convai/conversation"),
                 URI.create("http://127.0.0.1:" + port), false, Duration.ofSeconds(5));
 
+        assertThat(client.reachability()).isEqualTo(AgentReachability.UNKNOWN);
         AgentException e = failureOf(client.connect(REQUEST, listener));
 
+        assertThat(client.reachability()).isEqualTo(AgentReachability.FAILING);
         assertThat(e.causeCode()).isEqualTo("ai_unreachable");
         assertThat(e.getMessage()).contains("127.0.0.1:" + port);
     }
@@ -300,8 +302,11 @@ class ElevenLabsClientConnectTest {
             closeSeen.complete(c.closed.poll(10, TimeUnit.SECONDS));
         });
 
-        Map<String, Object> report = direct(Duration.ofSeconds(5)).check();
+        ElevenLabsClient client = direct(Duration.ofSeconds(5));
+        assertThat(client.reachability()).isEqualTo(AgentReachability.UNKNOWN);
+        Map<String, Object> report = client.check();
 
+        assertThat(client.reachability()).as("what /health shows").isEqualTo(AgentReachability.OK);
         assertThat(report).containsEntry("ok", true).containsEntry("conversation_id", "conv_e2e")
                 .containsEntry("user_input_audio_format", "ulaw_8000")
                 .containsEntry("agent_output_audio_format", "ulaw_8000").containsKey("connect_ms");
@@ -313,8 +318,10 @@ class ElevenLabsClientConnectTest {
         peer = new TestAgentPeer();
         peer.refuseWith(404);
 
-        Map<String, Object> report = direct(Duration.ofSeconds(5)).check();
+        ElevenLabsClient client = direct(Duration.ofSeconds(5));
+        Map<String, Object> report = client.check();
 
+        assertThat(client.reachability()).as("what /health shows").isEqualTo(AgentReachability.FAILING);
         assertThat(report).containsEntry("ok", false).containsEntry("cause", "ai_not_found");
         assertThat(report.toString()).doesNotContain(KEY);
     }

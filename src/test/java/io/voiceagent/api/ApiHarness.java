@@ -35,7 +35,7 @@ final class ApiHarness implements AutoCloseable {
         this.calls = new FakeCallService(clock, maxCalls);
         this.token = token;
         Config.Http http = new Config.Http("127.0.0.1", 0, token.map(Secret::of), maxCalls, Path.of("var"), "INFO",
-                debugEndpoints);
+                debugEndpoints, 90, "text");
         this.api = new HttpApi(http, calls, debug, webhookSecret.map(Secret::of), clock);
         api.start();
     }

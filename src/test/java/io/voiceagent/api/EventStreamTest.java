@@ -41,7 +41,7 @@ class EventStreamTest {
     void start() throws IOException {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         Config.Http http = new Config.Http("127.0.0.1", 0, Optional.of(Secret.of(TOKEN)), 10, Path.of("var"), "INFO",
-                false);
+                false, 90, "text");
         api = new HttpApi(http, new FakeCallService(clock, 10), new ApiHarness.RecordingDebug(), Optional.empty(),
                 clock, events);
         api.start();

@@ -65,15 +65,6 @@ class ExolveWebhookTest {
         assertThat(reply.json()).containsEntry("status", "unknown_call");
     }
 
-    @Test
-    void providerTextCannotForgeLogLines() {
-        assertThat(LogSafe.text("42\n2026-11-25 INFO forged")).isEqualTo("42?2026-11-25 INFO forged");
-        assertThat(LogSafe.text("x".repeat(500))).hasSize(203);
-        assertThat(LogSafe.text(null)).isEqualTo("-");
-        Reply reply = api.post(PATH, "{\"call_id\":\"1\\r\\nforged\",\"type\":\"b\"}");
-        assertThat(reply.status()).isEqualTo(202);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"{", "[]", "{\"call_id\":\"1\"}", "{\"type\":\"\"}", "{\"type\":5}",
             "{\"type\":\"b\",\"call_id\":{\"a\":1}}", "not json"})

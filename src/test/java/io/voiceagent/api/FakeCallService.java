@@ -1,6 +1,8 @@
 package io.voiceagent.api;
 
+import io.voiceagent.ai.AgentReachability;
 import io.voiceagent.call.CallException;
+import io.voiceagent.call.CallJournal;
 import io.voiceagent.call.CallException.Reason;
 import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
@@ -40,7 +42,10 @@ final class FakeCallService implements CallService {
     private String registration = "registered";
     private Reason unreadyAs = Reason.UNAVAILABLE;
     private volatile Optional<String> addressWarning = Optional.empty();
+    private volatile AgentReachability agent = AgentReachability.UNKNOWN;
     private int nextId = 1;
+    private final Map<String, String> callIdByKey = new LinkedHashMap<>();
+    private CallJournal.Status journal = new CallJournal.Status(CallJournal.State.OK, Optional.empty(), 0, 0);
 
     FakeCallService(Clock clock, int maxConcurrentCalls) {
         this.clock = clock;
@@ -48,10 +53,20 @@ final class FakeCallService implements CallService {
     }
 
     @Override
-    public CallRecord start(StartCallRequest request) throws CallException {
+    public Started start(StartCallRequest request, Optional<String> idempotencyKey) throws CallException {
         throwIfFailing();
         lock.lock();
         try {
+            if (idempotencyKey.isPresent() && callIdByKey.containsKey(idempotencyKey.get())) {
+                CallRecord earlier = records.get(callIdByKey.get(idempotencyKey.get()));
+                if (!earlier.request().equals(request)) {
+                    throw new CallException(Reason.IDEMPOTENCY_KEY_REUSED, "key used with another body");
+                }
+                return new Started(earlier, false);
+            }
+            if (journal.state() == CallJournal.State.FAILING) {
+                throw new CallException(Reason.STORAGE_UNAVAILABLE, "the call journal cannot be written");
+            }
             if (!ready) {
                 throw new CallException(unreadyAs, "calls cannot be placed: " + unreadyReason);
             }
@@ -61,7 +76,8 @@ final class FakeCallService implements CallService {
             startRequests.add(request);
             CallRecord record = CallRecord.dialing("call-" + nextId++, CallMode.SIP, request, clock.instant());
             records.put(record.id(), record);
-            return record;
+            idempotencyKey.ifPresent(key -> callIdByKey.put(key, record.id()));
+            return new Started(record, true);
         } finally {
             lock.unlock();
         }
@@ -148,8 +164,11 @@ final class FakeCallService implements CallService {
     public Health health() {
         lock.lock();
         try {
-            return new Health(ready, ready ? "registered" : registration, activeCalls(), 42,
-                    ready ? Optional.empty() : Optional.of(unreadyReason), addressWarning);
+            boolean journalOk = journal.state() == CallJournal.State.OK;
+            return new Health(ready && journalOk, ready ? "registered" : registration, activeCalls(), 42,
+                    !ready ? Optional.of(unreadyReason)
+                            : journalOk ? Optional.empty() : Optional.of("the call journal cannot be written"),
+                    addressWarning, journal, agent);
         } finally {
             lock.unlock();
         }
@@ -197,6 +216,11 @@ final class FakeCallService implements CallService {
     /** What the SIP side says about the address it advertises, as {@code UdpSipUserAgent.addressWarning()}. */
     void advertiseUnreachableAddress(String warning) {
         addressWarning = Optional.of(warning);
+    }
+
+    /** What the agent client found when it last opened a conversation. */
+    void agentFound(AgentReachability reachability) {
+        agent = reachability;
     }
 
     void notReady(String reason) {
@@ -249,5 +273,15 @@ final class FakeCallService implements CallService {
 
     private int activeCalls() {
         return (int) records.values().stream().filter(r -> !r.status().isFinal()).count();
+    }
+
+    /** Makes the journal report {@code status}, as a full disk would. */
+    void journalStatus(CallJournal.Status status) {
+        lock.lock();
+        try {
+            journal = status;
+        } finally {
+            lock.unlock();
+        }
     }
 }

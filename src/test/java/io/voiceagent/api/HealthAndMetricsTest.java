@@ -2,6 +2,7 @@ package io.voiceagent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.voiceagent.ai.AgentReachability;
 import io.voiceagent.api.ApiHarness.Reply;
 import io.voiceagent.call.CallService.Metric;
 import java.time.Duration;
@@ -30,7 +31,15 @@ class HealthAndMetricsTest {
         Reply reply = api.get("/health");
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).isEqualTo(Map.of("status", "ok", "sip_registration", "registered",
-                "active_calls", 1, "uptime_s", 42));
+                "active_calls", 1, "uptime_s", 42, "agent", "unknown", "journal", "ok", "journal_quarantined_lines", 0));
+    }
+
+    @Test
+    void healthSaysWhetherTheAgentWasReachedWhenAConversationWasLastOpened() {
+        api.calls.agentFound(AgentReachability.FAILING);
+        assertThat(api.get("/health").json()).containsEntry("agent", "failing");
+        api.calls.agentFound(AgentReachability.OK);
+        assertThat(api.get("/health").json()).containsEntry("agent", "ok");
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class HttpApiLifecycleTest {
     private static HttpApi api(int port) {
-        Config.Http http = new Config.Http("127.0.0.1", port, Optional.empty(), 10, Path.of("var"), "INFO", true);
+        Config.Http http = new Config.Http("127.0.0.1", port, Optional.empty(), 10, Path.of("var"), "INFO", true, 90, "text");
         return new HttpApi(http, new FakeCallService(Clock.systemUTC(), 10), new ApiHarness.RecordingDebug(),
                 Optional.empty(), Clock.systemUTC());
     }

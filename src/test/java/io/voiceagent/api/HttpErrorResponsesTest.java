@@ -89,8 +89,11 @@ class HttpErrorResponsesTest {
 
     @Test
     void aBodyOfExactly64KiBIsRead() {
-        String prefix = "{\"phone_number\":\"+79990001122\",\"metadata\":{\"x\":\"";
-        String suffix = "\"}}";
+        // Spread over the fields, each within its own cap (metadata 16 KiB, prompt 20,000 characters, ...).
+        String prefix = "{\"phone_number\":\"+79990001122\",\"metadata\":{\"x\":\"" + "m".repeat(15_000)
+                + "\"},\"dynamic_variables\":{\"y\":\"" + "v".repeat(15_000) + "\"},\"prompt\":\"" + "p".repeat(19_000)
+                + "\",\"first_message\":\"";
+        String suffix = "\"}";
         String exact = prefix + "a".repeat(HttpApi.MAX_BODY_BYTES - prefix.length() - suffix.length()) + suffix;
         assertThat(api.post("/api/calls/start", exact).status()).isEqualTo(201);
     }

@@ -11,7 +11,7 @@ class LogLineMaskingTest {
 
     @Test
     void everyConfiguredSecretIsMaskedWhateverCodeLoggedIt() {
-        Logging.OneLineFormatter formatter = new Logging.OneLineFormatter(List.of("sip-secret-123", "xi-key-456"));
+        java.util.logging.Formatter formatter = Logging.formatter("text", List.of("sip-secret-123", "xi-key-456"));
         LogRecord record = new LogRecord(Level.WARNING, "connect failed with key xi-key-456 and sip-secret-123");
         record.setLoggerName("io.voiceagent.ai.ElevenLabsClient");
         record.setThrown(new IllegalStateException("password sip-secret-123 rejected"));

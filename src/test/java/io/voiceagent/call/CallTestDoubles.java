@@ -58,6 +58,15 @@ final class CallTestDoubles {
             public void hangup() {
                 hangups++;
             }
+
+            /** Digits sent by INFO; each is answered at once with a 200. */
+            final StringBuilder infoDigits = new StringBuilder();
+
+            @Override
+            public CompletableFuture<Void> sendDtmfInfo(char digit) {
+                infoDigits.append(digit);
+                return CompletableFuture.completedFuture(null);
+            }
         }
 
         @Override
@@ -162,6 +171,13 @@ final class CallTestDoubles {
             agentAudio.clear();
         }
 
+        volatile boolean agentAudioHeld;
+
+        @Override
+        public void holdAgentAudio(boolean held) {
+            agentAudioHeld = held;
+        }
+
         @Override
         public void whenQueueDrained(Runnable action) {
             onDrained.add(action);
@@ -172,9 +188,18 @@ final class CallTestDoubles {
             onDrained.forEach(Runnable::run);
         }
 
+        /** Whether the far end offered telephone-event; digits asked for, each with the future the test completes. */
+        volatile boolean telephoneEvent = true;
+        final List<Map.Entry<String, CompletableFuture<Void>>> dtmf = new CopyOnWriteArrayList<>();
+
         @Override
-        public boolean sendDtmf(String digits) {
-            return true;
+        public Optional<CompletableFuture<Void>> sendDtmf(String digits) {
+            if (!telephoneEvent) {
+                return Optional.empty();
+            }
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            dtmf.add(Map.entry(digits, sent));
+            return Optional.of(sent);
         }
 
         @Override
@@ -255,6 +280,17 @@ final class CallTestDoubles {
         @Override
         public void sendContextualUpdate(String text) {
             contextualUpdates.add(text);
+        }
+
+        /** client_tool_result messages: tool call id, result, is_error. */
+        record ToolResult(String toolCallId, String result, boolean isError) {
+        }
+
+        final List<ToolResult> toolResults = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void sendToolResult(String toolCallId, String result, boolean isError) {
+            toolResults.add(new ToolResult(toolCallId, result, isError));
         }
 
         @Override

@@ -24,6 +24,7 @@ class CliTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final AtomicReference<Config> started = new AtomicReference<>();
     private final Map<String, String> env = new HashMap<>();
+    private final Map<String, String> dotEnv = new HashMap<>();
     private FakeServiceApi service;
 
     @BeforeEach
@@ -42,7 +43,7 @@ class CliTest {
         Cli cli = new Cli(config -> {
             started.set(config);
             return 0;
-        }, () -> ConfigLoader.fromMap(env), new PrintStream(out, true, StandardCharsets.UTF_8),
+        }, () -> new ConfigLoader.Variables(env, dotEnv), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofMillis(5));
         return cli.run(args);
     }
@@ -105,6 +106,63 @@ class CliTest {
     }
 
     @Test
+    void startAndConfigWarnAboutUnknownVariablesNamingTheClosestKnownOne() {
+        dotEnv.put("HTTP_PROT", "8001");
+        env.put("LOG_LEVLE", "DEBUG");
+        env.put("SIP_COLOUR", "blue");
+        env.put("EDITOR", "vi");
+        env.put("HTTP_PROXY", "http://proxy.local:3128");
+        assertThat(run("start")).isEqualTo(Cli.OK);
+        assertThat(err().lines().toList()).containsExactly(
+                "voiceagent: warning: HTTP_PROT (in .env) is not a voiceagent variable and is ignored;"
+                        + " did you mean HTTP_PORT?",
+                "voiceagent: warning: LOG_LEVLE (in the environment) is not a voiceagent variable and is ignored;"
+                        + " did you mean LOG_LEVEL?",
+                "voiceagent: warning: SIP_COLOUR (in the environment) is not a voiceagent variable and is ignored");
+        err.reset();
+        assertThat(run("config")).isEqualTo(Cli.OK);
+        assertThat(err()).contains("HTTP_PROT (in .env)").doesNotContain("EDITOR").doesNotContain("HTTP_PROXY");
+        assertThat(out()).doesNotContain("warning");
+    }
+
+    @Test
+    void clientCommandsReadOnlyTheServiceAddressSoAnUnrelatedBadValueDoesNotStopThem() {
+        dotEnv.put("SIP_PORT_MIN", "abc");
+        service.script(List.of());
+        assertThat(run("calls")).isEqualTo(Cli.OK);
+        assertThat(out()).isEqualTo("No calls yet.\n");
+        assertThat(run("hangup", "c-1")).isEqualTo(Cli.OK);
+        assertThat(run("start")).as("the service itself still refuses it").isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("SIP_PORT_MIN=abc");
+        assertThat(started.get()).isNull();
+
+        err.reset();
+        env.put("HTTP_PORT", "eighty");
+        assertThat(run("calls")).as("what a client does read is still checked").isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("HTTP_PORT=eighty");
+    }
+
+    @Test
+    void urlAndTokenOptionsReplaceTheVariables() {
+        String url = "http://127.0.0.1:" + env.get("HTTP_PORT");
+        env.put("HTTP_PORT", "eighty");
+        env.put("API_TOKEN", "wrong");
+        service.script(List.of());
+        assertThat(run("calls", "--url", url, "--token", TOKEN, "--status", "busy")).isEqualTo(Cli.OK);
+        assertThat(service.requests).containsExactly("GET /api/calls?limit=20&status=busy");
+        assertThat(run("hangup", "c-1", "--url=" + url + "/", "--token=" + TOKEN)).isEqualTo(Cli.OK);
+        assertThat(service.requests).last().isEqualTo("POST /api/calls/hangup");
+
+        env.put("HTTP_PORT", url.substring(url.lastIndexOf(':') + 1));
+        assertThat(run("hangup", "c-1", "--token", "wrong-again")).isEqualTo(Cli.FAILURE);
+        assertThat(err()).contains("refused the API token").contains("--token");
+
+        err.reset();
+        assertThat(run("calls", "--url", "ftp://host", "--token", TOKEN)).isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("--url ftp://host: expected the service's address");
+    }
+
+    @Test
     void configPrintsEverySettingWithSecretsMasked() {
         env.put("ELEVENLABS_API_KEY", "el-secret-123");
         env.put("SIP_LOGIN", "user");
@@ -162,6 +220,7 @@ class CliTest {
         assertThat(code).isEqualTo(Cli.OK);
         assertThat(service.startBodies).containsExactly(Map.of("phone_number", "+7 999 000-11-22",
                 "first_message", "Hello!", "language", "ru"));
+        assertThat(service.startKeys).singleElement().satisfies(key -> assertThat(key).matches("[0-9a-f-]{36}"));
         assertThat(out().lines().toList()).containsExactly(
                 "Call c-1 to +79990001122 (sip). Ctrl-C stops following; the call goes on.",
                 "    0.0 s  dialing",

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
  */
 final class FakeServiceApi implements AutoCloseable {
     final List<Map<String, Object>> startBodies = new CopyOnWriteArrayList<>();
+    final List<String> startKeys = new CopyOnWriteArrayList<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final String token;
@@ -94,6 +95,7 @@ final class FakeServiceApi implements AutoCloseable {
         }
         if (method.equals("POST") && path.equals("/api/calls/start")) {
             startBodies.add(JSON.std.mapFrom(body));
+            startKeys.add(String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
             reply(exchange, startStatus, startStatus == 201 ? script.get(0) : startError);
         } else if (method.equals("POST") && path.equals("/api/calls/hangup")) {
             Object id = JSON.std.mapFrom(body).get("call_id");

@@ -120,6 +120,11 @@ class ConfigValidationTest {
             "ELEVENLABS_CHUNK_MS|10|an integer from 20 to 100",
             "ELEVENLABS_CHUNK_MS|30|a multiple of 20",
             "SOCKS5_PROXY|http://proxy:8080|socks5://[user:pass@]host:port",
+            "SOCKS5_PROXY|socks5://h:99999|socks5://[user:pass@]host:port",
+            "EXOLVE_API_URL|https://api.exolve.ru:99999|with a port from 1 to 65535",
+            "ELEVENLABS_WS_URL|wss://api.elevenlabs.io:70000/v1|with a port from 1 to 65535",
+            "JOURNAL_RETENTION_DAYS|0|an integer from 1 to 36500",
+            "LOG_FORMAT|xml|text or json",
     })
     void aBadValueNamesTheVariableTheValueAndWhatIsExpected(String name, String value, String expected) {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of(name, value)))
@@ -177,6 +182,43 @@ class ConfigValidationTest {
     }
 
     @Test
+    void voicemailActionDefaultsToHangupAndTakesLeaveMessage() throws Exception {
+        assertThat(ConfigLoader.fromMap(Map.of()).tools().voicemailAction()).isEqualTo(Config.VoicemailAction.HANGUP);
+        Config leave = ConfigLoader.fromMap(Map.of("VOICEMAIL_ACTION", "Leave_Message"));
+        assertThat(leave.tools().voicemailAction()).isEqualTo(Config.VoicemailAction.LEAVE_MESSAGE);
+        assertThat(leave.describe()).containsEntry("VOICEMAIL_ACTION", "leave_message");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("VOICEMAIL_ACTION", "beep")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("VOICEMAIL_ACTION=beep: expected hangup or leave_message");
+    }
+
+    @Test
+    void amdIsOffByDefaultAndEveryParameterIsRangeChecked() throws Exception {
+        Config defaults = ConfigLoader.fromMap(Map.of());
+        assertThat(defaults.tools().amd()).isEqualTo(Config.Amd.DEFAULTS);
+        assertThat(defaults.tools().amd().local()).isFalse();
+        assertThat(defaults.describe()).containsEntry("AMD", "off").containsEntry("AMD_MAX_MS", "3500");
+        Config local = ConfigLoader.fromMap(Map.of("AMD", "local", "AMD_MAX_MS", "5000", "AMD_MAX_WORDS", "4"));
+        assertThat(local.tools().amd().local()).isTrue();
+        assertThat(local.tools().amd().maxMs()).isEqualTo(5000);
+        assertThat(local.tools().amd().maxWords()).isEqualTo(4);
+
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.ofEntries(Map.entry("AMD", "asterisk"),
+                Map.entry("AMD_INITIAL_SILENCE_MS", "100"), Map.entry("AMD_GREETING_MS", "20000"),
+                Map.entry("AMD_AFTER_GREETING_SILENCE_MS", "0"), Map.entry("AMD_MAX_MS", "999"),
+                Map.entry("AMD_MIN_WORD_MS", "5"), Map.entry("AMD_BETWEEN_WORDS_SILENCE_MS", "5000"),
+                Map.entry("AMD_MAX_WORD_MS", "100"), Map.entry("AMD_MAX_WORDS", "0"),
+                Map.entry("AMD_SILENCE_THRESHOLD", "40000"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("AMD=asterisk: expected off or local")
+                .hasMessageContaining("AMD_INITIAL_SILENCE_MS=100").hasMessageContaining("AMD_GREETING_MS=20000")
+                .hasMessageContaining("AMD_AFTER_GREETING_SILENCE_MS=0").hasMessageContaining("AMD_MAX_MS=999")
+                .hasMessageContaining("AMD_MIN_WORD_MS=5").hasMessageContaining("AMD_BETWEEN_WORDS_SILENCE_MS=5000")
+                .hasMessageContaining("AMD_MAX_WORD_MS=100").hasMessageContaining("AMD_MAX_WORDS=0")
+                .hasMessageContaining("AMD_SILENCE_THRESHOLD=40000");
+    }
+
+    @Test
     void portRangesMustBeOrdered() {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("RTP_PORT_MIN", "20000", "RTP_PORT_MAX", "10000")))
                 .hasMessageContaining("RTP_PORT_MIN=20000 is above RTP_PORT_MAX=10000");
@@ -226,6 +268,26 @@ class ConfigValidationTest {
     }
 
     @Test
+    void credentialsInUrlsAreMaskedInTheDescriptionAndInErrors() throws ConfigException {
+        Map<String, String> env = new HashMap<>(FULL_SIP);
+        env.put("ELEVENLABS_WS_URL", "wss://agent:ws-pass-333@api.elevenlabs.io/v1/convai/conversation"
+                + "?agent_id=a1&token=ws-token-444&conversation_signature=sig-555");
+        env.put("EXOLVE_API_URL", "https://api.exolve.ru/?api_key=exolve-key-666&region=ru");
+        Config config = ConfigLoader.fromMap(env);
+
+        assertThat(config.describe()).containsEntry("ELEVENLABS_WS_URL", "wss://agent:****@api.elevenlabs.io"
+                + "/v1/convai/conversation?agent_id=a1&token=****&conversation_signature=****")
+                .containsEntry("EXOLVE_API_URL", "https://api.exolve.ru/?api_key=****&region=ru");
+
+        Map<String, String> broken = new HashMap<>(env);
+        broken.put("ELEVENLABS_WS_URL", "https://agent:ws-pass-333@x/y?token=ws-token-444");
+        broken.put("SOCKS5_PROXY", "socks5://u:proxy-secret-222@h:99999");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(broken)).satisfies(e -> assertThat(e.getMessage())
+                .contains("ELEVENLABS_WS_URL=https://agent:****@x/y?token=****", "SOCKS5_PROXY=socks5://u:****@h:99999")
+                .doesNotContain("ws-pass-333", "ws-token-444", "proxy-secret-222"));
+    }
+
+    @Test
     void dotEnvIsReadAndTheEnvironmentWins(@TempDir Path dir) throws Exception {
         Path dotEnv = dir.resolve(".env");
         Files.writeString(dotEnv, """
@@ -235,7 +297,7 @@ class ConfigValidationTest {
                 LOG_LEVEL=debug # trailing comment
                 MAX_CONCURRENT_CALLS='3'
                 """);
-        Config config = ConfigLoader.load(Map.of("HTTP_PORT", "9002"), dotEnv);
+        Config config = ConfigLoader.fromMap(ConfigLoader.read(Map.of("HTTP_PORT", "9002"), dotEnv).merged());
 
         assertThat(config.http().port()).isEqualTo(9002);
         assertThat(config.http().host()).isEqualTo("0.0.0.0");
@@ -247,6 +309,6 @@ class ConfigValidationTest {
     void aMalformedDotEnvLineIsReportedWithItsNumber(@TempDir Path dir) throws Exception {
         Path dotEnv = dir.resolve(".env");
         Files.writeString(dotEnv, "HTTP_PORT=1\nthis is not a setting\n");
-        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), dotEnv)).hasMessageContaining("line 2");
+        assertThatThrownBy(() -> ConfigLoader.read(Map.of(), dotEnv)).hasMessageContaining("line 2");
     }
 }

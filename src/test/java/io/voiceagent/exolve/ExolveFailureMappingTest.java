@@ -85,8 +85,8 @@ class ExolveFailureMappingTest {
     }
 
     @Test
-    void serverErrorsAreRetriedTwiceWithGrowingBackoffThenSucceed() throws Exception {
-        exolve.then(Scripted.status(503, "unavailable"), Scripted.status(502, "bad gateway"));
+    void unavailableIsRetriedTwiceWithGrowingBackoffThenSucceeds() throws Exception {
+        exolve.then(Scripted.status(503, "unavailable"), Scripted.status(503, "unavailable"));
 
         String callId = api.makeCall("79165550102");
 
@@ -96,37 +96,53 @@ class ExolveFailureMappingTest {
     }
 
     @Test
-    void threeServerErrorsFailAsProviderError() {
-        exolve.then(Scripted.status(500, "internal"), Scripted.status(500, "internal"), Scripted.status(500, "internal"));
+    void threeUnavailableAnswersFailAsProviderError() {
+        exolve.then(Scripted.status(503, "busy"), Scripted.status(503, "busy"), Scripted.status(503, "busy"));
 
         ExolveException failure = makeCallFailure();
 
         assertThat(failure.causeCode()).isEqualTo("provider_error");
-        assertThat(failure.getMessage()).contains("3 attempts").contains("HTTP 500");
+        assertThat(failure.getMessage()).contains("3 attempts").contains("HTTP 503");
         assertThat(exolve.received()).hasSize(3);
         assertThat(pauses.pauses).hasSize(2);
     }
 
+    /** 500, 502, 504: Exolve may have placed the call before failing, so a retry could ring twice. */
     @Test
-    void timeoutIsRetriedAndAFollowingAnswerIsUsed() throws Exception {
-        exolve.then(Scripted.silentFor(Duration.ofSeconds(2)));
+    void aMakeCallThatMayHaveBeenCarriedOutIsNotRepeated() {
+        for (int status : new int[] {500, 502, 504}) {
+            exolve.then(Scripted.status(status, "internal"));
+            int before = exolve.received().size();
 
-        String callId = api.makeCall("79165550102");
+            ExolveException failure = makeCallFailure();
 
-        assertThat(callId).isEqualTo(Long.toString(exolve.lastCallId()));
-        assertThat(pauses.pauses).containsExactly(Duration.ofMillis(500));
+            assertThat(failure.causeCode()).isEqualTo("provider_error");
+            assertThat(failure.getMessage()).contains("HTTP " + status).contains("not repeated");
+            assertThat(exolve.received()).hasSize(before + 1);
+        }
+        assertThat(pauses.pauses).isEmpty();
     }
 
     @Test
-    void persistentTimeoutFailsAsProviderErrorAfterThreeAttempts() {
-        Scripted silent = Scripted.silentFor(Duration.ofSeconds(2));
-        exolve.then(silent, silent, silent);
+    void aMakeCallWhoseAnswerTimedOutIsNotRepeated() {
+        exolve.then(Scripted.silentFor(Duration.ofSeconds(2)));
 
         ExolveException failure = makeCallFailure();
 
         assertThat(failure.causeCode()).isEqualTo("provider_error");
-        assertThat(failure.getMessage()).contains("no answer within 300 ms");
-        assertThat(exolve.received()).hasSize(3);
+        assertThat(failure.getMessage()).contains("no answer within 300 ms").contains("not repeated");
+        assertThat(exolve.received()).hasSize(1);
+        assertThat(pauses.pauses).isEmpty();
+    }
+
+    @Test
+    void aHangUpWhoseAnswerTimedOutIsRepeated() throws Exception {
+        exolve.then(Scripted.silentFor(Duration.ofSeconds(2)));
+
+        api.hangup("4623");
+
+        assertThat(exolve.received()).hasSize(2);
+        assertThat(pauses.pauses).containsExactly(Duration.ofMillis(500));
     }
 
     @Test

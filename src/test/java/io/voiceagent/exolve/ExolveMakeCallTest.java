@@ -156,8 +156,8 @@ class ExolveMakeCallTest {
     void checkReportsAnAcceptedKeyMaskedAndChangesNothing() {
         Map<String, Object> report = api(Optional.of(KEY)).check();
 
-        assertThat(report).containsEntry("ok", true).containsEntry("apiKey", "****")
-                .containsEntry("sourceNumber", SOURCE).containsKey("elapsedMs");
+        assertThat(report).containsEntry("ok", true).containsEntry("api_key", "****")
+                .containsEntry("source_number", SOURCE).containsKey("elapsed_ms");
         assertThat(report.toString()).doesNotContain(KEY);
         assertThat(exolve.received()).singleElement()
                 .satisfies(r -> assertThat(r.path()).isEqualTo("/number/v1/GetList"));

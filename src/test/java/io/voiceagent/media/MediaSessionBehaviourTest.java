@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A session on a fake clock: the test moves time and runs the pacing clock's ticks itself, while
@@ -338,8 +340,9 @@ class MediaSessionBehaviourTest {
     void digitsAreSentAsTelephoneEvents() throws Exception {
         openUlawCall(20);
         session.answered();
-        assertThat(session.sendDtmf("9")).isTrue();
+        CompletableFuture<Void> sent = session.sendDtmf("9").orElseThrow();
         advance(200);
+        sent.get(5, TimeUnit.SECONDS);
         List<RtpPacket> packets = newPackets();
         List<RtpPacket> events = packets.stream().filter(p -> p.payloadType() == 101).toList();
         assertThat(events).hasSize(7);
@@ -354,10 +357,21 @@ class MediaSessionBehaviourTest {
     }
 
     @Test
+    void digitsNotYetSentWhenTheSessionClosesFailTheirRequest() throws Exception {
+        openUlawCall(20);
+        session.answered();
+        CompletableFuture<Void> sent = session.sendDtmf("123").orElseThrow();
+        advance(20);
+        session.close();
+        assertThat(sent).isCancelled();
+        assertThatThrownBy(() -> session.sendDtmf("1x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void withoutANegotiatedTelephoneEventNoDigitsAreSent() throws Exception {
         session = engine.open("call", 20, listener);
         session.connect(Remotes.sendrecv(new InetSocketAddress(LOOPBACK, phone.getLocalPort()), 0, -1));
-        assertThat(session.sendDtmf("1")).isFalse();
+        assertThat(session.sendDtmf("1")).isEmpty();
     }
 
     @Test

@@ -128,7 +128,7 @@ class StrictRtpTest {
         everyPacketWentTo(phone, toRingback);
         assertThat(media.agentHeard(0x62)).isFalse();
         assertThat(rejected("foreign_source")).isEqualTo(5);
-        assertThat(session.debug()).containsEntry("latched_remote", addressOf(phone).toString());
+        assertThat(session.debug()).containsEntry("latched_remote", io.voiceagent.net.SocketAddresses.hostPort(addressOf(phone)));
     }
 
     @Test

@@ -123,7 +123,7 @@ class SocksProxyTlsTest {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
 
             assertThat(connections.check()).containsEntry("configured", true)
-                    .containsEntry("remoteDns", true)
+                    .containsEntry("remote_dns", true)
                     .hasEntrySatisfying("test", test -> assertThat(test.toString()).contains("ok=true"));
             assertThat(connections.check().toString()).doesNotContain(PASSWORD);
         }

@@ -57,9 +57,9 @@ class TelephoneEventTest {
     @Test
     void theSenderPlansMarkerGrowingDurationsThreeEndsAndAGap() {
         DtmfSender sender = new DtmfSender();
-        assertThat(sender.enqueue("1x")).isFalse();
+        assertThat(sender.enqueue("1x", () -> { })).isFalse();
         assertThat(sender.idle()).isTrue();
-        assertThat(sender.enqueue("1#")).isTrue();
+        assertThat(sender.enqueue("1#", () -> { })).isTrue();
         List<Optional<DtmfSender.Step>> steps = new ArrayList<>();
         for (int tick = 0; tick < 20; tick++) {
             steps.add(sender.next(5000 + 160L * tick, 160));
@@ -79,5 +79,26 @@ class TelephoneEventTest {
         assertThat(second.eventTimestamp()).isEqualTo(5000 + 160 * 10);
         assertThat(steps.subList(17, 20)).allMatch(Optional::isEmpty);
         assertThat(sender.idle()).isTrue();
+    }
+
+    @Test
+    void pausesAreTicksOfAudioAndTheCallbackRunsWithTheLastDigitsFinalPacket() {
+        DtmfSender sender = new DtmfSender();
+        java.util.concurrent.atomic.AtomicInteger doneAtTick = new java.util.concurrent.atomic.AtomicInteger(-1);
+        int[] tick = {0};
+        assertThat(sender.enqueue("1w2", () -> doneAtTick.set(tick[0]))).isTrue();
+        List<Optional<DtmfSender.Step>> steps = new ArrayList<>();
+        for (; tick[0] < 60; tick[0]++) {
+            steps.add(sender.next(160L * tick[0], 160));
+        }
+        int secondDigit = 10 + DtmfSender.SHORT_PAUSE_TICKS;
+        assertThat(steps.subList(7, secondDigit)).allMatch(Optional::isEmpty);
+        assertThat(steps.get(secondDigit).orElseThrow().event().event()).isEqualTo(2);
+        assertThat(steps.get(secondDigit).orElseThrow().marker()).isTrue();
+        assertThat(steps.get(secondDigit + 6).orElseThrow().event().end()).isTrue();
+        assertThat(doneAtTick.get()).as("the tick of the second digit's last end packet").isEqualTo(secondDigit + 6);
+        assertThat(sender.idle()).isTrue();
+        assertThat(DtmfSender.valid("")).isFalse();
+        assertThat(DtmfSender.valid("W0*#Dw")).isTrue();
     }
 }

@@ -135,6 +135,10 @@ class DashboardInBrowserTest {
         assertThat(waitFor("(document.querySelector('tr.recent-call[data-call-id=\"" + ringing
                 + "\"] .status') || {}).textContent")).isEqualTo("canceled");
 
+        // The status bar reads /health every few seconds: the conversations above reached the agent.
+        assertThat(waitFor("document.getElementById('status-agent').className === 'ok'"
+                + " && document.getElementById('status-agent').textContent")).isEqualTo("agent: ok");
+
         assertThat(consoleErrors(afterLogin)).as("console errors after login").isEmpty();
     }
 

@@ -2,6 +2,7 @@ package io.voiceagent.sip.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.voiceagent.ai.AgentClient;
 import io.voiceagent.call.CallJournal;
 import io.voiceagent.call.CallManager;
 import io.voiceagent.call.CallMode;
@@ -26,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The call layer as production wires it in SIP mode (call manager, our SIP user agent, the media
  * engine on real sockets and the system clock), registered with a sipp carrier on loopback. The
- * agent never answers: these tests look at the phone leg only.
+ * agent never answers unless a test brings its own: these tests look at the phone leg.
  */
 final class CallLayerUnderTest implements AutoCloseable {
 
@@ -39,6 +40,17 @@ final class CallLayerUnderTest implements AutoCloseable {
     final int rtpPortMax;
 
     CallLayerUnderTest(SippProcess sipp, Path dataDir, Duration rtpTimeout) throws Exception {
+        this(sipp, dataDir, rtpTimeout, (request, listener) -> new CompletableFuture<>());
+    }
+
+    /** With {@code agents} standing in for ElevenLabs (a test that drives the agent's side). */
+    CallLayerUnderTest(SippProcess sipp, Path dataDir, Duration rtpTimeout, AgentClient agents) throws Exception {
+        this(sipp, dataDir, rtpTimeout, agents, Config.Tools.DEFAULTS);
+    }
+
+    /** With {@code agents} and the phone tools' and AMD's settings. */
+    CallLayerUnderTest(SippProcess sipp, Path dataDir, Duration rtpTimeout, AgentClient agents, Config.Tools tools)
+            throws Exception {
         rtpPortMin = 20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000);
         rtpPortMax = rtpPortMin + 99;
         agent = UserAgentUnderTest.start(sipp.port());
@@ -46,8 +58,9 @@ final class CallLayerUnderTest implements AutoCloseable {
                 "127.0.0.1", System::nanoTime, new SplittableRandom());
         journal = CallJournal.open(dataDir).journal();
         agent.awaitRegistration(RegistrationStatus.State.REGISTERED, Duration.ofSeconds(10));
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(30), 10),
-                agent.agent(), engine::open, (request, listener) -> new CompletableFuture<>(), Optional.empty(),
+        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(30), 10,
+                Config.AiConnect.RINGING, tools),
+                agent.agent(), engine::open, agents, Optional.empty(),
                 journal, List.of(), timers, Clock.systemUTC(), new SplittableRandom());
     }
 

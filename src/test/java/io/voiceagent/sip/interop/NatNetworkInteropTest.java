@@ -175,7 +175,7 @@ class NatNetworkInteropTest {
             Path config = dir.resolve("kamailio.cfg");
             KamailioProcess.writeConfig(config, Map.of("SIP_HOST", TestNetwork.CARRIER_HOST,
                     "SIP_PORT", Integer.toString(KAMAILIO_PORT), "REALM", REALM, "PASSWORD", PASSWORD,
-                    "CALLEE_HOST", TestNetwork.CARRIER_HOST, "CALLEE_PORT", Integer.toString(PHONE_PORT)));
+                    "CALLEE_HOST", TestNetwork.CARRIER_HOST, "CALLEE_PORT", Integer.toString(PHONE_PORT), "LOGIN", LOGIN));
             kamailio = startIn(pub, "kamailio", dir, List.of(ExternalTool.KAMAILIO.require().toString(), "-DD", "-E",
                     "-f", config.toString(), "-Y", dir.toString(), "-w", dir.toString(), "-m", "32", "-M", "4"));
             Path scenario = SippScenario.named("invite-answered.xml").writeTo(dir);

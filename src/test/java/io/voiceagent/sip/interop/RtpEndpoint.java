@@ -1,6 +1,9 @@
 package io.voiceagent.sip.interop;
 
+import io.voiceagent.media.G711;
+import io.voiceagent.rtp.DtmfReceiver;
 import io.voiceagent.rtp.RtpPacket;
+import io.voiceagent.rtp.TelephoneEvent;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -16,12 +19,18 @@ import java.util.function.Supplier;
 
 /**
  * A far end's RTP socket on a loopback address (127.0.0.1 is the phone's host, other 127/8
- * addresses other hosts): it notes when RTP arrives, and sends PCMA every 20 ms while told to.
+ * addresses other hosts): it notes when RTP arrives and which keys its telephone-events press,
+ * and sends PCMA every 20 ms while told to.
  */
 final class RtpEndpoint implements AutoCloseable {
 
     private final DatagramSocket socket;
+    /** The payload type the scenarios give telephone-event. */
+    static final int TELEPHONE_EVENT = 101;
+
     private final List<Instant> arrivals = new CopyOnWriteArrayList<>();
+    private final DtmfReceiver keyPresses = new DtmfReceiver();
+    private final StringBuffer keys = new StringBuffer();
     private final Thread listening;
     private volatile Thread talking;
 
@@ -37,6 +46,11 @@ final class RtpEndpoint implements AutoCloseable {
 
     String ip() {
         return socket.getLocalAddress().getHostAddress();
+    }
+
+    /** The keys our RFC 4733 events pressed, each once its event ended. */
+    String keys() {
+        return keys.toString();
     }
 
     /** When each RTP packet from us arrived. */
@@ -70,6 +84,36 @@ final class RtpEndpoint implements AutoCloseable {
         });
     }
 
+    /**
+     * Until {@code done}, sends {@code pcm} (8 kHz linear) as PCMA, 20 ms a packet to the port
+     * {@code target} names once it names one, then A-law silence.
+     */
+    void play(short[] pcm, BooleanSupplier done, Supplier<Optional<Integer>> target) {
+        talking = Thread.ofVirtual().start(() -> {
+            int sequence = 0;
+            int at = 0;
+            long ssrc = 0x5EED_0000L + port();
+            try {
+                while (!done.getAsBoolean()) {
+                    Optional<Integer> port = target.get();
+                    if (port.isPresent()) {
+                        byte[] payload = new byte[160];
+                        for (int i = 0; i < payload.length; i++, at++) {
+                            payload[i] = G711.linearToAlaw(at < pcm.length ? pcm[at] : 0);
+                        }
+                        byte[] wire = RtpPacket.of(false, 8, sequence & 0xFFFF, 160L * sequence, ssrc, payload).toBytes();
+                        sequence++;
+                        socket.send(new DatagramPacket(wire, wire.length,
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), port.get())));
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (IOException | InterruptedException e) {
+                // closed: the test is over
+            }
+        });
+    }
+
     private void receive() {
         byte[] buffer = new byte[1500];
         while (!socket.isClosed()) {
@@ -81,8 +125,13 @@ final class RtpEndpoint implements AutoCloseable {
             } catch (IOException closed) {
                 return;
             }
-            if (RtpPacket.parse(buffer, 0, datagram.getLength()).isPresent()) {
+            Optional<RtpPacket> packet = RtpPacket.parse(buffer, 0, datagram.getLength());
+            if (packet.isPresent()) {
                 arrivals.add(Instant.now());
+                if (packet.get().payloadType() == TELEPHONE_EVENT) {
+                    TelephoneEvent.parse(packet.get().payload())
+                            .ifPresent(event -> keys.append(keyPresses.onPacket(packet.get().timestamp(), event)));
+                }
             }
         }
     }

@@ -1,0 +1,29 @@
+/**
+ * The public HTTP API on the JDK's {@code com.sun.net.httpserver}: {@link io.voiceagent.api.HttpApi}
+ * binds HTTP_HOST:HTTP_PORT and puts every request through one gate (token, route, method, body
+ * size, content type) before a {@code Route}'s handler runs. Routes by resource: {@code CallRoutes}
+ * ({@code /api/calls/...}), {@code EventRoutes} ({@code /api/events}, Server-Sent Events),
+ * {@code OperationsRoutes} ({@code /health}, {@code /metrics} via {@code PrometheusText}),
+ * {@code ExolveWebhook} (Exolve's call events, guarded by their own secret), {@code DebugRoutes}
+ * ({@code /debug/...} through {@link io.voiceagent.api.DebugOperations}, which {@code app} implements)
+ * and {@code UiRoutes} (the dashboard and the OpenAPI document). Input is validated here
+ * ({@code StartCallBody}, {@code PhoneNumbers}); errors are {@code ApiException}s with stable codes.
+ *
+ * <p>Starts: {@code POST /api/calls/start} takes an optional {@code Idempotency-Key} (1 to 128 visible
+ * ASCII characters); the same key within 24 hours answers 200 with the first call's record, the same key
+ * with another body 422 {@code idempotency_key_reused}. Metadata and dynamic variables are capped at
+ * 16 KiB of JSON each (413). A start the journal cannot record is 503 {@code storage_unavailable}, and
+ * {@code /health} is 503 with {@code "journal": "failing"} and the error while that lasts.
+ *
+ * <p>Threads: one virtual thread per exchange ({@code http-N}); handlers may block. An open event
+ * stream keeps its exchange's thread, waiting in {@code call.CallEvents} for the next batch.
+ *
+ * <p>Logging is left to the formatter in {@code app.Logging}, which escapes whatever a request carried.
+ *
+ * <p>Locks: only {@code HttpApi}'s lifecycle lock (start, port, close), a leaf; a handler holds no
+ * lock of this package while it calls into {@code call}, whose lock order is in its package-info.
+ *
+ * <p>Depends on {@code call} ({@code CallService} and the records and events it hands out), {@code config},
+ * {@code ui} (the files it serves) and {@code exolve} (for {@code ExolveEvent} only); only {@code app} uses it.
+ */
+package io.voiceagent.api;

@@ -1,0 +1,165 @@
+package io.voiceagent.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.voiceagent.ai.AgentEvent;
+import io.voiceagent.ai.AgentListener;
+import io.voiceagent.config.Config;
+import io.voiceagent.media.G711;
+import io.voiceagent.sip.SessionDescription;
+import io.voiceagent.sip.SipCallEvent;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * AMD=local on a call: the greeting is held while the first caller audio is analysed; a person gets
+ * the greeting, a machine ends the call as {@code voicemail} (hangup) or gets the agent's message once
+ * its greeting and beep are over (leave_message). The caller audio is 20 ms μ-law chunks, as the
+ * media session hands them over.
+ */
+class AnsweringMachineCallTest {
+    private static final SessionDescription ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
+            List.of(SessionDescription.PCMU), 20, SessionDescription.Direction.SENDRECV);
+    private static final byte[] VOICE = tone();
+    private static final byte[] QUIET = filled(G711.ULAW_SILENCE);
+
+    @TempDir
+    Path dataDir;
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
+    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
+    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+    private CallJournal journal;
+    private CallManager calls;
+    private String callId;
+    private AgentListener agent;
+
+    private void start(Config.VoicemailAction action) throws Exception {
+        Config.Amd local = new Config.Amd(true, 2500, 1500, 800, 3500, 100, 50, 5000, 3, 256);
+        journal = CallJournal.open(dataDir).journal();
+        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3,
+                Config.AiConnect.RINGING, new Config.Tools(action, local)), sip, media, agents, Optional.empty(),
+                journal, List.of(), timers, clock, new SplittableRandom(7));
+        callId = calls.start(StartCallRequest.of("79990001122")).id();
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
+        agents.pending.getFirst().future().complete(conversation);
+        agent = agents.pending.getFirst().listener();
+        agent.onEvent(new AgentEvent.Audio(new byte[800], 1)); // the greeting, queued while ringing
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Answered(ANSWER));
+    }
+
+    @AfterEach
+    void tearDown() {
+        timers.shutdownNow();
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    private CallTestDoubles.Media phone() {
+        return media.opened.getFirst();
+    }
+
+    private void callee(byte[] chunk, int ms) {
+        for (int t = 0; t < ms; t += 20) {
+            phone().listener.onUserAudio(chunk);
+        }
+    }
+
+    private CallRecord record() {
+        return calls.find(callId).orElseThrow();
+    }
+
+    @Test
+    void aPersonsShortHelloReleasesTheGreetingAfterTheSilenceThatFollows() throws Exception {
+        start(Config.VoicemailAction.HANGUP);
+        assertThat(phone().agentAudioHeld).as("held from the answer").isTrue();
+
+        callee(QUIET, 300);
+        callee(VOICE, 400);
+        callee(QUIET, 800);
+
+        await(() -> !phone().agentAudioHeld);
+        assertThat(record().events()).anySatisfy(e -> assertThat(e).containsEntry("type", "amd")
+                .containsEntry("result", "human").containsEntry("reason", "after_greeting_silence")
+                .containsEntry("after_ms", 1500));
+        assertThat(conversation.userAudio).as("the analysed audio is not the agent's to hear").isEmpty();
+        callee(VOICE, 20);
+        assertThat(conversation.userAudio).hasSize(1);
+        assertThat(record().status()).isEqualTo(CallStatus.ANSWERED);
+    }
+
+    @Test
+    void aLongGreetingIsAMachineAndWithHangupTheCallEndsAsVoicemail() throws Exception {
+        start(Config.VoicemailAction.HANGUP);
+
+        callee(QUIET, 200);
+        callee(VOICE, 1600);
+
+        await(() -> record().status().isFinal());
+        CallRecord ended = record();
+        assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
+        assertThat(ended.hangupCause()).contains("answering_machine");
+        assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("result", "machine")
+                .containsEntry("reason", "long_greeting"));
+        assertThat(phone().agentAudioHeld).as("the greeting never played").isTrue();
+    }
+
+    @Test
+    void withLeaveMessageTheAgentSpeaksAfterTheBeepAndTheCallEndsAsVoicemail() throws Exception {
+        start(Config.VoicemailAction.LEAVE_MESSAGE);
+
+        callee(VOICE, 1600); // machine
+        callee(VOICE, 1500); // the rest of its greeting
+        callee(VOICE, 500);  // the beep
+        await(() -> record().events().stream().anyMatch(e -> "amd".equals(e.get("type"))));
+        assertThat(phone().agentAudioHeld).as("still the machine's greeting").isTrue();
+        callee(QUIET, 800);
+
+        await(() -> !phone().agentAudioHeld);
+        assertThat(conversation.contextualUpdates).anySatisfy(text -> assertThat(text).contains("leave your message"));
+        agent.onEvent(new AgentEvent.EndCallRequested());
+        phone().drain();
+        CallRecord ended = record();
+        assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
+        assertThat(ended.hangupCause()).contains("agent_end_call");
+    }
+
+    private static byte[] tone() {
+        byte[] chunk = new byte[160];
+        for (int i = 0; i < chunk.length; i++) {
+            chunk[i] = G711.linearToUlaw((int) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
+        }
+        return chunk;
+    }
+
+    private static byte[] filled(byte value) {
+        byte[] chunk = new byte[160];
+        Arrays.fill(chunk, value);
+        return chunk;
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+}

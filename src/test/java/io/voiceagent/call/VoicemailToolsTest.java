@@ -1,0 +1,134 @@
+package io.voiceagent.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.voiceagent.ai.AgentEvent;
+import io.voiceagent.ai.AgentListener;
+import io.voiceagent.config.Config;
+import io.voiceagent.sip.SessionDescription;
+import io.voiceagent.sip.SipCallEvent;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's {@code voicemail} client tool and {@code voicemail_detection} system tool: the call
+ * ends with status {@code voicemail}, at once with {@code VOICEMAIL_ACTION=hangup}, or when the agent
+ * ends it after its message with {@code leave_message}.
+ */
+class VoicemailToolsTest {
+    private static final SessionDescription ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
+            List.of(SessionDescription.PCMU), 20, SessionDescription.Direction.SENDRECV);
+
+    @TempDir
+    Path dataDir;
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
+    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
+    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+    private CallJournal journal;
+    private CallManager calls;
+    private String callId;
+    private AgentListener agent;
+
+    private void start(Config.VoicemailAction action) throws Exception {
+        journal = CallJournal.open(dataDir).journal();
+        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3,
+                Config.AiConnect.RINGING, new Config.Tools(action)), sip, media, agents, Optional.empty(), journal,
+                List.of(), timers, clock, new SplittableRandom(7));
+        callId = calls.start(StartCallRequest.of("79990001122")).id();
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
+        agents.pending.getFirst().future().complete(conversation);
+        agent = agents.pending.getFirst().listener();
+    }
+
+    @AfterEach
+    void tearDown() {
+        timers.shutdownNow();
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    private void answer() {
+        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Answered(ANSWER));
+    }
+
+    private CallRecord record() {
+        return calls.find(callId).orElseThrow();
+    }
+
+    private static AgentEvent.ToolCall voicemailTool(String id) {
+        return new AgentEvent.ToolCall("voicemail", id, Map.of(), AgentEvent.ToolSource.CLIENT);
+    }
+
+    @Test
+    void withHangupTheVoicemailToolEndsTheCallAtOnceAsVoicemail() throws Exception {
+        start(Config.VoicemailAction.HANGUP);
+        answer();
+        agent.onEvent(voicemailTool("tc_vm"));
+
+        CallRecord ended = record();
+        assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
+        assertThat(ended.hangupCause()).contains("voicemail");
+        assertThat(ended.hangupBy()).contains("agent");
+        assertThat(sip.dialed.getFirst().call().hangups).isEqualTo(1);
+        assertThat(conversation.toolResults).singleElement().satisfies(result -> {
+            assertThat(result.toolCallId()).isEqualTo("tc_vm");
+            assertThat(result.isError()).isFalse();
+        });
+        assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("type", "voicemail")
+                .containsEntry("tool", "voicemail").containsEntry("action", "hangup"));
+        assertThat(ended.toJson(clock.instant())).containsEntry("status", "voicemail");
+    }
+
+    @Test
+    void withLeaveMessageTheAgentSpeaksAndTheCallEndsAsVoicemailWhenItEndsIt() throws Exception {
+        start(Config.VoicemailAction.LEAVE_MESSAGE);
+        answer();
+        agent.onEvent(voicemailTool("tc_vm"));
+        assertThat(record().status()).as("the message is still to be left").isEqualTo(CallStatus.ANSWERED);
+        assertThat(conversation.toolResults.getFirst().result()).contains("leave your message");
+
+        agent.onEvent(new AgentEvent.Audio(new byte[160], 7));
+        agent.onEvent(new AgentEvent.EndCallRequested());
+        media.opened.getFirst().drain();
+
+        CallRecord ended = record();
+        assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
+        assertThat(ended.hangupCause()).contains("agent_end_call");
+    }
+
+    @Test
+    void theSystemToolEndsTheCallAsVoicemailWithoutAResult() throws Exception {
+        start(Config.VoicemailAction.HANGUP);
+        answer();
+        agent.onEvent(new AgentEvent.ToolCall("voicemail_detection", "toolu_9", Map.of(), AgentEvent.ToolSource.SYSTEM));
+
+        assertThat(record().status()).isEqualTo(CallStatus.VOICEMAIL);
+        assertThat(conversation.toolResults).isEmpty();
+    }
+
+    @Test
+    void beforeTheAnswerTheToolIsRefused() throws Exception {
+        start(Config.VoicemailAction.HANGUP);
+        agent.onEvent(voicemailTool("tc_early"));
+
+        assertThat(record().status()).isEqualTo(CallStatus.RINGING);
+        assertThat(conversation.toolResults).singleElement().satisfies(result -> assertThat(result.isError()).isTrue());
+    }
+}
