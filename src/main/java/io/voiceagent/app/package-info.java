@@ -8,11 +8,12 @@
  * API, and in demo mode the {@code demo.DemoNetwork} first; closed in reverse order after live calls
  * are drained) and {@link io.voiceagent.app.Logging} (one line per event on stderr, secrets masked).
  *
- * <p>Threads: the main thread builds the {@code Module}, prints the banner and waits for a signal
- * (JVM signal handlers only count down a latch), then closes everything. {@code Module} creates the
+ * <p>Threads: the main thread builds the {@code Module}, prints the banner and waits for a signal (JVM
+ * signal handlers only count down a latch), then closes everything. {@code Module} creates the
  * {@code call-timers} platform thread (call timers, the once-a-second media sample for
- * {@code /api/events}, the daily deletion of expired recordings); every other thread belongs to the component that started it. Log lines are
- * formatted on whichever thread logs. {@code Module} takes no lock; it is built and closed on the main thread.
+ * {@code /api/events}, the daily deletion of expired recordings); every other thread belongs to the
+ * component that started it. Log lines are formatted on whichever thread logs. {@code Module} takes no
+ * lock; it is built and closed on the main thread.
  *
  * <p>The only package that may depend on all the others (including {@code demo}); none depends on it.
  */
