@@ -6,6 +6,8 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallService;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.recordings.RecordingLibrary;
+import io.voiceagent.webhooks.DeliveryLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +27,14 @@ final class CallRoutes {
 
     private final CallService calls;
     private final Clock clock;
+    private final DeliveryLog webhooks;
+    private final RecordingLibrary recordings;
 
-    CallRoutes(CallService calls, Clock clock) {
+    CallRoutes(CallService calls, Clock clock, DeliveryLog webhooks, RecordingLibrary recordings) {
+        this.recordings = Objects.requireNonNull(recordings, "recordings");
         this.calls = Objects.requireNonNull(calls, "calls");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
     }
 
     List<Route> routes() {
@@ -47,7 +53,11 @@ final class CallRoutes {
     private ApiResponse start(ApiRequest request) throws ApiException, CallException {
         Optional<String> key = idempotencyKey(request);
         StartCallRequest start = StartCallBody.parse(request.jsonObject());
-        CallService.Started started = calls.start(start, key);
+        if (start.callbackUrl().isPresent() && !webhooks.acceptsCallbackUrls()) {
+            throw ApiException.badRequest(StartCallBody.CALLBACK_URL + ": needs CALLBACK_SECRET set on the service"
+                    + " (every delivery is signed with it)");
+        }
+        CallService.Started started = calls.start(recordings.withNotice(start), key);
         CallRecord record = started.record();
         return ApiResponse.json(started.placed() ? 201 : 200, record.toJson(clock.instant()))
                 .withHeader("Location", "/api/calls/" + record.id());
@@ -146,8 +156,12 @@ final class CallRoutes {
         return record(calls.sendDtmf(request.pathParameter("id"), digits));
     }
 
+    /** The record, with its webhook deliveries (event, state, attempts, last status). */
     private ApiResponse record(CallRecord record) {
-        return ApiResponse.json(200, record.toJson(clock.instant()));
+        Map<String, Object> json = new LinkedHashMap<>(record.toJson(clock.instant()));
+        json.put("webhooks", webhooks.deliveries(record.id()));
+        json.put("recording", recordings.describe(record.id()).orElse(null));
+        return ApiResponse.json(200, json);
     }
 
     static ApiException unknownCall(String id) {

@@ -7,6 +7,8 @@ import io.voiceagent.call.CallException;
 import io.voiceagent.call.CallService;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
+import io.voiceagent.recordings.RecordingLibrary;
+import io.voiceagent.webhooks.DeliveryLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,6 +60,15 @@ public final class HttpApi implements AutoCloseable {
     /** @param events the stream {@code GET /api/events} serves */
     public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
                    Clock clock, CallEvents events) {
+        this(config, calls, debug, webhookSecret, clock, events, DeliveryLog.NONE, RecordingLibrary.NONE);
+    }
+
+    /**
+     * @param webhooks   the call-event deliveries shown on each call and in {@code /metrics}
+     * @param recordings the call recordings served and shown on each call
+     */
+    public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
+                   Clock clock, CallEvents events, DeliveryLog webhooks, RecordingLibrary recordings) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(debug, "debug");
@@ -65,8 +76,9 @@ public final class HttpApi implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         this.apiToken = config.apiToken().filter(token -> !token.isEmpty());
         List<Route> all = new ArrayList<>();
-        all.addAll(new CallRoutes(calls, clock).routes());
-        all.addAll(new OperationsRoutes(calls).routes());
+        all.addAll(new CallRoutes(calls, clock, webhooks, recordings).routes());
+        all.addAll(new RecordingRoutes(calls, recordings).routes());
+        all.addAll(new OperationsRoutes(calls, webhooks).routes());
         all.addAll(new ExolveWebhook(calls, webhookSecret).routes());
         all.addAll(new DebugRoutes(calls, debug).routes());
         all.addAll(new EventRoutes(events).routes());

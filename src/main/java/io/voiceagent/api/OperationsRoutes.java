@@ -2,6 +2,8 @@ package io.voiceagent.api;
 
 import io.voiceagent.api.Route.Access;
 import io.voiceagent.call.CallService;
+import io.voiceagent.webhooks.DeliveryLog;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +12,11 @@ import java.util.Objects;
 /** {@code /health} for load balancers and systemd watchers, {@code /metrics} for Prometheus. */
 final class OperationsRoutes {
     private final CallService calls;
+    private final DeliveryLog webhooks;
 
-    OperationsRoutes(CallService calls) {
+    OperationsRoutes(CallService calls, DeliveryLog webhooks) {
         this.calls = Objects.requireNonNull(calls, "calls");
+        this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
     }
 
     List<Route> routes() {
@@ -38,6 +42,8 @@ final class OperationsRoutes {
     }
 
     private ApiResponse metrics() {
-        return ApiResponse.text(200, PrometheusText.CONTENT_TYPE, PrometheusText.render(calls.metrics()));
+        List<CallService.Metric> metrics = new ArrayList<>(calls.metrics());
+        metrics.addAll(webhooks.metrics());
+        return ApiResponse.text(200, PrometheusText.CONTENT_TYPE, PrometheusText.render(metrics));
     }
 }

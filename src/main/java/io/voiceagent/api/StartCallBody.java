@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  */
 final class StartCallBody {
     static final String PHONE_NUMBER = "phone_number";
+    static final String CALLBACK_URL = "callback_url";
     private static final Set<String> FIELDS = Set.of(PHONE_NUMBER, "first_message", "prompt", "language",
-            "dynamic_variables", "metadata");
+            "dynamic_variables", "metadata", CALLBACK_URL, "record");
     /** An ISO 639 language, optionally with a region or script: {@code en}, {@code ru}, {@code pt-br}. */
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[a-z0-9]{2,8})?");
     private static final int MAX_TEXT = 20_000;
@@ -30,7 +31,7 @@ final class StartCallBody {
         for (String name : body.keySet()) {
             if (!FIELDS.contains(name)) {
                 throw ApiException.badRequest("unknown field '" + name + "'; expected "
-                        + "phone_number, first_message, prompt, language, dynamic_variables, metadata");
+                        + "phone_number, first_message, prompt, language, dynamic_variables, metadata, callback_url, record");
             }
         }
         if (!(body.get(PHONE_NUMBER) instanceof String typed)) {
@@ -45,7 +46,36 @@ final class StartCallBody {
         Map<String, Object> dynamicVariables = capped("dynamic_variables", dynamicVariables(body.get("dynamic_variables")));
         Map<String, Object> metadata = capped("metadata", metadata(body.get("metadata")));
         return new StartCallRequest(digits, text(body, "first_message"), text(body, "prompt"), language,
-                dynamicVariables, metadata);
+                dynamicVariables, metadata, callbackUrl(body), record(body.get("record")));
+    }
+
+    /** {@code record}: true or false records this call or not, whatever RECORDING says. */
+    private static Optional<Boolean> record(Object value) throws ApiException {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof Boolean b) {
+            return Optional.of(b);
+        }
+        throw ApiException.badRequest("record: expected true or false");
+    }
+
+    /** An absolute http or https URL that receives this call's events instead of CALLBACK_URL. */
+    private static Optional<java.net.URI> callbackUrl(Map<String, Object> body) throws ApiException {
+        Optional<String> text = text(body, CALLBACK_URL);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            java.net.URI uri = new java.net.URI(text.get());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+        } catch (java.net.URISyntaxException e) {
+            // refused below
+        }
+        throw ApiException.badRequest(CALLBACK_URL + ": expected an absolute http or https URL");
     }
 
     private static Map<String, Object> capped(String name, Map<String, Object> value) throws ApiException {

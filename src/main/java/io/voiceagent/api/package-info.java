@@ -1,13 +1,15 @@
 /**
  * The public HTTP API on the JDK's {@code com.sun.net.httpserver}: {@link io.voiceagent.api.HttpApi}
- * binds HTTP_HOST:HTTP_PORT and puts every request through one gate (token, route, method, body
- * size, content type) before a {@code Route}'s handler runs. Routes by resource: {@code CallRoutes}
- * ({@code /api/calls/...}), {@code EventRoutes} ({@code /api/events}, Server-Sent Events),
- * {@code OperationsRoutes} ({@code /health}, {@code /metrics} via {@code PrometheusText}),
- * {@code ExolveWebhook} (Exolve's call events, guarded by their own secret), {@code DebugRoutes}
- * ({@code /debug/...} through {@link io.voiceagent.api.DebugOperations}, which {@code app} implements)
- * and {@code UiRoutes} (the dashboard and the OpenAPI document). Input is validated here
- * ({@code StartCallBody}, {@code PhoneNumbers}); errors are {@code ApiException}s with stable codes.
+ * binds HTTP_HOST:HTTP_PORT and puts every request through one gate (token, route, method, body size,
+ * content type) before a {@code Route}'s handler runs. Routes by resource: {@code CallRoutes}
+ * ({@code /api/calls/...}, a call's record with its webhook deliveries and recording),
+ * {@code RecordingRoutes} ({@code /api/calls/{id}/recording}, the WAV with byte ranges),
+ * {@code EventRoutes} ({@code /api/events}, Server-Sent Events), {@code OperationsRoutes}
+ * ({@code /health}, {@code /metrics} via {@code PrometheusText}), {@code ExolveWebhook} (Exolve's call
+ * events, guarded by their own secret), {@code DebugRoutes} ({@code /debug/...} through
+ * {@link io.voiceagent.api.DebugOperations}, which {@code app} implements) and {@code UiRoutes} (the
+ * dashboard and the OpenAPI document). Input is validated here ({@code StartCallBody},
+ * {@code PhoneNumbers}); errors are {@code ApiException}s with stable codes.
  *
  * <p>Starts: {@code POST /api/calls/start} takes an optional {@code Idempotency-Key} (1 to 128 visible
  * ASCII characters); the same key within 24 hours answers 200 with the first call's record, the same key
@@ -24,6 +26,8 @@
  * lock of this package while it calls into {@code call}, whose lock order is in its package-info.
  *
  * <p>Depends on {@code call} ({@code CallService} and the records and events it hands out), {@code config},
- * {@code ui} (the files it serves) and {@code exolve} (for {@code ExolveEvent} only); only {@code app} uses it.
+ * {@code ui} (the files it serves), {@code exolve} (for {@code ExolveEvent} only), {@code webhooks}
+ * ({@code DeliveryLog}: deliveries and metrics) and {@code recordings} ({@code RecordingLibrary}); only
+ * {@code app} uses it.
  */
 package io.voiceagent.api;

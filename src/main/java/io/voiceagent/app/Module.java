@@ -17,7 +17,13 @@ import io.voiceagent.net.ProxiedConnections;
 import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SipTimers;
 import io.voiceagent.sip.SipUserAgent;
+import io.voiceagent.recordings.Recordings;
 import io.voiceagent.sip.UdpSipUserAgent;
+import io.voiceagent.webhooks.Backoff;
+import io.voiceagent.webhooks.DeliveryLog;
+import io.voiceagent.webhooks.HttpWebhookSender;
+import io.voiceagent.webhooks.WebhookDispatcher;
+import io.voiceagent.webhooks.WebhookOutbox;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -81,15 +87,24 @@ public final class Module implements AutoCloseable {
                     config.exolve().useHttp() ? CallMode.EXOLVE_HTTP : CallMode.SIP,
                     config.http().maxConcurrentCalls(), config.elevenLabs().chunkMs(), config.sip().ringTimeout(),
                     CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY, config.elevenLabs().aiConnect(), config.tools());
-            calls = register(new CallManager(settings, sip, media::open, agents, exolve, journal.journal(),
+            Recordings recordings = register(Recordings.open(config.recording(), config.http().dataDir(), clock));
+            calls = register(new CallManager(settings, sip, recordings.tapping(media::open), agents, exolve,
+                    journal.journal(),
                     journal.records(), timers, clock, random));
             sip.setInboundHandler(calls);
+            calls.onSaved(recordings::onSaved);
+            timers.scheduleAtFixedRate(recordings::deleteExpired, 1, 1, TimeUnit.DAYS);
+
+            DeliveryLog webhooks = webhooks(config.webhooks(), outbound, clock, random);
+            if (webhooks instanceof WebhookDispatcher dispatcher) {
+                calls.onSaved(dispatcher::onSaved);
+            }
 
             CallEvents events = new CallEvents(CallEvents.DEFAULT_CAPACITY);
             calls.publishTo(events);
             timers.scheduleAtFixedRate(() -> events.sampleMedia(calls), 1, 1, TimeUnit.SECONDS);
             http = register(new HttpApi(config.http(), calls, debugOperations(agents, exolve, outbound),
-                    config.exolve().webhookSecret(), clock, events));
+                    config.exolve().webhookSecret(), clock, events, webhooks, recordings));
             http.start();
             register(events); // closed before the HTTP server, so that open event streams end at once
         } catch (IOException | RuntimeException e) {
@@ -133,6 +148,27 @@ public final class Module implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.WARNING, "no answer from the SIP registrar within " + FIRST_REGISTRATION_WAIT
                 .toSeconds() + " s; calls are refused until registration succeeds (see /health)");
+    }
+
+    /**
+     * The call-event webhooks when CALLBACK_SECRET is set (CALLBACK_URL, or calls' own callback_url),
+     * their outbox in DATA_DIR; nothing otherwise.
+     */
+    private DeliveryLog webhooks(Config.Webhooks settings, OutboundConnections outbound, Clock clock,
+                                 RandomGenerator random) throws IOException {
+        if (settings.secret().isEmpty()) {
+            return DeliveryLog.NONE;
+        }
+        WebhookOutbox outbox = register(WebhookOutbox.open(config.http().dataDir()));
+        WebhookDispatcher dispatcher = register(new WebhookDispatcher(settings.callbackUrl(), settings.secret(),
+                outbox, new HttpWebhookSender(outbound.httpClient(), HttpWebhookSender.TIMEOUT), Backoff.DEFAULT,
+                clock, random));
+        dispatcher.start();
+        if (!outbox.pending().isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, outbox.pending().size() + " webhook event(s) from before the restart"
+                    + " are being delivered");
+        }
+        return dispatcher;
     }
 
     public int httpPort() {

@@ -336,7 +336,15 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     /** Feeds {@code events} every record saved from now on (the dashboard's live stream). */
     public void publishTo(CallEvents events) {
-        repository.onSaved(events::onSaved);
+        onSaved(events::onSaved);
+    }
+
+    /**
+     * Tells {@code listener} (besides those added before) of every record saved from now on, on the saving
+     * thread: a call's first record before it is dialed, every later one under the live call's lock.
+     */
+    public void onSaved(java.util.function.Consumer<CallRecord> listener) {
+        repository.onSaved(listener);
     }
 
     /** A live call's record carries its media session's figures as they are now; they are stored when it ends. */

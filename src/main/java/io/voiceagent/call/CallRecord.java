@@ -258,6 +258,8 @@ public record CallRecord(
         request.firstMessage().ifPresent(v -> req.put("first_message", v));
         request.prompt().ifPresent(v -> req.put("prompt", v));
         request.language().ifPresent(v -> req.put("language", v));
+        request.callbackUrl().ifPresent(v -> req.put("callback_url", v.toString()));
+        request.record().ifPresent(v -> req.put("record", v));
         req.put("dynamic_variables", request.dynamicVariables());
         m.put("request", req);
         m.put("metadata", request.metadata());
@@ -275,7 +277,9 @@ public record CallRecord(
                 Optional.ofNullable((String) req.get("prompt")),
                 Optional.ofNullable((String) req.get("language")),
                 nonNullMap(req.get("dynamic_variables")),
-                nonNullMap(m.get("metadata")));
+                nonNullMap(m.get("metadata")),
+                Optional.ofNullable((String) req.get("callback_url")).map(java.net.URI::create),
+                req.get("record") instanceof Boolean b ? Optional.of(b) : Optional.empty());
         List<TranscriptLine> lines = new ArrayList<>();
         for (Object o : (List<Object>) m.getOrDefault("transcript", List.of())) {
             Map<String, Object> line = (Map<String, Object>) o;

@@ -37,7 +37,7 @@ final class CallRepository {
     private final int maxEnded;
     private final ReentrantLock order = new ReentrantLock();
     private final Set<String> ended = new LinkedHashSet<>();
-    private volatile Consumer<CallRecord> onSaved = record -> { };
+    private final List<Consumer<CallRecord>> onSaved = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     CallRepository(CallJournal journal, List<CallRecord> restored, int maxEnded, Clock clock) {
         this.journal = journal;
@@ -74,7 +74,7 @@ final class CallRepository {
         } finally {
             order.unlock();
         }
-        onSaved.accept(record);
+        onSaved.forEach(listener -> listener.accept(record));
         return true;
     }
 
@@ -93,7 +93,7 @@ final class CallRepository {
         } finally {
             order.unlock();
         }
-        onSaved.accept(record);
+        onSaved.forEach(listener -> listener.accept(record));
     }
 
     /** The journal's state: a failing journal refuses new calls. */
@@ -114,9 +114,9 @@ final class CallRepository {
         keys.remove(key);
     }
 
-    /** Tells {@code listener} of every record saved from now on, on the saving thread. */
+    /** Tells {@code listener} (besides those added before) of every record saved from now on, on the saving thread. */
     void onSaved(Consumer<CallRecord> listener) {
-        onSaved = Objects.requireNonNull(listener, "listener");
+        onSaved.add(Objects.requireNonNull(listener, "listener"));
     }
 
     private void index(CallRecord record) {

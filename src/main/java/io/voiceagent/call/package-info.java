@@ -15,7 +15,9 @@
  * receiver (caller audio, DTMF, first packet), its callback threads (media and hold timeouts, drain
  * actions), the HTTP server's threads (start, hangup, webhooks) and the call timers. The journal has one
  * writer thread of its own ({@code call-journal}), which also compacts; only a start waits for it (group
- * commit, one fsync for everything queued together). Exolve requests run on short virtual threads.
+ * commit, one fsync for everything queued together). Every saved record, a call's first included, is
+ * handed to the save listeners ({@code CallEvents}; the app adds the recordings and the webhooks) on the
+ * saving thread. Exolve requests run on short virtual threads.
  *
  * <p>Locks, in the order they may nest (never the other way round):
  * <ol>
@@ -29,6 +31,10 @@
  *       for the RTP receiver thread) nor while pointing media at an SDP that may end the call;</li>
  *   <li>{@code CallRepository.order}, taken under a call's lock when its record is saved, and inside it
  *       {@code IdempotentStarts.lock} and the journal's queue lock;</li>
+ *   <li>{@code WebhookDispatcher.lock}, then {@code WebhookOutbox.lock} (package {@code webhooks}):
+ *       taken by the save listeners after {@code order} is released, under a call's lock for every save
+ *       but a call's first (written before the call is placed, under no call's lock); the event is queued
+ *       and written to the outbox there, and no HTTP request is made under either;</li>
  *   <li>leaves, each held for a few field updates: the media session's locks ({@code downlinkLock},
  *       {@code uplinkLock}, the agent-audio queue's), the conversation's and its send queue's locks, and
  *       {@code CallEvents.lock} (the {@code /api/events} buffer, taken under a call's lock after a save and

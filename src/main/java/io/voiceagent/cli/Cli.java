@@ -103,7 +103,8 @@ public final class Cli {
                 noArguments(command, args);
                 Config config = serviceConfig();
                 yield service.run(new Config(config.http(), config.exolve(), config.sip(), config.rtp(),
-                        config.elevenLabs(), config.proxy(), true, config.tools()));
+                        config.elevenLabs(), config.proxy(), true, config.tools(), config.webhooks(),
+                        config.recording()));
             }
             case TEST -> {
                 err.println("voiceagent test: run the suite with bin/voiceagent test (it needs Maven and the sources)");

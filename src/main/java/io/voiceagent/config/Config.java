@@ -15,10 +15,13 @@ import java.util.OptionalLong;
  * Grouped by the component that consumes each part, so a component is handed only its own slice.
  */
 public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs,
-                     Optional<Proxy> proxy, boolean demo, Tools tools) {
+                     Optional<Proxy> proxy, boolean demo, Tools tools, Webhooks webhooks,
+                     Recording recording) {
 
     public Config {
         Objects.requireNonNull(tools, "tools");
+        Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(recording, "recording");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(exolve, "exolve");
         Objects.requireNonNull(sip, "sip");
@@ -27,10 +30,13 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         Objects.requireNonNull(proxy, "proxy");
     }
 
-    /** With the agent's phone tools at their defaults. */
+    /**
+     * With the agent's phone tools at their defaults, without call-event webhooks (no CALLBACK_URL, no
+     * CALLBACK_SECRET) and with recording off.
+     */
     public Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs, Optional<Proxy> proxy,
                   boolean demo) {
-        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Tools.DEFAULTS);
+        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Tools.DEFAULTS, Webhooks.NONE, Recording.OFF);
     }
 
     /** How the agent's tools act on the phone line, and the local answering-machine detection. */
@@ -76,6 +82,46 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
 
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Call recordings: whether calls are recorded unless they say otherwise ({@code RECORDING}), how
+     * long the files are kept, and the consent notice put before the agent's first message.
+     */
+    public record Recording(boolean on, Format format, int retentionDays, Optional<String> notice) {
+        public static final int DEFAULT_RETENTION_DAYS = 30;
+        public static final Recording OFF = new Recording(false, Format.PCM16, DEFAULT_RETENTION_DAYS,
+                Optional.empty());
+
+        public Recording {
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(notice, "notice");
+        }
+
+        /** RECORDING_FORMAT: how the WAV holds its samples. */
+        public enum Format {
+            /** 16-bit linear PCM: plays everywhere, 32 kB per second of call. */
+            PCM16,
+            /** G.711 μ-law, 8 bits: what the line carries, half the size. */
+            G711;
+
+            public String wireName() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+    }
+
+    /**
+     * Call-event webhooks: where every call's events go unless the call names its own
+     * {@code callback_url}, and the secret each delivery is signed with.
+     */
+    public record Webhooks(Optional<URI> callbackUrl, Optional<Secret> secret) {
+        public static final Webhooks NONE = new Webhooks(Optional.empty(), Optional.empty());
+
+        public Webhooks {
+            Objects.requireNonNull(callbackUrl, "callbackUrl");
+            Objects.requireNonNull(secret, "secret");
         }
     }
 
@@ -210,7 +256,8 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
                 elevenLabs.useSignedUrl(), elevenLabs.chunkMs(), elevenLabs.aiConnect(), elevenLabs.agentAudioBuffer());
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
                 exolve.webhookSecret(), exolve.callMethod(), exolve.callbackResourceId());
-        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, tools);
+        return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, tools, webhooks,
+                recording);
     }
 
     /** Every setting by its environment name, secrets masked: what {@code voiceagent config} prints. */
@@ -270,6 +317,16 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("AMD_MAX_WORDS", Integer.toString(amd.maxWords()));
         out.put("AMD_SILENCE_THRESHOLD", Integer.toString(amd.silenceThreshold()));
         out.put("SOCKS5_PROXY", proxy.map(Proxy::describe).orElse(""));
+        // a receiver's token may ride in the query or the user info: shown masked
+        out.put("CALLBACK_URL", webhooks.callbackUrl().map(u -> u.getScheme() + "://"
+                + (u.getRawUserInfo() == null ? "" : "****@") + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort())
+                + (u.getRawPath() == null ? "" : u.getRawPath()) + (u.getRawQuery() == null ? "" : "?****"))
+                .orElse(""));
+        out.put("CALLBACK_SECRET", masked(webhooks.secret()));
+        out.put("RECORDING", recording.on() ? "on" : "off");
+        out.put("RECORDING_FORMAT", recording.format().wireName());
+        out.put("RECORDING_RETENTION_DAYS", Integer.toString(recording.retentionDays()));
+        out.put("RECORDING_NOTICE", recording.notice().orElse(""));
         return out;
     }
 

@@ -30,10 +30,11 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
     /** Names whose values are masked in every message. */
     public static final Set<String> SECRET_NAMES = Set.of(
-            "API_TOKEN", "EXOLVE_API_KEY", "EXOLVE_WEBHOOK_SECRET", "SIP_PASSWORD", "ELEVENLABS_API_KEY");
+            "API_TOKEN", "EXOLVE_API_KEY", "EXOLVE_WEBHOOK_SECRET", "SIP_PASSWORD", "ELEVENLABS_API_KEY",
+            "CALLBACK_SECRET");
     /** URLs that may carry a user:password or a token in the query: shown through {@link UrlMasking}. */
     private static final Set<String> URL_NAMES = Set.of("EXOLVE_API_URL", "ELEVENLABS_WS_URL", "ELEVENLABS_API_URL",
-            "SOCKS5_PROXY");
+            "SOCKS5_PROXY", "CALLBACK_URL");
 
     /** Setting any of these leaves demo mode; the rest must then be complete. */
     private static final List<String> CREDENTIALS = List.of(
@@ -290,11 +291,15 @@ public final class ConfigLoader {
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
         Config.Tools tools = new Config.Tools(voicemailAction(), amd());
+        Config.Webhooks webhooks = webhooks();
+        Config.Recording recording = new Config.Recording(onOff("RECORDING", false), recordingFormat(),
+                integer("RECORDING_RETENTION_DAYS", Config.Recording.DEFAULT_RETENTION_DAYS, 1, 3650),
+                Optional.ofNullable(raw("RECORDING_NOTICE")));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, effectiveDespite(() -> new Config(http, exolve, sip, rtp, elevenLabs,
-                    proxy, demo)));
+                    proxy, demo, tools, webhooks, recording)));
         }
-        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, tools);
+        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, tools, webhooks, recording);
     }
 
     /**
@@ -499,6 +504,67 @@ public final class ConfigLoader {
             problem(name, v, "an absolute " + String.join(" or ", schemes) + " URL");
             return URI.create(fallback);
         }
+    }
+
+    private Config.Recording.Format recordingFormat() {
+        String v = raw("RECORDING_FORMAT");
+        if (v == null) {
+            return Config.Recording.Format.PCM16;
+        }
+        for (Config.Recording.Format format : Config.Recording.Format.values()) {
+            if (format.wireName().equalsIgnoreCase(v)) {
+                return format;
+            }
+        }
+        problem("RECORDING_FORMAT", v, "pcm16 or g711");
+        return Config.Recording.Format.PCM16;
+    }
+
+    private boolean onOff(String name, boolean fallback) {
+        String v = raw(name);
+        if (v == null) {
+            return fallback;
+        }
+        switch (v.toLowerCase(Locale.ROOT)) {
+            case "on" -> {
+                return true;
+            }
+            case "off" -> {
+                return false;
+            }
+            default -> {
+                problem(name, v, "on or off");
+                return fallback;
+            }
+        }
+    }
+
+    /** CALLBACK_URL (http or https) and CALLBACK_SECRET: deliveries are always signed, so a URL needs the secret. */
+    private Config.Webhooks webhooks() {
+        Optional<URI> url = Optional.empty();
+        String v = raw("CALLBACK_URL");
+        if (v != null) {
+            try {
+                URI uri = new URI(v);
+                if (uri.getScheme() != null && List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                        && uri.getHost() != null) {
+                    url = Optional.of(uri);
+                } else {
+                    problem("CALLBACK_URL", v, "an absolute http or https URL");
+                }
+            } catch (URISyntaxException e) {
+                problem("CALLBACK_URL", v, "an absolute http or https URL");
+            }
+        }
+        Optional<Secret> secret = secret("CALLBACK_SECRET");
+        if (secret.isPresent() && secret.get().reveal().length() < 16) {
+            problems.add("CALLBACK_SECRET=****: expected at least 16 characters (it signs every webhook)");
+        }
+        if (v != null && secret.isEmpty()) {
+            problems.add("CALLBACK_URL is set without CALLBACK_SECRET: expected a secret of at least 16 characters"
+                    + " to sign the deliveries with");
+        }
+        return new Config.Webhooks(url, secret);
     }
 
     private String phone(String name) {

@@ -2,11 +2,11 @@
  * The service's configuration: {@link io.voiceagent.config.ConfigLoader} reads the environment and
  * an optional {@code .env} file, validates every variable and lists every problem at once in a
  * {@link io.voiceagent.config.ConfigException}; {@link io.voiceagent.config.Config} is the immutable
- * result, in one record per consuming component (http, exolve, sip, rtp, elevenLabs, proxy), with
- * {@code describe()} for display. {@link io.voiceagent.config.Secret} masks credentials wherever they
- * are printed; {@link io.voiceagent.config.AddressBlock} is an address or CIDR block parsed from
- * literals, so loading never waits on DNS. The known variables are the names a build reads
- * ({@code ConfigLoader.knownVariables()}); unknown keys get warnings naming the closest one.
+ * result, in one record per consuming component (http, exolve, sip, rtp, elevenLabs, proxy, tools,
+ * webhooks, recording), with {@code describe()} for display. {@link io.voiceagent.config.Secret} masks
+ * credentials wherever they are printed; {@link io.voiceagent.config.AddressBlock} is an address or
+ * CIDR block parsed from literals, so loading never waits on DNS. The known variables are the names a
+ * build reads ({@code ConfigLoader.knownVariables()}); unknown keys get warnings naming the closest one.
  * {@link io.voiceagent.config.ApiEndpoint} is the part a client of the running service needs.
  *
  * <p>Threads: loaded by the command line ({@code cli.Cli}) on the main thread before anything starts

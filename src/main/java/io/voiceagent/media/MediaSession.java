@@ -70,6 +70,10 @@ public interface MediaSession extends AutoCloseable {
 
     MediaStats stats();
 
+    /** From now on, hands a copy of the call's answered audio to {@code tap} (a recording); null stops. */
+    default void setAudioTap(AudioTap tap) {
+    }
+
     /** Live figures for the debug endpoint: queue depths, latch state, rejected packets, jitter buffer, RTCP. */
     Map<String, Object> debug();
 

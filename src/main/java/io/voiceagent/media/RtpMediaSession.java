@@ -132,6 +132,9 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private long lastCallerFrameNanos;
     private boolean firstPacketSeen;
 
+    /** A recording's copy of the audio, set from a call thread, read by the media threads. */
+    private volatile AudioTap audioTap;
+
     // Counters, each written by one thread.
     private volatile long packetsIn;
     private volatile long bytesIn;
@@ -423,9 +426,11 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
                     step.eventTimestamp(), ssrc);
             step.event().writeTo(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH);
             previousTickHadAudio = false;
+            tapDownlink(0);
             return TelephoneEvent.LENGTH;
         }
         int audio = answered && !agentAudioHeld ? queue.poll(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, SAMPLES, G711.ULAW_SILENCE) : 0;
+        tapDownlink(audio);
         if (audio == 0) {
             java.util.Arrays.fill(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, sendBuffer.length, codec.silence);
         } else if (codec == LineCodec.PCMA) {
@@ -437,6 +442,20 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         previousTickHadAudio = audio > 0;
         RtpPacket.writeFixedHeader(sendBuffer, 0, marker, codec.payloadType, sequenceNumber, timestamp, ssrc);
         return SAMPLES;
+    }
+
+    /** Hands the tick's μ-law audio (still in the send buffer, before any A-law conversion) to the tap. */
+    private void tapDownlink(int audio) {
+        AudioTap tap = audioTap;
+        if (tap != null && answered) {
+            tap.toPhone(audio == 0 ? null : java.util.Arrays.copyOfRange(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH,
+                    RtpPacket.FIXED_HEADER_LENGTH + SAMPLES));
+        }
+    }
+
+    @Override
+    public void setAudioTap(AudioTap tap) {
+        audioTap = tap;
     }
 
     /** The media timeout while the far end should be sending, the hold timeout while it holds us. */
@@ -676,6 +695,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         LineCodec codec = lineCodec;
         if (!answered || format == null || codec == null) {
             return;
+        }
+        AudioTap tap = audioTap;
+        if (tap != null) {
+            tap.fromPhone(payload == null ? null : payload.clone(), codec == LineCodec.PCMA);
         }
         if (uplinkConverter == null || !uplinkConverter.matches(codec, format)) {
             uplinkConverter = new UplinkConverter(codec, format, engine.filter(LineCodec.SAMPLE_RATE, format.sampleRate()));

@@ -16,7 +16,9 @@
  * selector; one pacing thread runs every session's {@code onTick} (send RTP, send RTCP when due,
  * expire jitter-buffered audio, check the media and hold timeouts); the call's own threads connect,
  * answer, queue agent audio and close; listener callbacks that may block (timeouts, queue drained)
- * run on virtual threads of the engine. Neither the receive nor the pacing thread may block.
+ * run on virtual threads of the engine. Neither the receive nor the pacing thread may block: an
+ * {@code AudioTap} (a recording) set on a session is handed a copy of each answered 20 ms on those
+ * threads (the caller's under {@code uplinkLock}, what was sent on the pacing thread) and only queues it.
  *
  * <p>Locks in a session: {@code downlinkLock} (DTMF sender, downlink converter), {@code uplinkLock}
  * (sequence, jitter, jitter buffer, uplink converter; the pacing thread only {@code tryLock}s it to

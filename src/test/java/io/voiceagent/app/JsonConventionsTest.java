@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The JSON the service writes about a live demo call, on every route of {@code /debug/…} (as the
  * OpenAPI document lists them) and on {@code /api/calls/{id}} and {@code /health}: snake_case keys,
- * addresses as {@code host:port}, live media figures while the call is up.
+ * addresses as {@code host:port}, live media figures while the call is up. The call is recorded and
+ * has webhook deliveries (to a port where nothing listens), so that their parts of the record are walked too.
  */
 class JsonConventionsTest {
     private static final Pattern SNAKE_CASE = Pattern.compile("[a-z0-9_]+");
@@ -47,7 +48,10 @@ class JsonConventionsTest {
                 "SIP_PORT_MIN", Integer.toString(sipBase),
                 "SIP_PORT_MAX", Integer.toString(sipBase + 50),
                 "RTP_PORT_MIN", Integer.toString(rtpBase),
-                "RTP_PORT_MAX", Integer.toString(rtpBase + 200))));
+                "RTP_PORT_MAX", Integer.toString(rtpBase + 200),
+                "RECORDING", "on",
+                "CALLBACK_URL", "http://127.0.0.1:9/voiceagent-events",
+                "CALLBACK_SECRET", "json-conventions-secret")));
     }
 
     @AfterAll
@@ -120,7 +124,10 @@ class JsonConventionsTest {
         }
         assertThat(walked).contains("get /debug/calls/{id}/media", "get /debug/sip", "post /debug/ai/check",
                 "get /debug/proxy");
-        collectBreaches("GET /api/calls/{id}", json("GET", "/api/calls/" + id), breaches);
+        Map<String, Object> record = json("GET", "/api/calls/" + id);
+        assertThat(record.get("recording")).as("the call's recording: " + record).isNotNull();
+        assertThat((List<Object>) record.get("webhooks")).as("the call's webhook deliveries: " + record).isNotEmpty();
+        collectBreaches("GET /api/calls/{id}", record, breaches);
         Map<String, Object> health = json("GET", "/health");
         assertThat(health).as("the live call's conversation opened").containsEntry("agent", "ok");
         collectBreaches("GET /health", health, breaches);

@@ -1,0 +1,186 @@
+package io.voiceagent.recordings;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.call.CallRecord;
+import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.config.Config;
+import io.voiceagent.media.MediaSession;
+import io.voiceagent.media.MediaSessionFactory;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Call recordings in {@code DATA_DIR/recordings}: {@code <call id>.wav} (mode 0600) and, once it is
+ * finished, {@code <call id>.json} saying whether it is complete. A call is recorded from its answer
+ * to its end when its request says {@code "record": true}, or says nothing and RECORDING is on.
+ *
+ * <p>{@link #onSaved} runs on the thread that saved the record (under the call's lock): it only
+ * attaches or detaches a {@link Recording}; files are opened and written by the {@link RecordingWriter}.
+ */
+public final class Recordings implements RecordingLibrary, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Recordings.class.getName());
+    private static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
+    private final Config.Recording settings;
+    private final Path directory;
+    private final Clock clock;
+    private final RecordingWriter writer;
+    /** Media sessions of live calls, so that a recording can be attached at the answer. */
+    private final Map<String, MediaSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Recording> live = new ConcurrentHashMap<>();
+
+    private Recordings(Config.Recording settings, Path directory, Clock clock) {
+        this.settings = settings;
+        this.directory = directory;
+        this.clock = clock;
+        this.writer = new RecordingWriter(this::finished).start();
+    }
+
+    /** Creates {@code dataDir/recordings} (mode 0700) and deletes recordings past their retention. */
+    public static Recordings open(Config.Recording settings, Path dataDir, Clock clock) throws IOException {
+        Path directory = dataDir.resolve("recordings");
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        }
+        Recordings recordings = new Recordings(Objects.requireNonNull(settings, "settings"), directory, clock);
+        recordings.deleteExpired();
+        return recordings;
+    }
+
+    /** {@code factory}, remembering each call's session so that a recording can be attached to it. */
+    public MediaSessionFactory tapping(MediaSessionFactory factory) {
+        return (callId, chunkMs, listener) -> {
+            MediaSession session = factory.open(callId, chunkMs, listener);
+            sessions.put(callId, session);
+            return session;
+        };
+    }
+
+    /** Whether a call with this request is recorded. */
+    public boolean records(StartCallRequest request) {
+        return request.record().orElse(settings.on());
+    }
+
+    @Override
+    public StartCallRequest withNotice(StartCallRequest request) {
+        if (settings.notice().isEmpty() || !records(request)) {
+            return request;
+        }
+        String notice = settings.notice().get();
+        return request.withFirstMessage(request.firstMessage().map(first -> notice + " " + first).orElse(notice));
+    }
+
+    /** The save listener: starts the recording at the answer, stops it at the end. */
+    public void onSaved(CallRecord record) {
+        String id = record.id();
+        if (record.status().isFinal()) {
+            MediaSession session = sessions.remove(id);
+            Recording recording = live.get(id);
+            if (recording != null && !recording.stopped()) {
+                if (session != null) {
+                    session.setAudioTap(null);
+                }
+                recording.stop();
+            }
+            return;
+        }
+        if (record.answeredAt().isPresent() && !live.containsKey(id) && records(record.request())
+                && CALL_ID.matcher(id).matches()) {
+            MediaSession session = sessions.get(id);
+            if (session != null) {
+                Recording recording = new Recording(id, directory.resolve(id + ".wav"), settings.format(), writer);
+                live.put(id, recording);
+                session.setAudioTap(recording);
+            }
+        }
+    }
+
+    private void finished(Recording recording) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("complete", recording.droppedFrames() == 0 && !recording.failed());
+        status.put("dropped_ms", recording.droppedFrames() * 20);
+        status.put("duration_s", recording.durationMillis() / 1000.0);
+        try {
+            Files.write(directory.resolve(recording.callId + ".json"), JSON.std.asBytes(status),
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            Files.setPosixFilePermissions(directory.resolve(recording.callId + ".json"),
+                    PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "call=" + recording.callId + " recording status not written: " + e);
+        }
+        live.remove(recording.callId);
+    }
+
+    @Override
+    public Optional<Path> file(String callId) {
+        if (!CALL_ID.matcher(callId).matches()) {
+            return Optional.empty();
+        }
+        Path file = directory.resolve(callId + ".wav");
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Map<String, Object>> describe(String callId) {
+        Recording recording = live.get(callId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (recording != null) {
+            out.put("state", "recording");
+            out.put("dropped_ms", recording.droppedFrames() * 20);
+            return Optional.of(out);
+        }
+        if (!CALL_ID.matcher(callId).matches() || file(callId).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Map<String, Object> status = JSON.std.mapFrom(Files.readString(directory.resolve(callId + ".json")));
+            out.put("state", Boolean.TRUE.equals(status.get("complete")) ? "complete" : "incomplete");
+            out.put("dropped_ms", status.get("dropped_ms"));
+            out.put("duration_s", status.get("duration_s"));
+        } catch (IOException e) {
+            out.put("state", "incomplete"); // the service stopped before the recording was finished
+        }
+        out.put("url", "/api/calls/" + callId + "/recording");
+        return Optional.of(out);
+    }
+
+    /** Deletes recordings older than RECORDING_RETENTION_DAYS; returns how many. Run at start and daily. */
+    public int deleteExpired() {
+        Instant cutoff = clock.instant().minus(Duration.ofDays(settings.retentionDays()));
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.{wav,json}")) {
+            for (Path file : files) {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(file);
+                    deleted += file.toString().endsWith(".wav") ? 1 : 0;
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "deleting old recordings failed: " + e);
+        }
+        if (deleted > 0) {
+            LOG.log(System.Logger.Level.INFO, deleted + " recording(s) older than " + settings.retentionDays()
+                    + " days deleted");
+        }
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

@@ -1,0 +1,29 @@
+package io.voiceagent.webhooks;
+
+import java.util.Optional;
+
+/** The call events a callback URL receives, by their wire names, in the order a call can produce them. */
+public enum EventType {
+    RINGING("call.ringing"),
+    ANSWERED("call.answered"),
+    ENDED("call.ended");
+
+    private final String wireName;
+
+    EventType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<EventType> fromWire(String name) {
+        for (EventType type : values()) {
+            if (type.wireName.equals(name)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,397 @@
+package io.voiceagent.webhooks;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.call.CallRecord;
+import io.voiceagent.call.CallService.Metric;
+import io.voiceagent.config.Secret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+
+/**
+ * Turns saved call records into {@code call.ringing}, {@code call.answered} and {@code call.ended}
+ * events and delivers them, signed, to the call's {@code callback_url} or else CALLBACK_URL: at
+ * least once, in order per call (an event waits until the one before it is delivered or given
+ * up), retried with {@link Backoff} on timeouts, connection failures, 408, 429 and 5xx.
+ *
+ * <p>{@link #onSaved} runs on the thread that saved the record (under the live call's lock) and
+ * only queues: it writes the event to the {@link WebhookOutbox} and wakes the delivery loop. The
+ * loop ({@link #start}, one virtual thread) starts the due attempts, each on a virtual thread of
+ * its own, so a slow receiver holds up only its own call's events. Lock order: LiveCall.lock, this
+ * class's lock, the outbox's lock. No lock is held during an HTTP request.
+ */
+public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(WebhookDispatcher.class.getName());
+    /** Calls whose delivery log is kept in memory for the API, oldest leaving first. */
+    static final int CALLS_LOGGED = 10_000;
+    private static final Duration IDLE_WAKE = Duration.ofMinutes(1);
+
+    /** How one attempt ended, for the metric's {@code result} label. */
+    enum Result {
+        DELIVERED, RETRY, REJECTED, EXPIRED;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final Optional<URI> defaultUrl;
+    private final Optional<Secret> secret;
+    private final WebhookOutbox outbox;
+    private final WebhookSender sender;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Undelivered events per call, oldest first; the head is the only one attempted. */
+    private final Map<String, ArrayDeque<Delivery>> queues = new LinkedHashMap<>();
+    private final Set<String> inFlight = new java.util.HashSet<>();
+    /**
+     * The events already made for each recent call, so that each is made once: ended calls stay, as
+     * their record is still saved after the end (late provider events, final media figures).
+     */
+    private final Map<String, EnumSet<EventType>> made = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, EnumSet<EventType>> eldest) {
+            return size() > CALLS_LOGGED;
+        }
+    };
+    private final LinkedHashMap<String, List<Delivery>> log = new LinkedHashMap<>();
+    private final EnumMap<Result, Long> counts = new EnumMap<>(Result.class);
+    private final ExecutorService attempts = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("webhook-", 0).factory());
+    private final Instant startedAt;
+    private Thread loop;
+    private boolean closed;
+
+    public WebhookDispatcher(Optional<URI> defaultUrl, Optional<Secret> secret, WebhookOutbox outbox,
+                             WebhookSender sender, Backoff backoff, Clock clock, RandomGenerator random) {
+        this.defaultUrl = Objects.requireNonNull(defaultUrl, "defaultUrl");
+        this.secret = Objects.requireNonNull(secret, "secret").filter(s -> !s.isEmpty());
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.startedAt = clock.instant();
+        for (Result r : Result.values()) {
+            counts.put(r, 0L);
+        }
+        for (Delivery restored : outbox.pending()) {
+            queues.computeIfAbsent(restored.callId(), id -> new ArrayDeque<>()).addLast(restored);
+            logged(restored);
+        }
+    }
+
+    /** Starts the delivery loop. */
+    public void start() {
+        lock.lock();
+        try {
+            if (loop != null || closed) {
+                throw new IllegalStateException(closed ? "closed" : "already started");
+            }
+            loop = Thread.ofVirtual().name("webhook-loop").start(this::runLoop);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The save listener: makes the events this save reveals, in the order the call went through them. */
+    public void onSaved(CallRecord record) {
+        Optional<URI> url = record.request().callbackUrl().or(() -> defaultUrl);
+        if (url.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                return; // after the drain: nothing of a call is left to report
+            }
+            if (!made.containsKey(record.id()) && record.endedAt().filter(startedAt::isAfter).isPresent()) {
+                return; // ended before this run (saved again for a late provider event): its events were made then
+            }
+            EnumSet<EventType> done = made.computeIfAbsent(record.id(), id -> EnumSet.noneOf(EventType.class));
+            List<EventType> now = new ArrayList<>();
+            if (record.ringingAt().isPresent()) {
+                now.add(EventType.RINGING);
+            }
+            if (record.answeredAt().isPresent()) {
+                now.add(EventType.ANSWERED);
+            }
+            if (record.status().isFinal()) {
+                now.add(EventType.ENDED);
+            }
+            for (EventType type : now) {
+                if (done.add(type)) {
+                    enqueue(Delivery.created(record.id(), type, url.get(), body(record, type), clock.instant()));
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a call may name its own {@code callback_url}: only when deliveries can be signed. */
+    @Override
+    public boolean acceptsCallbackUrls() {
+        return secret.isPresent();
+    }
+
+    @Override
+    public List<Map<String, Object>> deliveries(String callId) {
+        lock.lock();
+        try {
+            return log.getOrDefault(callId, List.of()).stream().map(Delivery::toJson).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        lock.lock();
+        try {
+            List<Metric> out = new ArrayList<>();
+            counts.forEach((result, n) -> out.add(new Metric("voiceagent_webhook_deliveries_total",
+                    "Webhook delivery attempts by result (retry: failed, tried again later; expired: given up"
+                            + " after the retry window)", "counter", Map.of("result", result.label()), n)));
+            int pending = queues.values().stream().mapToInt(ArrayDeque::size).sum();
+            out.add(new Metric("voiceagent_webhook_pending", "Webhook events not yet delivered", "gauge",
+                    Map.of(), pending));
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts an attempt for every call whose oldest undelivered event is due and not being sent;
+     * returns them, so that a test with a fake clock can wait for each. The loop calls it too.
+     */
+    public List<Future<?>> deliverDue() {
+        List<Delivery> due = new ArrayList<>();
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            for (ArrayDeque<Delivery> queue : queues.values()) {
+                Delivery head = queue.peekFirst();
+                if (!inFlight.contains(head.callId()) && !head.nextAttemptAt().isAfter(now)) {
+                    inFlight.add(head.callId());
+                    due.add(head);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        List<Future<?>> started = new ArrayList<>();
+        for (Delivery delivery : due) {
+            started.add(attempts.submit(() -> attempt(delivery)));
+        }
+        return started;
+    }
+
+    private void attempt(Delivery delivery) {
+        byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
+        Instant at = clock.instant();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "voiceagent-webhooks");
+        headers.put("Voiceagent-Event-Id", delivery.id());
+        secret.ifPresent(s -> headers.put(WebhookSignature.HEADER, WebhookSignature.header(
+                s.reveal().getBytes(StandardCharsets.UTF_8), at.getEpochSecond(), body)));
+        String status;
+        boolean retryable;
+        boolean ok = false;
+        try {
+            int code = sender.post(delivery.url(), headers, body);
+            status = Integer.toString(code);
+            ok = code >= 200 && code < 300;
+            retryable = code == 408 || code == 429 || code >= 500;
+        } catch (HttpTimeoutException e) {
+            status = "timeout";
+            retryable = true;
+        } catch (ConnectException e) {
+            status = "connect_failed";
+            retryable = true;
+        } catch (IOException e) {
+            status = "io_error";
+            retryable = true;
+        } catch (InterruptedException e) {
+            // closing: the event stays pending in the outbox and is sent after the restart
+            Thread.currentThread().interrupt();
+            release(delivery);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "call=" + delivery.callId() + " webhook " + delivery.id()
+                    + " could not be sent: " + e);
+            status = "io_error";
+            retryable = true;
+        }
+        finish(delivery, status, ok, retryable, at);
+    }
+
+    private void finish(Delivery delivery, String status, boolean ok, boolean retryable, Instant at) {
+        Instant now = clock.instant();
+        Optional<Instant> next = ok || !retryable ? Optional.empty()
+                : backoff.next(delivery.createdAt(), delivery.attempts() + 1, now, random);
+        DeliveryState state = ok ? DeliveryState.DELIVERED : !retryable ? DeliveryState.REJECTED
+                : next.isPresent() ? DeliveryState.PENDING : DeliveryState.EXPIRED;
+        Delivery after = delivery.attempted(status, at, state, next.orElse(now));
+        Result result = switch (state) {
+            case DELIVERED -> Result.DELIVERED;
+            case REJECTED -> Result.REJECTED;
+            case EXPIRED -> Result.EXPIRED;
+            case PENDING -> Result.RETRY;
+        };
+        if (state == DeliveryState.REJECTED || state == DeliveryState.EXPIRED) {
+            LOG.log(System.Logger.Level.WARNING, "call=" + delivery.callId() + " webhook " + delivery.type()
+                    .wireName() + " given up after " + after.attempts() + " attempt(s), last status " + status);
+        }
+        lock.lock();
+        try {
+            counts.merge(result, 1L, Long::sum);
+            ArrayDeque<Delivery> queue = queues.get(delivery.callId());
+            queue.pollFirst();
+            if (state == DeliveryState.PENDING) {
+                queue.addFirst(after);
+            } else if (queue.isEmpty()) {
+                queues.remove(delivery.callId());
+            }
+            logged(after);
+            inFlight.remove(delivery.callId());
+            changed.signalAll();
+            if (state == DeliveryState.PENDING) {
+                outbox.attempted(after);
+            } else {
+                outbox.ended(after);
+            }
+        } catch (UncheckedIOException e) {
+            // the delivery goes on from memory; after a restart an attempt may be repeated
+            LOG.log(System.Logger.Level.ERROR, "webhook outbox: " + e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release(Delivery delivery) {
+        lock.lock();
+        try {
+            inFlight.remove(delivery.callId());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void enqueue(Delivery delivery) {
+        try {
+            outbox.added(delivery);
+        } catch (UncheckedIOException e) {
+            LOG.log(System.Logger.Level.ERROR, "call=" + delivery.callId() + " webhook " + delivery.type().wireName()
+                    + " not kept on disk (sent from memory; lost if the service stops first): " + e.getMessage());
+        }
+        queues.computeIfAbsent(delivery.callId(), id -> new ArrayDeque<>()).addLast(delivery);
+        logged(delivery);
+    }
+
+    /** Replaces (or adds) the delivery's line in its call's log. Called with the lock held. */
+    private void logged(Delivery delivery) {
+        List<Delivery> entries = log.computeIfAbsent(delivery.callId(), id -> new ArrayList<>());
+        entries.removeIf(d -> d.id().equals(delivery.id()));
+        entries.add(delivery);
+        entries.sort(java.util.Comparator.comparing(Delivery::type));
+        if (log.size() > CALLS_LOGGED) {
+            Iterator<String> oldest = log.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    private void runLoop() {
+        while (true) {
+            deliverDue();
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                Duration wait = IDLE_WAKE;
+                Instant now = clock.instant();
+                for (ArrayDeque<Delivery> queue : queues.values()) {
+                    Delivery head = queue.peekFirst();
+                    if (!inFlight.contains(head.callId())) {
+                        Duration until = Duration.between(now, head.nextAttemptAt());
+                        wait = until.compareTo(wait) < 0 ? until : wait;
+                    }
+                }
+                if (!wait.isNegative() && !wait.isZero()) {
+                    changed.awaitNanos(wait.toNanos());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The JSON body: the event's id, type and time, and the call's whole record (transcript included). */
+    private String body(CallRecord record, EventType type) {
+        Instant now = clock.instant();
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("id", Delivery.eventId(record.id(), type));
+        event.put("type", type.wireName());
+        event.put("created_at", now.toString());
+        event.put("call_id", record.id());
+        event.put("data", record.toJson(record.endedAt().orElse(now)));
+        try {
+            return JSON.std.asString(event);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the loop and abandons attempts in flight; what is pending stays in the outbox. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        attempts.shutdownNow();
+        if (loop != null) {
+            try {
+                loop.join(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.voiceagent.recordings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.voiceagent.config.Config.Recording.Format;
+import io.voiceagent.media.G711;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The WAV a recording writes, and what happens when its writer falls behind. */
+class RecordingWriterTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] ulaw(short level) {
+        byte[] frame = new byte[Recording.FRAME_SAMPLES];
+        Arrays.fill(frame, G711.linearToUlaw(level));
+        return frame;
+    }
+
+    @Test
+    void phone_left_sent_right_as_16_bit_stereo_at_8_khz_with_the_sizes_in_the_header() throws Exception {
+        List<Recording> finished = new ArrayList<>();
+        RecordingWriter writer = new RecordingWriter(finished::add); // not started: the test drains
+        Recording recording = new Recording("c_1", dir.resolve("c_1.wav"), Format.PCM16, writer);
+        recording.fromPhone(ulaw((short) 8000), false);
+        recording.toPhone(ulaw((short) -4000));
+        recording.toPhone(null); // silence sent, no phone frame left: both silent
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+
+        byte[] wav = Files.readAllBytes(dir.resolve("c_1.wav"));
+        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(new String(wav, 0, 4)).isEqualTo("RIFF");
+        assertThat(b.getInt(4)).isEqualTo(wav.length - 8);
+        assertThat(b.getShort(22)).as("channels").isEqualTo((short) 2);
+        assertThat(b.getInt(24)).as("rate").isEqualTo(8000);
+        assertThat(b.getShort(34)).as("bits").isEqualTo((short) 16);
+        assertThat(b.getInt(40)).as("data bytes").isEqualTo(2 * 160 * 4);
+        assertThat(b.getShort(44)).as("left: the phone").isBetween((short) 7500, (short) 8500);
+        assertThat(b.getShort(46)).as("right: what it was sent").isBetween((short) -4300, (short) -3700);
+        assertThat(b.getShort(44 + 160 * 4)).isZero();
+        assertThat(b.getShort(46 + 160 * 4)).isZero();
+        assertThat(recording.droppedFrames()).isZero();
+        assertThat(recording.durationMillis()).isEqualTo(40);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("c_1.wav"))))
+                .isEqualTo("rw-------");
+        assertThat(soxInfo(dir.resolve("c_1.wav"))).contains("Channels       : 2").contains("Sample Rate    : 8000")
+                .contains("16-bit Signed Integer PCM").contains("= 320 samples");
+    }
+
+    /** What sox makes of a file ({@code sox --i}); the test is skipped where sox is not installed. */
+    private static String soxInfo(Path file) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
+        Process sox = new ProcessBuilder("/usr/bin/sox", "--i", file.toString()).redirectErrorStream(true).start();
+        String info = new String(sox.getInputStream().readAllBytes());
+        assertThat(sox.waitFor()).as(info).isZero();
+        return info;
+    }
+
+    @Test
+    void g711_holds_mu_law_bytes_with_the_fact_chunk_a_non_pcm_wave_needs() throws Exception {
+        RecordingWriter writer = new RecordingWriter(r -> { });
+        Recording recording = new Recording("c_4", dir.resolve("c_4.wav"), Format.G711, writer);
+        recording.fromPhone(ulaw((short) 8000), false);
+        recording.toPhone(ulaw((short) -4000));
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+
+        byte[] wav = Files.readAllBytes(dir.resolve("c_4.wav"));
+        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(wav).hasSize(58 + 160 * 2);
+        assertThat(b.getInt(4)).isEqualTo(wav.length - 8);
+        assertThat(b.getInt(16)).as("fmt size").isEqualTo(18);
+        assertThat(b.getShort(20)).as("WAVE_FORMAT_MULAW").isEqualTo((short) 7);
+        assertThat(b.getShort(32)).as("block align").isEqualTo((short) 2);
+        assertThat(b.getShort(34)).as("bits").isEqualTo((short) 8);
+        assertThat(new String(wav, 38, 4)).isEqualTo("fact");
+        assertThat(b.getInt(46)).as("sample frames").isEqualTo(160);
+        assertThat(new String(wav, 50, 4)).isEqualTo("data");
+        assertThat(b.getInt(54)).isEqualTo(320);
+        assertThat(wav[58]).isEqualTo(G711.linearToUlaw(8000));
+        assertThat(wav[59]).isEqualTo(G711.linearToUlaw(-4000));
+        assertThat(recording.durationMillis()).isEqualTo(20);
+
+        assertThat(soxInfo(dir.resolve("c_4.wav"))).contains("Channels       : 2").contains("Sample Rate    : 8000")
+                .contains("u-law").contains("= 160 samples");
+    }
+
+    @Test
+    void a_full_queue_drops_frames_without_waiting_and_the_recording_counts_them() throws Exception {
+        RecordingWriter stalled = new RecordingWriter(r -> { });
+        Recording recording = new Recording("c_2", dir.resolve("c_2.wav"), Format.PCM16, stalled);
+        for (int i = 0; i < Recording.QUEUE_FRAMES + 100; i++) {
+            recording.toPhone(ulaw((short) 1000));
+        }
+        assertThat(recording.droppedFrames()).isEqualTo(100);
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+        assertThat(Files.size(dir.resolve("c_2.wav"))).isEqualTo(44 + (long) Recording.QUEUE_FRAMES * 160 * 4);
+    }
+
+    @Test
+    void a_disk_that_fails_stops_the_recording_and_marks_it_without_throwing() throws Exception {
+        RecordingWriter writer = new RecordingWriter(r -> { });
+        Recording recording = new Recording("c_3", dir.resolve("missing-dir").resolve("c_3.wav"), Format.PCM16,
+                writer);
+        recording.toPhone(ulaw((short) 1000));
+        recording.toPhone(ulaw((short) 1000));
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+        assertThat(recording.failed()).isTrue();
+        assertThat(recording.droppedFrames()).isEqualTo(2);
+    }
+}
