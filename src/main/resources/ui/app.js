@@ -297,13 +297,39 @@ function renderDetails(id) {
   }
   const events = el('ol', {class: 'events'},
     ...(call.events || []).map((e) => el('li', {}, JSON.stringify(e))));
+  const recording = call.recording && call.recording.url ? recordingPlayer(call.recording) : null;
   $('details-body').replaceChildren(
     el('h3', {}, 'Timeline'), timeline,
     el('h3', {}, 'Call'), facts,
     el('h3', {}, 'Transcript'), transcript.children.length ? transcript : el('p', {class: 'empty'}, 'No transcript.'),
     el('h3', {}, 'Media and agent audio'), media.children.length ? media
       : el('p', {class: 'empty'}, 'No figures yet.'),
+    ...(recording ? [el('h3', {}, 'Recording'), recording] : []),
     ...(call.events && call.events.length ? [el('h3', {}, 'Provider events'), events] : []));
+}
+
+// The recording route needs the token in a header, which an <audio src> cannot send: the file is
+// fetched with it and played from a blob URL (the page's CSP allows media from blob: only).
+function recordingPlayer(recording) {
+  const status = el('span', {class: 'offset'}, recording.state +
+    (recording.duration_s !== undefined && recording.duration_s !== null ? ', ' + formatSeconds(recording.duration_s) : '') +
+    (recording.dropped_ms ? ', ' + recording.dropped_ms + ' ms dropped' : ''));
+  const box = el('p', {class: 'recording'});
+  const load = el('button', {type: 'button', onclick: async () => {
+    load.disabled = true;
+    try {
+      const response = await fetch(recording.url, {headers: authHeaders({Accept: 'audio/wav'})});
+      if (response.status === 401) return showLogin('That token was refused.');
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      const audio = el('audio', {controls: '', src: URL.createObjectURL(await response.blob())});
+      box.replaceChildren(audio, ' ', status);
+    } catch (e) {
+      load.disabled = false;
+      box.append(' ', el('span', {class: 'error'}, 'could not load the recording: ' + e.message));
+    }
+  }}, 'Play recording');
+  box.append(load, ' ', status);
+  return box;
 }
 
 // ---- actions ----------------------------------------------------------------------------------

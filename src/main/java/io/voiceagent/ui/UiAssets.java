@@ -20,7 +20,7 @@ public final class UiAssets {
     public static final String INDEX = "index.html";
     /** Only our own files, no inline code: scripts, styles and images from this origin, data from the API. */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+            + "img-src 'self'; media-src blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*\\.(html|css|js|png|svg)");
     private static final Map<String, String> TYPES = Map.of(

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The dashboard in a real headless Chromium, driven over the DevTools protocol, against the whole
  * service in demo mode with an API token: the page asks for the token (and refuses a wrong one), loads without a console
  * error (a CSP violation is one), places a call from its form and shows it ringing, answered and
- * its transcript as it happens, and its hang-up button ends a ringing call. Saves a screenshot of
+ * its transcript as it happens, plays the finished call's recording from its details, and its hang-up
+ * button ends a ringing call. Saves a screenshot of
  * the live call in {@code target/dashboard-live-call.png} (the README's picture comes from it).
  *
  * <p>Under {@code CI=true} a machine without Chromium fails this test; elsewhere it is skipped.
@@ -55,6 +56,7 @@ class DashboardInBrowserTest {
         Config config = ConfigLoader.fromMap(Map.of(
                 "HTTP_PORT", "0",
                 "API_TOKEN", TOKEN,
+                "RECORDING", "on",
                 "DATA_DIR", dataDir.toString(),
                 "SIP_PORT_MIN", Integer.toString(sipBase),
                 "SIP_PORT_MAX", Integer.toString(sipBase + 50),
@@ -134,6 +136,17 @@ class DashboardInBrowserTest {
         waitFor("!document.querySelector('.live-call[data-call-id=\"" + ringing + "\"]')");
         assertThat(waitFor("(document.querySelector('tr.recent-call[data-call-id=\"" + ringing
                 + "\"] .status') || {}).textContent")).isEqualTo("canceled");
+
+        // The finished call's details play its recording, fetched with the token into a blob URL.
+        assertThat(waitFor("(document.querySelector('tr.recent-call[data-call-id=\"" + conversation
+                + "\"] .status') || {}).textContent === 'completed'")).isEqualTo(true);
+        devTools.evaluate("document.querySelector('tr.recent-call[data-call-id=\"" + conversation
+                + "\"]').click(); true");
+        waitFor("document.querySelector('#details-body .recording button')");
+        devTools.evaluate("document.querySelector('#details-body .recording button').click(); true");
+        assertThat(((Number) waitFor("(a => a && a.src.startsWith('blob:') && a.readyState >= 1 && a.duration)"
+                + "(document.querySelector('#details-body .recording audio'))")).doubleValue())
+                .as("seconds of the recording the page's player loaded").isGreaterThan(1);
 
         // The status bar reads /health every few seconds: the conversations above reached the agent.
         assertThat(waitFor("document.getElementById('status-agent').className === 'ok'"
