@@ -39,6 +39,14 @@ public final class ElevenLabsConversation implements AgentConversation {
 
     private enum State { CONNECTING, STARTED, CLOSED_LOCALLY, CLOSED_BY_PEER }
 
+    // The debug keys are the stats' component names in snake_case, worked out once: the dashboard's
+    // media sample reads every live call's debug once a second.
+    private static final java.lang.reflect.RecordComponent[] STATS_COMPONENTS =
+            ConversationStats.class.getRecordComponents();
+    private static final String[] STATS_KEYS = java.util.Arrays.stream(STATS_COMPONENTS)
+            .map(c -> c.getName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT))
+            .toArray(String[]::new);
+
     private final ConversationRequest request;
     private final LongSupplier nanoTime;
     private final long createdNanos;
@@ -177,12 +185,11 @@ public final class ElevenLabsConversation implements AgentConversation {
     public java.util.Map<String, Object> debug() {
         ConversationStats stats = stats();
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
-        for (java.lang.reflect.RecordComponent component : ConversationStats.class.getRecordComponents()) {
+        for (int i = 0; i < STATS_COMPONENTS.length; i++) {
             try {
-                String name = component.getName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
-                out.put(name, component.getAccessor().invoke(stats));
+                out.put(STATS_KEYS[i], STATS_COMPONENTS[i].getAccessor().invoke(stats));
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + component.getName(), e);
+                throw new IllegalStateException("cannot read " + STATS_COMPONENTS[i].getName(), e);
             }
         }
         return out;
