@@ -17,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,17 +40,9 @@ class CallRecordingEndToEndTest {
 
     @BeforeAll
     static void startService() throws Exception {
-        int sipBase = ThreadLocalRandom.current().nextInt(30_000, 39_000);
-        int rtpBase = ThreadLocalRandom.current().nextInt(20_000, 28_000) & ~1;
-        Config config = ConfigLoader.fromMap(Map.of(
-                "HTTP_PORT", "0",
-                "DATA_DIR", dataDir.toString(),
-                "SIP_PORT_MIN", Integer.toString(sipBase),
-                "SIP_PORT_MAX", Integer.toString(sipBase + 50),
-                "RTP_PORT_MIN", Integer.toString(rtpBase),
-                "RTP_PORT_MAX", Integer.toString(rtpBase + 1_000),
+        Config config = ConfigLoader.fromMap(DemoServiceEnv.onRandomPorts(dataDir, 1_000, Map.of(
                 "RECORDING", "on",
-                "RECORDING_NOTICE", NOTICE));
+                "RECORDING_NOTICE", NOTICE)));
         module = Module.start(config);
     }
 

@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,17 +38,9 @@ class CallWebhooksEndToEndTest {
     @BeforeAll
     static void startService() throws Exception {
         receiver = new WebhookReceiver(SECRET, Clock.systemUTC());
-        int sipBase = ThreadLocalRandom.current().nextInt(30_000, 39_000);
-        int rtpBase = ThreadLocalRandom.current().nextInt(20_000, 28_000) & ~1;
-        Config config = ConfigLoader.fromMap(Map.of(
-                "HTTP_PORT", "0",
-                "DATA_DIR", dataDir.toString(),
-                "SIP_PORT_MIN", Integer.toString(sipBase),
-                "SIP_PORT_MAX", Integer.toString(sipBase + 50),
-                "RTP_PORT_MIN", Integer.toString(rtpBase),
-                "RTP_PORT_MAX", Integer.toString(rtpBase + 1_000),
+        Config config = ConfigLoader.fromMap(DemoServiceEnv.onRandomPorts(dataDir, 1_000, Map.of(
                 "CALLBACK_URL", receiver.url().toString(),
-                "CALLBACK_SECRET", SECRET));
+                "CALLBACK_SECRET", SECRET)));
         module = Module.start(config);
     }
 

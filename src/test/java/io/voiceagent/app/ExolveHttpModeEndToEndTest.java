@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -67,15 +66,7 @@ class ExolveHttpModeEndToEndTest {
         sipPeer = ExolveSipPeer.start(SIP_DOMAIN);
         agent = FakeElevenLabsAgent.start(FakeAgentOptions.defaults().toBuilder()
                 .agentId(AGENT_ID).apiKey("xi-e2e-key").build());
-        int sipBase = ThreadLocalRandom.current().nextInt(30_000, 39_000);
-        int rtpBase = ThreadLocalRandom.current().nextInt(20_000, 28_000) & ~1;
-        module = Module.start(ConfigLoader.fromMap(Map.ofEntries(
-                Map.entry("HTTP_PORT", "0"),
-                Map.entry("DATA_DIR", dataDir.toString()),
-                Map.entry("SIP_PORT_MIN", Integer.toString(sipBase)),
-                Map.entry("SIP_PORT_MAX", Integer.toString(sipBase + 50)),
-                Map.entry("RTP_PORT_MIN", Integer.toString(rtpBase)),
-                Map.entry("RTP_PORT_MAX", Integer.toString(rtpBase + 1_000)),
+        module = Module.start(ConfigLoader.fromMap(DemoServiceEnv.onRandomPorts(dataDir, 1_000, Map.ofEntries(
                 Map.entry("SIP_SERVER", sipPeer.serverAddress()),
                 Map.entry("SIP_DOMAIN", SIP_DOMAIN),
                 Map.entry("SIP_LOGIN", SIP_LOGIN),
@@ -88,7 +79,7 @@ class ExolveHttpModeEndToEndTest {
                 Map.entry("ELEVENLABS_AGENT_ID", AGENT_ID),
                 Map.entry("ELEVENLABS_API_KEY", "xi-e2e-key"),
                 Map.entry("ELEVENLABS_WS_URL", agent.webSocketUri().toString()),
-                Map.entry("ELEVENLABS_API_URL", agent.apiUri().toString()))));
+                Map.entry("ELEVENLABS_API_URL", agent.apiUri().toString())))));
         sipPeer.awaitRegistration(CALL_STEP);
     }
 

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,18 +39,10 @@ class JsonConventionsTest {
 
     @BeforeAll
     static void startService() throws Exception {
-        int sipBase = ThreadLocalRandom.current().nextInt(30_000, 39_000);
-        int rtpBase = ThreadLocalRandom.current().nextInt(20_000, 28_000) & ~1;
-        module = Module.start(ConfigLoader.fromMap(Map.of(
-                "HTTP_PORT", "0",
-                "DATA_DIR", dataDir.toString(),
-                "SIP_PORT_MIN", Integer.toString(sipBase),
-                "SIP_PORT_MAX", Integer.toString(sipBase + 50),
-                "RTP_PORT_MIN", Integer.toString(rtpBase),
-                "RTP_PORT_MAX", Integer.toString(rtpBase + 200),
+        module = Module.start(ConfigLoader.fromMap(DemoServiceEnv.onRandomPorts(dataDir, 200, Map.of(
                 "RECORDING", "on",
                 "CALLBACK_URL", "http://127.0.0.1:9/voiceagent-events",
-                "CALLBACK_SECRET", "json-conventions-secret")));
+                "CALLBACK_SECRET", "json-conventions-secret"))));
     }
 
     @AfterAll

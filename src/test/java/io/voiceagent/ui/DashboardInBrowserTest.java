@@ -3,6 +3,7 @@ package io.voiceagent.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.voiceagent.app.DemoServiceEnv;
 import io.voiceagent.app.Module;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.ConfigLoader;
@@ -14,7 +15,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,17 +51,9 @@ class DashboardInBrowserTest {
             }
             Assumptions.abort("Chromium is not installed (apt-get install chromium): dashboard browser test skipped");
         }
-        int sipBase = ThreadLocalRandom.current().nextInt(30_000, 39_000);
-        int rtpBase = ThreadLocalRandom.current().nextInt(20_000, 28_000) & ~1;
-        Config config = ConfigLoader.fromMap(Map.of(
-                "HTTP_PORT", "0",
+        Config config = ConfigLoader.fromMap(DemoServiceEnv.onRandomPorts(dataDir, 200, Map.of(
                 "API_TOKEN", TOKEN,
-                "RECORDING", "on",
-                "DATA_DIR", dataDir.toString(),
-                "SIP_PORT_MIN", Integer.toString(sipBase),
-                "SIP_PORT_MAX", Integer.toString(sipBase + 50),
-                "RTP_PORT_MIN", Integer.toString(rtpBase),
-                "RTP_PORT_MAX", Integer.toString(rtpBase + 200)));
+                "RECORDING", "on")));
         module = Module.start(config);
         chromium = HeadlessChromium.start(binary.get());
         devTools = new DevTools(chromium.browserWebSocket());
