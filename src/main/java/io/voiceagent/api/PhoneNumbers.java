@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
  * a national {@code 8 XXX XXX-XX-XX} (11 digits from 8) is {@code +7 XXX XXX-XX-XX}, and a leading
  * {@code 00} is the international prefix, as is {@code +}. Separators (spaces, dashes, brackets,
  * dots) are dropped. The result has 8 to 15 digits (E.164 allows 15) and does not start with 0.
+ * Public for {@code app}, which hands it to the do-not-call list (package {@code campaigns} does not
+ * depend on this one).
  */
-final class PhoneNumbers {
+public final class PhoneNumbers {
     /** What a refusal shows: the form expected and the rules applied. */
     static final String EXPECTED = "expected an international number such as \"+7 999 000-11-22\" "
             + "(E.164: 8 to 15 digits, not starting with 0; \"8 999 …\" is read as +7 999 …, \"00\" as \"+\")";
@@ -22,7 +24,7 @@ final class PhoneNumbers {
     }
 
     /** {@code "+7 (999) 000-11-22"}, {@code "8 999 000 11 22"}, {@code "0079990001122"} → {@code "79990001122"}. */
-    static Optional<String> toE164Digits(String typed) {
+    public static Optional<String> toE164Digits(String typed) {
         String compact = SEPARATORS.matcher(typed.strip()).replaceAll("");
         String digits;
         if (compact.startsWith("+")) {

@@ -3,10 +3,14 @@ package io.voiceagent.app;
 import io.voiceagent.ai.ElevenLabsClient;
 import io.voiceagent.api.DebugOperations;
 import io.voiceagent.api.HttpApi;
+import io.voiceagent.api.PhoneNumbers;
 import io.voiceagent.call.CallEvents;
 import io.voiceagent.call.CallJournal;
 import io.voiceagent.call.CallManager;
 import io.voiceagent.call.CallMode;
+import io.voiceagent.campaigns.CampaignListener;
+import io.voiceagent.campaigns.Campaigns;
+import io.voiceagent.campaigns.DoNotCallList;
 import io.voiceagent.config.Config;
 import io.voiceagent.demo.DemoNetwork;
 import io.voiceagent.exolve.ExolveApi;
@@ -54,6 +58,7 @@ public final class Module implements AutoCloseable {
     private final CallManager calls;
     private final SipUserAgent sip;
     private final HttpApi http;
+    private final Campaigns campaigns;
     private boolean closed;
 
     private Module(Config config, Optional<DemoNetwork> demo) throws IOException {
@@ -100,11 +105,19 @@ public final class Module implements AutoCloseable {
                 calls.onSaved(dispatcher::onSaved);
             }
 
+            campaigns = register(Campaigns.open(config.http().dataDir(),
+                    Duration.ofDays(config.http().journalRetentionDays()), calls,
+                    new DoNotCallList(config.doNotCall().file(), PhoneNumbers::toE164Digits), clock, random,
+                    config.http().maxConcurrentCalls(), recordings::withNotice,
+                    webhooks instanceof WebhookDispatcher dispatcher ? dispatcher::campaignFinished
+                            : CampaignListener.NONE));
+            campaigns.start();
+
             CallEvents events = new CallEvents(CallEvents.DEFAULT_CAPACITY);
             calls.publishTo(events);
             timers.scheduleAtFixedRate(() -> events.sampleMedia(calls), 1, 1, TimeUnit.SECONDS);
             http = register(new HttpApi(config.http(), calls, debugOperations(agents, exolve, outbound),
-                    config.exolve().webhookSecret(), clock, events, webhooks, recordings));
+                    config.exolve().webhookSecret(), clock, events, webhooks, recordings, Optional.of(campaigns)));
             http.start();
             register(events); // closed before the HTTP server, so that open event streams end at once
         } catch (IOException | RuntimeException e) {
@@ -225,6 +238,7 @@ public final class Module implements AutoCloseable {
             return;
         }
         closed = true;
+        campaigns.close(); // no campaign starts a call while the live ones are hung up
         calls.drain(DRAIN_TIMEOUT);
         closeAll();
     }

@@ -104,7 +104,7 @@ public final class Cli {
                 Config config = serviceConfig();
                 yield service.run(new Config(config.http(), config.exolve(), config.sip(), config.rtp(),
                         config.elevenLabs(), config.proxy(), true, config.tools(), config.webhooks(),
-                        config.recording()));
+                        config.recording(), config.doNotCall()));
             }
             case TEST -> {
                 err.println("voiceagent test: run the suite with bin/voiceagent test (it needs Maven and the sources)");

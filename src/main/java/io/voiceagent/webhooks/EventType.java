@@ -2,11 +2,15 @@ package io.voiceagent.webhooks;
 
 import java.util.Optional;
 
-/** The call events a callback URL receives, by their wire names, in the order a call can produce them. */
+/**
+ * The events a callback URL receives, by their wire names: a call's, in the order a call can produce them,
+ * and a campaign's end (its id stands where a call's would in the outbox and the event id).
+ */
 public enum EventType {
     RINGING("call.ringing"),
     ANSWERED("call.answered"),
-    ENDED("call.ended");
+    ENDED("call.ended"),
+    CAMPAIGN_COMPLETED("campaign.completed");
 
     private final String wireName;
 
