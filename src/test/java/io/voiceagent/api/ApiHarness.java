@@ -1,7 +1,14 @@
 package io.voiceagent.api;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.call.CallEvents;
+import io.voiceagent.campaigns.CampaignListener;
+import io.voiceagent.campaigns.Campaigns;
+import io.voiceagent.campaigns.DoNotCallList;
 import io.voiceagent.config.Config;
+import io.voiceagent.recordings.RecordingLibrary;
+import io.voiceagent.webhooks.DeliveryLog;
+import java.nio.file.Files;
 import io.voiceagent.config.Secret;
 import java.io.IOException;
 import java.net.URI;
@@ -19,13 +26,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The real HttpApi on an ephemeral loopback port over a {@link FakeCallService}, and a client for it. */
+/**
+ * The real HttpApi on an ephemeral loopback port over a {@link FakeCallService}, with real campaigns (their
+ * journal and do-not-call list in a temporary directory, the scheduler not started), and a client for it.
+ */
 final class ApiHarness implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-25T20:00:00Z");
 
     final FakeCallService calls;
     final RecordingDebug debug = new RecordingDebug();
     final HttpApi api;
+    final Campaigns campaigns;
+    final Path campaignsDir;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Optional<String> token;
 
@@ -36,7 +48,12 @@ final class ApiHarness implements AutoCloseable {
         this.token = token;
         Config.Http http = new Config.Http("127.0.0.1", 0, token.map(Secret::of), maxCalls, Path.of("var"), "INFO",
                 debugEndpoints, 90, "text");
-        this.api = new HttpApi(http, calls, debug, webhookSecret.map(Secret::of), clock);
+        this.campaignsDir = Files.createTempDirectory("api-campaigns");
+        this.campaigns = Campaigns.open(campaignsDir, Duration.ofDays(90), calls,
+                new DoNotCallList(campaignsDir.resolve("dnc.txt"), PhoneNumbers::toE164Digits), clock,
+                new java.util.Random(7), maxCalls, java.util.function.UnaryOperator.identity(), CampaignListener.NONE);
+        this.api = new HttpApi(http, calls, debug, webhookSecret.map(Secret::of), clock, new CallEvents(1),
+                DeliveryLog.NONE, RecordingLibrary.NONE, Optional.of(campaigns));
         api.start();
     }
 
@@ -104,6 +121,12 @@ final class ApiHarness implements AutoCloseable {
     public void close() {
         api.close();
         client.close();
+        campaigns.close();
+        try (var files = Files.walk(campaignsDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A response as the test reads it. */
