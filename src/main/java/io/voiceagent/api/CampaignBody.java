@@ -303,9 +303,10 @@ final class CampaignBody {
     private static LocalTime time(Map<String, Object> in, String name, LocalTime otherwise) throws ApiException {
         Optional<String> t = text(in, name);
         try {
-            return t.isEmpty() ? otherwise : LocalTime.parse(t.get().strip());
+            return t.isEmpty() ? otherwise : CallingWindow.parseTime(t.get());
         } catch (DateTimeException e) {
-            throw ApiException.badRequest(name + ": expected a time such as 09:00, not " + t.get());
+            throw ApiException.badRequest(name + ": expected a time such as 09:00 (24:00 for the end of the day), not "
+                    + t.get());
         }
     }
 

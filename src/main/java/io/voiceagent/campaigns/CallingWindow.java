@@ -59,11 +59,22 @@ public record CallingWindow(LocalTime start, LocalTime end, Set<DayOfWeek> days,
         throw new IllegalStateException("a window with days never opens");
     }
 
+    /** {@code HH:MM}, or {@code 24:00} for the end of the day. */
+    public static LocalTime parseTime(String text) {
+        return text.strip().equals(END_OF_DAY) ? LocalTime.MAX : LocalTime.parse(text.strip());
+    }
+
+    private static String format(LocalTime time) {
+        return time.equals(LocalTime.MAX) ? END_OF_DAY : time.toString();
+    }
+
+    private static final String END_OF_DAY = "24:00";
+
     /** The settings' fields: {@code window_start}, {@code window_end}, {@code days}, {@code timezone}. */
     Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("window_start", start.toString());
-        m.put("window_end", end.toString());
+        m.put("window_start", format(start));
+        m.put("window_end", format(end));
         m.put("days", dayNames(days));
         m.put("timezone", zone.getId());
         return m;
@@ -110,8 +121,8 @@ public record CallingWindow(LocalTime start, LocalTime end, Set<DayOfWeek> days,
     }
 
     static CallingWindow fromJson(Map<String, Object> m) {
-        return new CallingWindow(LocalTime.parse((String) m.get("window_start")),
-                LocalTime.parse((String) m.get("window_end")), parseDays((String) m.get("days")),
+        return new CallingWindow(parseTime((String) m.get("window_start")),
+                parseTime((String) m.get("window_end")), parseDays((String) m.get("days")),
                 ZoneId.of((String) m.get("timezone")));
     }
 }
