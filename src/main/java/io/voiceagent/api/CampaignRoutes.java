@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,7 +108,10 @@ final class CampaignRoutes {
         return answer(() -> campaigns.cancel(id(request), hangup.equals("true")));
     }
 
-    /** JSON, or CSV with {@code ?format=csv} or {@code Accept: text/csv}: one row per contact. */
+    /**
+     * JSON, or CSV with {@code ?format=csv} or {@code Accept: text/csv}: one row per contact, its dynamic
+     * variables as the last columns, sorted by name.
+     */
     private ApiResponse results(ApiRequest request) throws ApiException {
         List<Map<String, Object>> rows;
         try {
@@ -125,7 +127,8 @@ final class CampaignRoutes {
         if (!format.equals("csv")) {
             throw ApiException.badRequest("format: expected json or csv");
         }
-        Set<String> variables = new LinkedHashSet<>();
+        // by name: a start's variables keep no order
+        Set<String> variables = new java.util.TreeSet<>();
         for (Map<String, Object> row : rows) {
             variables.addAll(variablesOf(row).keySet());
         }
