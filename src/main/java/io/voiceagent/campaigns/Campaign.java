@@ -205,7 +205,8 @@ final class Campaign {
         m.put("finished_per_minute", Math.round(rate * 100) / 100.0);
         int left = contacts.size() - finished;
         m.put("estimated_finish_at", status.isFinal() || left == 0 ? endedAt.map(Instant::toString).orElse(null)
-                : rate > 0 ? now.plusSeconds((long) Math.ceil(left / rate * 60)).toString() : null);
+                : rate > 0 ? now.plusSeconds((long) Math.ceil(left / rate * 60))
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString() : null);
         m.put("settings", settings.toJson());
         return m;
     }

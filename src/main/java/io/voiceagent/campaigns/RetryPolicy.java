@@ -64,7 +64,10 @@ public record RetryPolicy(Map<Outcome, Rule> rules) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Outcome o : RETRYABLE) {
             Rule r = rules.get(o);
-            m.put(o.wireName(), Map.of("retries", r.retries(), "delay_s", r.delay().toSeconds()));
+            Map<String, Object> rule = new LinkedHashMap<>();
+            rule.put("retries", r.retries());
+            rule.put("delay_s", r.delay().toSeconds());
+            m.put(o.wireName(), rule);
         }
         return m;
     }

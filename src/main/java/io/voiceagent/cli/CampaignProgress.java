@@ -25,10 +25,12 @@ final class CampaignProgress {
 
     void show(Map<String, Object> status) {
         String summary = summary(status);
-        if (summary.equals(last)) {
+        // The estimate moves with every poll; a plain line is worth printing only when the counts change.
+        String counts = terminal ? summary : summary.replaceFirst(", ends about .*$", "");
+        if (counts.equals(last)) {
             return;
         }
-        last = summary;
+        last = counts;
         if (terminal) {
             int contacts = number(status, "contacts");
             int finished = state(status, "done") + state(status, "not_called");
