@@ -137,16 +137,10 @@ public final class Campaigns implements AutoCloseable {
         }
         Campaign campaign = new Campaign("cmp_" + HexFormat.of().toHexDigits(random.nextLong()), name, now, settings,
                 list, duplicates);
-        long last;
-        lock.lock();
-        try {
-            journal.appendSnapshot(campaign.snapshot(), false);
-            last = -1;
-            for (Campaign.Contact c : list) {
-                last = journal.appendSnapshot(campaign.snapshot(c), false);
-            }
-        } finally {
-            lock.unlock();
+        // Not under the lock: nobody sees the campaign before it is on disk, and 100,000 lines take a while.
+        long last = journal.appendSnapshot(campaign.snapshot(), false);
+        for (Campaign.Contact c : list) {
+            last = journal.appendSnapshot(campaign.snapshot(c), false);
         }
         if (last < 0 || !journal.awaitDurable(last)) {
             throw new CampaignException(CampaignException.Reason.STORAGE_UNAVAILABLE,
@@ -338,6 +332,7 @@ public final class Campaigns implements AutoCloseable {
             leaveWaiting(c, now);
             return next;
         }
+        next = c.settings.stopAt().map(stop -> min(stop, now.plus(IDLE))).orElse(next);
         if (!c.settings.window().isOpen(now)) {
             return min(next, c.settings.window().nextOpening(now));
         }

@@ -233,6 +233,24 @@ class CampaignSchedulerTest {
     }
 
     @Test
+    void atItsStopTimeNothingMoreIsDialedAndItCompletesOnceItsCallsEnd() throws Exception {
+        open();
+        String id = (String) campaigns.create("stop", contacts("79990000011", "79990000012", "79990000013"), 0,
+                new CampaignSettings(1, 1, CallingWindow.DEFAULT, RetryPolicy.DEFAULT,
+                        Optional.of(NOON_MSK.plusSeconds(60)), Optional.empty(), Optional.empty())).get("id");
+        campaigns.tick();
+        assertThat(calls.live()).hasSize(1);
+        step(Duration.ofSeconds(60));
+        assertThat(campaigns.status(id)).containsEntry("dialing", "stopped").containsEntry("status", "running");
+        calls.endAll();
+        step(Duration.ofSeconds(1));
+        Map<String, Object> status = campaigns.status(id);
+        assertThat(status.get("status")).isEqualTo("completed");
+        assertThat(count(status, "states", "not_called")).isEqualTo(2);
+        assertThat(calls.placedKeys).hasSize(1);
+    }
+
+    @Test
     void aStartRefusedForNowIsNotAnAttemptAndIsTriedAgain() throws Exception {
         open();
         String id = (String) campaigns.create("busy service", contacts("79990000011"), 0, settings(1, 50)).get("id");
