@@ -146,7 +146,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "call=" + id + " could not be started", e);
-            call.end(CallStatus.FAILED, "internal_error", "system");
+            call.end(CallEnding.failed(EndCause.INTERNAL_ERROR));
         }
         return new Started(call.snapshot(), true);
     }
@@ -234,7 +234,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "call=" + call.id() + " could not be dialled", e);
-                call.end(CallStatus.FAILED, "internal_error", "system");
+                call.end(CallEnding.failed(EndCause.INTERNAL_ERROR));
             }
         });
     }
@@ -251,14 +251,14 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 call.onExolveCallPlaced(exolveId);
             } catch (ExolveException e) {
                 LOG.log(System.Logger.Level.WARNING, "call=" + call.id() + " MakeCall failed: " + e.getMessage());
-                call.end(CallStatus.FAILED, e.causeCode(), "system");
+                call.end(CallEnding.failed(EndCause.fromWire(e.causeCode())));
             }
         });
         timers.schedule(() -> {
             if (!call.isEnded() && call.snapshot().answeredAt().isEmpty()) {
                 LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " not answered within "
                         + settings.ringTimeout().toSeconds() + " s");
-                call.end(CallStatus.NO_ANSWER, "no_answer", "system");
+                call.end(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.US));
             }
         }, settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -309,7 +309,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                     "call " + callId + " has already ended (" + record.status().wireName() + ")");
         }
         LOG.log(System.Logger.Level.INFO, "call=" + callId + " hangup requested through the API");
-        call.hangup("local_hangup");
+        call.hangup(EndCause.LOCAL_HANGUP);
         return call.snapshot();
     }
 
@@ -364,9 +364,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         Optional<String> exolveId = event.callId().or(event::callSid);
         Optional<CallRecord> record = exolveId.flatMap(repository::findByExolveCallId);
         if (record.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "Exolve event " + event.type() + " for unknown call "
-                    + exolveId.orElse("(no call_id)"));
-            return WebhookOutcome.UNKNOWN_CALL;
+            return WebhookOutcome.UNKNOWN_CALL; // the webhook logs it with both ids
         }
         LiveCall call = live.get(record.get().id());
         if (call != null) {
@@ -500,7 +498,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             LOG.log(System.Logger.Level.INFO, "draining: hanging up " + calls.size() + " live call(s)");
         }
         for (LiveCall call : calls) {
-            call.hangup("shutdown");
+            call.hangup(EndCause.SHUTDOWN);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         admission.lock();

@@ -165,8 +165,7 @@ final class CallSession implements SipCall {
             sendInvite();
             return;
         }
-        FailureCause cause = (code == 401 || code == 407) ? FailureCause.AUTH_FAILED : failureCauseFor(code);
-        fail(cause, code, response.reason());
+        fail(FailureCause.ofFinalResponse(code), code, response.reason());
     }
 
     /** A 180/183, or any reliable 18x; the SDP of a reliable one is the answer to our offer. */
@@ -268,7 +267,7 @@ final class CallSession implements SipCall {
         if (state != State.INVITING && state != State.EARLY) {
             return;
         }
-        emit(new SipCallEvent.Failed(FailureCause.NO_ANSWER, 0, "no answer within " + ringTimeout.toSeconds() + " s"));
+        emit(new SipCallEvent.Failed(FailureCause.RING_TIMEOUT, 0, "no answer within " + ringTimeout.toSeconds() + " s"));
         requestCancel();
     }
 
@@ -298,16 +297,6 @@ final class CallSession implements SipCall {
             h = h.with("Route", route);
         }
         stack.sendNonInvite(new SipMessage.Request("CANCEL", invite.uri(), h, ""), ignoringOutcome("CANCEL"));
-    }
-
-    static FailureCause failureCauseFor(int code) {
-        return switch (code) {
-            case 486, 600 -> FailureCause.BUSY;
-            case 480, 408 -> FailureCause.NO_ANSWER;
-            case 404, 484, 604 -> FailureCause.INVALID_NUMBER;
-            case 403 -> FailureCause.FORBIDDEN;
-            default -> code >= 500 && code < 600 ? FailureCause.PROVIDER_ERROR : FailureCause.OTHER;
-        };
     }
 
     // ---------------------------------------------------------------- inbound INVITE
