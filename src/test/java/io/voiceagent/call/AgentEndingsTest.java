@@ -111,6 +111,25 @@ class AgentEndingsTest {
     }
 
     @Test
+    void aPolicyCloseWithoutAnErrorEventFailsAnAnsweredCall() {
+        answer();
+        agent.onEvent(new AgentEvent.Closed(1008, "Override for field 'prompt' is not allowed by config."));
+
+        assertThat(record().ending())
+                .contains(new CallEnding(CallStatus.FAILED, EndCause.AI_REJECTED, EndedBy.AGENT));
+        assertThat(sip.dialed.getFirst().call().hangups).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorEventWithoutACodeFailsAnAnsweredCall() {
+        answer();
+        agent.onEvent(new AgentEvent.ServerError(OptionalInt.empty(), Optional.of("llm_error"), "LLM failed"));
+
+        assertThat(record().ending())
+                .contains(new CallEnding(CallStatus.FAILED, EndCause.AI_OPERATIONAL_ERROR, EndedBy.AGENT));
+    }
+
+    @Test
     void theNoInputTimeoutIsToldApartFromOther1002s() {
         answer();
         agent.onEvent(new AgentEvent.ServerError(OptionalInt.of(1002), Optional.of("transport_receive_timeout"),

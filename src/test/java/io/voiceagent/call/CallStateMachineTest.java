@@ -364,6 +364,53 @@ class CallStateMachineTest {
         assertThat(calls.onExolveEvent(ended)).isEqualTo(CallService.WebhookOutcome.DUPLICATE);
     }
 
+    @Test
+    void aRingTimeoutIsNoAnswerEndedByUsButTheNetworksNoAnswerIsTheirs() throws Exception {
+        CallRecord ours = calls.start(StartCallRequest.of("79990000002"));
+        ring(0);
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Failed(FailureCause.RING_TIMEOUT, 0, "no answer within 60 s"));
+        CallRecord theirs = calls.start(StartCallRequest.of("79990000003"));
+        ring(1);
+        sip.dialed.get(1).listener().onEvent(new SipCallEvent.Failed(FailureCause.NO_ANSWER, 480, "Temporarily Unavailable"));
+
+        assertThat(status(ours.id()).ending())
+                .contains(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.US));
+        assertThat(status(ours.id()).toJson(clock.instant())).containsEntry("hangup_by", "us");
+        assertThat(status(theirs.id()).ending())
+                .contains(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.REMOTE));
+    }
+
+    @Test
+    void exolveHttpModesRingTimeoutIsNoAnswerEndedByUs() throws Exception {
+        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofMillis(20), 3), sip,
+                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
+                new SplittableRandom(3));
+        CallRecord started = calls.start(StartCallRequest.of("79990000002"));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!status(started.id()).status().isFinal() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+
+        assertThat(status(started.id()).ending())
+                .contains(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.US));
+    }
+
+    @Test
+    void unknownAndRecordingEventsChangeNoStatus() throws Exception {
+        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60), 3), sip,
+                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
+                new SplittableRandom(3));
+        CallRecord started = calls.start(StartCallRequest.of("79990000001"));
+        awaitExolveId(started.id());
+
+        assertThat(calls.onExolveEvent(ExolveEvent.parse(Map.of("call_id", "exo-1", "type", "crr", "url", "u"))))
+                .isEqualTo(CallService.WebhookOutcome.APPLIED);
+
+        assertThat(status(started.id()).status()).isEqualTo(CallStatus.DIALING);
+        assertThat(status(started.id()).events()).singleElement().satisfies(e -> assertThat(e).containsEntry("type", "crr"));
+    }
+
     private void awaitExolveId(String callId) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (status(callId).exolveCallId().isEmpty() && System.nanoTime() < deadline) {
