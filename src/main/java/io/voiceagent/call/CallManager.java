@@ -231,7 +231,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 SessionDescription offer = SessionDescription.offer(ours.address(), ours.port(), sessionId());
                 LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite sdp=" + ours.address() + ":"
                         + ours.port());
-                call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
+                call.attachSip(sip.dial(call.id(), call.snapshot().phoneNumber(), offer, call::onSipEvent));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "call=" + call.id() + " could not be dialled", e);
                 call.end(CallEnding.failed(EndCause.INTERNAL_ERROR));

@@ -430,7 +430,7 @@ final class LiveCall implements MediaListener {
             return Optional.empty();
         }
         attachSip(invite.call());
-        return Optional.of(new InboundCallHandler.Acceptance(answer.get(), this::onSipEvent));
+        return Optional.of(new InboundCallHandler.Acceptance(id(), answer.get(), this::onSipEvent));
     }
 
     void onSipEvent(SipCallEvent event) {

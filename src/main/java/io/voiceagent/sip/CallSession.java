@@ -70,12 +70,15 @@ final class CallSession implements SipCall {
         this.state = state;
     }
 
-    static CallSession outbound(SipStack stack, String callId, String digits, SessionDescription offer,
+    /** {@code callId} is the SIP Call-ID; {@code owner} our call's id, for the log. */
+    static CallSession outbound(SipStack stack, String callId, String owner, String digits, SessionDescription offer,
                                 SipCallListener listener) {
         String domain = stack.config().domain();
         SipAddress local = SipAddress.of("sip:" + stack.config().login() + "@" + domain).withTag(stack.newTag());
         SipAddress remote = SipAddress.of("sip:" + digits + "@" + domain);
-        return new CallSession(stack, Dialog.outbound(callId, local, remote), listener, offer, State.INVITING, true);
+        Dialog dialog = Dialog.outbound(callId, local, remote);
+        dialog.ownedBy(owner);
+        return new CallSession(stack, dialog, listener, offer, State.INVITING, true);
     }
 
     static CallSession inbound(SipStack stack, SipMessage.Request invite) {
@@ -89,6 +92,11 @@ final class CallSession implements SipCall {
 
     State state() {
         return state;
+    }
+
+    /** How log lines name this dialog ({@link Dialog#logName()}). */
+    String logName() {
+        return dialog.logName();
     }
 
     /** Whether an in-dialog request (or ACK) carries this dialog's Call-ID and both its tags. */
@@ -175,7 +183,7 @@ final class CallSession implements SipCall {
             try {
                 early = Optional.of(SessionDescription.parse(response.body()));
             } catch (SdpException e) {
-                LOG.log(System.Logger.Level.WARNING, "{0}: ignoring unusable early-media SDP: {1}", callId(),
+                LOG.log(System.Logger.Level.WARNING, "{0}: ignoring unusable early-media SDP: {1}", dialog.logName(),
                         e.getMessage());
             }
         }
@@ -311,7 +319,7 @@ final class CallSession implements SipCall {
             // everything we speak; the 200 then offers all of it.
             offer = delayedOffer ? SessionDescription.offer("0.0.0.0", 0, 0) : SessionDescription.parse(invite.body());
         } catch (SdpException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: inbound INVITE with unusable SDP: {1}", callId(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "{0}: inbound INVITE with unusable SDP: {1}", dialog.logName(), e.getMessage());
             transaction.respond(withToTag(invite.createResponse(488, "Not Acceptable Here")));
             end();
             return;
@@ -335,6 +343,7 @@ final class CallSession implements SipCall {
             end();
             return;
         }
+        dialog.ownedBy(acceptance.get().callId());
         listener = acceptance.get().listener();
         SessionDescription answer = acceptance.get().answer();
         localSdp = delayedOffer ? SessionDescription.offer(answer.address(), answer.port(), answer.sessionId()) : answer;
@@ -379,7 +388,7 @@ final class CallSession implements SipCall {
             return true;
         } catch (SdpException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: the ACK carries no usable SDP answer to our offer: {1}",
-                    callId(), e.getMessage());
+                    dialog.logName(), e.getMessage());
             sendBye();
             fail(FailureCause.OTHER, 0, "no usable SDP answer in the ACK: " + e.getMessage());
             return false;
@@ -392,7 +401,7 @@ final class CallSession implements SipCall {
             return;
         }
         awaitingAck = null;
-        LOG.log(System.Logger.Level.WARNING, "{0}: no ACK for our 200 OK; ending the call", callId());
+        LOG.log(System.Logger.Level.WARNING, "{0}: no ACK for our 200 OK; ending the call", dialog.logName());
         sendBye();
         if (state == State.ANSWERING) {
             fail(FailureCause.TIMEOUT, 0, "no ACK for our 200 OK");
@@ -404,7 +413,7 @@ final class CallSession implements SipCall {
 
     /** CANCEL of an INVITE we already answered (RFC 3261 §9.2: it has no effect). */
     void onCancel() {
-        LOG.log(System.Logger.Level.DEBUG, "{0}: CANCEL after our final response ignored", callId());
+        LOG.log(System.Logger.Level.DEBUG, "{0}: CANCEL after our final response ignored", dialog.logName());
     }
 
     // ---------------------------------------------------------------- in-dialog requests
@@ -515,7 +524,7 @@ final class CallSession implements SipCall {
         try {
             updated = SessionDescription.parse(body);
         } catch (SdpException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: unusable SDP in re-offer: {1}", callId(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "{0}: unusable SDP in re-offer: {1}", dialog.logName(), e.getMessage());
             return false;
         }
         boolean changed = remoteSdp == null || !remoteSdp.address().equals(updated.address())
@@ -593,7 +602,7 @@ final class CallSession implements SipCall {
 
         @Override
         public void onDialogGone(String reason) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; ending the call", callId(), reason);
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; ending the call", dialog.logName(), reason);
             sessionLost();
         }
 
@@ -610,7 +619,7 @@ final class CallSession implements SipCall {
 
     private void sessionExpired() {
         if (state == State.CONFIRMED) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: the far end stopped refreshing the session; ending it", callId());
+            LOG.log(System.Logger.Level.WARNING, "{0}: the far end stopped refreshing the session; ending it", dialog.logName());
             sessionLost();
         }
     }
@@ -706,7 +715,7 @@ final class CallSession implements SipCall {
 
             @Override
             public void onTimeout() {
-                LOG.log(System.Logger.Level.WARNING, "{0}: BYE got no response", callId());
+                LOG.log(System.Logger.Level.WARNING, "{0}: BYE got no response", dialog.logName());
             }
         });
     }
@@ -722,13 +731,13 @@ final class CallSession implements SipCall {
 
             @Override
             public void onTimeout() {
-                LOG.log(System.Logger.Level.WARNING, "{0}: {1} got no response", callId(), method);
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1} got no response", dialog.logName(), method);
             }
         };
     }
 
     private void logOutcome(String method, SipMessage.Response response) {
-        LOG.log(System.Logger.Level.INFO, "{0}: {1} answered {2} {3}", callId(), method, response.status(),
+        LOG.log(System.Logger.Level.INFO, "{0}: {1} answered {2} {3}", dialog.logName(), method, response.status(),
                 response.reason());
     }
 
@@ -766,7 +775,7 @@ final class CallSession implements SipCall {
         try {
             listener.onEvent(event);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "call listener failed on " + event + " for " + callId(), e);
+            LOG.log(System.Logger.Level.ERROR, dialog.logName() + ": call listener failed on " + event, e);
         }
     }
 
