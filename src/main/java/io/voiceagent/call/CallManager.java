@@ -5,6 +5,7 @@ import io.voiceagent.config.Config;
 import io.voiceagent.exolve.ExolveApi;
 import io.voiceagent.exolve.ExolveEvent;
 import io.voiceagent.exolve.ExolveException;
+import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
 import io.voiceagent.sip.InboundCallHandler;
@@ -297,6 +298,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     private static String digitsOf(String user) {
         return user == null ? "" : user.replaceAll("[^0-9]", "");
+    }
+
+    /** A live call's media session (for taps such as recordings); empty once the call has left. */
+    public Optional<MediaSession> liveMedia(String callId) {
+        return Optional.ofNullable(live.get(callId)).map(LiveCall::media);
     }
 
     @Override
