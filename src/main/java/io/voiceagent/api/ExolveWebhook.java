@@ -48,8 +48,8 @@ final class ExolveWebhook {
         }
         if (event instanceof ExolveEvent.Unknown) {
             // Exolve may add event types at any time: a new one is noted and answered 200, never refused.
-            LOG.log(System.Logger.Level.INFO, "Exolve event of unknown type " + event.type() + " call_id="
-                    + event.callId().orElse("-") + ": ignored");
+            LOG.log(System.Logger.Level.INFO, "Exolve event " + event.type() + " is of a type this version does not"
+                    + " know (call_id=" + event.callId().orElse("-") + "): ignored");
             return ApiResponse.json(200, Map.of("status", "ignored"));
         }
         WebhookOutcome outcome;
