@@ -108,6 +108,7 @@ public final class Module implements AutoCloseable {
 
             CallEvents events = new CallEvents(CallEvents.DEFAULT_CAPACITY);
             calls.publishTo(events);
+            calls.endInterruptedCalls(); // after every save listener: their call.ended is made like any call's
             timers.scheduleAtFixedRate(() -> events.sampleMedia(calls), 1, 1, TimeUnit.SECONDS);
             http = register(new HttpApi(config.http(), calls, debugOperations(agents, exolve, outbound),
                     config.exolve().webhookSecret(), clock, events, webhooks, recordings));

@@ -78,6 +78,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private final Instant startedAt;
 
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
+    private final CallJournal journal;
+    /** The journal's records at start, until {@link #endInterruptedCalls} has ended those left live. */
+    private List<CallRecord> restored;
     private final ReentrantLock admission = new ReentrantLock();
     private final Condition allEnded = admission.newCondition();
     private volatile boolean draining;
@@ -98,7 +101,17 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.random = Objects.requireNonNull(random, "random");
         this.startedAt = clock.instant();
         this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
-        List<CallRecord> recovered = CallJournal.failInterrupted(restored, startedAt);
+        this.restored = restored;
+        this.journal = journal;
+    }
+
+    /**
+     * Ends the calls the journal shows live when the service stopped ({@code failed}, {@code service_restart}),
+     * once: call it after adding the save listeners, so that their {@code call.ended} webhooks and events are
+     * made like any call's. Returns how many there were.
+     */
+    public int endInterruptedCalls() {
+        List<CallRecord> recovered = CallJournal.failInterrupted(restored, clock.instant());
         int interrupted = 0;
         for (int i = 0; i < restored.size(); i++) {
             if (restored.get(i) != recovered.get(i)) {
@@ -106,11 +119,13 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 interrupted++;
             }
         }
+        restored = List.of();
         if (interrupted > 0) {
             LOG.log(System.Logger.Level.WARNING, interrupted
                     + " call(s) were live when the service stopped; marked failed (service_restart)");
             journal.flush();
         }
+        return interrupted;
     }
 
     @Override
