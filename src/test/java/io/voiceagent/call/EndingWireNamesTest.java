@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.voiceagent.ai.AgentCause;
+import io.voiceagent.exolve.ExolveException;
 import io.voiceagent.net.ProxyFailure;
 import io.voiceagent.sip.FailureCause;
 import java.util.Arrays;
@@ -71,12 +72,17 @@ class EndingWireNamesTest {
                 .extracting(EndCause::wireName).isEqualTo(failure.cause());
     }
 
+    @ParameterizedTest
+    @EnumSource(ExolveException.Failure.class)
+    void everyExolveApiFailureIsACauseOfTheSameName(ExolveException.Failure failure) {
+        assertThat(EndCause.fromWire(failure.wireName())).isNotEqualTo(EndCause.UNKNOWN)
+                .extracting(EndCause::wireName).isEqualTo(failure.wireName());
+    }
+
     @Test
-    void everyExolveApiFailureIsACause() {
-        // The causes ExolveHttpApi throws with (ExolveException.causeCode()).
-        for (String code : List.of("invalid_number", "provider_error", "provider_rejected", "provider_auth")) {
-            assertThat(EndCause.fromWire(code)).as(code).isNotEqualTo(EndCause.UNKNOWN);
-        }
+    void exolveFailureWireNamesAreFixed() {
+        assertThat(wireNames(ExolveException.Failure.values(), ExolveException.Failure::wireName))
+                .containsExactly("invalid_number", "provider_error", "provider_rejected", "provider_auth");
     }
 
     @Test
