@@ -14,7 +14,7 @@ public final class ServiceMetrics {
     private static final double[] DURATION_BUCKETS = {5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600};
     /** Fine below 5 ms: the target is a pong within 5 ms of its ping (p99). */
     private static final double[] PONG_BUCKETS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-            0.025, 0.05, 0.1, 0.25, 1};
+            0.025, 0.05, 0.1, 0.25, 1, 2.5, 5};
 
     private final MetricsRegistry registry = new MetricsRegistry();
 
