@@ -199,7 +199,7 @@ final class LiveCall implements MediaListener {
                 return;
             }
             conversation = c;
-            Duration aiConnect = Duration.between(record.createdAt(), clock.instant());
+            Duration aiConnect = sinceStart(clock.instant());
             metrics.aiConnect.observe(aiConnect);
             AgentAudioFormat input = AgentAudioFormat.fromWire(c.userInputFormat()).orElse(null);
             AgentAudioFormat output = AgentAudioFormat.fromWire(c.agentOutputFormat()).orElse(null);
