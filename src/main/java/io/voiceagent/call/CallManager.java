@@ -5,6 +5,7 @@ import io.voiceagent.config.Config;
 import io.voiceagent.exolve.ExolveApi;
 import io.voiceagent.exolve.ExolveEvent;
 import io.voiceagent.exolve.ExolveException;
+import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
 import io.voiceagent.metrics.Gauge;
@@ -79,6 +80,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private final Instant startedAt;
 
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
+    private final CallJournal journal;
+    /** The journal's records at start, until {@link #endInterruptedCalls} has ended those left live. */
+    private List<CallRecord> restored;
     private final ReentrantLock admission = new ReentrantLock();
     private final Condition allEnded = admission.newCondition();
     private volatile boolean draining;
@@ -107,20 +111,33 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.startedAt = clock.instant();
         this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
-        List<CallRecord> recovered = CallJournal.failInterrupted(restored, startedAt);
+        this.restored = restored;
+        this.journal = journal;
+        bindGauges();
+    }
+
+    /**
+     * Ends the calls the journal shows live when the service stopped ({@code failed}, {@code service_restart}),
+     * once: call it after adding the save listeners, so that their {@code call.ended} webhooks and events are
+     * made like any call's. Returns how many there were.
+     */
+    public int endInterruptedCalls() {
+        List<CallRecord> recovered = CallJournal.failInterrupted(restored, clock.instant());
         int interrupted = 0;
         for (int i = 0; i < restored.size(); i++) {
             if (restored.get(i) != recovered.get(i)) {
                 repository.save(recovered.get(i), true);
+                countEnded(recovered.get(i));
                 interrupted++;
             }
         }
+        restored = List.of();
         if (interrupted > 0) {
             LOG.log(System.Logger.Level.WARNING, interrupted
                     + " call(s) were live when the service stopped; marked failed (service_restart)");
             journal.flush();
         }
-        bindGauges();
+        return interrupted;
     }
 
     @Override
@@ -311,6 +328,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         return user == null ? "" : user.replaceAll("[^0-9]", "");
     }
 
+    /** A live call's media session (for taps such as recordings); empty once the call has left. */
+    public Optional<MediaSession> liveMedia(String callId) {
+        return Optional.ofNullable(live.get(callId)).map(LiveCall::media);
+    }
+
     @Override
     public CallRecord hangup(String callId) throws CallException {
         LiveCall call = live.get(callId);
@@ -495,12 +517,17 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         }
     }
 
-    /** A call reached its final state: counted once here, then forgotten. */
+    /** A call reached its final state: counted, timed, then forgotten. */
     private void onEnded(LiveCall call) {
         CallRecord ended = call.snapshot();
-        metrics.callsEnded.labels(ended.status().wireName(), ended.hangupCause().orElse("")).inc();
+        countEnded(ended);
         ended.answeredAt().ifPresent(answered -> metrics.callDuration.observe(ended.duration(clock.instant())));
         forget(call);
+    }
+
+    /** Counts a call that has just reached its final state (a live call's end, or one a restart interrupted). */
+    private void countEnded(CallRecord ended) {
+        metrics.callsEnded.labels(ended.status().wireName(), ended.hangupCause().orElse("")).inc();
     }
 
     private void forget(LiveCall call) {

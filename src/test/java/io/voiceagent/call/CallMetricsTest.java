@@ -118,6 +118,22 @@ class CallMetricsTest {
     }
 
     @Test
+    void aCallARestartInterruptedIsCountedAsItEndsButNotAsStartedAgain() {
+        CallRecord live = CallRecord.dialing("c_before", CallMode.SIP, StartCallRequest.of("79990001122"),
+                T0.minusSeconds(30)).withStatus(CallStatus.ANSWERED, T0.minusSeconds(20));
+        ServiceMetrics restarted = new ServiceMetrics();
+        CallManager afterRestart = new CallManager(new CallManager.Settings(CallMode.SIP, 5, 20, Duration.ofSeconds(60),
+                10), sip, media, agents, Optional.empty(), journal, List.of(live), timers, clock,
+                new SplittableRandom(8), restarted);
+
+        assertThat(afterRestart.endInterruptedCalls()).isEqualTo(1);
+
+        assertThat(restarted.callsEnded.value("failed", "service_restart")).isEqualTo(1);
+        assertThat(restarted.callsStarted.value()).isZero();
+        assertThat(restarted.callDuration.snapshot().count()).as("the downtime is no talk time").isZero();
+    }
+
+    @Test
     void scrapesRacingWithManyCallsEndingNeverFailAndNoCounterEverGoesDown() throws Exception {
         int count = 300;
         for (int i = 0; i < count; i++) {
