@@ -53,17 +53,7 @@ final class SendQueue {
     /** Queues a control frame; false once the queue is closing or the socket has failed. */
     boolean sendControl(String text) {
         Objects.requireNonNull(text, "text");
-        lock.lock();
-        try {
-            if (closing || failed) {
-                return false;
-            }
-            control.addLast(new Control(text, null));
-        } finally {
-            lock.unlock();
-        }
-        scheduleDrain();
-        return true;
+        return enqueue(() -> control.addLast(new Control(text, null)));
     }
 
     /**
@@ -96,21 +86,13 @@ final class SendQueue {
     /** Queues an audio frame; false once the queue is closing or the socket has failed. */
     boolean sendAudio(String text) {
         Objects.requireNonNull(text, "text");
-        lock.lock();
-        try {
-            if (closing || failed) {
-                return false;
-            }
+        return enqueue(() -> {
             if (audio.size() >= maxQueuedAudio) {
                 audio.removeFirst();
                 audioDropped++;
             }
             audio.addLast(text);
-        } finally {
-            lock.unlock();
-        }
-        scheduleDrain();
-        return true;
+        });
     }
 
     /**
@@ -167,6 +149,21 @@ final class SendQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Runs {@code add} under the lock unless the queue is closing or failed, then schedules a drain. */
+    private boolean enqueue(Runnable add) {
+        lock.lock();
+        try {
+            if (closing || failed) {
+                return false;
+            }
+            add.run();
+        } finally {
+            lock.unlock();
+        }
+        scheduleDrain();
+        return true;
     }
 
     /** Hands the sending to {@code sender} unless a drain or a send is under way already. */
