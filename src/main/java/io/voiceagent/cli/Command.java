@@ -47,13 +47,14 @@ enum Command {
               --json     print the call's record as JSON
             """ + Command.SERVICE_OPTIONS),
     VERSION("version", "", "Print the version.", ""),
-    BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--ring-ms MS] [--ai-connect ringing|answer] [--pin] [--jfr] [--json]",
+    BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--ring-ms MS] [--ai-connect ringing|answer] [--recording] [--pin] [--jfr] [--json]",
             "Measure setup, latency, pacing and resources under load against the demo network.", """
             Starts the simulated carrier and agent in one process and the service in another, drives N
             concurrent calls (default 100) held T seconds (default 20), started R per second, and prints
             one table (or JSON): calls, setup and greeting times, uplink and downlink latency, pacing,
             loss, CPU, heap per call, threads and descriptors. Phones ring --ring-ms (default 1000) before
-            answering; --ai-connect sets the service's AI_CONNECT (default ringing); --pin puts the service
+            answering; --ai-connect sets the service's AI_CONNECT (default ringing); --recording records
+            every call (RECORDING=on; the default is off); --pin puts the service
             and the network on a CPU core each (taskset); --jfr keeps a flight recording of each process in
             the work directory; --service-jvm-option OPT passes a JVM option to the service; --jar PATH
             measures another build. The fake agent speaks at 4x real time, in bursts, as ElevenLabs does.
