@@ -525,7 +525,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     /** Counts a call that has just reached its final state (a live call's end, or one a restart interrupted). */
     private void countEnded(CallRecord ended) {
-        metrics.callsEnded.labels(ended.status().wireName(), ended.hangupCause().orElse("")).inc();
+        metrics.callsEnded.labels(ended.status().wireName(),
+                ended.ending().map(e -> e.cause().wireName()).orElse(EndCause.UNKNOWN.wireName())).inc();
     }
 
     private void forget(LiveCall call) {
