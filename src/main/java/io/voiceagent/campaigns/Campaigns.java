@@ -442,7 +442,7 @@ public final class Campaigns implements AutoCloseable {
             return;
         }
         CallRecord r = record.get();
-        contact.hangupCause = r.hangupCause();
+        contact.hangupCause = r.ending().map(e -> e.cause().wireName());
         contact.durationS = r.duration(now).toMillis() / 1000.0;
         contact.transcriptLines = r.transcript().size();
         attemptOver(c, contact, Outcome.of(r.status()).orElse(Outcome.FAILED), now);

@@ -10,6 +10,9 @@ import io.voiceagent.recordings.RecordingLibrary;
 import io.voiceagent.webhooks.DeliveryLog;
 import java.nio.file.Files;
 import io.voiceagent.config.Secret;
+import io.voiceagent.metrics.ServiceMetrics;
+import io.voiceagent.recordings.RecordingLibrary;
+import io.voiceagent.webhooks.DeliveryLog;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +38,7 @@ final class ApiHarness implements AutoCloseable {
 
     final FakeCallService calls;
     final RecordingDebug debug = new RecordingDebug();
+    final ServiceMetrics metrics = new ServiceMetrics();
     final HttpApi api;
     final Campaigns campaigns;
     final Path campaignsDir;
@@ -53,7 +57,7 @@ final class ApiHarness implements AutoCloseable {
                 new DoNotCallList(campaignsDir.resolve("dnc.txt"), PhoneNumbers::toE164Digits), clock,
                 new java.util.Random(7), maxCalls, java.util.function.UnaryOperator.identity(), CampaignListener.NONE);
         this.api = new HttpApi(http, calls, debug, webhookSecret.map(Secret::of), clock, new CallEvents(1),
-                DeliveryLog.NONE, RecordingLibrary.NONE, Optional.of(campaigns));
+                DeliveryLog.NONE, RecordingLibrary.NONE, metrics, Optional.of(campaigns));
         api.start();
     }
 

@@ -1,10 +1,13 @@
 package io.voiceagent.campaigns;
 
+import io.voiceagent.call.CallEnding;
 import io.voiceagent.call.CallException;
 import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallService;
 import io.voiceagent.call.CallStatus;
+import io.voiceagent.call.EndCause;
+import io.voiceagent.call.EndedBy;
 import io.voiceagent.call.StartCallRequest;
 import io.voiceagent.exolve.ExolveEvent;
 import java.time.Clock;
@@ -69,7 +72,14 @@ final class ScriptedCalls implements CallService {
         for (CallRecord r : live) {
             CallStatus s = status.apply(r.phoneNumber());
             CallRecord answered = s == CallStatus.COMPLETED ? r.withStatus(CallStatus.ANSWERED, clock.instant()) : r;
-            records.put(r.id(), answered.withEnd(s, s.wireName(), "remote", clock.instant().plusSeconds(7)));
+            EndCause cause = switch (s) {
+                case BUSY -> EndCause.BUSY;
+                case NO_ANSWER -> EndCause.NO_ANSWER;
+                case FAILED -> EndCause.NETWORK;
+                default -> EndCause.REMOTE_HANGUP;
+            };
+            records.put(r.id(), answered.withEnd(new CallEnding(s, cause, EndedBy.REMOTE),
+                    clock.instant().plusSeconds(7)));
         }
         return live.size();
     }
@@ -89,7 +99,8 @@ final class ScriptedCalls implements CallService {
         if (r == null || r.status().isFinal()) {
             throw new CallException(CallException.Reason.ALREADY_ENDED, "ended");
         }
-        CallRecord ended = r.withEnd(CallStatus.CANCELED, "api_hangup", "us", clock.instant());
+        CallRecord ended = r.withEnd(new CallEnding(CallStatus.CANCELED, EndCause.LOCAL_HANGUP, EndedBy.US),
+                clock.instant());
         records.put(callId, ended);
         return ended;
     }
@@ -117,11 +128,6 @@ final class ScriptedCalls implements CallService {
     @Override
     public Health health() {
         throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<Metric> metrics() {
-        return List.of();
     }
 
     @Override

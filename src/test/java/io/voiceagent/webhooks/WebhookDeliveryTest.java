@@ -1,14 +1,17 @@
 package io.voiceagent.webhooks;
 
+import io.voiceagent.call.CallEnding;
+import io.voiceagent.call.EndCause;
+import io.voiceagent.call.EndedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
-import io.voiceagent.call.CallService.Metric;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
 import io.voiceagent.call.TranscriptLine;
 import io.voiceagent.config.Secret;
+import io.voiceagent.metrics.ServiceMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -35,6 +38,7 @@ class WebhookDeliveryTest {
     private static final String SECRET = "whsec_0123456789abcdef";
     /** nextDouble() = 0.5: every jittered delay is three quarters of its base. */
     private static final RandomGenerator HALF = () -> 1L << 63;
+    private final ServiceMetrics metrics = new ServiceMetrics();
 
     @TempDir
     Path dataDir;
@@ -63,7 +67,7 @@ class WebhookDeliveryTest {
     private void openDispatcher() throws Exception {
         outbox = WebhookOutbox.open(dataDir);
         dispatcher = new WebhookDispatcher(Optional.of(receiver.url()), Optional.of(Secret.of(SECRET)), outbox,
-                new HttpWebhookSender(http, Duration.ofSeconds(5)), Backoff.DEFAULT, clock, HALF);
+                new HttpWebhookSender(http, Duration.ofSeconds(5)), Backoff.DEFAULT, clock, HALF, metrics);
     }
 
     /** Runs the attempts that are due and waits for each to finish. */
@@ -85,7 +89,7 @@ class WebhookDeliveryTest {
         return ringing.withStatus(CallStatus.ANSWERED, at)
                 .withTranscriptLine(new TranscriptLine("agent", "Hello! This is the demo.", at))
                 .withTranscriptLine(new TranscriptLine("user", "I heard you", at))
-                .withEnd(CallStatus.COMPLETED, "agent_end_call", "agent", at.plusSeconds(9));
+                .withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.AGENT_END_CALL, EndedBy.AGENT), at.plusSeconds(9));
     }
 
     @Test
@@ -296,7 +300,7 @@ class WebhookDeliveryTest {
         try (WebhookDispatcher noDefault = new WebhookDispatcher(Optional.empty(), Optional.of(Secret.of(SECRET)),
                 quiet, (url, headers, body) -> {
                     throw new AssertionError("nothing to send");
-                }, Backoff.DEFAULT, clock, HALF)) {
+                }, Backoff.DEFAULT, clock, HALF, new ServiceMetrics())) {
             noDefault.onSaved(ringing("c_none"));
             assertThat(noDefault.deliverDue()).isEmpty();
             assertThat(noDefault.deliveries("c_none")).isEmpty();
@@ -309,16 +313,13 @@ class WebhookDeliveryTest {
     void a_call_that_ended_before_this_run_makes_no_events_when_it_is_saved_again() throws Exception {
         Instant before = clock.instant().minusSeconds(60);
         CallRecord old = CallRecord.dialing("c_old", CallMode.SIP, StartCallRequest.of("79990001122"), before)
-                .withStatus(CallStatus.RINGING, before).withEnd(CallStatus.NO_ANSWER, "no_answer", "system", before);
+                .withStatus(CallStatus.RINGING, before).withEnd(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.SYSTEM), before);
         dispatcher.onSaved(old.withEvent(Map.of("source", "exolve", "type", "crr")));
         assertThat(dispatcher.deliverDue()).isEmpty();
         assertThat(dispatcher.deliveries("c_old")).isEmpty();
     }
 
     private long count(String result) {
-        return dispatcher.metrics().stream()
-                .filter(m -> m.name().equals("voiceagent_webhook_deliveries_total")
-                        && m.labels().get("result").equals(result))
-                .mapToLong(m -> (long) m.value()).sum();
+        return metrics.webhookDeliveries.value(result);
     }
 }
