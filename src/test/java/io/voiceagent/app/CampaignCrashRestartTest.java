@@ -3,26 +3,18 @@ package io.voiceagent.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,45 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the call journal).
  */
 class CampaignCrashRestartTest {
-    private static final Pattern API_URL = Pattern.compile("API: (http://[0-9.]+:[0-9]+)");
-
     @TempDir
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-
-    /** The service as a child process, its output kept. */
-    private record Service(Process process, String base, List<String> output) {
-    }
-
-    private Service start() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "start").directory(dir.toFile()).redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("SIP_") || name.startsWith("ELEVENLABS_")
-                || name.startsWith("EXOLVE_") || name.equals("API_TOKEN") || name.startsWith("CALLBACK_"));
-        env.putAll(DemoServiceEnv.onRandomPorts(dir.resolve("var"), 200, Map.of()));
-        Process process = builder.start();
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<String> base = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    output.add(line);
-                    Matcher m = API_URL.matcher(line);
-                    if (m.find()) {
-                        base.complete(m.group(1));
-                    }
-                }
-            } catch (java.io.IOException ignored) {
-                // the process ended
-            }
-            base.completeExceptionally(new AssertionError("no API address; output:\n" + String.join("\n", output)));
-        });
-        return new Service(process, base.get(60, TimeUnit.SECONDS), output);
-    }
 
     private Map<String, Object> call(String method, String url, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
@@ -97,11 +54,11 @@ class CampaignCrashRestartTest {
         String body = "{\"name\": \"crash\", \"max_concurrent\": 3, \"calls_per_second\": 5, \"window_start\": \"00:00\","
                 + " \"window_end\": \"24:00\", \"retry\": {\"busy\": {\"retries\": 1, \"delay_s\": 1}},"
                 + " \"contacts\": [" + contacts + "]}";
-        Service first = start();
+        ServiceProcess first = ServiceProcess.start(dir, dir.resolve("var"));
         String id;
         try {
             id = (String) call("POST", first.base() + "/api/campaigns", body).get("id");
-            assertThat(id).as(String.join("\n", first.output())).startsWith("cmp_");
+            assertThat(id).as(first.output()).startsWith("cmp_");
             // Kill once some contact is done and calls are live (answered ones among them).
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             Map<String, Object> status = Map.of();
@@ -116,12 +73,10 @@ class CampaignCrashRestartTest {
             }
             assertThat(state(status, "done")).as("progress before the kill: %s", status).isPositive();
         } finally {
-            first.process().destroyForcibly();
-            first.process().waitFor(20, TimeUnit.SECONDS);
+            first.kill();
         }
 
-        Service second = start();
-        try {
+        try (ServiceProcess second = ServiceProcess.start(dir, dir.resolve("var"))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             Map<String, Object> status = Map.of();
             while (System.nanoTime() < deadline) {
@@ -131,7 +86,7 @@ class CampaignCrashRestartTest {
                 }
                 Thread.sleep(200);
             }
-            assertThat(status.get("status")).as("%s%n%s", status, String.join("\n", second.output()))
+            assertThat(status.get("status")).as("%s%n%s", status, second.output())
                     .isEqualTo("completed");
             assertThat(state(status, "done")).isEqualTo(8);
             List<Map<String, Object>> results = (List<Map<String, Object>>) call("GET",
@@ -157,9 +112,6 @@ class CampaignCrashRestartTest {
                 }
             }
             assertThat(keys).doesNotHaveDuplicates().hasSize(attempts);
-        } finally {
-            second.process().destroyForcibly();
-            second.process().waitFor(20, TimeUnit.SECONDS);
         }
     }
 }
