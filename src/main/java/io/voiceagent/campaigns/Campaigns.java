@@ -410,15 +410,18 @@ public final class Campaigns implements AutoCloseable {
         }
     }
 
-    /** A start refused for now: the attempt did not happen, so it is undone and tried again shortly. */
+    /**
+     * A start refused for now: the attempt did not happen, so it is undone and tried again shortly. The call
+     * service looks the idempotency key up before it refuses anything, so a refusal also proves that an
+     * attempt placed again after a restart had never been placed.
+     */
     private void notPlaced(Campaign c, Campaign.Contact contact, String why) {
         lock.lock();
         try {
             Instant now = clock.instant();
             c.calling.remove(contact.index);
-            if (!contact.reissue) {
-                contact.attempts--;
-            }
+            contact.attempts--;
+            contact.reissue = false;
             if (c.status.isFinal()) {
                 finish(c, contact, ContactState.NOT_CALLED, now);
                 return;
