@@ -146,6 +146,13 @@ class CampaignEndpointsTest {
             assertThat(reply.message()).as(setting).contains(message);
         });
         assertThat(api.post("/api/campaigns", "{\"contacts\": []}").status()).isEqualTo(400);
+        ApiHarness.Reply unsigned = api.post("/api/campaigns", "{\"callback_url\": \"https://crm.example.com/h\", "
+                + contacts + "}");
+        assertThat(unsigned.status()).isEqualTo(400);
+        assertThat(unsigned.message()).contains("CALLBACK_SECRET");
+        ApiHarness.Reply recorded = api.post("/api/campaigns", "{\"record\": true, " + contacts + "}");
+        assertThat(recorded.status()).isEqualTo(201);
+        assertThat(((Map<?, ?>) recorded.json().get("settings")).get("record")).isEqualTo(true);
     }
 
     @Test
