@@ -2,6 +2,7 @@ package io.voiceagent.demo.carrier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Drives the carrier from a raw-string SIP UA and a raw RTP socket, one dialled number per outcome. */
+@Tag("slow")
 class CallOutcomesByNumberTest {
 
     private DemoCarrier carrier;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import io.voiceagent.sip.SipCallEvent;
  * callee; ACK and BYE come back through it by its Record-Route.
  */
 @Timeout(90)
+@Tag("slow")
 class KamailioInteropTest {
 
     private static final Duration STEP = Duration.ofSeconds(10);

@@ -11,6 +11,7 @@ import io.voiceagent.config.Config;
 import io.voiceagent.media.SpeechRecordings;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * "Hello?" lets the call go on.
  */
 @Timeout(60)
+@Tag("slow")
 class SippAnsweringMachineInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);

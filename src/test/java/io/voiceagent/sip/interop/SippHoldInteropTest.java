@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * phone's RTP is a socket of this test, which sends while the call is not held.
  */
 @Timeout(60)
+@Tag("slow")
 class SippHoldInteropTest {
 
     private static final Duration RTP_TIMEOUT = Duration.ofSeconds(1);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import io.voiceagent.sip.SipCallEvent;
  * the carrier's gets 403, and the call lives on until we hang up (sipp sees our BYE).
  */
 @Timeout(60)
+@Tag("slow")
 class SippInDialogChecksInteropTest {
 
     private static final Duration STEP = Duration.ofSeconds(10);

@@ -13,6 +13,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import io.voiceagent.sip.SipCallEvent;
  * record-routing kamailio, with a delayed offer, and with a Require we lack.
  */
 @Timeout(60)
+@Tag("slow")
 class SippInboundCallInteropTest {
 
     private static final Duration STEP = Duration.ofSeconds(10);

@@ -10,6 +10,7 @@ import io.voiceagent.call.CallRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * digit by digit by sipp. Each time the agent's result says the keys were sent.
  */
 @Timeout(60)
+@Tag("slow")
 class SippKeypadTonesInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);

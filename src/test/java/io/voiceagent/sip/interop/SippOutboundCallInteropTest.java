@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import io.voiceagent.sip.SipCallEvent;
  * the messages it gets; the test checks the events the call layer would see.
  */
 @Timeout(60)
+@Tag("slow")
 class SippOutboundCallInteropTest {
 
     static final String NUMBER = "79161234567";

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import io.voiceagent.sip.SipCallEvent;
  * retransmitted 200, and our BYE retransmitted until answered.
  */
 @Timeout(180)
+@Tag("slow")
 class SippPacketLossInteropTest {
 
     private static final int CALLS = 8;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import io.voiceagent.sip.SipCallEvent;
 
 /** RFC 3262 against sipp playing an IMS-style callee: every reliable 18x is PRACKed, its SDP is the answer. */
 @Timeout(60)
+@Tag("slow")
 class SippReliableProvisionalInteropTest {
 
     private static final Duration STEP = Duration.ofSeconds(10);

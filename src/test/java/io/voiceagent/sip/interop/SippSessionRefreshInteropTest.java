@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import io.voiceagent.sip.SipCallEvent;
 
 /** RFC 4028 with us as the refresher (the carrier's 200 says refresher=uac), against sipp. */
 @Timeout(90)
+@Tag("slow")
 class SippSessionRefreshInteropTest {
 
     private static final Duration STEP = Duration.ofSeconds(10);

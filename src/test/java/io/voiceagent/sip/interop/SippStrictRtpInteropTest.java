@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * outlives the RTP timeout (the old bug: it ended as media_timeout), and the stranger gets nothing.
  */
 @Timeout(60)
+@Tag("slow")
 class SippStrictRtpInteropTest {
 
     private static final Duration RTP_TIMEOUT = Duration.ofSeconds(1);
