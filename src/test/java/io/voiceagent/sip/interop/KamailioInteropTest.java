@@ -1,8 +1,10 @@
 package io.voiceagent.sip.interop;
 
+import static io.voiceagent.sip.interop.UserAgentUnderTest.BYE_ANSWERED;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
+import static io.voiceagent.sip.interop.UserAgentUnderTest.STEP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -27,9 +29,6 @@ import io.voiceagent.sip.SipCallEvent;
 @Tag("slow")
 class KamailioInteropTest {
 
-    private static final Duration STEP = Duration.ofSeconds(10);
-    private static final Pattern BYE_ANSWERED = Pattern.compile("^SIP/2\\.0 200[\\s\\S]*CSeq:\\s*\\d+ BYE",
-            Pattern.CASE_INSENSITIVE);
 
     @TempDir
     Path dir;

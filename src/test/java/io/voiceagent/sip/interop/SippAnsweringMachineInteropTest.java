@@ -1,8 +1,5 @@
 package io.voiceagent.sip.interop;
 
-import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.call.CallRecord;
@@ -83,9 +80,7 @@ class SippAnsweringMachineInteropTest {
     }
 
     private SippProcess callee(RtpEndpoint phone) throws InterruptedException {
-        return SippProcess.uas("invite-answered-phone-rtp.xml")
-                .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
-                .key("phone_rtp_port", Integer.toString(phone.port()))
-                .calls(2).timeout(Duration.ofSeconds(40)).start(dir);
+        return SippProcess.callee("invite-answered-phone-rtp.xml")
+                .key("phone_rtp_port", Integer.toString(phone.port())).start(dir);
     }
 }

@@ -1,8 +1,5 @@
 package io.voiceagent.sip.interop;
 
-import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.call.CallRecord;
@@ -36,10 +33,8 @@ class SippHoldInteropTest {
     @Test
     void theCalleeHoldsAndResumesAndOurAudioFollowsWithoutAMediaTimeout() throws Exception {
         try (RtpEndpoint phone = new RtpEndpoint("127.0.0.1");
-             SippProcess sipp = SippProcess.uas("invite-hold-resume.xml")
-                     .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
-                     .key("phone_rtp_port", Integer.toString(phone.port()))
-                     .calls(2).timeout(Duration.ofSeconds(40)).start(dir);
+             SippProcess sipp = SippProcess.callee("invite-hold-resume.xml")
+                     .key("phone_rtp_port", Integer.toString(phone.port())).start(dir);
              CallLayerUnderTest service = new CallLayerUnderTest(sipp, dir.resolve("data"), RTP_TIMEOUT)) {
             String id = service.dial();
             phone.talk(() -> service.record(id).status().isFinal(), () -> service.rtpPort(id),

@@ -1,5 +1,6 @@
 package io.voiceagent.sip.interop;
 
+import static io.voiceagent.sip.interop.UserAgentUnderTest.STEP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.voiceagent.config.AddressBlock;
 import io.voiceagent.sip.InboundCallHandler;
-import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
@@ -33,7 +33,6 @@ import io.voiceagent.sip.SipCallEvent;
 @Tag("slow")
 class SippInboundCallInteropTest {
 
-    private static final Duration STEP = Duration.ofSeconds(10);
     private static final int OUR_RTP_PORT = 40_002;
 
     @TempDir
@@ -56,8 +55,7 @@ class SippInboundCallInteropTest {
     void behindARecordRoutingProxyOur200CopiesRecordRouteAndAckAndByeFollowTheRoute() throws Exception {
         try (KamailioProcess kamailio = KamailioProcess.start(dir, UserAgentUnderTest.REALM,
                 UserAgentUnderTest.PASSWORD, LoopbackPorts.freeUdpPort());
-             UserAgentUnderTest agent = UserAgentUnderTest.start(kamailio.port())) {
-            agent.awaitRegistration(RegistrationStatus.State.REGISTERED, STEP);
+             UserAgentUnderTest agent = UserAgentUnderTest.registered(kamailio.port())) {
             Acceptor acceptor = new Acceptor();
             agent.agent().setInboundHandler(acceptor);
             try (SippProcess caller = SippProcess.client("inbound-record-routed.xml", kamailio.port())

@@ -1,8 +1,5 @@
 package io.voiceagent.sip.interop;
 
-import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.ai.AgentEvent;
@@ -68,10 +65,7 @@ class SippKeypadTonesInteropTest {
     private final ScriptedAgent agent = new ScriptedAgent();
 
     private SippProcess callee(String scenario, RtpEndpoint phone) throws InterruptedException {
-        return SippProcess.uas(scenario)
-                .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
-                .key("phone_rtp_port", Integer.toString(phone.port()))
-                .calls(2).timeout(Duration.ofSeconds(40)).start(dir);
+        return SippProcess.callee(scenario).key("phone_rtp_port", Integer.toString(phone.port())).start(dir);
     }
 
     private static AgentEvent.ToolCall sendDtmf(String id, String digits) {

@@ -1,8 +1,5 @@
 package io.voiceagent.sip.interop;
 
-import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.call.CallRecord;
@@ -36,11 +33,9 @@ class SippStrictRtpInteropTest {
         try (RtpEndpoint ringback = new RtpEndpoint("127.0.0.9");
              RtpEndpoint phone = new RtpEndpoint("127.0.0.1");
              RtpEndpoint stranger = new RtpEndpoint("127.0.0.66");
-             SippProcess sipp = SippProcess.uas("invite-early-media-elsewhere.xml")
-                     .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
+             SippProcess sipp = SippProcess.callee("invite-early-media-elsewhere.xml")
                      .key("ringback_ip", ringback.ip()).key("ringback_port", Integer.toString(ringback.port()))
-                     .key("phone_ip", phone.ip()).key("phone_port", Integer.toString(phone.port()))
-                     .calls(2).timeout(Duration.ofSeconds(40)).start(dir);
+                     .key("phone_ip", phone.ip()).key("phone_port", Integer.toString(phone.port())).start(dir);
              CallLayerUnderTest service = new CallLayerUnderTest(sipp, dir.resolve("data"), RTP_TIMEOUT)) {
             String id = service.dial();
             // The ringback server plays from the 183 to the end of the call, the phone talks once answered.
