@@ -61,7 +61,8 @@ public final class Benchmark {
 
     /** What the command line asked for. */
     record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar, boolean flightRecording,
-                   List<String> serviceJvmOptions, int ringMillis, boolean pinned, String aiConnect) {
+                   List<String> serviceJvmOptions, int ringMillis, boolean pinned, String aiConnect,
+                   boolean recording) {
         static Options parse(String[] args) {
             int calls = 100;
             int seconds = 20;
@@ -73,6 +74,7 @@ public final class Benchmark {
             int ringMillis = 1000;
             boolean pinned = false;
             String aiConnect = "ringing";
+            boolean recording = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--calls" -> calls = positive("--calls", value(args, ++i));
@@ -85,14 +87,15 @@ public final class Benchmark {
                     case "--ring-ms" -> ringMillis = positive("--ring-ms", value(args, ++i));
                     case "--pin" -> pinned = true;
                     case "--ai-connect" -> aiConnect = oneOf("--ai-connect", value(args, ++i), "ringing", "answer");
+                    case "--recording" -> recording = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin] [--ai-connect ringing|answer]");
+                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin] [--ai-connect ringing|answer] [--recording]");
                 }
             }
             // By default every call is started within a quarter of the hold time, so they all overlap.
             double rampPerSecond = ramp != null ? ramp : Math.max(10, Math.ceil(calls / (seconds / 4.0)));
             return new Options(calls, seconds, rampPerSecond, json, jar, jfr, List.copyOf(serviceJvmOptions), ringMillis,
-                    pinned, aiConnect);
+                    pinned, aiConnect, recording);
         }
 
         private static String oneOf(String name, String text, String... allowed) {
@@ -234,6 +237,8 @@ public final class Benchmark {
         Report.Calls calls = callOutcomes(callIds, placed);
         Map<String, Object> dump = networkCommand("dump");
         Files.writeString(workDir.resolve("network-dump.json"), JSON.std.asString(dump));
+        String metrics = scrapeMetrics();
+        Files.writeString(workDir.resolve("service-metrics.txt"), metrics);
         http.close(); // our keep-alive connections would otherwise count as the service's descriptors
         Report.Resources after = awaitBaseline(probe, before);
         Files.writeString(workDir.resolve("threads-after.txt"), probe.jcmd("Thread.print"));
@@ -256,9 +261,11 @@ public final class Benchmark {
         }
         Report.Setting setting = new Report.Setting(options.calls(), options.holdSeconds(), options.rampPerSecond(),
                 options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine(),
-                options.aiConnect());
+                options.aiConnect(), options.recording());
         Report.Agent agent = new Report.Agent(Distribution.fromJson(dump.get("interruption_to_silence")),
-                Distribution.fromJson(dump.get("pong_delay")), Distribution.fromJson(dump.get("agent_buffer_depth")),
+                Distribution.fromJson(dump.get("pong_delay")),
+                BucketBounds.fromScrape(metrics, "voiceagent_agent_pong_delay_seconds"),
+                Distribution.fromJson(dump.get("agent_buffer_depth")),
                 io.voiceagent.demo.agent.FakeAgentOptions.DEFAULT_SPEECH_SPEED);
         return new Report(setting, calls, distribution(setup), distribution(greeting),
                 Distribution.fromJson(dump.get("uplink")), Distribution.fromJson(dump.get("downlink")),
@@ -325,6 +332,7 @@ public final class Benchmark {
         env.put("ELEVENLABS_AGENT_ID", String.valueOf(net.get("agent_id")));
         env.put("ELEVENLABS_API_KEY", String.valueOf(net.get("agent_api_key")));
         env.put("AI_CONNECT", options.aiConnect());
+        env.put("RECORDING", options.recording() ? "on" : "off");
         service = started(builder);
         serviceUri = URI.create("http://127.0.0.1:" + httpPort);
         log.printf("service starting (pid %d) on %s; log %s%n", service.pid(), serviceUri, workDir.resolve("service.log"));
@@ -440,6 +448,15 @@ public final class Benchmark {
         }
         throw new IOException("the service was not ready within " + SERVICE_START_TIMEOUT.toSeconds()
                 + " s (last /health: " + last + "); see " + workDir.resolve("service.log"));
+    }
+
+    /** The service's {@code /metrics}, where it times what only it can see (the pong delay inside it). */
+    private String scrapeMetrics() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     /** Starts one virtual thread per call, {@code rampPerSecond} of them a second. */

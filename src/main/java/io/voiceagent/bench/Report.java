@@ -36,19 +36,24 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         Objects.requireNonNull(agent, "agent");
     }
 
-    /** How the run was asked for, and where it ran; {@code aiConnect} is the service's AI_CONNECT. */
+    /**
+     * How the run was asked for, and where it ran; {@code aiConnect} is the service's AI_CONNECT,
+     * {@code recording} whether it recorded every call (RECORDING=on).
+     */
     public record Setting(int calls, int holdSeconds, double rampPerSecond, int ringMillis, boolean pinned,
-                          String date, String machine, String aiConnect) {
+                          String date, String machine, String aiConnect, boolean recording) {
     }
 
     /**
      * @param interruptionToSilence the agent sends {@code interruption} → the first silent RTP packet at the phone
      * @param pongDelay             the agent sends {@code ping} → it receives the pong
+     * @param pongInService         of which in the service: the ping read off its socket → the pong handed to
+     *                              it, from the service's {@code voiceagent_agent_pong_delay_seconds} histogram
      * @param bufferDepth           agent audio already sent but not yet played, at each agent frame's arrival
      * @param speechSpeed           how many times faster than real time the fake agent streams speech
      */
-    public record Agent(Distribution interruptionToSilence, Distribution pongDelay, Distribution bufferDepth,
-                        double speechSpeed) {
+    public record Agent(Distribution interruptionToSilence, Distribution pongDelay, BucketBounds pongInService,
+                        Distribution bufferDepth, double speechSpeed) {
     }
 
     public record Calls(int placed, int answered, int completed, int failed) {
@@ -74,9 +79,9 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
     public String table() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s, ramp %.0f/s, ringing %d ms,"
-                        + " AI_CONNECT=%s, agent speech at %.0fx real time%s, %s, %s%n",
+                        + " AI_CONNECT=%s, RECORDING=%s, agent speech at %.0fx real time%s, %s, %s%n",
                 setting.calls(), setting.holdSeconds(), setting.rampPerSecond(), setting.ringMillis(),
-                setting.aiConnect(), agent.speechSpeed(),
+                setting.aiConnect(), setting.recording() ? "on" : "off", agent.speechSpeed(),
                 setting.pinned() ? ", service and network pinned to a core each" : "", setting.date(),
                 setting.machine()));
         row(out, "calls placed / answered / completed / failed",
@@ -94,6 +99,8 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         row(out, "barge-in (agent sends interruption -> first silent RTP at phone) p50 / p99 / max",
                 threeMs(agent.interruptionToSilence()));
         row(out, "pong (agent sends ping -> receives pong, round trip) p50 / p99 / max", threeMs(agent.pongDelay()));
+        row(out, "  of which in the service (ping read off the socket -> pong handed to it; bucket bounds) p50 / p99 / max",
+                agent.pongInService().asMillis());
         row(out, "agent audio queued ahead of the phone (at each agent frame played) p50 / p99 / max",
                 threeMs(agent.bufferDepth()));
         row(out, "pacing (RTP arrival at phone behind 20 ms grid) p50 / p99 / max", threeMs(pacing));
@@ -125,6 +132,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("date", setting.date());
         out.put("machine", setting.machine());
         out.put("ai_connect", setting.aiConnect());
+        out.put("recording", setting.recording());
         out.put("agent_speech_speed", agent.speechSpeed());
         out.put("calls", Map.of("placed", calls.placed(), "answered", calls.answered(),
                 "completed", calls.completed(), "failed", calls.failed()));
@@ -136,6 +144,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("downlink_reply_start_ms", millis(downlinkReplyStart));
         out.put("interruption_to_silence_ms", millis(agent.interruptionToSilence()));
         out.put("pong_delay_ms", millis(agent.pongDelay()));
+        out.put("pong_delay_in_service_ms", agent.pongInService().toJson());
         out.put("agent_buffer_depth_ms", millis(agent.bufferDepth()));
         out.put("pacing_ms", millis(pacing));
         out.put("pacing_packets", pacingPackets);

@@ -7,7 +7,8 @@
  * <p>Records: a call's first record is written whole and forced to disk before the call is placed; a
  * start that cannot be recorded is refused ({@code STORAGE_UNAVAILABLE}, HTTP 503) and nothing is dialed.
  * Every later change is a delta line with only what changed. A failing journal keeps the changes of live
- * calls in memory, in order, and writes them once the disk takes them again; it never leaves a torn line
+ * calls in memory, in order (each call's queued changes merged into one once over a thousand lines are
+ * queued), and writes them once the disk takes them again; it never leaves a torn line
  * under a new one. Unreadable lines found at start go to {@code calls.jsonl.corrupt-<time>}.
  *
  * <p>Threads: a call's events arrive on the SIP stack's serial executor (dialog events), the agent
@@ -18,6 +19,13 @@
  * commit, one fsync for everything queued together). Every saved record, a call's first included, is
  * handed to the save listeners ({@code CallEvents}; the app adds the recordings and the webhooks) on the
  * saving thread. Exolve requests run on short virtual threads.
+ *
+ * <p>Metrics ({@code metrics.ServiceMetrics}): {@code CallManager} counts a call started once its first
+ * record is written and ended at the one place a call reaches its final state (by status and cause, with
+ * its talk time); {@code LiveCall} times the stages where they happen (ringing, answer, the agent's
+ * conversation ready) and counts DTMF digits received. The gauges (live calls by status, registration,
+ * journal) are read when scraped, on the HTTP thread, which holds nothing while it reads each live
+ * call's status under that call's lock.
  *
  * <p>Locks, in the order they may nest (never the other way round):
  * <ol>

@@ -19,19 +19,7 @@ public record MediaStats(long packetsIn, long packetsOut, long bytesIn, long byt
     public MediaStats {
         Objects.requireNonNull(rejected, "rejected");
         Objects.requireNonNull(farEnd, "farEnd");
-        jitterMs = Rounding.rounded(jitterMs, 100);
-    }
-
-    /**
-     * Rounding, apart from MediaStats so that FarEndReport can round without initialising MediaStats:
-     * MediaStats.NONE is made of FarEndReport.NONE, so a FarEndReport made first (a session's RTCP state
-     * before any MediaStats) would otherwise find it still null and fail the class for good.
-     */
-    private static final class Rounding {
-        /** {@code value} to the nearest {@code 1/scale}; NaN and infinities as they are. */
-        static double rounded(double value, int scale) {
-            return Double.isFinite(value) ? Math.round(value * scale) / (double) scale : value;
-        }
+        jitterMs = FarEndReport.rounded(jitterMs, 100);
     }
 
     /**
@@ -54,9 +42,18 @@ public record MediaStats(long packetsIn, long packetsOut, long bytesIn, long byt
         public static final FarEndReport NONE = new FarEndReport(Double.NaN, Double.NaN, 0, Double.NaN);
 
         public FarEndReport {
-            roundTripMs = Rounding.rounded(roundTripMs, 100);
-            fractionLost = Rounding.rounded(fractionLost, 1000);
-            jitterMs = Rounding.rounded(jitterMs, 100);
+            roundTripMs = rounded(roundTripMs, 100);
+            fractionLost = rounded(fractionLost, 1000);
+            jitterMs = rounded(jitterMs, 100);
+        }
+
+        /**
+         * {@code value} to the nearest {@code 1/scale}; NaN and infinities as they are. Here, not in
+         * the outer record, whose NONE needs this record's NONE: a session's first {@code FarEndReport}
+         * would otherwise start the outer record's initialisation while its own is under way.
+         */
+        static double rounded(double value, int scale) {
+            return Double.isFinite(value) ? Math.round(value * scale) / (double) scale : value;
         }
     }
 }

@@ -10,6 +10,7 @@ import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
 import io.voiceagent.media.RemoteMedia;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SessionDescription;
@@ -67,9 +68,14 @@ final class CallTestDoubles {
         final CallManager manager;
 
         Calls(Path dataDir, Clock clock, CallManager.Settings settings) throws IOException {
+            this(dataDir, clock, settings, new ServiceMetrics());
+        }
+
+        /** Counting into {@code metrics}, for a test that reads them. */
+        Calls(Path dataDir, Clock clock, CallManager.Settings settings, ServiceMetrics metrics) throws IOException {
             journal = CallJournal.open(dataDir).journal();
             manager = new CallManager(settings, sip, media, agents, Optional.empty(), journal, List.of(), timers, clock,
-                    new SplittableRandom(7));
+                    new SplittableRandom(7), metrics);
         }
 
         /**
