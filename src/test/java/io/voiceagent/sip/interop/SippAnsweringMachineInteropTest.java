@@ -2,7 +2,9 @@ package io.voiceagent.sip.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.voiceagent.call.CallEnding;
 import io.voiceagent.call.CallRecord;
+import io.voiceagent.call.EndCause;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.config.Config;
 import io.voiceagent.media.SpeechRecordings;
@@ -48,7 +50,7 @@ class SippAnsweringMachineInteropTest {
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
 
             assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
-            assertThat(ended.hangupCause()).contains("answering_machine");
+            assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.ANSWERING_MACHINE);
             assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("type", "amd")
                     .containsEntry("result", "machine"));
         }

@@ -2,7 +2,9 @@ package io.voiceagent.sip.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.voiceagent.call.CallEnding;
 import io.voiceagent.call.CallRecord;
+import io.voiceagent.call.EndCause;
 import io.voiceagent.call.HoldPeriod;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +47,7 @@ class SippHoldInteropTest {
             // sipp checked that our answers said recvonly, then sendrecv
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
 
-            assertThat(ended.hangupCause()).as("not media_timeout: " + ended).contains("remote_hangup");
+            assertThat(ended.ending().map(CallEnding::cause)).as("not media_timeout: " + ended).contains(EndCause.REMOTE_HANGUP);
             assertThat(ended.holds()).hasSize(1);
             HoldPeriod hold = ended.holds().get(0);
             Instant resumed = hold.end().orElseThrow();

@@ -2,7 +2,9 @@ package io.voiceagent.sip.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.voiceagent.call.CallEnding;
 import io.voiceagent.call.CallRecord;
+import io.voiceagent.call.EndCause;
 import io.voiceagent.media.MediaStats;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +52,7 @@ class SippStrictRtpInteropTest {
             service.closeUserAgent();
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
 
-            assertThat(ended.hangupCause()).as("not media_timeout: " + ended).contains("remote_hangup");
+            assertThat(ended.ending().map(CallEnding::cause)).as("not media_timeout: " + ended).contains(EndCause.REMOTE_HANGUP);
             Instant answered = ended.answeredAt().orElseThrow();
             assertThat(ringback.arrivals()).as("early media went to the ringback server").isNotEmpty()
                     .allMatch(at -> at.isBefore(answered.plusMillis(100)));
