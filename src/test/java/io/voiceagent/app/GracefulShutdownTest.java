@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The real process, as systemd or Ctrl-C would stop it: SIGTERM while a call is live hangs the call
  * up (BYE), records why, and the process exits 0 within 10 s.
  */
+@Tag("slow")
 class GracefulShutdownTest {
     private static final Pattern API_URL = Pattern.compile("API: (http://[0-9.]+:[0-9]+)");
 
