@@ -45,6 +45,12 @@ public final class HttpApi implements AutoCloseable {
     /** The Retry-After of a 429: calls last minutes, so a few seconds apart is often enough and never a flood. */
     static final int RETRY_AFTER_SECONDS = 5;
     private static final long DRAIN_LIMIT_BYTES = 1024 * 1024;
+    /**
+     * Connections the kernel may hold until the server's one accepting thread takes them. The JDK's default
+     * (50) overflows when a burst of clients connects at once on a busy machine: Linux then drops their SYNs
+     * and each waits a retransmission (1 s, 3 s, 7 s ...) before it is even accepted. Capped by somaxconn.
+     */
+    private static final int LISTEN_BACKLOG = 1024;
 
     private final Config.Http config;
     private final Optional<Secret> apiToken;
@@ -119,7 +125,7 @@ public final class HttpApi implements AutoCloseable {
             }
             HttpServer created;
             try {
-                created = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+                created = HttpServer.create(new InetSocketAddress(config.host(), config.port()), LISTEN_BACKLOG);
             } catch (IOException e) {
                 throw new IOException("cannot listen on " + config.host() + ":" + config.port()
                         + " (HTTP_HOST, HTTP_PORT): " + e.getMessage(), e);

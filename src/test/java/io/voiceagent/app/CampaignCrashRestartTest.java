@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * attempts (service_restart), and no attempt was ever placed twice (each idempotency key names one call in
  * the call journal).
  */
+@Tag("slow")
 class CampaignCrashRestartTest {
     @TempDir
     Path dir;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (50 numbers: 30 answer, 10 busy, 10 never answer) runs to completion with one retry each for busy and
  * no answer, and the results say so contact by contact.
  */
+@Tag("slow")
 class DemoCampaignEndToEndTest {
     @TempDir
     Path dataDir;

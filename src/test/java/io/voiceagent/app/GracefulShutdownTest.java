@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The real process, as systemd or Ctrl-C would stop it: SIGTERM while a call is live hangs the call
  * up (BYE), records why, and the process exits 0 within 10 s.
  */
+@Tag("slow")
 class GracefulShutdownTest {
     @TempDir
     Path dataDir;
