@@ -4,6 +4,7 @@ import io.voiceagent.call.CallException;
 import io.voiceagent.call.CallJournal;
 import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallService;
+import io.voiceagent.call.EndCause;
 import io.voiceagent.call.StartCallRequest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -448,7 +449,9 @@ public final class Campaigns implements AutoCloseable {
         contact.hangupCause = r.ending().map(e -> e.cause().wireName());
         contact.durationS = r.duration(now).toMillis() / 1000.0;
         contact.transcriptLines = r.transcript().size();
-        attemptOver(c, contact, Outcome.of(r.status()).orElse(Outcome.FAILED), now);
+        // A call the service hung up as it stopped (SIGTERM) is a failed attempt, as one live at a crash is.
+        boolean stopped = r.ending().filter(e -> e.cause() == EndCause.SHUTDOWN).isPresent();
+        attemptOver(c, contact, stopped ? Outcome.FAILED : Outcome.of(r.status()).orElse(Outcome.FAILED), now);
     }
 
     private void attemptOver(Campaign c, Campaign.Contact contact, Outcome outcome, Instant now) {

@@ -293,6 +293,22 @@ class CampaignSchedulerTest {
     }
 
     @Test
+    void aCallHungUpAsTheServiceStoppedIsAFailedAttempt() throws Exception {
+        open();
+        String id = (String) campaigns.create("sigterm", contacts("79990000011"), 0, new CampaignSettings(1, 1,
+                CallingWindow.DEFAULT, RetryPolicy.DEFAULT.with(Outcome.FAILED, new RetryPolicy.Rule(1, Duration.ZERO)),
+                Optional.empty(), Optional.empty(), Optional.empty())).get("id");
+        campaigns.tick();
+        String callId = calls.live().getFirst().id();
+        calls.records.put(callId, calls.records.get(callId).withEnd(new io.voiceagent.call.CallEnding(
+                CallStatus.CANCELED, io.voiceagent.call.EndCause.SHUTDOWN, io.voiceagent.call.EndedBy.US),
+                clock.instant()));
+        step(Duration.ofSeconds(1));
+        assertThat(campaigns.results(id).getFirst()).containsEntry("attempts", 2).containsEntry("last_outcome", "failed")
+                .containsEntry("hangup_cause", "shutdown");
+    }
+
+    @Test
     void anAttemptJournaledButNeverPlacedBeforeACrashIsPlacedOnceWithTheSameKey() throws Exception {
         open();
         String id = (String) campaigns.create("torn", contacts("79990000011"), 0, settings(1, 50)).get("id");
