@@ -61,21 +61,21 @@ public enum EndCause {
     /** The agent reported voicemail (its tool) and VOICEMAIL_ACTION=hangup. */
     VOICEMAIL("voicemail"),
 
-    // The agent (the wire names of ai.AgentCause)
-    AGENT_END_CALL("agent_end_call"),
-    AGENT_ENDED("agent_ended"),
-    AI_REJECTED("ai_rejected"),
-    AI_SERVER_ERROR("ai_server_error"),
-    AI_INPUT_TIMEOUT("ai_input_timeout"),
-    AI_OPERATIONAL_ERROR("ai_operational_error"),
-    AI_CONNECTION_LOST("ai_connection_lost"),
-    AI_CLOSED("ai_closed"),
-    AI_UNAUTHORIZED("ai_unauthorized"),
-    AI_NOT_FOUND("ai_not_found"),
-    AI_TIMEOUT("ai_timeout"),
-    AI_UNREACHABLE("ai_unreachable"),
-    AI_PROTOCOL("ai_protocol"),
-    AI_UNSUPPORTED_FORMAT("ai_unsupported_format"),
+    // The agent: ai.AgentCause, whose wire names these are
+    AGENT_END_CALL(AgentCause.AGENT_END_CALL.wireName()),
+    AGENT_ENDED(AgentCause.AGENT_ENDED.wireName()),
+    AI_REJECTED(AgentCause.AI_REJECTED.wireName()),
+    AI_SERVER_ERROR(AgentCause.AI_SERVER_ERROR.wireName()),
+    AI_INPUT_TIMEOUT(AgentCause.AI_INPUT_TIMEOUT.wireName()),
+    AI_OPERATIONAL_ERROR(AgentCause.AI_OPERATIONAL_ERROR.wireName()),
+    AI_CONNECTION_LOST(AgentCause.AI_CONNECTION_LOST.wireName()),
+    AI_CLOSED(AgentCause.AI_CLOSED.wireName()),
+    AI_UNAUTHORIZED(AgentCause.AI_UNAUTHORIZED.wireName()),
+    AI_NOT_FOUND(AgentCause.AI_NOT_FOUND.wireName()),
+    AI_TIMEOUT(AgentCause.AI_TIMEOUT.wireName()),
+    AI_UNREACHABLE(AgentCause.AI_UNREACHABLE.wireName()),
+    AI_PROTOCOL(AgentCause.AI_PROTOCOL.wireName()),
+    AI_UNSUPPORTED_FORMAT(AgentCause.AI_UNSUPPORTED_FORMAT.wireName()),
 
     // The SOCKS5 proxy (the causes of net.ProxyFailure), on the way to ElevenLabs or Exolve
     PROXY_UNREACHABLE("proxy_unreachable"),

@@ -142,15 +142,7 @@ final class JournalLines {
         if (id == null) {
             throw new IOException("nothing to merge");
         }
-        Map<String, Object> delta = new LinkedHashMap<>();
-        delta.put(DELTA, id);
-        if (!set.isEmpty()) {
-            delta.put("set", set);
-        }
-        if (!add.isEmpty()) {
-            delta.put("add", add);
-        }
-        return new Line(line(DELTA_WRITER.asString(delta)), !add.isEmpty());
+        return delta(id, set, new LinkedHashMap<String, Object>(add));
     }
 
     /** Who a line is about, and whether it is a delta (else a snapshot). */
