@@ -12,6 +12,7 @@ import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipUserAgent;
+import io.voiceagent.transfer.Transfers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -75,6 +76,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private final Clock clock;
     private final RandomGenerator random;
     private final Instant startedAt;
+    private final Transfers transfers;
 
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
     private final ReentrantLock admission = new ReentrantLock();
@@ -96,6 +98,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.startedAt = clock.instant();
+        this.transfers = new Transfers(settings.tools().transfer(), sip, mediaSessions, timers, clock, this::sessionId);
         this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
         List<CallRecord> recovered = CallJournal.failInterrupted(restored, startedAt);
         int interrupted = 0;
@@ -194,7 +197,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             LiveCall call;
             try {
                 call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(),
-                        settings.tools(), exolve, timers, clock, repository, this::onEnded);
+                        settings.tools(), transfers, exolve, timers, clock, repository, this::onEnded);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }
@@ -331,6 +334,23 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         }
         // A and D are case-insensitive digits; w and W are different pauses.
         call.pressKeys(digits.replace('a', 'A').replace('b', 'B').replace('c', 'C').replace('d', 'D'));
+        return call.snapshot();
+    }
+
+    @Override
+    public CallRecord transfer(String callId, String digits) throws CallException {
+        LiveCall call = live.get(callId);
+        if (call == null) {
+            if (repository.find(callId).isEmpty()) {
+                throw new CallException(CallException.Reason.NOT_FOUND, "no call with id " + callId);
+            }
+            throw new CallException(CallException.Reason.ALREADY_ENDED, "call " + callId + " has already ended");
+        }
+        Optional<String> refusal = call.transferTo(digits);
+        if (refusal.isPresent()) {
+            throw new CallException(CallException.Reason.INVALID_STATE, "cannot transfer: " + refusal.get());
+        }
+        LOG.log(System.Logger.Level.INFO, "call=" + callId + " transfer to " + digits + " requested through the API");
         return call.snapshot();
     }
 

@@ -1,4 +1,4 @@
-package io.voiceagent.api;
+package io.voiceagent.sip;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * {@code 00} is the international prefix, as is {@code +}. Separators (spaces, dashes, brackets,
  * dots) are dropped. The result has 8 to 15 digits (E.164 allows 15) and does not start with 0.
  */
-final class PhoneNumbers {
+public final class PhoneNumbers {
     /** What a refusal shows: the form expected and the rules applied. */
-    static final String EXPECTED = "expected an international number such as \"+7 999 000-11-22\" "
+    public static final String EXPECTED = "expected an international number such as \"+7 999 000-11-22\" "
             + "(E.164: 8 to 15 digits, not starting with 0; \"8 999 …\" is read as +7 999 …, \"00\" as \"+\")";
     /** Separators people write inside numbers: spaces, dashes, parentheses (also dots). */
     private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-().]");
@@ -22,7 +22,7 @@ final class PhoneNumbers {
     }
 
     /** {@code "+7 (999) 000-11-22"}, {@code "8 999 000 11 22"}, {@code "0079990001122"} → {@code "79990001122"}. */
-    static Optional<String> toE164Digits(String typed) {
+    public static Optional<String> toE164Digits(String typed) {
         String compact = SEPARATORS.matcher(typed.strip()).replaceAll("");
         String digits;
         if (compact.startsWith("+")) {
