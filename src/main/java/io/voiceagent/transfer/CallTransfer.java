@@ -1,6 +1,7 @@
 package io.voiceagent.transfer;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -41,7 +42,7 @@ public final class CallTransfer {
         void result(String text, boolean isError);
     }
 
-    private enum Phase { IDLE, DIALING, BRIDGED, OVER }
+    private enum Phase { IDLE, REFERRING, DIALING, BRIDGED, OVER }
 
     private final Transfers transfers;
     private final TransferableCall call;
@@ -74,56 +75,47 @@ public final class CallTransfer {
         if (formats.isEmpty()) {
             return Optional.of("the agent's conversation is not up yet");
         }
+        Optional<SipCall> phoneLeg = call.phoneLeg();
+        boolean refer = transfers.settings.mode() == Config.TransferMode.REFER && phoneLeg.isPresent();
+        Ringback tone = new Ringback(call.media(), formats.get().agentOutput());
         TransferSummary started;
         lock.lock();
         try {
             if (phase != Phase.IDLE) {
-                return Optional.of(phase == Phase.DIALING ? "a transfer is already under way"
-                        : "the call has already been handed over");
+                return Optional.of(phase == Phase.DIALING || phase == Phase.REFERRING
+                        ? "a transfer is already under way" : "the call has already been handed over");
             }
-            phase = Phase.DIALING;
+            phase = refer ? Phase.REFERRING : Phase.DIALING;
             resultSink = result;
-            summary = TransferSummary.ringing(target, Config.TransferMode.BRIDGE, requestedBy,
-                    transfers.clock.instant());
+            ringback = tone;
+            summary = TransferSummary.ringing(target, refer ? Config.TransferMode.REFER : Config.TransferMode.BRIDGE,
+                    requestedBy, transfers.clock.instant());
             started = summary;
         } finally {
             lock.unlock();
         }
-        log(System.Logger.Level.INFO, "stage=transfer to " + target + " (" + requestedBy + ", bridge)");
+        log(System.Logger.Level.INFO, "stage=transfer to " + target + " (" + requestedBy + ", "
+                + started.mode().wireName() + ")");
         call.recordTransfer(started);
-        bridge(target, formats.get(), agentSpeaksFirst);
+        ringbackOnceQuiet(tone, agentSpeaksFirst);
+        if (refer) {
+            refer(target, formats.get(), phoneLeg.get());
+        } else {
+            bridge(target, formats.get());
+        }
         return Optional.empty();
     }
 
-    private void bridge(String target, TransferableCall.AgentFormats formats, boolean agentSpeaksFirst) {
-        PersonLeg person;
-        try {
-            person = PersonLeg.open(transfers, call, formats, this::onPersonMediaLost);
-        } catch (IOException e) {
-            fail(TransferOutcome.FAILED, "no free RTP port for the second call");
-            return;
-        }
-        Ringback tone = new Ringback(call.media(), formats.agentOutput());
-        lock.lock();
-        try {
-            if (phase != Phase.DIALING) {
-                person.hangUp(); // the call ended while the port was being opened
-                return;
-            }
-            leg = person;
-            ringback = tone;
-            ringTimer = transfers.timers.schedule(() -> fail(TransferOutcome.NO_ANSWER, "nobody answered within "
-                    + transfers.settings.ringTimeout().toSeconds() + " s"),
-                    transfers.settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            lock.unlock();
-        }
-        // What the agent is still saying (its goodbye, the tool's message) plays out; then the tone.
-        Runnable ringbackOnceQuiet = () -> call.media().whenQueueDrained(() -> {
+    /**
+     * What the agent is still saying (its goodbye, the tool's message) plays out; then the caller
+     * hears the ringback instead of the agent, for as long as the attempt rings.
+     */
+    private void ringbackOnceQuiet(Ringback tone, boolean agentSpeaksFirst) {
+        Runnable once = () -> call.media().whenQueueDrained(() -> {
             lock.lock();
             try {
                 // Under the lock, so that a failure cannot slip between the check and the tone.
-                if (phase == Phase.DIALING && leg == person) {
+                if ((phase == Phase.DIALING || phase == Phase.REFERRING) && ringback == tone) {
                     call.divertAudio(chunk -> {
                     });
                     tone.start();
@@ -133,9 +125,105 @@ public final class CallTransfer {
             }
         });
         if (agentSpeaksFirst) {
-            transfers.timers.schedule(ringbackOnceQuiet, MESSAGE_GRACE_MS, TimeUnit.MILLISECONDS);
+            transfers.timers.schedule(once, MESSAGE_GRACE_MS, TimeUnit.MILLISECONDS);
         } else {
-            ringbackOnceQuiet.run();
+            once.run();
+        }
+    }
+
+    /** TRANSFER_MODE=refer: the far end is asked to call the person itself; any failure falls back to bridge. */
+    private void refer(String target, TransferableCall.AgentFormats formats, SipCall phoneLeg) {
+        lock.lock();
+        try {
+            if (phase != Phase.REFERRING) {
+                return;
+            }
+            ringTimer = transfers.timers.schedule(() -> referFailed(target, formats, "no outcome within "
+                    + transfers.settings.ringTimeout().toSeconds() + " s"),
+                    transfers.settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            lock.unlock();
+        }
+        phoneLeg.refer(target).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                referred();
+            } else {
+                referFailed(target, formats, reason(failure));
+            }
+        });
+    }
+
+    private void referred() {
+        Instant now = transfers.clock.instant();
+        ResultSink result;
+        TransferSummary done;
+        lock.lock();
+        try {
+            if (phase != Phase.REFERRING) {
+                return;
+            }
+            phase = Phase.BRIDGED;
+            cancelRingTimer();
+            ringback.stop();
+            result = resultSink;
+            summary = summary.answered(TransferOutcome.REFERRED, now);
+            done = summary;
+        } finally {
+            lock.unlock();
+        }
+        log(System.Logger.Level.INFO, "stage=transfer_referred: the far end took the call to " + done.target());
+        result.result("Transferred: the call was handed to " + done.target() + ".", false);
+        call.closeAgent();
+        call.media().interrupt();
+        call.recordTransfer(done);
+        call.endTransferred("system");
+    }
+
+    private void referFailed(String target, TransferableCall.AgentFormats formats, String why) {
+        TransferSummary fallingBack;
+        lock.lock();
+        try {
+            if (phase != Phase.REFERRING) {
+                return;
+            }
+            phase = Phase.DIALING;
+            cancelRingTimer();
+            summary = summary.referFailed(why);
+            fallingBack = summary;
+        } finally {
+            lock.unlock();
+        }
+        log(System.Logger.Level.INFO, "transfer: REFER failed (" + why + "); bridging instead");
+        call.recordTransfer(fallingBack);
+        bridge(target, formats);
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    private void bridge(String target, TransferableCall.AgentFormats formats) {
+        PersonLeg person;
+        try {
+            person = PersonLeg.open(transfers, call, formats, this::onPersonMediaLost);
+        } catch (IOException e) {
+            fail(TransferOutcome.FAILED, "no free RTP port for the second call");
+            return;
+        }
+        lock.lock();
+        try {
+            if (phase != Phase.DIALING) {
+                person.hangUp(); // the call ended while the port was being opened
+                return;
+            }
+            leg = person;
+            ringTimer = transfers.timers.schedule(() -> fail(TransferOutcome.NO_ANSWER, "nobody answered within "
+                    + transfers.settings.ringTimeout().toSeconds() + " s"),
+                    transfers.settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            lock.unlock();
         }
         person.dial(transfers, target, event -> onPersonEvent(person, event));
     }
@@ -245,9 +333,8 @@ public final class CallTransfer {
             }
             phase = Phase.IDLE;
             cancelRingTimer();
-            if (ringback != null) {
-                ringback.stop();
-            }
+            ringback.stop();
+            ringback = null;
             person = leg;
             leg = null;
             ringback = null;
@@ -288,7 +375,7 @@ public final class CallTransfer {
             if (summary == null) {
                 return Optional.empty();
             }
-            if (was == Phase.DIALING) {
+            if (was == Phase.DIALING || was == Phase.REFERRING) {
                 summary = summary.failed(TransferOutcome.CANCELED, "the call ended while the person's phone rang");
             }
             summary = summary.ended(callAnsweredAt, endedAt);

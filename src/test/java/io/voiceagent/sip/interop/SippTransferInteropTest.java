@@ -160,6 +160,66 @@ class SippTransferInteropTest {
         }
     }
 
+    @Test
+    void anAcceptedReferHandsTheCallOverAndEndsOurPart() throws Exception {
+        Config.Tools refer = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
+                new Config.Transfer(Config.TransferMode.REFER, Duration.ofSeconds(10)));
+        try (RtpEndpoint customer = new RtpEndpoint("127.0.0.1");
+             RtpEndpoint person = new RtpEndpoint("127.0.0.1");
+             SippProcess sipp = carrier(customer, person, 2);
+             CallLayerUnderTest service = new CallLayerUnderTest(sipp, dir.resolve("data"), WAIT, agent, refer)) {
+            String id = answeredCall(service);
+
+            agent.say(transferCall("tc_refer", "+79990000777"));
+            ScriptedAgent.ToolResult result = agent.nextToolResult(WAIT);
+
+            assertThat(result).isEqualTo(new ScriptedAgent.ToolResult("tc_refer",
+                    "Transferred: the call was handed to 79990000777.", false));
+            CallRecord ended = service.awaitEnd(id);
+            service.closeUserAgent();
+            sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
+
+            assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
+            assertThat(ended.hangupCause()).contains("transferred");
+            assertThat(ended.transfer()).hasValueSatisfying(t -> {
+                assertThat(t.mode()).isEqualTo(Config.TransferMode.REFER);
+                assertThat(t.outcome()).isEqualTo(TransferOutcome.REFERRED);
+                assertThat(t.answeredAt()).isPresent();
+                assertThat(t.personSeconds()).as("the person talks on the far end's side").isEmpty();
+            });
+            assertThat(agent.closed).isTrue();
+        }
+    }
+
+    @Test
+    void aDeclinedReferFallsBackToBridgingThePerson() throws Exception {
+        Config.Tools refer = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
+                new Config.Transfer(Config.TransferMode.REFER, Duration.ofSeconds(10)));
+        try (RtpEndpoint customer = new RtpEndpoint("127.0.0.1");
+             RtpEndpoint person = new RtpEndpoint("127.0.0.1");
+             SippProcess sipp = carrier(customer, person, 3);
+             CallLayerUnderTest service = new CallLayerUnderTest(sipp, dir.resolve("data"), WAIT, agent, refer)) {
+            String id = answeredCall(service);
+            BooleanSupplier over = () -> service.record(id).status().isFinal();
+            customer.play(RtpEndpoint.tone(CUSTOMER_HZ, 8000, 60_000), over, () -> service.rtpPort(id));
+            person.play(RtpEndpoint.tone(PERSON_HZ, 8000, 60_000), 0, over, person::sourcePort);
+
+            agent.say(transferCall("tc_declined", "+79990000603"));
+            ScriptedAgent.ToolResult result = agent.nextToolResult(WAIT);
+
+            assertThat(result.isError()).as(result.toString()).isFalse();
+            awaitTrue(() -> customer.packetsWithTone(PERSON_HZ) >= 25, "the customer hears the person's tone");
+            assertThat(service.record(id).transfer()).hasValueSatisfying(t -> {
+                assertThat(t.mode()).isEqualTo(Config.TransferMode.BRIDGE);
+                assertThat(t.referFailure()).hasValueSatisfying(f -> assertThat(f).contains("603"));
+                assertThat(t.outcome()).isEqualTo(TransferOutcome.ANSWERED);
+            });
+
+            CallRecord ended = hangUp(service, sipp, id);
+            assertThat(ended.hangupCause()).contains("transferred");
+        }
+    }
+
     private SippProcess carrier(RtpEndpoint customer, RtpEndpoint person, int calls) throws InterruptedException {
         return SippProcess.uas("transfer-legs.xml")
                 .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
