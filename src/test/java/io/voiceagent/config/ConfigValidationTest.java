@@ -193,6 +193,24 @@ class ConfigValidationTest {
     }
 
     @Test
+    void transferIsBridgeWithThirtySecondsByDefaultAndBothSettingsAreChecked() throws Exception {
+        Config defaults = ConfigLoader.fromMap(Map.of());
+        assertThat(defaults.tools().transfer()).isEqualTo(Config.Transfer.DEFAULTS);
+        assertThat(defaults.describe()).containsEntry("TRANSFER_MODE", "bridge")
+                .containsEntry("TRANSFER_RING_TIMEOUT_S", "30");
+        Config refer = ConfigLoader.fromMap(Map.of("TRANSFER_MODE", " REFER", "TRANSFER_RING_TIMEOUT_S", "45"));
+        assertThat(refer.tools().transfer()).isEqualTo(new Config.Transfer(Config.TransferMode.REFER,
+                java.time.Duration.ofSeconds(45)));
+
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("TRANSFER_MODE", "blind", "TRANSFER_RING_TIMEOUT_S", "4")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TRANSFER_MODE=blind: expected bridge or refer")
+                .hasMessageContaining("TRANSFER_RING_TIMEOUT_S=4: expected an integer from 5 to 300");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("TRANSFER_RING_TIMEOUT_S", "301")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TRANSFER_RING_TIMEOUT_S=301");
+    }
+
+    @Test
     void amdIsOffByDefaultAndEveryParameterIsRangeChecked() throws Exception {
         Config defaults = ConfigLoader.fromMap(Map.of());
         assertThat(defaults.tools().amd()).isEqualTo(Config.Amd.DEFAULTS);
