@@ -192,6 +192,36 @@ class SippTransferInteropTest {
     }
 
     @Test
+    void anAcceptedReferPassesThroughKamailioBothWays() throws Exception {
+        Config.Tools refer = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
+                new Config.Transfer(Config.TransferMode.REFER, Duration.ofSeconds(10)));
+        try (RtpEndpoint customer = new RtpEndpoint("127.0.0.1");
+             RtpEndpoint person = new RtpEndpoint("127.0.0.1");
+             SippProcess sipp = SippProcess.uas("transfer-legs.xml")
+                     .key("customer_rtp_port", Integer.toString(customer.port()))
+                     .key("person_rtp_port", Integer.toString(person.port()))
+                     .calls(1).timeout(Duration.ofSeconds(60)).start(dir);
+             KamailioProcess kamailio = KamailioProcess.start(dir, REALM, PASSWORD, sipp.port());
+             CallLayerUnderTest service = new CallLayerUnderTest(kamailio.port(), dir.resolve("data"), WAIT, agent,
+                     refer)) {
+            String id = answeredCall(service);
+
+            agent.say(transferCall("tc_refer", "+79990000777"));
+            ScriptedAgent.ToolResult result = agent.nextToolResult(WAIT);
+
+            assertThat(result.isError()).as(result + kamailio.log()).isFalse();
+            CallRecord ended = service.awaitEnd(id);
+            sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
+            assertThat(ended.hangupCause()).contains("transferred");
+            assertThat(ended.transfer()).hasValueSatisfying(t -> assertThat(t.outcome())
+                    .isEqualTo(TransferOutcome.REFERRED));
+            String relayed = kamailio.log();
+            assertThat(relayed).as("kamailio relayed our REFER").contains("REFER sip:");
+            assertThat(relayed.split("NOTIFY sip:", -1)).as("kamailio relayed both NOTIFYs" + relayed).hasSize(3);
+        }
+    }
+
+    @Test
     void aDeclinedReferFallsBackToBridgingThePerson() throws Exception {
         Config.Tools refer = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
                 new Config.Transfer(Config.TransferMode.REFER, Duration.ofSeconds(10)));
