@@ -16,14 +16,17 @@
  * {@code DigestCredentials} (§22, RFC 2617, RFC 7616), {@code ClientInviteTransaction},
  * {@code ClientNonInviteTransaction} and {@code ServerTransaction} (§17), {@code Registration} (§10),
  * {@code Dialog} (§12, matching in-dialog requests by Call-ID and both tags), {@code CallSession}
- * (§13-15, INFO DTMF received and sent with {@code DtmfRelay}, delayed offer;
+ * (§13-15, INFO DTMF received and sent with {@code DtmfRelay}, delayed offer, REFER sent and the
+ * NOTIFYs of its implicit subscription answered, RFC 3515, their {@code message/sipfrag} read by
+ * {@code ReferProgress};
  * {@code SipRequestException} for an in-dialog request of ours that fails), {@code OptionTags}
  * (§8.2.2.3 Require/Supported, 420),
  * {@code PrackSender} (RFC 3262 100rel), {@code SessionTimer} and {@code SessionRefresher}
  * (RFC 4028: the negotiated terms; our refreshes and their retries), {@code TrustedPeers}
  * (who may send us requests: SIP_SERVER's addresses and SIP_TRUSTED_PEERS),
  * {@code SessionDescription} (RFC 4566, RFC 3264), {@code SdpEndpoint} (which address and port the SDP
- * offers behind NAT), {@code AdvertisedAddress} (RFC 1918/6598: when the carrier cannot reach us).
+ * offers behind NAT), {@code AdvertisedAddress} (RFC 1918/6598: when the carrier cannot reach us),
+ * {@code PhoneNumbers} (what people type as a number, to the E.164 digits we dial).
  *
  * <p>Randomness (tags, branches, cnonces, the 491 retry pause) and time come in through the
  * constructor and {@code SipStack}. The only locks are the user agent's lifecycle lock, its
