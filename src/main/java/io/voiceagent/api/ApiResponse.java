@@ -9,17 +9,33 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a route answers: status, body bytes with their content type, and extra headers; or, for an
- * event stream, a writer that keeps writing until the client goes away or the stream ends.
+ * What a route answers: status, body bytes with their content type, and extra headers; or a body
+ * written by a writer: an event stream that goes on until the client goes away, or a file sent in
+ * pieces rather than read whole into memory.
  */
 record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers,
-                   Optional<StreamWriter> stream) {
+                   Optional<StreamedBody> stream) {
     static final String JSON = "application/json; charset=utf-8";
 
     /** Writes a streamed body; returns when the stream is over. */
     @FunctionalInterface
     interface StreamWriter {
         void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * A body written by {@code writer}: {@code length} bytes exactly when known (sent with
+     * Content-Length), or {@link #UNKNOWN_LENGTH} (sent chunked).
+     */
+    record StreamedBody(long length, StreamWriter writer) {
+        static final long UNKNOWN_LENGTH = -1;
+
+        StreamedBody {
+            Objects.requireNonNull(writer, "writer");
+            if (length < UNKNOWN_LENGTH) {
+                throw new IllegalArgumentException("length must be >= 0 or UNKNOWN_LENGTH: " + length);
+            }
+        }
     }
 
     ApiResponse {
@@ -33,8 +49,17 @@ record ApiResponse(int status, String contentType, byte[] body, Map<String, Stri
         this(status, contentType, body, headers, Optional.empty());
     }
 
+    /** A body of unknown length, sent chunked as {@code writer} produces it. */
     static ApiResponse streaming(String contentType, StreamWriter writer) {
-        return new ApiResponse(200, contentType, new byte[0], Map.of(), Optional.of(writer));
+        return new ApiResponse(200, contentType, new byte[0], Map.of(),
+                Optional.of(new StreamedBody(StreamedBody.UNKNOWN_LENGTH, writer)));
+    }
+
+    /** A body of exactly {@code length} bytes that {@code writer} writes. */
+    static ApiResponse streaming(int status, String contentType, long length, Map<String, String> headers,
+                                 StreamWriter writer) {
+        return new ApiResponse(status, contentType, new byte[0], headers,
+                Optional.of(new StreamedBody(length, writer)));
     }
 
     static ApiResponse json(int status, Object value) {

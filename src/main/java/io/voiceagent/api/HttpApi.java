@@ -324,9 +324,13 @@ public final class HttpApi implements AutoCloseable {
             headers.set("X-Content-Type-Options", "nosniff");
             response.headers().forEach(headers::set);
             if (response.stream().isPresent()) {
-                exchange.sendResponseHeaders(response.status(), 0);
+                ApiResponse.StreamedBody streamed = response.stream().get();
+                long length = streamed.length();
+                // sendResponseHeaders takes 0 for "chunked" and -1 for "no body"
+                exchange.sendResponseHeaders(response.status(),
+                        length == ApiResponse.StreamedBody.UNKNOWN_LENGTH ? 0 : length == 0 ? -1 : length);
                 try (OutputStream out = exchange.getResponseBody()) {
-                    response.stream().get().writeTo(out);
+                    streamed.writer().writeTo(out);
                 }
                 return;
             }

@@ -4,9 +4,11 @@ import io.voiceagent.api.Route.Access;
 import io.voiceagent.call.CallService;
 import io.voiceagent.recordings.RecordingLibrary;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.regex.Pattern;
 final class RecordingRoutes {
     static final String WAV = "audio/wav";
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
     private final CallService calls;
     private final RecordingLibrary recordings;
@@ -38,30 +41,48 @@ final class RecordingRoutes {
         Path file = recordings.file(id).orElseThrow(() -> calls.find(id).isPresent()
                 ? ApiException.notFound("call '" + id + "' has no recording (RECORDING, or \"record\" on the call)")
                 : CallRoutes.unknownCall(id));
-        try (FileChannel channel = FileChannel.open(file)) {
-            long size = channel.size();
-            Optional<long[]> range = range(request.header("Range"), size);
-            if (range.isPresent() && range.get().length == 0) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("error", "range_not_satisfiable");
-                body.put("message", "the recording has " + size + " bytes");
-                return new ApiResponse(416, ApiResponse.JSON, Json.write(body),
-                        Map.of("Content-Range", "bytes */" + size));
-            }
-            long first = range.map(r -> r[0]).orElse(0L);
-            long last = range.map(r -> r[1]).orElse(size - 1);
-            ByteBuffer bytes = ByteBuffer.allocate((int) Math.max(0, last - first + 1));
-            while (bytes.hasRemaining() && channel.read(bytes, first + bytes.position()) > 0) {
-                // reads until the slice is full
-            }
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("Accept-Ranges", "bytes");
-            if (range.isPresent()) {
-                headers.put("Content-Range", "bytes " + first + "-" + last + "/" + size);
-            }
-            return new ApiResponse(range.isPresent() ? 206 : 200, WAV, bytes.array(), headers);
+        long size;
+        try {
+            size = Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the recording of call " + id, e);
+        }
+        Optional<long[]> range = range(request.header("Range"), size);
+        if (range.isPresent() && range.get().length == 0) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "range_not_satisfiable");
+            body.put("message", "the recording has " + size + " bytes");
+            return new ApiResponse(416, ApiResponse.JSON, Json.write(body),
+                    Map.of("Content-Range", "bytes */" + size));
+        }
+        long first = range.map(r -> r[0]).orElse(0L);
+        long last = range.map(r -> r[1]).orElse(size - 1);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept-Ranges", "bytes");
+        if (range.isPresent()) {
+            headers.put("Content-Range", "bytes " + first + "-" + last + "/" + size);
+        }
+        long length = Math.max(0, last - first + 1);
+        // Sent in pieces: an hour's stereo recording is over 100 MB, never held in memory whole.
+        return ApiResponse.streaming(range.isPresent() ? 206 : 200, WAV, length, headers,
+                out -> copy(file, first, length, out));
+    }
+
+    /** Writes {@code length} bytes of {@code file} from {@code first}; a file cut short is an error. */
+    private static void copy(Path file, long first, long length, OutputStream out) throws IOException {
+        try (FileChannel channel = FileChannel.open(file)) {
+            ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER_BYTES);
+            long position = first;
+            long end = first + length;
+            while (position < end) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                int n = channel.read(buffer, position);
+                if (n < 0) {
+                    throw new IOException("the recording " + file + " ended at " + position + " of " + end);
+                }
+                out.write(buffer.array(), 0, n);
+                position += n;
+            }
         }
     }
 

@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 
 /**
@@ -87,10 +88,15 @@ public final class Module implements AutoCloseable {
                     config.exolve().useHttp() ? CallMode.EXOLVE_HTTP : CallMode.SIP,
                     config.http().maxConcurrentCalls(), config.elevenLabs().chunkMs(), config.sip().ringTimeout(),
                     CallManager.Settings.DEFAULT_ENDED_CALLS_IN_MEMORY, config.elevenLabs().aiConnect(), config.tools());
-            Recordings recordings = register(Recordings.open(config.recording(), config.http().dataDir(), clock));
-            calls = register(new CallManager(settings, sip, recordings.tapping(media::open), agents, exolve,
+            // Made before the calls so that they close after them (an ending call stops its recording); they
+            // find a call's media through the manager made next.
+            AtomicReference<CallManager> callManager = new AtomicReference<>();
+            Recordings recordings = register(Recordings.open(config.recording(), config.http().dataDir(), clock,
+                    id -> callManager.get().liveMedia(id)));
+            calls = register(new CallManager(settings, sip, media::open, agents, exolve,
                     journal.journal(),
                     journal.records(), timers, clock, random));
+            callManager.set(calls);
             sip.setInboundHandler(calls);
             calls.onSaved(recordings::onSaved);
             timers.scheduleAtFixedRate(recordings::deleteExpired, 1, 1, TimeUnit.DAYS);
@@ -102,6 +108,7 @@ public final class Module implements AutoCloseable {
 
             CallEvents events = new CallEvents(CallEvents.DEFAULT_CAPACITY);
             calls.publishTo(events);
+            calls.endInterruptedCalls(); // after every save listener: their call.ended is made like any call's
             timers.scheduleAtFixedRate(() -> events.sampleMedia(calls), 1, 1, TimeUnit.SECONDS);
             http = register(new HttpApi(config.http(), calls, debugOperations(agents, exolve, outbound),
                     config.exolve().webhookSecret(), clock, events, webhooks, recordings));

@@ -61,7 +61,8 @@ public final class Benchmark {
 
     /** What the command line asked for. */
     record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar, boolean flightRecording,
-                   List<String> serviceJvmOptions, int ringMillis, boolean pinned, String aiConnect) {
+                   List<String> serviceJvmOptions, int ringMillis, boolean pinned, String aiConnect,
+                   boolean recording) {
         static Options parse(String[] args) {
             int calls = 100;
             int seconds = 20;
@@ -73,6 +74,7 @@ public final class Benchmark {
             int ringMillis = 1000;
             boolean pinned = false;
             String aiConnect = "ringing";
+            boolean recording = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--calls" -> calls = positive("--calls", value(args, ++i));
@@ -85,14 +87,15 @@ public final class Benchmark {
                     case "--ring-ms" -> ringMillis = positive("--ring-ms", value(args, ++i));
                     case "--pin" -> pinned = true;
                     case "--ai-connect" -> aiConnect = oneOf("--ai-connect", value(args, ++i), "ringing", "answer");
+                    case "--recording" -> recording = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin] [--ai-connect ringing|answer]");
+                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin] [--ai-connect ringing|answer] [--recording]");
                 }
             }
             // By default every call is started within a quarter of the hold time, so they all overlap.
             double rampPerSecond = ramp != null ? ramp : Math.max(10, Math.ceil(calls / (seconds / 4.0)));
             return new Options(calls, seconds, rampPerSecond, json, jar, jfr, List.copyOf(serviceJvmOptions), ringMillis,
-                    pinned, aiConnect);
+                    pinned, aiConnect, recording);
         }
 
         private static String oneOf(String name, String text, String... allowed) {
@@ -256,7 +259,7 @@ public final class Benchmark {
         }
         Report.Setting setting = new Report.Setting(options.calls(), options.holdSeconds(), options.rampPerSecond(),
                 options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine(),
-                options.aiConnect());
+                options.aiConnect(), options.recording());
         Report.Agent agent = new Report.Agent(Distribution.fromJson(dump.get("interruption_to_silence")),
                 Distribution.fromJson(dump.get("pong_delay")), Distribution.fromJson(dump.get("agent_buffer_depth")),
                 io.voiceagent.demo.agent.FakeAgentOptions.DEFAULT_SPEECH_SPEED);
@@ -325,6 +328,7 @@ public final class Benchmark {
         env.put("ELEVENLABS_AGENT_ID", String.valueOf(net.get("agent_id")));
         env.put("ELEVENLABS_API_KEY", String.valueOf(net.get("agent_api_key")));
         env.put("AI_CONNECT", options.aiConnect());
+        env.put("RECORDING", options.recording() ? "on" : "off");
         service = started(builder);
         serviceUri = URI.create("http://127.0.0.1:" + httpPort);
         log.printf("service starting (pid %d) on %s; log %s%n", service.pid(), serviceUri, workDir.resolve("service.log"));

@@ -36,9 +36,12 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         Objects.requireNonNull(agent, "agent");
     }
 
-    /** How the run was asked for, and where it ran; {@code aiConnect} is the service's AI_CONNECT. */
+    /**
+     * How the run was asked for, and where it ran; {@code aiConnect} is the service's AI_CONNECT,
+     * {@code recording} whether it recorded every call (RECORDING=on).
+     */
     public record Setting(int calls, int holdSeconds, double rampPerSecond, int ringMillis, boolean pinned,
-                          String date, String machine, String aiConnect) {
+                          String date, String machine, String aiConnect, boolean recording) {
     }
 
     /**
@@ -74,9 +77,9 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
     public String table() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s, ramp %.0f/s, ringing %d ms,"
-                        + " AI_CONNECT=%s, agent speech at %.0fx real time%s, %s, %s%n",
+                        + " AI_CONNECT=%s, RECORDING=%s, agent speech at %.0fx real time%s, %s, %s%n",
                 setting.calls(), setting.holdSeconds(), setting.rampPerSecond(), setting.ringMillis(),
-                setting.aiConnect(), agent.speechSpeed(),
+                setting.aiConnect(), setting.recording() ? "on" : "off", agent.speechSpeed(),
                 setting.pinned() ? ", service and network pinned to a core each" : "", setting.date(),
                 setting.machine()));
         row(out, "calls placed / answered / completed / failed",
@@ -125,6 +128,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("date", setting.date());
         out.put("machine", setting.machine());
         out.put("ai_connect", setting.aiConnect());
+        out.put("recording", setting.recording());
         out.put("agent_speech_speed", agent.speechSpeed());
         out.put("calls", Map.of("placed", calls.placed(), "answered", calls.answered(),
                 "completed", calls.completed(), "failed", calls.failed()));

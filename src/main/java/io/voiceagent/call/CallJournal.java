@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Nothing is lost silently. When a write fails (disk full, I/O error) the journal turns
  * {@link State#FAILING}: the failed lines stay queued in memory, in order, with everything after them,
- * and are written again every {@code retryInterval} until the disk takes them. The file is first cut
+ * and are written again every {@code retryInterval} until the disk takes them; past
+ * {@link #COALESCE_ABOVE} queued lines each call's changes are merged into one, so a long outage holds
+ * memory in proportion to the calls, not to their changes. The file is first cut
  * back to its last complete line, so a torn line is never followed by another record. Lines that cannot
  * be read at start are moved to {@code calls.jsonl.corrupt-<time>}, never dropped.
  *
@@ -102,7 +105,10 @@ public final class CallJournal implements AutoCloseable {
     public record Opened(CallJournal journal, List<CallRecord> records, int quarantinedLines) {
     }
 
-    private record Entry(long seq, JournalLines.Line line) {
+    /** Lines a failing journal holds before it merges each call's queued changes into one. */
+    static final int COALESCE_ABOVE = 1_000;
+
+    record Entry(long seq, JournalLines.Line line) {
     }
 
     private final Path dir;
@@ -390,6 +396,7 @@ public final class CallJournal implements AutoCloseable {
             }
             Optional<IOException> failure = batch.isEmpty() && durable && wasFailing(batch)
                     ? probe() : write(batch, durable);
+            List<Entry> coalesced = failure.isPresent() ? coalesce(batch) : batch;
             lock.lock();
             try {
                 if (failure.isEmpty()) {
@@ -403,7 +410,7 @@ public final class CallJournal implements AutoCloseable {
                                 + batch.size() + " queued change(s) written");
                     }
                 } else {
-                    pending.addAll(0, batch);
+                    pending.addAll(0, coalesced);
                     pendingDurable |= durable;
                     writeErrors++;
                     lastError = Optional.of(String.valueOf(failure.get().getMessage()));
@@ -426,6 +433,65 @@ public final class CallJournal implements AutoCloseable {
             }
             if (failure.isEmpty()) {
                 compactIfGrown();
+            }
+        }
+    }
+
+    /**
+     * The lines a failed write leaves queued, with each call's run of changes since its last queued
+     * snapshot made one change ({@link JournalLines#merge}): during a long outage the memory held grows
+     * with the calls and what they say, not with every state change and media sample. The merged change
+     * takes its run's first place and last sequence number, so each call's lines stay in order and a
+     * waiter for any of them is released when it is written. Below {@link #COALESCE_ABOVE} lines it is
+     * not worth the parsing.
+     */
+    static List<Entry> coalesce(List<Entry> batch) {
+        if (batch.size() <= COALESCE_ABOVE) {
+            return batch;
+        }
+        List<Object> slots = new ArrayList<>(); // an Entry kept as it is, or a Run of one call's deltas
+        Map<String, Run> openRuns = new HashMap<>();
+        for (Entry entry : batch) {
+            Optional<JournalLines.Head> head = JournalScan.head(entry.line().bytes());
+            if (head.isEmpty()) {
+                slots.add(entry);
+            } else if (head.get().delta()) {
+                Run run = openRuns.get(head.get().callId());
+                if (run == null) {
+                    run = new Run();
+                    openRuns.put(head.get().callId(), run);
+                    slots.add(run);
+                }
+                run.entries.add(entry);
+            } else {
+                openRuns.remove(head.get().callId());
+                slots.add(entry);
+            }
+        }
+        List<Entry> out = new ArrayList<>(slots.size());
+        for (Object slot : slots) {
+            if (slot instanceof Run run) {
+                out.addAll(run.merged());
+            } else {
+                out.add((Entry) slot);
+            }
+        }
+        return out;
+    }
+
+    /** One call's consecutive queued changes. */
+    private static final class Run {
+        final List<Entry> entries = new ArrayList<>();
+
+        List<Entry> merged() {
+            if (entries.size() == 1) {
+                return entries;
+            }
+            try {
+                return List.of(new Entry(entries.getLast().seq(),
+                        JournalLines.merge(entries.stream().map(Entry::line).toList())));
+            } catch (IOException e) {
+                return entries; // kept as they are: merging is an economy, never a reason to lose a line
             }
         }
     }

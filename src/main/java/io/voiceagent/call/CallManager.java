@@ -5,6 +5,7 @@ import io.voiceagent.config.Config;
 import io.voiceagent.exolve.ExolveApi;
 import io.voiceagent.exolve.ExolveEvent;
 import io.voiceagent.exolve.ExolveException;
+import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
 import io.voiceagent.sip.InboundCallHandler;
@@ -79,6 +80,9 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private final Transfers transfers;
 
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
+    private final CallJournal journal;
+    /** The journal's records at start, until {@link #endInterruptedCalls} has ended those left live. */
+    private List<CallRecord> restored;
     private final ReentrantLock admission = new ReentrantLock();
     private final Condition allEnded = admission.newCondition();
     private volatile boolean draining;
@@ -100,7 +104,17 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.startedAt = clock.instant();
         this.transfers = new Transfers(settings.tools().transfer(), sip, mediaSessions, timers, clock, this::sessionId);
         this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
-        List<CallRecord> recovered = CallJournal.failInterrupted(restored, startedAt);
+        this.restored = restored;
+        this.journal = journal;
+    }
+
+    /**
+     * Ends the calls the journal shows live when the service stopped ({@code failed}, {@code service_restart}),
+     * once: call it after adding the save listeners, so that their {@code call.ended} webhooks and events are
+     * made like any call's. Returns how many there were.
+     */
+    public int endInterruptedCalls() {
+        List<CallRecord> recovered = CallJournal.failInterrupted(restored, clock.instant());
         int interrupted = 0;
         for (int i = 0; i < restored.size(); i++) {
             if (restored.get(i) != recovered.get(i)) {
@@ -108,11 +122,13 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 interrupted++;
             }
         }
+        restored = List.of();
         if (interrupted > 0) {
             LOG.log(System.Logger.Level.WARNING, interrupted
                     + " call(s) were live when the service stopped; marked failed (service_restart)");
             journal.flush();
         }
+        return interrupted;
     }
 
     @Override
@@ -300,6 +316,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     private static String digitsOf(String user) {
         return user == null ? "" : user.replaceAll("[^0-9]", "");
+    }
+
+    /** A live call's media session (for taps such as recordings); empty once the call has left. */
+    public Optional<MediaSession> liveMedia(String callId) {
+        return Optional.ofNullable(live.get(callId)).map(LiveCall::media);
     }
 
     @Override

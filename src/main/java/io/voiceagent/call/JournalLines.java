@@ -90,6 +90,59 @@ final class JournalLines {
         return Optional.of(new Line(line(DELTA_WRITER.asString(delta)), !add.isEmpty()));
     }
 
+    /**
+     * One delta with the effect of {@code deltas} (changes to one call, oldest first) applied in turn, as
+     * {@link Replay} applies them: a later {@code set} replaces what came before it, {@code add}s append.
+     */
+    @SuppressWarnings("unchecked")
+    static Line merge(List<Line> deltas) throws IOException {
+        String id = null;
+        Map<String, Object> set = new LinkedHashMap<>();
+        Map<String, List<Object>> add = new LinkedHashMap<>();
+        for (Line delta : deltas) {
+            Map<String, Object> fields;
+            try {
+                fields = parse(new String(delta.bytes(), StandardCharsets.UTF_8));
+            } catch (UnreadableLine e) {
+                throw new IOException("a queued change is not a delta: " + e.getMessage());
+            }
+            if (!(fields.get(DELTA) instanceof String deltaId) || id != null && !id.equals(deltaId)) {
+                throw new IOException("merge takes changes to one call only");
+            }
+            id = deltaId;
+            if (fields.get("set") instanceof Map<?, ?> changed) {
+                ((Map<String, Object>) changed).forEach((name, value) -> {
+                    set.put(name, value);
+                    add.remove(name);
+                });
+            }
+            if (fields.get("add") instanceof Map<?, ?> appended) {
+                ((Map<String, Object>) appended).forEach((name, value) -> {
+                    List<?> lines = value instanceof List<?> l ? l : List.of();
+                    if (set.get(name) instanceof List<?> replaced) {
+                        List<Object> joined = new ArrayList<>(replaced);
+                        joined.addAll(lines);
+                        set.put(name, joined);
+                    } else {
+                        add.computeIfAbsent(name, n -> new ArrayList<>()).addAll(lines);
+                    }
+                });
+            }
+        }
+        if (id == null) {
+            throw new IOException("nothing to merge");
+        }
+        Map<String, Object> delta = new LinkedHashMap<>();
+        delta.put(DELTA, id);
+        if (!set.isEmpty()) {
+            delta.put("set", set);
+        }
+        if (!add.isEmpty()) {
+            delta.put("add", add);
+        }
+        return new Line(line(DELTA_WRITER.asString(delta)), !add.isEmpty());
+    }
+
     /** Who a line is about, and whether it is a delta (else a snapshot). */
     record Head(String callId, boolean delta) {
     }

@@ -185,6 +185,18 @@ final class JournalScan {
         liveBytes += !head.delta() || line.contains(APPENDS) ? line.length() + 1 : 0;
     }
 
+    /** The head of one line as the journal writes it (with or without its newline); empty if unreadable. */
+    static Optional<JournalLines.Head> head(byte[] lineBytes) {
+        int end = lineBytes.length > 0 && lineBytes[lineBytes.length - 1] == '\n'
+                ? lineBytes.length - 1 : lineBytes.length;
+        Line line = new Line(lineBytes, 0, end, new String(lineBytes, 0, end, StandardCharsets.ISO_8859_1));
+        try {
+            return Optional.of(line.head());
+        } catch (JournalLines.UnreadableLine e) {
+            return Optional.empty();
+        }
+    }
+
     /** The end time in a snapshot line, read without parsing it. */
     static Optional<String> endedAt(Line snapshot) {
         return snapshot.snapshotField(ENDED_AT);

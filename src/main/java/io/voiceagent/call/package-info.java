@@ -7,7 +7,8 @@
  * <p>Records: a call's first record is written whole and forced to disk before the call is placed; a
  * start that cannot be recorded is refused ({@code STORAGE_UNAVAILABLE}, HTTP 503) and nothing is dialed.
  * Every later change is a delta line with only what changed. A failing journal keeps the changes of live
- * calls in memory, in order, and writes them once the disk takes them again; it never leaves a torn line
+ * calls in memory, in order (each call's queued changes merged into one once over a thousand lines are
+ * queued), and writes them once the disk takes them again; it never leaves a torn line
  * under a new one. Unreadable lines found at start go to {@code calls.jsonl.corrupt-<time>}.
  *
  * <p>Threads: a call's events arrive on the SIP stack's serial executor (dialog events), the agent

@@ -38,7 +38,7 @@ enum Command {
             1 when it failed, was busy, was not answered or was canceled. Ctrl-C stops following only: the
             call goes on (end it with `voiceagent hangup ID`)."""),
     CALLS("calls", "[--status STATUS] [--limit N] [--json] [--url URL] [--token T]", "List recent calls, newest first.", """
-              --status   dialing, ringing, answered, completed, failed, busy, no_answer or canceled
+              --status   dialing, ringing, answered, completed, failed, busy, no_answer, canceled or voicemail
               --limit    how many calls, 1 to 1000 (default 20)
               --json     the API's answer as JSON: {"calls": [...], "count": n, "next_cursor": ...}
             """ + Command.SERVICE_OPTIONS),
@@ -57,14 +57,18 @@ enum Command {
             answered, busy, no_answer, failed, referred). A person who does not take the call leaves
             the caller with the agent."""),
     VERSION("version", "", "Print the version.", ""),
-    BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--ring-ms MS] [--pin] [--json]",
+    BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--ring-ms MS] [--ai-connect ringing|answer] [--recording] [--pin] [--jfr] [--json]",
             "Measure setup, latency, pacing and resources under load against the demo network.", """
             Starts the simulated carrier and agent in one process and the service in another, drives N
             concurrent calls (default 100) held T seconds (default 20), started R per second, and prints
             one table (or JSON): calls, setup and greeting times, uplink and downlink latency, pacing,
             loss, CPU, heap per call, threads and descriptors. Phones ring --ring-ms (default 1000) before
-            answering; --pin puts the service and the network on a CPU core each (taskset). Needs the
-            built jar. Not part of the tests.
+            answering; --ai-connect sets the service's AI_CONNECT (default ringing); --recording records
+            every call (RECORDING=on; the default is off); --pin puts the service
+            and the network on a CPU core each (taskset); --jfr keeps a flight recording of each process in
+            the work directory; --service-jvm-option OPT passes a JVM option to the service; --jar PATH
+            measures another build. The fake agent speaks at 4x real time, in bursts, as ElevenLabs does.
+            Needs the built jar. Not part of the tests.
             --journal [--journal-calls N] instead measures the call journal: bytes per completed demo
             call, and the start-up replay of a journal of N such calls (default 100000).""");
 

@@ -5,7 +5,6 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.StartCallRequest;
 import io.voiceagent.config.Config;
 import io.voiceagent.media.MediaSession;
-import io.voiceagent.media.MediaSessionFactory;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -38,36 +38,34 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
     private final Path directory;
     private final Clock clock;
     private final RecordingWriter writer;
-    /** Media sessions of live calls, so that a recording can be attached at the answer. */
-    private final Map<String, MediaSession> sessions = new ConcurrentHashMap<>();
+    /** The media session of a live call, looked up at its answer and its end (never stored here). */
+    private final Function<String, Optional<MediaSession>> liveMedia;
     private final Map<String, Recording> live = new ConcurrentHashMap<>();
 
-    private Recordings(Config.Recording settings, Path directory, Clock clock) {
+    private Recordings(Config.Recording settings, Path directory, Clock clock,
+                       Function<String, Optional<MediaSession>> liveMedia) {
         this.settings = settings;
         this.directory = directory;
         this.clock = clock;
+        this.liveMedia = liveMedia;
         this.writer = new RecordingWriter(this::finished).start();
     }
 
-    /** Creates {@code dataDir/recordings} (mode 0700) and deletes recordings past their retention. */
-    public static Recordings open(Config.Recording settings, Path dataDir, Clock clock) throws IOException {
+    /**
+     * Creates {@code dataDir/recordings} (mode 0700) and deletes recordings past their retention.
+     * {@code liveMedia} gives a live call's media session by call id, for attaching a recording to it.
+     */
+    public static Recordings open(Config.Recording settings, Path dataDir, Clock clock,
+                                  Function<String, Optional<MediaSession>> liveMedia) throws IOException {
         Path directory = dataDir.resolve("recordings");
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
         }
-        Recordings recordings = new Recordings(Objects.requireNonNull(settings, "settings"), directory, clock);
+        Recordings recordings = new Recordings(Objects.requireNonNull(settings, "settings"), directory,
+                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(liveMedia, "liveMedia"));
         recordings.deleteExpired();
         return recordings;
-    }
-
-    /** {@code factory}, remembering each call's session so that a recording can be attached to it. */
-    public MediaSessionFactory tapping(MediaSessionFactory factory) {
-        return (callId, chunkMs, listener) -> {
-            MediaSession session = factory.open(callId, chunkMs, listener);
-            sessions.put(callId, session);
-            return session;
-        };
     }
 
     /** Whether a call with this request is recorded. */
@@ -88,23 +86,20 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
     public void onSaved(CallRecord record) {
         String id = record.id();
         if (record.status().isFinal()) {
-            MediaSession session = sessions.remove(id);
             Recording recording = live.get(id);
             if (recording != null && !recording.stopped()) {
-                if (session != null) {
-                    session.setAudioTap(null);
-                }
+                liveMedia.apply(id).ifPresent(session -> session.setAudioTap(null));
                 recording.stop();
             }
             return;
         }
         if (record.answeredAt().isPresent() && !live.containsKey(id) && records(record.request())
                 && CALL_ID.matcher(id).matches()) {
-            MediaSession session = sessions.get(id);
-            if (session != null) {
+            Optional<MediaSession> session = liveMedia.apply(id);
+            if (session.isPresent()) {
                 Recording recording = new Recording(id, directory.resolve(id + ".wav"), settings.format(), writer);
                 live.put(id, recording);
-                session.setAudioTap(recording);
+                session.get().setAudioTap(recording);
             }
         }
     }

@@ -86,14 +86,14 @@ class BenchFiguresTest {
         Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
-                "answer"),
+                "answer", true),
                 new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d, d, 4.0));
         String table = report.table();
-        assertThat(table).contains("AI_CONNECT=answer, agent speech at 4x real time")
+        assertThat(table).contains("AI_CONNECT=answer, RECORDING=on, agent speech at 4x real time")
                 .contains("21.000 / 38.000 / 41.000 ms  (n=10)");
-        assertThat(report.toJson()).containsEntry("ai_connect", "answer");
+        assertThat(report.toJson()).containsEntry("ai_connect", "answer").containsEntry("recording", true);
         assertThat(table).contains("100 / 99 / 98 / 2").contains("1.500 / 2.250 / 9.000 ms  (n=10)")
                 .contains("0.500 % of 1000").contains("0.500 %").contains("102.4 KiB").contains("30 / 300 / 30");
         assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L);
