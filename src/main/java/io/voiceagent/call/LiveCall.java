@@ -603,25 +603,34 @@ final class LiveCall implements MediaListener {
     @Override
     public void onUserAudio(byte[] chunk) {
         Consumer<byte[]> diverted = divertedAudio;
+        AgentConversation c = conversation;
         if (diverted != null) {
             diverted.accept(chunk);
+            if (c != null) {
+                // A transfer rings: the agent, which may get the caller back, must not end on their silence.
+                keepAgentWaiting(c);
+            }
             return;
         }
-        AgentConversation c = conversation;
         if (c == null) {
             return;
         }
         if (!answered || detectingMachine(chunk)) {
-            long now = clock.millis();
-            if (now - lastUserActivityMillis >= USER_ACTIVITY_INTERVAL_MS) {
-                lastUserActivityMillis = now;
-                c.sendUserActivity();
-            }
+            keepAgentWaiting(c);
             if (answered) {
                 return; // the agent hears the callee once the detection is over
             }
         }
         c.sendUserAudio(chunk);
+    }
+
+    /** A {@code user_activity} at most once a second, instead of the caller's audio. */
+    private void keepAgentWaiting(AgentConversation c) {
+        long now = clock.millis();
+        if (now - lastUserActivityMillis >= USER_ACTIVITY_INTERVAL_MS) {
+            lastUserActivityMillis = now;
+            c.sendUserActivity();
+        }
     }
 
     /**

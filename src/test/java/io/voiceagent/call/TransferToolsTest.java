@@ -112,6 +112,7 @@ class TransferToolsTest {
         assertThat(customer().agentAudio).as("the agent is not heard over the ringback").hasSize(1);
         customer().listener.onUserAudio(new byte[160]);
         assertThat(conversation.userAudio).as("nor does it hear the caller").isEmpty();
+        assertThat(conversation.userActivities).as("but it is kept from ending on their silence").hasPositiveValue();
 
         personLeg().listener().onEvent(new SipCallEvent.Answered(ANSWER));
 
@@ -202,6 +203,35 @@ class TransferToolsTest {
                 "tc_twice", "Not done: a transfer is already under way.", true));
         assertThat(sip.dialed).hasSize(2);
         assertThat(record().transfer()).hasValueSatisfying(t -> assertThat(t.requestedBy()).isEqualTo("api"));
+    }
+
+    @Test
+    void theToolsMessageIsGivenToTheAgentToSay() throws Exception {
+        start(Config.TransferMode.BRIDGE, true);
+        agent.onEvent(new AgentEvent.ToolCall("transfer_call", "tc_1", Map.of("phone_number", "+79990000777",
+                "message", " Putting you through to Anna now. "), AgentEvent.ToolSource.CLIENT));
+
+        assertThat(conversation.contextualUpdates).last().asString()
+                .endsWith("Say this to the caller, and nothing else: Putting you through to Anna now.");
+        assertThat(record().events()).anySatisfy(e -> assertThat(e).containsEntry("type", "transfer")
+                .containsEntry("tool", "transfer_call").containsEntry("target", "79990000777"));
+    }
+
+    @Test
+    void theTransferSurvivesTheJournal() throws Exception {
+        start(Config.TransferMode.BRIDGE, true);
+        agent.onEvent(transferCall("tc_1", "+79990000777"));
+        personLeg().listener().onEvent(new SipCallEvent.Failed(FailureCause.BUSY, 486, "Busy Here"));
+        calls.hangup(callId);
+        CallRecord ended = record();
+
+        CallRecord replayed = CallRecord.fromJson(ended.toJson(clock.instant()));
+
+        assertThat(replayed.transfer()).isEqualTo(ended.transfer());
+        assertThat(replayed.transfer()).hasValueSatisfying(t -> {
+            assertThat(t.reason()).contains("busy (486 Busy Here)");
+            assertThat(t.agentSeconds()).isPresent();
+        });
     }
 
     @Test
