@@ -3,6 +3,7 @@ package io.voiceagent.ai;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.net.OutboundConnections;
 
 import java.io.IOException;
@@ -52,20 +53,27 @@ public final class ElevenLabsClient implements AgentClient {
     private final Duration handshakeTimeout;
     private final Function<Throwable, Optional<String>> proxyFailureCause;
     private final LongSupplier nanoTime;
+    private final ServiceMetrics metrics;
     /** Written by whichever thread completes an opening handshake, read by {@code /health}. */
     private volatile AgentReachability reachability = AgentReachability.UNKNOWN;
 
+    /** Counting into a registry of its own, which no {@code /metrics} serves. */
     public ElevenLabsClient(Config.ElevenLabs config, HttpClient http, Duration handshakeTimeout) {
-        this(config, http, handshakeTimeout, failure -> Optional.empty(), System::nanoTime);
+        this(config, http, handshakeTimeout, failure -> Optional.empty(), System::nanoTime, new ServiceMetrics());
     }
 
-    /** Through the service's outbound connections, so that proxy failures get their own causes. */
-    public ElevenLabsClient(Config.ElevenLabs config, OutboundConnections outbound, Duration handshakeTimeout) {
-        this(config, outbound.httpClient(), handshakeTimeout, outbound::proxyFailureCause, System::nanoTime);
+    /**
+     * Through the service's outbound connections, so that proxy failures get their own causes; the
+     * conversations time their pongs and count interruptions in {@code metrics}.
+     */
+    public ElevenLabsClient(Config.ElevenLabs config, OutboundConnections outbound, Duration handshakeTimeout,
+                            ServiceMetrics metrics) {
+        this(config, outbound.httpClient(), handshakeTimeout, outbound::proxyFailureCause, System::nanoTime, metrics);
     }
 
     ElevenLabsClient(Config.ElevenLabs config, HttpClient http, Duration handshakeTimeout,
-                     Function<Throwable, Optional<String>> proxyFailureCause, LongSupplier nanoTime) {
+                     Function<Throwable, Optional<String>> proxyFailureCause, LongSupplier nanoTime,
+                     ServiceMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.http = Objects.requireNonNull(http, "http");
         this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
@@ -74,6 +82,7 @@ public final class ElevenLabsClient implements AgentClient {
         }
         this.proxyFailureCause = Objects.requireNonNull(proxyFailureCause, "proxyFailureCause");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -90,7 +99,7 @@ public final class ElevenLabsClient implements AgentClient {
     public CompletableFuture<ElevenLabsConversation> open(ConversationRequest request, AgentListener listener) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
-        ElevenLabsConversation conversation = new ElevenLabsConversation(request, listener, nanoTime, SENDER);
+        ElevenLabsConversation conversation = new ElevenLabsConversation(request, listener, nanoTime, SENDER, metrics);
         CompletableFuture<URI> target = config.useSignedUrl() ? fetchSignedUrl() : directUrl();
         // Kept to be cancelled on timeout: an upgrade the server never answers must not linger.
         AtomicReference<CompletableFuture<WebSocket>> opening = new AtomicReference<>();

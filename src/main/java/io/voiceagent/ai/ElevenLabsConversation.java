@@ -1,5 +1,8 @@
 package io.voiceagent.ai;
 
+import io.voiceagent.metrics.Counter;
+import io.voiceagent.metrics.Histogram;
+import io.voiceagent.metrics.ServiceMetrics;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -52,6 +55,8 @@ public final class ElevenLabsConversation implements AgentConversation {
     private final long createdNanos;
     private final AgentListener listener;
     private final Executor sender;
+    private final Histogram pongDelay;
+    private final Counter.Child interruptionCount;
     private final CompletableFuture<ElevenLabsConversation> started = new CompletableFuture<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final StringBuilder partialText = new StringBuilder();
@@ -80,14 +85,19 @@ public final class ElevenLabsConversation implements AgentConversation {
     private final AtomicLong lastPingMs = new AtomicLong();
     private final AtomicLong endCallTools = new AtomicLong();
 
-    /** {@code sender} runs the socket's sends (see {@link SendQueue}); a virtual thread per task will do. */
+    /**
+     * {@code sender} runs the socket's sends (see {@link SendQueue}); a virtual thread per task will do.
+     * {@code metrics} times the pongs and counts interruptions.
+     */
     ElevenLabsConversation(ConversationRequest request, AgentListener listener, LongSupplier nanoTime,
-                           Executor sender) {
+                           Executor sender, ServiceMetrics metrics) {
         this.request = Objects.requireNonNull(request, "request");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.createdNanos = nanoTime.getAsLong();
         this.listener = Objects.requireNonNull(listener, "listener");
         this.sender = Objects.requireNonNull(sender, "sender");
+        this.pongDelay = metrics.pongDelay;
+        this.interruptionCount = metrics.agentInterruptions.labels();
     }
 
     /** Completes when the conversation metadata has arrived; fails with {@link AgentException}. */
@@ -251,8 +261,9 @@ public final class ElevenLabsConversation implements AgentConversation {
         webSocket.request(1);
     }
 
-    /** One complete text message from the agent. */
+    /** One complete text message from the agent, just read off the socket. */
     void received(String text) {
+        long readNanos = nanoTime.getAsLong();
         messagesReceived.incrementAndGet();
         ServerMessage message;
         try {
@@ -268,7 +279,7 @@ public final class ElevenLabsConversation implements AgentConversation {
             requestNextMessage();
             return;
         }
-        handle(message);
+        handle(message, readNanos);
         requestNextMessage();
     }
 
@@ -339,13 +350,16 @@ public final class ElevenLabsConversation implements AgentConversation {
         return true;
     }
 
-    private void handle(ServerMessage message) {
+    /** @param readNanos when the message was read off the socket, for the pong's delay */
+    private void handle(ServerMessage message, long readNanos) {
         switch (message) {
             case ServerMessage.Metadata metadata -> onMetadata(metadata);
             case ServerMessage.Ping ping -> {
-                // Answered here, never behind the listener: a late pong reads as a dead client.
+                // Answered here, never behind the listener: a late pong reads as a dead client. Its delay
+                // in this process ends when it is handed to the socket, which may be after a send under way.
                 SendQueue queue = locked(() -> sends);
-                if (queue != null && queue.sendControlNow(ConvaiMessages.pong(ping.eventId()))) {
+                if (queue != null && queue.sendControlNow(ConvaiMessages.pong(ping.eventId()),
+                        () -> pongDelay.observeNanos(nanoTime.getAsLong() - readNanos))) {
                     pingsAnswered.incrementAndGet();
                 }
                 ping.pingMs().ifPresent(lastPingMs::set);
@@ -400,6 +414,7 @@ public final class ElevenLabsConversation implements AgentConversation {
 
     private void onInterruption(ServerMessage.Interruption interruption) {
         interruptions.incrementAndGet();
+        interruptionCount.inc();
         // Without an event id, everything heard so far was cut off.
         long cutOff = interruption.eventId().orElse(lastAudioEventId == Long.MIN_VALUE ? 0 : lastAudioEventId);
         lastInterruptedEventId = Math.max(lastInterruptedEventId, cutOff);

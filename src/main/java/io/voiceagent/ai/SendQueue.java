@@ -26,7 +26,7 @@ final class SendQueue {
     private final int maxQueuedAudio;
     private final Executor sender;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<String> control = new ArrayDeque<>();
+    private final ArrayDeque<Control> control = new ArrayDeque<>();
     private final ArrayDeque<String> audio = new ArrayDeque<>();
     /** A drain is scheduled or running, or a send is outstanding: nobody else may start one. */
     private boolean sending;
@@ -36,6 +36,10 @@ final class SendQueue {
     private int closeCode;
     private String closeReason = "";
     private long audioDropped;
+
+    /** A control frame, and what to run the moment it is handed to the socket (a pong's timing), or null. */
+    private record Control(String text, Runnable handedOver) {
+    }
 
     SendQueue(WebSocket socket, int maxQueuedAudio, Executor sender) {
         this.socket = Objects.requireNonNull(socket, "socket");
@@ -48,22 +52,26 @@ final class SendQueue {
 
     /** Queues a control frame; false once the queue is closing or the socket has failed. */
     boolean sendControl(String text) {
-        return enqueue(control, text);
+        Objects.requireNonNull(text, "text");
+        return enqueue(() -> control.addLast(new Control(text, null)));
     }
 
     /**
      * Queues a control frame and, when no send is under way, sends it at once on the calling thread,
      * which must be the connection's reader (never the pacing clock or the RTP receiver): a pong then
      * leaves as the ping is read instead of waiting for a sender thread to be scheduled.
+     * {@code handedOver} runs on the sending thread just before the frame is handed to the socket's
+     * {@code sendText}, at once or after the send under way; never if the frame is discarded.
      */
-    boolean sendControlNow(String text) {
+    boolean sendControlNow(String text, Runnable handedOver) {
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(handedOver, "handedOver");
         lock.lock();
         try {
             if (closing || failed) {
                 return false;
             }
-            control.addLast(text);
+            control.addLast(new Control(text, handedOver));
             if (sending || closeSent) {
                 return true;
             }
@@ -77,7 +85,14 @@ final class SendQueue {
 
     /** Queues an audio frame; false once the queue is closing or the socket has failed. */
     boolean sendAudio(String text) {
-        return enqueue(audio, text);
+        Objects.requireNonNull(text, "text");
+        return enqueue(() -> {
+            if (audio.size() >= maxQueuedAudio) {
+                audio.removeFirst();
+                audioDropped++;
+            }
+            audio.addLast(text);
+        });
     }
 
     /**
@@ -136,18 +151,14 @@ final class SendQueue {
         }
     }
 
-    private boolean enqueue(ArrayDeque<String> queue, String text) {
-        Objects.requireNonNull(text, "text");
+    /** Runs {@code add} under the lock unless the queue is closing or failed, then schedules a drain. */
+    private boolean enqueue(Runnable add) {
         lock.lock();
         try {
             if (closing || failed) {
                 return false;
             }
-            if (queue == audio && audio.size() >= maxQueuedAudio) {
-                audio.removeFirst();
-                audioDropped++;
-            }
-            queue.addLast(text);
+            add.run();
         } finally {
             lock.unlock();
         }
@@ -176,10 +187,13 @@ final class SendQueue {
     private void drain() {
         for (;;) {
             String next;
+            Runnable handedOver = null;
             boolean sendClose = false;
             lock.lock();
             try {
-                next = failed || closeSent ? null : control.pollFirst();
+                Control nextControl = failed || closeSent ? null : control.pollFirst();
+                next = nextControl == null ? null : nextControl.text();
+                handedOver = nextControl == null ? null : nextControl.handedOver();
                 if (next == null && !failed && !closeSent) {
                     next = audio.pollFirst();
                 }
@@ -193,6 +207,9 @@ final class SendQueue {
                 }
             } finally {
                 lock.unlock();
+            }
+            if (handedOver != null) {
+                handedOver.run();
             }
             CompletableFuture<WebSocket> sent;
             try {

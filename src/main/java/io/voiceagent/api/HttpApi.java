@@ -7,6 +7,7 @@ import io.voiceagent.call.CallException;
 import io.voiceagent.call.CallService;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.recordings.RecordingLibrary;
 import io.voiceagent.webhooks.DeliveryLog;
 import java.io.IOException;
@@ -60,15 +61,18 @@ public final class HttpApi implements AutoCloseable {
     /** @param events the stream {@code GET /api/events} serves */
     public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
                    Clock clock, CallEvents events) {
-        this(config, calls, debug, webhookSecret, clock, events, DeliveryLog.NONE, RecordingLibrary.NONE);
+        this(config, calls, debug, webhookSecret, clock, events, DeliveryLog.NONE, RecordingLibrary.NONE,
+                new ServiceMetrics());
     }
 
     /**
-     * @param webhooks   the call-event deliveries shown on each call and in {@code /metrics}
+     * @param webhooks   the call-event deliveries shown on each call
      * @param recordings the call recordings served and shown on each call
+     * @param metrics    what {@code GET /metrics} serves
      */
     public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
-                   Clock clock, CallEvents events, DeliveryLog webhooks, RecordingLibrary recordings) {
+                   Clock clock, CallEvents events, DeliveryLog webhooks, RecordingLibrary recordings,
+                   ServiceMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(debug, "debug");
@@ -78,7 +82,7 @@ public final class HttpApi implements AutoCloseable {
         List<Route> all = new ArrayList<>();
         all.addAll(new CallRoutes(calls, clock, webhooks, recordings).routes());
         all.addAll(new RecordingRoutes(calls, recordings).routes());
-        all.addAll(new OperationsRoutes(calls, webhooks).routes());
+        all.addAll(new OperationsRoutes(calls, metrics).routes());
         all.addAll(new ExolveWebhook(calls, webhookSecret).routes());
         all.addAll(new DebugRoutes(calls, debug).routes());
         all.addAll(new EventRoutes(events).routes());

@@ -2,8 +2,8 @@ package io.voiceagent.api;
 
 import io.voiceagent.api.Route.Access;
 import io.voiceagent.call.CallService;
-import io.voiceagent.webhooks.DeliveryLog;
-import java.util.ArrayList;
+import io.voiceagent.metrics.MetricsRegistry;
+import io.voiceagent.metrics.ServiceMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +12,11 @@ import java.util.Objects;
 /** {@code /health} for load balancers and systemd watchers, {@code /metrics} for Prometheus. */
 final class OperationsRoutes {
     private final CallService calls;
-    private final DeliveryLog webhooks;
+    private final ServiceMetrics metrics;
 
-    OperationsRoutes(CallService calls, DeliveryLog webhooks) {
+    OperationsRoutes(CallService calls, ServiceMetrics metrics) {
         this.calls = Objects.requireNonNull(calls, "calls");
-        this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     List<Route> routes() {
@@ -42,8 +42,6 @@ final class OperationsRoutes {
     }
 
     private ApiResponse metrics() {
-        List<CallService.Metric> metrics = new ArrayList<>(calls.metrics());
-        metrics.addAll(webhooks.metrics());
-        return ApiResponse.text(200, PrometheusText.CONTENT_TYPE, PrometheusText.render(metrics));
+        return ApiResponse.text(200, MetricsRegistry.CONTENT_TYPE, metrics.scrape());
     }
 }

@@ -5,7 +5,7 @@
  * ({@code /api/calls/...}, a call's record with its webhook deliveries and recording),
  * {@code RecordingRoutes} ({@code /api/calls/{id}/recording}, the WAV with byte ranges),
  * {@code EventRoutes} ({@code /api/events}, Server-Sent Events), {@code OperationsRoutes}
- * ({@code /health}, {@code /metrics} via {@code PrometheusText}), {@code ExolveWebhook} (Exolve's call
+ * ({@code /health}, and {@code /metrics}: the text of {@code metrics.ServiceMetrics}), {@code ExolveWebhook} (Exolve's call
  * events, guarded by their own secret), {@code DebugRoutes} ({@code /debug/...} through
  * {@link io.voiceagent.api.DebugOperations}, which {@code app} implements) and {@code UiRoutes} (the
  * dashboard and the OpenAPI document). Input is validated here ({@code StartCallBody},
@@ -27,7 +27,7 @@
  *
  * <p>Depends on {@code call} ({@code CallService} and the records and events it hands out), {@code config},
  * {@code ui} (the files it serves), {@code exolve} (for {@code ExolveEvent} only), {@code webhooks}
- * ({@code DeliveryLog}: deliveries and metrics) and {@code recordings} ({@code RecordingLibrary}); only
+ * ({@code DeliveryLog}: deliveries), {@code metrics} (what {@code /metrics} serves) and {@code recordings} ({@code RecordingLibrary}); only
  * {@code app} uses it.
  */
 package io.voiceagent.api;

@@ -12,6 +12,7 @@ import io.voiceagent.demo.DemoNetwork;
 import io.voiceagent.exolve.ExolveApi;
 import io.voiceagent.exolve.ExolveHttpApi;
 import io.voiceagent.media.MediaEngine;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.net.OutboundConnections;
 import io.voiceagent.net.ProxiedConnections;
 import io.voiceagent.sip.RegistrationStatus;
@@ -63,10 +64,12 @@ public final class Module implements AutoCloseable {
         try {
             Clock clock = Clock.systemUTC();
             RandomGenerator random = new SecureRandom();
+            ServiceMetrics metrics = new ServiceMetrics();
 
             OutboundConnections outbound = register(new ProxiedConnections(config.proxy(),
                     config.elevenLabs().apiUrl()));
-            ElevenLabsClient agents = new ElevenLabsClient(config.elevenLabs(), outbound, AGENT_HANDSHAKE_TIMEOUT);
+            ElevenLabsClient agents = new ElevenLabsClient(config.elevenLabs(), outbound, AGENT_HANDSHAKE_TIMEOUT,
+                    metrics);
             Optional<ExolveApi> exolve = config.exolve().useHttp()
                     ? Optional.of(new ExolveHttpApi(config.exolve(), config.sip().login(), outbound))
                     : Optional.empty();
@@ -75,7 +78,7 @@ public final class Module implements AutoCloseable {
             sip.start();
             awaitFirstRegistration(sip);
             MediaEngine media = register(new MediaEngine(config.rtp(), "0.0.0.0", System::nanoTime, random,
-                    config.elevenLabs().agentAudioBuffer(), config.sip().stunServer()));
+                    config.elevenLabs().agentAudioBuffer(), config.sip().stunServer(), metrics));
 
             CallJournal.Opened journal = CallJournal.open(config.http().dataDir(), clock, new CallJournal.Settings(
                     Duration.ofDays(config.http().journalRetentionDays()), CallJournal.Settings.DEFAULT_RETRY_INTERVAL,
@@ -95,13 +98,13 @@ public final class Module implements AutoCloseable {
                     id -> callManager.get().liveMedia(id)));
             calls = register(new CallManager(settings, sip, media::open, agents, exolve,
                     journal.journal(),
-                    journal.records(), timers, clock, random));
+                    journal.records(), timers, clock, random, metrics));
             callManager.set(calls);
             sip.setInboundHandler(calls);
             calls.onSaved(recordings::onSaved);
             timers.scheduleAtFixedRate(recordings::deleteExpired, 1, 1, TimeUnit.DAYS);
 
-            DeliveryLog webhooks = webhooks(config.webhooks(), outbound, clock, random);
+            DeliveryLog webhooks = webhooks(config.webhooks(), outbound, clock, random, metrics);
             if (webhooks instanceof WebhookDispatcher dispatcher) {
                 calls.onSaved(dispatcher::onSaved);
             }
@@ -111,7 +114,7 @@ public final class Module implements AutoCloseable {
             calls.endInterruptedCalls(); // after every save listener: their call.ended is made like any call's
             timers.scheduleAtFixedRate(() -> events.sampleMedia(calls), 1, 1, TimeUnit.SECONDS);
             http = register(new HttpApi(config.http(), calls, debugOperations(agents, exolve, outbound),
-                    config.exolve().webhookSecret(), clock, events, webhooks, recordings));
+                    config.exolve().webhookSecret(), clock, events, webhooks, recordings, metrics));
             http.start();
             register(events); // closed before the HTTP server, so that open event streams end at once
         } catch (IOException | RuntimeException e) {
@@ -162,14 +165,14 @@ public final class Module implements AutoCloseable {
      * their outbox in DATA_DIR; nothing otherwise.
      */
     private DeliveryLog webhooks(Config.Webhooks settings, OutboundConnections outbound, Clock clock,
-                                 RandomGenerator random) throws IOException {
+                                 RandomGenerator random, ServiceMetrics metrics) throws IOException {
         if (settings.secret().isEmpty()) {
             return DeliveryLog.NONE;
         }
         WebhookOutbox outbox = register(WebhookOutbox.open(config.http().dataDir()));
         WebhookDispatcher dispatcher = register(new WebhookDispatcher(settings.callbackUrl(), settings.secret(),
                 outbox, new HttpWebhookSender(outbound.httpClient(), HttpWebhookSender.TIMEOUT), Backoff.DEFAULT,
-                clock, random));
+                clock, random, metrics));
         dispatcher.start();
         if (!outbox.pending().isEmpty()) {
             LOG.log(System.Logger.Level.INFO, outbox.pending().size() + " webhook event(s) from before the restart"

@@ -2,7 +2,7 @@
  * The process and its wiring: {@link io.voiceagent.app.Main} (JVM properties, then the command line
  * {@code cli.Cli}), {@link io.voiceagent.app.Application} (run the service in the foreground until
  * SIGTERM/SIGINT, then shut down cleanly), {@link io.voiceagent.app.Module} (the one hand-rolled
- * dependency injection: outbound connections, the agent and Exolve clients, the SIP user agent, the
+ * dependency injection: the one {@code metrics.ServiceMetrics} every component counts into, outbound connections, the agent and Exolve clients, the SIP user agent, the
  * media engine, the journal, the recordings (tapping the media sessions), the call manager, the webhook
  * dispatcher (it, the recordings and {@code CallEvents} listen to the call manager's saves), the HTTP
  * API, and in demo mode the {@code demo.DemoNetwork} first; closed in reverse order after live calls

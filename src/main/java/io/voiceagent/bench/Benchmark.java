@@ -237,6 +237,8 @@ public final class Benchmark {
         Report.Calls calls = callOutcomes(callIds, placed);
         Map<String, Object> dump = networkCommand("dump");
         Files.writeString(workDir.resolve("network-dump.json"), JSON.std.asString(dump));
+        String metrics = scrapeMetrics();
+        Files.writeString(workDir.resolve("service-metrics.txt"), metrics);
         http.close(); // our keep-alive connections would otherwise count as the service's descriptors
         Report.Resources after = awaitBaseline(probe, before);
         Files.writeString(workDir.resolve("threads-after.txt"), probe.jcmd("Thread.print"));
@@ -261,7 +263,9 @@ public final class Benchmark {
                 options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine(),
                 options.aiConnect(), options.recording());
         Report.Agent agent = new Report.Agent(Distribution.fromJson(dump.get("interruption_to_silence")),
-                Distribution.fromJson(dump.get("pong_delay")), Distribution.fromJson(dump.get("agent_buffer_depth")),
+                Distribution.fromJson(dump.get("pong_delay")),
+                BucketBounds.fromScrape(metrics, "voiceagent_agent_pong_delay_seconds"),
+                Distribution.fromJson(dump.get("agent_buffer_depth")),
                 io.voiceagent.demo.agent.FakeAgentOptions.DEFAULT_SPEECH_SPEED);
         return new Report(setting, calls, distribution(setup), distribution(greeting),
                 Distribution.fromJson(dump.get("uplink")), Distribution.fromJson(dump.get("downlink")),
@@ -444,6 +448,15 @@ public final class Benchmark {
         }
         throw new IOException("the service was not ready within " + SERVICE_START_TIMEOUT.toSeconds()
                 + " s (last /health: " + last + "); see " + workDir.resolve("service.log"));
+    }
+
+    /** The service's {@code /metrics}, where it times what only it can see (the pong delay inside it). */
+    private String scrapeMetrics() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     /** Starts one virtual thread per call, {@code rampPerSecond} of them a second. */

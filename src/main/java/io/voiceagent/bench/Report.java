@@ -47,11 +47,13 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
     /**
      * @param interruptionToSilence the agent sends {@code interruption} → the first silent RTP packet at the phone
      * @param pongDelay             the agent sends {@code ping} → it receives the pong
+     * @param pongInService         of which in the service: the ping read off its socket → the pong handed to
+     *                              it, from the service's {@code voiceagent_agent_pong_delay_seconds} histogram
      * @param bufferDepth           agent audio already sent but not yet played, at each agent frame's arrival
      * @param speechSpeed           how many times faster than real time the fake agent streams speech
      */
-    public record Agent(Distribution interruptionToSilence, Distribution pongDelay, Distribution bufferDepth,
-                        double speechSpeed) {
+    public record Agent(Distribution interruptionToSilence, Distribution pongDelay, BucketBounds pongInService,
+                        Distribution bufferDepth, double speechSpeed) {
     }
 
     public record Calls(int placed, int answered, int completed, int failed) {
@@ -97,6 +99,8 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         row(out, "barge-in (agent sends interruption -> first silent RTP at phone) p50 / p99 / max",
                 threeMs(agent.interruptionToSilence()));
         row(out, "pong (agent sends ping -> receives pong, round trip) p50 / p99 / max", threeMs(agent.pongDelay()));
+        row(out, "  of which in the service (ping read off the socket -> pong handed to it; bucket bounds) p50 / p99 / max",
+                agent.pongInService().asMillis());
         row(out, "agent audio queued ahead of the phone (at each agent frame played) p50 / p99 / max",
                 threeMs(agent.bufferDepth()));
         row(out, "pacing (RTP arrival at phone behind 20 ms grid) p50 / p99 / max", threeMs(pacing));
@@ -140,6 +144,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("downlink_reply_start_ms", millis(downlinkReplyStart));
         out.put("interruption_to_silence_ms", millis(agent.interruptionToSilence()));
         out.put("pong_delay_ms", millis(agent.pongDelay()));
+        out.put("pong_delay_in_service_ms", agent.pongInService().toJson());
         out.put("agent_buffer_depth_ms", millis(agent.bufferDepth()));
         out.put("pacing_ms", millis(pacing));
         out.put("pacing_packets", pacingPackets);

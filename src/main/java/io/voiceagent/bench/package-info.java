@@ -7,7 +7,9 @@
  * (the {@code demo.carrier.RtpProbe} and {@code demo.agent.AudioProbe}), which matches numbered audio
  * frames ({@link io.voiceagent.bench.FrameMarker}) where they come out against when they went in;
  * {@code Samples} and {@link io.voiceagent.bench.Distribution} summarise durations, {@code ProcessProbe}
- * reads CPU, threads, descriptors and heap from {@code /proc} and {@code jcmd}. Nothing is asserted.
+ * reads CPU, threads, descriptors and heap from {@code /proc} and {@code jcmd}. What only the service
+ * can see (the pong's delay inside it) comes from its {@code /metrics} at the end of the run, summarised
+ * by {@link io.voiceagent.bench.BucketBounds}. Nothing is asserted.
  *
  * <p>Threads: in the benchmark process, the main thread runs the phases and one virtual thread per
  * call ({@code bench-call-N}) places it; a shutdown hook ({@code bench-cleanup}) stops both child

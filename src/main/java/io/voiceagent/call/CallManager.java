@@ -8,6 +8,8 @@ import io.voiceagent.exolve.ExolveException;
 import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
+import io.voiceagent.metrics.Gauge;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SdpEndpoint;
@@ -19,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -76,6 +77,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private final ScheduledExecutorService timers;
     private final Clock clock;
     private final RandomGenerator random;
+    private final ServiceMetrics metrics;
     private final Instant startedAt;
     private final Transfers transfers;
 
@@ -87,12 +89,19 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private final Condition allEnded = admission.newCondition();
     private volatile boolean draining;
     private boolean atLimit;
-    private long aiConnectNanosSum;
-    private long aiConnectCount;
 
+    /** Counting into a registry of its own, which no {@code /metrics} serves. */
     public CallManager(Settings settings, SipUserAgent sip, MediaSessionFactory mediaSessions, AgentClient agents,
                        Optional<ExolveApi> exolve, CallJournal journal, List<CallRecord> restored,
                        ScheduledExecutorService timers, Clock clock, RandomGenerator random) {
+        this(settings, sip, mediaSessions, agents, exolve, journal, restored, timers, clock, random,
+                new ServiceMetrics());
+    }
+
+    /** @param metrics where calls are counted and timed; the live calls, registration and journal gauges are bound here */
+    public CallManager(Settings settings, SipUserAgent sip, MediaSessionFactory mediaSessions, AgentClient agents,
+                       Optional<ExolveApi> exolve, CallJournal journal, List<CallRecord> restored,
+                       ScheduledExecutorService timers, Clock clock, RandomGenerator random, ServiceMetrics metrics) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sip = Objects.requireNonNull(sip, "sip");
         this.mediaSessions = Objects.requireNonNull(mediaSessions, "mediaSessions");
@@ -101,11 +110,13 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.timers = Objects.requireNonNull(timers, "timers");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.startedAt = clock.instant();
         this.transfers = new Transfers(settings.tools().transfer(), sip, mediaSessions, timers, clock, this::sessionId);
         this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
         this.restored = restored;
         this.journal = journal;
+        bindGauges();
     }
 
     /**
@@ -119,6 +130,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         for (int i = 0; i < restored.size(); i++) {
             if (restored.get(i) != recovered.get(i)) {
                 repository.save(recovered.get(i), true);
+                countEnded(recovered.get(i));
                 interrupted++;
             }
         }
@@ -153,6 +165,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             withdraw(call, idempotencyKey);
             throw storageUnavailable();
         }
+        metrics.callsStarted.inc();
         LOG.log(System.Logger.Level.INFO, "call=" + id + " stage=dialing number=" + request.phoneNumber()
                 + " mode=" + settings.mode().wireName() + " rtp_port=" + call.media().localPort());
         try {
@@ -213,7 +226,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             LiveCall call;
             try {
                 call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(),
-                        settings.tools(), transfers, exolve, timers, clock, repository, this::onEnded);
+                        settings.tools(), transfers, exolve, timers, clock, repository, this::onEnded, metrics);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }
@@ -229,7 +242,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private void withdraw(LiveCall call, Optional<String> idempotencyKey) {
         idempotencyKey.ifPresent(repository::releaseKey);
         call.media().close();
-        onEnded(call);
+        forget(call);
         LOG.log(System.Logger.Level.WARNING, "call=" + call.id() + " refused: its record could not be written");
     }
 
@@ -450,81 +463,46 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         return Optional.empty();
     }
 
-    @Override
-    public List<Metric> metrics() {
-        List<Metric> out = new ArrayList<>();
-        Map<CallStatus, Integer> byStatus = new EnumMap<>(CallStatus.class);
-        long packetsIn = 0;
-        long packetsOut = 0;
-        long lost = 0;
-        long farEndLost = 0;
-        long rejectedForeign = 0;
-        long rejectedLearning = 0;
-        long rejectedMalformed = 0;
-        List<MediaStats> liveStats = new ArrayList<>();
-        for (CallRecord r : repository.all()) {
-            byStatus.merge(r.status(), 1, Integer::sum);
-            LiveCall call = live.get(r.id());
-            MediaStats m = call != null ? call.media().stats() : r.media();
-            if (call != null) {
-                liveStats.add(m);
+    /**
+     * The gauges are read at scrape time from what is live now: the calls (each one's status under its
+     * own short lock, never under the admission lock), the registration, the journal. A call that ends
+     * during a scrape is either still counted or gone, never an error.
+     */
+    private void bindGauges() {
+        metrics.liveCalls.sampledBy(sink -> {
+            Map<CallStatus, Integer> byStatus = new EnumMap<>(CallStatus.class);
+            for (LiveCall call : live.values()) {
+                byStatus.merge(call.snapshot().status(), 1, Integer::sum);
             }
-            packetsIn += m.packetsIn();
-            packetsOut += m.packetsOut();
-            lost += m.lost();
-            farEndLost += m.farEnd().lost();
-            rejectedForeign += m.rejected().foreignSource();
-            rejectedLearning += m.rejected().learning();
-            rejectedMalformed += m.rejected().malformed();
-        }
-        for (CallStatus s : CallStatus.values()) {
-            out.add(new Metric("voiceagent_calls", "Calls by current status", "gauge",
-                    Map.of("status", s.wireName()), byStatus.getOrDefault(s, 0)));
-        }
-        out.add(new Metric("voiceagent_active_calls", "Live calls", "gauge", Map.of(), live.size()));
-        String registration = registrationName();
-        for (RegistrationStatus.State s : RegistrationStatus.State.values()) {
-            out.add(new Metric("voiceagent_sip_registration", "SIP registration state (1 = current)", "gauge",
-                    Map.of("state", s.wireName()), s.wireName().equals(registration) ? 1 : 0));
-        }
-        out.add(new Metric("voiceagent_rtp_packets_total", "RTP packets", "counter", Map.of("direction", "in"), packetsIn));
-        out.add(new Metric("voiceagent_rtp_packets_total", "RTP packets", "counter", Map.of("direction", "out"), packetsOut));
-        out.add(new Metric("voiceagent_rtp_lost_total", "RTP packets lost (RFC 3550)", "counter", Map.of(), lost));
-        double jitter = liveStats.stream().mapToDouble(MediaStats::jitterMs).average().orElse(0);
-        out.add(new Metric("voiceagent_rtp_jitter_ms", "Mean interarrival jitter of live calls", "gauge", Map.of(), jitter));
-        String rejectedHelp = "RTP and RTCP packets dropped on arrival, by reason";
-        out.add(new Metric("voiceagent_rtp_rejected_total", rejectedHelp, "counter", Map.of("reason", "foreign_source"),
-                rejectedForeign));
-        out.add(new Metric("voiceagent_rtp_rejected_total", rejectedHelp, "counter", Map.of("reason", "learning"),
-                rejectedLearning));
-        out.add(new Metric("voiceagent_rtp_rejected_total", rejectedHelp, "counter", Map.of("reason", "malformed"),
-                rejectedMalformed));
-        out.add(new Metric("voiceagent_rtcp_round_trip_ms", "Mean RTCP round-trip time of live calls that report one",
-                "gauge", Map.of(), meanOfKnown(liveStats, s -> s.farEnd().roundTripMs())));
-        out.add(new Metric("voiceagent_rtp_far_end_lost_total", "Our RTP packets the far ends report lost (RTCP)",
-                "counter", Map.of(), farEndLost));
-        out.add(new Metric("voiceagent_rtp_far_end_fraction_lost",
-                "Mean fraction of our packets lost in the far ends' last RTCP interval, live calls", "gauge", Map.of(),
-                meanOfKnown(liveStats, s -> s.farEnd().fractionLost())));
-        out.add(new Metric("voiceagent_rtp_far_end_jitter_ms", "Mean jitter the far ends report on our stream (RTCP)",
-                "gauge", Map.of(), meanOfKnown(liveStats, s -> s.farEnd().jitterMs())));
-        out.add(new Metric("voiceagent_journal_write_errors_total", "Failed attempts to write the call journal",
-                "counter", Map.of(), repository.journalStatus().writeErrors()));
-        admission.lock();
-        try {
-            out.add(new Metric("voiceagent_ai_connect_seconds_sum", "Time from dialing to the agent's metadata",
-                    "counter", Map.of(), aiConnectNanosSum / 1e9));
-            out.add(new Metric("voiceagent_ai_connect_seconds_count", "Agent connections timed", "counter",
-                    Map.of(), aiConnectCount));
-        } finally {
-            admission.unlock();
-        }
-        return out;
+            for (CallStatus status : CallStatus.values()) {
+                if (!status.isFinal()) {
+                    sink.set(byStatus.getOrDefault(status, 0), status.wireName());
+                }
+            }
+        });
+        metrics.sipRegistration.sampledBy(sink -> {
+            RegistrationStatus.State current = sip.registration().state();
+            for (RegistrationStatus.State state : RegistrationStatus.State.values()) {
+                sink.set(state == current ? 1 : 0, state.wireName());
+            }
+        });
+        metrics.journalState.sampledBy(sink -> {
+            CallJournal.State current = repository.journalStatus().state();
+            for (CallJournal.State state : CallJournal.State.values()) {
+                sink.set(state == current ? 1 : 0, state.wireName());
+            }
+        });
+        metrics.journalWriteErrors.countedBy(() -> repository.journalStatus().writeErrors());
+        bindMeanOfLiveCalls(metrics.rtpJitter, s -> s.jitterMs() / 1000);
+        bindMeanOfLiveCalls(metrics.rtcpRoundTrip, s -> s.farEnd().roundTripMs() / 1000);
+        bindMeanOfLiveCalls(metrics.farEndFractionLost, s -> s.farEnd().fractionLost());
+        bindMeanOfLiveCalls(metrics.farEndJitter, s -> s.farEnd().jitterMs() / 1000);
     }
 
-    /** The mean of the figures that are known (not NaN), 0 when none is. */
-    private static double meanOfKnown(List<MediaStats> stats, java.util.function.ToDoubleFunction<MediaStats> figure) {
-        return stats.stream().mapToDouble(figure).filter(Double::isFinite).average().orElse(0);
+    /** The mean of a media figure over the live calls that know it (not NaN), 0 when none does. */
+    private void bindMeanOfLiveCalls(Gauge gauge, java.util.function.ToDoubleFunction<MediaStats> figure) {
+        gauge.sampledBy(sink -> sink.set(live.values().stream().map(call -> call.media().stats())
+                .mapToDouble(figure).filter(Double::isFinite).average().orElse(0)));
     }
 
     @Override
@@ -559,14 +537,23 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         }
     }
 
+    /** A call reached its final state: counted, timed, then forgotten. */
     private void onEnded(LiveCall call) {
+        CallRecord ended = call.snapshot();
+        countEnded(ended);
+        ended.answeredAt().ifPresent(answered -> metrics.callDuration.observe(ended.duration(clock.instant())));
+        forget(call);
+    }
+
+    /** Counts a call that has just reached its final state (a live call's end, or one a restart interrupted). */
+    private void countEnded(CallRecord ended) {
+        metrics.callsEnded.labels(ended.status().wireName(), ended.hangupCause().orElse("")).inc();
+    }
+
+    private void forget(LiveCall call) {
         admission.lock();
         try {
             live.remove(call.id());
-            if (call.aiConnectNanos() >= 0) {
-                aiConnectNanosSum += call.aiConnectNanos();
-                aiConnectCount++;
-            }
             if (atLimit && live.size() < settings.maxConcurrentCalls()) {
                 atLimit = false;
                 LOG.log(System.Logger.Level.INFO, "call limit cleared: " + live.size() + " live calls");

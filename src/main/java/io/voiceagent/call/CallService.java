@@ -50,9 +50,6 @@ public interface CallService {
 
     Health health();
 
-    /** Figures for {@code /metrics}. */
-    List<Metric> metrics();
-
     /** Live media figures of a call for {@code /debug/calls/{id}/media}; empty when not live. */
     Optional<Map<String, Object>> mediaDebug(String callId);
 
@@ -71,12 +68,5 @@ public interface CallService {
     record Health(boolean ready, String sipRegistration, int activeCalls, long uptimeSeconds,
                   Optional<String> reason, Optional<String> addressWarning, CallJournal.Status journal,
                   AgentReachability agent) {
-    }
-
-    /** One Prometheus sample: {@code type} is {@code gauge} or {@code counter}. */
-    record Metric(String name, String help, String type, Map<String, String> labels, double value) {
-        public Metric {
-            labels = Map.copyOf(labels);
-        }
     }
 }

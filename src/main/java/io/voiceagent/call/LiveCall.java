@@ -17,6 +17,7 @@ import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
 import io.voiceagent.media.RemoteMedia;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
@@ -69,6 +70,7 @@ final class LiveCall implements MediaListener {
     private final Clock clock;
     private final CallRepository repository;
     private final Consumer<LiveCall> onEnded;
+    private final ServiceMetrics metrics;
     private final MediaSession media;
     private final Optional<ExolveApi> exolve;
     private final AgentClient agents;
@@ -85,7 +87,6 @@ final class LiveCall implements MediaListener {
     private final SerialExecutor mediaEvents = new SerialExecutor(task -> Thread.ofVirtual().name("call-media-event").start(task));
     private final AtomicBoolean firstMediaLogged = new AtomicBoolean();
     private boolean agentRequested;
-    private final long startedNanos = System.nanoTime();
 
     private CallRecord record;
     private SipCall sipCall;
@@ -93,7 +94,6 @@ final class LiveCall implements MediaListener {
     private volatile boolean answered;
     private boolean heldByFarEnd;
     private boolean ended;
-    private long aiConnectNanos = -1;
     private Optional<String> heldGreetingLine = Optional.empty();
     private boolean agentEndCallRequested;
     /** The person took the call: the agent's conversation was closed, its last events mean nothing. */
@@ -115,7 +115,7 @@ final class LiveCall implements MediaListener {
     LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, AgentClient agents,
              Config.AiConnect aiConnect, Config.Tools toolSettings, Transfers transfers, Optional<ExolveApi> exolve,
              ScheduledExecutorService timers, Clock clock,
-             CallRepository repository, Consumer<LiveCall> onEnded) throws IOException {
+             CallRepository repository, Consumer<LiveCall> onEnded, ServiceMetrics metrics) throws IOException {
         this.record = initial;
         this.agents = agents;
         this.aiConnect = aiConnect;
@@ -123,6 +123,7 @@ final class LiveCall implements MediaListener {
         this.clock = clock;
         this.repository = repository;
         this.onEnded = onEnded;
+        this.metrics = metrics;
         this.media = mediaSessions.open(initial.id(), chunkMs, this);
         Control control = new Control();
         this.transfer = transfers.forCall(control);
@@ -166,11 +167,6 @@ final class LiveCall implements MediaListener {
         AgentConversation c = conversation;
         out.put("ai", c == null ? Map.of("connected", false) : c.debug());
         return out;
-    }
-
-    /** Nanoseconds from dialing to the agent's metadata, or -1 while not connected. */
-    long aiConnectNanos() {
-        return aiConnectNanos;
     }
 
     // ---- the agent ------------------------------------------------------------------------------
@@ -222,7 +218,8 @@ final class LiveCall implements MediaListener {
                 return;
             }
             conversation = c;
-            aiConnectNanos = System.nanoTime() - startedNanos;
+            Duration aiConnect = sinceStart(clock.instant());
+            metrics.aiConnect.observe(aiConnect);
             AgentAudioFormat input = AgentAudioFormat.fromWire(c.userInputFormat()).orElse(null);
             AgentAudioFormat output = AgentAudioFormat.fromWire(c.agentOutputFormat()).orElse(null);
             supportedFormats = input != null && output != null;
@@ -237,7 +234,7 @@ final class LiveCall implements MediaListener {
             update(r -> r.withConversationId(c.conversationId()), true);
             log(System.Logger.Level.INFO, "stage=ai_connected conversation=" + c.conversationId() + " formats="
                     + c.userInputFormat() + "/" + c.agentOutputFormat() + " in "
-                    + Duration.ofNanos(aiConnectNanos).toMillis() + " ms");
+                    + aiConnect.toMillis() + " ms");
         } finally {
             lock.unlock();
         }
@@ -478,6 +475,7 @@ final class LiveCall implements MediaListener {
                     }
                     if (record.status() == CallStatus.DIALING) {
                         update(r -> r.withStatus(CallStatus.RINGING, clock.instant()), true);
+                        metrics.ringingAfterStart.observe(sinceStart(record.ringingAt().orElseThrow()));
                         log(System.Logger.Level.INFO, "stage=ringing (" + ringing.statusCode() + ")");
                     }
                 } finally {
@@ -553,6 +551,7 @@ final class LiveCall implements MediaListener {
             }
             media.answered();
             update(r -> r.withStatus(CallStatus.ANSWERED, now), true);
+            metrics.answerAfterStart.observe(sinceStart(now));
             log(System.Logger.Level.INFO, "stage=answered media=" + remote.address() + ":" + remote.port());
             heldGreetingLine.ifPresent(line -> {
                 update(r -> r.withTranscriptLine(new TranscriptLine("agent", line, now)), false);
@@ -697,6 +696,7 @@ final class LiveCall implements MediaListener {
     /** On the RTP receiver: handed off, since recording the digit takes the call's lock. */
     @Override
     public void onDtmf(char digit) {
+        metrics.dtmfDigits.inc();
         mediaEvents.execute(() -> {
             update(r -> r.withDtmf(String.valueOf(digit)), false);
             log(System.Logger.Level.INFO, "DTMF " + digit);
@@ -744,6 +744,7 @@ final class LiveCall implements MediaListener {
             wasAnswered = answered;
             if (event.type().equals("b") && record.status() == CallStatus.DIALING) {
                 update(r -> r.withStatus(CallStatus.RINGING, clock.instant()), true);
+                metrics.ringingAfterStart.observe(sinceStart(record.ringingAt().orElseThrow()));
             }
         } finally {
             lock.unlock();
@@ -860,6 +861,11 @@ final class LiveCall implements MediaListener {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** From the start request (the first record) to {@code at}. */
+    private Duration sinceStart(Instant at) {
+        return Duration.between(record.createdAt(), at);
     }
 
     private void log(System.Logger.Level level, String message) {

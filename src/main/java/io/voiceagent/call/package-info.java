@@ -20,6 +20,13 @@
  * handed to the save listeners ({@code CallEvents}; the app adds the recordings and the webhooks) on the
  * saving thread. Exolve requests run on short virtual threads.
  *
+ * <p>Metrics ({@code metrics.ServiceMetrics}): {@code CallManager} counts a call started once its first
+ * record is written and ended at the one place a call reaches its final state (by status and cause, with
+ * its talk time); {@code LiveCall} times the stages where they happen (ringing, answer, the agent's
+ * conversation ready) and counts DTMF digits received. The gauges (live calls by status, registration,
+ * journal) are read when scraped, on the HTTP thread, which holds nothing while it reads each live
+ * call's status under that call's lock.
+ *
  * <p>Locks, in the order they may nest (never the other way round):
  * <ol>
  *   <li>{@code CallManager.admission}: held while admitting a call (it reserves the idempotency key,

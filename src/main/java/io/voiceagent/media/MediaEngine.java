@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.rtp.RtpPortPool;
 import io.voiceagent.stun.StunClient;
 
@@ -52,13 +53,18 @@ public final class MediaEngine implements AutoCloseable {
     private final Optional<Config.StunServer> stunServer;
     /** Shared by every session's socket (transaction ids are unique); null without SIP_STUN_SERVER. */
     private final StunClient stun;
+    private final ServiceMetrics metrics;
+    private final RtpCounters counters;
 
     /**
+     * Counting into a registry of its own ({@link #metrics()}), which no {@code /metrics} serves.
+     *
      * @param bindAddress the local address RTP sockets bind to, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
      * @throws IllegalArgumentException when the address or the port range is unusable
      */
     public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random) {
-        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), true);
+        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), true,
+                new ServiceMetrics());
     }
 
     /**
@@ -66,24 +72,30 @@ public final class MediaEngine implements AutoCloseable {
      *                         past it the oldest is dropped
      * @param stunServer       when present, each session asks it over its RTP socket where that socket is
      *                         seen from outside
+     * @param metrics          where the sessions count packets and time the greeting
      */
     public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
-                       java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer) {
-        this(config, bindAddress, nanoClock, random, agentAudioBuffer, stunServer, true);
+                       java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer,
+                       ServiceMetrics metrics) {
+        this(config, bindAddress, nanoClock, random, agentAudioBuffer, stunServer, true, metrics);
     }
 
     /** With {@code ownClockThread} false, a test drives the clock through {@link #pacer()}. */
     MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
                 boolean ownClockThread) {
-        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), ownClockThread);
+        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), ownClockThread,
+                new ServiceMetrics());
     }
 
     MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
-                java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer, boolean ownClockThread) {
+                java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer, boolean ownClockThread,
+                ServiceMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(bindAddress, "bindAddress");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.random = Objects.requireNonNull(random, "random");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.counters = new RtpCounters(metrics);
         this.ports = new RtpPortPool(resolve(bindAddress), config.portMin(), config.portMax(), random);
         this.mediaTimeoutNanos = config.timeout().toNanos();
         this.holdTimeoutNanos = config.holdTimeout().toNanos();
@@ -213,6 +225,15 @@ public final class MediaEngine implements AutoCloseable {
 
     long nanoTime() {
         return nanoClock.getAsLong();
+    }
+
+    /** The registry the sessions count into. */
+    public ServiceMetrics metrics() {
+        return metrics;
+    }
+
+    RtpCounters counters() {
+        return counters;
     }
 
     long agentAudioLimitBytes() {

@@ -19,12 +19,7 @@ public record MediaStats(long packetsIn, long packetsOut, long bytesIn, long byt
     public MediaStats {
         Objects.requireNonNull(rejected, "rejected");
         Objects.requireNonNull(farEnd, "farEnd");
-        jitterMs = rounded(jitterMs, 100);
-    }
-
-    /** {@code value} to the nearest {@code 1/scale}; NaN and infinities as they are. */
-    static double rounded(double value, int scale) {
-        return Double.isFinite(value) ? Math.round(value * scale) / (double) scale : value;
+        jitterMs = FarEndReport.rounded(jitterMs, 100);
     }
 
     /**
@@ -50,6 +45,15 @@ public record MediaStats(long packetsIn, long packetsOut, long bytesIn, long byt
             roundTripMs = rounded(roundTripMs, 100);
             fractionLost = rounded(fractionLost, 1000);
             jitterMs = rounded(jitterMs, 100);
+        }
+
+        /**
+         * {@code value} to the nearest {@code 1/scale}; NaN and infinities as they are. Here, not in
+         * the outer record, whose NONE needs this record's NONE: a session's first {@code FarEndReport}
+         * would otherwise start the outer record's initialisation while its own is under way.
+         */
+        static double rounded(double value, int scale) {
+            return Double.isFinite(value) ? Math.round(value * scale) / (double) scale : value;
         }
     }
 }

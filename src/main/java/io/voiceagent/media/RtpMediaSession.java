@@ -78,6 +78,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private final RtcpSession rtcp;
     private final MediaEngine engine;
     private final AgentAudioQueue queue;
+    private final RtpCounters counters;
     private volatile Pacer.Registration registration;
     private final CompletableFuture<Optional<InetSocketAddress>> rtpMapping = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -114,6 +115,8 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private long firstCycle = -1;
     private volatile long lastSentTimestamp;
     private boolean previousTickHadAudio;
+    /** The first packet of agent audio after the answer has left (and its delay was observed). */
+    private boolean greetingSent;
     private final byte[] sendBuffer = new byte[RtpPacket.FIXED_HEADER_LENGTH + SAMPLES];
     private final ByteBuffer sendView = ByteBuffer.wrap(sendBuffer);
 
@@ -131,6 +134,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private long remoteSsrc = -1;
     private long lastCallerFrameNanos;
     private boolean firstPacketSeen;
+    /** The jitter buffer's concealed packets already added to the service-wide lost count. */
+    private long concealedCounted;
+    /** The far end's reported loss already added to the service-wide count; only the receive thread. */
+    private long farEndLostCounted;
 
     /** A recording's copy of the audio, set from a call thread, read by the media threads. */
     private volatile AudioTap audioTap;
@@ -158,6 +165,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         this.rtcpChannel = sockets.rtcp();
         this.localPort = sockets.rtpPort();
         this.engine = engine;
+        this.counters = engine.counters();
         this.ssrc = engine.random().nextLong(1L << 32);
         this.rtcp = new RtcpSession(ssrc, Long.toHexString(ssrc) + "@voiceagent", LineCodec.SAMPLE_RATE,
                 engine.wallClockOffsetNanos());
@@ -397,6 +405,13 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             channel.send(sendView, target);
             packetsOut++;
             bytesOut += payloadLength;
+            counters.packetsOut.inc();
+            counters.bytesOut.add(payloadLength);
+            if (previousTickHadAudio && !greetingSent) {
+                // Agent audio leaves only after the answer, so answeredAtNanos is set.
+                greetingSent = true;
+                counters.greetingDelay.observeNanos(engine.nanoTime() - answeredAtNanos);
+            }
         } catch (IOException e) {
             if (!closed.get()) {
                 LOG.log(System.Logger.Level.DEBUG, "call {0}: RTP send to {1} failed: {2}", callId, target, e.toString());
@@ -536,6 +551,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             try {
                 if (jitterBuffer.heldPackets() > 0) {
                     jitterBuffer.expire(nowNanos);
+                    countConcealed();
                 }
                 if (answered && nowNanos - lastCallerFrameNanos >= CALLER_SILENCE_FILL_NANOS) {
                     onCallerFrame(null);
@@ -560,16 +576,19 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         Optional<RtpPacket> parsed = RtpPacket.parse(data, 0, length);
         if (parsed.isEmpty()) {
             malformedPackets++;
+            counters.malformed.inc();
             return;
         }
         RtpPacket packet = parsed.get();
         switch (latch.judge(source, packet.ssrc(), packet.sequenceNumber(), nowNanos)) {
             case FOREIGN_SOURCE -> {
                 foreignPackets++;
+                counters.foreignSource.inc();
                 return;
             }
             case LEARNING -> {
                 learningPackets++;
+                counters.learning.inc();
                 return;
             }
             case ACCEPT -> {
@@ -603,13 +622,21 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         InetSocketAddress target = latch.target().orElse(null);
         if (target == null || !source.getAddress().equals(target.getAddress())) {
             foreignPackets++;
+            counters.foreignSource.inc();
             return;
         }
         if (!rtcp.onPacket(data, length, nowNanos)) {
             malformedPackets++;
+            counters.malformed.inc();
             return;
         }
         rtcpSource = source;
+        // The far end's count is cumulative and may shrink (duplicates): only its growth is added.
+        long farEndLost = rtcp.farEnd().lost();
+        if (farEndLost > farEndLostCounted) {
+            counters.farEndLost.add(farEndLost - farEndLostCounted);
+            farEndLostCounted = farEndLost;
+        }
     }
 
     private void receive(RtpPacket packet, boolean isEvent, long nowNanos) {
@@ -634,6 +661,8 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         }
         packetsIn++;
         bytesIn += packet.payload().length;
+        counters.packetsIn.inc();
+        counters.bytesIn.add(packet.payload().length);
         jitter.update(packet.timestamp(), nowNanos);
         jitterMs = jitter.jitterMillis();
         lostIn = lostByEarlierSources + sequence.lost();
@@ -647,6 +676,19 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
             jitterBuffer.offer(packet.sequenceNumber(), null, nowNanos);
         } else {
             jitterBuffer.offer(packet.sequenceNumber(), toLineCodec(packet), nowNanos);
+        }
+        countConcealed();
+    }
+
+    /**
+     * Adds the packets the jitter buffer has just given up on to the service-wide lost count: counted
+     * once the reorder window has passed, so a packet that is only late is not counted. Under uplinkLock.
+     */
+    private void countConcealed() {
+        long concealed = jitterBuffer.concealed();
+        if (concealed > concealedCounted) {
+            counters.lost.add(concealed - concealedCounted);
+            concealedCounted = concealed;
         }
     }
 

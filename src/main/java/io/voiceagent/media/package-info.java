@@ -20,6 +20,11 @@
  * {@code AudioTap} (a recording) set on a session is handed a copy of each answered 20 ms on those
  * threads (the caller's under {@code uplinkLock}, what was sent on the pacing thread) and only queues it.
  *
+ * <p>Metrics: the sessions add every packet in and out (and its bytes), every reject by reason, every
+ * packet given up as lost by the jitter buffer and the far ends' reported loss to the service-wide
+ * counters ({@code RtpCounters}, looked up once per engine: a {@code LongAdder} add per packet on the
+ * receive and pacing threads, no lock), and time the first agent audio sent after the answer.
+ *
  * <p>Locks in a session: {@code downlinkLock} (DTMF sender, downlink converter), {@code uplinkLock}
  * (sequence, jitter, jitter buffer, uplink converter; the pacing thread only {@code tryLock}s it to
  * expire audio, and takes it briefly for the RTCP reception figures), the {@code AgentAudioQueue}'s,

@@ -1,6 +1,5 @@
 package io.voiceagent.webhooks;
 
-import io.voiceagent.call.CallService.Metric;
 import java.util.List;
 import java.util.Map;
 
@@ -17,11 +16,6 @@ public interface DeliveryLog {
         public List<Map<String, Object>> deliveries(String callId) {
             return List.of();
         }
-
-        @Override
-        public List<Metric> metrics() {
-            return List.of();
-        }
     };
 
     /** Whether a call may name its own {@code callback_url} (only when CALLBACK_SECRET can sign it). */
@@ -29,7 +23,4 @@ public interface DeliveryLog {
 
     /** A call's deliveries, one per event, in event order: state, attempts and last status. */
     List<Map<String, Object>> deliveries(String callId);
-
-    /** {@code voiceagent_webhook_deliveries_total{result}} and the pending gauge. */
-    List<Metric> metrics();
 }

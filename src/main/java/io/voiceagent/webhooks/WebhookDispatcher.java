@@ -2,8 +2,9 @@ package io.voiceagent.webhooks;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.voiceagent.call.CallRecord;
-import io.voiceagent.call.CallService.Metric;
 import io.voiceagent.config.Secret;
+import io.voiceagent.metrics.Counter;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.transfer.TransferOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,10 +54,16 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
 
     /** How one attempt ended, for the metric's {@code result} label. */
     enum Result {
-        DELIVERED, RETRY, REJECTED, EXPIRED;
+        DELIVERED("delivered"), RETRY("retry"), REJECTED("rejected"), EXPIRED("expired");
+
+        private final String label;
+
+        Result(String label) {
+            this.label = label;
+        }
 
         String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return label;
         }
     }
 
@@ -83,15 +90,17 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
         }
     };
     private final LinkedHashMap<String, List<Delivery>> log = new LinkedHashMap<>();
-    private final EnumMap<Result, Long> counts = new EnumMap<>(Result.class);
+    private final EnumMap<Result, Counter.Child> counts = new EnumMap<>(Result.class);
     private final ExecutorService attempts = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("webhook-", 0).factory());
     private final Instant startedAt;
     private Thread loop;
     private boolean closed;
 
+    /** @param metrics where attempts are counted by result, and the pending events' gauge is bound */
     public WebhookDispatcher(Optional<URI> defaultUrl, Optional<Secret> secret, WebhookOutbox outbox,
-                             WebhookSender sender, Backoff backoff, Clock clock, RandomGenerator random) {
+                             WebhookSender sender, Backoff backoff, Clock clock, RandomGenerator random,
+                             ServiceMetrics metrics) {
         this.defaultUrl = Objects.requireNonNull(defaultUrl, "defaultUrl");
         this.secret = Objects.requireNonNull(secret, "secret").filter(s -> !s.isEmpty());
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -101,8 +110,9 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
         this.random = Objects.requireNonNull(random, "random");
         this.startedAt = clock.instant();
         for (Result r : Result.values()) {
-            counts.put(r, 0L);
+            counts.put(r, metrics.webhookDeliveries.labels(r.label()));
         }
+        metrics.webhookPending.sampledBy(sink -> sink.set(pending()));
         for (Delivery restored : outbox.pending()) {
             queues.computeIfAbsent(restored.callId(), id -> new ArrayDeque<>()).addLast(restored);
             logged(restored);
@@ -177,18 +187,11 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
         }
     }
 
-    @Override
-    public List<Metric> metrics() {
+    /** Events not delivered yet (nor given up), for the gauge. */
+    private int pending() {
         lock.lock();
         try {
-            List<Metric> out = new ArrayList<>();
-            counts.forEach((result, n) -> out.add(new Metric("voiceagent_webhook_deliveries_total",
-                    "Webhook delivery attempts by result (retry: failed, tried again later; expired: given up"
-                            + " after the retry window)", "counter", Map.of("result", result.label()), n)));
-            int pending = queues.values().stream().mapToInt(ArrayDeque::size).sum();
-            out.add(new Metric("voiceagent_webhook_pending", "Webhook events not yet delivered", "gauge",
-                    Map.of(), pending));
-            return out;
+            return queues.values().stream().mapToInt(ArrayDeque::size).sum();
         } finally {
             lock.unlock();
         }
@@ -277,9 +280,9 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "call=" + delivery.callId() + " webhook " + delivery.type()
                     .wireName() + " given up after " + after.attempts() + " attempt(s), last status " + status);
         }
+        counts.get(result).inc();
         lock.lock();
         try {
-            counts.merge(result, 1L, Long::sum);
             ArrayDeque<Delivery> queue = queues.get(delivery.callId());
             queue.pollFirst();
             if (state == DeliveryState.PENDING) {

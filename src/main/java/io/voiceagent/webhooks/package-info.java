@@ -8,6 +8,8 @@
  * a call record; one virtual thread runs the delivery loop; each attempt runs on a virtual thread of
  * its own and is the only one for its call at a time. Lock order: LiveCall.lock, then
  * WebhookDispatcher's lock, then WebhookOutbox's lock; no lock is held during an HTTP request.
- * Depends on {@code call} (records) and {@code net} (the outbound HTTP client, through the proxy).
+ * Attempts are counted by result in {@code metrics.ServiceMetrics} as they finish; the pending gauge
+ * takes WebhookDispatcher's lock when scraped. Depends on {@code call} (records), {@code metrics} and
+ * {@code net} (the outbound HTTP client, through the proxy).
  */
 package io.voiceagent.webhooks;

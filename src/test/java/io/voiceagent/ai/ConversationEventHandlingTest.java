@@ -1,6 +1,8 @@
 package io.voiceagent.ai;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.metrics.Histogram;
+import io.voiceagent.metrics.ServiceMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.WebSocket;
@@ -20,11 +22,13 @@ class ConversationEventHandlingTest {
     /** Sends the conversation asked for, run when the test says: the thread that asked never sends. */
     private final List<Runnable> pendingSends = new CopyOnWriteArrayList<>();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final ServiceMetrics metrics = new ServiceMetrics();
     private final ElevenLabsConversation conversation = new ElevenLabsConversation(
             new ConversationRequest("call-1", Optional.of("Hello"), Optional.empty(), Optional.empty(), Map.of()),
             events::add,
             nanos::get,
-            pendingSends::add);
+            pendingSends::add,
+            metrics);
     private final WebSocket.Listener listener = conversation.socketListener();
 
     private void frame(String json) {
@@ -159,6 +163,39 @@ class ConversationEventHandlingTest {
         }).containsExactly("Audio:1", "Audio:2", "Audio:3", "Interruption:3", "Audio:4");
         assertThat(conversation.stats().audioChunksDiscarded()).isEqualTo(2);
         assertThat(conversation.stats().interruptions()).isEqualTo(1);
+        assertThat(metrics.agentInterruptions.value()).isEqualTo(1);
+    }
+
+    @Test
+    void thePongDelayRunsFromThePingsReadToThePongHandedToTheSocketAfterTheSendUnderWay() throws Exception {
+        started("ulaw_8000", "ulaw_8000");
+        socket.holdSends();
+        conversation.sendUserAudio(new byte[160]);
+        runSends(); // the caller audio's send is now outstanding
+
+        listener.onText(socket, "{\"type\":\"ping\",\"ping_event\":{\"event_id\":5}}", true);
+        nanos.addAndGet(3_000_000L);
+        socket.completeNextSend(); // the pong goes next, on the completing thread
+
+        Histogram.Snapshot pongs = metrics.pongDelay.snapshot();
+        assertThat(pongs.count()).isEqualTo(1);
+        assertThat(pongs.sum()).isEqualTo(0.003);
+        assertThat(json(socket.texts.getLast())).isEqualTo(Map.of("type", "pong", "event_id", 5));
+        // Buckets 0.0025 and 0.005: the 3 ms pong falls between them.
+        double[] bounds = pongs.bounds();
+        int below = java.util.Arrays.binarySearch(bounds, 0.0025);
+        assertThat(pongs.cumulative()[below]).isZero();
+        assertThat(pongs.cumulative()[below + 1]).isEqualTo(1);
+    }
+
+    @Test
+    void aPongSentAsItsPingIsReadTakesNoTime() {
+        started("ulaw_8000", "ulaw_8000");
+
+        frame("{\"type\":\"ping\",\"ping_event\":{\"event_id\":6}}");
+
+        assertThat(metrics.pongDelay.snapshot().count()).isEqualTo(1);
+        assertThat(metrics.pongDelay.snapshot().sum()).isZero();
     }
 
     @Test
@@ -249,14 +286,14 @@ class ConversationEventHandlingTest {
     void aRejectionBeforeTheStartTellsAPolicyViolationFromAServerError() {
         ElevenLabsConversation rejected = new ElevenLabsConversation(
                 new ConversationRequest("c", Optional.empty(), Optional.empty(), Optional.empty(), Map.of()),
-                events::add, nanos::get, Runnable::run);
+                events::add, nanos::get, Runnable::run, new ServiceMetrics());
         WebSocket.Listener rejectedListener = rejected.socketListener();
         rejectedListener.onOpen(socket);
         rejectedListener.onClose(socket, 1008, "Override for field first_message is not allowed by config");
 
         ElevenLabsConversation broken = new ElevenLabsConversation(
                 new ConversationRequest("c", Optional.empty(), Optional.empty(), Optional.empty(), Map.of()),
-                events::add, nanos::get, Runnable::run);
+                events::add, nanos::get, Runnable::run, new ServiceMetrics());
         WebSocket.Listener brokenListener = broken.socketListener();
         brokenListener.onOpen(socket);
         brokenListener.onClose(socket, 1011, "Internal error");

@@ -46,9 +46,11 @@ class SendQueueOrderingTest {
         java.util.List<Runnable> connectionThread = new java.util.ArrayList<>();
         SendQueue queue = new SendQueue(socket, 10, connectionThread::add);
 
-        assertThat(queue.sendControlNow("pong")).isTrue();
+        java.util.List<String> handedOver = new java.util.ArrayList<>();
+        assertThat(queue.sendControlNow("pong", () -> handedOver.add("sent so far: " + socket.texts))).isTrue();
 
         assertThat(socket.texts).containsExactly("pong");
+        assertThat(handedOver).containsExactly("sent so far: []");
         assertThat(connectionThread).isEmpty();
     }
 
@@ -59,9 +61,12 @@ class SendQueueOrderingTest {
         queue.sendAudio("a1");
         queue.sendAudio("a2");
 
-        queue.sendControlNow("pong");
+        java.util.List<String> handedOver = new java.util.ArrayList<>();
+        queue.sendControlNow("pong", () -> handedOver.add("sent so far: " + socket.texts));
         assertThat(socket.texts).containsExactly("a1");
+        assertThat(handedOver).as("not handed over while a1 is outstanding").isEmpty();
         socket.completeNextSend();
+        assertThat(handedOver).containsExactly("sent so far: [a1]");
         socket.completeNextSend();
         socket.completeNextSend();
 

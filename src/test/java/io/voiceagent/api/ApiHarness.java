@@ -1,8 +1,12 @@
 package io.voiceagent.api;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.call.CallEvents;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
+import io.voiceagent.metrics.ServiceMetrics;
+import io.voiceagent.recordings.RecordingLibrary;
+import io.voiceagent.webhooks.DeliveryLog;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +29,7 @@ final class ApiHarness implements AutoCloseable {
 
     final FakeCallService calls;
     final RecordingDebug debug = new RecordingDebug();
+    final ServiceMetrics metrics = new ServiceMetrics();
     final HttpApi api;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Optional<String> token;
@@ -36,7 +41,8 @@ final class ApiHarness implements AutoCloseable {
         this.token = token;
         Config.Http http = new Config.Http("127.0.0.1", 0, token.map(Secret::of), maxCalls, Path.of("var"), "INFO",
                 debugEndpoints, 90, "text");
-        this.api = new HttpApi(http, calls, debug, webhookSecret.map(Secret::of), clock);
+        this.api = new HttpApi(http, calls, debug, webhookSecret.map(Secret::of), clock, new CallEvents(1),
+                DeliveryLog.NONE, RecordingLibrary.NONE, metrics);
         api.start();
     }
 

@@ -193,15 +193,6 @@ final class FakeCallService implements CallService {
     }
 
     @Override
-    public List<Metric> metrics() {
-        return List.of(
-                new Metric("voiceagent_calls_total", "Calls by final status", "counter", Map.of("status", "completed"), 3),
-                new Metric("voiceagent_calls_total", "Calls by final status", "counter", Map.of("status", "failed"), 1),
-                new Metric("voiceagent_active_calls", "Calls live now", "gauge", Map.of(), activeCalls()),
-                new Metric("voiceagent_rtp_jitter_ms", "Mean RTP jitter", "gauge", Map.of(), 2.5));
-    }
-
-    @Override
     public Optional<Map<String, Object>> mediaDebug(String callId) {
         return find(callId).filter(r -> !r.status().isFinal())
                 .map(r -> Map.of("call_id", r.id(), "rtp_packets_in", 100, "ai_events", Map.of("audio", 7)));

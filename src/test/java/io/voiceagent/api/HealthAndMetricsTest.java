@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.ai.AgentReachability;
 import io.voiceagent.api.ApiHarness.Reply;
-import io.voiceagent.call.CallService.Metric;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,38 +59,20 @@ class HealthAndMetricsTest {
     }
 
     @Test
-    void metricsArePrometheusText() {
-        Reply reply = api.get("/metrics");
-        assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.header("Content-Type")).contains(PrometheusText.CONTENT_TYPE);
-        assertThat(reply.body()).isEqualTo("""
-                # HELP voiceagent_calls_total Calls by final status
-                # TYPE voiceagent_calls_total counter
-                voiceagent_calls_total{status="completed"} 3
-                voiceagent_calls_total{status="failed"} 1
-                # HELP voiceagent_active_calls Calls live now
-                # TYPE voiceagent_active_calls gauge
-                voiceagent_active_calls 0
-                # HELP voiceagent_rtp_jitter_ms Mean RTP jitter
-                # TYPE voiceagent_rtp_jitter_ms gauge
-                voiceagent_rtp_jitter_ms 2.5
-                """);
-    }
+    void metricsServesTheRegistryAsPrometheusText() {
+        api.metrics.callsStarted.inc();
+        api.metrics.callsEnded.labels("completed", "agent_end_call").inc();
 
-    @Test
-    void labelValuesAndHelpAreEscapedAndLabelsSorted() {
-        String text = PrometheusText.render(List.of(
-                new Metric("m", "line one\nback\\slash", "gauge", Map.of("z", "1", "a", "say \"hi\"\n"), 1e20),
-                new Metric("m", "ignored for the second sample", "gauge", Map.of(), Double.NaN),
-                new Metric("n", "h", "counter", Map.of(), Double.POSITIVE_INFINITY)));
-        assertThat(text).isEqualTo("""
-                # HELP m line one\\nback\\\\slash
-                # TYPE m gauge
-                m{a="say \\"hi\\"\\n",z="1"} 1.0E20
-                m NaN
-                # HELP n h
-                # TYPE n counter
-                n +Inf
+        Reply reply = api.get("/metrics");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(reply.body()).isEqualTo(api.metrics.scrape()).contains("""
+                # HELP voiceagent_calls_started_total Calls placed: admitted and their first record written (a start refused with 4xx/503 is not one)
+                # TYPE voiceagent_calls_started_total counter
+                voiceagent_calls_started_total 1
+                """, """
+                voiceagent_calls_ended_total{status="completed",cause="agent_end_call"} 1
                 """);
     }
 }

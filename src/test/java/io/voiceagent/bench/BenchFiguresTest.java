@@ -89,7 +89,13 @@ class BenchFiguresTest {
                 "answer", true),
                 new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
-                new Report.Resources(30, 40), new Report.Agent(barge, d, d, 4.0));
+                new Report.Resources(30, 40), new Report.Agent(barge, d,
+                BucketBounds.fromScrape("""
+                        voiceagent_agent_pong_delay_seconds_bucket{le="0.0001"} 3
+                        voiceagent_agent_pong_delay_seconds_bucket{le="0.00025"} 9
+                        voiceagent_agent_pong_delay_seconds_bucket{le="0.001"} 10
+                        voiceagent_agent_pong_delay_seconds_bucket{le="+Inf"} 10
+                        """, "voiceagent_agent_pong_delay_seconds"), d, 4.0));
         String table = report.table();
         assertThat(table).contains("AI_CONNECT=answer, RECORDING=on, agent speech at 4x real time")
                 .contains("21.000 / 38.000 / 41.000 ms  (n=10)");
@@ -97,5 +103,23 @@ class BenchFiguresTest {
         assertThat(table).contains("100 / 99 / 98 / 2").contains("1.500 / 2.250 / 9.000 ms  (n=10)")
                 .contains("0.500 % of 1000").contains("0.500 %").contains("102.4 KiB").contains("30 / 300 / 30");
         assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L);
+        // Nearest rank 5 of 10 is in the 0.25 ms bucket, rank 10 (p99 and max) in the 1 ms one.
+        assertThat(table).contains("<= 0.250 / <= 1.000 / <= 1.000 ms  (n=10)");
+    }
+
+    @Test
+    void aHistogramFromMetricsIsSummarisedByTheBoundsOfItsBuckets() {
+        String text = """
+                # TYPE x_seconds histogram
+                x_seconds_bucket{le="0.001"} 98
+                x_seconds_bucket{le="0.005"} 99
+                x_seconds_bucket{le="+Inf"} 100
+                x_seconds_sum 7.5
+                x_seconds_count 100
+                """;
+        BucketBounds bounds = BucketBounds.fromScrape(text, "x_seconds");
+        assertThat(bounds).isEqualTo(new BucketBounds(100, 0.001, 0.005, Double.POSITIVE_INFINITY));
+        assertThat(bounds.asMillis()).isEqualTo("<= 1.000 / <= 5.000 / <= +Inf ms  (n=100)");
+        assertThat(BucketBounds.fromScrape(text, "y_seconds")).isEqualTo(BucketBounds.EMPTY);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.metrics.ServiceMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -103,10 +104,11 @@ class JournalOnFullDiskTest {
         CallJournal.Opened opened = CallJournal.open(dataDir, clock, SETTINGS);
         CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        ServiceMetrics metrics = new ServiceMetrics();
         try (CallJournal journal = opened.journal()) {
             CallManager manager = new CallManager(new CallManager.Settings(CallMode.SIP, 5, 20,
                     Duration.ofSeconds(60), 10), sip, new CallTestDoubles.MediaFactory(), new CallTestDoubles.Agents(),
-                    Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(1));
+                    Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(1), metrics);
             CallRecord first = manager.start(request("79990000001"), Optional.of("k1")).record();
             fillTheDisk();
 
@@ -117,10 +119,9 @@ class JournalOnFullDiskTest {
             assertThat(journal.status().state()).isEqualTo(CallJournal.State.FAILING);
             assertThat(manager.health().ready()).isFalse();
             assertThat(manager.health().reason()).hasValueSatisfying(r -> assertThat(r).contains("journal"));
-            assertThat(manager.metrics()).anySatisfy(m -> {
-                assertThat(m.name()).isEqualTo("voiceagent_journal_write_errors_total");
-                assertThat(m.value()).isPositive();
-            });
+            assertThat(metrics.journalWriteErrors.value()).isPositive();
+            assertThat(metrics.scrape()).contains("voiceagent_journal_state{state=\"failing\"} 1\n",
+                    "voiceagent_journal_state{state=\"ok\"} 0\n");
             // The refused start left no key behind: once the disk recovers, the retry places the call.
             Files.delete(filler);
             await(() -> journal.status().state() == CallJournal.State.OK);

@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.stun.StunResponder;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,8 @@ class RtpStunMappingTest {
                      "203.0.113.7", source.getPort() + 10_000));
              MediaEngine engine = new MediaEngine(rtpRange(), "127.0.0.1", System::nanoTime, new SplittableRandom(3),
                      MediaEngine.DEFAULT_AGENT_AUDIO_BUFFER,
-                     Optional.of(new Config.StunServer("127.0.0.1", stun.address().getPort())))) {
+                     Optional.of(new Config.StunServer("127.0.0.1", stun.address().getPort())),
+                     new ServiceMetrics())) {
             MediaSession first = engine.open("call-a", 20, new RecordingListener());
             MediaSession second = engine.open("call-b", 20, new RecordingListener());
 
@@ -52,7 +54,8 @@ class RtpStunMappingTest {
         try (StunResponder stun = StunResponder.start(loopback);
              MediaEngine engine = new MediaEngine(rtpRange(), "127.0.0.1", System::nanoTime, new SplittableRandom(3),
                      MediaEngine.DEFAULT_AGENT_AUDIO_BUFFER,
-                     Optional.of(new Config.StunServer("127.0.0.1", stun.address().getPort())))) {
+                     Optional.of(new Config.StunServer("127.0.0.1", stun.address().getPort())),
+                     new ServiceMetrics())) {
             stun.goSilent();
             MediaSession session = engine.open("call-c", 20, new RecordingListener());
 

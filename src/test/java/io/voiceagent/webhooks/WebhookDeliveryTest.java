@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
-import io.voiceagent.call.CallService.Metric;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
 import io.voiceagent.call.TranscriptLine;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.transfer.TransferOutcome;
 import io.voiceagent.transfer.TransferSummary;
 import java.net.URI;
@@ -39,6 +39,7 @@ class WebhookDeliveryTest {
     private static final String SECRET = "whsec_0123456789abcdef";
     /** nextDouble() = 0.5: every jittered delay is three quarters of its base. */
     private static final RandomGenerator HALF = () -> 1L << 63;
+    private final ServiceMetrics metrics = new ServiceMetrics();
 
     @TempDir
     Path dataDir;
@@ -67,7 +68,7 @@ class WebhookDeliveryTest {
     private void openDispatcher() throws Exception {
         outbox = WebhookOutbox.open(dataDir);
         dispatcher = new WebhookDispatcher(Optional.of(receiver.url()), Optional.of(Secret.of(SECRET)), outbox,
-                new HttpWebhookSender(http, Duration.ofSeconds(5)), Backoff.DEFAULT, clock, HALF);
+                new HttpWebhookSender(http, Duration.ofSeconds(5)), Backoff.DEFAULT, clock, HALF, metrics);
     }
 
     /** Runs the attempts that are due and waits for each to finish. */
@@ -307,7 +308,7 @@ class WebhookDeliveryTest {
         try (WebhookDispatcher noDefault = new WebhookDispatcher(Optional.empty(), Optional.of(Secret.of(SECRET)),
                 quiet, (url, headers, body) -> {
                     throw new AssertionError("nothing to send");
-                }, Backoff.DEFAULT, clock, HALF)) {
+                }, Backoff.DEFAULT, clock, HALF, new ServiceMetrics())) {
             noDefault.onSaved(ringing("c_none"));
             assertThat(noDefault.deliverDue()).isEmpty();
             assertThat(noDefault.deliveries("c_none")).isEmpty();
@@ -327,9 +328,6 @@ class WebhookDeliveryTest {
     }
 
     private long count(String result) {
-        return dispatcher.metrics().stream()
-                .filter(m -> m.name().equals("voiceagent_webhook_deliveries_total")
-                        && m.labels().get("result").equals(result))
-                .mapToLong(m -> (long) m.value()).sum();
+        return metrics.webhookDeliveries.value(result);
     }
 }

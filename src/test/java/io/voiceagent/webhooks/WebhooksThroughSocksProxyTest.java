@@ -8,6 +8,7 @@ import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.net.ProxiedConnections;
 import io.voiceagent.net.SocksTestServers;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class WebhooksThroughSocksProxyTest {
              WebhookDispatcher dispatcher = new WebhookDispatcher(Optional.of(receiver.url()),
                      Optional.of(Secret.of(SECRET)), outbox,
                      new HttpWebhookSender(outbound.httpClient(), Duration.ofSeconds(5)), Backoff.DEFAULT, clock,
-                     () -> 0L)) {
+                     () -> 0L, new ServiceMetrics())) {
             dispatcher.onSaved(CallRecord.dialing("c_proxy", CallMode.SIP, StartCallRequest.of("79990001122"),
                     clock.instant()).withStatus(CallStatus.RINGING, clock.instant()));
             for (Future<?> attempt : dispatcher.deliverDue()) {

@@ -1,0 +1,77 @@
+package io.voiceagent.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A histogram the service exposes on {@code /metrics}, summarised as {@link Distribution} summarises
+ * samples, but only as far as the buckets tell: each figure is the upper bound of the bucket the p50,
+ * the p99 or the largest observation fell in (so "at most"), in seconds; {@code +Inf} beyond the last.
+ *
+ * @param count observations; the bounds are 0 when it is 0
+ */
+record BucketBounds(long count, double p50AtMost, double p99AtMost, double maxAtMost) {
+
+    static final BucketBounds EMPTY = new BucketBounds(0, 0, 0, 0);
+
+    /** Reads histogram {@code name}'s buckets from Prometheus text; EMPTY when it is not there. */
+    static BucketBounds fromScrape(String text, String name) {
+        String prefix = name + "_bucket{le=\"";
+        List<double[]> buckets = new ArrayList<>(); // {upper bound, cumulative count}
+        for (String line : text.split("\n")) {
+            if (line.startsWith(prefix)) {
+                int quote = line.indexOf('"', prefix.length());
+                String le = line.substring(prefix.length(), quote);
+                double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                double cumulative = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                buckets.add(new double[] {bound, cumulative});
+            }
+        }
+        long count = buckets.isEmpty() ? 0 : (long) buckets.getLast()[1];
+        if (count == 0) {
+            return EMPTY;
+        }
+        return new BucketBounds(count, boundOfRank(buckets, rank(count, 50)), boundOfRank(buckets, rank(count, 99)),
+                boundOfRank(buckets, count));
+    }
+
+    /** Nearest rank, as {@link Distribution} takes it. */
+    private static long rank(long count, double percent) {
+        return Math.max(1, (long) Math.ceil(percent / 100.0 * count));
+    }
+
+    private static double boundOfRank(List<double[]> buckets, long rank) {
+        for (double[] bucket : buckets) {
+            if (bucket[1] >= rank) {
+                return bucket[0];
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    String asMillis() {
+        return count == 0 ? "n/a"
+                : "<= " + ms(p50AtMost) + " / <= " + ms(p99AtMost) + " / <= " + ms(maxAtMost) + " ms  (n=" + count + ")";
+    }
+
+    Map<String, Object> toJson() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", count);
+        out.put("p50_at_most", jsonMs(p50AtMost));
+        out.put("p99_at_most", jsonMs(p99AtMost));
+        out.put("max_at_most", jsonMs(maxAtMost));
+        return out;
+    }
+
+    private static String ms(double seconds) {
+        return Double.isInfinite(seconds) ? "+Inf" : String.format(Locale.ROOT, "%.3f", seconds * 1000);
+    }
+
+    /** Milliseconds, or the string "+Inf" beyond the last bound (JSON has no infinity). */
+    private static Object jsonMs(double seconds) {
+        return Double.isInfinite(seconds) ? "+Inf" : Math.round(seconds * 1_000_000) / 1000.0;
+    }
+}
