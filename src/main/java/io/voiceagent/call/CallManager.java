@@ -112,7 +112,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.random = Objects.requireNonNull(random, "random");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.startedAt = clock.instant();
-        this.transfers = new Transfers(settings.tools().transfer(), sip, mediaSessions, timers, clock, this::sessionId);
+        this.transfers = new Transfers(settings.tools().transfer(), sip, mediaSessions, timers, clock, this::sessionId,
+                metrics.transfers);
         this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
         this.restored = restored;
         this.journal = journal;

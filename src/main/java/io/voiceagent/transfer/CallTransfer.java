@@ -171,6 +171,7 @@ public final class CallTransfer {
         } finally {
             lock.unlock();
         }
+        count(done);
         log(System.Logger.Level.INFO, "stage=transfer_referred: the far end took the call to " + done.target());
         result.result("Transferred: the call was handed to " + done.target() + ".", false);
         call.closeAgent();
@@ -284,6 +285,7 @@ public final class CallTransfer {
         } finally {
             lock.unlock();
         }
+        count(bridged);
         log(System.Logger.Level.INFO, "stage=transfer_answered: relaying the caller and " + bridged.target());
         // The result goes out before the close, so that the agent's tool call is answered.
         result.result("Transferred: " + bridged.target() + " answered and is talking to the caller now.", false);
@@ -345,6 +347,7 @@ public final class CallTransfer {
         } finally {
             lock.unlock();
         }
+        count(failed);
         log(System.Logger.Level.INFO, "stage=transfer_failed outcome=" + outcome.wireName() + ": " + why);
         if (person != null) {
             person.hangUp();
@@ -365,6 +368,7 @@ public final class CallTransfer {
         PersonLeg person;
         Ringback tone;
         TransferSummary last;
+        boolean canceled;
         lock.lock();
         try {
             Phase was = phase;
@@ -375,7 +379,8 @@ public final class CallTransfer {
             if (summary == null) {
                 return Optional.empty();
             }
-            if (was == Phase.DIALING || was == Phase.REFERRING) {
+            canceled = was == Phase.DIALING || was == Phase.REFERRING;
+            if (canceled) {
                 summary = summary.failed(TransferOutcome.CANCELED, "the call ended while the person's phone rang");
             }
             summary = summary.ended(callAnsweredAt, endedAt);
@@ -389,6 +394,9 @@ public final class CallTransfer {
         if (person != null) {
             person.hangUp();
         }
+        if (canceled) {
+            count(last);
+        }
         return Optional.of(last);
     }
 
@@ -401,6 +409,10 @@ public final class CallTransfer {
         } finally {
             lock.unlock();
         }
+    }
+
+    private void count(TransferSummary settled) {
+        transfers.settled.labels(settled.mode().wireName(), settled.outcome().wireName()).inc();
     }
 
     private void cancelRingTimer() {

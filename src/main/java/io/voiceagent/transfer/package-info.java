@@ -16,7 +16,8 @@
  *
  * <p>The record's {@code transfer} ({@code TransferSummary}, outcomes {@code TransferOutcome}) shows
  * the latest attempt: target, mode, who asked, start, answer, outcome, reason, and once the call has
- * ended the agent's and the person's seconds.
+ * ended the agent's and the person's seconds. Each attempt is counted once, as it settles, in
+ * {@code voiceagent_transfers_total} (mode, outcome).
  *
  * <p>Threads: a transfer starts on the conversation's reader or an HTTP thread and returns at once;
  * the person's SIP events arrive on the SIP executor, the ring timeout on the call manager's timers,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.ai.AgentListener;
 import io.voiceagent.config.Config;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.sip.FailureCause;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCallEvent;
@@ -45,6 +46,7 @@ class TransferToolsTest {
     private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
+    private final ServiceMetrics metrics = new ServiceMetrics();
     private CallJournal journal;
     private CallManager calls;
     private String callId;
@@ -56,7 +58,7 @@ class TransferToolsTest {
                 new Config.Transfer(mode, Duration.ofSeconds(30)));
         calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3,
                 Config.AiConnect.RINGING, tools), sip, media, agents, Optional.empty(), journal, List.of(), timers,
-                clock, new SplittableRandom(7));
+                clock, new SplittableRandom(7), metrics);
         callId = calls.start(StartCallRequest.of("79990001122")).id();
         sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
         agents.pending.getFirst().future().complete(conversation);
@@ -165,6 +167,8 @@ class TransferToolsTest {
         agent.onEvent(transferCall("tc_2", "+79990000778"));
         assertThat(sip.dialed).hasSize(3);
         assertThat(sip.dialed.get(2).digits()).isEqualTo("79990000778");
+        assertThat(metrics.transfers.value("bridge", "busy")).isEqualTo(1);
+        assertThat(metrics.transfers.value("bridge", "answered")).isZero();
     }
 
     @Test
@@ -182,6 +186,7 @@ class TransferToolsTest {
             assertThat(t.outcome()).isEqualTo(TransferOutcome.CANCELED);
             assertThat(t.personSeconds()).isEmpty();
         });
+        assertThat(metrics.transfers.value("bridge", "canceled")).isEqualTo(1);
     }
 
     @Test
@@ -275,5 +280,7 @@ class TransferToolsTest {
         assertThat(ended.hangupCause()).contains("transferred");
         assertThat(phone.hangups).as("our BYE").isEqualTo(1);
         assertThat(ended.transfer()).hasValueSatisfying(t -> assertThat(t.outcome()).isEqualTo(TransferOutcome.REFERRED));
+        assertThat(metrics.transfers.value("bridge", "no_answer")).as("the bridge the refusal fell back to").isEqualTo(1);
+        assertThat(metrics.transfers.value("refer", "referred")).isEqualTo(1);
     }
 }
