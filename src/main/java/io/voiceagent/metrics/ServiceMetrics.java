@@ -3,8 +3,8 @@ package io.voiceagent.metrics;
 /**
  * Every metric of the service, declared here with its help text, in the order {@code /metrics} lists
  * them. The packages that see the events count into these fields ({@code call}, {@code media},
- * {@code ai}, {@code webhooks}, {@code transfer}); the owners of what gauges show bind their sources. Durations are in
- * seconds, sizes in bytes; counters only go up, so {@code rate()} and {@code increase()} are right
+ * {@code ai}, {@code webhooks}, {@code transfer}); the owners of what gauges show bind their sources.
+ * Durations are in seconds, sizes in bytes; counters only go up, so {@code rate()} and {@code increase()} are right
  * across calls leaving the in-memory window and across the service's restarts.
  */
 public final class ServiceMetrics {
