@@ -61,15 +61,22 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
     }
 
     /**
-     * Transfers to a person: TRANSFER_MODE and TRANSFER_RING_TIMEOUT_S (how long the person's phone
-     * may ring before the caller goes back to the agent).
+     * Transfers to a person: TRANSFER_MODE, TRANSFER_RING_TIMEOUT_S (how long the person's phone may
+     * ring before the caller goes back to the agent) and TRANSFER_HOLD_SOUND (played instead of the
+     * ringback tone meanwhile).
      */
-    public record Transfer(TransferMode mode, Duration ringTimeout) {
+    public record Transfer(TransferMode mode, Duration ringTimeout, Optional<HoldSound> holdSound) {
         public static final Transfer DEFAULTS = new Transfer(TransferMode.BRIDGE, Duration.ofSeconds(30));
 
         public Transfer {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(ringTimeout, "ringTimeout");
+            Objects.requireNonNull(holdSound, "holdSound");
+        }
+
+        /** With the ringback tone. */
+        public Transfer(TransferMode mode, Duration ringTimeout) {
+            this(mode, ringTimeout, Optional.empty());
         }
     }
 
@@ -346,6 +353,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("AMD", amd.local() ? "local" : "off");
         out.put("TRANSFER_MODE", tools.transfer().mode().wireName());
         out.put("TRANSFER_RING_TIMEOUT_S", Long.toString(tools.transfer().ringTimeout().toSeconds()));
+        out.put("TRANSFER_HOLD_SOUND", tools.transfer().holdSound().map(h -> h.path().toString()).orElse(""));
         out.put("AMD_INITIAL_SILENCE_MS", Integer.toString(amd.initialSilenceMs()));
         out.put("AMD_GREETING_MS", Integer.toString(amd.greetingMs()));
         out.put("AMD_AFTER_GREETING_SILENCE_MS", Integer.toString(amd.afterGreetingSilenceMs()));

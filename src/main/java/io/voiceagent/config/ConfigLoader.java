@@ -442,7 +442,22 @@ public final class ConfigLoader {
             mode = named.orElse(mode);
         }
         return new Config.Transfer(mode, Duration.ofSeconds(integer("TRANSFER_RING_TIMEOUT_S",
-                (int) Config.Transfer.DEFAULTS.ringTimeout().toSeconds(), 5, 300)));
+                (int) Config.Transfer.DEFAULTS.ringTimeout().toSeconds(), 5, 300)), holdSound());
+    }
+
+    private Optional<HoldSound> holdSound() {
+        String v = raw("TRANSFER_HOLD_SOUND");
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HoldSound.read(Path.of(v.strip())));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            problem("TRANSFER_HOLD_SOUND", v, "a readable WAV file of 16-bit PCM, mono, 8000 Hz, up to "
+                    + HoldSound.MAX_SECONDS + " s (" + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e.getMessage()) + ")");
+            return Optional.empty();
+        }
     }
 
     private Config.VoicemailAction voicemailAction() {

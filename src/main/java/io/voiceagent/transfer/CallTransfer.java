@@ -77,7 +77,7 @@ public final class CallTransfer {
         }
         Optional<SipCall> phoneLeg = call.phoneLeg();
         boolean refer = transfers.settings.mode() == Config.TransferMode.REFER && phoneLeg.isPresent();
-        Ringback tone = new Ringback(call.media(), formats.get().agentOutput());
+        Ringback tone = new Ringback(call.media(), formats.get().agentOutput(), transfers.settings.holdSound());
         TransferSummary started;
         lock.lock();
         try {

@@ -1,15 +1,19 @@
 package io.voiceagent.transfer;
 
+import io.voiceagent.config.HoldSound;
 import io.voiceagent.media.AgentAudioFormat;
 import io.voiceagent.media.G711;
 import io.voiceagent.media.MediaSession;
+import io.voiceagent.media.Resampler;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The ringback tone the caller hears while the person's phone rings: 425 Hz, one second on and four
- * off (ITU-T E.180, as Russian and most European networks play it), at about -15 dBm0. It is queued
- * like agent audio in the agent's output format, one cadence at a time, the next when the last has
- * been sent, so that stopping it (then {@link MediaSession#interrupt()}) leaves nothing behind.
+ * What the caller hears while the person's phone rings: the ringback tone, 425 Hz, one second on and
+ * four off (ITU-T E.180, as Russian and most European networks play it), at about -15 dBm0, or
+ * TRANSFER_HOLD_SOUND. It is queued like agent audio in the agent's output format, one cadence (or
+ * the whole sound) at a time, the next when the last has been sent, so that stopping it (then
+ * {@link MediaSession#interrupt()}) leaves nothing behind.
  */
 final class Ringback {
 
@@ -22,9 +26,9 @@ final class Ringback {
     private final byte[] cadence;
     private final AtomicBoolean playing = new AtomicBoolean();
 
-    Ringback(MediaSession media, AgentAudioFormat format) {
+    Ringback(MediaSession media, AgentAudioFormat format, Optional<HoldSound> holdSound) {
         this.media = media;
-        this.cadence = cadence(format);
+        this.cadence = holdSound.map(sound -> inFormat(sound.samples(), format)).orElseGet(() -> cadence(format));
     }
 
     void start() {
@@ -44,6 +48,25 @@ final class Ringback {
         }
         media.playAgentAudio(cadence);
         media.whenQueueDrained(this::next);
+    }
+
+    /** The hold sound (8 kHz) in {@code format}: μ-law, or 16-bit little-endian PCM at its rate. */
+    static byte[] inFormat(short[] pcm8k, AgentAudioFormat format) {
+        if (!format.isPcm()) {
+            byte[] out = new byte[pcm8k.length];
+            for (int i = 0; i < pcm8k.length; i++) {
+                out[i] = G711.linearToUlaw(pcm8k[i]);
+            }
+            return out;
+        }
+        short[] pcm = format.sampleRate() == HoldSound.SAMPLE_RATE ? pcm8k
+                : new Resampler(HoldSound.SAMPLE_RATE, format.sampleRate()).process(pcm8k);
+        byte[] out = new byte[pcm.length * 2];
+        for (int i = 0; i < pcm.length; i++) {
+            out[2 * i] = (byte) pcm[i];
+            out[2 * i + 1] = (byte) (pcm[i] >> 8);
+        }
+        return out;
     }
 
     /** One cadence, tone then silence, in {@code format}. */

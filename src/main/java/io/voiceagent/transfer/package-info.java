@@ -7,7 +7,7 @@
  * <p>TRANSFER_MODE=bridge: the person is dialled as a second leg ({@code PersonLeg}) through the same
  * SIP user agent and trunk, with a media session from the same engine, so it is paced, latched,
  * jitter-buffered and transcoded like any call. The caller hears {@code Ringback} (425 Hz, 1 s on,
- * 4 s off) once the agent's queued audio has played. When the person answers, the tool gets its
+ * 4 s off, or TRANSFER_HOLD_SOUND looped) once the agent's queued audio has played. When the person answers, the tool gets its
  * result, the agent's conversation is closed, and each leg's caller audio is queued as the other
  * leg's "agent audio" (the person leg's formats mirror the agent's), until either leg ends, which
  * ends the other (cause {@code transferred}). Busy, no answer within TRANSFER_RING_TIMEOUT_S or a

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.ai.AgentListener;
 import io.voiceagent.config.Config;
+import io.voiceagent.config.HoldSound;
+import io.voiceagent.media.G711;
 import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.sip.FailureCause;
 import io.voiceagent.sip.SessionDescription;
@@ -53,9 +55,12 @@ class TransferToolsTest {
     private AgentListener agent;
 
     private void start(Config.TransferMode mode, boolean answered) throws Exception {
+        start(new Config.Transfer(mode, Duration.ofSeconds(30)), answered);
+    }
+
+    private void start(Config.Transfer transfer, boolean answered) throws Exception {
         journal = CallJournal.open(dataDir).journal();
-        Config.Tools tools = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
-                new Config.Transfer(mode, Duration.ofSeconds(30)));
+        Config.Tools tools = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS, transfer);
         calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3,
                 Config.AiConnect.RINGING, tools), sip, media, agents, Optional.empty(), journal, List.of(), timers,
                 clock, new SplittableRandom(7), metrics);
@@ -208,6 +213,26 @@ class TransferToolsTest {
                 "tc_twice", "Not done: a transfer is already under way.", true));
         assertThat(sip.dialed).hasSize(2);
         assertThat(record().transfer()).hasValueSatisfying(t -> assertThat(t.requestedBy()).isEqualTo("api"));
+    }
+
+    @Test
+    void withAHoldSoundTheCallerHearsItInsteadOfTheRingback() throws Exception {
+        short[] music = new short[1600];
+        for (int i = 0; i < music.length; i++) {
+            music[i] = (short) (i * 7);
+        }
+        start(new Config.Transfer(Config.TransferMode.BRIDGE, Duration.ofSeconds(30),
+                Optional.of(new HoldSound(dataDir.resolve("hold.wav"), music))), true);
+        agent.onEvent(transferCall("tc_1", "+79990000777"));
+        customer().drain();
+
+        byte[] ulaw = new byte[music.length];
+        for (int i = 0; i < music.length; i++) {
+            ulaw[i] = G711.linearToUlaw(music[i]);
+        }
+        assertThat(customer().agentAudio).containsExactly(ulaw);
+        customer().drain();
+        assertThat(customer().agentAudio).as("looped").containsExactly(ulaw);
     }
 
     @Test
