@@ -110,6 +110,12 @@ public final class ElevenLabsConversation implements AgentConversation {
         return new SocketListener();
     }
 
+    /** How log lines name the conversation: its call first, where the log formatter takes it from. */
+    private String logName() {
+        String id = conversationId();
+        return "call=" + request.callId() + (id.isEmpty() ? "" : " conversation " + id);
+    }
+
     @Override
     public String conversationId() {
         return locked(() -> conversationId);
@@ -274,8 +280,8 @@ public final class ElevenLabsConversation implements AgentConversation {
                 failStart(e);
                 return;
             }
-            LOG.log(System.Logger.Level.WARNING, "conversation {0}: ignored a message: {1}",
-                    conversationId(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "{0}: ignored a message: {1}",
+                    logName(), e.getMessage());
             requestNextMessage();
             return;
         }
@@ -287,8 +293,8 @@ public final class ElevenLabsConversation implements AgentConversation {
         if (!markClosedByPeer()) {
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "conversation {0}: agent closed the socket: {1} {2}",
-                conversationId(), code, reason);
+        LOG.log(System.Logger.Level.INFO, "{0}: agent closed the socket: {1} {2}",
+                logName(), Integer.toString(code), reason); // a code, not "1,011"
         if (started.isDone()) {
             deliver(new AgentEvent.Closed(code, reason));
         } else {
@@ -317,8 +323,8 @@ public final class ElevenLabsConversation implements AgentConversation {
         if (!markClosedByPeer()) {
             return;
         }
-        LOG.log(System.Logger.Level.WARNING, "conversation {0}: connection to the agent lost: {1}",
-                conversationId(), error.toString());
+        LOG.log(System.Logger.Level.WARNING, "{0}: connection to the agent lost: {1}",
+                logName(), error.toString());
         if (started.isDone()) {
             deliver(new AgentEvent.Closed(AgentCause.ABNORMAL_CLOSURE, "connection lost"));
         } else {
@@ -375,7 +381,7 @@ public final class ElevenLabsConversation implements AgentConversation {
             case ServerMessage.AgentToolResponse response -> onAgentToolResponse(response);
             case ServerMessage.Error error -> onError(error);
             case ServerMessage.Ignored ignored ->
-                    LOG.log(System.Logger.Level.TRACE, "ignored agent message {0}", ignored.type());
+                    LOG.log(System.Logger.Level.TRACE, "{0}: ignored agent message {1}", logName(), ignored.type());
         }
     }
 
@@ -383,7 +389,7 @@ public final class ElevenLabsConversation implements AgentConversation {
         lock.lock();
         try {
             if (state != State.CONNECTING) {
-                LOG.log(System.Logger.Level.DEBUG, "ignored a second conversation_initiation_metadata");
+                LOG.log(System.Logger.Level.DEBUG, "{0}: ignored a second conversation_initiation_metadata", logName());
                 return;
             }
             state = State.STARTED;
@@ -394,9 +400,8 @@ public final class ElevenLabsConversation implements AgentConversation {
             lock.unlock();
         }
         connectMillis.set((nanoTime.getAsLong() - createdNanos) / 1_000_000);
-        LOG.log(System.Logger.Level.INFO, "call {0}: conversation {1} started in {2} ms, caller audio {3}, agent audio {4}",
-                request.callId(), metadata.conversationId(), connectMillis.get(), metadata.userInputFormat(),
-                metadata.agentOutputFormat());
+        LOG.log(System.Logger.Level.INFO, "{0}: started in {1} ms, caller audio {2}, agent audio {3}", logName(),
+                connectMillis.get(), metadata.userInputFormat(), metadata.agentOutputFormat());
         started.complete(this);
     }
 
@@ -427,7 +432,7 @@ public final class ElevenLabsConversation implements AgentConversation {
      */
     private void onAgentToolResponse(ServerMessage.AgentToolResponse response) {
         if (!END_CALL_TOOL.equals(response.toolName())) {
-            LOG.log(System.Logger.Level.DEBUG, "conversation {0}: agent ran tool {1} ({2})", conversationId(),
+            LOG.log(System.Logger.Level.DEBUG, "{0}: agent ran tool {1} ({2})", logName(),
                     response.toolName(), response.toolType());
             if (SYSTEM_TOOL_TYPE.equals(response.toolType()) && !response.isError()) {
                 deliver(new AgentEvent.ToolCall(response.toolName(), response.toolCallId(), response.parameters(),
@@ -436,7 +441,7 @@ public final class ElevenLabsConversation implements AgentConversation {
             return;
         }
         if (response.isError()) {
-            LOG.log(System.Logger.Level.WARNING, "conversation {0}: the agent''s end_call tool failed", conversationId());
+            LOG.log(System.Logger.Level.WARNING, "{0}: the agent''s end_call tool failed", logName());
             return;
         }
         endCallTools.incrementAndGet();
@@ -448,8 +453,8 @@ public final class ElevenLabsConversation implements AgentConversation {
      * (its code tells a rejected request from a server fault); after it the call records it.
      */
     private void onError(ServerMessage.Error error) {
-        LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent reported an error: code {1}, type {2}: {3}",
-                conversationId(), error.code().isPresent() ? error.code().getAsInt() : "none",
+        LOG.log(System.Logger.Level.WARNING, "{0}: agent reported an error: code {1}, type {2}: {3}",
+                logName(), error.code().isPresent() ? Integer.toString(error.code().getAsInt()) : "none",
                 error.errorType().orElse("none"), error.message());
         if (started.isDone()) {
             deliver(new AgentEvent.ServerError(error.code(), error.errorType(), error.message()));
@@ -474,7 +479,7 @@ public final class ElevenLabsConversation implements AgentConversation {
         try {
             listener.onEvent(event);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "listener threw on " + event.getClass().getSimpleName(), e);
+            LOG.log(System.Logger.Level.WARNING, logName() + ": listener threw on " + event.getClass().getSimpleName(), e);
         }
     }
 
@@ -533,8 +538,8 @@ public final class ElevenLabsConversation implements AgentConversation {
             if (partialText.length() + data.length() > MAX_MESSAGE_CHARS) {
                 partialText.setLength(0);
                 malformedMessages.incrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, "conversation {0}: agent message over {1} chars, dropping the connection",
-                        conversationId(), MAX_MESSAGE_CHARS);
+                LOG.log(System.Logger.Level.WARNING, "{0}: agent message over {1} chars, dropping the connection",
+                        logName(), MAX_MESSAGE_CHARS);
                 failed(new AgentException(AgentCause.AI_PROTOCOL, "ElevenLabs sent a message over " + MAX_MESSAGE_CHARS + " chars"));
                 webSocket.abort();
                 return null;

@@ -5,7 +5,6 @@ import io.voiceagent.call.CallService;
 import io.voiceagent.call.CallService.WebhookOutcome;
 import io.voiceagent.config.Secret;
 import io.voiceagent.exolve.ExolveEvent;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +40,18 @@ final class ExolveWebhook {
                         "the webhook secret is missing or wrong (key query parameter or " + SECRET_HEADER + " header)");
             }
         }
-        ExolveEvent event = parse(request.jsonObject());
+        ExolveEvent event;
+        try {
+            event = ExolveEvent.parse(request.jsonObject());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (event instanceof ExolveEvent.Unknown) {
+            // Exolve may add event types at any time: a new one is noted and answered 200, never refused.
+            LOG.log(System.Logger.Level.INFO, "Exolve event " + event.type() + " is of a type this version does not"
+                    + " know (call_id=" + event.callId().orElse("-") + "): ignored");
+            return ApiResponse.json(200, Map.of("status", "ignored"));
+        }
         WebhookOutcome outcome;
         try {
             outcome = calls.onExolveEvent(event);
@@ -59,33 +69,6 @@ final class ExolveWebhook {
                         + " call_sid=" + event.callSid().orElse("-") + ": ignored");
                 yield ApiResponse.json(202, Map.of("status", "unknown_call"));
             }
-        };
-    }
-
-    /** Keeps every non-null field as sent; {@code type} is required, the ids may be strings or numbers. */
-    static ExolveEvent parse(Map<String, Object> body) throws ApiException {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        body.forEach((k, v) -> {
-            if (v != null) {
-                fields.put(k, v);
-            }
-        });
-        if (!(fields.get("type") instanceof String type) || type.isBlank()) {
-            throw ApiException.badRequest(
-                    "type: required, the event type such as \"b\", \"s\", \"d\", \"e\" or \"crr\"");
-        }
-        return new ExolveEvent(id(fields, "call_id"), id(fields, "call_sid"), type, fields);
-    }
-
-    private static Optional<String> id(Map<String, Object> fields, String name) throws ApiException {
-        Object value = fields.get(name);
-        return switch (value) {
-            case null -> Optional.empty();
-            case String s when s.isBlank() -> Optional.empty();
-            case String s -> Optional.of(s);
-            case Number n -> Optional.of(n instanceof Double || n instanceof Float
-                    ? java.math.BigDecimal.valueOf(n.doubleValue()).toPlainString() : n.toString());
-            default -> throw ApiException.badRequest(name + ": expected a string or a number");
         };
     }
 }

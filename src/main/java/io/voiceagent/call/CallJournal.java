@@ -748,7 +748,7 @@ public final class CallJournal implements AutoCloseable {
     public static List<CallRecord> failInterrupted(List<CallRecord> records, Instant now) {
         List<CallRecord> out = new ArrayList<>(records.size());
         for (CallRecord r : records) {
-            out.add(r.status().isFinal() ? r : r.withEnd(CallStatus.FAILED, "service_restart", "system", now));
+            out.add(r.status().isFinal() ? r : r.withEnd(CallEnding.failed(EndCause.SERVICE_RESTART), now));
         }
         return out;
     }

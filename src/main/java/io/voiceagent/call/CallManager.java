@@ -179,7 +179,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "call=" + id + " could not be started", e);
-            call.end(CallStatus.FAILED, "internal_error", "system");
+            call.end(CallEnding.failed(EndCause.INTERNAL_ERROR));
         }
         return new Started(call.snapshot(), true);
     }
@@ -264,10 +264,10 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 SessionDescription offer = SessionDescription.offer(ours.address(), ours.port(), sessionId());
                 LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " stage=invite sdp=" + ours.address() + ":"
                         + ours.port());
-                call.attachSip(sip.dial(call.snapshot().phoneNumber(), offer, call::onSipEvent));
+                call.attachSip(sip.dial(call.id(), call.snapshot().phoneNumber(), offer, call::onSipEvent));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "call=" + call.id() + " could not be dialled", e);
-                call.end(CallStatus.FAILED, "internal_error", "system");
+                call.end(CallEnding.failed(EndCause.INTERNAL_ERROR));
             }
         });
     }
@@ -284,14 +284,14 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                 call.onExolveCallPlaced(exolveId);
             } catch (ExolveException e) {
                 LOG.log(System.Logger.Level.WARNING, "call=" + call.id() + " MakeCall failed: " + e.getMessage());
-                call.end(CallStatus.FAILED, e.causeCode(), "system");
+                call.end(CallEnding.failed(EndCause.fromWire(e.causeCode())));
             }
         });
         timers.schedule(() -> {
             if (!call.isEnded() && call.snapshot().answeredAt().isEmpty()) {
                 LOG.log(System.Logger.Level.INFO, "call=" + call.id() + " not answered within "
                         + settings.ringTimeout().toSeconds() + " s");
-                call.end(CallStatus.NO_ANSWER, "no_answer", "system");
+                call.end(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.US));
             }
         }, settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -347,7 +347,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                     "call " + callId + " has already ended (" + record.status().wireName() + ")");
         }
         LOG.log(System.Logger.Level.INFO, "call=" + callId + " hangup requested through the API");
-        call.hangup("local_hangup");
+        call.hangup(EndCause.LOCAL_HANGUP);
         return call.snapshot();
     }
 
@@ -419,9 +419,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         Optional<String> exolveId = event.callId().or(event::callSid);
         Optional<CallRecord> record = exolveId.flatMap(repository::findByExolveCallId);
         if (record.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "Exolve event " + event.type() + " for unknown call "
-                    + exolveId.orElse("(no call_id)"));
-            return WebhookOutcome.UNKNOWN_CALL;
+            return WebhookOutcome.UNKNOWN_CALL; // the webhook logs it with both ids
         }
         LiveCall call = live.get(record.get().id());
         if (call != null) {
@@ -520,7 +518,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             LOG.log(System.Logger.Level.INFO, "draining: hanging up " + calls.size() + " live call(s)");
         }
         for (LiveCall call : calls) {
-            call.hangup("shutdown");
+            call.hangup(EndCause.SHUTDOWN);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         admission.lock();
@@ -548,7 +546,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
 
     /** Counts a call that has just reached its final state (a live call's end, or one a restart interrupted). */
     private void countEnded(CallRecord ended) {
-        metrics.callsEnded.labels(ended.status().wireName(), ended.hangupCause().orElse("")).inc();
+        metrics.callsEnded.labels(ended.status().wireName(),
+                ended.ending().map(e -> e.cause().wireName()).orElse(EndCause.UNKNOWN.wireName())).inc();
     }
 
     private void forget(LiveCall call) {

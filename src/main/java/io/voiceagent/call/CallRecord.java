@@ -15,8 +15,8 @@ import java.util.Optional;
  * Everything known about one call, as an immutable snapshot. The live call replaces its snapshot
  * on every change; the journal and the API read snapshots only.
  *
- * @param hangupBy who ended the call: {@code us} (API or shutdown), {@code remote}, {@code agent}
- *                 or {@code system} (timeouts, failures)
+ * @param ending   how the call ended (final status, cause, who), once it has; the API and the journal
+ *                 write it as {@code status}, {@code hangup_cause} and {@code hangup_by}
  * @param sipCode  the final SIP status code of a failed INVITE, 0 when none
  * @param events   provider events (Exolve webhooks), oldest first, bounded
  * @param holds    the times the far end held the call, oldest first
@@ -25,7 +25,7 @@ import java.util.Optional;
 public record CallRecord(
         String id, String phoneNumber, CallMode mode, CallStatus status,
         Instant createdAt, Optional<Instant> ringingAt, Optional<Instant> answeredAt, Optional<Instant> endedAt,
-        Optional<String> hangupCause, Optional<String> hangupBy, int sipCode, Optional<String> sipReason,
+        Optional<CallEnding> ending, int sipCode, Optional<String> sipReason,
         Optional<String> sipCallId, Optional<String> exolveCallId, Optional<String> conversationId,
         List<TranscriptLine> transcript, String dtmf, MediaStats media,
         StartCallRequest request, List<Map<String, Object>> events, List<HoldPeriod> holds,
@@ -36,6 +36,10 @@ public record CallRecord(
     public CallRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(ending, "ending");
+        if (ending.isPresent() && ending.get().status() != status) {
+            throw new IllegalArgumentException("status " + status.wireName() + " but ending " + ending.get());
+        }
         transcript = List.copyOf(transcript);
         events = List.copyOf(events);
         holds = List.copyOf(holds);
@@ -44,7 +48,7 @@ public record CallRecord(
 
     public static CallRecord dialing(String id, CallMode mode, StartCallRequest request, Instant now) {
         return new CallRecord(id, request.phoneNumber(), mode, CallStatus.DIALING, now,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 List.of(), "", MediaStats.NONE, request, List.of(), List.of(), Optional.empty());
     }
@@ -69,11 +73,15 @@ public record CallRecord(
         });
     }
 
-    public CallRecord withEnd(CallStatus finalStatus, String cause, String by, Instant at) {
+    /** The call ended at {@code at}: its status becomes the ending's. */
+    public CallRecord withEnd(CallEnding how, Instant at) {
         return edit(d -> {
-            d.hangupCause = Optional.of(cause);
-            d.hangupBy = Optional.of(by);
-        }).withStatus(finalStatus, at);
+            d.status = how.status();
+            d.ending = Optional.of(how);
+            if (d.endedAt.isEmpty()) {
+                d.endedAt = Optional.of(at);
+            }
+        });
     }
 
     public CallRecord withSipFailure(int code, String reason) {
@@ -169,8 +177,7 @@ public record CallRecord(
         Optional<Instant> ringingAt;
         Optional<Instant> answeredAt;
         Optional<Instant> endedAt;
-        Optional<String> hangupCause;
-        Optional<String> hangupBy;
+        Optional<CallEnding> ending;
         int sipCode;
         Optional<String> sipReason;
         Optional<String> sipCallId;
@@ -189,8 +196,7 @@ public record CallRecord(
             ringingAt = r.ringingAt;
             answeredAt = r.answeredAt;
             endedAt = r.endedAt;
-            hangupCause = r.hangupCause;
-            hangupBy = r.hangupBy;
+            ending = r.ending;
             sipCode = r.sipCode;
             sipReason = r.sipReason;
             sipCallId = r.sipCallId;
@@ -206,7 +212,7 @@ public record CallRecord(
 
         CallRecord build() {
             return new CallRecord(from.id, from.phoneNumber, from.mode, status, from.createdAt, ringingAt,
-                    answeredAt, endedAt, hangupCause, hangupBy, sipCode, sipReason, sipCallId, exolveCallId,
+                    answeredAt, endedAt, ending, sipCode, sipReason, sipCallId, exolveCallId,
                     conversationId, transcript, dtmf, media, from.request, events, holds, transfer);
         }
     }
@@ -223,8 +229,8 @@ public record CallRecord(
         m.put("answered_at", answeredAt.map(Instant::toString).orElse(null));
         m.put("ended_at", endedAt.map(Instant::toString).orElse(null));
         m.put("duration_s", duration(now).toMillis() / 1000.0);
-        m.put("hangup_cause", hangupCause.orElse(null));
-        m.put("hangup_by", hangupBy.orElse(null));
+        m.put("hangup_cause", ending.map(e -> e.cause().wireName()).orElse(null));
+        m.put("hangup_by", ending.map(e -> e.by().wireName()).orElse(null));
         m.put("sip_code", sipCode == 0 ? null : sipCode);
         m.put("sip_reason", sipReason.orElse(null));
         m.put("sip_call_id", sipCallId.orElse(null));
@@ -316,13 +322,17 @@ public record CallRecord(
         for (Object o : (List<Object>) m.getOrDefault("events", List.of())) {
             events.add(nonNullMap(o));
         }
+        CallStatus status = CallStatus.fromWire((String) m.get("status")).orElse(CallStatus.FAILED);
+        // A cause or a party this version does not know (an older or newer journal) reads as unknown.
+        Optional<CallEnding> ending = status.isFinal()
+                ? Optional.of(new CallEnding(status, EndCause.fromWire(text(m, "hangup_cause").orElse(null)),
+                        EndedBy.fromWire(text(m, "hangup_by").orElse(null))))
+                : Optional.empty();
         return new CallRecord(
                 (String) m.get("id"), (String) m.get("phone_number"),
-                CallMode.fromWire((String) m.get("mode")),
-                CallStatus.fromWire((String) m.get("status")).orElse(CallStatus.FAILED),
+                CallMode.fromWire((String) m.get("mode")), status,
                 Instant.parse((String) m.get("created_at")),
-                instant(m, "ringing_at"), instant(m, "answered_at"), instant(m, "ended_at"),
-                text(m, "hangup_cause"), text(m, "hangup_by"),
+                instant(m, "ringing_at"), instant(m, "answered_at"), instant(m, "ended_at"), ending,
                 (int) num(m, "sip_code"), text(m, "sip_reason"),
                 text(m, "sip_call_id"), text(m, "exolve_call_id"), text(m, "conversation_id"),
                 lines, m.get("dtmf") instanceof String d ? d : "", media, request, events, holds,

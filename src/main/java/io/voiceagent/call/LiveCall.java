@@ -63,8 +63,6 @@ final class LiveCall implements MediaListener {
     /** Under the 2 s for which one user_activity keeps the agent from taking a turn. */
     private static final long USER_ACTIVITY_INTERVAL_MS = 1000;
     private static final long NO_TURN = Long.MIN_VALUE;
-    /** The cause of a call handed to a person, whoever hung up afterwards. */
-    static final String TRANSFERRED = "transferred";
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Clock clock;
@@ -200,9 +198,10 @@ final class LiveCall implements MediaListener {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null
                         ? ce.getCause() : failure;
-                String code = cause instanceof AgentException ae ? ae.causeCode() : AgentCause.AI_UNREACHABLE.wireName();
-                log(System.Logger.Level.WARNING, "AI connect failed: " + code + " (" + cause.getMessage() + ")");
-                end(CallStatus.FAILED, code, "system");
+                EndCause code = cause instanceof AgentException ae
+                        ? EndCause.fromWire(ae.causeCode()) : EndCause.AI_UNREACHABLE;
+                log(System.Logger.Level.WARNING, "AI connect failed: " + code.wireName() + " (" + cause.getMessage() + ")");
+                end(CallEnding.failed(code));
             } else {
                 onAgentConnected(c);
             }
@@ -239,7 +238,7 @@ final class LiveCall implements MediaListener {
             lock.unlock();
         }
         if (!supportedFormats) {
-            end(CallStatus.FAILED, AgentCause.AI_UNSUPPORTED_FORMAT.wireName(), "system");
+            end(CallEnding.failed(EndCause.AI_UNSUPPORTED_FORMAT));
         }
     }
 
@@ -307,7 +306,7 @@ final class LiveCall implements MediaListener {
             lock.unlock();
         }
         log(System.Logger.Level.INFO, "agent asked to end the call (end_call); ending after its queued audio");
-        media.whenQueueDrained(() -> end(CallStatus.COMPLETED, AgentCause.AGENT_END_CALL.wireName(), "agent"));
+        media.whenQueueDrained(() -> end(new CallEnding(CallStatus.COMPLETED, EndCause.AGENT_END_CALL, EndedBy.AGENT)));
     }
 
     /** An {@code error} event: the server closes next; the call fails now, with what it said on the record. */
@@ -341,7 +340,7 @@ final class LiveCall implements MediaListener {
             // 1000 (max duration): an ending, not a fault; the close that follows lets queued audio play out.
             return;
         }
-        end(statusFor(cause, wasAnswered), cause.wireName(), "agent");
+        end(CallEnding.ofAgent(cause, wasAnswered));
     }
 
     private void onAgentClosed(AgentEvent.Closed closed) {
@@ -371,21 +370,12 @@ final class LiveCall implements MediaListener {
             log(System.Logger.Level.INFO, "agent closed (1000) after end_call; its goodbye plays out first");
         } else if (cause == AgentCause.AGENT_ENDED && wasAnswered) {
             log(System.Logger.Level.INFO, "agent ended the conversation (1000); ending after its queued audio");
-            media.whenQueueDrained(() -> end(CallStatus.COMPLETED, cause.wireName(), "agent"));
+            media.whenQueueDrained(() -> end(CallEnding.ofAgent(cause, true)));
         } else {
             log(cause == AgentCause.AGENT_ENDED ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                     "agent closed the conversation: " + closed.code() + " " + closed.reason() + " (" + cause.wireName() + ")");
-            end(statusFor(cause, wasAnswered), cause.wireName(), "agent");
+            end(CallEnding.ofAgent(cause, wasAnswered));
         }
-    }
-
-    /**
-     * A refusal or a fault is a failed call; the agent ending or the caller's silence timing out is how
-     * an answered call can complete.
-     */
-    private static CallStatus statusFor(AgentCause cause, boolean wasAnswered) {
-        boolean normalEnd = cause == AgentCause.AGENT_ENDED || cause == AgentCause.AI_INPUT_TIMEOUT;
-        return normalEnd && wasAnswered ? CallStatus.COMPLETED : CallStatus.FAILED;
     }
 
     /**
@@ -461,7 +451,7 @@ final class LiveCall implements MediaListener {
             return Optional.empty();
         }
         attachSip(invite.call());
-        return Optional.of(new InboundCallHandler.Acceptance(answer.get(), this::onSipEvent));
+        return Optional.of(new InboundCallHandler.Acceptance(id(), answer.get(), this::onSipEvent));
     }
 
     void onSipEvent(SipCallEvent event) {
@@ -492,21 +482,18 @@ final class LiveCall implements MediaListener {
             }
             case SipCallEvent.Failed failed -> {
                 update(r -> r.withSipFailure(failed.statusCode(), failed.reason()), false);
-                CallStatus status = switch (failed.cause()) {
-                    case BUSY -> CallStatus.BUSY;
-                    case NO_ANSWER -> CallStatus.NO_ANSWER;
-                    default -> CallStatus.FAILED;
-                };
                 log(System.Logger.Level.INFO, "INVITE failed: " + failed.statusCode() + " " + failed.reason());
-                end(status, failed.cause().wireName(), status == CallStatus.FAILED ? "system" : "remote");
+                end(CallEnding.ofSipFailure(failed.cause()));
             }
             case SipCallEvent.RemoteHangup ignored -> {
                 log(System.Logger.Level.INFO, "stage=bye from the far end");
-                end(isAnswered() ? CallStatus.COMPLETED : CallStatus.CANCELED, "remote_hangup", "remote");
+                end(new CallEnding(isAnswered() ? CallStatus.COMPLETED : CallStatus.CANCELED, EndCause.REMOTE_HANGUP,
+                        EndedBy.REMOTE));
             }
             case SipCallEvent.SessionRefreshFailed failed -> {
                 log(System.Logger.Level.WARNING, "stage=bye sent: " + failed.reason());
-                end(isAnswered() ? CallStatus.COMPLETED : CallStatus.FAILED, "session_refresh_failed", "system");
+                end(new CallEnding(isAnswered() ? CallStatus.COMPLETED : CallStatus.FAILED,
+                        EndCause.SESSION_REFRESH_FAILED, EndedBy.SYSTEM));
             }
             case SipCallEvent.MediaUpdated updated -> {
                 log(System.Logger.Level.INFO, "media moved to " + updated.remote().address() + ":" + updated.remote().port());
@@ -568,7 +555,7 @@ final class LiveCall implements MediaListener {
         Optional<RemoteMedia> found = SdpMedia.remoteMedia(remote);
         if (found.isEmpty()) {
             log(System.Logger.Level.WARNING, "far end offers no PCMU/PCMA: " + remote.formats());
-            end(CallStatus.FAILED, "codec_mismatch", "system");
+            end(CallEnding.failed(EndCause.CODEC_MISMATCH));
             return false;
         }
         RemoteMedia far = found.get();
@@ -678,7 +665,7 @@ final class LiveCall implements MediaListener {
             lock.unlock();
         }
         if (toolSettings.voicemailAction() == Config.VoicemailAction.HANGUP) {
-            end(CallStatus.VOICEMAIL, "answering_machine", "system");
+            end(new CallEnding(CallStatus.VOICEMAIL, EndCause.ANSWERING_MACHINE, EndedBy.SYSTEM));
         }
     }
 
@@ -717,13 +704,14 @@ final class LiveCall implements MediaListener {
     @Override
     public void onMediaTimeout() {
         log(System.Logger.Level.WARNING, "no RTP from the far end: hanging up");
-        end(isAnswered() ? CallStatus.COMPLETED : CallStatus.FAILED, "media_timeout", "system");
+        end(new CallEnding(isAnswered() ? CallStatus.COMPLETED : CallStatus.FAILED, EndCause.MEDIA_TIMEOUT,
+                EndedBy.SYSTEM));
     }
 
     @Override
     public void onHoldTimeout() {
         log(System.Logger.Level.WARNING, "the far end never resumed the held call: hanging up");
-        end(CallStatus.COMPLETED, "hold_timeout", "system");
+        end(new CallEnding(CallStatus.COMPLETED, EndCause.HOLD_TIMEOUT, EndedBy.SYSTEM));
     }
 
     // ---- provider events and endings -----------------------------------------------------------
@@ -742,28 +730,31 @@ final class LiveCall implements MediaListener {
                 return true;
             }
             wasAnswered = answered;
-            if (event.type().equals("b") && record.status() == CallStatus.DIALING) {
+            if (event instanceof ExolveEvent.Started && record.status() == CallStatus.DIALING) {
                 update(r -> r.withStatus(CallStatus.RINGING, clock.instant()), true);
                 metrics.ringingAfterStart.observe(sinceStart(record.ringingAt().orElseThrow()));
             }
         } finally {
             lock.unlock();
         }
-        if (event.type().equals("d") || event.type().equals("e")) {
-            log(System.Logger.Level.INFO, "Exolve reports the call ended (" + event.fields().get("cause_code") + ")");
-            end(wasAnswered ? CallStatus.COMPLETED : CallStatus.NO_ANSWER, "provider_hangup", "remote");
+        // The answer itself arrives as Exolve's INVITE to our SIP ID (the audio leg), not as this event.
+        if (event instanceof ExolveEvent.Ended ended) {
+            log(System.Logger.Level.INFO, "Exolve reports the call ended (cause_code "
+                    + ended.causeCode().orElse("-") + ")");
+            end(new CallEnding(wasAnswered ? CallStatus.COMPLETED : CallStatus.NO_ANSWER, EndCause.PROVIDER_HANGUP,
+                    EndedBy.REMOTE));
         }
         return true;
     }
 
     /** Hangup from our side (API, shutdown): CANCEL before answer, BYE after. */
-    void hangup(String cause) {
-        end(isAnswered() ? CallStatus.COMPLETED : CallStatus.CANCELED, cause, "us");
+    void hangup(EndCause cause) {
+        end(new CallEnding(isAnswered() ? CallStatus.COMPLETED : CallStatus.CANCELED, cause, EndedBy.US));
     }
 
     /** The one way a call ends. Idempotent: only the first call tears down. */
-    void end(CallStatus asked, String cause, String by) {
-        CallStatus status;
+    void end(CallEnding asked) {
+        CallEnding ending;
         AgentConversation c;
         SipCall sip;
         Optional<String> exolveCallId;
@@ -775,7 +766,8 @@ final class LiveCall implements MediaListener {
             }
             ended = true;
             // An answered call that reached voicemail ends as voicemail, whoever ends it.
-            status = reachedVoicemail && asked == CallStatus.COMPLETED ? CallStatus.VOICEMAIL : asked;
+            ending = reachedVoicemail && asked.status() == CallStatus.COMPLETED
+                    ? asked.withStatus(CallStatus.VOICEMAIL) : asked;
             c = conversation;
             sip = sipCall;
             exolveCallId = record.exolveCallId();
@@ -787,7 +779,7 @@ final class LiveCall implements MediaListener {
             // A no-op when the leg itself ended the call (BYE, failure); otherwise CANCEL or BYE, even
             // when a webhook said the call is over, so that no dialog is left up on our side.
             sip.hangup();
-        } else if (!by.equals("remote")) {
+        } else if (asked.by() != EndedBy.REMOTE) {
             cancelAtExolve(exolveCallId);
         }
         // Whichever side hangs up a bridged transfer ends the other; a ringing person leg is cancelled.
@@ -801,14 +793,12 @@ final class LiveCall implements MediaListener {
         media.close();
         recordPreAnswerDrops();
         Instant endedAt = clock.instant();
-        String finalCause = handedOver ? TRANSFERRED : cause;
-        CallStatus finalStatus = handedOver ? CallStatus.COMPLETED : status;
-        update(r -> {
-            CallRecord withTransfer = transferred.map(r::withTransfer).orElse(r);
-            return withTransfer.withMedia(stats).withHoldEnded(endedAt).withEnd(finalStatus, finalCause, by, endedAt);
-        }, true);
-        log(System.Logger.Level.INFO, "stage=ended status=" + finalStatus.wireName() + " cause=" + finalCause
-                + " by=" + by);
+        // A call handed to a person ends as transferred, whoever hangs up afterwards.
+        CallEnding last = handedOver ? new CallEnding(CallStatus.COMPLETED, EndCause.TRANSFERRED, ending.by()) : ending;
+        update(r -> transferred.map(r::withTransfer).orElse(r).withMedia(stats).withHoldEnded(endedAt)
+                .withEnd(last, endedAt), true);
+        log(System.Logger.Level.INFO, "stage=ended status=" + last.status().wireName() + " cause="
+                + last.cause().wireName() + " by=" + last.by().wireName());
         onEnded.accept(this);
     }
 
@@ -914,7 +904,7 @@ final class LiveCall implements MediaListener {
                 lock.unlock();
             }
             if (now) {
-                end(CallStatus.VOICEMAIL, "voicemail", "agent");
+                end(new CallEnding(CallStatus.VOICEMAIL, EndCause.VOICEMAIL, EndedBy.AGENT));
             }
         }
 
@@ -974,8 +964,8 @@ final class LiveCall implements MediaListener {
         }
 
         @Override
-        public void endTransferred(String by) {
-            end(CallStatus.COMPLETED, TRANSFERRED, by);
+        public void endTransferred(boolean byAParty) {
+            end(new CallEnding(CallStatus.COMPLETED, EndCause.TRANSFERRED, byAParty ? EndedBy.REMOTE : EndedBy.SYSTEM));
         }
     }
 }

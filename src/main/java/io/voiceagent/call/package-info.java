@@ -1,6 +1,9 @@
 /**
  * Calls: each call's state machine ({@code LiveCall}), admission and idempotent starts
- * ({@code CallManager}, {@code IdempotentStarts}), the records ({@code CallRecord}), the journal that
+ * ({@code CallManager}, {@code IdempotentStarts}), the records ({@code CallRecord}) and how a call ended
+ * ({@code CallEnding}: a final {@code CallStatus}, an {@code EndCause} and an {@code EndedBy}, enums whose
+ * wire names are written out; {@code CallEnding}'s factories turn SIP failures and agent endings into
+ * one), the journal that
  * keeps them in DATA_DIR ({@code CallRepository}, {@code CallJournal}, {@code JournalLines},
  * {@code JournalScan}) and the event stream fed by every save ({@code CallEvents}).
  *

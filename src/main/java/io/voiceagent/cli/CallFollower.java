@@ -23,7 +23,7 @@ import java.util.Set;
  * {@code Last-Event-ID}.
  */
 final class CallFollower {
-    static final Set<String> FINAL_STATUSES = Set.of("completed", "failed", "busy", "no_answer", "canceled");
+    static final Set<String> FINAL_STATUSES = Set.of("completed", "failed", "busy", "no_answer", "canceled", "voicemail");
     /** How many times in a row the stream may fail (service restarting) before giving up. */
     private static final int MAX_STREAM_FAILURES = 10;
 

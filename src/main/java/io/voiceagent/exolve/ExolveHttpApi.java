@@ -3,6 +3,7 @@ package io.voiceagent.exolve;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
+import io.voiceagent.exolve.ExolveException.Failure;
 import io.voiceagent.net.OutboundConnections;
 import io.voiceagent.net.ProxyFailure;
 
@@ -98,14 +99,14 @@ public final class ExolveHttpApi implements ExolveApi {
         Objects.requireNonNull(destinationDigits, "destinationDigits");
         String digits = destinationDigits.replaceAll("\\D", "");
         if (digits.isEmpty()) {
-            throw new ExolveException("invalid_number", "destination has no digits: '" + destinationDigits + "'");
+            throw new ExolveException(Failure.INVALID_NUMBER, "destination has no digits: '" + destinationDigits + "'");
         }
         ExolveCallMethods.Request request = switch (config.callMethod()) {
             case CALLBACK -> ExolveCallMethods.makeCallback(ourNumber(), config.callbackResourceId(), digits, sipId);
             case MAKECALL -> ExolveCallMethods.makeCall(config.sourceNumber(), digits);
         };
         Map<String, Object> answer = send(request, RetryRule.ONLY_IF_NOT_ACTED_ON);
-        return ExolveCallMethods.callId(answer).orElseThrow(() -> new ExolveException("provider_error",
+        return ExolveCallMethods.callId(answer).orElseThrow(() -> new ExolveException(Failure.PROVIDER_ERROR,
                 "Exolve " + request.name() + " answered without a call_id: " + clip(answer.toString())));
     }
 
@@ -114,7 +115,7 @@ public final class ExolveHttpApi implements ExolveApi {
         try {
             return Long.parseLong(config.sourceNumber());
         } catch (NumberFormatException e) {
-            throw new ExolveException("provider_rejected",
+            throw new ExolveException(Failure.PROVIDER_REJECTED,
                     "EXOLVE_SOURCE_NUMBER is not a number MakeCallback can send: '" + config.sourceNumber() + "'");
         }
     }
@@ -138,7 +139,7 @@ public final class ExolveHttpApi implements ExolveApi {
             out.put("message", "Exolve accepted the API key");
         } catch (ExolveException e) {
             // Any answer other than 401/403 means the key itself was accepted.
-            boolean keyAccepted = e.causeCode().equals("provider_rejected");
+            boolean keyAccepted = e.is(Failure.PROVIDER_REJECTED);
             out.put("ok", keyAccepted);
             if (!keyAccepted) {
                 out.put("cause", e.causeCode());
@@ -151,7 +152,7 @@ public final class ExolveHttpApi implements ExolveApi {
 
     private Map<String, Object> send(ExolveCallMethods.Request request, RetryRule rule) throws ExolveException {
         Secret key = config.apiKey().filter(k -> !k.isEmpty()).orElseThrow(
-                () -> new ExolveException("provider_auth", "EXOLVE_API_KEY is not set"));
+                () -> new ExolveException(Failure.PROVIDER_AUTH, "EXOLVE_API_KEY is not set"));
         HttpRequest httpRequest = HttpRequest.newBuilder(URI.create(baseUrl + request.path()))
                 .timeout(responseTimeout)
                 .header("Authorization", "Bearer " + key.reveal())
@@ -169,13 +170,13 @@ public final class ExolveHttpApi implements ExolveApi {
                 case Attempt.Retryable retryable -> {
                     problem = retryable.problem();
                     if (retryable.mayHaveActed() && rule == RetryRule.ONLY_IF_NOT_ACTED_ON) {
-                        throw new ExolveException("provider_error", "Exolve " + request.name() + " may have been"
+                        throw new ExolveException(Failure.PROVIDER_ERROR, "Exolve " + request.name() + " may have been"
                                 + " carried out (" + problem + "); not repeated, so that no second call is placed");
                     }
                 }
             }
             if (attempt >= attempts) {
-                throw new ExolveException("provider_error", "Exolve " + request.name() + " failed after "
+                throw new ExolveException(Failure.PROVIDER_ERROR, "Exolve " + request.name() + " failed after "
                         + attempt + (attempt == 1 ? " attempt: " : " attempts: ") + problem);
             }
             Duration delay = RETRY_DELAYS.get(attempt - 1);
@@ -185,7 +186,8 @@ public final class ExolveHttpApi implements ExolveApi {
                 pause.pause(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ExolveException("provider_error", "interrupted while retrying Exolve " + request.name());
+                throw new ExolveException(Failure.PROVIDER_ERROR,
+                        "interrupted while retrying Exolve " + request.name());
             }
         }
     }
@@ -219,7 +221,7 @@ public final class ExolveHttpApi implements ExolveApi {
             return new Attempt.Retryable(e.toString(), !(e instanceof ConnectException));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ExolveException("provider_error", "interrupted while calling Exolve " + request.name());
+            throw new ExolveException(Failure.PROVIDER_ERROR, "interrupted while calling Exolve " + request.name());
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -231,17 +233,17 @@ public final class ExolveHttpApi implements ExolveApi {
             throw new ExolveException(proxyFailure.get().cause(), message);
         }
         if (status == 401 || status == 403) {
-            throw new ExolveException("provider_auth",
+            throw new ExolveException(Failure.PROVIDER_AUTH,
                     "Exolve rejected the API key (HTTP " + status + "): " + message);
         }
         if (status >= 400 && status < 500) {
-            throw new ExolveException("provider_rejected",
+            throw new ExolveException(Failure.PROVIDER_REJECTED,
                     "Exolve rejected " + request.name() + " (HTTP " + status + "): " + message);
         }
         if (status >= 500) {
             return new Attempt.Retryable("HTTP " + status + ": " + message, status != 503);
         }
-        throw new ExolveException("provider_error",
+        throw new ExolveException(Failure.PROVIDER_ERROR,
                 "unexpected HTTP " + status + " from Exolve " + request.name() + ": " + message);
     }
 
@@ -249,7 +251,7 @@ public final class ExolveHttpApi implements ExolveApi {
         try {
             return JSON.std.asString(body);
         } catch (IOException e) {
-            throw new ExolveException("provider_error", "cannot encode request: " + e.getMessage());
+            throw new ExolveException(Failure.PROVIDER_ERROR, "cannot encode request: " + e.getMessage());
         }
     }
 

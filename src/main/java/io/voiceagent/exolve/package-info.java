@@ -4,7 +4,10 @@
  * {@link io.voiceagent.exolve.ExolveHttpApi} (Bearer auth, timeouts, two retries with backoff, failures
  * as {@link io.voiceagent.exolve.ExolveException} with a wire cause such as {@code provider_auth});
  * {@code ExolveCallMethods} is the one place that knows each method's path and JSON fields.
- * {@link io.voiceagent.exolve.ExolveEvent} is one webhook event, built by {@code api.ExolveWebhook}.
+ * {@link io.voiceagent.exolve.ExolveEvent} is one webhook event, a sealed type by Exolve's {@code type}
+ * ({@code Started}, {@code Answered}, {@code Ended}, {@code RecordingReady}, and {@code Unknown} for any
+ * other, which is logged and ignored); {@code ExolveEvent.parse} is the one place that reads a webhook's
+ * fields, called by {@code api.ExolveWebhook}.
  * The call's audio does not pass here: it arrives as an inbound INVITE to the SIP user agent.
  *
  * <p>Threads: none of its own. Requests block their caller, which is a virtual thread started by

@@ -74,12 +74,15 @@ final class CallSession implements SipCall {
         this.state = state;
     }
 
-    static CallSession outbound(SipStack stack, String callId, String digits, SessionDescription offer,
+    /** {@code callId} is the SIP Call-ID; {@code owner} our call's id, for the log. */
+    static CallSession outbound(SipStack stack, String callId, String owner, String digits, SessionDescription offer,
                                 SipCallListener listener) {
         String domain = stack.config().domain();
         SipAddress local = SipAddress.of("sip:" + stack.config().login() + "@" + domain).withTag(stack.newTag());
         SipAddress remote = SipAddress.of("sip:" + digits + "@" + domain);
-        return new CallSession(stack, Dialog.outbound(callId, local, remote), listener, offer, State.INVITING, true);
+        Dialog dialog = Dialog.outbound(callId, local, remote);
+        dialog.ownedBy(owner);
+        return new CallSession(stack, dialog, listener, offer, State.INVITING, true);
     }
 
     static CallSession inbound(SipStack stack, SipMessage.Request invite) {
@@ -93,6 +96,11 @@ final class CallSession implements SipCall {
 
     State state() {
         return state;
+    }
+
+    /** How log lines name this dialog ({@link Dialog#logName()}). */
+    String logName() {
+        return dialog.logName();
     }
 
     /** Whether an in-dialog request (or ACK) carries this dialog's Call-ID and both its tags. */
@@ -169,8 +177,7 @@ final class CallSession implements SipCall {
             sendInvite();
             return;
         }
-        FailureCause cause = (code == 401 || code == 407) ? FailureCause.AUTH_FAILED : failureCauseFor(code);
-        fail(cause, code, response.reason());
+        fail(FailureCause.ofFinalResponse(code), code, response.reason());
     }
 
     /** A 180/183, or any reliable 18x; the SDP of a reliable one is the answer to our offer. */
@@ -180,7 +187,7 @@ final class CallSession implements SipCall {
             try {
                 early = Optional.of(SessionDescription.parse(response.body()));
             } catch (SdpException e) {
-                LOG.log(System.Logger.Level.WARNING, "{0}: ignoring unusable early-media SDP: {1}", callId(),
+                LOG.log(System.Logger.Level.WARNING, "{0}: ignoring unusable early-media SDP: {1}", dialog.logName(),
                         e.getMessage());
             }
         }
@@ -272,7 +279,7 @@ final class CallSession implements SipCall {
         if (state != State.INVITING && state != State.EARLY) {
             return;
         }
-        emit(new SipCallEvent.Failed(FailureCause.NO_ANSWER, 0, "no answer within " + ringTimeout.toSeconds() + " s"));
+        emit(new SipCallEvent.Failed(FailureCause.RING_TIMEOUT, 0, "no answer within " + ringTimeout.toSeconds() + " s"));
         requestCancel();
     }
 
@@ -304,16 +311,6 @@ final class CallSession implements SipCall {
         stack.sendNonInvite(new SipMessage.Request("CANCEL", invite.uri(), h, ""), ignoringOutcome("CANCEL"));
     }
 
-    static FailureCause failureCauseFor(int code) {
-        return switch (code) {
-            case 486, 600 -> FailureCause.BUSY;
-            case 480, 408 -> FailureCause.NO_ANSWER;
-            case 404, 484, 604 -> FailureCause.INVALID_NUMBER;
-            case 403 -> FailureCause.FORBIDDEN;
-            default -> code >= 500 && code < 600 ? FailureCause.PROVIDER_ERROR : FailureCause.OTHER;
-        };
-    }
-
     // ---------------------------------------------------------------- inbound INVITE
 
     /** Asks {@code handler} about the INVITE and answers it; 480 when nobody wants it. */
@@ -326,7 +323,7 @@ final class CallSession implements SipCall {
             // everything we speak; the 200 then offers all of it.
             offer = delayedOffer ? SessionDescription.offer("0.0.0.0", 0, 0) : SessionDescription.parse(invite.body());
         } catch (SdpException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: inbound INVITE with unusable SDP: {1}", callId(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "{0}: inbound INVITE with unusable SDP: {1}", dialog.logName(), e.getMessage());
             transaction.respond(withToTag(invite.createResponse(488, "Not Acceptable Here")));
             end();
             return;
@@ -350,6 +347,7 @@ final class CallSession implements SipCall {
             end();
             return;
         }
+        dialog.ownedBy(acceptance.get().callId());
         listener = acceptance.get().listener();
         SessionDescription answer = acceptance.get().answer();
         localSdp = delayedOffer ? SessionDescription.offer(answer.address(), answer.port(), answer.sessionId()) : answer;
@@ -394,7 +392,7 @@ final class CallSession implements SipCall {
             return true;
         } catch (SdpException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: the ACK carries no usable SDP answer to our offer: {1}",
-                    callId(), e.getMessage());
+                    dialog.logName(), e.getMessage());
             sendBye();
             fail(FailureCause.OTHER, 0, "no usable SDP answer in the ACK: " + e.getMessage());
             return false;
@@ -407,7 +405,7 @@ final class CallSession implements SipCall {
             return;
         }
         awaitingAck = null;
-        LOG.log(System.Logger.Level.WARNING, "{0}: no ACK for our 200 OK; ending the call", callId());
+        LOG.log(System.Logger.Level.WARNING, "{0}: no ACK for our 200 OK; ending the call", dialog.logName());
         sendBye();
         if (state == State.ANSWERING) {
             fail(FailureCause.TIMEOUT, 0, "no ACK for our 200 OK");
@@ -419,7 +417,7 @@ final class CallSession implements SipCall {
 
     /** CANCEL of an INVITE we already answered (RFC 3261 §9.2: it has no effect). */
     void onCancel() {
-        LOG.log(System.Logger.Level.DEBUG, "{0}: CANCEL after our final response ignored", callId());
+        LOG.log(System.Logger.Level.DEBUG, "{0}: CANCEL after our final response ignored", dialog.logName());
     }
 
     // ---------------------------------------------------------------- in-dialog requests
@@ -570,7 +568,7 @@ final class CallSession implements SipCall {
         try {
             updated = SessionDescription.parse(body);
         } catch (SdpException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: unusable SDP in re-offer: {1}", callId(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "{0}: unusable SDP in re-offer: {1}", dialog.logName(), e.getMessage());
             return false;
         }
         boolean changed = remoteSdp == null || !remoteSdp.address().equals(updated.address())
@@ -648,7 +646,7 @@ final class CallSession implements SipCall {
 
         @Override
         public void onDialogGone(String reason) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; ending the call", callId(), reason);
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; ending the call", dialog.logName(), reason);
             sessionLost();
         }
 
@@ -665,7 +663,7 @@ final class CallSession implements SipCall {
 
     private void sessionExpired() {
         if (state == State.CONFIRMED) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: the far end stopped refreshing the session; ending it", callId());
+            LOG.log(System.Logger.Level.WARNING, "{0}: the far end stopped refreshing the session; ending it", dialog.logName());
             sessionLost();
         }
     }
@@ -817,7 +815,7 @@ final class CallSession implements SipCall {
 
             @Override
             public void onTimeout() {
-                LOG.log(System.Logger.Level.WARNING, "{0}: BYE got no response", callId());
+                LOG.log(System.Logger.Level.WARNING, "{0}: BYE got no response", dialog.logName());
             }
         });
     }
@@ -833,13 +831,13 @@ final class CallSession implements SipCall {
 
             @Override
             public void onTimeout() {
-                LOG.log(System.Logger.Level.WARNING, "{0}: {1} got no response", callId(), method);
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1} got no response", dialog.logName(), method);
             }
         };
     }
 
     private void logOutcome(String method, SipMessage.Response response) {
-        LOG.log(System.Logger.Level.INFO, "{0}: {1} answered {2} {3}", callId(), method, response.status(),
+        LOG.log(System.Logger.Level.INFO, "{0}: {1} answered {2} {3}", dialog.logName(), method, response.status(),
                 response.reason());
     }
 
@@ -880,7 +878,7 @@ final class CallSession implements SipCall {
         try {
             listener.onEvent(event);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "call listener failed on " + event + " for " + callId(), e);
+            LOG.log(System.Logger.Level.ERROR, dialog.logName() + ": call listener failed on " + event, e);
         }
     }
 

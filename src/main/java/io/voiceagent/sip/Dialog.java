@@ -12,6 +12,8 @@ import java.util.Objects;
 final class Dialog {
 
     private final String callId;
+    /** Our call's id (not the SIP Call-ID), once known: every log line about the dialog carries it. */
+    private volatile String owner;
     private final SipAddress local;
     private SipAddress remote;
     private String remoteTarget;
@@ -55,6 +57,7 @@ final class Dialog {
     /** The dialog a second 2xx with another To tag creates (forking), sharing our side and CSeq. */
     Dialog forkedBy(SipMessage.Response response) {
         Dialog fork = new Dialog(callId, local, remote, remoteTarget, localCseq);
+        fork.owner = owner;
         fork.establish(response);
         return fork;
     }
@@ -66,6 +69,19 @@ final class Dialog {
 
     String callId() {
         return callId;
+    }
+
+    /** The dialog belongs to our call {@code ownerCallId}: from now on its log lines name it. */
+    void ownedBy(String ownerCallId) {
+        owner = Objects.requireNonNull(ownerCallId, "ownerCallId");
+    }
+
+    /**
+     * How log lines name the dialog: {@code call=<our id> <Call-ID>}, the call first where the log
+     * formatter expects it (app.Logging), or only the Call-ID while no call owns the dialog.
+     */
+    String logName() {
+        return owner == null ? callId : "call=" + owner + " " + callId;
     }
 
     SipAddress local() {

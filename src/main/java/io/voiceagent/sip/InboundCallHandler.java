@@ -18,7 +18,13 @@ public interface InboundCallHandler {
                          SessionDescription offer) {
     }
 
-    /** Answer 200 with {@code answer}; events of the dialog go to {@code listener}. */
-    record Acceptance(SessionDescription answer, SipCallListener listener) {
+    /**
+     * Answer 200 with {@code answer}; events of the dialog go to {@code listener}; {@code callId} is the
+     * call that takes the leg (our id, not the SIP Call-ID), which the dialog's log lines carry from then on.
+     */
+    record Acceptance(String callId, SessionDescription answer, SipCallListener listener) {
+        public Acceptance {
+            java.util.Objects.requireNonNull(callId, "callId");
+        }
     }
 }

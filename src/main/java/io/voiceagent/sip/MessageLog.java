@@ -10,8 +10,12 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
-/** The last SIP messages sent and received, for the debug endpoint; credentials masked. */
+/**
+ * The last SIP messages sent and received, for the debug endpoint, and each one logged at DEBUG (one
+ * line: the formatter escapes its line breaks); credentials masked in both.
+ */
 final class MessageLog {
+    private static final System.Logger LOG = System.getLogger(MessageLog.class.getName());
 
     record Entry(Instant at, String direction, String peer, String text) {
     }
@@ -31,6 +35,9 @@ final class MessageLog {
 
     void record(String direction, String peer, String text) {
         Entry entry = new Entry(clock.instant(), direction, peer, mask(text));
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "SIP " + direction + " " + peer + ": " + entry.text());
+        }
         lock.lock();
         try {
             if (entries.size() == capacity) {

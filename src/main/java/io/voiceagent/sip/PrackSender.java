@@ -62,7 +62,7 @@ final class PrackSender {
         }
         if (early != null && rseq != early.rseq() + 1) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: RSeq {1} after {2}: waiting for the missing one",
-                    dialog.callId(), rseq, early.rseq());
+                    dialog.logName(), rseq, early.rseq());
             return Verdict.IGNORE;
         }
         // PRACK is a request of the early dialog (§7.1), numbered in our one CSeq space.
@@ -74,14 +74,14 @@ final class PrackSender {
             @Override
             public void onFinalResponse(SipMessage.Response answer) {
                 if (!answer.isSuccess()) {
-                    LOG.log(System.Logger.Level.INFO, "{0}: PRACK answered {1} {2}", dialog.callId(),
+                    LOG.log(System.Logger.Level.INFO, "{0}: PRACK answered {1} {2}", dialog.logName(),
                             answer.status(), answer.reason());
                 }
             }
 
             @Override
             public void onTimeout() {
-                LOG.log(System.Logger.Level.WARNING, "{0}: PRACK got no response", dialog.callId());
+                LOG.log(System.Logger.Level.WARNING, "{0}: PRACK got no response", dialog.logName());
             }
         });
         return Verdict.NEW;

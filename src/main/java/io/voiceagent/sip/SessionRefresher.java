@@ -164,7 +164,7 @@ final class SessionRefresher {
             fail("session refresh answered " + why + " and no time is left to retry");
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "{0}: session refresh answered {1}; retrying in {2} ms", dialog.callId(),
+        LOG.log(System.Logger.Level.INFO, "{0}: session refresh answered {1}; retrying in {2} ms", dialog.logName(),
                 why, delayMillis);
         if (nextRefresh != null) {
             nextRefresh.cancel();
@@ -182,7 +182,7 @@ final class SessionRefresher {
         if (stopped) {
             return;
         }
-        LOG.log(System.Logger.Level.WARNING, "{0}: {1}; ending the call", dialog.callId(), reason);
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1}; ending the call", dialog.logName(), reason);
         stop();
         listener.onRefreshFailed(reason);
     }

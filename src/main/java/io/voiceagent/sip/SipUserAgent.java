@@ -35,11 +35,12 @@ public interface SipUserAgent extends AutoCloseable {
     Optional<String> addressWarning();
 
     /**
-     * Sends INVITE {@code sip:<digits>@SIP_DOMAIN} with {@code offer}. Never blocks on the network:
-     * progress arrives as {@link SipCallEvent}s on {@code listener}, in order, ending with exactly one
-     * of Failed or (after Answered) RemoteHangup, unless we hang up first.
+     * Sends INVITE {@code sip:<digits>@SIP_DOMAIN} with {@code offer} for our call {@code callId} (not the
+     * SIP Call-ID; the dialog's log lines carry it). Never blocks on the network: progress arrives as
+     * {@link SipCallEvent}s on {@code listener}, in order, ending with exactly one of Failed or (after
+     * Answered) RemoteHangup, unless we hang up first.
      */
-    SipCall dial(String digits, SessionDescription offer, SipCallListener listener);
+    SipCall dial(String callId, String digits, SessionDescription offer, SipCallListener listener);
 
     /** Who decides on INVITEs that arrive from the registrar (Exolve HTTP mode). */
     void setInboundHandler(InboundCallHandler handler);

@@ -216,11 +216,12 @@ public final class UdpSipUserAgent implements SipUserAgent {
     }
 
     @Override
-    public SipCall dial(String digits, SessionDescription offer, SipCallListener listener) {
+    public SipCall dial(String callId, String digits, SessionDescription offer, SipCallListener listener) {
+        Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(digits, "digits");
         Objects.requireNonNull(offer, "offer");
         Objects.requireNonNull(listener, "listener");
-        CallSession call = CallSession.outbound(stack, newCallId(), digits, offer, listener);
+        CallSession call = CallSession.outbound(stack, newCallId(), callId, digits, offer, listener);
         if (lifecycle != Lifecycle.RUNNING) {
             failLater(listener, new SipCallEvent.Failed(FailureCause.NETWORK, 0, "the SIP user agent is not running"));
             return call;
@@ -351,8 +352,15 @@ public final class UdpSipUserAgent implements SipUserAgent {
         try {
             socket.send(new DatagramPacket(bytes, bytes.length, target));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot send {0} to {1}: {2}", message, target, e.toString());
+            LOG.log(System.Logger.Level.WARNING, "{0}cannot send {1} to {2}: {3}", about(message), message, target,
+                    e.toString());
         }
+    }
+
+    /** {@code "call=<id> <Call-ID>: "} when the message is in a dialog one of our calls owns, else nothing. */
+    private String about(SipMessage message) {
+        CallSession call = calls.get(message.callId());
+        return call == null ? "" : call.logName() + ": ";
     }
 
     private void sendRaw(byte[] datagram, InetSocketAddress target) throws IOException {
@@ -395,7 +403,7 @@ public final class UdpSipUserAgent implements SipUserAgent {
                 case SipMessage.Request request -> onRequest(request, source);
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "failed to handle " + message + " from " + peer, e);
+            LOG.log(System.Logger.Level.ERROR, about(message) + "failed to handle " + message + " from " + peer, e);
         }
     }
 

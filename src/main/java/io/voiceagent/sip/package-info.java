@@ -26,7 +26,12 @@
  * (who may send us requests: SIP_SERVER's addresses and SIP_TRUSTED_PEERS),
  * {@code SessionDescription} (RFC 4566, RFC 3264), {@code SdpEndpoint} (which address and port the SDP
  * offers behind NAT), {@code AdvertisedAddress} (RFC 1918/6598: when the carrier cannot reach us),
- * {@code PhoneNumbers} (what people type as a number, to the E.164 digits we dial).
+ * {@code PhoneNumbers} (what people type as a number, to the E.164 digits we dial),
+ * {@code FailureCause} (what a final response to our INVITE means, classified in one place).
+ *
+ * <p>Logs: a dialog knows the call that owns it (the id given to {@code dial}, or an inbound leg's
+ * {@code Acceptance}) and every line about it starts {@code call=<id> <Call-ID>:}, where the log
+ * formatter takes the call from.
  *
  * <p>Randomness (tags, branches, cnonces, the 491 retry pause) and time come in through the
  * constructor and {@code SipStack}. The only locks are the user agent's lifecycle lock, its

@@ -1,6 +1,7 @@
 package io.voiceagent.transfer;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.sip.FailureCause;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
 import java.io.IOException;
@@ -177,7 +178,7 @@ public final class CallTransfer {
         call.closeAgent();
         call.media().interrupt();
         call.recordTransfer(done);
-        call.endTransferred("system");
+        call.endTransferred(false);
     }
 
     private void referFailed(String target, TransferableCall.AgentFormats formats, String why) {
@@ -248,10 +249,10 @@ public final class CallTransfer {
                 if (dialing(person)) {
                     TransferOutcome outcome = switch (failed.cause()) {
                         case BUSY -> TransferOutcome.BUSY;
-                        case NO_ANSWER -> TransferOutcome.NO_ANSWER;
+                        case NO_ANSWER, RING_TIMEOUT -> TransferOutcome.NO_ANSWER;
                         default -> TransferOutcome.FAILED;
                     };
-                    fail(outcome, failed.cause().wireName().replace('_', ' ')
+                    fail(outcome, what(failed.cause())
                             + (failed.statusCode() > 0 ? " (" + failed.statusCode() + " " + failed.reason() + ")" : ""));
                 }
             }
@@ -296,6 +297,22 @@ public final class CallTransfer {
         call.recordTransfer(bridged);
     }
 
+    /** A failed INVITE to the person, as the agent and the record are told it. */
+    private static String what(FailureCause cause) {
+        return switch (cause) {
+            case BUSY -> "busy";
+            case DECLINED -> "declined";
+            case NO_ANSWER, RING_TIMEOUT -> "no answer";
+            case INVALID_NUMBER -> "not a valid number";
+            case FORBIDDEN -> "the carrier refuses this number";
+            case PROVIDER_ERROR -> "the carrier failed";
+            case TIMEOUT -> "no response from the carrier";
+            case AUTH_FAILED -> "the carrier refused our credentials";
+            case NETWORK -> "a network failure";
+            case OTHER -> "refused";
+        };
+    }
+
     /** The person's leg ended (BYE, refresh failure) or lost its media. */
     private void onPersonGone(String why) {
         lock.lock();
@@ -307,7 +324,7 @@ public final class CallTransfer {
             lock.unlock();
         }
         log(System.Logger.Level.INFO, "transfer: " + why + "; ending the call");
-        call.endTransferred("remote");
+        call.endTransferred(true);
     }
 
     private void onPersonMediaLost() {
@@ -320,7 +337,7 @@ public final class CallTransfer {
             lock.unlock();
         }
         log(System.Logger.Level.WARNING, "transfer: no RTP from the person; ending the call");
-        call.endTransferred("system");
+        call.endTransferred(false);
     }
 
     /** The attempt failed while dialling: the person's leg goes, the caller is the agent's again. */

@@ -49,7 +49,8 @@ final class PersonLeg implements MediaListener {
             SdpEndpoint ours = transfers.sip.sdpEndpoint(media.localPort(), mapping);
             SessionDescription offer = SessionDescription.offer(ours.address(), ours.port(),
                     transfers.sdpSessionIds.getAsLong());
-            SipCall call = transfers.sip.dial(target, offer, listener);
+            // Under the customer's call id, so that one grep follows both legs.
+            SipCall call = transfers.sip.dial(customer.callId(), target, offer, listener);
             sip = call;
             if (closed.get()) {
                 call.hangup();

@@ -49,8 +49,9 @@ public interface TransferableCall {
     void recordTransfer(TransferSummary summary);
 
     /**
-     * Ends the call as handed over (status completed, cause {@code transferred}); {@code by} as for
-     * any ending ({@code remote} when the person or the caller hung up, {@code system} otherwise).
+     * Ends the call as handed over (status completed, cause {@code transferred}), by {@code remote} when
+     * {@code byAParty} (the person hung up) and by {@code system} otherwise (a REFER succeeded, a leg's
+     * media was lost).
      */
-    void endTransferred(String by);
+    void endTransferred(boolean byAParty);
 }

@@ -396,6 +396,39 @@ class ConversationEventHandlingTest {
     }
 
     @Test
+    void theConversationsLogLinesNameItsCallFirst() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ElevenLabsConversation.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            private final java.util.logging.SimpleFormatter formatter = new java.util.logging.SimpleFormatter();
+
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                lines.add(formatter.formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try {
+            started("ulaw_8000", "ulaw_8000");
+            listener.onClose(socket, 1011, "Internal error");
+        } finally {
+            logger.removeHandler(capture);
+        }
+
+        assertThat(lines).hasSize(2).allSatisfy(line -> assertThat(line).startsWith("call=call-1 conversation conv_1: "));
+        assertThat(lines.get(0)).contains("started in 250 ms");
+        assertThat(lines.get(1)).contains("agent closed the socket: 1011 Internal error");
+    }
+
+    @Test
     void aCloseByTheAgentIsReported() {
         started("ulaw_8000", "ulaw_8000");
 

@@ -1,5 +1,8 @@
 package io.voiceagent.api;
 
+import io.voiceagent.call.CallEnding;
+import io.voiceagent.call.EndCause;
+import io.voiceagent.call.EndedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.api.ApiHarness.Reply;
@@ -220,7 +223,7 @@ class CallEndpointsTest {
     @Test
     void finishedCallsKeepTheirStatus() {
         api.post("/api/calls/start", "{\"phone_number\":\"+79990001122\"}");
-        api.calls.update("call-1", r -> r.withEnd(CallStatus.BUSY, "busy", "remote", ApiHarness.NOW));
+        api.calls.update("call-1", r -> r.withEnd(new CallEnding(CallStatus.BUSY, EndCause.BUSY, EndedBy.REMOTE), ApiHarness.NOW));
         assertThat(api.get("/api/calls/call-1").json()).containsEntry("status", "busy")
                 .containsEntry("hangup_cause", "busy");
     }

@@ -59,6 +59,16 @@ class ExolveWebhookTest {
     }
 
     @Test
+    void anEventOfAnUnknownTypeIsIgnoredNotRefused() {
+        Reply reply = api.post(PATH, "{\"call_id\":\"4455\",\"type\":\"zz\",\"what\":1}");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json()).containsEntry("status", "ignored");
+        assertThat(api.calls.receivedEvents).isEmpty();
+        assertThat((List<?>) api.get("/api/calls/call-1").json().get("events")).isEmpty();
+    }
+
+    @Test
     void anUnknownCallIs202() {
         Reply reply = api.post(PATH, "{\"call_id\":\"9999\",\"type\":\"b\"}");
         assertThat(reply.status()).isEqualTo(202);

@@ -1,5 +1,8 @@
 package io.voiceagent.api;
 
+import io.voiceagent.call.CallEnding;
+import io.voiceagent.call.EndCause;
+import io.voiceagent.call.EndedBy;
 import io.voiceagent.ai.AgentReachability;
 import io.voiceagent.call.CallException;
 import io.voiceagent.call.CallJournal;
@@ -89,7 +92,7 @@ final class FakeCallService implements CallService {
         try {
             CallRecord record = live(callId);
             CallStatus end = record.status() == CallStatus.ANSWERED ? CallStatus.COMPLETED : CallStatus.CANCELED;
-            return replace(record.withEnd(end, "api_hangup", "us", clock.instant()));
+            return replace(record.withEnd(new CallEnding(end, EndCause.LOCAL_HANGUP, EndedBy.US), clock.instant()));
         } finally {
             lock.unlock();
         }
@@ -168,7 +171,7 @@ final class FakeCallService implements CallService {
                 return WebhookOutcome.DUPLICATE;
             }
             CallRecord record = call.get().withEvent(event.fields());
-            if (event.type().equals("s")) {
+            if (event instanceof ExolveEvent.Answered) {
                 record = record.withStatus(CallStatus.ANSWERED, clock.instant());
             }
             replace(record);

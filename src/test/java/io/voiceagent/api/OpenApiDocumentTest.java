@@ -3,6 +3,9 @@ package io.voiceagent.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.call.CallStatus;
+import io.voiceagent.call.EndCause;
+import io.voiceagent.call.EndedBy;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +51,27 @@ class OpenApiDocumentTest {
         }
         assertThat(document.get("openapi")).isEqualTo("3.1.0");
         assertThat(count).isGreaterThan(10);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theEndingsEnumsAreTheCodesOwn() throws Exception {
+        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) document().get("components"))
+                .get("schemas");
+        Map<String, Object> call = (Map<String, Object>) ((Map<String, Object>) schemas.get("Call")).get("properties");
+        java.util.List<String> causes = new java.util.ArrayList<>(java.util.Arrays.stream(EndCause.values())
+                .map(EndCause::wireName).toList());
+        causes.add(null);
+        java.util.List<String> parties = new java.util.ArrayList<>(java.util.Arrays.stream(EndedBy.values())
+                .map(EndedBy::wireName).toList());
+        parties.add(null);
+
+        assertThat((java.util.List<Object>) ((Map<String, Object>) schemas.get("Status")).get("enum"))
+                .containsExactlyElementsOf(java.util.Arrays.stream(CallStatus.values()).map(CallStatus::wireName).toList());
+        assertThat((java.util.List<Object>) ((Map<String, Object>) call.get("hangup_cause")).get("enum"))
+                .containsExactlyElementsOf(causes);
+        assertThat((java.util.List<Object>) ((Map<String, Object>) call.get("hangup_by")).get("enum"))
+                .containsExactlyElementsOf(parties);
     }
 
     @Test

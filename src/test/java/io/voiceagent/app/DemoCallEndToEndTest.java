@@ -129,6 +129,8 @@ class DemoCallEndToEndTest {
         Map<String, Object> call = awaitStatus(id, List.of("no_answer", "failed", "completed"), Duration.ofSeconds(20));
 
         assertThat(call.get("status")).isEqualTo("no_answer");
+        assertThat(call.get("hangup_cause")).isEqualTo("no_answer");
+        assertThat(call.get("hangup_by")).as("we gave up on the ringing phone").isEqualTo("us");
         assertThat(call.get("answered_at")).isNull();
         assertThat(call.get("ringing_at")).isNotNull();
     }

@@ -1,5 +1,8 @@
 package io.voiceagent.app;
 
+import io.voiceagent.call.CallEnding;
+import io.voiceagent.call.EndCause;
+import io.voiceagent.call.EndedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -94,8 +97,8 @@ class GracefulShutdownTest {
             List<CallRecord> journal = CallJournal.open(dataDir.resolve("var")).records();
             assertThat(journal).filteredOn(r -> r.id().equals(id)).singleElement().satisfies(r -> {
                 assertThat(r.status().wireName()).isEqualTo("completed");
-                assertThat(r.hangupCause()).contains("shutdown");
-                assertThat(r.hangupBy()).contains("us");
+                assertThat(r.ending().map(CallEnding::cause)).contains(EndCause.SHUTDOWN);
+                assertThat(r.ending().map(CallEnding::by)).contains(EndedBy.US);
             });
         } finally {
             service.destroyForcibly();

@@ -77,8 +77,8 @@ class AgentEndingsTest {
 
         CallRecord ended = record();
         assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
-        assertThat(ended.hangupCause()).contains("agent_end_call");
-        assertThat(ended.hangupBy()).contains("agent");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.AGENT_END_CALL);
+        assertThat(ended.ending().map(CallEnding::by)).contains(EndedBy.AGENT);
         assertThat(sip.dialed.getFirst().call().hangups).isEqualTo(1);
         assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("close_code", 1000));
     }
@@ -92,7 +92,7 @@ class AgentEndingsTest {
 
         CallRecord ended = record();
         assertThat(ended.status()).isEqualTo(CallStatus.FAILED);
-        assertThat(ended.hangupCause()).contains("ai_rejected");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.AI_REJECTED);
         assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("source", "ai")
                 .containsEntry("error_code", 1008).containsEntry("error_type", "missing_dynamic_variable")
                 .containsEntry("message", "Missing required dynamic variables: client_name"));
@@ -105,9 +105,28 @@ class AgentEndingsTest {
 
         CallRecord ended = record();
         assertThat(ended.status()).isEqualTo(CallStatus.FAILED);
-        assertThat(ended.hangupCause()).contains("ai_server_error");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.AI_SERVER_ERROR);
         assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("close_code", 1011)
                 .containsEntry("reason", "Internal error"));
+    }
+
+    @Test
+    void aPolicyCloseWithoutAnErrorEventFailsAnAnsweredCall() {
+        answer();
+        agent.onEvent(new AgentEvent.Closed(1008, "Override for field 'prompt' is not allowed by config."));
+
+        assertThat(record().ending())
+                .contains(new CallEnding(CallStatus.FAILED, EndCause.AI_REJECTED, EndedBy.AGENT));
+        assertThat(sip.dialed.getFirst().call().hangups).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorEventWithoutACodeFailsAnAnsweredCall() {
+        answer();
+        agent.onEvent(new AgentEvent.ServerError(OptionalInt.empty(), Optional.of("llm_error"), "LLM failed"));
+
+        assertThat(record().ending())
+                .contains(new CallEnding(CallStatus.FAILED, EndCause.AI_OPERATIONAL_ERROR, EndedBy.AGENT));
     }
 
     @Test
@@ -117,7 +136,7 @@ class AgentEndingsTest {
                 "No user input received for 60 seconds"));
 
         CallRecord ended = record();
-        assertThat(ended.hangupCause()).contains("ai_input_timeout");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.AI_INPUT_TIMEOUT);
         assertThat(ended.status()).as("a silent callee on an answered call").isEqualTo(CallStatus.COMPLETED);
     }
 
@@ -126,7 +145,7 @@ class AgentEndingsTest {
         answer();
         agent.onEvent(new AgentEvent.Closed(1002, "LLM took too long to respond"));
 
-        assertThat(record().hangupCause()).contains("ai_operational_error");
+        assertThat(record().ending().map(CallEnding::cause)).contains(EndCause.AI_OPERATIONAL_ERROR);
         assertThat(record().status()).isEqualTo(CallStatus.FAILED);
     }
 
@@ -135,7 +154,7 @@ class AgentEndingsTest {
         answer();
         agent.onEvent(new AgentEvent.Closed(1006, "connection lost"));
 
-        assertThat(record().hangupCause()).contains("ai_connection_lost");
+        assertThat(record().ending().map(CallEnding::cause)).contains(EndCause.AI_CONNECTION_LOST);
         assertThat(record().status()).isEqualTo(CallStatus.FAILED);
     }
 
@@ -161,6 +180,6 @@ class AgentEndingsTest {
         sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Answered(noCodec));
 
         assertThat(m.receiverStuck).isFalse();
-        assertThat(record().hangupCause()).contains("codec_mismatch");
+        assertThat(record().ending().map(CallEnding::cause)).contains(EndCause.CODEC_MISMATCH);
     }
 }

@@ -115,7 +115,7 @@ class AnsweringMachineCallTest {
         await(() -> record().status().isFinal());
         CallRecord ended = record();
         assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
-        assertThat(ended.hangupCause()).contains("answering_machine");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.ANSWERING_MACHINE);
         assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("result", "machine")
                 .containsEntry("reason", "long_greeting"));
         assertThat(phone().agentAudioHeld).as("the greeting never played").isTrue();
@@ -138,7 +138,7 @@ class AnsweringMachineCallTest {
         phone().drain();
         CallRecord ended = record();
         assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
-        assertThat(ended.hangupCause()).contains("agent_end_call");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.AGENT_END_CALL);
     }
 
     private static byte[] tone() {

@@ -61,7 +61,7 @@ class CallEventsTest {
         events.onSaved(dialing("c2"));
         assertThat(events.liveCallIds()).containsExactlyInAnyOrder("c1", "c2");
 
-        events.onSaved(call.withEnd(CallStatus.COMPLETED, "normal", "remote", T0.plusSeconds(9)));
+        events.onSaved(call.withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.REMOTE_HANGUP, EndedBy.REMOTE), T0.plusSeconds(9)));
 
         assertThat(events.liveCallIds()).containsExactly("c2");
         assertThat(all(events).getLast().data()).containsEntry("status", "completed").containsKey("media");

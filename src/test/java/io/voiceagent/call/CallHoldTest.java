@@ -123,8 +123,8 @@ class CallHoldTest {
         m.listener.onHoldTimeout();
         CallRecord ended = calls.find(id).orElseThrow();
         assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
-        assertThat(ended.hangupCause()).contains("hold_timeout");
-        assertThat(ended.hangupBy()).contains("system");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.HOLD_TIMEOUT);
+        assertThat(ended.ending().map(CallEnding::by)).contains(EndedBy.SYSTEM);
         assertThat(ended.holds()).containsExactly(new HoldPeriod(T0.plusSeconds(10), Optional.of(T0.plusSeconds(610))));
         assertThat(sip.dialed.get(0).call().hangups).isEqualTo(1);
     }

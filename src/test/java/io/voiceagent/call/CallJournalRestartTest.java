@@ -54,8 +54,8 @@ class CallJournalRestartTest {
 
     @Test
     void recordsAndTranscriptsSurviveARestart(@TempDir Path dir) throws Exception {
-        CallRecord ended = answered(dialing("c_1")).withEnd(CallStatus.COMPLETED, "remote_hangup", "remote",
-                T0.plusSeconds(30));
+        CallRecord ended = answered(dialing("c_1")).withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.REMOTE_HANGUP,
+                EndedBy.REMOTE), T0.plusSeconds(30));
         try (CallJournal journal = open(dir).journal()) {
             CallRepository calls = new CallRepository(journal, List.of(), 10, clock);
             assertThat(calls.saveFirst(dialing("c_1"), Optional.empty())).isTrue();
@@ -85,7 +85,7 @@ class CallJournalRestartTest {
                 r = r.withTranscriptLine(new TranscriptLine("user", "line " + i, T0.plusSeconds(10 + i)));
                 calls.save(r, false);
             }
-            calls.save(r.withEnd(CallStatus.COMPLETED, "remote_hangup", "remote", T0.plusSeconds(60)), true);
+            calls.save(r.withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.REMOTE_HANGUP, EndedBy.REMOTE), T0.plusSeconds(60)), true);
         }
 
         long size = Files.size(dir.resolve("calls.jsonl"));
@@ -156,8 +156,8 @@ class CallJournalRestartTest {
 
         assertThat(recovered).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(CallStatus.FAILED);
-            assertThat(r.hangupCause()).contains("service_restart");
-            assertThat(r.hangupBy()).contains("system");
+            assertThat(r.ending().map(CallEnding::cause)).contains(EndCause.SERVICE_RESTART);
+            assertThat(r.ending().map(CallEnding::by)).contains(EndedBy.SYSTEM);
             assertThat(r.endedAt()).contains(T0.plusSeconds(100));
             assertThat(r.transcript()).hasSize(2);
         });
@@ -190,7 +190,7 @@ class CallJournalRestartTest {
         try (CallJournal journal = open(dir).journal()) {
             CallRepository calls = new CallRepository(journal, List.of(), 10, clock);
             calls.saveFirst(dialing("c_old"), Optional.empty());
-            calls.save(dialing("c_old").withEnd(CallStatus.COMPLETED, "remote_hangup", "remote", T0), true);
+            calls.save(dialing("c_old").withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.REMOTE_HANGUP, EndedBy.REMOTE), T0), true);
             clock.set(T0.plus(Duration.ofDays(91)));
             CallRecord r = dialing("c_new");
             calls.saveFirst(r, Optional.empty());

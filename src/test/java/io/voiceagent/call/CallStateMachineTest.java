@@ -89,8 +89,8 @@ class CallStateMachineTest {
         dialed.listener().onEvent(new SipCallEvent.RemoteHangup());
         CallRecord ended = status(started.id());
         assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
-        assertThat(ended.hangupCause()).contains("remote_hangup");
-        assertThat(ended.hangupBy()).contains("remote");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.REMOTE_HANGUP);
+        assertThat(ended.ending().map(CallEnding::by)).contains(EndedBy.REMOTE);
         assertThat(ended.media().packetsIn()).isEqualTo(10);
         assertThat(m.closed).isTrue();
         // The leg is told once; after the far end's BYE a SipCall's hangup sends nothing (sip package tests).
@@ -194,7 +194,7 @@ class CallStateMachineTest {
         assertThat(status(busy.id()).status()).isEqualTo(CallStatus.BUSY);
         assertThat(status(busy.id()).sipCode()).isEqualTo(486);
         assertThat(status(invalid.id()).status()).isEqualTo(CallStatus.FAILED);
-        assertThat(status(invalid.id()).hangupCause()).contains("invalid_number");
+        assertThat(status(invalid.id()).ending().map(CallEnding::cause)).contains(EndCause.INVALID_NUMBER);
         assertThat(status(invalid.id()).sipReason()).contains("Not Found");
     }
 
@@ -222,7 +222,7 @@ class CallStateMachineTest {
 
         CallRecord record = status(started.id());
         assertThat(record.status()).isEqualTo(CallStatus.FAILED);
-        assertThat(record.hangupCause()).contains("ai_unauthorized");
+        assertThat(record.ending().map(CallEnding::cause)).contains(EndCause.AI_UNAUTHORIZED);
         assertThat(sip.dialed.get(0).call().hangups).isEqualTo(1);
     }
 
@@ -240,7 +240,7 @@ class CallStateMachineTest {
 
         media.opened.get(0).drain();
         assertThat(status(started.id()).status()).isEqualTo(CallStatus.COMPLETED);
-        assertThat(status(started.id()).hangupBy()).contains("agent");
+        assertThat(status(started.id()).ending().map(CallEnding::by)).contains(EndedBy.AGENT);
         assertThat(sip.dialed.get(0).call().hangups).isEqualTo(1);
     }
 
@@ -254,7 +254,7 @@ class CallStateMachineTest {
         CallRecord after = calls.hangup(started.id());
 
         assertThat(after.status()).isEqualTo(CallStatus.CANCELED);
-        assertThat(after.hangupBy()).contains("us");
+        assertThat(after.ending().map(CallEnding::by)).contains(EndedBy.US);
         assertThat(sip.dialed.get(0).call().hangups).isEqualTo(1);
         assertThat(conversation.closed).isTrue();
         assertThatThrownBy(() -> calls.hangup(started.id())).isInstanceOfSatisfying(CallException.class,
@@ -311,7 +311,7 @@ class CallStateMachineTest {
         calls.drain(Duration.ofSeconds(1));
 
         assertThat(status(a.id()).status()).isEqualTo(CallStatus.COMPLETED);
-        assertThat(status(a.id()).hangupCause()).contains("shutdown");
+        assertThat(status(a.id()).ending().map(CallEnding::cause)).contains(EndCause.SHUTDOWN);
         assertThat(status(b.id()).status()).isEqualTo(CallStatus.CANCELED);
         assertThat(calls.health().ready()).isFalse();
         assertThat(calls.health().reason()).contains("shutting down");
@@ -347,7 +347,7 @@ class CallStateMachineTest {
                 new SplittableRandom(3));
         CallRecord started = calls.start(StartCallRequest.of("79990000001"));
         awaitExolveId(started.id());
-        ExolveEvent ringing = new ExolveEvent(Optional.of("exo-1"), Optional.empty(), "b",
+        ExolveEvent ringing = ExolveEvent.parse(
                 Map.of("call_id", "exo-1", "type", "b", "date_time", "2026-11-25T10:00:01Z"));
 
         assertThat(calls.onExolveEvent(ringing)).isEqualTo(CallService.WebhookOutcome.APPLIED);
@@ -355,14 +355,60 @@ class CallStateMachineTest {
         assertThat(status(started.id()).status()).isEqualTo(CallStatus.RINGING);
         assertThat(status(started.id()).events()).hasSize(1);
 
-        ExolveEvent unknown = new ExolveEvent(Optional.of("exo-404"), Optional.empty(), "b", Map.of());
+        ExolveEvent unknown = ExolveEvent.parse(Map.of("call_id", "exo-404", "type", "b"));
         assertThat(calls.onExolveEvent(unknown)).isEqualTo(CallService.WebhookOutcome.UNKNOWN_CALL);
 
-        ExolveEvent ended = new ExolveEvent(Optional.of("exo-1"), Optional.empty(), "d",
-                Map.of("call_id", "exo-1", "type", "d", "cause_code", 16));
+        ExolveEvent ended = ExolveEvent.parse(Map.of("call_id", "exo-1", "type", "d", "cause_code", 16));
         assertThat(calls.onExolveEvent(ended)).isEqualTo(CallService.WebhookOutcome.APPLIED);
         assertThat(status(started.id()).status()).isEqualTo(CallStatus.NO_ANSWER);
         assertThat(calls.onExolveEvent(ended)).isEqualTo(CallService.WebhookOutcome.DUPLICATE);
+    }
+
+    @Test
+    void aRingTimeoutIsNoAnswerEndedByUsButTheNetworksNoAnswerIsTheirs() throws Exception {
+        CallRecord ours = calls.start(StartCallRequest.of("79990000002"));
+        ring(0);
+        sip.dialed.get(0).listener().onEvent(new SipCallEvent.Failed(FailureCause.RING_TIMEOUT, 0, "no answer within 60 s"));
+        CallRecord theirs = calls.start(StartCallRequest.of("79990000003"));
+        ring(1);
+        sip.dialed.get(1).listener().onEvent(new SipCallEvent.Failed(FailureCause.NO_ANSWER, 480, "Temporarily Unavailable"));
+
+        assertThat(status(ours.id()).ending())
+                .contains(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.US));
+        assertThat(status(ours.id()).toJson(clock.instant())).containsEntry("hangup_by", "us");
+        assertThat(status(theirs.id()).ending())
+                .contains(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.REMOTE));
+    }
+
+    @Test
+    void exolveHttpModesRingTimeoutIsNoAnswerEndedByUs() throws Exception {
+        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofMillis(20), 3), sip,
+                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
+                new SplittableRandom(3));
+        CallRecord started = calls.start(StartCallRequest.of("79990000002"));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!status(started.id()).status().isFinal() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+
+        assertThat(status(started.id()).ending())
+                .contains(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.US));
+    }
+
+    @Test
+    void unknownAndRecordingEventsChangeNoStatus() throws Exception {
+        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60), 3), sip,
+                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
+                new SplittableRandom(3));
+        CallRecord started = calls.start(StartCallRequest.of("79990000001"));
+        awaitExolveId(started.id());
+
+        assertThat(calls.onExolveEvent(ExolveEvent.parse(Map.of("call_id", "exo-1", "type", "crr", "url", "u"))))
+                .isEqualTo(CallService.WebhookOutcome.APPLIED);
+
+        assertThat(status(started.id()).status()).isEqualTo(CallStatus.DIALING);
+        assertThat(status(started.id()).events()).singleElement().satisfies(e -> assertThat(e).containsEntry("type", "crr"));
     }
 
     private void awaitExolveId(String callId) throws InterruptedException {

@@ -109,7 +109,7 @@ final class CallTestDoubles {
         }
 
         @Override
-        public SipCall dial(String digits, SessionDescription offer, SipCallListener listener) {
+        public SipCall dial(String callId, String digits, SessionDescription offer, SipCallListener listener) {
             Call call = new Call("sip-" + dialed.size() + "@test");
             dialed.add(new Dialed(digits, offer, listener, call));
             return call;

@@ -80,7 +80,7 @@ class JournalOnFullDiskTest {
         assertThat(journal.status().error()).hasValueSatisfying(e -> assertThat(e).contains("No space left"));
         assertThat(calls.saveFirst(dialing("c_refused"), Optional.empty())).isFalse();
         live = live.withTranscriptLine(new TranscriptLine("user", "still talking", T0.plusSeconds(4)))
-                .withEnd(CallStatus.COMPLETED, "remote_hangup", "remote", T0.plusSeconds(9));
+                .withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.REMOTE_HANGUP, EndedBy.REMOTE), T0.plusSeconds(9));
         calls.save(live, true);
         long errors = journal.status().writeErrors();
         assertThat(errors).isPositive();

@@ -139,8 +139,8 @@ class TransferToolsTest {
 
         CallRecord ended = record();
         assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
-        assertThat(ended.hangupCause()).contains("transferred");
-        assertThat(ended.hangupBy()).contains("remote");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.TRANSFERRED);
+        assertThat(ended.ending().map(CallEnding::by)).contains(EndedBy.REMOTE);
         assertThat(sip.dialed.getFirst().call().hangups).as("the caller is hung up").isEqualTo(1);
         assertThat(person().closed).isTrue();
         assertThat(ended.transfer()).hasValueSatisfying(t -> {
@@ -186,7 +186,7 @@ class TransferToolsTest {
         assertThat(personLeg().call().hangups).as("CANCEL").isEqualTo(1);
         assertThat(person().closed).isTrue();
         CallRecord ended = record();
-        assertThat(ended.hangupCause()).contains("remote_hangup");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.REMOTE_HANGUP);
         assertThat(ended.transfer()).hasValueSatisfying(t -> {
             assertThat(t.outcome()).isEqualTo(TransferOutcome.CANCELED);
             assertThat(t.personSeconds()).isEmpty();
@@ -302,7 +302,7 @@ class TransferToolsTest {
         assertThat(conversation.toolResults.getLast()).isEqualTo(new CallTestDoubles.Conversation.ToolResult(
                 "tc_2", "Transferred: the call was handed to 79990000777.", false));
         assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
-        assertThat(ended.hangupCause()).contains("transferred");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.TRANSFERRED);
         assertThat(phone.hangups).as("our BYE").isEqualTo(1);
         assertThat(ended.transfer()).hasValueSatisfying(t -> assertThat(t.outcome()).isEqualTo(TransferOutcome.REFERRED));
         assertThat(metrics.transfers.value("bridge", "no_answer")).as("the bridge the refusal fell back to").isEqualTo(1);

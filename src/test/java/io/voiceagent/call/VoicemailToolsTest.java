@@ -84,8 +84,8 @@ class VoicemailToolsTest {
 
         CallRecord ended = record();
         assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
-        assertThat(ended.hangupCause()).contains("voicemail");
-        assertThat(ended.hangupBy()).contains("agent");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.VOICEMAIL);
+        assertThat(ended.ending().map(CallEnding::by)).contains(EndedBy.AGENT);
         assertThat(sip.dialed.getFirst().call().hangups).isEqualTo(1);
         assertThat(conversation.toolResults).singleElement().satisfies(result -> {
             assertThat(result.toolCallId()).isEqualTo("tc_vm");
@@ -110,7 +110,7 @@ class VoicemailToolsTest {
 
         CallRecord ended = record();
         assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
-        assertThat(ended.hangupCause()).contains("agent_end_call");
+        assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.AGENT_END_CALL);
     }
 
     @Test

@@ -307,6 +307,15 @@ class CliTest {
     }
 
     @Test
+    void aCallThatReachesVoicemailIsFollowedToItsEnd() {
+        service.script(List.of(record("dialing"),
+                record("voicemail", "answered_at", "2026-11-25T20:00:01Z", "ended_at", "2026-11-25T20:00:04Z",
+                        "duration_s", 3.0, "hangup_cause", "answering_machine", "hangup_by", "system")));
+        assertThat(run("call", "+79990001122")).isEqualTo(Cli.FAILURE);
+        assertThat(out()).contains("4.0 s  voicemail: talked 3.0 s, ended by system (answering_machine)");
+    }
+
+    @Test
     void aRefusedCallSaysWhy() {
         service.refuseStart(429, "too_many_calls", "10 calls are live already");
         assertThat(run("call", "+79990001122")).isEqualTo(Cli.FAILURE);

@@ -42,7 +42,7 @@ class InboundCallTest {
     CallSession accept(SipMessage.Request invite, ServerTransaction tx) {
         CallSession call = CallSession.inbound(stack, invite);
         call.answerInbound(invite, tx,
-                i -> Optional.of(new InboundCallHandler.Acceptance(ourAnswer, events::add)));
+                i -> Optional.of(new InboundCallHandler.Acceptance("c_in", ourAnswer, events::add)));
         return call;
     }
 
@@ -108,7 +108,7 @@ class InboundCallTest {
     void unusableOfferIsRejectedWith488() {
         SipMessage.Request invite = invite("", "", "v=0\r\n");
         CallSession.inbound(stack, invite).answerInbound(invite, serverTx(invite),
-                i -> Optional.of(new InboundCallHandler.Acceptance(ourAnswer, events::add)));
+                i -> Optional.of(new InboundCallHandler.Acceptance("c_in", ourAnswer, events::add)));
         assertThat(lastResponse().status()).isEqualTo(488);
         assertThat(events).isEmpty();
     }

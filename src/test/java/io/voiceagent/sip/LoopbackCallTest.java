@@ -124,7 +124,7 @@ class LoopbackCallTest {
         startAgent(Duration.ofSeconds(30));
         acceptRegistration();
         RecordingListener events = new RecordingListener();
-        SipCall call = agent.dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        SipCall call = agent.dial("c_test", "79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
 
         FakeSipPeer.Received invite = peer.awaitRequest("INVITE");
         assertThat(invite.requestUri()).isEqualTo("sip:79161234567@sip.exolve.ru");
@@ -162,7 +162,7 @@ class LoopbackCallTest {
         startAgent(Duration.ofSeconds(30));
         acceptRegistration();
         RecordingListener events = new RecordingListener();
-        agent.dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        agent.dial("c_test", "79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
         FakeSipPeer.Received first = peer.awaitRequest("INVITE");
         // Pretend the first INVITE was lost: answer only its Timer A retransmission.
         FakeSipPeer.Received again = peer.awaitRequest("INVITE");
@@ -185,7 +185,7 @@ class LoopbackCallTest {
         startAgent(Duration.ofSeconds(30));
         acceptRegistration();
         RecordingListener events = new RecordingListener();
-        SipCall call = agent.dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        SipCall call = agent.dial("c_test", "79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
         FakeSipPeer.Received invite = peer.awaitRequest("INVITE");
         peer.respond(invite, 200, "OK", Optional.of("peer1"),
                 List.of("Contact: <sip:gw@127.0.0.1:" + peer.port() + ">"), PEER_SDP);
@@ -212,7 +212,7 @@ class LoopbackCallTest {
                 new java.util.concurrent.atomic.AtomicReference<>();
         agent.setInboundHandler(invite -> {
             seen.set(invite);
-            return Optional.of(new InboundCallHandler.Acceptance(
+            return Optional.of(new InboundCallHandler.Acceptance("c_in",
                     SessionDescription.offer("127.0.0.1", 30002, 5), events));
         });
         java.net.InetSocketAddress target = new java.net.InetSocketAddress("127.0.0.1", agentPort());
@@ -288,12 +288,12 @@ class LoopbackCallTest {
     void dialFailsWithoutNetworkWhenNumberIsUnusableOrAgentNotRunning() throws Exception {
         RecordingListener notRunning = new RecordingListener();
         new UdpSipUserAgent(config(peer.port(), Duration.ofSeconds(30)), FAST, Clock.systemUTC(), new SplittableRandom(1))
-                .dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), notRunning);
+                .dial("c_test", "79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), notRunning);
         assertThat(notRunning.next(SipCallEvent.Failed.class).cause()).isEqualTo(FailureCause.NETWORK);
         startAgent(Duration.ofSeconds(30));
         acceptRegistration();
         RecordingListener events = new RecordingListener();
-        agent.dial("7916 123<x>", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        agent.dial("c_test", "7916 123<x>", SessionDescription.offer("127.0.0.1", 30000, 1), events);
         assertThat(events.next(SipCallEvent.Failed.class).cause()).isEqualTo(FailureCause.INVALID_NUMBER);
         assertThat(peer.drain(Duration.ofMillis(100))).noneMatch(r -> r.isRequest() && r.method().equals("INVITE"));
     }
@@ -315,7 +315,7 @@ class LoopbackCallTest {
         startAgent(Duration.ofSeconds(30));
         acceptRegistration();
         RecordingListener events = new RecordingListener();
-        agent.dial("79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
+        agent.dial("c_test", "79161234567", SessionDescription.offer("127.0.0.1", 30000, 1), events);
         FakeSipPeer.Received invite = peer.awaitRequest("INVITE");
         peer.respond(invite, 200, "OK", Optional.of("peer1"),
                 List.of("Contact: <sip:gw@127.0.0.1:" + peer.port() + ">"), PEER_SDP);

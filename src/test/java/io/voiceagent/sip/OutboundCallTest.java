@@ -18,7 +18,7 @@ class OutboundCallTest {
 
     final FakeStack stack = new FakeStack(Duration.ofSeconds(60));
     final List<SipCallEvent> events = new ArrayList<>();
-    final CallSession call = CallSession.outbound(stack, "call-1@test", "79161234567",
+    final CallSession call = CallSession.outbound(stack, "call-1@test", "c_1", "79161234567",
             SessionDescription.offer("192.0.2.10", 30000, 1), events::add);
 
     SipMessage.Request dial() {
@@ -111,7 +111,7 @@ class OutboundCallTest {
     @ParameterizedTest
     @CsvSource({"486,BUSY", "600,BUSY", "480,NO_ANSWER", "408,NO_ANSWER", "404,INVALID_NUMBER",
         "484,INVALID_NUMBER", "604,INVALID_NUMBER", "403,FORBIDDEN", "500,PROVIDER_ERROR", "503,PROVIDER_ERROR",
-        "488,OTHER", "603,OTHER"})
+        "488,OTHER", "603,DECLINED", "487,OTHER"})
     void finalResponsesMapToFailureCauses(int status, FailureCause cause) {
         SipMessage.Request invite = dial();
         stack.deliver(FakeStack.answer(invite, status, ""));
@@ -161,13 +161,13 @@ class OutboundCallTest {
     }
 
     @Test
-    void ringTimeoutFailsAsNoAnswerAndCancelsTheInvite() {
+    void ringTimeoutFailsAsOurRingTimeoutAndCancelsTheInvite() {
         SipMessage.Request invite = dial();
         stack.deliver(FakeStack.answer(invite, 180, ""));
         stack.scheduler.advance(Duration.ofSeconds(60));
         assertThat(events).hasSize(2);
         assertThat(events.get(1)).isInstanceOfSatisfying(SipCallEvent.Failed.class,
-                f -> assertThat(f.cause()).isEqualTo(FailureCause.NO_ANSWER));
+                f -> assertThat(f.cause()).isEqualTo(FailureCause.RING_TIMEOUT));
         SipMessage.Request cancel = stack.lastRequest("CANCEL");
         assertThat(cancel.topVia()).isEqualTo(invite.topVia());
         assertThat(cancel.cseq()).isEqualTo(new SipMessage.CSeq(invite.cseq().number(), "CANCEL"));
@@ -191,7 +191,7 @@ class OutboundCallTest {
 
         assertThat(events).hasSize(2);
         assertThat(events.get(1)).isInstanceOfSatisfying(SipCallEvent.Failed.class,
-                f -> assertThat(f.cause()).isEqualTo(FailureCause.NO_ANSWER));
+                f -> assertThat(f.cause()).isEqualTo(FailureCause.RING_TIMEOUT));
         assertThat(stack.lastRequest("CANCEL").cseq().number()).isEqualTo(second.cseq().number());
     }
 

@@ -12,7 +12,7 @@ class PrackSenderTest {
 
     final FakeStack stack = new FakeStack(Duration.ofSeconds(60));
     final List<SipCallEvent> events = new ArrayList<>();
-    final CallSession call = CallSession.outbound(stack, "call-1@test", "79161234567",
+    final CallSession call = CallSession.outbound(stack, "call-1@test", "c_1", "79161234567",
             SessionDescription.offer("192.0.2.10", 30000, 1), events::add);
 
     static SipMessage.Response reliable(SipMessage.Request invite, int status, long rseq, String body) {

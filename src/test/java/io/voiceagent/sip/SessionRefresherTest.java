@@ -12,7 +12,7 @@ class SessionRefresherTest {
 
     final FakeStack stack = new FakeStack(Duration.ofSeconds(60));
     final List<SipCallEvent> events = new ArrayList<>();
-    final CallSession call = CallSession.outbound(stack, "call-1@test", "79161234567",
+    final CallSession call = CallSession.outbound(stack, "call-1@test", "c_1", "79161234567",
             SessionDescription.offer("192.0.2.10", 30000, 1), events::add);
 
     /** Dials and answers with a 200 that makes us the refresher of a {@code seconds} session. */

@@ -1,5 +1,8 @@
 package io.voiceagent.webhooks;
 
+import io.voiceagent.call.CallEnding;
+import io.voiceagent.call.EndCause;
+import io.voiceagent.call.EndedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.call.CallMode;
@@ -90,7 +93,7 @@ class WebhookDeliveryTest {
         return ringing.withStatus(CallStatus.ANSWERED, at)
                 .withTranscriptLine(new TranscriptLine("agent", "Hello! This is the demo.", at))
                 .withTranscriptLine(new TranscriptLine("user", "I heard you", at))
-                .withEnd(CallStatus.COMPLETED, "agent_end_call", "agent", at.plusSeconds(9));
+                .withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.AGENT_END_CALL, EndedBy.AGENT), at.plusSeconds(9));
     }
 
     @Test
@@ -137,7 +140,8 @@ class WebhookDeliveryTest {
         CallRecord afterBusy = answered.withTransfer(busy);
         dispatcher.onSaved(afterBusy);
         dispatcher.onSaved(afterBusy.withTransfer(ringingPerson)); // a second attempt: no second event
-        dispatcher.onSaved(afterBusy.withEnd(CallStatus.COMPLETED, "local_hangup", "us", now.plusSeconds(5)));
+        dispatcher.onSaved(afterBusy.withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.LOCAL_HANGUP, EndedBy.US),
+                now.plusSeconds(5)));
 
         assertThat(deliverDue() + deliverDue() + deliverDue() + deliverDue() + deliverDue()).isEqualTo(4);
         List<WebhookReceiver.Received> got = receiver.all();
@@ -321,7 +325,7 @@ class WebhookDeliveryTest {
     void a_call_that_ended_before_this_run_makes_no_events_when_it_is_saved_again() throws Exception {
         Instant before = clock.instant().minusSeconds(60);
         CallRecord old = CallRecord.dialing("c_old", CallMode.SIP, StartCallRequest.of("79990001122"), before)
-                .withStatus(CallStatus.RINGING, before).withEnd(CallStatus.NO_ANSWER, "no_answer", "system", before);
+                .withStatus(CallStatus.RINGING, before).withEnd(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.SYSTEM), before);
         dispatcher.onSaved(old.withEvent(Map.of("source", "exolve", "type", "crr")));
         assertThat(dispatcher.deliverDue()).isEmpty();
         assertThat(dispatcher.deliveries("c_old")).isEmpty();

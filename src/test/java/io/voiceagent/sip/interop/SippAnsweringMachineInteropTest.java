@@ -1,5 +1,7 @@
 package io.voiceagent.sip.interop;
 
+import io.voiceagent.call.CallEnding;
+import io.voiceagent.call.EndCause;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
@@ -49,7 +51,7 @@ class SippAnsweringMachineInteropTest {
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
 
             assertThat(ended.status()).isEqualTo(CallStatus.VOICEMAIL);
-            assertThat(ended.hangupCause()).contains("answering_machine");
+            assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.ANSWERING_MACHINE);
             assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("type", "amd")
                     .containsEntry("result", "machine"));
         }

@@ -1,5 +1,7 @@
 package io.voiceagent.sip.interop;
 
+import io.voiceagent.call.CallEnding;
+import io.voiceagent.call.EndCause;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
@@ -48,7 +50,7 @@ class SippHoldInteropTest {
             // sipp checked that our answers said recvonly, then sendrecv
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
 
-            assertThat(ended.hangupCause()).as("not media_timeout: " + ended).contains("remote_hangup");
+            assertThat(ended.ending().map(CallEnding::cause)).as("not media_timeout: " + ended).contains(EndCause.REMOTE_HANGUP);
             assertThat(ended.holds()).hasSize(1);
             HoldPeriod hold = ended.holds().get(0);
             Instant resumed = hold.end().orElseThrow();

@@ -46,7 +46,7 @@ class SippInboundCallInteropTest {
         public Optional<Acceptance> onInvite(InboundInvite invite) {
             call = invite.call();
             return invite.offer().answerWith("127.0.0.1", OUR_RTP_PORT, 77)
-                    .map(answer -> new Acceptance(answer, events));
+                    .map(answer -> new Acceptance("c_interop", answer, events));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.voiceagent.sip.interop;
 
+import io.voiceagent.call.CallEnding;
+import io.voiceagent.call.EndCause;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
@@ -53,7 +55,7 @@ class SippStrictRtpInteropTest {
             service.closeUserAgent();
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
 
-            assertThat(ended.hangupCause()).as("not media_timeout: " + ended).contains("remote_hangup");
+            assertThat(ended.ending().map(CallEnding::cause)).as("not media_timeout: " + ended).contains(EndCause.REMOTE_HANGUP);
             Instant answered = ended.answeredAt().orElseThrow();
             assertThat(ringback.arrivals()).as("early media went to the ringback server").isNotEmpty()
                     .allMatch(at -> at.isBefore(answered.plusMillis(100)));

@@ -6,8 +6,11 @@ import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.ai.AgentEvent;
+import io.voiceagent.call.CallEnding;
 import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallStatus;
+import io.voiceagent.call.EndCause;
+import io.voiceagent.call.EndedBy;
 import io.voiceagent.config.Config;
 import io.voiceagent.transfer.TransferOutcome;
 import io.voiceagent.transfer.TransferSummary;
@@ -71,7 +74,7 @@ class SippTransferInteropTest {
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
 
             assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
-            assertThat(ended.hangupCause()).contains("transferred");
+            assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.TRANSFERRED);
             TransferSummary done = ended.transfer().orElseThrow();
             assertThat(done.target()).isEqualTo("79990000777");
             assertThat(done.agentSeconds()).isPresent();
@@ -97,8 +100,8 @@ class SippTransferInteropTest {
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
 
             assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
-            assertThat(ended.hangupCause()).contains("transferred");
-            assertThat(ended.hangupBy()).contains("remote");
+            assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.TRANSFERRED);
+            assertThat(ended.ending().map(CallEnding::by)).contains(EndedBy.REMOTE);
             assertThat(ended.transfer()).hasValueSatisfying(t -> assertThat(t.outcome())
                     .isEqualTo(TransferOutcome.ANSWERED));
         }
@@ -119,8 +122,8 @@ class SippTransferInteropTest {
 
             assertThat(result.isError()).isTrue();
             assertThat(result.result()).contains("busy").contains("486");
-            assertThat(agent.contextualUpdates).anySatisfy(u -> assertThat(u).contains("busy")
-                    .contains("The caller is back with you"));
+            awaitTrue(() -> agent.contextualUpdates.stream().anyMatch(u -> u.contains("busy (486 Busy Here)")
+                    && u.contains("The caller is back with you")), "the agent told why");
             TransferSummary failed = service.record(id).transfer().orElseThrow();
             assertThat(failed.outcome()).isEqualTo(TransferOutcome.BUSY);
             assertThat(service.record(id).status()).isEqualTo(CallStatus.ANSWERED);
@@ -128,7 +131,7 @@ class SippTransferInteropTest {
             awaitTrue(() -> agent.userAudioChunks.get() > heard + 10, "the agent hears the caller again");
 
             CallRecord ended = hangUp(service, sipp, id);
-            assertThat(ended.hangupCause()).contains("local_hangup");
+            assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.LOCAL_HANGUP);
             assertThat(ended.transfer()).hasValueSatisfying(t -> {
                 assertThat(t.outcome()).isEqualTo(TransferOutcome.BUSY);
                 assertThat(t.personSeconds()).isEmpty();
@@ -153,7 +156,8 @@ class SippTransferInteropTest {
             assertThat(customer.packetsWithTone(425)).as("ringback packets heard by the caller").isPositive();
             assertThat(service.record(id).transfer()).hasValueSatisfying(t -> assertThat(t.outcome())
                     .isEqualTo(TransferOutcome.NO_ANSWER));
-            assertThat(agent.contextualUpdates).anySatisfy(u -> assertThat(u).contains("nobody answered"));
+            awaitTrue(() -> agent.contextualUpdates.stream().anyMatch(u -> u.contains("nobody answered")),
+                    "the agent told why");
 
             CallRecord ended = hangUp(service, sipp, id);
             assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
@@ -180,7 +184,7 @@ class SippTransferInteropTest {
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
 
             assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
-            assertThat(ended.hangupCause()).contains("transferred");
+            assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.TRANSFERRED);
             assertThat(ended.transfer()).hasValueSatisfying(t -> {
                 assertThat(t.mode()).isEqualTo(Config.TransferMode.REFER);
                 assertThat(t.outcome()).isEqualTo(TransferOutcome.REFERRED);
@@ -212,7 +216,7 @@ class SippTransferInteropTest {
             assertThat(result.isError()).as(result + kamailio.log()).isFalse();
             CallRecord ended = service.awaitEnd(id);
             sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
-            assertThat(ended.hangupCause()).contains("transferred");
+            assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.TRANSFERRED);
             assertThat(ended.transfer()).hasValueSatisfying(t -> assertThat(t.outcome())
                     .isEqualTo(TransferOutcome.REFERRED));
             String relayed = kamailio.log();
@@ -246,7 +250,7 @@ class SippTransferInteropTest {
             });
 
             CallRecord ended = hangUp(service, sipp, id);
-            assertThat(ended.hangupCause()).contains("transferred");
+            assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.TRANSFERRED);
         }
     }
 

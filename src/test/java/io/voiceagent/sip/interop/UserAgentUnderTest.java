@@ -145,7 +145,7 @@ final class UserAgentUnderTest implements AutoCloseable {
 
     /** Dials {@code digits} with our usual offer (PCMU, PCMA, telephone-event). */
     SipCall dial(String digits, CallEvents events) {
-        return agent.dial(digits, SessionDescription.offer(agent.mediaAddress(), OFFER_RTP_PORT, 1), events);
+        return agent.dial("c_interop", digits, SessionDescription.offer(agent.mediaAddress(), OFFER_RTP_PORT, 1), events);
     }
 
     /** Unregisters and closes the socket. */
