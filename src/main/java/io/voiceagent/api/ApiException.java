@@ -12,12 +12,19 @@ final class ApiException extends Exception {
     private final int status;
     private final String code;
     private final Map<String, String> headers;
+    private final Map<String, Object> details;
 
     ApiException(int status, String code, String message, Map<String, String> headers) {
+        this(status, code, message, headers, Map.of());
+    }
+
+    /** @param details more fields of the error body, e.g. the rows of a list that were refused */
+    ApiException(int status, String code, String message, Map<String, String> headers, Map<String, Object> details) {
         super(Objects.requireNonNull(message, "message"), null, false, false);
         this.status = status;
         this.code = Objects.requireNonNull(code, "code");
         this.headers = Map.copyOf(headers);
+        this.details = Map.copyOf(details);
     }
 
     ApiException(int status, String code, String message) {
@@ -42,5 +49,9 @@ final class ApiException extends Exception {
 
     Map<String, String> headers() {
         return headers;
+    }
+
+    Map<String, Object> details() {
+        return details;
     }
 }

@@ -37,7 +37,8 @@ record ApiRequest(String method, String path, Map<String, String> pathParameters
         return Json.parseObject(body);
     }
 
-    private Map<String, String> queryParameters() {
+    /** Every query parameter, decoded (the first value of each). */
+    Map<String, String> queryParameters() {
         Map<String, String> out = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return out;

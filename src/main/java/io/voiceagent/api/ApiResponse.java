@@ -74,6 +74,7 @@ record ApiResponse(int status, String contentType, byte[] body, Map<String, Stri
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.code());
         body.put("message", e.getMessage());
+        body.putAll(e.details());
         return new ApiResponse(e.status(), JSON, Json.write(body), e.headers());
     }
 

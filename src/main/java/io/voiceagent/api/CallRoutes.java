@@ -6,6 +6,7 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallService;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.campaigns.DoNotCallList;
 import io.voiceagent.recordings.RecordingLibrary;
 import io.voiceagent.sip.PhoneNumbers;
 import io.voiceagent.webhooks.DeliveryLog;
@@ -30,8 +31,11 @@ final class CallRoutes {
     private final Clock clock;
     private final DeliveryLog webhooks;
     private final RecordingLibrary recordings;
+    private final Optional<DoNotCallList> doNotCall;
 
-    CallRoutes(CallService calls, Clock clock, DeliveryLog webhooks, RecordingLibrary recordings) {
+    CallRoutes(CallService calls, Clock clock, DeliveryLog webhooks, RecordingLibrary recordings,
+               Optional<DoNotCallList> doNotCall) {
+        this.doNotCall = Objects.requireNonNull(doNotCall, "doNotCall");
         this.recordings = Objects.requireNonNull(recordings, "recordings");
         this.calls = Objects.requireNonNull(calls, "calls");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -50,11 +54,16 @@ final class CallRoutes {
 
     /**
      * Places a call: 201. With an {@code Idempotency-Key} that already named a start in the last 24 h,
-     * that call's record with 200 and nothing dialed; the same key with another body is refused (422).
+     * that call's record with 200 and nothing dialed; the same key with another body is refused (422); a
+     * number on the do-not-call list is refused (403 {@code do_not_call}).
      */
     private ApiResponse start(ApiRequest request) throws ApiException, CallException {
         Optional<String> key = idempotencyKey(request);
         StartCallRequest start = StartCallBody.parse(request.jsonObject());
+        if (doNotCall.filter(list -> list.contains(start.phoneNumber())).isPresent()) {
+            throw new ApiException(403, "do_not_call", start.phoneNumber() + " is on the do-not-call list"
+                    + " (DNC_FILE, /api/dnc)");
+        }
         if (start.callbackUrl().isPresent() && !webhooks.acceptsCallbackUrls()) {
             throw ApiException.badRequest(StartCallBody.CALLBACK_URL + ": needs CALLBACK_SECRET set on the service"
                     + " (every delivery is signed with it)");

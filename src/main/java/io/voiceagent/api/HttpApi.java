@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.voiceagent.call.CallEvents;
 import io.voiceagent.call.CallException;
 import io.voiceagent.call.CallService;
+import io.voiceagent.campaigns.Campaigns;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
 import io.voiceagent.metrics.ServiceMetrics;
@@ -44,6 +45,12 @@ public final class HttpApi implements AutoCloseable {
     /** The Retry-After of a 429: calls last minutes, so a few seconds apart is often enough and never a flood. */
     static final int RETRY_AFTER_SECONDS = 5;
     private static final long DRAIN_LIMIT_BYTES = 1024 * 1024;
+    /**
+     * Connections the kernel may hold until the server's one accepting thread takes them. The JDK's default
+     * (50) overflows when a burst of clients connects at once on a busy machine: Linux then drops their SYNs
+     * and each waits a retransmission (1 s, 3 s, 7 s ...) before it is even accepted. Capped by somaxconn.
+     */
+    private static final int LISTEN_BACKLOG = 1024;
 
     private final Config.Http config;
     private final Optional<Secret> apiToken;
@@ -73,6 +80,13 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
                    Clock clock, CallEvents events, DeliveryLog webhooks, RecordingLibrary recordings,
                    ServiceMetrics metrics) {
+        this(config, calls, debug, webhookSecret, clock, events, webhooks, recordings, metrics, Optional.empty());
+    }
+
+    /** @param campaigns the campaigns and the do-not-call list: {@code /api/campaigns}, {@code /api/dnc} */
+    public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
+                   Clock clock, CallEvents events, DeliveryLog webhooks, RecordingLibrary recordings,
+                   ServiceMetrics metrics, Optional<Campaigns> campaigns) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(debug, "debug");
@@ -80,7 +94,8 @@ public final class HttpApi implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         this.apiToken = config.apiToken().filter(token -> !token.isEmpty());
         List<Route> all = new ArrayList<>();
-        all.addAll(new CallRoutes(calls, clock, webhooks, recordings).routes());
+        all.addAll(new CallRoutes(calls, clock, webhooks, recordings, campaigns.map(Campaigns::doNotCall)).routes());
+        campaigns.ifPresent(c -> all.addAll(new CampaignRoutes(c, webhooks, clock).routes()));
         all.addAll(new RecordingRoutes(calls, recordings).routes());
         all.addAll(new OperationsRoutes(calls, metrics).routes());
         all.addAll(new ExolveWebhook(calls, webhookSecret).routes());
@@ -110,7 +125,7 @@ public final class HttpApi implements AutoCloseable {
             }
             HttpServer created;
             try {
-                created = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+                created = HttpServer.create(new InetSocketAddress(config.host(), config.port()), LISTEN_BACKLOG);
             } catch (IOException e) {
                 throw new IOException("cannot listen on " + config.host() + ":" + config.port()
                         + " (HTTP_HOST, HTTP_PORT): " + e.getMessage(), e);
@@ -229,9 +244,9 @@ public final class HttpApi implements AutoCloseable {
             throw new ApiException(405, "method_not_allowed", method + " is not supported on " + path
                     + "; use " + route.allow(), Map.of("Allow", route.allow()));
         }
-        byte[] body = readBody(exchange);
+        byte[] body = readBody(exchange, route.maxBodyBytes());
         if (body.length > 0 && "POST".equals(method)) {
-            requireJson(exchange.getRequestHeaders().getFirst("Content-Type"));
+            requireJson(exchange.getRequestHeaders().getFirst("Content-Type"), route.takesCsv());
         }
         return handler.handle(new ApiRequest(method, path, parameters, exchange.getRequestURI().getRawQuery(),
                 exchange.getRequestHeaders(), body));
@@ -251,12 +266,12 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private static byte[] readBody(HttpExchange exchange) throws ApiException, IOException {
+    private static byte[] readBody(HttpExchange exchange, int maxBytes) throws ApiException, IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.strip()) > MAX_BODY_BYTES) {
-                    throw tooLarge();
+                if (Long.parseLong(declared.strip()) > maxBytes) {
+                    throw tooLarge(maxBytes);
                 }
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("Content-Length is not a number");
@@ -264,9 +279,9 @@ public final class HttpApi implements AutoCloseable {
         }
         // Not closed here: closing drops the unread rest, which discardUnreadBody must read first.
         InputStream in = exchange.getRequestBody();
-        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-        if (body.length > MAX_BODY_BYTES) {
-            throw tooLarge();
+        byte[] body = in.readNBytes(maxBytes + 1);
+        if (body.length > maxBytes) {
+            throw tooLarge(maxBytes);
         }
         return body;
     }
@@ -293,21 +308,28 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private static ApiException tooLarge() {
-        return new ApiException(413, "payload_too_large", "request bodies are limited to " + MAX_BODY_BYTES + " bytes");
+    private static ApiException tooLarge(int maxBytes) {
+        return new ApiException(413, "payload_too_large", "request bodies are limited to " + maxBytes
+                + " bytes here");
     }
 
-    /** {@code application/json} or any {@code +json} type; parameters such as charset are fine. */
-    private static void requireJson(String contentType) throws ApiException {
+    /**
+     * {@code application/json} or any {@code +json} type, and {@code text/csv} where a route takes lists;
+     * parameters such as charset are fine.
+     */
+    private static void requireJson(String contentType, boolean orCsv) throws ApiException {
         if (contentType == null) {
             return;
         }
         String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        if (!(type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json"))) {
+        if (!(type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json")
+                || orCsv && type.equals(CSV))) {
             throw new ApiException(415, "unsupported_media_type",
-                    "Content-Type " + type + " is not accepted; send application/json");
+                    "Content-Type " + type + " is not accepted; send application/json" + (orCsv ? " or text/csv" : ""));
         }
     }
+
+    static final String CSV = "text/csv";
 
     static int statusOf(CallException.Reason reason) {
         return switch (reason) {

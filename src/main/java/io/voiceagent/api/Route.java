@@ -13,7 +13,8 @@ import java.util.Optional;
  * handler per method. The API tries resources in order, so literal paths listed before patterns
  * win ({@code /api/calls/start} before {@code /api/calls/{id}}).
  */
-record Route(List<String> segments, Access access, Map<String, Handler> methods) {
+record Route(List<String> segments, Access access, Map<String, Handler> methods, int maxBodyBytes,
+             boolean takesCsv) {
 
     /** Who may call a route. */
     enum Access {
@@ -31,6 +32,9 @@ record Route(List<String> segments, Access access, Map<String, Handler> methods)
     }
 
     Route {
+        if (maxBodyBytes < 0) {
+            throw new IllegalArgumentException("maxBodyBytes");
+        }
         segments = List.copyOf(segments);
         Objects.requireNonNull(access, "access");
         methods = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(methods));
@@ -77,6 +81,8 @@ record Route(List<String> segments, Access access, Map<String, Handler> methods)
         private final String pattern;
         private final Access access;
         private final Map<String, Handler> methods = new LinkedHashMap<>();
+        private int maxBodyBytes = HttpApi.MAX_BODY_BYTES;
+        private boolean takesCsv;
 
         private Builder(String pattern, Access access) {
             this.pattern = pattern;
@@ -93,8 +99,20 @@ record Route(List<String> segments, Access access, Map<String, Handler> methods)
             return this;
         }
 
+        Builder delete(Handler handler) {
+            methods.put("DELETE", handler);
+            return this;
+        }
+
+        /** A larger body than {@link HttpApi#MAX_BODY_BYTES} (a campaign's contacts), also as {@code text/csv}. */
+        Builder takesLists(int maxBytes) {
+            this.maxBodyBytes = maxBytes;
+            this.takesCsv = true;
+            return this;
+        }
+
         Route build() {
-            return new Route(split(pattern), access, methods);
+            return new Route(split(pattern), access, methods, maxBodyBytes, takesCsv);
         }
     }
 }

@@ -5,7 +5,9 @@
  * ({@code /api/calls/...}, a call's record with its webhook deliveries and recording),
  * {@code RecordingRoutes} ({@code /api/calls/{id}/recording}, the WAV with byte ranges),
  * {@code EventRoutes} ({@code /api/events}, Server-Sent Events), {@code OperationsRoutes}
- * ({@code /health}, and {@code /metrics}: the text of {@code metrics.ServiceMetrics}), {@code ExolveWebhook} (Exolve's call
+ * ({@code /health}, and {@code /metrics}: the text of {@code metrics.ServiceMetrics}), {@code CampaignRoutes}
+ * ({@code /api/campaigns/...} and {@code /api/dnc}, the contacts checked by {@code CampaignBody} as call
+ * starts are, CSV read and written by {@code Csv}), {@code ExolveWebhook} (Exolve's call
  * events, guarded by their own secret), {@code DebugRoutes} ({@code /debug/...} through
  * {@link io.voiceagent.api.DebugOperations}, which {@code app} implements) and {@code UiRoutes} (the
  * dashboard and the OpenAPI document). Input is validated here ({@code StartCallBody},
@@ -25,7 +27,11 @@
  * <p>Locks: only {@code HttpApi}'s lifecycle lock (start, port, close), a leaf; a handler holds no
  * lock of this package while it calls into {@code call}, whose lock order is in its package-info.
  *
- * <p>Depends on {@code call} ({@code CallService} and the records and events it hands out), {@code config},
+ * <p>A call start to a number on the do-not-call list ({@code campaigns.DoNotCallList}) is 403
+ * {@code do_not_call}. Campaign bodies may be CSV and up to 32 MiB (a route's own limit, {@code Route}).
+ *
+ * <p>Depends on {@code call} ({@code CallService} and the records and events it hands out), {@code campaigns}
+ * ({@code Campaigns}, {@code DoNotCallList}), {@code config},
  * {@code ui} (the files it serves), {@code exolve} (for {@code ExolveEvent} only), {@code webhooks}
  * ({@code DeliveryLog}: deliveries), {@code metrics} (what {@code /metrics} serves) and {@code recordings} ({@code RecordingLibrary}); only
  * {@code app} uses it.

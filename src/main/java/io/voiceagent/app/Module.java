@@ -7,6 +7,9 @@ import io.voiceagent.call.CallEvents;
 import io.voiceagent.call.CallJournal;
 import io.voiceagent.call.CallManager;
 import io.voiceagent.call.CallMode;
+import io.voiceagent.campaigns.CampaignListener;
+import io.voiceagent.campaigns.Campaigns;
+import io.voiceagent.campaigns.DoNotCallList;
 import io.voiceagent.config.Config;
 import io.voiceagent.demo.DemoNetwork;
 import io.voiceagent.exolve.ExolveApi;
@@ -15,10 +18,11 @@ import io.voiceagent.media.MediaEngine;
 import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.net.OutboundConnections;
 import io.voiceagent.net.ProxiedConnections;
+import io.voiceagent.recordings.Recordings;
+import io.voiceagent.sip.PhoneNumbers;
 import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SipTimers;
 import io.voiceagent.sip.SipUserAgent;
-import io.voiceagent.recordings.Recordings;
 import io.voiceagent.sip.UdpSipUserAgent;
 import io.voiceagent.webhooks.Backoff;
 import io.voiceagent.webhooks.DeliveryLog;
@@ -56,6 +60,7 @@ public final class Module implements AutoCloseable {
     private final CallManager calls;
     private final SipUserAgent sip;
     private final HttpApi http;
+    private final Campaigns campaigns;
     private boolean closed;
 
     private Module(Config config, Optional<DemoNetwork> demo) throws IOException {
@@ -109,12 +114,21 @@ public final class Module implements AutoCloseable {
                 calls.onSaved(dispatcher::onSaved);
             }
 
+            campaigns = register(Campaigns.open(config.http().dataDir(),
+                    Duration.ofDays(config.http().journalRetentionDays()), calls,
+                    new DoNotCallList(config.doNotCall().file(), PhoneNumbers::toE164Digits), clock, random,
+                    config.http().maxConcurrentCalls(), recordings::withNotice,
+                    webhooks instanceof WebhookDispatcher dispatcher ? dispatcher::campaignFinished
+                            : CampaignListener.NONE));
+            campaigns.start();
+
             CallEvents events = new CallEvents(CallEvents.DEFAULT_CAPACITY);
             calls.publishTo(events);
             calls.endInterruptedCalls(); // after every save listener: their call.ended is made like any call's
             timers.scheduleAtFixedRate(() -> events.sampleMedia(calls), 1, 1, TimeUnit.SECONDS);
             http = register(new HttpApi(config.http(), calls, debugOperations(agents, exolve, outbound),
-                    config.exolve().webhookSecret(), clock, events, webhooks, recordings, metrics));
+                    config.exolve().webhookSecret(), clock, events, webhooks, recordings, metrics,
+                    Optional.of(campaigns)));
             http.start();
             register(events); // closed before the HTTP server, so that open event streams end at once
         } catch (IOException | RuntimeException e) {
@@ -235,6 +249,7 @@ public final class Module implements AutoCloseable {
             return;
         }
         closed = true;
+        campaigns.close(); // no campaign starts a call while the live ones are hung up
         calls.drain(DRAIN_TIMEOUT);
         closeAll();
     }

@@ -32,7 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Append-only JSON-lines journal of call records in DATA_DIR ({@code calls.jsonl}), so that calls and
  * transcripts survive a restart or a crash. A call's first line is its whole record; later lines carry
- * only what changed ({@link JournalLines}).
+ * only what changed ({@link JournalLines}). The same machinery keeps other records in files of their own
+ * ({@link JournalKind}: the campaigns), opened with {@link #open(Path, Clock, Settings, JournalKind)} and
+ * written with {@link #appendSnapshot} and {@link #appendChanges}.
  *
  * <p>Writes happen on one writer thread, so no SIP, media or HTTP thread ever waits for the disk, except
  * a start, which waits for its first record to be forced ({@link #awaitDurable}). Lines that arrive
@@ -105,6 +107,13 @@ public final class CallJournal implements AutoCloseable {
     public record Opened(CallJournal journal, List<CallRecord> records, int quarantinedLines) {
     }
 
+    /** A journal of another kind as found on disk (the records loaded, in the order they were created), open. */
+    public record Loaded<R>(CallJournal journal, List<R> records, int quarantinedLines) {
+        public Loaded {
+            records = List.copyOf(records);
+        }
+    }
+
     /** Lines a failing journal holds before it merges each call's queued changes into one. */
     static final int COALESCE_ABOVE = 1_000;
 
@@ -113,6 +122,7 @@ public final class CallJournal implements AutoCloseable {
 
     private final Path dir;
     private final Path file;
+    private final JournalKind<?> kind;
     private final Clock clock;
     private final Settings settings;
     private int quarantinedLines;
@@ -140,11 +150,12 @@ public final class CallJournal implements AutoCloseable {
     /** Lines open moved aside already: the compaction that follows drops them without a second copy. */
     private Set<Long> quarantinedAtOpen;
 
-    private CallJournal(Path dir, Clock clock, Settings settings, FileChannel channel, long size, long liveBytes,
-                        int quarantinedLines, Map<String, String> restoredKeys, boolean compactFirst,
+    private CallJournal(Path dir, JournalKind<?> kind, Clock clock, Settings settings, FileChannel channel, long size,
+                        long liveBytes, int quarantinedLines, Map<String, String> restoredKeys, boolean compactFirst,
                         Set<Long> quarantinedAtOpen) {
         this.dir = dir;
-        this.file = dir.resolve(FILE_NAME);
+        this.kind = kind;
+        this.file = dir.resolve(kind.fileName());
         this.clock = clock;
         this.settings = settings;
         this.channel = channel;
@@ -154,7 +165,7 @@ public final class CallJournal implements AutoCloseable {
         this.restoredKeys = Map.copyOf(restoredKeys);
         this.compactFirst = compactFirst;
         this.quarantinedAtOpen = Set.copyOf(quarantinedAtOpen);
-        this.writer = Thread.ofPlatform().daemon().name("call-journal").start(this::writeBatches);
+        this.writer = Thread.ofPlatform().daemon().name(kind.writerThreadName()).start(this::writeBatches);
     }
 
     /**
@@ -166,8 +177,18 @@ public final class CallJournal implements AutoCloseable {
      * the compaction that the writer then runs first.
      */
     public static Opened open(Path dataDir, Clock clock, Settings settings) throws IOException {
+        Loaded<CallRecord> loaded = open(dataDir, clock, settings, JournalKind.CALLS);
+        return new Opened(loaded.journal(), loaded.records(), loaded.quarantinedLines());
+    }
+
+    /**
+     * {@link #open(Path, Clock, Settings)} for a journal of any kind, in its own file: the records that
+     * {@code settings.callsLoaded()} and the rules above load, the others left on disk.
+     */
+    public static <R> Loaded<R> open(Path dataDir, Clock clock, Settings settings, JournalKind<R> kind)
+            throws IOException {
         ensurePrivateDirectory(dataDir);
-        Path file = dataDir.resolve(FILE_NAME);
+        Path file = dataDir.resolve(kind.fileName());
         if (!Files.exists(file)) {
             Files.createFile(file);
         }
@@ -176,7 +197,7 @@ public final class CallJournal implements AutoCloseable {
         JournalScan scan = JournalScan.of(file);
         List<String> unreadable = new ArrayList<>(scan.unreadable.values());
         if (!unreadable.isEmpty()) {
-            quarantine(dataDir, now, unreadable, scan.firstProblem.orElse("unreadable"));
+            quarantine(dataDir, kind, now, unreadable, scan.firstProblem.orElse("unreadable"));
         }
         if (scan.tornTail) {
             try (FileChannel cut = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -194,32 +215,32 @@ public final class CallJournal implements AutoCloseable {
             }
         });
         // Calls are independent of one another: they are parsed and folded on every core.
-        List<Folded> folded = linesById.values().parallelStream().map(CallJournal::fold).toList();
+        List<Folded<R>> folded = linesById.values().parallelStream().map(lines -> fold(kind, lines)).toList();
         Map<String, String> keys = new LinkedHashMap<>();
-        List<CallRecord> records = new ArrayList<>(folded.size());
+        List<R> records = new ArrayList<>(folded.size());
         List<String> unfoldable = new ArrayList<>();
-        for (Folded call : folded) {
+        for (Folded<R> call : folded) {
             call.record().ifPresent(records::add);
-            call.record().ifPresent(r -> call.key().ifPresent(key -> keys.put(r.id(), key)));
+            call.record().ifPresent(r -> call.key().ifPresent(key -> keys.put(call.id(), key)));
             unfoldable.addAll(call.unreadable());
         }
         if (!unfoldable.isEmpty()) {
-            quarantine(dataDir, now, unfoldable, "lines whose fields do not make a call record");
+            quarantine(dataDir, kind, now, unfoldable, "lines whose fields do not make a record");
         }
         int quarantined = unreadable.size() + unfoldable.size();
         long size = Files.size(file);
         boolean compactNow = quarantined > 0 || size > 2 * scan.liveBytes && size > MIN_COMPACTION_BYTES;
         FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
-        CallJournal journal = new CallJournal(dataDir, clock, settings, channel, size, scan.liveBytes, quarantined,
-                keys, compactNow, scan.unreadable.keySet());
-        return new Opened(journal, List.copyOf(records), quarantined);
+        CallJournal journal = new CallJournal(dataDir, kind, clock, settings, channel, size, scan.liveBytes,
+                quarantined, keys, compactNow, scan.unreadable.keySet());
+        return new Loaded<>(journal, records, quarantined);
     }
 
     /** One call read back: its record unless its lines do not make one, and the lines that could not be read. */
-    private record Folded(Optional<CallRecord> record, Optional<String> key, List<String> unreadable) {
+    private record Folded<R>(String id, Optional<R> record, Optional<String> key, List<String> unreadable) {
     }
 
-    private static Folded fold(List<String> lines) {
+    private static <R> Folded<R> fold(JournalKind<R> kind, List<String> lines) {
         JournalLines.Replay replay = new JournalLines.Replay();
         List<String> unreadable = new ArrayList<>();
         for (String line : lines) {
@@ -229,11 +250,13 @@ public final class CallJournal implements AutoCloseable {
                 unreadable.add(line);
             }
         }
-        Optional<CallRecord> record = Optional.empty();
+        Optional<R> record = Optional.empty();
         Optional<String> key = Optional.empty();
+        String id = "";
         for (Map.Entry<String, Map<String, Object>> e : replay.states().entrySet()) {
+            id = e.getKey();
             try {
-                record = Optional.of(JournalLines.Replay.record(e.getValue()));
+                record = Optional.of(JournalLines.Replay.record(kind, e.getValue()));
                 key = replay.idempotencyKey(e.getKey());
             } catch (JournalLines.UnreadableLine bad) {
                 try {
@@ -243,7 +266,7 @@ public final class CallJournal implements AutoCloseable {
                 }
             }
         }
-        return new Folded(record, key, unreadable);
+        return new Folded<>(id, record, key, unreadable);
     }
 
     /** The newest calls, the calls that may still be live, and the calls still named by a key. */
@@ -268,9 +291,9 @@ public final class CallJournal implements AutoCloseable {
         }
     }
 
-    private static void quarantine(Path dir, Instant now, List<String> lines, String firstProblem)
-            throws IOException {
-        Path corrupt = dir.resolve(FILE_NAME + ".corrupt-" + CORRUPT_SUFFIX.format(now));
+    private static void quarantine(Path dir, JournalKind<?> kind, Instant now, List<String> lines,
+                                   String firstProblem) throws IOException {
+        Path corrupt = dir.resolve(kind.fileName() + ".corrupt-" + CORRUPT_SUFFIX.format(now));
         try (FileChannel out = FileChannel.open(corrupt, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             setMode(corrupt, FILE_MODE);
@@ -279,7 +302,7 @@ public final class CallJournal implements AutoCloseable {
             }
             out.force(true);
         }
-        LOG.log(System.Logger.Level.WARNING, "journal " + dir.resolve(FILE_NAME) + ": " + lines.size()
+        LOG.log(System.Logger.Level.WARNING, "journal " + dir.resolve(kind.fileName()) + ": " + lines.size()
                 + " unreadable line(s) moved to " + corrupt.getFileName() + " (first: " + firstProblem + ")");
     }
 
@@ -295,6 +318,28 @@ public final class CallJournal implements AutoCloseable {
     }
 
     // ---- writing --------------------------------------------------------------------------------
+
+    /**
+     * Queues a record's whole fields ({@code "id"} first, {@code "created_at"} in them) as a snapshot line,
+     * which replaces everything before it for that id; returns its sequence number for
+     * {@link #awaitDurable}, or -1 once closed.
+     */
+    public long appendSnapshot(Map<String, Object> fields, boolean durable) {
+        try {
+            return append(JournalLines.snapshot(fields, Optional.empty()), durable);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("fields that cannot be written as JSON", e);
+        }
+    }
+
+    /** Queues a change to record {@code id}: the fields set (a null clears one). */
+    public long appendChanges(String id, Map<String, Object> set, boolean durable) {
+        try {
+            return append(JournalLines.delta(id, set, Map.of()), durable);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("fields that cannot be written as JSON", e);
+        }
+    }
 
     /**
      * Queues a line and returns at once with its sequence number. {@code durable} asks for it (and all
@@ -322,7 +367,7 @@ public final class CallJournal implements AutoCloseable {
      * first, withdraws the line (it will never be written) and returns false. A line the writer is
      * already retrying is waited for instead, so a true answer always means it is on disk.
      */
-    boolean awaitDurable(long seq) {
+    public boolean awaitDurable(long seq) {
         lock.lock();
         try {
             pendingDurable = true;
@@ -593,7 +638,7 @@ public final class CallJournal implements AutoCloseable {
      */
     private void compact() {
         long before = completeBytes;
-        Path compacted = dir.resolve(FILE_NAME + ".compacting");
+        Path compacted = dir.resolve(kind.fileName() + ".compacting");
         try {
             Instant now = clock.instant();
             Instant cutoff = now.minus(settings.retention());
@@ -631,10 +676,9 @@ public final class CallJournal implements AutoCloseable {
                         Optional<Map<String, Object>> state = replay.take(call.id);
                         if (state.isPresent()) {
                             try {
-                                CallRecord record = JournalLines.Replay.record(state.get());
-                                if (!JournalLines.endedBefore(record, cutoff)) {
-                                    lines.add(JournalLines.snapshot(record, record.createdAt().isBefore(keysFrom)
-                                            ? Optional.empty() : key).bytes());
+                                Optional<JournalLines.Line> kept = compacted(kind, state.get(), key, cutoff, keysFrom);
+                                if (kept.isPresent()) {
+                                    lines.add(kept.get().bytes());
                                 }
                             } catch (JournalLines.UnreadableLine e) {
                                 unreadable.add(JSON.std.asString(state.get()));
@@ -646,7 +690,7 @@ public final class CallJournal implements AutoCloseable {
                 out.force(true);
             }
             if (!unreadable.isEmpty()) {
-                quarantine(dir, now, unreadable, scan.firstProblem.orElse("lines whose fields do not make a record"));
+                quarantine(dir, kind, now, unreadable, scan.firstProblem.orElse("lines whose fields do not make a record"));
                 lock.lock();
                 try {
                     quarantinedLines += unreadable.size();
@@ -674,6 +718,18 @@ public final class CallJournal implements AutoCloseable {
             }
             reopenAfterFailedCompaction();
         }
+    }
+
+    /** The one snapshot a record keeps at compaction; empty when it ended before the retention. */
+    private static <R> Optional<JournalLines.Line> compacted(JournalKind<R> kind, Map<String, Object> state,
+                                                             Optional<String> key, Instant cutoff, Instant keysFrom)
+            throws JournalLines.UnreadableLine, IOException {
+        R record = JournalLines.Replay.record(kind, state);
+        if (kind.endedBefore(record, cutoff)) {
+            return Optional.empty();
+        }
+        return Optional.of(JournalLines.snapshot(kind.fields(record),
+                kind.createdAt(record).isBefore(keysFrom) ? Optional.empty() : key));
     }
 
     /** Lines gathered into 64 KiB writes. */

@@ -53,7 +53,12 @@ final class JournalLines {
     }
 
     static Line snapshot(CallRecord record, Optional<String> idempotencyKey) throws IOException {
-        Map<String, Object> fields = fields(record);
+        return snapshot(fields(record), idempotencyKey);
+    }
+
+    /** A snapshot of any journal's record: its fields ({@code "id"} first), nulls left out. */
+    static Line snapshot(Map<String, Object> recordFields, Optional<String> idempotencyKey) throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>(recordFields);
         idempotencyKey.ifPresent(key -> fields.put(IDEMPOTENCY_KEY, key));
         return new Line(line(SNAPSHOT_WRITER.asString(fields)), true);
     }
@@ -79,15 +84,20 @@ final class JournalLines {
         if (set.isEmpty() && add.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(delta(after.id(), set, add));
+    }
+
+    /** A delta of any journal's record: the fields set (a null clears one) and the items added to lists. */
+    static Line delta(String id, Map<String, Object> set, Map<String, Object> add) throws IOException {
         Map<String, Object> delta = new LinkedHashMap<>();
-        delta.put(DELTA, after.id());
+        delta.put(DELTA, id);
         if (!set.isEmpty()) {
             delta.put("set", set);
         }
         if (!add.isEmpty()) {
             delta.put("add", add);
         }
-        return Optional.of(new Line(line(DELTA_WRITER.asString(delta)), !add.isEmpty()));
+        return new Line(line(DELTA_WRITER.asString(delta)), !add.isEmpty());
     }
 
     /**
@@ -238,11 +248,12 @@ final class JournalLines {
         }
 
         /** The record of one folded state; throws when its fields do not make a record. */
-        static CallRecord record(Map<String, Object> state) throws UnreadableLine {
+        static <R> R record(JournalKind<R> kind, Map<String, Object> state) throws UnreadableLine {
             try {
-                return CallRecord.fromJson(state);
+                return kind.record(state);
             } catch (RuntimeException e) {
-                throw new UnreadableLine("fields do not make a call record (" + e.getClass().getSimpleName() + ")");
+                throw new UnreadableLine("fields do not make a record of " + kind.fileName() + " ("
+                        + e.getClass().getSimpleName() + ")");
             }
         }
     }

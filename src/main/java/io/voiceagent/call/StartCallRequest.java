@@ -38,6 +38,32 @@ public record StartCallRequest(String phoneNumber, Optional<String> firstMessage
                 callbackUrl, record);
     }
 
+    /** The request in the form {@code POST /api/calls/start} takes (absent fields left out). */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("phone_number", phoneNumber);
+        firstMessage.ifPresent(v -> m.put("first_message", v));
+        prompt.ifPresent(v -> m.put("prompt", v));
+        language.ifPresent(v -> m.put("language", v));
+        m.put("dynamic_variables", dynamicVariables);
+        m.put("metadata", metadata);
+        callbackUrl.ifPresent(v -> m.put("callback_url", v.toString()));
+        record.ifPresent(v -> m.put("record", v));
+        return m;
+    }
+
+    /** Reads back what {@link #toJson} wrote (a journal's replay); the input was validated when it was taken. */
+    @SuppressWarnings("unchecked")
+    public static StartCallRequest fromJson(Map<String, Object> m) {
+        return new StartCallRequest((String) Objects.requireNonNull(m.get("phone_number"), "phone_number"),
+                Optional.ofNullable((String) m.get("first_message")), Optional.ofNullable((String) m.get("prompt")),
+                Optional.ofNullable((String) m.get("language")),
+                (Map<String, Object>) m.getOrDefault("dynamic_variables", Map.of()),
+                (Map<String, Object>) m.getOrDefault("metadata", Map.of()),
+                Optional.ofNullable((String) m.get("callback_url")).map(URI::create),
+                m.get("record") instanceof Boolean b ? Optional.of(b) : Optional.empty());
+    }
+
     public static StartCallRequest of(String phoneNumber) {
         return new StartCallRequest(phoneNumber, Optional.empty(), Optional.empty(), Optional.empty(),
                 Map.of(), Map.of());

@@ -5,7 +5,10 @@
  * wire names are written out; {@code CallEnding}'s factories turn SIP failures and agent endings into
  * one), the journal that
  * keeps them in DATA_DIR ({@code CallRepository}, {@code CallJournal}, {@code JournalLines},
- * {@code JournalScan}) and the event stream fed by every save ({@code CallEvents}).
+ * {@code JournalScan}) and the event stream fed by every save ({@code CallEvents}). The journal's
+ * machinery also keeps other records in files of their own ({@code JournalKind}): package
+ * {@code campaigns} keeps its campaigns and contacts with it, in {@code campaigns.jsonl}, with a writer
+ * thread of its own ({@code campaign-journal}).
  *
  * <p>Records: a call's first record is written whole and forced to disk before the call is placed; a
  * start that cannot be recorded is refused ({@code STORAGE_UNAVAILABLE}, HTTP 503) and nothing is dialed.

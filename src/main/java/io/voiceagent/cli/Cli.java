@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,9 +41,20 @@ public final class Cli {
     private final PrintStream out;
     private final PrintStream err;
     private final Duration reconnectDelay;
+    private final boolean terminal;
 
     public Cli(ServiceRunner service, ConfigSource configSource, PrintStream out, PrintStream err,
                Duration reconnectDelay) {
+        this(service, configSource, out, err, reconnectDelay, false);
+    }
+
+    /**
+     * @param reconnectDelay the wait before following an event stream again, and between a campaign's status polls
+     * @param terminal       whether {@code out} is a terminal (a campaign's progress is then one redrawn bar)
+     */
+    public Cli(ServiceRunner service, ConfigSource configSource, PrintStream out, PrintStream err,
+               Duration reconnectDelay, boolean terminal) {
+        this.terminal = terminal;
         this.service = Objects.requireNonNull(service, "service");
         this.configSource = Objects.requireNonNull(configSource, "configSource");
         this.out = Objects.requireNonNull(out, "out");
@@ -52,7 +64,7 @@ public final class Cli {
 
     /** The command line as the process runs it: environment and {@code .env}, stdout and stderr. */
     public static Cli standard(ServiceRunner service) {
-        return new Cli(service, ConfigLoader::read, System.out, System.err, RECONNECT_DELAY);
+        return new Cli(service, ConfigLoader::read, System.out, System.err, RECONNECT_DELAY, System.console() != null);
     }
 
     public int run(String... args) {
@@ -104,7 +116,7 @@ public final class Cli {
                 Config config = serviceConfig();
                 yield service.run(new Config(config.http(), config.exolve(), config.sip(), config.rtp(),
                         config.elevenLabs(), config.proxy(), true, config.tools(), config.webhooks(),
-                        config.recording()));
+                        config.recording(), config.doNotCall()));
             }
             case TEST -> {
                 err.println("voiceagent test: run the suite with bin/voiceagent test (it needs Maven and the sources)");
@@ -124,6 +136,7 @@ public final class Cli {
             case CALLS -> calls(args);
             case HANGUP -> hangup(args);
             case TRANSFER -> transfer(args);
+            case CAMPAIGN -> campaign(args);
             case VERSION -> {
                 noArguments(command, args);
                 yield version();
@@ -377,6 +390,154 @@ public final class Cli {
                 out.println("Call " + reply.body().get("id") + ": transfer to " + positional.get(1) + " started");
             }
             return OK;
+        }
+    }
+
+    /** {@code campaign start|list|status|pause|resume|cancel|results}. */
+    private int campaign(List<String> arguments) throws UsageException, ConfigException, CliFailure {
+        List<String> args = new ArrayList<>(arguments);
+        boolean json = args.remove("--json");
+        boolean hangup = args.remove("--hangup");
+        boolean noFollow = args.remove("--no-follow");
+        List<String> positional = new ArrayList<>();
+        Map<String, String> options = options(Command.CAMPAIGN, args, List.of("name", "max-concurrent", "cps",
+                "window", "days", "timezone", "retry-busy", "retry-no-answer", "retry-failed", "retry-voicemail",
+                "stop-at", "url", "token"), positional);
+        Map<String, String> access = clientOptions(options);
+        if (positional.isEmpty()) {
+            throw new UsageException(Command.CAMPAIGN, "expected start, list, status, pause, resume, cancel or results");
+        }
+        String action = positional.getFirst();
+        List<String> rest = positional.subList(1, positional.size());
+        if (!action.equals("start") && !options.isEmpty()) {
+            throw new UsageException(Command.CAMPAIGN, "--" + options.keySet().iterator().next()
+                    + " is for campaign start");
+        }
+        if (action.equals("list") != rest.isEmpty()) {
+            throw new UsageException(Command.CAMPAIGN, action.equals("list") ? "list takes no argument"
+                    : "expected one " + (action.equals("start") ? "CSV file" : "campaign id"));
+        }
+        if (rest.size() > 1) {
+            throw new UsageException(Command.CAMPAIGN, "unexpected argument " + rest.get(1));
+        }
+        try (ServiceClient client = client(Command.CAMPAIGN, access)) {
+            return switch (action) {
+                case "start" -> campaignStart(client, Path.of(rest.getFirst()), options, json, noFollow);
+                case "list" -> {
+                    ServiceClient.Reply reply = checked(client.get("/api/campaigns"), "cannot list campaigns");
+                    if (json) {
+                        printJson(reply.body());
+                    } else {
+                        List<Map<String, Object>> all = records(reply.body().get("campaigns"));
+                        if (all.isEmpty()) {
+                            out.println("No campaigns yet.");
+                        }
+                        all.forEach(c -> out.println(CampaignProgress.line(c)));
+                    }
+                    yield OK;
+                }
+                case "status", "pause", "resume", "cancel" -> {
+                    String path = "/api/campaigns/" + encode(rest.getFirst());
+                    ServiceClient.Reply reply = action.equals("status") ? client.get(path)
+                            : client.post(path + "/" + action + (hangup ? "?hangup=true" : ""), Map.of());
+                    checked(reply, "campaign " + rest.getFirst());
+                    if (json) {
+                        printJson(reply.body());
+                    } else {
+                        out.print(CampaignProgress.details(reply.body()));
+                    }
+                    yield OK;
+                }
+                case "results" -> {
+                    String path = "/api/campaigns/" + encode(rest.getFirst()) + "/results";
+                    if (json) {
+                        printJson(checked(client.get(path), "campaign " + rest.getFirst()).body());
+                    } else {
+                        out.print(client.getText(path + "?format=csv", "text/csv"));
+                    }
+                    yield OK;
+                }
+                default -> throw new UsageException(Command.CAMPAIGN, "unknown action '" + action
+                        + "'; expected start, list, status, pause, resume, cancel or results");
+            };
+        }
+    }
+
+    private static ServiceClient.Reply checked(ServiceClient.Reply reply, String what) throws CliFailure {
+        if (!reply.ok()) {
+            throw new CliFailure(what + ": " + reply.message());
+        }
+        return reply;
+    }
+
+    private int campaignStart(ServiceClient client, Path file, Map<String, String> options, boolean json,
+                              boolean noFollow) throws UsageException, CliFailure {
+        String csv;
+        try {
+            csv = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new CliFailure("cannot read " + file + ": " + e.getMessage());
+        }
+        StringBuilder query = new StringBuilder();
+        for (Map.Entry<String, String> o : options.entrySet()) {
+            String value = o.getValue();
+            switch (o.getKey()) {
+                case "window" -> {
+                    String[] bounds = value.split("-", 2);
+                    if (bounds.length != 2) {
+                        throw new UsageException(Command.CAMPAIGN, "--window " + value + ": expected HH:MM-HH:MM");
+                    }
+                    query.append("&window_start=").append(encode(bounds[0])).append("&window_end=")
+                            .append(encode(bounds[1]));
+                    continue;
+                }
+                case "cps" -> query.append("&calls_per_second=");
+                default -> query.append('&').append(o.getKey().replace('-', '_')).append('=');
+            }
+            query.append(encode(value));
+        }
+        ServiceClient.Reply created = client.postCsv("/api/campaigns" + query.toString().replaceFirst("&", "?"), csv);
+        if (created.status() == 422) {
+            err.println("voiceagent: " + created.message());
+            for (Map<String, Object> row : records(created.body().get("invalid"))) {
+                err.println("  " + file + ":" + row.get("line") + ": " + row.get("error"));
+            }
+            return FAILURE;
+        }
+        if (created.status() == 400) {
+            throw new UsageException(Command.CAMPAIGN, created.message());
+        }
+        Map<String, Object> status = checked(created, "the campaign was not created").body();
+        String id = (String) status.get("id");
+        if (noFollow) {
+            if (json) {
+                printJson(status);
+            } else {
+                out.println(id);
+            }
+            return OK;
+        }
+        PrintStream progress = json ? new PrintStream(OutputStream.nullOutputStream()) : out;
+        progress.println("Campaign " + id + ": " + status.get("contacts") + " contact(s), "
+                + status.get("duplicates_merged") + " duplicate(s) merged. Ctrl-C stops following; the campaign goes on.");
+        CampaignProgress bar = new CampaignProgress(progress, terminal && !json);
+        while (true) {
+            bar.show(status);
+            if (status.get("status") instanceof String s && (s.equals("completed") || s.equals("canceled"))
+                    && ((Number) status.getOrDefault("live_calls", 0)).intValue() == 0) {
+                bar.done();
+                if (json) {
+                    printJson(status);
+                }
+                return s.equals("completed") ? OK : FAILURE;
+            }
+            try {
+                Thread.sleep(reconnectDelay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliFailure("interrupted");
+            }
+            status = checked(client.get("/api/campaigns/" + encode(id)), "campaign " + id).body();
         }
     }
 

@@ -56,6 +56,31 @@ enum Command {
             Returns once the transfer has started; the record's "transfer" shows how it goes (ringing,
             answered, busy, no_answer, failed, referred). A person who does not take the call leaves
             the caller with the agent."""),
+    CAMPAIGN("campaign", "start FILE.csv [OPTIONS] | list | status ID | pause ID | resume ID | cancel ID [--hangup]"
+            + " | results ID [--json]", "Run a campaign from a CSV list and follow it; manage campaigns.", """
+            campaign start FILE.csv   create a campaign from a CSV (a phone_number column; every other column
+                                      becomes a dynamic variable) and follow it until it ends: a progress bar
+                                      on a terminal, a line per change otherwise. Ctrl-C stops following only.
+              --name TEXT             the campaign's name
+              --max-concurrent N      its live calls at once (default 5; at most MAX_CONCURRENT_CALLS less a tenth)
+              --cps R                 calls started per second (default 1)
+              --window HH:MM-HH:MM    when it may dial (default 09:00-21:00; 24:00 ends the day)
+              --days DAYS             e.g. mon-fri, sat,sun (default every day)
+              --timezone ZONE         the window's zone (default Europe/Moscow)
+              --retry-busy R[:S]      retries after busy and their delay in seconds (default 2:1800);
+                                      also --retry-no-answer, --retry-failed, --retry-voicemail
+              --stop-at TIME          e.g. 2026-12-01T20:00:00+03:00: nothing is dialed after it
+              --no-follow             print the campaign's id and return at once
+            campaign list             every campaign, newest first
+            campaign status ID        counts per state and outcome, rate and estimated end
+            campaign pause ID | resume ID
+            campaign cancel ID        nobody more is called; --hangup also hangs up its live calls
+            campaign results ID       one CSV row per contact on stdout (--json: the API's JSON)
+              --json                  (list, status, pause, resume, cancel) the API's answer as JSON
+            """ + Command.SERVICE_OPTIONS + """
+
+            start exits 0 when the campaign completed, 1 when it was canceled or could not be created (every
+            bad CSV row is listed with its line), 2 on bad usage."""),
     VERSION("version", "", "Print the version.", ""),
     BENCH("bench", "[--calls N] [--seconds T] [--ramp R] [--ring-ms MS] [--ai-connect ringing|answer] [--recording] [--pin] [--jfr] [--json]",
             "Measure setup, latency, pacing and resources under load against the demo network.", """

@@ -77,6 +77,32 @@ final class ServiceClient implements AutoCloseable {
         return send(jsonPost(path, body));
     }
 
+    /** A CSV body, e.g. a campaign's contacts. */
+    Reply postCsv(String path, String csv) throws CliFailure {
+        return send(request(path).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+    }
+
+    /** A text answer (CSV) as it is; a refusal as a failure with the service's message. */
+    String getText(String path, String accept) throws CliFailure {
+        HttpRequest.Builder builder = request(path).setHeader("Accept", accept);
+        try {
+            HttpResponse<String> response = http.send(builder.GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401) {
+                throw refusedToken();
+            }
+            if (response.statusCode() / 100 != 2) {
+                throw new CliFailure(new Reply(response.statusCode(), parse(response.body())).message());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted");
+        }
+    }
+
     /**
      * {@code POST /api/calls/start} with an {@code Idempotency-Key}. When the answer is lost (timeout,
      * broken connection) the same request is sent once more with the same key: the service then

@@ -16,9 +16,10 @@ import java.util.OptionalLong;
  */
 public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs,
                      Optional<Proxy> proxy, boolean demo, Tools tools, Webhooks webhooks,
-                     Recording recording) {
+                     Recording recording, DoNotCall doNotCall) {
 
     public Config {
+        Objects.requireNonNull(doNotCall, "doNotCall");
         Objects.requireNonNull(tools, "tools");
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(recording, "recording");
@@ -36,7 +37,21 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
      */
     public Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs, Optional<Proxy> proxy,
                   boolean demo) {
-        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Tools.DEFAULTS, Webhooks.NONE, Recording.OFF);
+        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Tools.DEFAULTS, Webhooks.NONE, Recording.OFF,
+                DoNotCall.in(http.dataDir()));
+    }
+
+    /** The do-not-call list's file: DNC_FILE, by default {@code dnc.txt} in DATA_DIR. */
+    public record DoNotCall(Path file) {
+        public static final String DEFAULT_FILE_NAME = "dnc.txt";
+
+        public DoNotCall {
+            Objects.requireNonNull(file, "file");
+        }
+
+        public static DoNotCall in(Path dataDir) {
+            return new DoNotCall(dataDir.resolve(DEFAULT_FILE_NAME));
+        }
     }
 
     /** How the agent's tools act on the phone line, and the local answering-machine detection. */
@@ -301,7 +316,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         Exolve sipOnly = new Exolve(false, exolve.apiKey(), exolve.apiUrl(), exolve.sourceNumber(),
                 exolve.webhookSecret(), exolve.callMethod(), exolve.callbackResourceId());
         return new Config(http, sipOnly, demoSip, rtp, demoAgent, Optional.empty(), true, tools, webhooks,
-                recording);
+                recording, doNotCall);
     }
 
     /** Every setting by its environment name, secrets masked: what {@code voiceagent config} prints. */
@@ -374,6 +389,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("RECORDING_FORMAT", recording.format().wireName());
         out.put("RECORDING_RETENTION_DAYS", Integer.toString(recording.retentionDays()));
         out.put("RECORDING_NOTICE", recording.notice().orElse(""));
+        out.put("DNC_FILE", doNotCall.file().toString());
         return out;
     }
 

@@ -295,11 +295,13 @@ public final class ConfigLoader {
         Config.Recording recording = new Config.Recording(onOff("RECORDING", false), recordingFormat(),
                 integer("RECORDING_RETENTION_DAYS", Config.Recording.DEFAULT_RETENTION_DAYS, 1, 3650),
                 Optional.ofNullable(raw("RECORDING_NOTICE")));
+        Config.DoNotCall doNotCall = Optional.ofNullable(raw("DNC_FILE")).map(f -> new Config.DoNotCall(Path.of(f)))
+                .orElse(Config.DoNotCall.in(http.dataDir()));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, effectiveDespite(() -> new Config(http, exolve, sip, rtp, elevenLabs,
-                    proxy, demo, tools, webhooks, recording)));
+                    proxy, demo, tools, webhooks, recording, doNotCall)));
         }
-        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, tools, webhooks, recording);
+        return new Config(http, exolve, sip, rtp, elevenLabs, proxy, demo, tools, webhooks, recording, doNotCall);
     }
 
     /**

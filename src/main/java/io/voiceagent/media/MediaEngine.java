@@ -45,8 +45,7 @@ public final class MediaEngine implements AutoCloseable {
     private final Pacer pacer;
     private final RtpReceiver receiver;
     private final boolean ownClockThread;
-    private final ExecutorService callbacks = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("media-callback-", 0).factory());
+    private final ExecutorService callbacks;
     private final Map<Long, Resampler.Filter> filters = new ConcurrentHashMap<>();
     private final Map<String, RtpMediaSession> sessions = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -90,7 +89,25 @@ public final class MediaEngine implements AutoCloseable {
     MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
                 java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer, boolean ownClockThread,
                 ServiceMetrics metrics) {
+        this(config, bindAddress, nanoClock, random, agentAudioBuffer, stunServer, ownClockThread, metrics,
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("media-callback-", 0).factory()));
+    }
+
+    /**
+     * With {@code callbacks} a test's own executor, e.g. one that runs a callback at once on the thread that
+     * decided it, so that once the test's clock has ticked past a deadline the listener has been told.
+     */
+    MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
+                boolean ownClockThread, ExecutorService callbacks) {
+        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), ownClockThread,
+                new ServiceMetrics(), callbacks);
+    }
+
+    private MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
+                        java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer,
+                        boolean ownClockThread, ServiceMetrics metrics, ExecutorService callbacks) {
         Objects.requireNonNull(config, "config");
+        this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
         Objects.requireNonNull(bindAddress, "bindAddress");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.random = Objects.requireNonNull(random, "random");

@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
  * a national {@code 8 XXX XXX-XX-XX} (11 digits from 8) is {@code +7 XXX XXX-XX-XX}, and a leading
  * {@code 00} is the international prefix, as is {@code +}. Separators (spaces, dashes, brackets,
  * dots) are dropped. The result has 8 to 15 digits (E.164 allows 15) and does not start with 0.
+ * Here, beside the dialling it serves: the API checks callees and do-not-call numbers with it, {@code app}
+ * hands it to the do-not-call list, and transfers read their targets (API, the agent's tools) with it.
  */
 public final class PhoneNumbers {
     /** What a refusal shows: the form expected and the rules applied. */

@@ -2,13 +2,17 @@ package io.voiceagent.webhooks;
 
 import java.util.Optional;
 
-/** The call events a callback URL receives, by their wire names, in the order a call can produce them. */
+/**
+ * The events a callback URL receives, by their wire names: a call's, in the order a call can produce them,
+ * and a campaign's end (its id stands where a call's would in the outbox and the event id).
+ */
 public enum EventType {
     RINGING("call.ringing"),
     ANSWERED("call.answered"),
     /** A transfer to a person settled (answered, referred, busy, no answer, failed, canceled): the first one only. */
     TRANSFER("call.transfer"),
-    ENDED("call.ended");
+    ENDED("call.ended"),
+    CAMPAIGN_COMPLETED("campaign.completed");
 
     private final String wireName;
 

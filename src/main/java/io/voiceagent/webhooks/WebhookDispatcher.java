@@ -171,6 +171,38 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
         }
     }
 
+    /**
+     * {@code campaign.completed}: a campaign is over (completed, or canceled and its last call ended), sent to
+     * its own {@code callback_url} or else CALLBACK_URL with its final status as {@code data}. Queued only,
+     * as a call's events are (the campaigns' lock is held).
+     */
+    public void campaignFinished(Map<String, Object> campaign, Optional<URI> callbackUrl) {
+        Optional<URI> url = callbackUrl.or(() -> defaultUrl);
+        String id = (String) campaign.get("id");
+        if (url.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("id", Delivery.eventId(id, EventType.CAMPAIGN_COMPLETED));
+        event.put("type", EventType.CAMPAIGN_COMPLETED.wireName());
+        event.put("created_at", now.toString());
+        event.put("campaign_id", id);
+        event.put("data", campaign);
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            enqueue(Delivery.created(id, EventType.CAMPAIGN_COMPLETED, url.get(), JSON.std.asString(event), now));
+            changed.signalAll();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether a call may name its own {@code callback_url}: only when deliveries can be signed. */
     @Override
     public boolean acceptsCallbackUrls() {

@@ -200,12 +200,12 @@ class ElevenLabsClientConnectTest {
     void anUnansweredHandshakeTimesOut() throws Exception {
         peer = new TestAgentPeer();
         peer.neverAnswer();
-        long begin = System.nanoTime();
 
+        // Without the handshake timeout nothing would end the wait, and failureOf would give up instead.
         AgentException e = failureOf(direct(Duration.ofMillis(300)).connect(REQUEST, listener));
 
         assertThat(e.causeCode()).isEqualTo("ai_timeout");
-        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(3));
+        assertThat(e.getMessage()).contains("within 300 ms");
     }
 
     @Test

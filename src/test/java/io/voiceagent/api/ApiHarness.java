@@ -2,11 +2,16 @@ package io.voiceagent.api;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.voiceagent.call.CallEvents;
+import io.voiceagent.campaigns.CampaignListener;
+import io.voiceagent.campaigns.Campaigns;
+import io.voiceagent.campaigns.DoNotCallList;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
 import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.recordings.RecordingLibrary;
+import io.voiceagent.sip.PhoneNumbers;
 import io.voiceagent.webhooks.DeliveryLog;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +28,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The real HttpApi on an ephemeral loopback port over a {@link FakeCallService}, and a client for it. */
+/**
+ * The real HttpApi on an ephemeral loopback port over a {@link FakeCallService}, with real campaigns (their
+ * journal and do-not-call list in a temporary directory, the scheduler not started), and a client for it.
+ */
 final class ApiHarness implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-25T20:00:00Z");
 
@@ -31,6 +39,8 @@ final class ApiHarness implements AutoCloseable {
     final RecordingDebug debug = new RecordingDebug();
     final ServiceMetrics metrics = new ServiceMetrics();
     final HttpApi api;
+    final Campaigns campaigns;
+    final Path campaignsDir;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Optional<String> token;
 
@@ -41,8 +51,12 @@ final class ApiHarness implements AutoCloseable {
         this.token = token;
         Config.Http http = new Config.Http("127.0.0.1", 0, token.map(Secret::of), maxCalls, Path.of("var"), "INFO",
                 debugEndpoints, 90, "text");
+        this.campaignsDir = Files.createTempDirectory("api-campaigns");
+        this.campaigns = Campaigns.open(campaignsDir, Duration.ofDays(90), calls,
+                new DoNotCallList(campaignsDir.resolve("dnc.txt"), PhoneNumbers::toE164Digits), clock,
+                new java.util.Random(7), maxCalls, java.util.function.UnaryOperator.identity(), CampaignListener.NONE);
         this.api = new HttpApi(http, calls, debug, webhookSecret.map(Secret::of), clock, new CallEvents(1),
-                DeliveryLog.NONE, RecordingLibrary.NONE, metrics);
+                DeliveryLog.NONE, RecordingLibrary.NONE, metrics, Optional.of(campaigns));
         api.start();
     }
 
@@ -110,6 +124,12 @@ final class ApiHarness implements AutoCloseable {
     public void close() {
         api.close();
         client.close();
+        campaigns.close();
+        try (var files = Files.walk(campaignsDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A response as the test reads it. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * then the phone's phrase in the left (the demo phone waits for the greeting to end); it is
  * served with Range, and the consent notice is the start of what the agent says.
  */
+@Tag("slow")
 class CallRecordingEndToEndTest {
     private static final String NOTICE = "This call is recorded.";
     private static final int WINDOW_SAMPLES = 800; // 100 ms

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * events reach a real receiver signed and in order, the call's record lists the deliveries, and
  * {@code /metrics} counts them; a call's own {@code callback_url} is used instead.
  */
+@Tag("slow")
 class CallWebhooksEndToEndTest {
     private static final String SECRET = "whsec_end_to_end_0123456789";
 

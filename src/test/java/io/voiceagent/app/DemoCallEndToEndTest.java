@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * built-in demo network: SIP registration with Digest, INVITE, RTP both ways, the agent over a
  * WebSocket, all over real loopback sockets.
  */
+@Tag("slow")
 class DemoCallEndToEndTest {
     @TempDir
     static Path dataDir;

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A call live when the service stopped (a crash, a kill) is ended at the next start as {@code failed},
  * {@code service_restart}, and its webhooks go out like any call's: the receiver learns how it ended.
  */
+@Tag("slow")
 class InterruptedCallWebhooksTest {
     private static final String SECRET = "whsec_interrupted_0123456789";
 

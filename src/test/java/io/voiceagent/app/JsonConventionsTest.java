@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * addresses as {@code host:port}, live media figures while the call is up. The call is recorded and
  * has webhook deliveries (to a port where nothing listens), so that their parts of the record are walked too.
  */
+@Tag("slow")
 class JsonConventionsTest {
     private static final Pattern SNAKE_CASE = Pattern.compile("[a-z0-9_]+");
     /** An address written by {@code InetSocketAddress.toString()}: {@code /127.0.0.1:4000} or {@code host/1.2.3.4:5}. */

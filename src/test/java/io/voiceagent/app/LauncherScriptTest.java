@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * systemd exits 2 instead of building (so {@code RestartPreventExitStatus=2} ends the loop), and a
  * release never builds. A {@code mvn} on PATH that only leaves a mark proves whether a build was tried.
  */
+@Tag("slow")
 class LauncherScriptTest {
     @TempDir
     Path root;

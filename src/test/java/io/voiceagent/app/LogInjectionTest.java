@@ -27,6 +27,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (a stack trace only on indented continuation lines), no raw control character, and the hostile text
  * still there, escaped, so nothing is hidden either.
  */
+@Tag("slow")
 class LogInjectionTest {
     private static final String HOSTILE = "Hi\r\n2026-11-25T10:00:00Z ERROR [Forged] x \u001b[31mred\u001b[0m \u0000nul";
     private static final String HOSTILE_JSON = "Hi\\r\\n2026-11-25T10:00:00Z ERROR [Forged] x \\u001b[31mred\\u001b[0m \\u0000nul";

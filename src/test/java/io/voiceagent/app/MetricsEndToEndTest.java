@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scraped again and again while calls run and end, every answer is a 200 and no counter goes down;
  * what it serves once they have ended passes Prometheus' own checker, {@code promtool check metrics}.
  */
+@Tag("slow")
 class MetricsEndToEndTest {
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final int CALLS = 4;

@@ -14,9 +14,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,37 +21,33 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** How the agent's side ends a call: end_call in both forms, close codes and error events, with what goes on the record. */
 class AgentEndingsTest {
-    private static final SessionDescription PCMU_ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
-            List.of(SessionDescription.PCMU), 20, SessionDescription.Direction.SENDRECV);
+    private static final SessionDescription PCMU_ANSWER = CallTestDoubles.answer(SessionDescription.PCMU);
 
     @TempDir
     Path dataDir;
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
-    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
-    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
-    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-    private CallJournal journal;
+    private CallTestDoubles.Calls fixture;
+    private CallTestDoubles.Sip sip;
+    private CallTestDoubles.MediaFactory media;
     private CallManager calls;
     private String callId;
     private AgentListener agent;
 
     @BeforeEach
     void setUp() throws Exception {
-        journal = CallJournal.open(dataDir).journal();
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3), sip, media,
-                agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7));
-        callId = calls.start(StartCallRequest.of("79990001122")).id();
-        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
-        agents.pending.getFirst().future().complete(new CallTestDoubles.Conversation());
-        agent = agents.pending.getFirst().listener();
+        fixture = new CallTestDoubles.Calls(dataDir, clock, CallTestDoubles.settings());
+        sip = fixture.sip;
+        media = fixture.media;
+        calls = fixture.manager;
+        CallTestDoubles.RingingCall ringing = fixture.ringingCall(new CallTestDoubles.Conversation());
+        callId = ringing.id();
+        agent = ringing.agent();
     }
 
     @AfterEach
     void tearDown() {
-        timers.shutdownNow();
-        journal.close();
+        fixture.close();
     }
 
     private void answer() {

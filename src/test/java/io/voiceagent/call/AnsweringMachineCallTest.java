@@ -7,18 +7,12 @@ import io.voiceagent.ai.AgentListener;
 import io.voiceagent.config.Config;
 import io.voiceagent.media.G711;
 import io.voiceagent.sip.SessionDescription;
-import io.voiceagent.sip.SipCallEvent;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
-import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * media session hands them over.
  */
 class AnsweringMachineCallTest {
-    private static final SessionDescription ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
-            List.of(SessionDescription.PCMU), 20, SessionDescription.Direction.SENDRECV);
+    private static final SessionDescription ANSWER = CallTestDoubles.answer(SessionDescription.PCMU);
     private static final byte[] VOICE = tone();
     private static final byte[] QUIET = filled(G711.ULAW_SILENCE);
 
@@ -40,40 +33,31 @@ class AnsweringMachineCallTest {
     Path dataDir;
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
-    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
-    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
-    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
-    private CallJournal journal;
-    private CallManager calls;
+    private CallTestDoubles.Calls fixture;
     private String callId;
     private AgentListener agent;
 
     private void start(Config.VoicemailAction action) throws Exception {
         Config.Amd local = new Config.Amd(true, 2500, 1500, 800, 3500, 100, 50, 5000, 3, 256);
-        journal = CallJournal.open(dataDir).journal();
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3,
-                Config.AiConnect.RINGING, new Config.Tools(action, local)), sip, media, agents, Optional.empty(),
-                journal, List.of(), timers, clock, new SplittableRandom(7));
-        callId = calls.start(StartCallRequest.of("79990001122")).id();
-        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
-        agents.pending.getFirst().future().complete(conversation);
-        agent = agents.pending.getFirst().listener();
+        fixture = new CallTestDoubles.Calls(dataDir, clock, new CallManager.Settings(CallMode.SIP, 2, 20,
+                Duration.ofSeconds(60), 3, Config.AiConnect.RINGING, new Config.Tools(action, local)));
+        CallTestDoubles.RingingCall ringing = fixture.ringingCall(conversation);
+        callId = ringing.id();
+        agent = ringing.agent();
         agent.onEvent(new AgentEvent.Audio(new byte[800], 1)); // the greeting, queued while ringing
-        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Answered(ANSWER));
+        fixture.answer(0, ANSWER);
     }
 
     @AfterEach
     void tearDown() {
-        timers.shutdownNow();
-        if (journal != null) {
-            journal.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     private CallTestDoubles.Media phone() {
-        return media.opened.getFirst();
+        return fixture.media.opened.getFirst();
     }
 
     private void callee(byte[] chunk, int ms) {
@@ -83,7 +67,7 @@ class AnsweringMachineCallTest {
     }
 
     private CallRecord record() {
-        return calls.find(callId).orElseThrow();
+        return fixture.record(callId);
     }
 
     @Test

@@ -11,42 +11,37 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Optional;
-import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** AI_CONNECT: what a call does with its agent while the phone rings, in both modes. */
 class BeforeTheAnswerTest {
-    private static final SessionDescription PCMU_ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
-            List.of(SessionDescription.PCMU), 20, SessionDescription.Direction.SENDRECV);
+    private static final SessionDescription PCMU_ANSWER = CallTestDoubles.answer(SessionDescription.PCMU);
 
     @TempDir
     Path dataDir;
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
-    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
-    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
-    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-    private CallJournal journal;
+    private CallTestDoubles.Calls fixture;
+    private CallTestDoubles.Sip sip;
+    private CallTestDoubles.MediaFactory media;
+    private CallTestDoubles.Agents agents;
     private CallManager calls;
 
     private void start(Config.AiConnect aiConnect) throws java.io.IOException {
-        journal = CallJournal.open(dataDir).journal();
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3, aiConnect),
-                sip, media, agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7));
+        fixture = new CallTestDoubles.Calls(dataDir, clock,
+                new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3, aiConnect));
+        sip = fixture.sip;
+        media = fixture.media;
+        agents = fixture.agents;
+        calls = fixture.manager;
     }
 
     @AfterEach
     void tearDown() {
-        timers.shutdownNow();
-        if (journal != null) {
-            journal.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -55,11 +50,11 @@ class BeforeTheAnswerTest {
     }
 
     private void ring() {
-        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
+        fixture.ring(0);
     }
 
     private void answer() {
-        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Answered(PCMU_ANSWER));
+        fixture.answer(0, PCMU_ANSWER);
     }
 
     @Test

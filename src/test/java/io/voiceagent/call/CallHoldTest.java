@@ -6,16 +6,12 @@ import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCallEvent;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,25 +42,24 @@ class CallHoldTest {
             return now.get();
         }
     };
-    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
-    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
-    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
-    private ScheduledExecutorService timers;
-    private CallJournal journal;
+    private CallTestDoubles.Calls fixture;
+    private CallTestDoubles.Sip sip;
+    private CallTestDoubles.MediaFactory media;
+    private CallTestDoubles.Agents agents;
     private CallManager calls;
 
     @BeforeEach
     void setUp() throws Exception {
-        timers = Executors.newSingleThreadScheduledExecutor();
-        journal = CallJournal.open(dataDir).journal();
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3), sip, media,
-                agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7));
+        fixture = new CallTestDoubles.Calls(dataDir, clock, CallTestDoubles.settings());
+        sip = fixture.sip;
+        media = fixture.media;
+        agents = fixture.agents;
+        calls = fixture.manager;
     }
 
     @AfterEach
     void tearDown() {
-        timers.shutdownNow();
-        journal.close();
+        fixture.close();
     }
 
     private static SessionDescription sdp(String address, SessionDescription.Direction direction) {

@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,26 +37,26 @@ class CallMetricsTest {
     Path dataDir;
 
     private final CallJournalRestartTest.MutableClock clock = new CallJournalRestartTest.MutableClock(T0);
-    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
-    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
-    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
     private final ServiceMetrics metrics = new ServiceMetrics();
-    private ScheduledExecutorService timers;
-    private CallJournal journal;
+    private CallTestDoubles.Calls fixture;
+    private CallTestDoubles.Sip sip;
+    private CallTestDoubles.MediaFactory media;
+    private CallTestDoubles.Agents agents;
     private CallManager calls;
 
     @BeforeEach
     void setUp() throws Exception {
-        timers = Executors.newSingleThreadScheduledExecutor();
-        journal = CallJournal.open(dataDir).journal();
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 500, 20, Duration.ofSeconds(60), 1_000), sip,
-                media, agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7), metrics);
+        fixture = new CallTestDoubles.Calls(dataDir, clock,
+                new CallManager.Settings(CallMode.SIP, 500, 20, Duration.ofSeconds(60), 1_000), metrics);
+        sip = fixture.sip;
+        media = fixture.media;
+        agents = fixture.agents;
+        calls = fixture.manager;
     }
 
     @AfterEach
     void tearDown() {
-        timers.shutdownNow();
-        journal.close();
+        fixture.close();
     }
 
     private void at(double seconds) {
@@ -123,7 +121,7 @@ class CallMetricsTest {
                 T0.minusSeconds(30)).withStatus(CallStatus.ANSWERED, T0.minusSeconds(20));
         ServiceMetrics restarted = new ServiceMetrics();
         CallManager afterRestart = new CallManager(new CallManager.Settings(CallMode.SIP, 5, 20, Duration.ofSeconds(60),
-                10), sip, media, agents, Optional.empty(), journal, List.of(live), timers, clock,
+                10), sip, media, agents, Optional.empty(), fixture.journal, List.of(live), fixture.timers, clock,
                 new SplittableRandom(8), restarted);
 
         assertThat(afterRestart.endInterruptedCalls()).isEqualTo(1);

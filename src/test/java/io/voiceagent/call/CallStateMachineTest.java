@@ -20,46 +20,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CallStateMachineTest {
-    private static final SessionDescription PCMA_ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
-            List.of(SessionDescription.PCMA, SessionDescription.TELEPHONE_EVENT), 20,
-            SessionDescription.Direction.SENDRECV);
+    private static final SessionDescription PCMA_ANSWER =
+            CallTestDoubles.answer(SessionDescription.PCMA, SessionDescription.TELEPHONE_EVENT);
 
     @TempDir
     Path dataDir;
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
-    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
-    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
-    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
-    private ScheduledExecutorService timers;
-    private CallJournal journal;
+    private CallTestDoubles.Calls fixture;
+    private CallTestDoubles.Sip sip;
+    private CallTestDoubles.MediaFactory media;
+    private CallTestDoubles.Agents agents;
     private CallManager calls;
 
     @BeforeEach
     void setUp() throws Exception {
-        timers = Executors.newSingleThreadScheduledExecutor();
-        journal = CallJournal.open(dataDir).journal();
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3), sip, media,
-                agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7));
+        fixture = new CallTestDoubles.Calls(dataDir, clock, CallTestDoubles.settings());
+        sip = fixture.sip;
+        media = fixture.media;
+        agents = fixture.agents;
+        calls = fixture.manager;
     }
 
     @AfterEach
     void tearDown() {
-        timers.shutdownNow();
-        journal.close();
+        fixture.close();
     }
 
     /** The phone starts ringing: the agent is asked for then, not at dial time. */
     private void ring(int call) {
-        sip.dialed.get(call).listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
+        fixture.ring(call);
     }
 
     private CallRecord status(String id) {
@@ -149,9 +145,11 @@ class CallStateMachineTest {
         pending.listener().onEvent(new AgentEvent.Interruption(2));
         media.opened.get(0).listener.onDtmf('5');
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Dtmf('#'));
-        // Digits are handed off the media thread, in order: wait for both to be recorded.
+        // Digits are handed off the media thread, in order: wait for both to be recorded and told to the agent
+        // (the record changes before the agent is told).
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!status(started.id()).dtmf().equals("5#") && System.nanoTime() < deadline) {
+        while ((!status(started.id()).dtmf().equals("5#") || conversation.contextualUpdates.size() < 2)
+                && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
 
@@ -319,9 +317,7 @@ class CallStateMachineTest {
 
     @Test
     void exolveHttpModeMatchesTheInboundInviteToItsPendingCall() throws Exception {
-        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60), 3), sip,
-                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
-                new SplittableRandom(3));
+        calls = exolveHttpManager(Duration.ofSeconds(60));
         CallRecord first = calls.start(StartCallRequest.of("79990000001"));
         CallRecord second = calls.start(StartCallRequest.of("79990000002"));
         CallTestDoubles.Sip.Call leg = new CallTestDoubles.Sip.Call("inbound-1");
@@ -342,9 +338,7 @@ class CallStateMachineTest {
 
     @Test
     void webhookEventsAreAppliedOnceAndUnknownCallsAreReported() throws Exception {
-        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60), 3), sip,
-                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
-                new SplittableRandom(3));
+        calls = exolveHttpManager(Duration.ofSeconds(60));
         CallRecord started = calls.start(StartCallRequest.of("79990000001"));
         awaitExolveId(started.id());
         ExolveEvent ringing = ExolveEvent.parse(
@@ -382,9 +376,7 @@ class CallStateMachineTest {
 
     @Test
     void exolveHttpModesRingTimeoutIsNoAnswerEndedByUs() throws Exception {
-        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofMillis(20), 3), sip,
-                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
-                new SplittableRandom(3));
+        calls = exolveHttpManager(Duration.ofMillis(20));
         CallRecord started = calls.start(StartCallRequest.of("79990000002"));
 
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -398,9 +390,7 @@ class CallStateMachineTest {
 
     @Test
     void unknownAndRecordingEventsChangeNoStatus() throws Exception {
-        calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, Duration.ofSeconds(60), 3), sip,
-                media, agents, Optional.of(new FakeExolve()), journal, List.of(), timers, clock,
-                new SplittableRandom(3));
+        calls = exolveHttpManager(Duration.ofSeconds(60));
         CallRecord started = calls.start(StartCallRequest.of("79990000001"));
         awaitExolveId(started.id());
 
@@ -417,6 +407,12 @@ class CallStateMachineTest {
             Thread.sleep(5);
         }
         assertThat(status(callId).exolveCallId()).contains("exo-1");
+    }
+
+    /** A manager in Exolve HTTP mode over the same doubles, journal and timers as the fixture's. */
+    private CallManager exolveHttpManager(Duration ringTime) {
+        return new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, ringTime, 3), sip, media, agents,
+                Optional.of(new FakeExolve()), fixture.journal, List.of(), fixture.timers, clock, new SplittableRandom(3));
     }
 
     private static final class FakeExolve implements io.voiceagent.exolve.ExolveApi {

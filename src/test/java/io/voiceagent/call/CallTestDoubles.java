@@ -10,20 +10,29 @@ import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.MediaSessionFactory;
 import io.voiceagent.media.MediaStats;
 import io.voiceagent.media.RemoteMedia;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCall;
+import io.voiceagent.sip.SipCallEvent;
 import io.voiceagent.sip.SipCallListener;
 import io.voiceagent.sip.SipUserAgent;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Stand-ins for the call layer's collaborators, so the state machine can be driven event by event.
@@ -31,6 +40,80 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class CallTestDoubles {
     private CallTestDoubles() {
+    }
+
+    /** SIP mode, 2 calls at most, 20 ms packets, 60 s ring time, 3 SIP retries: what the call tests run with. */
+    static CallManager.Settings settings() {
+        return new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3);
+    }
+
+    /** A far end's answer: its audio at 127.0.0.2:40000, sendrecv, in {@code formats}. */
+    static SessionDescription answer(SessionDescription.Format... formats) {
+        return new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000, List.of(formats), 20,
+                SessionDescription.Direction.SENDRECV);
+    }
+
+    /**
+     * A real {@link CallManager} over these doubles, with its journal in a test's directory and a timer
+     * thread, closed with the fixture: the set-up every call-layer test shares.
+     */
+    static final class Calls implements AutoCloseable {
+        static final String NUMBER = "79990001122";
+
+        final Sip sip = new Sip();
+        final MediaFactory media = new MediaFactory();
+        final Agents agents = new Agents();
+        final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        final CallJournal journal;
+        final CallManager manager;
+
+        Calls(Path dataDir, Clock clock, CallManager.Settings settings) throws IOException {
+            this(dataDir, clock, settings, new ServiceMetrics());
+        }
+
+        /** Counting into {@code metrics}, for a test that reads them. */
+        Calls(Path dataDir, Clock clock, CallManager.Settings settings, ServiceMetrics metrics) throws IOException {
+            journal = CallJournal.open(dataDir).journal();
+            manager = new CallManager(settings, sip, media, agents, Optional.empty(), journal, List.of(), timers, clock,
+                    new SplittableRandom(7), metrics);
+        }
+
+        /**
+         * Starts a call to {@link #NUMBER} and lets it ring (180): the agent is asked for then, and connects
+         * with {@code conversation}. Returns the call's id and the listener the agent's events go to.
+         */
+        RingingCall ringingCall(Conversation conversation) throws CallException {
+            String id = manager.start(StartCallRequest.of(NUMBER)).id();
+            int index = sip.dialed.size() - 1;
+            ring(index);
+            Agents.Pending asked = agents.pending.getLast();
+            asked.future().complete(conversation);
+            return new RingingCall(id, asked.listener(), index);
+        }
+
+        /** The far end of dialed call {@code index} rings (180, no early media). */
+        void ring(int index) {
+            sip.dialed.get(index).listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
+        }
+
+        /** The far end of dialed call {@code index} answers with {@code sdp}. */
+        void answer(int index, SessionDescription sdp) {
+            sip.dialed.get(index).listener().onEvent(new SipCallEvent.Answered(sdp));
+        }
+
+        CallRecord record(String id) {
+            return manager.find(id).orElseThrow();
+        }
+
+        @Override
+        public void close() {
+            timers.shutdownNow();
+            journal.close();
+        }
+    }
+
+    /** A call that rings with its agent connected; {@code index} is its place in {@link Sip#dialed}. */
+    record RingingCall(String id, AgentListener agent, int index) {
     }
 
     static final class Sip implements SipUserAgent {

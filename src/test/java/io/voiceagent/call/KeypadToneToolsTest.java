@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.ai.AgentListener;
 import io.voiceagent.sip.SessionDescription;
-import io.voiceagent.sip.SipCallEvent;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,11 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,42 +25,39 @@ import org.junit.jupiter.api.io.TempDir;
  * telephone-event and by SIP INFO when not; a client tool's result comes once the last key is sent.
  */
 class KeypadToneToolsTest {
-    private static final SessionDescription ANSWER = new SessionDescription("exolve", 1, 1, "127.0.0.2", 40000,
-            List.of(SessionDescription.PCMU, SessionDescription.TELEPHONE_EVENT), 20, SessionDescription.Direction.SENDRECV);
+    private static final SessionDescription ANSWER =
+            CallTestDoubles.answer(SessionDescription.PCMU, SessionDescription.TELEPHONE_EVENT);
 
     @TempDir
     Path dataDir;
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
-    private final CallTestDoubles.Sip sip = new CallTestDoubles.Sip();
-    private final CallTestDoubles.MediaFactory media = new CallTestDoubles.MediaFactory();
-    private final CallTestDoubles.Agents agents = new CallTestDoubles.Agents();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
-    private CallJournal journal;
+    private CallTestDoubles.Calls fixture;
+    private CallTestDoubles.Sip sip;
+    private CallTestDoubles.MediaFactory media;
     private CallManager calls;
     private String callId;
     private AgentListener agent;
 
     @BeforeEach
     void setUp() throws Exception {
-        journal = CallJournal.open(dataDir).journal();
-        calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3), sip, media,
-                agents, Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(7));
-        callId = calls.start(StartCallRequest.of("79990001122")).id();
-        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
-        agents.pending.getFirst().future().complete(conversation);
-        agent = agents.pending.getFirst().listener();
+        fixture = new CallTestDoubles.Calls(dataDir, clock, CallTestDoubles.settings());
+        sip = fixture.sip;
+        media = fixture.media;
+        calls = fixture.manager;
+        CallTestDoubles.RingingCall ringing = fixture.ringingCall(conversation);
+        callId = ringing.id();
+        agent = ringing.agent();
     }
 
     @AfterEach
     void tearDown() {
-        timers.shutdownNow();
-        journal.close();
+        fixture.close();
     }
 
     private void answer() {
-        sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Answered(ANSWER));
+        fixture.answer(0, ANSWER);
     }
 
     private CallTestDoubles.Media phoneMedia() {

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A media engine on a fake clock for tests that play the far end (and strangers) with real UDP
  * sockets on loopback addresses: 127.0.0.1 is the phone's network, other 127/8 addresses are other
- * hosts (Linux routes the whole block to the loopback interface).
+ * hosts (Linux routes the whole block to the loopback interface). Listener callbacks run inside the
+ * tick that decides them ({@link InlineExecutor}).
  */
 final class FakeClockMedia implements AutoCloseable {
 
@@ -38,7 +39,7 @@ final class FakeClockMedia implements AutoCloseable {
     FakeClockMedia(Duration mediaTimeout, Duration holdTimeout) {
         int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(15_000);
         engine = new MediaEngine(new Config.Rtp(base, base + 40, mediaTimeout, holdTimeout), "127.0.0.1", now::get,
-                new SplittableRandom(3), false);
+                new SplittableRandom(3), false, new InlineExecutor());
     }
 
     /** A UDP socket on {@code ip} (a 127/8 address), closed with the harness. */

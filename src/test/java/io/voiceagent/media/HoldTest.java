@@ -60,7 +60,7 @@ class HoldTest {
         media.advance(9_900);
         assertThat(media.listener.holdTimeouts.get()).isZero();
         media.advance(200);
-        await(() -> media.listener.holdTimeouts.get() == 1);
+        assertThat(media.listener.holdTimeouts.get()).isEqualTo(1);
         // One ending per call: had the media timeout fired at 2 s, the hold timeout would not have.
         assertThat(media.listener.timeouts.get()).isZero();
     }
@@ -81,7 +81,7 @@ class HoldTest {
         await(() -> media.agentHeard(0x22));
 
         media.advance(2_100);
-        await(() -> media.listener.timeouts.get() == 1);
+        assertThat(media.listener.timeouts.get()).isEqualTo(1);
         assertThat(media.listener.holdTimeouts.get()).isZero();
     }
 

@@ -3,6 +3,7 @@ package io.voiceagent.media;
 import io.voiceagent.config.Config;
 import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.stun.StunResponder;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rule): the session learns the address and port a NAT maps it to, for the SDP, and the STUN answer
  * arriving on the RTP socket is neither audio nor a malformed packet.
  */
+@Tag("slow")
 class RtpStunMappingTest {
 
     @Test

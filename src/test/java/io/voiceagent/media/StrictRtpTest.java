@@ -80,6 +80,8 @@ class StrictRtpTest {
         spray(attacker, 10, 20);
         media.advance(100);
         everyPacketWentTo(phone, read);
+        // Every stranger's packet handled (anything sent back would be waiting on its socket by now).
+        await(() -> rejected("foreign_source") == 30);
 
         assertThat(waiting(attacker)).as("the stranger got nothing").isEmpty();
         assertThat(media.agentHeard(0x55)).as("the agent never heard the stranger").isFalse();

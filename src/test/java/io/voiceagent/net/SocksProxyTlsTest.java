@@ -3,6 +3,7 @@ package io.voiceagent.net;
 import io.voiceagent.config.Config;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLContext;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** https and wss to a local TLS server named "localhost", through real SOCKS5 servers, certificates checked. */
+@Tag("slow")
 class SocksProxyTlsTest {
     private static TestPki pki;
     private static TlsTestServer tls;

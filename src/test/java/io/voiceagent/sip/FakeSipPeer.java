@@ -148,20 +148,6 @@ final class FakeSipPeer implements AutoCloseable {
         }
     }
 
-    /** Whatever arrives within {@code window}, for asserting on retransmissions or silence. */
-    List<Received> drain(Duration window) throws InterruptedException {
-        List<Received> out = new ArrayList<>();
-        long deadline = System.nanoTime() + window.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            Received r = inbox.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
-            if (r == null) {
-                return out;
-            }
-            out.add(r);
-        }
-    }
-
     void send(String message, InetSocketAddress to) throws IOException {
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         socket.send(new DatagramPacket(bytes, bytes.length, to));

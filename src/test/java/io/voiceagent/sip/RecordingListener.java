@@ -29,7 +29,7 @@ final class RecordingListener implements SipCallListener {
         return type.cast(e);
     }
 
-    /** Nothing more within {@code millis}. */
+    /** The next event, waiting at most {@code millis} (0: only one already there). */
     SipCallEvent poll(long millis) throws InterruptedException {
         return events.poll(millis, TimeUnit.MILLISECONDS);
     }

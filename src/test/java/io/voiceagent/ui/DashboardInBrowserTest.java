@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Under {@code CI=true} a machine without Chromium fails this test; elsewhere it is skipped.
  */
+@Tag("slow")
 class DashboardInBrowserTest {
     private static final String TOKEN = "browser-test-token-7f3a9c";
     private static final Duration STEP = Duration.ofSeconds(30);

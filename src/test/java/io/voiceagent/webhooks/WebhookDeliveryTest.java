@@ -155,6 +155,26 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void a_finished_campaign_is_announced_signed_with_its_final_status_and_survives_a_restart() throws Exception {
+        Map<String, Object> campaign = Map.of("id", "cmp_1", "status", "completed", "contacts", 50,
+                "outcomes", Map.of("answered", 30, "busy", 10, "no_answer", 10));
+        dispatcher.campaignFinished(campaign, Optional.empty());
+        dispatcher.close();
+        outbox.close();
+        openDispatcher(); // the event was on disk before any attempt
+
+        assertThat(deliverDue()).isEqualTo(1);
+        WebhookReceiver.Received got = receiver.all().getFirst();
+        assertThat(got.type()).isEqualTo("campaign.completed");
+        assertThat(got.signatureValid()).isTrue();
+        assertThat(got.eventId()).isEqualTo("evt_cmp_1_campaign_completed");
+        assertThat(got.body()).containsEntry("campaign_id", "cmp_1");
+        assertThat((Map<String, Object>) got.body().get("data")).containsEntry("status", "completed")
+                .containsEntry("contacts", 50);
+    }
+
+    @Test
     void a_5xx_is_retried_with_growing_delays_and_holds_back_the_call_s_later_events() throws Exception {
         receiver.answerNext(503, 500);
         CallRecord ringing = ringing("c_retry");

@@ -32,7 +32,7 @@ public interface AudioProbe {
     default void pingSent(FakeConversation conversation, long eventId, long nanos) {
     }
 
-    /** The pong to the outstanding ping arrived {@code roundTripNanos} after the ping was sent. */
+    /** The pong to ping {@code eventId} arrived {@code roundTripNanos} after the ping was sent. */
     default void pongReceived(FakeConversation conversation, long eventId, long roundTripNanos) {
     }
 }

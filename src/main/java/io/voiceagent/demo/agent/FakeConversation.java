@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +37,7 @@ import java.util.function.Supplier;
  */
 public final class FakeConversation implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(FakeConversation.class.getName());
+    private static final int UNANSWERED_PINGS_KEPT = 64;
 
     private enum Phase { AWAITING_INITIATION, ACTIVE, ENDED }
 
@@ -100,8 +102,17 @@ public final class FakeConversation implements WebSocketListener {
     private long lastUserAudioNanos;
     private long nextPingNanos;
     private long pingCount;
-    private long outstandingPingId = -1;
-    private long outstandingPingSentNanos;
+    /**
+     * Pings sent and not answered yet, by event id, with the time each was sent: a pong that comes after the
+     * next ping is still matched to its own ping (on a loaded machine it may), and counts as late, not as
+     * unexpected. The oldest are forgotten past {@link #UNANSWERED_PINGS_KEPT}, for a client that never answers.
+     */
+    private final Map<Long, Long> unansweredPings = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > UNANSWERED_PINGS_KEPT;
+        }
+    };
     private Long lastPingMillis;
     private long eventCount;
     private int toolCallCount;
@@ -167,17 +178,17 @@ public final class FakeConversation implements WebSocketListener {
         return locked(() -> userAudioChunkCount);
     }
 
-    /** Pongs that matched the outstanding ping, in order. */
+    /** Pongs that matched a ping sent and not answered yet, in the order they came. */
     public List<PongReceived> pongs() {
         return locked(() -> List.copyOf(pongs));
     }
 
-    /** Pings whose pong had not come when the next ping was due. */
+    /** Pings whose pong had not come when the next ping was due (a figure of timing: the pong may still come). */
     public int missedPongs() {
         return locked(() -> missedPongs);
     }
 
-    /** Pongs with an event id that matched no outstanding ping. */
+    /** Pongs with an event id that was never pinged or was already answered. */
     public int unexpectedPongs() {
         return locked(() -> unexpectedPongs);
     }
@@ -347,12 +358,12 @@ public final class FakeConversation implements WebSocketListener {
             case ClientMessage.Initiation again -> rejectLater("conversation_initiation_client_data may only be sent once");
             case ClientMessage.UserAudioChunk chunk -> onUserAudio(chunk.audio());
             case ClientMessage.Pong pong -> {
-                if (pong.eventId() == outstandingPingId) {
-                    Duration roundTrip = Duration.ofNanos(System.nanoTime() - outstandingPingSentNanos);
+                Long sentNanos = unansweredPings.remove(pong.eventId());
+                if (sentNanos != null) {
+                    Duration roundTrip = Duration.ofNanos(System.nanoTime() - sentNanos);
                     probe.pongReceived(this, pong.eventId(), roundTrip.toNanos());
                     pongs.add(new PongReceived(pong.eventId(), roundTrip));
                     lastPingMillis = roundTrip.toMillis();
-                    outstandingPingId = -1;
                 } else {
                     unexpectedPongs++;
                 }
@@ -507,15 +518,15 @@ public final class FakeConversation implements WebSocketListener {
         wait = Math.min(wait, sendDueAudio(now, outgoing));
         if (options.pingInterval().isPositive()) {
             if (now >= nextPingNanos) {
-                if (outstandingPingId >= 0) {
+                if (unansweredPings.containsKey(pingCount)) {
                     missedPongs++;
                 }
-                outstandingPingId = ++pingCount;
-                outstandingPingSentNanos = now;
+                long pingId = ++pingCount;
+                unansweredPings.put(pingId, now);
                 // Anywhere in this step's burst, as a ping lands between audio frames of the real service.
                 int at = burstStart + random.nextInt(outgoing.size() - burstStart + 1);
-                outgoing.add(at, ServerEvents.ping(outstandingPingId, lastPingMillis));
-                probe.pingSent(this, outstandingPingId, now);
+                outgoing.add(at, ServerEvents.ping(pingId, lastPingMillis));
+                probe.pingSent(this, pingId, now);
                 nextPingNanos = now + options.pingInterval().toNanos();
             }
             wait = Math.min(wait, nextPingNanos - now);

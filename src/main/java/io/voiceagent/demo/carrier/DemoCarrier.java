@@ -135,6 +135,20 @@ public final class DemoCarrier implements AutoCloseable {
         return HOST;
     }
 
+    /**
+     * Final responses waiting for their ACK plus requests waiting for their answer, each with a
+     * retransmission scheduled. Once none is, the carrier sends nothing more of its own accord: a test
+     * waits for that instead of listening for a while.
+     */
+    int retransmissionsPending() {
+        lock.lock();
+        try {
+            return awaitingAck.size() + clientRetransmissions.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int port() {
         return port;
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,8 @@ public final class FakeExolveCallApi implements AutoCloseable {
     private final long accountNumber;
     private final String accountSipId;
     private volatile String acceptedKey;
-    private volatile Duration makeCallDelay = Duration.ZERO;
+    /** While set, MakeCall answers wait for it to open: the call is placed, its id not yet told. */
+    private volatile CountDownLatch makeCallGate;
     private volatile Consumer<PlacedCall> routing = call -> { };
 
     private FakeExolveCallApi(String acceptedKey, long accountNumber, String accountSipId) throws IOException {
@@ -90,9 +92,21 @@ public final class FakeExolveCallApi implements AutoCloseable {
         acceptedKey = Objects.requireNonNull(apiKey, "apiKey");
     }
 
-    /** How long MakeCall takes before it answers, like a slow Exolve (the call is placed meanwhile). */
-    public void delayMakeCallAnswers(Duration delay) {
-        makeCallDelay = Objects.requireNonNull(delay, "delay");
+    /**
+     * From now on MakeCall places the call but holds its answer back, like a slow Exolve, until
+     * {@link #releaseMakeCallAnswers()}: a test then knows the request is still in flight.
+     */
+    public void holdMakeCallAnswers() {
+        makeCallGate = new CountDownLatch(1);
+    }
+
+    /** Answers the held MakeCalls and stops holding them. */
+    public void releaseMakeCallAnswers() {
+        CountDownLatch gate = makeCallGate;
+        makeCallGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     public List<Received> received() {
@@ -106,6 +120,15 @@ public final class FakeExolveCallApi implements AutoCloseable {
 
     public List<Received> received(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /** Waits until at least {@code count} calls were placed (their MakeCall may not be answered yet). */
+    public List<PlacedCall> awaitPlaced(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (placed.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return placed();
     }
 
     /** Waits until at least {@code count} requests reached {@code path}. */
@@ -200,14 +223,17 @@ public final class FakeExolveCallApi implements AutoCloseable {
         long callId = nextCallId.getAndIncrement();
         PlacedCall call = new PlacedCall(callId, method, customer, shownToOurLeg);
         placed.add(call);
-        pause(makeCallDelay);
+        awaitRelease(makeCallGate);
         answer(exchange, 200, "{\"call_id\":" + callId + "}");
         return call;
     }
 
-    private static void pause(Duration delay) {
+    private static void awaitRelease(CountDownLatch gate) {
+        if (gate == null) {
+            return;
+        }
         try {
-            Thread.sleep(delay);
+            gate.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

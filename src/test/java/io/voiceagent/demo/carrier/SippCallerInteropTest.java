@@ -2,6 +2,7 @@ package io.voiceagent.demo.carrier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sipp (Debian package {@code sip-tester}) plays the service against the carrier: a SIP stack
  * written by others agrees with ours on the wire. A missing sipp fails the test; it is never skipped.
  */
+@Tag("slow")
 class SippCallerInteropTest {
 
     @TempDir

@@ -1,14 +1,17 @@
 package io.voiceagent.sip.interop;
 
+import static io.voiceagent.sip.interop.UserAgentUnderTest.BYE_ANSWERED;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
 import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
+import static io.voiceagent.sip.interop.UserAgentUnderTest.STEP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,11 +26,9 @@ import io.voiceagent.sip.SipCallEvent;
  * callee; ACK and BYE come back through it by its Record-Route.
  */
 @Timeout(90)
+@Tag("slow")
 class KamailioInteropTest {
 
-    private static final Duration STEP = Duration.ofSeconds(10);
-    private static final Pattern BYE_ANSWERED = Pattern.compile("^SIP/2\\.0 200[\\s\\S]*CSeq:\\s*\\d+ BYE",
-            Pattern.CASE_INSENSITIVE);
 
     @TempDir
     Path dir;

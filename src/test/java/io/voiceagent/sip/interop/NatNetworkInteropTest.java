@@ -1,6 +1,7 @@
 package io.voiceagent.sip.interop;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Without root (or without iproute2/nftables) these tests are skipped with the reason; under
  * {@code CI=true} that is a failure.
  */
+@Tag("slow")
 class NatNetworkInteropTest {
     private static final String REALM = "voiceagent.test";
     private static final String PASSWORD = "netns-secret-5";

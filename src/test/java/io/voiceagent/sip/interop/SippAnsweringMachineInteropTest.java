@@ -1,18 +1,16 @@
 package io.voiceagent.sip.interop;
 
-import io.voiceagent.call.CallEnding;
-import io.voiceagent.call.EndCause;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.voiceagent.call.CallEnding;
 import io.voiceagent.call.CallRecord;
+import io.voiceagent.call.EndCause;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.config.Config;
 import io.voiceagent.media.SpeechRecordings;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * "Hello?" lets the call go on.
  */
 @Timeout(60)
+@Tag("slow")
 class SippAnsweringMachineInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -83,9 +82,7 @@ class SippAnsweringMachineInteropTest {
     }
 
     private SippProcess callee(RtpEndpoint phone) throws InterruptedException {
-        return SippProcess.uas("invite-answered-phone-rtp.xml")
-                .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
-                .key("phone_rtp_port", Integer.toString(phone.port()))
-                .calls(2).timeout(Duration.ofSeconds(40)).start(dir);
+        return SippProcess.callee("invite-answered-phone-rtp.xml")
+                .key("phone_rtp_port", Integer.toString(phone.port())).start(dir);
     }
 }

@@ -3,12 +3,14 @@ package io.voiceagent.sip.interop;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Requests sipp, as a client, sends to the user agent outside any call. */
 @Timeout(60)
+@Tag("slow")
 class SippFarEndRequestsInteropTest {
 
     @TempDir

@@ -1,5 +1,7 @@
 package io.voiceagent.sip.interop;
 
+import static io.voiceagent.sip.interop.UserAgentUnderTest.BYE_ANSWERED;
+import static io.voiceagent.sip.interop.UserAgentUnderTest.STEP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.DatagramPacket;
@@ -12,11 +14,11 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
 
@@ -26,21 +28,17 @@ import io.voiceagent.sip.SipCallEvent;
  * the carrier's gets 403, and the call lives on until we hang up (sipp sees our BYE).
  */
 @Timeout(60)
+@Tag("slow")
 class SippInDialogChecksInteropTest {
 
-    private static final Duration STEP = Duration.ofSeconds(10);
-    private static final Pattern BYE_ANSWERED = Pattern.compile("^SIP/2\\.0 200[\\s\\S]*CSeq:\\s*\\d+ BYE",
-            Pattern.CASE_INSENSITIVE);
 
     @TempDir
     Path dir;
 
     @Test
     void byeWithForeignTagsOrFromAnUntrustedAddressLeavesTheCallUp() throws Exception {
-        try (SippProcess sipp = SippProcess.uas("invite-answered.xml").calls(2).timeout(Duration.ofSeconds(40))
-                .start(dir);
-             UserAgentUnderTest agent = UserAgentUnderTest.start(sipp.port())) {
-            agent.awaitRegistration(RegistrationStatus.State.REGISTERED, STEP);
+        try (SippProcess sipp = SippProcess.callee("invite-answered.xml").start(dir);
+             UserAgentUnderTest agent = UserAgentUnderTest.registered(sipp.port())) {
             CallEvents events = new CallEvents();
             SipCall call = agent.dial(SippOutboundCallInteropTest.NUMBER, events);
             events.nextSkippingRinging(SipCallEvent.Answered.class, STEP);

@@ -1,5 +1,6 @@
 package io.voiceagent.sip.interop;
 
+import static io.voiceagent.sip.interop.UserAgentUnderTest.STEP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -13,13 +14,13 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.voiceagent.config.AddressBlock;
 import io.voiceagent.sip.InboundCallHandler;
-import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
@@ -29,9 +30,9 @@ import io.voiceagent.sip.SipCallEvent;
  * record-routing kamailio, with a delayed offer, and with a Require we lack.
  */
 @Timeout(60)
+@Tag("slow")
 class SippInboundCallInteropTest {
 
-    private static final Duration STEP = Duration.ofSeconds(10);
     private static final int OUR_RTP_PORT = 40_002;
 
     @TempDir
@@ -54,8 +55,7 @@ class SippInboundCallInteropTest {
     void behindARecordRoutingProxyOur200CopiesRecordRouteAndAckAndByeFollowTheRoute() throws Exception {
         try (KamailioProcess kamailio = KamailioProcess.start(dir, UserAgentUnderTest.REALM,
                 UserAgentUnderTest.PASSWORD, LoopbackPorts.freeUdpPort());
-             UserAgentUnderTest agent = UserAgentUnderTest.start(kamailio.port())) {
-            agent.awaitRegistration(RegistrationStatus.State.REGISTERED, STEP);
+             UserAgentUnderTest agent = UserAgentUnderTest.registered(kamailio.port())) {
             Acceptor acceptor = new Acceptor();
             agent.agent().setInboundHandler(acceptor);
             try (SippProcess caller = SippProcess.client("inbound-record-routed.xml", kamailio.port())

@@ -1,8 +1,5 @@
 package io.voiceagent.sip.interop;
 
-import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.ai.AgentEvent;
@@ -10,6 +7,7 @@ import io.voiceagent.call.CallRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * digit by digit by sipp. Each time the agent's result says the keys were sent.
  */
 @Timeout(60)
+@Tag("slow")
 class SippKeypadTonesInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -66,10 +65,7 @@ class SippKeypadTonesInteropTest {
     private final ScriptedAgent agent = new ScriptedAgent();
 
     private SippProcess callee(String scenario, RtpEndpoint phone) throws InterruptedException {
-        return SippProcess.uas(scenario)
-                .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
-                .key("phone_rtp_port", Integer.toString(phone.port()))
-                .calls(2).timeout(Duration.ofSeconds(40)).start(dir);
+        return SippProcess.callee(scenario).key("phone_rtp_port", Integer.toString(phone.port())).start(dir);
     }
 
     private static AgentEvent.ToolCall sendDtmf(String id, String digits) {

@@ -1,20 +1,18 @@
 package io.voiceagent.sip.interop;
 
-import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
+import static io.voiceagent.sip.interop.UserAgentUnderTest.BYE_ANSWERED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.voiceagent.sip.FailureCause;
-import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
@@ -25,29 +23,22 @@ import io.voiceagent.sip.SipCallEvent;
  * the messages it gets; the test checks the events the call layer would see.
  */
 @Timeout(60)
+@Tag("slow")
 class SippOutboundCallInteropTest {
 
     static final String NUMBER = "79161234567";
     private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
     private static final Duration SIPP_FINISH = Duration.ofSeconds(15);
-    private static final Pattern BYE_ANSWERED = Pattern.compile("^SIP/2\\.0 200[\\s\\S]*CSeq:\\s*\\d+ BYE",
-            Pattern.CASE_INSENSITIVE);
 
     @TempDir
     Path dir;
 
     private SippProcess callee(String scenario) throws InterruptedException {
-        return SippProcess.uas(scenario)
-                .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
-                .calls(2)
-                .timeout(Duration.ofSeconds(40))
-                .start(dir);
+        return SippProcess.callee(scenario).start(dir);
     }
 
     private static UserAgentUnderTest registeredAgent(SippProcess sipp) throws Exception {
-        UserAgentUnderTest agent = UserAgentUnderTest.start(sipp.port());
-        agent.awaitRegistration(RegistrationStatus.State.REGISTERED, EVENT_WAIT);
-        return agent;
+        return UserAgentUnderTest.registered(sipp.port());
     }
 
     @Test

@@ -44,6 +44,16 @@ final class SippProcess implements AutoCloseable {
         return new Builder(scenario, OptionalInt.empty());
     }
 
+    /**
+     * sipp as the far end of a call from {@link UserAgentUnderTest}: it answers the REGISTER and then the
+     * call, challenging with the test's credentials (the scenarios' auth_realm, auth_user and
+     * auth_password), for two calls in 40 s at most. The start-up every callee test shares.
+     */
+    static Builder callee(String scenario) {
+        return uas(scenario).key("auth_realm", UserAgentUnderTest.REALM).key("auth_user", UserAgentUnderTest.LOGIN)
+                .key("auth_password", UserAgentUnderTest.PASSWORD).calls(2).timeout(Duration.ofSeconds(40));
+    }
+
     /** sipp sending requests to {@code targetPort} on loopback. */
     static Builder client(String scenario, int targetPort) {
         return new Builder(scenario, OptionalInt.of(targetPort));

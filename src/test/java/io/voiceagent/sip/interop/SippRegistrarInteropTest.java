@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import io.voiceagent.sip.RegistrationStatus;
 
 /** REGISTER against sipp acting as a registrar that challenges with 401 and checks the Digest. */
 @Timeout(60)
+@Tag("slow")
 class SippRegistrarInteropTest {
 
     @TempDir

@@ -1,36 +1,34 @@
 package io.voiceagent.sip.interop;
 
+import static io.voiceagent.sip.interop.UserAgentUnderTest.BYE_ANSWERED;
+import static io.voiceagent.sip.interop.UserAgentUnderTest.STEP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
 
 /** RFC 3262 against sipp playing an IMS-style callee: every reliable 18x is PRACKed, its SDP is the answer. */
 @Timeout(60)
+@Tag("slow")
 class SippReliableProvisionalInteropTest {
 
-    private static final Duration STEP = Duration.ofSeconds(10);
-    private static final Pattern BYE_ANSWERED = Pattern.compile("^SIP/2\\.0 200[\\s\\S]*CSeq:\\s*\\d+ BYE",
-            Pattern.CASE_INSENSITIVE);
 
     @TempDir
     Path dir;
 
     @Test
     void reliable18xArePrackedOnceProcessedAndTheirSdpIsTheAnswer() throws Exception {
-        try (SippProcess sipp = SippProcess.uas("invite-100rel.xml").calls(2).timeout(Duration.ofSeconds(40))
-                .start(dir);
-             UserAgentUnderTest agent = UserAgentUnderTest.start(sipp.port())) {
-            agent.awaitRegistration(RegistrationStatus.State.REGISTERED, STEP);
+        try (SippProcess sipp = SippProcess.callee("invite-100rel.xml").start(dir);
+             UserAgentUnderTest agent = UserAgentUnderTest.registered(sipp.port())) {
             CallEvents events = new CallEvents();
             SipCall call = agent.dial(SippOutboundCallInteropTest.NUMBER, events);
 

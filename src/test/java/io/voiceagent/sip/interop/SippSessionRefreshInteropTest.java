@@ -1,8 +1,7 @@
 package io.voiceagent.sip.interop;
 
-import static io.voiceagent.sip.interop.UserAgentUnderTest.LOGIN;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.PASSWORD;
-import static io.voiceagent.sip.interop.UserAgentUnderTest.REALM;
+import static io.voiceagent.sip.interop.UserAgentUnderTest.BYE_ANSWERED;
+import static io.voiceagent.sip.interop.UserAgentUnderTest.STEP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -11,36 +10,31 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
 
 /** RFC 4028 with us as the refresher (the carrier's 200 says refresher=uac), against sipp. */
 @Timeout(90)
+@Tag("slow")
 class SippSessionRefreshInteropTest {
 
-    private static final Duration STEP = Duration.ofSeconds(10);
-    private static final Pattern BYE_ANSWERED = Pattern.compile("^SIP/2\\.0 200[\\s\\S]*CSeq:\\s*\\d+ BYE",
-            Pattern.CASE_INSENSITIVE);
 
     @TempDir
     Path dir;
 
     private SippProcess callee(String scenario) throws InterruptedException {
-        return SippProcess.uas(scenario)
-                .key("auth_realm", REALM).key("auth_user", LOGIN).key("auth_password", PASSWORD)
-                .calls(2).timeout(Duration.ofSeconds(60)).start(dir);
+        return SippProcess.callee(scenario).timeout(Duration.ofSeconds(60)).start(dir);
     }
 
     @Test
     void theRefreshCarriesTheTimerAndSurvivesA491AndA407() throws Exception {
         try (SippProcess sipp = callee("invite-session-refresh.xml");
-             UserAgentUnderTest agent = UserAgentUnderTest.start(sipp.port())) {
-            agent.awaitRegistration(RegistrationStatus.State.REGISTERED, STEP);
+             UserAgentUnderTest agent = UserAgentUnderTest.registered(sipp.port())) {
             CallEvents events = new CallEvents();
             SipCall call = agent.dial(SippOutboundCallInteropTest.NUMBER, events);
             events.nextSkippingRinging(SipCallEvent.Answered.class, STEP);
@@ -69,8 +63,7 @@ class SippSessionRefreshInteropTest {
     @Test
     void aRefreshThatCannotSucceedBeforeExpiryEndsTheCallWithBye() throws Exception {
         try (SippProcess sipp = callee("invite-session-refresh-refused.xml");
-             UserAgentUnderTest agent = UserAgentUnderTest.start(sipp.port())) {
-            agent.awaitRegistration(RegistrationStatus.State.REGISTERED, STEP);
+             UserAgentUnderTest agent = UserAgentUnderTest.registered(sipp.port())) {
             CallEvents events = new CallEvents();
             agent.dial(SippOutboundCallInteropTest.NUMBER, events);
             events.nextSkippingRinging(SipCallEvent.Answered.class, STEP);

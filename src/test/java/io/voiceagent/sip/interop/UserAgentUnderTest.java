@@ -40,6 +40,24 @@ final class UserAgentUnderTest implements AutoCloseable {
         this.port = port;
     }
 
+    /** How long one step (a registration, an answer, our BYE's 200) may take before a test gives up. */
+    static final Duration STEP = Duration.ofSeconds(10);
+    /** The far end's 200 to our BYE. */
+    static final Pattern BYE_ANSWERED = Pattern.compile("^SIP/2\\.0 200[\\s\\S]*CSeq:\\s*\\d+ BYE",
+            Pattern.CASE_INSENSITIVE);
+
+    /** Starts a user agent for the server on {@code serverPort} and waits until it is registered. */
+    static UserAgentUnderTest registered(int serverPort) throws IOException, InterruptedException {
+        UserAgentUnderTest agent = start(serverPort);
+        try {
+            agent.awaitRegistration(RegistrationStatus.State.REGISTERED, STEP);
+            return agent;
+        } catch (AssertionError | InterruptedException e) {
+            agent.close();
+            throw e;
+        }
+    }
+
     /** Starts a user agent registering as {@link #LOGIN} with the server on {@code serverPort}. */
     static UserAgentUnderTest start(int serverPort) throws IOException {
         return start(serverPort, LOGIN, PASSWORD);
