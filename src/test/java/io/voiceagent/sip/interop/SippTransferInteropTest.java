@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * transfer relays each side's tone to the other (PCMA customer, PCMU person) and ends both legs
  * together; a busy or silent person gives the caller back to the agent, which is told why.
  */
+@Tag("slow")
 @Timeout(90)
 class SippTransferInteropTest {
 
