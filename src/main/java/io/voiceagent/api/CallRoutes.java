@@ -8,6 +8,7 @@ import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
 import io.voiceagent.campaigns.DoNotCallList;
 import io.voiceagent.recordings.RecordingLibrary;
+import io.voiceagent.sip.PhoneNumbers;
 import io.voiceagent.webhooks.DeliveryLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** {@code /api/calls/...}: place, hang up, list and inspect calls, send DTMF. */
+/** {@code /api/calls/...}: place, hang up, list and inspect calls, send DTMF, transfer to a person. */
 final class CallRoutes {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 1000;
@@ -47,7 +48,8 @@ final class CallRoutes {
                 Route.at("/api/calls/hangup", Access.TOKEN).post(this::hangup).build(),
                 Route.at("/api/calls", Access.TOKEN).get(this::list).build(),
                 Route.at("/api/calls/{id}", Access.TOKEN).get(this::get).build(),
-                Route.at("/api/calls/{id}/dtmf", Access.TOKEN).post(this::dtmf).build());
+                Route.at("/api/calls/{id}/dtmf", Access.TOKEN).post(this::dtmf).build(),
+                Route.at("/api/calls/{id}/transfer", Access.TOKEN).post(this::transfer).build());
     }
 
     /**
@@ -165,12 +167,27 @@ final class CallRoutes {
         return record(calls.sendDtmf(request.pathParameter("id"), digits));
     }
 
+    /** {@code {"to": "+7 999 …"}}: hands the answered call to a person; 202, the record's {@code transfer} follows. */
+    private ApiResponse transfer(ApiRequest request) throws ApiException, CallException {
+        Map<String, Object> body = request.jsonObject();
+        if (!(body.get("to") instanceof String typed)) {
+            throw ApiException.badRequest("to: required, the person's number; " + PhoneNumbers.EXPECTED);
+        }
+        String digits = PhoneNumbers.toE164Digits(typed)
+                .orElseThrow(() -> ApiException.badRequest("to: " + PhoneNumbers.EXPECTED));
+        return record(calls.transfer(request.pathParameter("id"), digits), 202);
+    }
+
     /** The record, with its webhook deliveries (event, state, attempts, last status). */
     private ApiResponse record(CallRecord record) {
+        return record(record, 200);
+    }
+
+    private ApiResponse record(CallRecord record, int status) {
         Map<String, Object> json = new LinkedHashMap<>(record.toJson(clock.instant()));
         json.put("webhooks", webhooks.deliveries(record.id()));
         json.put("recording", recordings.describe(record.id()).orElse(null));
-        return ApiResponse.json(200, json);
+        return ApiResponse.json(status, json);
     }
 
     static ApiException unknownCall(String id) {

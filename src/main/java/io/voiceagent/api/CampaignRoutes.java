@@ -4,6 +4,7 @@ import io.voiceagent.api.Route.Access;
 import io.voiceagent.campaigns.CampaignException;
 import io.voiceagent.campaigns.Campaigns;
 import io.voiceagent.campaigns.DoNotCallList;
+import io.voiceagent.sip.PhoneNumbers;
 import io.voiceagent.webhooks.DeliveryLog;
 import java.io.IOException;
 import java.time.Clock;

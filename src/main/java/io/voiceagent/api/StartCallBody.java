@@ -1,6 +1,7 @@
 package io.voiceagent.api;
 
 import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.sip.PhoneNumbers;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -11,7 +11,7 @@
  * events, guarded by their own secret), {@code DebugRoutes} ({@code /debug/...} through
  * {@link io.voiceagent.api.DebugOperations}, which {@code app} implements) and {@code UiRoutes} (the
  * dashboard and the OpenAPI document). Input is validated here ({@code StartCallBody},
- * {@code PhoneNumbers}); errors are {@code ApiException}s with stable codes.
+ * {@code io.voiceagent.sip.PhoneNumbers}, shared with transfer targets); errors are {@code ApiException}s with stable codes.
  *
  * <p>Starts: {@code POST /api/calls/start} takes an optional {@code Idempotency-Key} (1 to 128 visible
  * ASCII characters); the same key within 24 hours answers 200 with the first call's record, the same key

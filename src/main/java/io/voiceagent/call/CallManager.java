@@ -15,6 +15,7 @@ import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipUserAgent;
+import io.voiceagent.transfer.Transfers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -78,6 +79,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private final RandomGenerator random;
     private final ServiceMetrics metrics;
     private final Instant startedAt;
+    private final Transfers transfers;
 
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
     private final CallJournal journal;
@@ -110,6 +112,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.random = Objects.requireNonNull(random, "random");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.startedAt = clock.instant();
+        this.transfers = new Transfers(settings.tools().transfer(), sip, mediaSessions, timers, clock, this::sessionId,
+                metrics.transfers);
         this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
         this.restored = restored;
         this.journal = journal;
@@ -223,7 +227,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             LiveCall call;
             try {
                 call = new LiveCall(initial, mediaSessions, settings.chunkMs(), agents, settings.aiConnect(),
-                        settings.tools(), exolve, timers, clock, repository, this::onEnded, metrics);
+                        settings.tools(), transfers, exolve, timers, clock, repository, this::onEnded, metrics);
             } catch (IOException e) {
                 throw new CallException(CallException.Reason.UNAVAILABLE, "no free RTP port: " + e.getMessage());
             }
@@ -365,6 +369,23 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         }
         // A and D are case-insensitive digits; w and W are different pauses.
         call.pressKeys(digits.replace('a', 'A').replace('b', 'B').replace('c', 'C').replace('d', 'D'));
+        return call.snapshot();
+    }
+
+    @Override
+    public CallRecord transfer(String callId, String digits) throws CallException {
+        LiveCall call = live.get(callId);
+        if (call == null) {
+            if (repository.find(callId).isEmpty()) {
+                throw new CallException(CallException.Reason.NOT_FOUND, "no call with id " + callId);
+            }
+            throw new CallException(CallException.Reason.ALREADY_ENDED, "call " + callId + " has already ended");
+        }
+        Optional<String> refusal = call.transferTo(digits);
+        if (refusal.isPresent()) {
+            throw new CallException(CallException.Reason.INVALID_STATE, "cannot transfer: " + refusal.get());
+        }
+        LOG.log(System.Logger.Level.INFO, "call=" + callId + " transfer to " + digits + " requested through the API");
         return call.snapshot();
     }
 

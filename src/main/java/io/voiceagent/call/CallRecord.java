@@ -1,6 +1,7 @@
 package io.voiceagent.call;
 
 import io.voiceagent.media.MediaStats;
+import io.voiceagent.transfer.TransferSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param sipCode  the final SIP status code of a failed INVITE, 0 when none
  * @param events   provider events (Exolve webhooks), oldest first, bounded
  * @param holds    the times the far end held the call, oldest first
+ * @param transfer the latest transfer to a person, when one was tried
  */
 public record CallRecord(
         String id, String phoneNumber, CallMode mode, CallStatus status,
@@ -26,7 +28,8 @@ public record CallRecord(
         Optional<CallEnding> ending, int sipCode, Optional<String> sipReason,
         Optional<String> sipCallId, Optional<String> exolveCallId, Optional<String> conversationId,
         List<TranscriptLine> transcript, String dtmf, MediaStats media,
-        StartCallRequest request, List<Map<String, Object>> events, List<HoldPeriod> holds) {
+        StartCallRequest request, List<Map<String, Object>> events, List<HoldPeriod> holds,
+        Optional<TransferSummary> transfer) {
 
     public static final int MAX_EVENTS = 50;
 
@@ -40,13 +43,14 @@ public record CallRecord(
         transcript = List.copyOf(transcript);
         events = List.copyOf(events);
         holds = List.copyOf(holds);
+        Objects.requireNonNull(transfer, "transfer");
     }
 
     public static CallRecord dialing(String id, CallMode mode, StartCallRequest request, Instant now) {
         return new CallRecord(id, request.phoneNumber(), mode, CallStatus.DIALING, now,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                List.of(), "", MediaStats.NONE, request, List.of(), List.of());
+                List.of(), "", MediaStats.NONE, request, List.of(), List.of(), Optional.empty());
     }
 
     /** Talk time: from answer to end (or to {@code now} while live); zero if never answered. */
@@ -136,6 +140,10 @@ public record CallRecord(
         return edit(d -> d.holds.set(d.holds.size() - 1, new HoldPeriod(open.start(), Optional.of(at))));
     }
 
+    public CallRecord withTransfer(TransferSummary latest) {
+        return edit(d -> d.transfer = Optional.of(latest));
+    }
+
     public CallRecord withMedia(MediaStats stats) {
         return edit(d -> d.media = stats);
     }
@@ -180,6 +188,7 @@ public record CallRecord(
         MediaStats media;
         final List<Map<String, Object>> events;
         final List<HoldPeriod> holds;
+        Optional<TransferSummary> transfer;
 
         Draft(CallRecord r) {
             from = r;
@@ -198,12 +207,13 @@ public record CallRecord(
             media = r.media;
             events = new ArrayList<>(r.events);
             holds = new ArrayList<>(r.holds);
+            transfer = r.transfer;
         }
 
         CallRecord build() {
             return new CallRecord(from.id, from.phoneNumber, from.mode, status, from.createdAt, ringingAt,
                     answeredAt, endedAt, ending, sipCode, sipReason, sipCallId, exolveCallId,
-                    conversationId, transcript, dtmf, media, from.request, events, holds);
+                    conversationId, transcript, dtmf, media, from.request, events, holds, transfer);
         }
     }
 
@@ -260,6 +270,7 @@ public record CallRecord(
             holdList.add(h);
         }
         m.put("holds", holdList);
+        m.put("transfer", transfer.map(TransferSummary::toJson).orElse(null));
         Map<String, Object> req = new LinkedHashMap<>();
         request.firstMessage().ifPresent(v -> req.put("first_message", v));
         request.prompt().ifPresent(v -> req.put("prompt", v));
@@ -324,7 +335,8 @@ public record CallRecord(
                 instant(m, "ringing_at"), instant(m, "answered_at"), instant(m, "ended_at"), ending,
                 (int) num(m, "sip_code"), text(m, "sip_reason"),
                 text(m, "sip_call_id"), text(m, "exolve_call_id"), text(m, "conversation_id"),
-                lines, m.get("dtmf") instanceof String d ? d : "", media, request, events, holds);
+                lines, m.get("dtmf") instanceof String d ? d : "", media, request, events, holds,
+                TransferSummary.fromJson(m.get("transfer")));
     }
 
     private static double decimal(Map<String, Object> m, String key) {

@@ -34,6 +34,12 @@ public interface CallService {
     /** Sends DTMF digits (0-9, *, #, A-D) to the phone as RFC 4733 events on an answered call. */
     CallRecord sendDtmf(String callId, String digits) throws CallException;
 
+    /**
+     * Hands an answered call to a person at {@code digits} (E.164 digits) as TRANSFER_MODE says; returns
+     * at once with the record, whose {@code transfer} follows the attempt.
+     */
+    CallRecord transfer(String callId, String digits) throws CallException;
+
     Optional<CallRecord> find(String callId);
 
     /** Newest first, optionally only one status, at most {@code limit}. */

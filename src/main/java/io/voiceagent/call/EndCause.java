@@ -82,6 +82,13 @@ public enum EndCause {
     PROXY_AUTH_FAILED("proxy_auth_failed"),
     PROXY_TARGET_REFUSED("proxy_target_refused"),
 
+    // Transfers
+    /**
+     * The call was handed to a person (TRANSFER_MODE bridge, or a REFER that succeeded), whoever ended it
+     * afterwards.
+     */
+    TRANSFERRED("transferred"),
+
     // The service
     /** The call was live when the service stopped without hanging it up (a crash, a kill). */
     SERVICE_RESTART("service_restart"),

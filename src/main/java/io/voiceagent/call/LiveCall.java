@@ -25,8 +25,12 @@ import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallEvent;
 import io.voiceagent.tools.CallControl;
 import io.voiceagent.tools.PhoneTools;
+import io.voiceagent.transfer.CallTransfer;
+import io.voiceagent.transfer.SdpMedia;
+import io.voiceagent.transfer.TransferSummary;
+import io.voiceagent.transfer.TransferableCall;
+import io.voiceagent.transfer.Transfers;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +74,10 @@ final class LiveCall implements MediaListener {
     private final AgentClient agents;
     private final Config.AiConnect aiConnect;
     private final PhoneTools tools;
+    private final CallTransfer transfer;
+    /** While a transfer rings or is bridged: where the caller's audio goes instead of the agent. */
+    private volatile Consumer<byte[]> divertedAudio;
+    private volatile TransferableCall.AgentFormats agentFormats;
     private final Config.Tools toolSettings;
     /** AMD=local: listens to the first seconds after the answer, the greeting held meanwhile; else null. */
     private final MachineDetection machineDetection;
@@ -86,6 +94,8 @@ final class LiveCall implements MediaListener {
     private boolean ended;
     private Optional<String> heldGreetingLine = Optional.empty();
     private boolean agentEndCallRequested;
+    /** The person took the call: the agent's conversation was closed, its last events mean nothing. */
+    private volatile boolean agentReleased;
     /** The agent said it reached voicemail: however the call ends, it ends as {@code voicemail}. */
     private boolean reachedVoicemail;
     private Optional<String> lastAgentErrorType = Optional.empty();
@@ -101,7 +111,7 @@ final class LiveCall implements MediaListener {
      * record, and places the call only once that record is on disk.
      */
     LiveCall(CallRecord initial, MediaSessionFactory mediaSessions, int chunkMs, AgentClient agents,
-             Config.AiConnect aiConnect, Config.Tools toolSettings, Optional<ExolveApi> exolve,
+             Config.AiConnect aiConnect, Config.Tools toolSettings, Transfers transfers, Optional<ExolveApi> exolve,
              ScheduledExecutorService timers, Clock clock,
              CallRepository repository, Consumer<LiveCall> onEnded, ServiceMetrics metrics) throws IOException {
         this.record = initial;
@@ -113,7 +123,9 @@ final class LiveCall implements MediaListener {
         this.onEnded = onEnded;
         this.metrics = metrics;
         this.media = mediaSessions.open(initial.id(), chunkMs, this);
-        this.tools = new PhoneTools(new Control(), toolSettings, timers, clock);
+        Control control = new Control();
+        this.transfer = transfers.forCall(control);
+        this.tools = new PhoneTools(control, toolSettings, timers, clock, transfer);
         this.toolSettings = toolSettings;
         this.machineDetection = toolSettings.amd().local()
                 ? new MachineDetection(toolSettings.amd(), toolSettings.voicemailAction()) : null;
@@ -139,6 +151,11 @@ final class LiveCall implements MediaListener {
     /** An operator's keys (through the API): as the agent's keypad tools send them. */
     void pressKeys(String digits) {
         tools.pressKeysForOperator(digits);
+    }
+
+    /** An operator's transfer (through the API): as the agent's transfer tool makes it; empty when started. */
+    Optional<String> transferTo(String digits) {
+        return transfer.start(digits, "api", false, CallTransfer.ResultSink.NONE);
     }
 
     /** Live media figures and, once connected, the agent conversation's counters. */
@@ -207,6 +224,7 @@ final class LiveCall implements MediaListener {
             supportedFormats = input != null && output != null;
             if (supportedFormats) {
                 callerAudioFormat = input;
+                agentFormats = new TransferableCall.AgentFormats(input, output);
                 media.setAgentFormats(input, output);
             } else {
                 log(System.Logger.Level.WARNING, "agent uses unsupported audio formats "
@@ -226,6 +244,9 @@ final class LiveCall implements MediaListener {
 
     /** On the conversation's socket reader: nothing here waits for anything but the call's short lock. */
     private void onAgentEvent(AgentEvent event) {
+        if (agentReleased) {
+            return;
+        }
         switch (event) {
             case AgentEvent.Audio audio -> onAgentAudio(audio);
             case AgentEvent.AgentResponse response -> transcript("agent", response.text());
@@ -255,6 +276,9 @@ final class LiveCall implements MediaListener {
      * (a re-prompt of a silent "user") would play stale after the greeting, so it is dropped and counted.
      */
     private void onAgentAudio(AgentEvent.Audio audio) {
+        if (divertedAudio != null) {
+            return; // a transfer rings or has been made: the caller hears the tone or the person
+        }
         if (!answered) {
             if (greetingTurn == NO_TURN) {
                 greetingTurn = audio.eventId();
@@ -528,18 +552,13 @@ final class LiveCall implements MediaListener {
 
     /** Points media at the far end's SDP; ends the call when it offers nothing we can speak. Never under the lock. */
     private boolean connectMedia(SessionDescription remote) {
-        Optional<SessionDescription.Format> codec = remote.firstSupportedCodec();
-        if (codec.isEmpty()) {
+        Optional<RemoteMedia> found = SdpMedia.remoteMedia(remote);
+        if (found.isEmpty()) {
             log(System.Logger.Level.WARNING, "far end offers no PCMU/PCMA: " + remote.formats());
             end(CallEnding.failed(EndCause.CODEC_MISMATCH));
             return false;
         }
-        int telephoneEvent = remote.telephoneEvent().map(SessionDescription.Format::payloadType).orElse(-1);
-        SessionDescription.Direction direction = remote.direction();
-        RemoteMedia far = new RemoteMedia(new InetSocketAddress(remote.address(), remote.port()),
-                codec.get().payloadType(), telephoneEvent, SessionDescription.TELEPHONE_EVENT.payloadType(),
-                direction == SessionDescription.Direction.SENDRECV || direction == SessionDescription.Direction.SENDONLY,
-                direction == SessionDescription.Direction.SENDRECV || direction == SessionDescription.Direction.RECVONLY);
+        RemoteMedia far = found.get();
         media.connect(far);
         recordHold(far.holdsUs());
         return true;
@@ -569,21 +588,35 @@ final class LiveCall implements MediaListener {
      */
     @Override
     public void onUserAudio(byte[] chunk) {
+        Consumer<byte[]> diverted = divertedAudio;
         AgentConversation c = conversation;
+        if (diverted != null) {
+            diverted.accept(chunk);
+            if (c != null) {
+                // A transfer rings: the agent, which may get the caller back, must not end on their silence.
+                keepAgentWaiting(c);
+            }
+            return;
+        }
         if (c == null) {
             return;
         }
         if (!answered || detectingMachine(chunk)) {
-            long now = clock.millis();
-            if (now - lastUserActivityMillis >= USER_ACTIVITY_INTERVAL_MS) {
-                lastUserActivityMillis = now;
-                c.sendUserActivity();
-            }
+            keepAgentWaiting(c);
             if (answered) {
                 return; // the agent hears the callee once the detection is over
             }
         }
         c.sendUserAudio(chunk);
+    }
+
+    /** A {@code user_activity} at most once a second, instead of the caller's audio. */
+    private void keepAgentWaiting(AgentConversation c) {
+        long now = clock.millis();
+        if (now - lastUserActivityMillis >= USER_ACTIVITY_INTERVAL_MS) {
+            lastUserActivityMillis = now;
+            c.sendUserActivity();
+        }
     }
 
     /**
@@ -725,6 +758,7 @@ final class LiveCall implements MediaListener {
         AgentConversation c;
         SipCall sip;
         Optional<String> exolveCallId;
+        Optional<Instant> answeredAt;
         lock.lock();
         try {
             if (ended) {
@@ -737,6 +771,7 @@ final class LiveCall implements MediaListener {
             c = conversation;
             sip = sipCall;
             exolveCallId = record.exolveCallId();
+            answeredAt = record.answeredAt();
         } finally {
             lock.unlock();
         }
@@ -747,6 +782,9 @@ final class LiveCall implements MediaListener {
         } else if (asked.by() != EndedBy.REMOTE) {
             cancelAtExolve(exolveCallId);
         }
+        // Whichever side hangs up a bridged transfer ends the other; a ringing person leg is cancelled.
+        Optional<TransferSummary> transferred = transfer.onCallEnded(answeredAt.orElse(clock.instant()), clock.instant());
+        boolean handedOver = transfer.handedOver();
         if (c != null) {
             // At once and with 1000, answered or not: an unanswered call's conversation costs until closed.
             c.close();
@@ -755,9 +793,12 @@ final class LiveCall implements MediaListener {
         media.close();
         recordPreAnswerDrops();
         Instant endedAt = clock.instant();
-        update(r -> r.withMedia(stats).withHoldEnded(endedAt).withEnd(ending, endedAt), true);
-        log(System.Logger.Level.INFO, "stage=ended status=" + ending.status().wireName() + " cause="
-                + ending.cause().wireName() + " by=" + ending.by().wireName());
+        // A call handed to a person ends as transferred, whoever hangs up afterwards.
+        CallEnding last = handedOver ? new CallEnding(CallStatus.COMPLETED, EndCause.TRANSFERRED, ending.by()) : ending;
+        update(r -> transferred.map(r::withTransfer).orElse(r).withMedia(stats).withHoldEnded(endedAt)
+                .withEnd(last, endedAt), true);
+        log(System.Logger.Level.INFO, "stage=ended status=" + last.status().wireName() + " cause="
+                + last.cause().wireName() + " by=" + last.by().wireName());
         onEnded.accept(this);
     }
 
@@ -822,7 +863,7 @@ final class LiveCall implements MediaListener {
     }
 
     /** What the agent's tools may do to this call. */
-    private final class Control implements CallControl {
+    private final class Control implements CallControl, TransferableCall {
 
         @Override
         public String callId() {
@@ -870,6 +911,61 @@ final class LiveCall implements MediaListener {
         @Override
         public void recordEvent(Map<String, Object> event) {
             update(r -> r.withEvent(event), false);
+        }
+
+        @Override
+        public Optional<Instant> answeredWhileLive() {
+            lock.lock();
+            try {
+                return answered && !ended ? record.answeredAt() : Optional.empty();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public Optional<AgentFormats> agentFormats() {
+            return Optional.ofNullable(agentFormats);
+        }
+
+        @Override
+        public void divertAudio(Consumer<byte[]> sink) {
+            divertedAudio = sink;
+        }
+
+        @Override
+        public void tellAgent(String text) {
+            AgentConversation c = conversation;
+            if (c != null && !agentReleased) {
+                c.sendContextualUpdate(text);
+            }
+        }
+
+        @Override
+        public void closeAgent() {
+            AgentConversation c;
+            lock.lock();
+            try {
+                agentReleased = true;
+                c = conversation;
+                conversation = null;
+            } finally {
+                lock.unlock();
+            }
+            if (c != null) {
+                log(System.Logger.Level.INFO, "agent conversation closed: the call is the person's now");
+                c.close();
+            }
+        }
+
+        @Override
+        public void recordTransfer(TransferSummary summary) {
+            update(r -> r.withTransfer(summary), true);
+        }
+
+        @Override
+        public void endTransferred(boolean byAParty) {
+            end(new CallEnding(CallStatus.COMPLETED, EndCause.TRANSFERRED, byAParty ? EndedBy.REMOTE : EndedBy.SYSTEM));
         }
     }
 }

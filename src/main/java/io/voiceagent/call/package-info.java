@@ -60,6 +60,11 @@
  * endings, never for audio or interruptions, which go straight to the media queue. Tool calls
  * other than end_call go to the call's {@code tools.PhoneTools}, which only starts them; their
  * outcome is recorded (taking the call's lock) from the media callback thread or the SIP executor.
+ * A transfer to a person ({@code transfer.CallTransfer}) takes no call lock of its own under the
+ * call's: the call hands it its ending outside its lock, and while a transfer rings or is bridged the
+ * caller's audio goes (from the media thread, through a volatile field) to the ringback's sink or the
+ * person's leg instead of the agent; a bridged call ends with status {@code completed}, cause
+ * {@code transferred}, whoever hangs up.
  * With AMD=local, {@code MachineDetection} runs on the media thread that delivers caller audio
  * (its lock is a leaf); its verdict is acted on through the same serial executor as DTMF.
  */

@@ -135,6 +135,7 @@ public final class Cli {
             case CALL -> call(args);
             case CALLS -> calls(args);
             case HANGUP -> hangup(args);
+            case TRANSFER -> transfer(args);
             case CAMPAIGN -> campaign(args);
             case VERSION -> {
                 noArguments(command, args);
@@ -363,6 +364,30 @@ public final class Cli {
                 printJson(reply.body());
             } else {
                 out.println("Call " + reply.body().get("id") + ": " + reply.body().get("status"));
+            }
+            return OK;
+        }
+    }
+
+    private int transfer(List<String> arguments) throws UsageException, ConfigException, CliFailure {
+        List<String> args = new ArrayList<>();
+        boolean json = jsonFlag(arguments, args);
+        List<String> positional = new ArrayList<>();
+        Map<String, String> access = options(Command.TRANSFER, args, List.of("url", "token"), positional);
+        if (positional.size() != 2) {
+            throw new UsageException(Command.TRANSFER, "expected a call id and a number");
+        }
+        String id = positional.get(0);
+        try (ServiceClient client = client(Command.TRANSFER, access)) {
+            ServiceClient.Reply reply = client.post("/api/calls/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                    + "/transfer", Map.of("to", positional.get(1)));
+            if (!reply.ok()) {
+                throw new CliFailure("cannot transfer " + id + ": " + reply.message());
+            }
+            if (json) {
+                printJson(reply.body());
+            } else {
+                out.println("Call " + reply.body().get("id") + ": transfer to " + positional.get(1) + " started");
             }
             return OK;
         }

@@ -46,6 +46,16 @@ enum Command {
               ID         the call id printed by `voiceagent call` or `voiceagent calls`
               --json     print the call's record as JSON
             """ + Command.SERVICE_OPTIONS),
+    TRANSFER("transfer", "ID NUMBER [--json] [--url URL] [--token T]",
+            "Hand an answered call to a person at NUMBER (TRANSFER_MODE: bridge or refer).", """
+              ID         the call id printed by `voiceagent call` or `voiceagent calls`
+              NUMBER     the person's international number, e.g. +79990001122
+              --json     print the call's record as JSON
+            """ + Command.SERVICE_OPTIONS + """
+
+            Returns once the transfer has started; the record's "transfer" shows how it goes (ringing,
+            answered, busy, no_answer, failed, referred). A person who does not take the call leaves
+            the caller with the agent."""),
     CAMPAIGN("campaign", "start FILE.csv [OPTIONS] | list | status ID | pause ID | resume ID | cancel ID [--hangup]"
             + " | results ID [--json]", "Run a campaign from a CSV list and follow it; manage campaigns.", """
             campaign start FILE.csv   create a campaign from a CSV (a phone_number column; every other column

@@ -55,17 +55,61 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
     }
 
     /** How the agent's tools act on the phone line, and the local answering-machine detection. */
-    public record Tools(VoicemailAction voicemailAction, Amd amd) {
-        public static final Tools DEFAULTS = new Tools(VoicemailAction.HANGUP, Amd.DEFAULTS);
+    public record Tools(VoicemailAction voicemailAction, Amd amd, Transfer transfer) {
+        public static final Tools DEFAULTS = new Tools(VoicemailAction.HANGUP, Amd.DEFAULTS, Transfer.DEFAULTS);
 
         public Tools {
             Objects.requireNonNull(voicemailAction, "voicemailAction");
             Objects.requireNonNull(amd, "amd");
+            Objects.requireNonNull(transfer, "transfer");
+        }
+
+        /** With transfers at their defaults. */
+        public Tools(VoicemailAction voicemailAction, Amd amd) {
+            this(voicemailAction, amd, Transfer.DEFAULTS);
         }
 
         /** With AMD off. */
         public Tools(VoicemailAction voicemailAction) {
             this(voicemailAction, Amd.DEFAULTS);
+        }
+    }
+
+    /**
+     * Transfers to a person: TRANSFER_MODE, TRANSFER_RING_TIMEOUT_S (how long the person's phone may
+     * ring before the caller goes back to the agent) and TRANSFER_HOLD_SOUND (played instead of the
+     * ringback tone meanwhile).
+     */
+    public record Transfer(TransferMode mode, Duration ringTimeout, Optional<HoldSound> holdSound) {
+        public static final Transfer DEFAULTS = new Transfer(TransferMode.BRIDGE, Duration.ofSeconds(30));
+
+        public Transfer {
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(ringTimeout, "ringTimeout");
+            Objects.requireNonNull(holdSound, "holdSound");
+        }
+
+        /** With the ringback tone. */
+        public Transfer(TransferMode mode, Duration ringTimeout) {
+            this(mode, ringTimeout, Optional.empty());
+        }
+    }
+
+    /** TRANSFER_MODE: how a call is handed to a person. */
+    public enum TransferMode {
+        /** We dial the person as a second call and relay the audio between the two. */
+        BRIDGE("bridge"),
+        /** SIP REFER on the phone leg (RFC 3515); a refusal or failure falls back to bridge. */
+        REFER("refer");
+
+        private final String wireName;
+
+        TransferMode(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
         }
     }
 
@@ -322,6 +366,9 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("VOICEMAIL_ACTION", tools.voicemailAction().wireName());
         Amd amd = tools.amd();
         out.put("AMD", amd.local() ? "local" : "off");
+        out.put("TRANSFER_MODE", tools.transfer().mode().wireName());
+        out.put("TRANSFER_RING_TIMEOUT_S", Long.toString(tools.transfer().ringTimeout().toSeconds()));
+        out.put("TRANSFER_HOLD_SOUND", tools.transfer().holdSound().map(h -> h.path().toString()).orElse(""));
         out.put("AMD_INITIAL_SILENCE_MS", Integer.toString(amd.initialSilenceMs()));
         out.put("AMD_GREETING_MS", Integer.toString(amd.greetingMs()));
         out.put("AMD_AFTER_GREETING_SILENCE_MS", Integer.toString(amd.afterGreetingSilenceMs()));

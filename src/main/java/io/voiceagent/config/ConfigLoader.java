@@ -290,7 +290,7 @@ public final class ConfigLoader {
         }
         Optional<Config.Proxy> proxy = proxy();
         boolean demo = credentialsFor(useHttp, elevenLabs.useSignedUrl());
-        Config.Tools tools = new Config.Tools(voicemailAction(), amd());
+        Config.Tools tools = new Config.Tools(voicemailAction(), amd(), transfer());
         Config.Webhooks webhooks = webhooks();
         Config.Recording recording = new Config.Recording(onOff("RECORDING", false), recordingFormat(),
                 integer("RECORDING_RETENTION_DAYS", Config.Recording.DEFAULT_RETENTION_DAYS, 1, 3650),
@@ -429,6 +429,37 @@ public final class ConfigLoader {
                 integer("AMD_MAX_WORD_MS", d.maxWordMs(), 500, 15_000),
                 integer("AMD_MAX_WORDS", d.maxWords(), 1, 20),
                 integer("AMD_SILENCE_THRESHOLD", d.silenceThreshold(), 1, 32_767));
+    }
+
+    private Config.Transfer transfer() {
+        Config.TransferMode mode = Config.Transfer.DEFAULTS.mode();
+        String v = raw("TRANSFER_MODE");
+        if (v != null) {
+            String wanted = v.trim().toLowerCase(Locale.ROOT);
+            Optional<Config.TransferMode> named = java.util.Arrays.stream(Config.TransferMode.values())
+                    .filter(m -> m.wireName().equals(wanted)).findFirst();
+            if (named.isEmpty()) {
+                problem("TRANSFER_MODE", v, "bridge or refer");
+            }
+            mode = named.orElse(mode);
+        }
+        return new Config.Transfer(mode, Duration.ofSeconds(integer("TRANSFER_RING_TIMEOUT_S",
+                (int) Config.Transfer.DEFAULTS.ringTimeout().toSeconds(), 5, 300)), holdSound());
+    }
+
+    private Optional<HoldSound> holdSound() {
+        String v = raw("TRANSFER_HOLD_SOUND");
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HoldSound.read(Path.of(v.strip())));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            problem("TRANSFER_HOLD_SOUND", v, "a readable WAV file of 16-bit PCM, mono, 8000 Hz, up to "
+                    + HoldSound.MAX_SECONDS + " s (" + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e.getMessage()) + ")");
+            return Optional.empty();
+        }
     }
 
     private Config.VoicemailAction voicemailAction() {

@@ -8,6 +8,7 @@
  * CIDR block parsed from literals, so loading never waits on DNS. The known variables are the names a
  * build reads ({@code ConfigLoader.knownVariables()}); unknown keys get warnings naming the closest one.
  * {@link io.voiceagent.config.ApiEndpoint} is the part a client of the running service needs.
+ * {@link io.voiceagent.config.HoldSound} is TRANSFER_HOLD_SOUND's WAV file, read and checked at load.
  *
  * <p>Threads: loaded by the command line ({@code cli.Cli}) on the main thread before anything starts
  * ({@code demo.DemoNetwork} derives the demo copy with {@code withDemoNetwork}); afterwards only

@@ -3,8 +3,8 @@ package io.voiceagent.metrics;
 /**
  * Every metric of the service, declared here with its help text, in the order {@code /metrics} lists
  * them. The packages that see the events count into these fields ({@code call}, {@code media},
- * {@code ai}, {@code webhooks}); the owners of what gauges show bind their sources. Durations are in
- * seconds, sizes in bytes; counters only go up, so {@code rate()} and {@code increase()} are right
+ * {@code ai}, {@code webhooks}, {@code transfer}); the owners of what gauges show bind their sources.
+ * Durations are in seconds, sizes in bytes; counters only go up, so {@code rate()} and {@code increase()} are right
  * across calls leaving the in-memory window and across the service's restarts.
  */
 public final class ServiceMetrics {
@@ -40,6 +40,9 @@ public final class ServiceMetrics {
             "Answered calls: from the answer to the end", DURATION_BUCKETS);
     public final Counter dtmfDigits = registry.counter("voiceagent_dtmf_digits_received_total",
             "DTMF digits received from phones (RFC 4733 telephone-events and SIP INFO)");
+    public final Counter transfers = registry.counter("voiceagent_transfers_total",
+            "Transfers to a person that have an outcome, by mode (bridge, refer) and outcome (answered, referred,"
+                    + " busy, no_answer, failed, canceled)", "mode", "outcome");
     public final Gauge sipRegistration = registry.gauge("voiceagent_sip_registration",
             "SIP registration state: 1 for the current state, 0 for the others", "state");
     public final Gauge journalState = registry.gauge("voiceagent_journal_state",

@@ -3,12 +3,14 @@ package io.voiceagent.sip;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One INVITE dialog, outbound or inbound, as the call layer sees it: drives the INVITE, CANCEL,
- * ACK and BYE of RFC 3261 §13-15, answers in-dialog requests (re-INVITE, UPDATE, INFO), keeps
+ * ACK and BYE of RFC 3261 §13-15, answers in-dialog requests (re-INVITE, UPDATE, INFO, the NOTIFYs
+ * of our REFER), sends REFER (RFC 3515) and INFO, keeps
  * the session timer (RFC 4028), and turns all of it into {@link SipCallEvent}s in order.
  * Every method except {@link #hangup()} and {@link #callId()} runs on the user agent's serial executor.
  */
@@ -32,6 +34,8 @@ final class CallSession implements SipCall {
     private final DigestCredentials credentials;
     private final PrackSender pracks;
     private SipCallListener listener;
+    /** Our REFER not yet settled by a final sipfrag (RFC 3515): completed on a 2xx, failed otherwise. */
+    private CompletableFuture<Void> pendingRefer;
     private SessionDescription localSdp;
     private SessionDescription remoteSdp;
     private State state;
@@ -438,6 +442,7 @@ final class CallSession implements SipCall {
             case "INVITE" -> onReinvite(request, transaction);
             case "UPDATE" -> onUpdate(request, transaction);
             case "INFO" -> onInfo(request, transaction);
+            case "NOTIFY" -> onNotify(request, transaction);
             default -> transaction.respond(request.createResponse(501, "Not Implemented")
                     .with("Allow", UdpSipUserAgent.ALLOW));
         }
@@ -516,6 +521,45 @@ final class CallSession implements SipCall {
         }
         transaction.respond(request.createResponse(200, "OK"));
         digit.ifPresent(d -> emit(new SipCallEvent.Dtmf(d)));
+    }
+
+    /**
+     * A NOTIFY of our REFER's implicit subscription (RFC 3515 §2.4.4): its {@code message/sipfrag}
+     * body's status line tells how the far end's INVITE to the target goes; a final one settles the
+     * REFER. Any other NOTIFY has no subscription here.
+     */
+    private void onNotify(SipMessage.Request request, ServerTransaction transaction) {
+        String event = request.header("Event").orElse("").strip().toLowerCase(java.util.Locale.ROOT);
+        if (!event.equals("refer") && !event.startsWith("refer;")) {
+            transaction.respond(request.createResponse(489, "Bad Event").with("Allow-Events", "refer"));
+            return;
+        }
+        if (pendingRefer == null) {
+            transaction.respond(request.createResponse(481, "Subscription Does Not Exist"));
+            return;
+        }
+        transaction.respond(request.createResponse(200, "OK"));
+        Optional<ReferProgress.Sipfrag> frag = ReferProgress.statusLine(request.body());
+        boolean terminated = request.header("Subscription-State").orElse("").strip()
+                .toLowerCase(java.util.Locale.ROOT).startsWith("terminated");
+        CompletableFuture<Void> refer = pendingRefer;
+        if (frag.isPresent() && frag.get().status() >= 200) {
+            pendingRefer = null;
+            LOG.log(System.Logger.Level.INFO, "{0}: REFER outcome {1} {2}", callId(), frag.get().status(),
+                    frag.get().reason());
+            if (frag.get().status() < 300) {
+                refer.complete(null);
+            } else {
+                refer.completeExceptionally(new SipRequestException("REFER", frag.get().status(), frag.get().reason()));
+            }
+        } else if (terminated) {
+            pendingRefer = null;
+            refer.completeExceptionally(new SipRequestException("REFER", 202,
+                    "but the subscription ended without a final status"));
+        } else {
+            frag.ifPresent(f -> LOG.log(System.Logger.Level.DEBUG, "{0}: REFER progress {1} {2}", callId(),
+                    f.status(), f.reason()));
+        }
     }
 
     /** Takes a new remote SDP; emits MediaUpdated when where or how to send changed. */
@@ -672,6 +716,62 @@ final class CallSession implements SipCall {
         return done;
     }
 
+    @Override
+    public CompletableFuture<Void> refer(String digits) {
+        Objects.requireNonNull(digits, "digits");
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stack.execute(() -> {
+            if (state != State.CONFIRMED) {
+                done.completeExceptionally(new SipRequestException("REFER", 0, "the call is not answered (" + state + ")"));
+                return;
+            }
+            if (pendingRefer != null) {
+                done.completeExceptionally(new SipRequestException("REFER", 0, "a REFER is already under way"));
+                return;
+            }
+            pendingRefer = done;
+            String domain = stack.config().domain();
+            sendRefer("<sip:" + digits + "@" + domain + ">", "<sip:" + stack.config().login() + "@" + domain + ">",
+                    done, true);
+        });
+        return done;
+    }
+
+    private void sendRefer(String referTo, String referredBy, CompletableFuture<Void> done, boolean mayRetry) {
+        SipMessage.Request refer = credentials.authorize(dialog.request(stack, "REFER", dialog.nextLocalCseq(), "", "")
+                .with("Refer-To", referTo)
+                .with("Referred-By", referredBy)
+                .with("User-Agent", UdpSipUserAgent.USER_AGENT));
+        stack.sendNonInvite(refer, new ClientNonInviteTransaction.Owner() {
+            @Override
+            public void onFinalResponse(SipMessage.Response response) {
+                if (mayRetry && (response.status() == 401 || response.status() == 407)
+                        && credentials.onChallenge(response) == DigestCredentials.Outcome.RETRY) {
+                    sendRefer(referTo, referredBy, done, false);
+                } else if (response.isSuccess()) {
+                    LOG.log(System.Logger.Level.INFO, "{0}: REFER accepted ({1}); following its NOTIFYs", callId(),
+                            response.status());
+                } else {
+                    logOutcome("REFER", response);
+                    settleRefer(done, new SipRequestException("REFER", response.status(), response.reason()));
+                }
+            }
+
+            @Override
+            public void onTimeout() {
+                settleRefer(done, new SipRequestException("REFER", 408, "no response"));
+            }
+        });
+    }
+
+    /** Fails the REFER {@code done} unless a NOTIFY settled it first. */
+    private void settleRefer(CompletableFuture<Void> done, SipRequestException failure) {
+        if (pendingRefer == done) {
+            pendingRefer = null;
+        }
+        done.completeExceptionally(failure);
+    }
+
     private void sendInfo(String body, CompletableFuture<Void> done, boolean mayRetry) {
         SipMessage.Request info = credentials.authorize(
                 dialog.request(stack, "INFO", dialog.nextLocalCseq(), "application/dtmf-relay", body)
@@ -748,6 +848,9 @@ final class CallSession implements SipCall {
 
     private void end() {
         state = State.ENDED;
+        if (pendingRefer != null) {
+            settleRefer(pendingRefer, new SipRequestException("REFER", 0, "the call ended first"));
+        }
         cancelRingTimer();
         stopSessionTimer();
         closeEvents();

@@ -39,7 +39,7 @@ import java.util.random.RandomGenerator;
 public final class UdpSipUserAgent implements SipUserAgent {
 
     private static final System.Logger LOG = System.getLogger(UdpSipUserAgent.class.getName());
-    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE";
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY";
     static final String ACCEPT = "application/sdp, application/dtmf-relay";
     static final String USER_AGENT = "voiceagent";
     private static final int LOG_CAPACITY = 200;

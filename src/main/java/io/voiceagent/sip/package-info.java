@@ -16,7 +16,9 @@
  * {@code DigestCredentials} (§22, RFC 2617, RFC 7616), {@code ClientInviteTransaction},
  * {@code ClientNonInviteTransaction} and {@code ServerTransaction} (§17), {@code Registration} (§10),
  * {@code Dialog} (§12, matching in-dialog requests by Call-ID and both tags), {@code CallSession}
- * (§13-15, INFO DTMF received and sent with {@code DtmfRelay}, delayed offer;
+ * (§13-15, INFO DTMF received and sent with {@code DtmfRelay}, delayed offer, REFER sent and the
+ * NOTIFYs of its implicit subscription answered, RFC 3515, their {@code message/sipfrag} read by
+ * {@code ReferProgress};
  * {@code SipRequestException} for an in-dialog request of ours that fails), {@code OptionTags}
  * (§8.2.2.3 Require/Supported, 420),
  * {@code PrackSender} (RFC 3262 100rel), {@code SessionTimer} and {@code SessionRefresher}
@@ -24,6 +26,7 @@
  * (who may send us requests: SIP_SERVER's addresses and SIP_TRUSTED_PEERS),
  * {@code SessionDescription} (RFC 4566, RFC 3264), {@code SdpEndpoint} (which address and port the SDP
  * offers behind NAT), {@code AdvertisedAddress} (RFC 1918/6598: when the carrier cannot reach us),
+ * {@code PhoneNumbers} (what people type as a number, to the E.164 digits we dial),
  * {@code FailureCause} (what a final response to our INVITE means, classified in one place).
  *
  * <p>Logs: a dialog knows the call that owns it (the id given to {@code dial}, or an inbound leg's

@@ -12,23 +12,30 @@ public enum PhoneTool {
     /** Client tool {@code voicemail}, no parameters. */
     VOICEMAIL("voicemail", ""),
     /** ElevenLabs' system tool {@code voicemail_detection}. */
-    VOICEMAIL_DETECTION("voicemail_detection", "");
+    VOICEMAIL_DETECTION("voicemail_detection", ""),
+    /** Client tool {@code transfer_call}, parameters {@code phone_number} and (optional) {@code message}. */
+    TRANSFER_CALL("transfer_call", "phone_number"),
+    /**
+     * ElevenLabs' system tool {@code transfer_to_number}, when its event names the destination
+     * ({@code transfer_number}, or {@code phone_number}).
+     */
+    TRANSFER_TO_NUMBER("transfer_to_number", "transfer_number");
 
     private final String wireName;
-    private final String digitsParameter;
+    private final String parameter;
 
-    PhoneTool(String wireName, String digitsParameter) {
+    PhoneTool(String wireName, String parameter) {
         this.wireName = wireName;
-        this.digitsParameter = digitsParameter;
+        this.parameter = parameter;
     }
 
     public String wireName() {
         return wireName;
     }
 
-    /** The parameter that carries the keys to press; empty for a tool that presses none. */
-    String digitsParameter() {
-        return digitsParameter;
+    /** The parameter that carries the tool's argument (the keys to press, the number to call); empty for none. */
+    String parameter() {
+        return parameter;
     }
 
     public static Optional<PhoneTool> ofWireName(String name) {

@@ -4,6 +4,8 @@ import io.voiceagent.ai.AgentConversation;
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.config.Config;
 import io.voiceagent.rtp.DtmfSender;
+import io.voiceagent.sip.PhoneNumbers;
+import io.voiceagent.transfer.CallTransfer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,9 +31,12 @@ public final class PhoneTools {
     private final KeypadTones keypad;
     private final Clock clock;
     private final Config.Tools settings;
+    private final CallTransfer transfer;
 
-    public PhoneTools(CallControl call, Config.Tools settings, ScheduledExecutorService timers, Clock clock) {
+    public PhoneTools(CallControl call, Config.Tools settings, ScheduledExecutorService timers, Clock clock,
+                      CallTransfer transfer) {
         this.call = Objects.requireNonNull(call, "call");
+        this.transfer = Objects.requireNonNull(transfer, "transfer");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keypad = new KeypadTones(call, Objects.requireNonNull(timers, "timers"));
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -52,7 +57,45 @@ public final class PhoneTools {
         switch (tool.get()) {
             case SEND_DTMF, PLAY_KEYPAD_TOUCH_TONE -> pressKeys(tool.get(), toolCall, conversation);
             case VOICEMAIL, VOICEMAIL_DETECTION -> voicemail(tool.get(), toolCall, conversation);
+            case TRANSFER_CALL, TRANSFER_TO_NUMBER -> transfer(tool.get(), toolCall, conversation);
         }
+    }
+
+    /**
+     * Hands the caller to a person ({@code transfer.CallTransfer}); the client tool's result comes
+     * with the outcome. ElevenLabs' {@code transfer_to_number} is acted on only when its event names
+     * a number: otherwise it was a transfer ElevenLabs' own telephony makes, which cannot be ours.
+     */
+    private void transfer(PhoneTool tool, AgentEvent.ToolCall toolCall, AgentConversation conversation) {
+        Object value = toolCall.parameters().get(tool.parameter());
+        if (value == null && tool == PhoneTool.TRANSFER_TO_NUMBER) {
+            value = toolCall.parameters().get(PhoneTool.TRANSFER_CALL.parameter());
+        }
+        Optional<String> target = value instanceof String typed ? PhoneNumbers.toE164Digits(typed) : Optional.empty();
+        if (target.isEmpty()) {
+            if (value == null && tool == PhoneTool.TRANSFER_TO_NUMBER) {
+                LOG.log(System.Logger.Level.INFO, "call={0} transfer_to_number without a number: left to ElevenLabs",
+                        call.callId());
+                return;
+            }
+            refuse(tool, toolCall, conversation, tool.parameter() + ": " + PhoneNumbers.EXPECTED);
+            return;
+        }
+        Optional<String> message = toolCall.parameters().get("message") instanceof String m && !m.isBlank()
+                ? Optional.of(m.strip()) : Optional.empty();
+        Map<String, Object> event = event(tool, "transfer");
+        event.put("target", target.get());
+        String requestedBy = toolCall.source() == AgentEvent.ToolSource.CLIENT ? "tool" : "system_tool";
+        Optional<String> refusal = transfer.start(target.get(), requestedBy, message.isPresent(),
+                (text, isError) -> answer(toolCall, conversation, text, isError));
+        if (refusal.isPresent()) {
+            refuse(tool, toolCall, conversation, refusal.get());
+            return;
+        }
+        // We cannot speak for the agent: it is asked to say the message, which plays before the ringback.
+        message.ifPresent(m -> conversation.sendContextualUpdate("You are transferring the caller to a person now."
+                + " Say this to the caller, and nothing else: " + m));
+        call.recordEvent(event);
     }
 
     /**
@@ -78,10 +121,10 @@ public final class PhoneTools {
     }
 
     private void pressKeys(PhoneTool tool, AgentEvent.ToolCall toolCall, AgentConversation conversation) {
-        Object value = toolCall.parameters().get(tool.digitsParameter());
+        Object value = toolCall.parameters().get(tool.parameter());
         String digits = value instanceof String text ? text.strip() : value instanceof Number n ? n.toString() : "";
         if (digits.length() > MAX_KEYS || !DtmfSender.valid(digits)) {
-            refuse(tool, toolCall, conversation, "expected " + tool.digitsParameter() + ": 1 to " + MAX_KEYS
+            refuse(tool, toolCall, conversation, "expected " + tool.parameter() + ": 1 to " + MAX_KEYS
                     + " of 0-9, *, #, A-D, w (0.5 s pause), W (1 s pause)");
             return;
         }

@@ -5,6 +5,7 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.config.Secret;
 import io.voiceagent.metrics.Counter;
 import io.voiceagent.metrics.ServiceMetrics;
+import io.voiceagent.transfer.TransferOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -33,8 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
 /**
- * Turns saved call records into {@code call.ringing}, {@code call.answered} and {@code call.ended}
- * events and delivers them, signed, to the call's {@code callback_url} or else CALLBACK_URL: at
+ * Turns saved call records into {@code call.ringing}, {@code call.answered}, {@code call.transfer}
+ * (once a call's first transfer to a person has an outcome) and {@code call.ended} events and
+ * delivers them, signed, to the call's {@code callback_url} or else CALLBACK_URL: at
  * least once, in order per call (an event waits until the one before it is delivered or given
  * up), retried with {@link Backoff} on timeouts, connection failures, 408, 429 and 5xx.
  *
@@ -151,6 +153,9 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
             }
             if (record.answeredAt().isPresent()) {
                 now.add(EventType.ANSWERED);
+            }
+            if (record.transfer().filter(t -> t.outcome() != TransferOutcome.RINGING).isPresent()) {
+                now.add(EventType.TRANSFER);
             }
             if (record.status().isFinal()) {
                 now.add(EventType.ENDED);

@@ -1,7 +1,8 @@
 /**
- * Signed call-event webhooks: {@code call.ringing}, {@code call.answered} and {@code call.ended}
- * POSTed to CALLBACK_URL or a call's {@code callback_url}, and {@code campaign.completed} (handed over by
- * the campaigns' scheduler under its lock, which is taken before this package's locks), signed with CALLBACK_SECRET
+ * Signed call-event webhooks: {@code call.ringing}, {@code call.answered}, {@code call.transfer} and
+ * {@code call.ended} POSTed to CALLBACK_URL or a call's {@code callback_url}, and {@code campaign.completed}
+ * (handed over by the campaigns' scheduler under its lock, which is taken before this package's locks),
+ * signed with CALLBACK_SECRET
  * ({@link io.voiceagent.webhooks.WebhookSignature}), at least once and in order per call, kept in a
  * durable outbox ({@code DATA_DIR/webhooks.jsonl}) until delivered or given up.
  *

@@ -166,6 +166,28 @@ class CallEndpointsTest {
     }
 
     @Test
+    void transferIs202OnAnAnsweredCallWithTheNumberNormalisedAndRefusedOtherwise() {
+        api.post("/api/calls/start", "{\"phone_number\":\"+79990001122\"}");
+
+        Reply early = api.post("/api/calls/call-1/transfer", "{\"to\":\"+7 999 000-07-77\"}");
+        assertThat(early.status()).isEqualTo(409);
+        assertThat(early.error()).isEqualTo("invalid_state");
+
+        api.calls.answer("call-1");
+        Reply started = api.post("/api/calls/call-1/transfer", "{\"to\":\"8 (999) 000-07-77\"}");
+        assertThat(started.status()).isEqualTo(202);
+        assertThat(started.json()).containsEntry("id", "call-1");
+        assertThat(api.calls.transfers).containsExactly("call-1 79990000777");
+
+        for (String body : List.of("{}", "{\"to\":\"\"}", "{\"to\":\"12\"}", "{\"to\":79990000777}")) {
+            Reply reply = api.post("/api/calls/call-1/transfer", body);
+            assertThat(reply.status()).as(body).isEqualTo(400);
+            assertThat(reply.message()).startsWith("to:");
+        }
+        assertThat(api.post("/api/calls/call-7/transfer", "{\"to\":\"+79990000777\"}").status()).isEqualTo(404);
+    }
+
+    @Test
     void tooManyLiveCallsIs429() throws Exception {
         try (ApiHarness small = ApiHarness.withMaxCalls(1)) {
             assertThat(small.post("/api/calls/start", "{\"phone_number\":\"+79990001122\"}").status()).isEqualTo(201);

@@ -99,6 +99,24 @@ final class FakeCallService implements CallService {
     }
 
     @Override
+    public CallRecord transfer(String callId, String digits) throws CallException {
+        lock.lock();
+        try {
+            CallRecord record = live(callId);
+            if (record.status() != CallStatus.ANSWERED) {
+                throw new CallException(Reason.INVALID_STATE, "cannot transfer: the call is not answered");
+            }
+            transfers.add(callId + " " + digits);
+            return record;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The transfers asked for, as "id digits". */
+    final List<String> transfers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
     public CallRecord sendDtmf(String callId, String digits) throws CallException {
         lock.lock();
         try {

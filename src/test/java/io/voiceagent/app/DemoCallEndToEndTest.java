@@ -150,6 +150,33 @@ class DemoCallEndToEndTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aDemoCallIsTransferredToTheNumberThatTakesTransfers() throws Exception {
+        String id = (String) post("/api/calls/start", "{\"phone_number\":\"+79990001122\"}").get("id");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Map<String, Object> call = get("/api/calls/" + id);
+        while (!(call.get("status").equals("answered") && call.get("conversation_id") != null)) {
+            assertThat(System.nanoTime()).as("answered with its agent in time: " + call).isLessThan(deadline);
+            Thread.sleep(50);
+            call = get("/api/calls/" + id);
+        }
+
+        Map<String, Object> started = post("/api/calls/" + id + "/transfer", "{\"to\":\"+7 999 000-00-05\"}");
+        assertThat((Map<String, Object>) started.get("transfer")).containsEntry("target", "79990000005")
+                .containsEntry("requested_by", "api");
+        while (!"answered".equals(((Map<String, Object>) get("/api/calls/" + id).get("transfer")).get("outcome"))) {
+            assertThat(System.nanoTime()).as("the person answers in time").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Map<String, Object> ended = post("/api/calls/hangup", "{\"call_id\":\"" + id + "\"}");
+
+        assertThat(ended.get("status")).isEqualTo("completed");
+        assertThat(ended.get("hangup_cause")).isEqualTo("transferred");
+        assertThat((Map<String, Object>) ended.get("transfer")).containsEntry("mode", "bridge")
+                .containsEntry("outcome", "answered").containsKey("person_seconds");
+    }
+
+    @Test
     void theFarEndHangingUpMidCallIsARemoteHangup() throws Exception {
         String id = (String) post("/api/calls/start", "{\"phone_number\":\"+79990000003\"}").get("id");
 

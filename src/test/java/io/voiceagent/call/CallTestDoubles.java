@@ -150,6 +150,16 @@ final class CallTestDoubles {
                 infoDigits.append(digit);
                 return CompletableFuture.completedFuture(null);
             }
+
+            /** The REFERs asked for: each settles when the test completes its future. */
+            final java.util.List<CompletableFuture<Void>> refers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+            @Override
+            public CompletableFuture<Void> refer(String digits) {
+                CompletableFuture<Void> outcome = new CompletableFuture<>();
+                refers.add(outcome);
+                return outcome;
+            }
         }
 
         @Override

@@ -47,6 +47,7 @@ class EndingWireNamesTest {
                 "ai_operational_error", "ai_connection_lost", "ai_closed", "ai_unauthorized", "ai_not_found",
                 "ai_timeout", "ai_unreachable", "ai_protocol", "ai_unsupported_format",
                 "proxy_unreachable", "proxy_auth_failed", "proxy_target_refused",
+                "transferred",
                 "service_restart", "internal_error", "unknown");
     }
 

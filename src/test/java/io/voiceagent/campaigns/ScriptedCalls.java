@@ -111,6 +111,11 @@ final class ScriptedCalls implements CallService {
     }
 
     @Override
+    public CallRecord transfer(String callId, String digits) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public synchronized Optional<CallRecord> find(String callId) {
         return Optional.ofNullable(records.get(callId));
     }

@@ -143,6 +143,19 @@ class CliTest {
     }
 
     @Test
+    void transferPostsTheNumberAndSaysTheTransferStarted() {
+        assertThat(run("transfer", "c-1", "+7 999 000-07-77")).isEqualTo(Cli.OK);
+        assertThat(service.requests).last().isEqualTo("POST /api/calls/c-1/transfer");
+        assertThat(service.transferBodies).containsExactly(Map.of("to", "+7 999 000-07-77"));
+        assertThat(out()).isEqualTo("Call c-1: transfer to +7 999 000-07-77 started\n");
+
+        assertThat(run("transfer", "c-2", "+79990000777")).isEqualTo(Cli.FAILURE);
+        assertThat(err()).contains("cannot transfer c-2").contains("not answered");
+        assertThat(run("transfer", "c-1")).isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("expected a call id and a number");
+    }
+
+    @Test
     void urlAndTokenOptionsReplaceTheVariables() {
         String url = "http://127.0.0.1:" + env.get("HTTP_PORT");
         env.put("HTTP_PORT", "eighty");

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
  */
 final class FakeServiceApi implements AutoCloseable {
     final List<Map<String, Object>> startBodies = new CopyOnWriteArrayList<>();
+    final List<Map<String, Object>> transferBodies = new CopyOnWriteArrayList<>();
     final List<String> startKeys = new CopyOnWriteArrayList<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
     private final HttpServer server;
@@ -104,6 +105,11 @@ final class FakeServiceApi implements AutoCloseable {
             } else {
                 reply(exchange, 404, Map.of("error", "not_found", "message", "no call with id '" + id + "'"));
             }
+        } else if (method.equals("POST") && path.equals("/api/calls/c-1/transfer")) {
+            transferBodies.add(JSON.std.mapFrom(body));
+            reply(exchange, 202, record("answered"));
+        } else if (method.equals("POST") && path.endsWith("/transfer")) {
+            reply(exchange, 409, Map.of("error", "invalid_state", "message", "cannot transfer: the call is not answered"));
         } else if (method.equals("GET") && path.equals("/api/calls")) {
             if (query != null && query.contains("status=talking")) {
                 reply(exchange, 400, Map.of("error", "bad_request", "message", "status: expected one of ..."));

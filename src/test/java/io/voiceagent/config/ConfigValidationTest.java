@@ -193,6 +193,62 @@ class ConfigValidationTest {
     }
 
     @Test
+    void transferIsBridgeWithThirtySecondsByDefaultAndBothSettingsAreChecked() throws Exception {
+        Config defaults = ConfigLoader.fromMap(Map.of());
+        assertThat(defaults.tools().transfer()).isEqualTo(Config.Transfer.DEFAULTS);
+        assertThat(defaults.describe()).containsEntry("TRANSFER_MODE", "bridge")
+                .containsEntry("TRANSFER_RING_TIMEOUT_S", "30");
+        Config refer = ConfigLoader.fromMap(Map.of("TRANSFER_MODE", " REFER", "TRANSFER_RING_TIMEOUT_S", "45"));
+        assertThat(refer.tools().transfer()).isEqualTo(new Config.Transfer(Config.TransferMode.REFER,
+                java.time.Duration.ofSeconds(45)));
+
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("TRANSFER_MODE", "blind", "TRANSFER_RING_TIMEOUT_S", "4")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TRANSFER_MODE=blind: expected bridge or refer")
+                .hasMessageContaining("TRANSFER_RING_TIMEOUT_S=4: expected an integer from 5 to 300");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("TRANSFER_RING_TIMEOUT_S", "301")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TRANSFER_RING_TIMEOUT_S=301");
+    }
+
+    /** A WAV of 16-bit PCM with a LIST chunk before the data, as sox and most editors write one. */
+    static byte[] wav(int channels, int rate, short[] samples) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 24 + 12 + 8 + samples.length * 2)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(b.capacity() - 8).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) channels).putInt(rate)
+                .putInt(rate * channels * 2).putShort((short) (channels * 2)).putShort((short) 16);
+        b.put("LIST".getBytes()).putInt(4).put("INFO".getBytes());
+        b.put("data".getBytes()).putInt(samples.length * 2);
+        for (short v : samples) {
+            b.putShort(v);
+        }
+        return b.array();
+    }
+
+    @Test
+    void theHoldSoundIsReadAndABadOneIsRefusedWithWhy(@TempDir Path dir) throws Exception {
+        short[] samples = new short[4000];
+        samples[1] = 1234;
+        Path good = Files.write(dir.resolve("hold.wav"), wav(1, 8000, samples));
+        Config.Transfer transfer = ConfigLoader.fromMap(Map.of("TRANSFER_HOLD_SOUND", good.toString())).tools().transfer();
+        assertThat(transfer.holdSound()).hasValueSatisfying(h -> {
+            assertThat(h.samples()).hasSize(4000);
+            assertThat(h.samples()[1]).isEqualTo((short) 1234);
+        });
+
+        Path stereo = Files.write(dir.resolve("stereo.wav"), wav(2, 44100, samples));
+        Path text = Files.writeString(dir.resolve("notes.wav"), "not a sound");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("TRANSFER_HOLD_SOUND", stereo.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TRANSFER_HOLD_SOUND=" + stereo + ": expected a readable WAV file of 16-bit PCM,"
+                        + " mono, 8000 Hz").hasMessageContaining("(format 1, 2 channel(s), 44100 Hz, 16 bits)");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("TRANSFER_HOLD_SOUND", text.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("(not a WAV file (no RIFF/WAVE header))");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("TRANSFER_HOLD_SOUND", dir.resolve("none.wav").toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("(no such file)");
+    }
+
+    @Test
     void amdIsOffByDefaultAndEveryParameterIsRangeChecked() throws Exception {
         Config defaults = ConfigLoader.fromMap(Map.of());
         assertThat(defaults.tools().amd()).isEqualTo(Config.Amd.DEFAULTS);

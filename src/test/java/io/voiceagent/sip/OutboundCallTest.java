@@ -319,6 +319,61 @@ class OutboundCallTest {
         assertThat(events).endsWith(new SipCallEvent.Dtmf('5'), new SipCallEvent.Dtmf('*'));
     }
 
+    SipMessage.Request notify(long cseq, String state, String sipfrag) {
+        return fromFarEnd("NOTIFY", cseq, "message/sipfrag;version=2.0", sipfrag)
+                .with("Event", "refer").with("Subscription-State", state);
+    }
+
+    @Test
+    void referAsksTheFarEndToCallTheTargetAndSucceedsOnA200Sipfrag() {
+        answered();
+        java.util.concurrent.CompletableFuture<Void> referred = call.refer("79990000777");
+        SipMessage.Request refer = stack.lastRequest("REFER");
+        assertThat(refer.header("Refer-To")).contains("<sip:79990000777@sip.exolve.ru>");
+        assertThat(refer.header("Referred-By")).hasValueSatisfying(by -> assertThat(by).startsWith("<sip:"));
+        assertThat(refer.header("To")).hasValueSatisfying(to -> assertThat(to).contains("tag=far"));
+        stack.deliver(FakeStack.answer(refer, 202, ""));
+
+        SipMessage.Request trying = notify(1, "active;expires=60", "SIP/2.0 100 Trying\r\n");
+        call.onRequest(trying, serverTx(trying));
+        assertThat(lastResponse().status()).isEqualTo(200);
+        assertThat(referred).isNotDone();
+        SipMessage.Request ok = notify(2, "terminated;reason=noresource", "SIP/2.0 200 OK\r\n");
+        call.onRequest(ok, serverTx(ok));
+
+        assertThat(lastResponse().status()).isEqualTo(200);
+        assertThat(referred).isCompleted();
+        SipMessage.Request late = notify(3, "terminated", "SIP/2.0 200 OK\r\n");
+        call.onRequest(late, serverTx(late));
+        assertThat(lastResponse().status()).as("no subscription is left").isEqualTo(481);
+    }
+
+    @Test
+    void referFailsWhenRefusedOrWhenTheSipfragReportsAFailure() {
+        answered();
+        java.util.concurrent.CompletableFuture<Void> refused = call.refer("79990000777");
+        stack.deliver(FakeStack.answer(stack.lastRequest("REFER"), 603, ""));
+        assertThat(refused).isCompletedExceptionally();
+        assertThat(refused.exceptionNow()).isInstanceOf(SipRequestException.class)
+                .hasMessageContaining("REFER answered 603");
+
+        java.util.concurrent.CompletableFuture<Void> busy = call.refer("79990000777");
+        stack.deliver(FakeStack.answer(stack.lastRequest("REFER"), 202, ""));
+        SipMessage.Request failed = notify(1, "terminated", "SIP/2.0 486 Busy Here\r\n");
+        call.onRequest(failed, serverTx(failed));
+        assertThat(busy.exceptionNow()).isInstanceOf(SipRequestException.class)
+                .satisfies(e -> assertThat(((SipRequestException) e).status()).isEqualTo(486));
+    }
+
+    @Test
+    void aNotifyOfAnotherEventPackageGets489() {
+        answered();
+        SipMessage.Request presence = fromFarEnd("NOTIFY", 1, "application/pidf+xml", "<presence/>")
+                .with("Event", "presence").with("Subscription-State", "active");
+        call.onRequest(presence, serverTx(presence));
+        assertThat(lastResponse().status()).isEqualTo(489);
+    }
+
     @Test
     void unknownInDialogRequestGets501() {
         answered();

@@ -10,8 +10,11 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
 import io.voiceagent.call.TranscriptLine;
+import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
 import io.voiceagent.metrics.ServiceMetrics;
+import io.voiceagent.transfer.TransferOutcome;
+import io.voiceagent.transfer.TransferSummary;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.random.RandomGenerator;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +124,34 @@ class WebhookDeliveryTest {
         assertThat(dispatcher.deliveries("c_order")).extracting(d -> d.get("state"))
                 .containsExactly("delivered", "delivered", "delivered");
         assertThat(count("delivered")).isEqualTo(3);
+    }
+
+    @Test
+    void a_transfer_with_an_outcome_makes_one_call_transfer_event_between_answered_and_ended() throws Exception {
+        Instant now = clock.instant();
+        CallRecord answered = ringing("c_transfer").withStatus(CallStatus.ANSWERED, now);
+        TransferSummary ringingPerson = new TransferSummary("79990000777", Config.TransferMode.BRIDGE, "tool", now,
+                Optional.empty(), TransferOutcome.RINGING, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+        dispatcher.onSaved(answered.withTransfer(ringingPerson));
+        TransferSummary busy = new TransferSummary("79990000777", Config.TransferMode.BRIDGE, "tool", now,
+                Optional.empty(), TransferOutcome.BUSY, Optional.of("busy (486 Busy Here)"), Optional.empty(),
+                Optional.empty(), Optional.empty());
+        CallRecord afterBusy = answered.withTransfer(busy);
+        dispatcher.onSaved(afterBusy);
+        dispatcher.onSaved(afterBusy.withTransfer(ringingPerson)); // a second attempt: no second event
+        dispatcher.onSaved(afterBusy.withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.LOCAL_HANGUP, EndedBy.US),
+                now.plusSeconds(5)));
+
+        assertThat(deliverDue() + deliverDue() + deliverDue() + deliverDue() + deliverDue()).isEqualTo(4);
+        List<WebhookReceiver.Received> got = receiver.all();
+        assertThat(got).extracting(WebhookReceiver.Received::type)
+                .containsExactly("call.ringing", "call.answered", "call.transfer", "call.ended");
+        assertThat(got.get(2).eventId()).isEqualTo("evt_c_transfer_transfer");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> call = (Map<String, Object>) got.get(2).body().get("data");
+        assertThat(call.get("transfer")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("outcome", "busy").containsEntry("target", "79990000777");
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.Objects;
  *   <tr><td>+79990000002</td><td>0002</td><td>no answer: rings until the caller cancels (200 to CANCEL, 487 to INVITE); 480 after the max call length</td></tr>
  *   <tr><td>+79990000003</td><td>0003</td><td>answers, then hangs up (BYE) 3 s after answering</td></tr>
  *   <tr><td>+79990000004</td><td>0004</td><td>invalid number: 404 Not Found (so does anything that is not 10-15 digits)</td></tr>
+ *   <tr><td>+79990000005</td><td>0005</td><td>a person who takes transfers: rings, answers and stays on the line (talking
+ *   like the conversation phone) until the other side hangs up</td></tr>
  * </table>
  */
 public final class DemoNumbers {
@@ -25,7 +27,8 @@ public final class DemoNumbers {
         BUSY("busy: 180 Ringing then 486 Busy Here"),
         NO_ANSWER("rings until the caller gives up (CANCEL)"),
         HANGUP_MID_CALL("answers, then hangs up 3 s later"),
-        INVALID_NUMBER("invalid number: 404 Not Found");
+        INVALID_NUMBER("invalid number: 404 Not Found"),
+        TAKES_TRANSFERS("a person who takes transfers: answers and stays on the line until hung up");
 
         private final String description;
 
@@ -51,7 +54,8 @@ public final class DemoNumbers {
             new DemoNumber("+79990000001", Outcome.BUSY),
             new DemoNumber("+79990000002", Outcome.NO_ANSWER),
             new DemoNumber("+79990000003", Outcome.HANGUP_MID_CALL),
-            new DemoNumber("+79990000004", Outcome.INVALID_NUMBER));
+            new DemoNumber("+79990000004", Outcome.INVALID_NUMBER),
+            new DemoNumber("+79990000005", Outcome.TAKES_TRANSFERS));
 
     private DemoNumbers() {
     }
@@ -72,6 +76,7 @@ public final class DemoNumbers {
             case "0002" -> Outcome.NO_ANSWER;
             case "0003" -> Outcome.HANGUP_MID_CALL;
             case "0004" -> Outcome.INVALID_NUMBER;
+            case "0005" -> Outcome.TAKES_TRANSFERS;
             default -> Outcome.CONVERSATION;
         };
     }

@@ -15,6 +15,7 @@ class DemoNumbersTest {
         assertThat(DemoNumbers.outcomeOf("74950000002")).isEqualTo(Outcome.NO_ANSWER);
         assertThat(DemoNumbers.outcomeOf("+79990000003")).isEqualTo(Outcome.HANGUP_MID_CALL);
         assertThat(DemoNumbers.outcomeOf("+79990000004")).isEqualTo(Outcome.INVALID_NUMBER);
+        assertThat(DemoNumbers.outcomeOf("+79990000005")).isEqualTo(Outcome.TAKES_TRANSFERS);
     }
 
     @Test

@@ -51,9 +51,15 @@ final class CallLayerUnderTest implements AutoCloseable {
     /** With {@code agents} and the phone tools' and AMD's settings. */
     CallLayerUnderTest(SippProcess sipp, Path dataDir, Duration rtpTimeout, AgentClient agents, Config.Tools tools)
             throws Exception {
+        this(sipp.port(), dataDir, rtpTimeout, agents, tools);
+    }
+
+    /** Registered with the carrier (a registrar and proxy such as kamailio) at {@code serverPort} on loopback. */
+    CallLayerUnderTest(int serverPort, Path dataDir, Duration rtpTimeout, AgentClient agents, Config.Tools tools)
+            throws Exception {
         rtpPortMin = 20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000);
         rtpPortMax = rtpPortMin + 99;
-        agent = UserAgentUnderTest.start(sipp.port());
+        agent = UserAgentUnderTest.start(serverPort);
         engine = new MediaEngine(new Config.Rtp(rtpPortMin, rtpPortMax, rtpTimeout, Duration.ofSeconds(60)),
                 "127.0.0.1", System::nanoTime, new SplittableRandom());
         journal = CallJournal.open(dataDir).journal();

@@ -6,11 +6,15 @@ import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.ai.AgentListener;
 import io.voiceagent.ai.ConversationRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stands in for ElevenLabs in the interop tests that drive the agent's side: every conversation
@@ -24,6 +28,10 @@ final class ScriptedAgent implements AgentClient {
 
     private final CompletableFuture<AgentListener> listener = new CompletableFuture<>();
     private final BlockingQueue<ToolResult> toolResults = new LinkedBlockingQueue<>();
+    /** The contextual updates the call sent, in order. */
+    final List<String> contextualUpdates = new CopyOnWriteArrayList<>();
+    final AtomicLong userAudioChunks = new AtomicLong();
+    final AtomicBoolean closed = new AtomicBoolean();
 
     @Override
     public CompletableFuture<AgentConversation> connect(ConversationRequest request, AgentListener events) {
@@ -63,6 +71,7 @@ final class ScriptedAgent implements AgentClient {
 
         @Override
         public void sendUserAudio(byte[] audio) {
+            userAudioChunks.incrementAndGet();
         }
 
         @Override
@@ -71,6 +80,7 @@ final class ScriptedAgent implements AgentClient {
 
         @Override
         public void sendContextualUpdate(String text) {
+            contextualUpdates.add(text);
         }
 
         @Override
@@ -85,6 +95,7 @@ final class ScriptedAgent implements AgentClient {
 
         @Override
         public void close() {
+            closed.set(true);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.voiceagent.api;
+package io.voiceagent.sip;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -8,12 +8,12 @@ import java.util.regex.Pattern;
  * a national {@code 8 XXX XXX-XX-XX} (11 digits from 8) is {@code +7 XXX XXX-XX-XX}, and a leading
  * {@code 00} is the international prefix, as is {@code +}. Separators (spaces, dashes, brackets,
  * dots) are dropped. The result has 8 to 15 digits (E.164 allows 15) and does not start with 0.
- * Public for {@code app}, which hands it to the do-not-call list (package {@code campaigns} does not
- * depend on this one).
+ * Here, beside the dialling it serves: the API checks callees and do-not-call numbers with it, {@code app}
+ * hands it to the do-not-call list, and transfers read their targets (API, the agent's tools) with it.
  */
 public final class PhoneNumbers {
     /** What a refusal shows: the form expected and the rules applied. */
-    static final String EXPECTED = "expected an international number such as \"+7 999 000-11-22\" "
+    public static final String EXPECTED = "expected an international number such as \"+7 999 000-11-22\" "
             + "(E.164: 8 to 15 digits, not starting with 0; \"8 999 …\" is read as +7 999 …, \"00\" as \"+\")";
     /** Separators people write inside numbers: spaces, dashes, parentheses (also dots). */
     private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-().]");
