@@ -15,6 +15,7 @@ import io.voiceagent.sip.RegistrationStatus;
 import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipUserAgent;
+import io.voiceagent.transfer.PersonDialer;
 import io.voiceagent.transfer.Transfers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,11 +35,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 
 /**
  * Places and tracks calls: admission control, the live calls, and the records of every call.
  * In SIP mode a call is our own INVITE; in Exolve HTTP mode it is a MakeCall request whose audio
- * arrives later as an inbound INVITE from the registrar, matched here to its pending call.
+ * arrives later as an inbound INVITE from the registrar, matched here to its pending call (or to a
+ * transfer's pending person leg, {@code ExolvePersonLegs}, placed the same way).
  */
 public final class CallManager implements CallService, InboundCallHandler, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CallManager.class.getName());
@@ -80,6 +83,8 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private final ServiceMetrics metrics;
     private final Instant startedAt;
     private final Transfers transfers;
+    /** Exolve HTTP mode: the transfers' person legs, placed with MakeCall; empty in SIP mode. */
+    private final Optional<ExolvePersonLegs> personLegs;
 
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
     private final CallJournal journal;
@@ -112,7 +117,12 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         this.random = Objects.requireNonNull(random, "random");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.startedAt = clock.instant();
-        this.transfers = new Transfers(settings.tools().transfer(), sip, mediaSessions, timers, clock, this::sessionId,
+        // A person leg is placed as the service places its calls: MakeCall in HTTP mode, else an INVITE.
+        this.personLegs = settings.mode() == CallMode.EXOLVE_HTTP
+                ? exolve.map(api -> new ExolvePersonLegs(api, clock)) : Optional.empty();
+        PersonDialer dialer = personLegs.<PersonDialer>map(legs -> legs)
+                .orElseGet(() -> PersonDialer.throughTrunk(sip, this::sessionId));
+        this.transfers = new Transfers(settings.tools().transfer(), dialer, mediaSessions, timers, clock,
                 metrics.transfers);
         this.repository = new CallRepository(journal, restored, settings.maxEndedCallsInMemory(), clock);
         this.restored = restored;
@@ -297,17 +307,19 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     }
 
     /**
-     * An INVITE from the registrar in Exolve HTTP mode: it belongs to the pending call whose number
-     * it names (From, To or P-Asserted-Identity), else to the oldest pending call.
+     * An INVITE from the registrar in Exolve HTTP mode: it belongs to the pending leg (a call's, or a
+     * transfer's person leg) whose number it names (From, To or P-Asserted-Identity), else to the
+     * oldest pending leg.
      */
     @Override
     public Optional<Acceptance> onInvite(InboundInvite invite) {
-        List<LiveCall> pending = live.values().stream()
-                .filter(LiveCall::awaitsInboundLeg)
-                .sorted(Comparator.comparing((LiveCall c) -> c.snapshot().createdAt()))
+        List<AwaitedLeg> pending = Stream.concat(
+                        live.values().stream().filter(LiveCall::awaitsInboundLeg).map(LiveCall::awaitedLeg),
+                        personLegs.stream().flatMap(legs -> legs.awaited().stream()))
+                .sorted(Comparator.comparing(AwaitedLeg::placedAt))
                 .toList();
-        Optional<LiveCall> match = pending.stream()
-                .filter(c -> namesNumber(invite, c.snapshot().phoneNumber()))
+        Optional<AwaitedLeg> match = pending.stream()
+                .filter(leg -> namesNumber(invite, leg.number()))
                 .findFirst()
                 .or(() -> pending.stream().findFirst());
         if (match.isEmpty()) {
@@ -315,12 +327,12 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
                     + " matches no pending call: rejected with 480");
             return Optional.empty();
         }
-        LOG.log(System.Logger.Level.INFO, "call=" + match.get().id() + " stage=inbound_invite from " + invite.from());
-        // The mapping was asked for when the call was placed, seconds before Exolve's INVITE; no wait here.
-        Optional<InetSocketAddress> mapping = match.get().media().rtpMapping().toCompletableFuture()
-                .getNow(Optional.empty());
-        return match.get().acceptInbound(invite, sip.sdpEndpoint(match.get().media().localPort(), mapping),
-                sessionId());
+        AwaitedLeg leg = match.get();
+        LOG.log(System.Logger.Level.INFO, "call=" + leg.callId() + " stage=inbound_invite leg=" + leg.leg()
+                + " from " + invite.from());
+        // The mapping was asked for when the leg was placed, seconds before Exolve's INVITE; no wait here.
+        Optional<InetSocketAddress> mapping = leg.media().rtpMapping().toCompletableFuture().getNow(Optional.empty());
+        return leg.acceptor().accept(invite, sip.sdpEndpoint(leg.media().localPort(), mapping), sessionId());
     }
 
     private static boolean namesNumber(InboundInvite invite, String digits) {
@@ -417,6 +429,11 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     @Override
     public WebhookOutcome onExolveEvent(ExolveEvent event) {
         Optional<String> exolveId = event.callId().or(event::callSid);
+        Optional<ExolvePersonLegs.Leg> personLeg = exolveId.flatMap(
+                id -> personLegs.flatMap(legs -> legs.byExolveCallId(id)));
+        if (personLeg.isPresent()) {
+            return onPersonLegEvent(personLeg.get(), event);
+        }
         Optional<CallRecord> record = exolveId.flatMap(repository::findByExolveCallId);
         if (record.isEmpty()) {
             return WebhookOutcome.UNKNOWN_CALL; // the webhook logs it with both ids
@@ -428,6 +445,19 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         Optional<CallRecord> withEvent = record.get().withNewEvent(event.fields());
         withEvent.ifPresent(r -> repository.save(r, false));
         return withEvent.isPresent() ? WebhookOutcome.APPLIED : WebhookOutcome.DUPLICATE;
+    }
+
+    /** An event for a transfer's person leg: kept on its call's record, once, and handed to the leg. */
+    private WebhookOutcome onPersonLegEvent(ExolvePersonLegs.Leg leg, ExolveEvent event) {
+        LiveCall call = live.get(leg.callId());
+        if (call == null) {
+            return WebhookOutcome.UNKNOWN_CALL; // the call ended as the event came
+        }
+        if (!call.recordPersonLegEvent(event)) {
+            return WebhookOutcome.DUPLICATE;
+        }
+        leg.onEvent(event);
+        return WebhookOutcome.APPLIED;
     }
 
     @Override
@@ -554,6 +584,7 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
         admission.lock();
         try {
             live.remove(call.id());
+            personLegs.ifPresent(legs -> legs.forget(call.id()));
             if (atLimit && live.size() < settings.maxConcurrentCalls()) {
                 atLimit = false;
                 LOG.log(System.Logger.Level.INFO, "call limit cleared: " + live.size() + " live calls");

@@ -45,7 +45,7 @@ public interface CallService {
     /** Newest first, optionally only one status, at most {@code limit}. */
     List<CallRecord> list(Optional<CallStatus> status, int limit);
 
-    /** Applies an Exolve webhook event to the call it names. */
+    /** Applies an Exolve webhook event to the call it names, or to the transfer's person leg it names. */
     WebhookOutcome onExolveEvent(ExolveEvent event);
 
     Health health();

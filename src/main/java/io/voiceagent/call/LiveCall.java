@@ -442,6 +442,29 @@ final class LiveCall implements MediaListener {
         }
     }
 
+    /** This call as an INVITE may be matched to it, while {@link #awaitsInboundLeg}. */
+    AwaitedLeg awaitedLeg() {
+        CallRecord now = snapshot();
+        return new AwaitedLeg(now.id(), "call", now.phoneNumber(), now.createdAt(), media, this::acceptInbound);
+    }
+
+    /**
+     * An Exolve webhook event for this call's transfer leg: kept on the record's events with
+     * {@code "leg": "person"}; false when it was already there (a repeated webhook).
+     */
+    boolean recordPersonLegEvent(ExolveEvent event) {
+        Map<String, Object> fields = new LinkedHashMap<>(event.fields());
+        fields.put("leg", "person");
+        lock.lock();
+        try {
+            Optional<CallRecord> withEvent = record.withNewEvent(fields);
+            withEvent.ifPresent(r -> update(ignored -> r, false));
+            return withEvent.isPresent();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Our SDP answer for an inbound INVITE (Exolve HTTP mode), or empty when no codec fits. */
     Optional<InboundCallHandler.Acceptance> acceptInbound(InboundCallHandler.InboundInvite invite, SdpEndpoint ours,
                                                           long sessionId) {

@@ -64,7 +64,11 @@
  * call's: the call hands it its ending outside its lock, and while a transfer rings or is bridged the
  * caller's audio goes (from the media thread, through a volatile field) to the ringback's sink or the
  * person's leg instead of the agent; a bridged call ends with status {@code completed}, cause
- * {@code transferred}, whoever hangs up.
+ * {@code transferred}, whoever hangs up. In Exolve HTTP mode the person's leg is placed by
+ * {@code ExolvePersonLegs} (the transfer's {@code PersonDialer}): MakeCall, then its inbound INVITE
+ * matched by {@code CallManager.onInvite} among the pending legs ({@code AwaitedLeg}, calls' and person
+ * legs' alike), and Exolve's webhooks for its call id kept on the call's record ({@code "leg": "person"},
+ * under the call's lock) and handed to the leg, which takes only its own leaf lock.
  * With AMD=local, {@code MachineDetection} runs on the media thread that delivers caller audio
  * (its lock is a leaf); its verdict is acted on through the same serial executor as DTMF.
  */

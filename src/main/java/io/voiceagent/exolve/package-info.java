@@ -11,7 +11,7 @@
  * The call's audio does not pass here: it arrives as an inbound INVITE to the SIP user agent.
  *
  * <p>Threads: none of its own. Requests block their caller, which is a virtual thread started by
- * {@code call} for each MakeCall and hang-up (or an HTTP thread for {@code /debug} checks); retry
+ * {@code call} for each MakeCall and hang-up (a call's, or a transfer's person leg's) (or an HTTP thread for {@code /debug} checks); retry
  * pauses sleep on that thread through the injected {@code Pause}. No state is shared, so no locks.
  *
  * <p>Depends on {@code config} and {@code net} (every request goes through

@@ -2,7 +2,8 @@ package io.voiceagent.sip;
 
 /**
  * Why an INVITE did not lead to a conversation. {@link #ofFinalResponse} is the one place a final
- * response to our INVITE is classified; the call layer turns each cause into the record's ending.
+ * response to our INVITE is classified, {@link #ofQ850} the one place a provider's Q.850 cause is;
+ * the call layer turns each cause into the record's ending.
  */
 public enum FailureCause {
     /** 486, 600. */
@@ -38,6 +39,21 @@ public enum FailureCause {
             case 404, 484, 604 -> INVALID_NUMBER;
             case 403 -> FORBIDDEN;
             default -> code >= 500 && code < 600 ? PROVIDER_ERROR : OTHER;
+        };
+    }
+
+    /**
+     * The cause of a call a provider reports ended before it was answered, by its Q.850 cause value (as
+     * in a Reason header, RFC 3326): 17 user busy, 18/19 no answer, 21 rejected, 1/28 bad number,
+     * 34-47 network congestion or failure; any other value is {@link #OTHER}.
+     */
+    public static FailureCause ofQ850(int cause) {
+        return switch (cause) {
+            case 17 -> BUSY;
+            case 18, 19 -> NO_ANSWER;
+            case 21 -> DECLINED;
+            case 1, 28 -> INVALID_NUMBER;
+            default -> cause >= 34 && cause <= 47 ? PROVIDER_ERROR : OTHER;
         };
     }
 }

@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the caller back to the agent with a {@code contextual_update} saying why; another attempt may follow.
  *
  * <p>Threads: started from the conversation's reader or an HTTP thread; the person's SIP events
- * arrive on the SIP executor, the ring timeout on the timers, media losses on the media engine's
+ * arrive on the SIP executor (in Exolve HTTP mode a failure before the INVITE arrives on the MakeCall's
+ * thread or a webhook's), the ring timeout on the timers, media losses on the media engine's
  * callback threads. The lock guards this object's fields; it is never taken under a call's lock and
  * never held while calling the call, SIP or media, except to start the ringback and divert the
  * caller's audio (the media session's leaf locks and a volatile field of the call).
@@ -54,6 +55,8 @@ public final class CallTransfer {
     private Ringback ringback;
     private ResultSink resultSink = ResultSink.NONE;
     private ScheduledFuture<?> ringTimer;
+    /** Attempts started so far: each one's number is on its summary. */
+    private int attempts;
 
     CallTransfer(Transfers transfers, TransferableCall call) {
         this.transfers = transfers;
@@ -89,7 +92,8 @@ public final class CallTransfer {
             phase = refer ? Phase.REFERRING : Phase.DIALING;
             resultSink = result;
             ringback = tone;
-            summary = TransferSummary.ringing(target, refer ? Config.TransferMode.REFER : Config.TransferMode.BRIDGE,
+            attempts++;
+            summary = TransferSummary.ringing(attempts, target, refer ? Config.TransferMode.REFER : Config.TransferMode.BRIDGE,
                     requestedBy, transfers.clock.instant());
             started = summary;
         } finally {
@@ -239,7 +243,7 @@ public final class CallTransfer {
         }
     }
 
-    /** On the SIP executor. */
+    /** On the SIP executor, or (Exolve HTTP mode, before the INVITE) a MakeCall or webhook thread. */
     private void onPersonEvent(PersonLeg person, SipCallEvent event) {
         switch (event) {
             case SipCallEvent.Ringing ringing -> log(System.Logger.Level.INFO, "transfer: the person's phone rings ("

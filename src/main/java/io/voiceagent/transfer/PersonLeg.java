@@ -3,20 +3,19 @@ package io.voiceagent.transfer;
 import io.voiceagent.media.MediaListener;
 import io.voiceagent.media.MediaSession;
 import io.voiceagent.media.RemoteMedia;
-import io.voiceagent.sip.SdpEndpoint;
 import io.voiceagent.sip.SessionDescription;
-import io.voiceagent.sip.SipCall;
 import io.voiceagent.sip.SipCallListener;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The second call of a bridged transfer: an INVITE to the person through the same SIP user agent and
- * trunk, and a media session of its own from the same engine (paced, latched, jitter-buffered and
- * transcoded like any call's). Its "agent formats" are the customer conversation's, mirrored, so
- * that each leg's caller audio is exactly what the other leg plays: the person's words go into the
- * customer's agent-audio queue, and the customer's into the person's.
+ * The second call of a bridged transfer: placed through the {@link PersonDialer} as the service places
+ * any call (an INVITE through the trunk, or MakeCall in Exolve HTTP mode), with a media session of its
+ * own from the same engine (paced, latched, jitter-buffered and transcoded like any call's). Its
+ * "agent formats" are the customer conversation's, mirrored, so that each leg's caller audio is exactly
+ * what the other leg plays: the person's words go into the customer's agent-audio queue, and the
+ * customer's into the person's.
  */
 final class PersonLeg implements MediaListener {
 
@@ -24,7 +23,7 @@ final class PersonLeg implements MediaListener {
     private final TransferableCall customer;
     private final Runnable onMediaLost;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile SipCall sip;
+    private volatile PersonDialer.Dialed dialed;
 
     private PersonLeg(Transfers transfers, TransferableCall customer, TransferableCall.AgentFormats formats,
                       Runnable onMediaLost) throws IOException {
@@ -40,27 +39,16 @@ final class PersonLeg implements MediaListener {
         return new PersonLeg(transfers, customer, formats, onMediaLost);
     }
 
-    /** Dials {@code target} once the RTP socket's STUN mapping is known, as a call's first INVITE is. */
+    /** Places the call to {@code target} through the service's {@link PersonDialer}. */
     void dial(Transfers transfers, String target, SipCallListener listener) {
-        media.rtpMapping().thenAccept(mapping -> {
-            if (closed.get()) {
-                return;
-            }
-            SdpEndpoint ours = transfers.sip.sdpEndpoint(media.localPort(), mapping);
-            SessionDescription offer = SessionDescription.offer(ours.address(), ours.port(),
-                    transfers.sdpSessionIds.getAsLong());
-            // Under the customer's call id, so that one grep follows both legs.
-            SipCall call = transfers.sip.dial(customer.callId(), target, offer, listener);
-            sip = call;
-            if (closed.get()) {
-                call.hangup();
-            }
-        });
-    }
-
-    Optional<String> sipCallId() {
-        SipCall call = sip;
-        return call == null ? Optional.empty() : Optional.of(call.callId());
+        if (closed.get()) {
+            return;
+        }
+        PersonDialer.Dialed placed = transfers.dialer.dial(customer.callId(), target, media, listener);
+        dialed = placed;
+        if (closed.get()) {
+            placed.hangUp(); // hung up while it was being placed
+        }
     }
 
     /** Points the leg's media at the person's SDP; false when it offers no codec we speak. */
@@ -80,14 +68,14 @@ final class PersonLeg implements MediaListener {
         media.playAgentAudio(customerAudio);
     }
 
-    /** CANCEL or BYE (whichever fits; nothing when the person ended it) and the media closed. Idempotent. */
+    /** Hangs the leg up (CANCEL, BYE or at the provider; nothing once the person ended it) and closes its media. */
     void hangUp() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        SipCall call = sip;
-        if (call != null) {
-            call.hangup();
+        PersonDialer.Dialed placed = dialed;
+        if (placed != null) {
+            placed.hangUp();
         }
         media.close();
     }

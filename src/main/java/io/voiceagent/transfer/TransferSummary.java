@@ -12,6 +12,8 @@ import java.util.Optional;
 /**
  * A call's latest transfer attempt as its record shows it ({@code transfer}).
  *
+ * @param attempt       which of the call's transfer attempts this is, from 1 (a REFER that fell back to
+ *                      a bridge is still the same attempt); {@code call.transfer} webhooks are made per attempt
  * @param target        the person's number, E.164 digits
  * @param mode          how it is made: {@code refer}, or {@code bridge} (also when a REFER failed)
  * @param requestedBy   {@code tool} (the agent's transfer_call), {@code system_tool} (transfer_to_number) or {@code api}
@@ -21,12 +23,15 @@ import java.util.Optional;
  * @param agentSeconds  the agent's part of the call, from the answer to the transfer's answer (or the end); once ended
  * @param personSeconds the person's part, from their answer to the end, once ended; never after a REFER
  */
-public record TransferSummary(String target, Config.TransferMode mode, String requestedBy, Instant startedAt,
+public record TransferSummary(int attempt, String target, Config.TransferMode mode, String requestedBy, Instant startedAt,
                               Optional<Instant> answeredAt, TransferOutcome outcome, Optional<String> reason,
                               Optional<String> referFailure, Optional<Double> agentSeconds,
                               Optional<Double> personSeconds) {
 
     public TransferSummary {
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt: expected 1 or more, got " + attempt);
+        }
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(requestedBy, "requestedBy");
@@ -39,24 +44,25 @@ public record TransferSummary(String target, Config.TransferMode mode, String re
         Objects.requireNonNull(personSeconds, "personSeconds");
     }
 
-    static TransferSummary ringing(String target, Config.TransferMode mode, String requestedBy, Instant at) {
-        return new TransferSummary(target, mode, requestedBy, at, Optional.empty(), TransferOutcome.RINGING,
+    static TransferSummary ringing(int attempt, String target, Config.TransferMode mode, String requestedBy,
+                                   Instant at) {
+        return new TransferSummary(attempt, target, mode, requestedBy, at, Optional.empty(), TransferOutcome.RINGING,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The REFER failed for {@code why}: the attempt goes on as a bridge. */
     TransferSummary referFailed(String why) {
-        return new TransferSummary(target, Config.TransferMode.BRIDGE, requestedBy, startedAt, answeredAt, outcome,
+        return new TransferSummary(attempt, target, Config.TransferMode.BRIDGE, requestedBy, startedAt, answeredAt, outcome,
                 reason, Optional.of(why), agentSeconds, personSeconds);
     }
 
     TransferSummary answered(TransferOutcome how, Instant at) {
-        return new TransferSummary(target, mode, requestedBy, startedAt, Optional.of(at), how, Optional.empty(),
+        return new TransferSummary(attempt, target, mode, requestedBy, startedAt, Optional.of(at), how, Optional.empty(),
                 referFailure, agentSeconds, personSeconds);
     }
 
     TransferSummary failed(TransferOutcome how, String why) {
-        return new TransferSummary(target, mode, requestedBy, startedAt, answeredAt, how, Optional.of(why),
+        return new TransferSummary(attempt, target, mode, requestedBy, startedAt, answeredAt, how, Optional.of(why),
                 referFailure, agentSeconds, personSeconds);
     }
 
@@ -66,7 +72,7 @@ public record TransferSummary(String target, Config.TransferMode mode, String re
         // After a REFER the person talks on the far end's side: how long is not ours to know.
         Optional<Double> person = outcome == TransferOutcome.REFERRED ? Optional.empty()
                 : answeredAt.map(a -> seconds(a, end));
-        return new TransferSummary(target, mode, requestedBy, startedAt, answeredAt, outcome, reason, referFailure,
+        return new TransferSummary(attempt, target, mode, requestedBy, startedAt, answeredAt, outcome, reason, referFailure,
                 Optional.of(seconds(callAnswered, handedOver)), person);
     }
 
@@ -77,6 +83,7 @@ public record TransferSummary(String target, Config.TransferMode mode, String re
     /** The record's {@code transfer} object: snake_case names, ISO-8601 times, nulls for what is not known. */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("attempt", attempt);
         m.put("target", target);
         m.put("mode", mode.wireName());
         m.put("requested_by", requestedBy);
@@ -103,7 +110,9 @@ public record TransferSummary(String target, Config.TransferMode mode, String re
         if (mode.isEmpty() || outcome.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new TransferSummary(target, mode.get(),
+        // Lines written before attempts were numbered count as the first.
+        int attempt = m.get("attempt") instanceof Number n && n.intValue() >= 1 ? n.intValue() : 1;
+        return Optional.of(new TransferSummary(attempt, target, mode.get(),
                 m.get("requested_by") instanceof String by ? by : "api", Instant.parse(started),
                 m.get("answered_at") instanceof String a ? Optional.of(Instant.parse(a)) : Optional.empty(),
                 outcome.get(), m.get("reason") instanceof String r ? Optional.of(r) : Optional.empty(),

@@ -4,9 +4,12 @@
  * operator ({@code POST /api/calls/{id}/transfer}), acting on the call only through
  * {@code TransferableCall}, which the call implements.
  *
- * <p>TRANSFER_MODE=bridge: the person is dialled as a second leg ({@code PersonLeg}) through the same
- * SIP user agent and trunk, with a media session from the same engine, so it is paced, latched,
- * jitter-buffered and transcoded like any call. The caller hears {@code Ringback} (425 Hz, 1 s on,
+ * <p>TRANSFER_MODE=bridge: the person is dialled as a second leg ({@code PersonLeg}) the way the service
+ * places its calls ({@code PersonDialer}): an INVITE through the same SIP user agent and trunk, or in
+ * Exolve HTTP mode a MakeCall whose audio leg arrives as an inbound INVITE (package {@code call} implements
+ * that dialer, since it matches inbound INVITEs and Exolve's webhooks to calls, and hands the leg's
+ * events over as SIP events). Either way the leg has a media session from the same engine, so it is
+ * paced, latched, jitter-buffered and transcoded like any call. The caller hears {@code Ringback} (425 Hz, 1 s on,
  * 4 s off, or TRANSFER_HOLD_SOUND looped) once the agent's queued audio has played. When the person answers, the tool gets its
  * result, the agent's conversation is closed, and each leg's caller audio is queued as the other
  * leg's "agent audio" (the person leg's formats mirror the agent's), until either leg ends, which
@@ -20,7 +23,8 @@
  * {@code voiceagent_transfers_total} (mode, outcome).
  *
  * <p>Threads: a transfer starts on the conversation's reader or an HTTP thread and returns at once;
- * the person's SIP events arrive on the SIP executor, the ring timeout on the call manager's timers,
+ * the person's SIP events arrive on the SIP executor (in Exolve HTTP mode a failure before any INVITE
+ * comes on the MakeCall's virtual thread or the webhook's HTTP thread), the ring timeout on the call manager's timers,
  * the person's audio on the media threads (which only queue it on the customer's session, no lock
  * but the media leaves). Locks: {@code CallTransfer.lock} guards its own fields; it is never taken
  * under a call's lock, and the only things done under it are starting the ringback (media leaf

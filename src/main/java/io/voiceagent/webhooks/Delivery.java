@@ -34,14 +34,19 @@ public record Delivery(String id, String callId, EventType type, URI url, String
     }
 
     /** A new event, due at once. */
-    static Delivery created(String callId, EventType type, URI url, String body, Instant now) {
-        return new Delivery(eventId(callId, type), callId, type, url, body, now, DeliveryState.PENDING, 0,
+    static Delivery created(String id, String callId, EventType type, URI url, String body, Instant now) {
+        return new Delivery(id, callId, type, url, body, now, DeliveryState.PENDING, 0,
                 Optional.empty(), Optional.empty(), now);
     }
 
     /** Deterministic, so that an event re-created after a crash keeps its id. */
     static String eventId(String callId, EventType type) {
         return "evt_" + callId + "_" + type.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** For an event a call makes once per attempt ({@code call.transfer}): the attempt's number is part of it. */
+    static String eventId(String callId, EventType type, int attempt) {
+        return eventId(callId, type) + "_" + attempt;
     }
 
     Delivery attempted(String status, Instant at, DeliveryState next, Instant nextAttempt) {

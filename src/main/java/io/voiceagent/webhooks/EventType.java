@@ -9,7 +9,7 @@ import java.util.Optional;
 public enum EventType {
     RINGING("call.ringing"),
     ANSWERED("call.answered"),
-    /** A transfer to a person settled (answered, referred, busy, no answer, failed, canceled): the first one only. */
+    /** A transfer attempt to a person settled (answered, referred, busy, no answer, failed, canceled): once per attempt. */
     TRANSFER("call.transfer"),
     ENDED("call.ended"),
     CAMPAIGN_COMPLETED("campaign.completed");

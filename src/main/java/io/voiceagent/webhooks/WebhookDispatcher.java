@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +34,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Turns saved call records into {@code call.ringing}, {@code call.answered}, {@code call.transfer}
- * (once a call's first transfer to a person has an outcome) and {@code call.ended} events and
+ * (each time a transfer attempt to a person has an outcome) and {@code call.ended} events and
  * delivers them, signed, to the call's {@code callback_url} or else CALLBACK_URL: at
  * least once, in order per call (an event waits until the one before it is delivered or given
  * up), retried with {@link Backoff} on timeouts, connection failures, 408, 429 and 5xx.
@@ -80,12 +79,13 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
     private final Map<String, ArrayDeque<Delivery>> queues = new LinkedHashMap<>();
     private final Set<String> inFlight = new java.util.HashSet<>();
     /**
-     * The events already made for each recent call, so that each is made once: ended calls stay, as
-     * their record is still saved after the end (late provider events, final media figures).
+     * The ids of the events already made for each recent call, so that each is made once (one per type,
+     * and one per transfer attempt): ended calls stay, as their record is still saved after the end
+     * (late provider events, final media figures).
      */
-    private final Map<String, EnumSet<EventType>> made = new LinkedHashMap<>() {
+    private final Map<String, Set<String>> made = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, EnumSet<EventType>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
             return size() > CALLS_LOGGED;
         }
     };
@@ -146,7 +146,7 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
             if (!made.containsKey(record.id()) && record.endedAt().filter(startedAt::isAfter).isPresent()) {
                 return; // ended before this run (saved again for a late provider event): its events were made then
             }
-            EnumSet<EventType> done = made.computeIfAbsent(record.id(), id -> EnumSet.noneOf(EventType.class));
+            Set<String> done = made.computeIfAbsent(record.id(), id -> new java.util.HashSet<>());
             List<EventType> now = new ArrayList<>();
             if (record.ringingAt().isPresent()) {
                 now.add(EventType.RINGING);
@@ -161,8 +161,10 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
                 now.add(EventType.ENDED);
             }
             for (EventType type : now) {
-                if (done.add(type)) {
-                    enqueue(Delivery.created(record.id(), type, url.get(), body(record, type), clock.instant()));
+                String eventId = eventId(record, type);
+                if (done.add(eventId)) {
+                    enqueue(Delivery.created(eventId, record.id(), type, url.get(), body(record, type, eventId),
+                            clock.instant()));
                 }
             }
             changed.signalAll();
@@ -184,7 +186,8 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
         }
         Instant now = clock.instant();
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("id", Delivery.eventId(id, EventType.CAMPAIGN_COMPLETED));
+        String eventId = Delivery.eventId(id, EventType.CAMPAIGN_COMPLETED);
+        event.put("id", eventId);
         event.put("type", EventType.CAMPAIGN_COMPLETED.wireName());
         event.put("created_at", now.toString());
         event.put("campaign_id", id);
@@ -194,7 +197,8 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
             if (closed) {
                 return;
             }
-            enqueue(Delivery.created(id, EventType.CAMPAIGN_COMPLETED, url.get(), JSON.std.asString(event), now));
+            enqueue(Delivery.created(eventId, id, EventType.CAMPAIGN_COMPLETED, url.get(), JSON.std.asString(event),
+                    now));
             changed.signalAll();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -399,11 +403,21 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
         }
     }
 
+    /**
+     * A call event's id: one per call and type, but {@code call.transfer} is made for each attempt, so its
+     * id names the attempt: a repeated save of one attempt's outcome makes no second event, a new attempt does.
+     */
+    private static String eventId(CallRecord record, EventType type) {
+        return type == EventType.TRANSFER
+                ? Delivery.eventId(record.id(), type, record.transfer().orElseThrow().attempt())
+                : Delivery.eventId(record.id(), type);
+    }
+
     /** The JSON body: the event's id, type and time, and the call's whole record (transcript included). */
-    private String body(CallRecord record, EventType type) {
+    private String body(CallRecord record, EventType type, String eventId) {
         Instant now = clock.instant();
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("id", Delivery.eventId(record.id(), type));
+        event.put("id", eventId);
         event.put("type", type.wireName());
         event.put("created_at", now.toString());
         event.put("call_id", record.id());

@@ -1,5 +1,6 @@
 /**
- * Signed call-event webhooks: {@code call.ringing}, {@code call.answered}, {@code call.transfer} and
+ * Signed call-event webhooks: {@code call.ringing}, {@code call.answered}, {@code call.transfer} (one per
+ * transfer attempt with an outcome, its id naming the attempt) and
  * {@code call.ended} POSTed to CALLBACK_URL or a call's {@code callback_url}, and {@code campaign.completed}
  * (handed over by the campaigns' scheduler under its lock, which is taken before this package's locks),
  * signed with CALLBACK_SECRET

@@ -10,6 +10,7 @@ import io.voiceagent.app.exolve.PeerPhone;
 import io.voiceagent.app.exolve.SipText;
 import io.voiceagent.config.ConfigLoader;
 import io.voiceagent.demo.agent.FakeAgentOptions;
+import io.voiceagent.demo.agent.FakeConversation;
 import io.voiceagent.demo.agent.FakeElevenLabsAgent;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -373,6 +374,127 @@ class ExolveHttpModeEndToEndTest {
         assertThat(peerCall.awaitBye(CALL_STEP).callId()).isEqualTo(peerCall.callId());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTransferInHttpModeIsPlacedWithMakeCallAndItsInviteIsBridgedToTheCaller() throws Exception {
+        String person = "79990007777";
+        CompletableFuture<PeerCall> customerLeg = new CompletableFuture<>();
+        CompletableFuture<PeerCall> personLeg = new CompletableFuture<>();
+        exolve.routeCallsTo(placed -> originate(placed, placed.customer().equals(person) ? personLeg : customerLeg));
+        String id = (String) startCall("+79995550011").get("id");
+        PeerCall customer = track(customerLeg.get(CALL_STEP.toSeconds(), TimeUnit.SECONDS));
+        assertThat(customer.awaitFinalResponse(CALL_STEP).status()).isEqualTo(200);
+        awaitTheAgentSpeaking(id, customer);
+        int makeCallsBefore = exolve.received(PLACE_CALL).size();
+
+        Response started = send("POST", "/api/calls/" + id + "/transfer", "{\"to\":\"+" + person + "\"}");
+
+        assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+        FakeExolveCallApi.Received makeCall = exolve.awaitReceived(PLACE_CALL, makeCallsBefore + 1, CALL_STEP)
+                .get(makeCallsBefore);
+        assertThat(makeCall.authorization()).isEqualTo("Bearer " + API_KEY);
+        assertThat(makeCall.body()).as("placed as a call is: the person on line_1, our SIP ID on line_2")
+                .containsEntry("line_1", Map.of("destinations", List.of(Map.of("number", person, "timeout", 30)),
+                        "display_number", SOURCE_NUMBER))
+                .containsEntry("line_2", Map.of("destinations", List.of(Map.of("number", SIP_LOGIN, "timeout", 30)),
+                        "display_number", person));
+        PeerCall personCall = track(personLeg.get(CALL_STEP.toSeconds(), TimeUnit.SECONDS));
+        SipText ok = personCall.awaitFinalResponse(CALL_STEP);
+        assertThat(ok.status()).as("the person leg's INVITE is answered, not rejected as a stray").isEqualTo(200);
+        assertThat(ok.body()).containsPattern("m=audio [0-9]+ RTP/AVP 8( 101)?\r\n");
+        Map<String, Object> transfer = awaitTransferOutcome(id);
+        assertThat(transfer).containsEntry("outcome", "answered").containsEntry("target", person)
+                .containsEntry("mode", "bridge").containsEntry("requested_by", "api");
+        Map<String, Object> bridged = get("/api/calls/" + id);
+        assertThat(bridged.get("status")).isEqualTo("answered");
+        assertThat(bridged.get("sip_call_id")).as("the call keeps its own leg").isEqualTo(customer.callId());
+
+        // Both ways: the caller's phrase reaches the person, whose own phrase (said once the caller's
+        // ended) reaches the caller. The agent, closed at the answer, takes no part.
+        int callerHeardAtAnswer = customer.phone().speechPacketsReceived();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(personCall.phone().phraseSpoken()
+                && customer.phone().speechPacketsReceived() > callerHeardAtAnswer + 40)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(personCall.phone().speechPacketsReceived()).as("the caller's phrase at the person").isGreaterThan(40);
+        assertThat(personCall.phone().payloadTypesReceived()).containsExactly(PeerPhone.PCMA);
+        assertThat(customer.phone().speechPacketsReceived() - callerHeardAtAnswer)
+                .as("the person's phrase at the caller").isGreaterThan(40);
+
+        personCall.hangup(CALL_STEP);
+
+        assertThat(customer.awaitBye(CALL_STEP).callId()).isEqualTo(customer.callId());
+        Map<String, Object> ended = awaitEnded(id);
+        assertThat(ended.get("status")).isEqualTo("completed");
+        assertThat(ended.get("hangup_cause")).isEqualTo("transferred");
+        assertThat(ended.get("hangup_by")).isEqualTo("remote");
+        assertThat((Map<String, Object>) ended.get("transfer")).containsEntry("outcome", "answered")
+                .containsKey("person_seconds");
+        long personExolveId = placedTo(person).callId();
+        assertThat(hangUpsAtExolve(personExolveId)).as("the person's leg was up: BYE was its hang-up").isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aBusyPersonReportedByExolveBeforeAnyInviteGivesTheCallerBackToTheAgent() throws Exception {
+        String person = "79990008888";
+        CompletableFuture<PeerCall> customerLeg = new CompletableFuture<>();
+        // Exolve rings the person, who is busy: no INVITE ever comes for that leg, only the webhook.
+        exolve.routeCallsTo(placed -> {
+            if (!placed.customer().equals(person)) {
+                originate(placed, customerLeg);
+            }
+        });
+        String id = (String) startCall("+79995550022").get("id");
+        PeerCall customer = track(customerLeg.get(CALL_STEP.toSeconds(), TimeUnit.SECONDS));
+        assertThat(customer.awaitFinalResponse(CALL_STEP).status()).isEqualTo(200);
+        String conversationId = awaitTheAgentSpeaking(id, customer);
+
+        assertThat(send("POST", "/api/calls/" + id + "/transfer", "{\"to\":\"" + person + "\"}").status())
+                .isEqualTo(202);
+        String personExolveId = Long.toString(awaitPlacedTo(person));
+        // Until MakeCall's answer has reached the service the id is unknown (202); Exolve's 'b' follows it.
+        HttpResponse<String> ringing = webhook(event(personExolveId, "b", "2026-11-25T20:00:00Z"));
+        long deadline = System.nanoTime() + CALL_STEP.toNanos();
+        while (ringing.statusCode() == 202 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            ringing = webhook(event(personExolveId, "b", "2026-11-25T20:00:00Z"));
+        }
+        assertThat(ringing.statusCode()).isEqualTo(200);
+        assertThat(((Map<String, Object>) get("/api/calls/" + id).get("transfer")).get("outcome")).isEqualTo("ringing");
+
+        String busy = "{\"call_id\":" + personExolveId + ",\"type\":\"d\",\"duration\":0,\"cause_code\":17}";
+        HttpResponse<String> ended = webhook(busy);
+
+        assertThat(ended.statusCode()).isEqualTo(200);
+        assertThat(JSON.std.mapFrom(ended.body())).containsEntry("status", "applied");
+        Map<String, Object> transfer = awaitTransferOutcome(id);
+        assertThat(transfer).containsEntry("outcome", "busy").containsEntry("target", person);
+        assertThat((String) transfer.get("reason")).contains("busy");
+        assertThat(JSON.std.mapFrom(webhook(busy).body())).containsEntry("status", "duplicate");
+        Map<String, Object> afterBusy = get("/api/calls/" + id);
+        assertThat(afterBusy.get("status")).as("the call goes on").isEqualTo("answered");
+        assertThat(((List<Map<String, Object>>) afterBusy.get("events")).stream()
+                .filter(e -> "person".equals(e.get("leg"))).map(e -> e.get("type")).toList())
+                .as("the person leg's events are on the call, once each").containsExactly("b", "d");
+        assertThat(get("/api/calls/" + id).get("exolve_call_id")).as("the call keeps its own Exolve id")
+                .isNotEqualTo(personExolveId);
+        FakeConversation conversation = agent.conversations().stream()
+                .filter(c -> c.conversationId().equals(conversationId)).findFirst().orElseThrow();
+        assertThat(conversation.awaitUntil(c -> c.contextualUpdates().stream()
+                .anyMatch(u -> u.contains("did not go through: busy")), CALL_STEP)).isTrue();
+
+        // Back with the agent: the caller's phrase reaches it, it replies and ends the call itself.
+        Map<String, Object> done = awaitEnded(id);
+        assertThat(done.get("status")).isEqualTo("completed");
+        assertThat(done.get("hangup_by")).isEqualTo("agent");
+        assertThat((List<Map<String, Object>>) done.get("transcript")).extracting(line -> line.get("role"))
+                .contains("user");
+        assertThat(hangUpsAtExolve(Long.parseLong(personExolveId))).as("Exolve ended that leg itself").isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Exolve connects each placed call to our SIP ID: the peer INVITEs the registered Contact. */
@@ -386,6 +508,54 @@ class ExolveHttpModeEndToEndTest {
             }
         });
         return leg;
+    }
+
+    /** Exolve connects {@code placed} to our SIP ID: the peer INVITEs the registered Contact. */
+    private static void originate(FakeExolveCallApi.PlacedCall placed, CompletableFuture<PeerCall> leg) {
+        try {
+            leg.complete(sipPeer.originate(placed.shownToOurLeg(), placed.customer()));
+        } catch (Exception e) {
+            leg.completeExceptionally(e);
+        }
+    }
+
+    /** Waits until the call's agent is up and its greeting is heard on the phone; returns the conversation id. */
+    private static String awaitTheAgentSpeaking(String id, PeerCall phone) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Map<String, Object> call = get("/api/calls/" + id);
+        while (!("answered".equals(call.get("status")) && call.get("conversation_id") != null
+                && phone.phone().speechPacketsReceived() > 0)) {
+            assertThat(System.nanoTime()).as("the agent greets in time: " + call).isLessThan(deadline);
+            Thread.sleep(20);
+            call = get("/api/calls/" + id);
+        }
+        return (String) call.get("conversation_id");
+    }
+
+    /** The call's transfer once it has an outcome (not {@code ringing}). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> awaitTransferOutcome(String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, Object> transfer = (Map<String, Object>) get("/api/calls/" + id).get("transfer");
+        while ((transfer == null || "ringing".equals(transfer.get("outcome"))) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            transfer = (Map<String, Object>) get("/api/calls/" + id).get("transfer");
+        }
+        assertThat(transfer).isNotNull();
+        return transfer;
+    }
+
+    private static FakeExolveCallApi.PlacedCall placedTo(String number) {
+        return exolve.placed().stream().filter(p -> p.customer().equals(number)).reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** Exolve's id for the call placed to {@code number}, once MakeCall has placed it. */
+    private static long awaitPlacedTo(String number) throws Exception {
+        long deadline = System.nanoTime() + CALL_STEP.toNanos();
+        while (exolve.placed().stream().noneMatch(p -> p.customer().equals(number)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return placedTo(number).callId();
     }
 
     private static List<FakeExolveCallApi.Received> hangUpsAtExolve(long exolveCallId) {

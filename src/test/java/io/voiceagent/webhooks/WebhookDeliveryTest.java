@@ -127,31 +127,50 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void a_transfer_with_an_outcome_makes_one_call_transfer_event_between_answered_and_ended() throws Exception {
+    void each_transfer_attempt_with_an_outcome_makes_one_call_transfer_event_named_by_its_attempt() throws Exception {
         Instant now = clock.instant();
         CallRecord answered = ringing("c_transfer").withStatus(CallStatus.ANSWERED, now);
-        TransferSummary ringingPerson = new TransferSummary("79990000777", Config.TransferMode.BRIDGE, "tool", now,
-                Optional.empty(), TransferOutcome.RINGING, Optional.empty(), Optional.empty(), Optional.empty(),
+        TransferSummary ringingPerson = new TransferSummary(1, "79990000777", Config.TransferMode.BRIDGE, "tool",
+                now, Optional.empty(), TransferOutcome.RINGING, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty());
         dispatcher.onSaved(answered.withTransfer(ringingPerson));
-        TransferSummary busy = new TransferSummary("79990000777", Config.TransferMode.BRIDGE, "tool", now,
+        TransferSummary busy = new TransferSummary(1, "79990000777", Config.TransferMode.BRIDGE, "tool", now,
                 Optional.empty(), TransferOutcome.BUSY, Optional.of("busy (486 Busy Here)"), Optional.empty(),
                 Optional.empty(), Optional.empty());
         CallRecord afterBusy = answered.withTransfer(busy);
         dispatcher.onSaved(afterBusy);
-        dispatcher.onSaved(afterBusy.withTransfer(ringingPerson)); // a second attempt: no second event
-        dispatcher.onSaved(afterBusy.withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.LOCAL_HANGUP, EndedBy.US),
-                now.plusSeconds(5)));
+        dispatcher.onSaved(afterBusy); // the same attempt's outcome saved again (a transcript line, say)
+        // A second attempt, at the same instant of the fake clock: its own event once it has an outcome.
+        TransferSummary secondRinging = new TransferSummary(2, "79990000888", Config.TransferMode.BRIDGE, "api",
+                now, Optional.empty(), TransferOutcome.RINGING, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+        dispatcher.onSaved(afterBusy.withTransfer(secondRinging));
+        TransferSummary answeredPerson = new TransferSummary(2, "79990000888", Config.TransferMode.BRIDGE, "api",
+                now, Optional.of(now), TransferOutcome.ANSWERED, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+        CallRecord afterAnswer = afterBusy.withTransfer(answeredPerson);
+        dispatcher.onSaved(afterAnswer);
+        dispatcher.onSaved(afterAnswer.withEnd(new CallEnding(CallStatus.COMPLETED, EndCause.TRANSFERRED,
+                EndedBy.US), now.plusSeconds(5)));
 
-        assertThat(deliverDue() + deliverDue() + deliverDue() + deliverDue() + deliverDue()).isEqualTo(4);
+        int delivered = 0;
+        for (int i = 0; i < 6; i++) {
+            delivered += deliverDue();
+        }
+        assertThat(delivered).isEqualTo(5);
         List<WebhookReceiver.Received> got = receiver.all();
         assertThat(got).extracting(WebhookReceiver.Received::type)
-                .containsExactly("call.ringing", "call.answered", "call.transfer", "call.ended");
-        assertThat(got.get(2).eventId()).isEqualTo("evt_c_transfer_transfer");
+                .containsExactly("call.ringing", "call.answered", "call.transfer", "call.transfer", "call.ended");
+        assertThat(got.get(2).eventId()).isEqualTo("evt_c_transfer_transfer_1");
+        assertThat(got.get(3).eventId()).isEqualTo("evt_c_transfer_transfer_2");
         @SuppressWarnings("unchecked")
-        Map<String, Object> call = (Map<String, Object>) got.get(2).body().get("data");
-        assertThat(call.get("transfer")).asInstanceOf(InstanceOfAssertFactories.MAP)
-                .containsEntry("outcome", "busy").containsEntry("target", "79990000777");
+        Map<String, Object> first = (Map<String, Object>) got.get(2).body().get("data");
+        assertThat(first.get("transfer")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("outcome", "busy").containsEntry("target", "79990000777").containsEntry("attempt", 1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> second = (Map<String, Object>) got.get(3).body().get("data");
+        assertThat(second.get("transfer")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("outcome", "answered").containsEntry("attempt", 2);
     }
 
     @Test
