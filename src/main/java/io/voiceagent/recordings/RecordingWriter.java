@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * The one thread (virtual) that writes every call's recording. Media threads only put frames in a
  * recording's bounded queue; this thread drains every live recording each {@link #DRAIN_INTERVAL}
  * (its queue holds 5 s, so a tick of 100 ms leaves a wide margin) and writes what it took in one write
- * per recording. Waking it for every frame cost a thread hand-off per 20 ms per direction per call;
- * a tick costs ten wake-ups a second for all calls. A stopped recording wakes it at once, so a call's
+ * per recording: ten wake-ups a second for all calls instead of a hand-off per 20 ms per direction
+ * per call, and a write per half second instead of one per frame. A stopped recording wakes it at once, so a call's
  * file is closed as soon as the call ends.
  */
 final class RecordingWriter implements AutoCloseable {
