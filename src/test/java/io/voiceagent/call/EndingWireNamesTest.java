@@ -131,6 +131,15 @@ class EndingWireNamesTest {
     }
 
     @Test
+    void aProvidersQ850CauseIsClassifiedAsAFailedInviteWouldBe() {
+        Map<Integer, FailureCause> expected = Map.of(17, FailureCause.BUSY, 18, FailureCause.NO_ANSWER,
+                19, FailureCause.NO_ANSWER, 21, FailureCause.DECLINED, 1, FailureCause.INVALID_NUMBER,
+                28, FailureCause.INVALID_NUMBER, 34, FailureCause.PROVIDER_ERROR, 47, FailureCause.PROVIDER_ERROR,
+                16, FailureCause.OTHER, 31, FailureCause.OTHER);
+        expected.forEach((code, cause) -> assertThat(FailureCause.ofQ850(code)).as("%d", code).isEqualTo(cause));
+    }
+
+    @Test
     void theAgentFailingAnAnsweredCallIsAFailureNotACompletion() {
         assertThat(CallEnding.ofAgent(AgentCause.AI_REJECTED, true))
                 .isEqualTo(new CallEnding(CallStatus.FAILED, EndCause.AI_REJECTED, EndedBy.AGENT));
