@@ -2,6 +2,7 @@ package io.voiceagent.api;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.voiceagent.call.CallEvents;
+import io.voiceagent.call.CallService;
 import io.voiceagent.campaigns.CampaignListener;
 import io.voiceagent.campaigns.Campaigns;
 import io.voiceagent.campaigns.DoNotCallList;
@@ -58,6 +59,15 @@ final class ApiHarness implements AutoCloseable {
         this.api = new HttpApi(http, calls, debug, webhookSecret.map(Secret::of), clock, new CallEvents(1),
                 DeliveryLog.NONE, RecordingLibrary.NONE, metrics, Optional.of(campaigns));
         api.start();
+    }
+
+    /**
+     * A bare HttpApi, not started, over {@code calls} with {@code events}: no webhook secret, deliveries,
+     * recordings or campaigns, metrics of its own.
+     */
+    static HttpApi bare(Config.Http http, CallService calls, Clock clock, CallEvents events) {
+        return new HttpApi(http, calls, new RecordingDebug(), Optional.empty(), clock, events, DeliveryLog.NONE,
+                RecordingLibrary.NONE, new ServiceMetrics(), Optional.empty());
     }
 
     static ApiHarness open() throws IOException {

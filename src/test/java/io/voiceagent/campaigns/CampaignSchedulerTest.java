@@ -60,7 +60,7 @@ class CampaignSchedulerTest {
         List<NewContact> out = new ArrayList<>();
         for (String n : numbers) {
             out.add(new NewContact(out.size() + 2, new StartCallRequest(n, Optional.empty(), Optional.empty(),
-                    Optional.empty(), Map.of("name", "N" + n), Map.of())));
+                    Optional.empty(), Map.of("name", "N" + n), Map.of(), Optional.empty(), Optional.empty())));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.stun.StunResponder;
 import org.junit.jupiter.api.Tag;
@@ -67,7 +68,8 @@ class RtpStunMappingTest {
 
     @Test
     void withoutStunTheMappingIsEmptyAtOnce() throws Exception {
-        try (MediaEngine engine = new MediaEngine(rtpRange(), "127.0.0.1", System::nanoTime, new SplittableRandom(3))) {
+        try (MediaEngine engine = TestMediaEngines.onLoopback(rtpRange(), System::nanoTime, new SplittableRandom(3),
+                new ServiceMetrics())) {
             MediaSession session = engine.open("call-d", 20, new RecordingListener());
 
             assertThat(session.rtpMapping().toCompletableFuture().getNow(Optional.of(new InetSocketAddress(1))))
@@ -77,6 +79,6 @@ class RtpStunMappingTest {
 
     private static Config.Rtp rtpRange() {
         int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(15_000);
-        return new Config.Rtp(base, base + 40, Duration.ofSeconds(30));
+        return TestConfigs.rtp(base, base + 40, Duration.ofSeconds(30));
     }
 }
