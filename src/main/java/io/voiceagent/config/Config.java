@@ -46,8 +46,6 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
 
     /** How the agent's tools act on the phone line, and the local answering-machine detection. */
     public record Tools(VoicemailAction voicemailAction, Amd amd, Transfer transfer) {
-        public static final Tools DEFAULTS = new Tools(VoicemailAction.HANGUP, Amd.DEFAULTS, Transfer.DEFAULTS);
-
         public Tools {
             Objects.requireNonNull(voicemailAction, "voicemailAction");
             Objects.requireNonNull(amd, "amd");
@@ -130,8 +128,6 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
      */
     public record Recording(boolean on, Format format, int retentionDays, Optional<String> notice) {
         public static final int DEFAULT_RETENTION_DAYS = 30;
-        public static final Recording OFF = new Recording(false, Format.PCM16, DEFAULT_RETENTION_DAYS,
-                Optional.empty());
 
         public Recording {
             Objects.requireNonNull(format, "format");
@@ -156,8 +152,6 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
      * {@code callback_url}, and the secret each delivery is signed with.
      */
     public record Webhooks(Optional<URI> callbackUrl, Optional<Secret> secret) {
-        public static final Webhooks NONE = new Webhooks(Optional.empty(), Optional.empty());
-
         public Webhooks {
             Objects.requireNonNull(callbackUrl, "callbackUrl");
             Objects.requireNonNull(secret, "secret");
@@ -242,6 +236,9 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
      */
     public record ElevenLabs(Optional<Secret> apiKey, String agentId, URI wsUrl, URI apiUrl,
                              boolean useSignedUrl, int chunkMs, AiConnect aiConnect, Duration agentAudioBuffer) {
+        /** AI_AUDIO_BUFFER_S's default: a long answer streamed at several times real time. */
+        public static final Duration DEFAULT_AGENT_AUDIO_BUFFER = Duration.ofSeconds(120);
+
         public ElevenLabs {
             Objects.requireNonNull(aiConnect, "aiConnect");
             Objects.requireNonNull(agentAudioBuffer, "agentAudioBuffer");

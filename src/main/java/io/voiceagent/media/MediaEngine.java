@@ -32,8 +32,6 @@ import java.util.random.RandomGenerator;
 public final class MediaEngine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MediaEngine.class.getName());
-    /** Agent audio a call may hold ahead of the phone: a long answer streamed at several times real time. */
-    public static final java.time.Duration DEFAULT_AGENT_AUDIO_BUFFER = java.time.Duration.ofSeconds(120);
 
     private final RtpPortPool ports;
     private final LongSupplier nanoClock;

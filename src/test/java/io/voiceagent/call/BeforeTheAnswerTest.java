@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCallEvent;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class BeforeTheAnswerTest {
 
     private void start(Config.AiConnect aiConnect) throws java.io.IOException {
         fixture = new CallTestDoubles.Calls(dataDir, clock,
-                CallTestDoubles.settings(aiConnect, Config.Tools.DEFAULTS));
+                CallTestDoubles.settings(aiConnect, TestConfigs.tools()));
         sip = fixture.sip;
         media = fixture.media;
         agents = fixture.agents;

@@ -5,6 +5,7 @@ import io.voiceagent.ai.AgentConversation;
 import io.voiceagent.ai.AgentListener;
 import io.voiceagent.ai.ConversationRequest;
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.media.AgentAudioFormat;
 import io.voiceagent.media.MediaListener;
 import io.voiceagent.media.MediaSession;
@@ -48,7 +49,7 @@ final class CallTestDoubles {
      * and the phone tools at their defaults: what the call tests run with.
      */
     static CallManager.Settings settings() {
-        return settings(Config.AiConnect.RINGING, Config.Tools.DEFAULTS);
+        return settings(Config.AiConnect.RINGING, TestConfigs.tools());
     }
 
     /** {@link #settings()} with another AI_CONNECT and other phone tools. */
@@ -60,7 +61,7 @@ final class CallTestDoubles {
     static CallManager.Settings settings(CallMode mode, int maxConcurrentCalls, Duration ringTimeout,
                                          int maxEndedCallsInMemory) {
         return new CallManager.Settings(mode, maxConcurrentCalls, 20, ringTimeout, maxEndedCallsInMemory,
-                Config.AiConnect.RINGING, Config.Tools.DEFAULTS);
+                Config.AiConnect.RINGING, TestConfigs.tools());
     }
 
     /** A far end's answer: its audio at 127.0.0.2:40000, sendrecv, in {@code formats}. */

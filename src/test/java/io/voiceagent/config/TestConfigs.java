@@ -27,6 +27,11 @@ public final class TestConfigs {
                 portMax, Optional.empty(), 3600, ringTimeout, List.of(), Optional.empty());
     }
 
+    /** The agent's phone tools as {@link ConfigLoader} reads them when nothing is set. */
+    public static Config.Tools tools() {
+        return tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS);
+    }
+
     /** The agent's phone tools with transfers at their defaults. */
     public static Config.Tools tools(Config.VoicemailAction voicemailAction, Config.Amd amd) {
         return new Config.Tools(voicemailAction, amd, Config.Transfer.DEFAULTS);

@@ -33,7 +33,7 @@ class RtpStunMappingTest {
         try (StunResponder stun = StunResponder.start(loopback, source -> new InetSocketAddress(
                      "203.0.113.7", source.getPort() + 10_000));
              MediaEngine engine = new MediaEngine(rtpRange(), "127.0.0.1", System::nanoTime, new SplittableRandom(3),
-                     MediaEngine.DEFAULT_AGENT_AUDIO_BUFFER,
+                     Config.ElevenLabs.DEFAULT_AGENT_AUDIO_BUFFER,
                      Optional.of(new Config.StunServer("127.0.0.1", stun.address().getPort())),
                      new ServiceMetrics())) {
             MediaSession first = engine.open("call-a", 20, new RecordingListener());
@@ -56,7 +56,7 @@ class RtpStunMappingTest {
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         try (StunResponder stun = StunResponder.start(loopback);
              MediaEngine engine = new MediaEngine(rtpRange(), "127.0.0.1", System::nanoTime, new SplittableRandom(3),
-                     MediaEngine.DEFAULT_AGENT_AUDIO_BUFFER,
+                     Config.ElevenLabs.DEFAULT_AGENT_AUDIO_BUFFER,
                      Optional.of(new Config.StunServer("127.0.0.1", stun.address().getPort())),
                      new ServiceMetrics())) {
             stun.goSilent();

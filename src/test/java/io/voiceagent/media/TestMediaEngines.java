@@ -16,14 +16,14 @@ public final class TestMediaEngines {
     /** With its own clock thread and callback threads, as the service runs it. */
     public static MediaEngine onLoopback(Config.Rtp rtp, LongSupplier nanoClock, RandomGenerator random,
                                          ServiceMetrics metrics) {
-        return new MediaEngine(rtp, "127.0.0.1", nanoClock, random, MediaEngine.DEFAULT_AGENT_AUDIO_BUFFER,
+        return new MediaEngine(rtp, "127.0.0.1", nanoClock, random, Config.ElevenLabs.DEFAULT_AGENT_AUDIO_BUFFER,
                 Optional.empty(), metrics);
     }
 
     /** With the clock driven by the test through {@link MediaEngine#pacer()} and callbacks run on {@code callbacks}. */
     static MediaEngine drivenByTest(Config.Rtp rtp, LongSupplier nanoClock, RandomGenerator random,
                                     ExecutorService callbacks, ServiceMetrics metrics) {
-        return new MediaEngine(rtp, "127.0.0.1", nanoClock, random, MediaEngine.DEFAULT_AGENT_AUDIO_BUFFER,
+        return new MediaEngine(rtp, "127.0.0.1", nanoClock, random, Config.ElevenLabs.DEFAULT_AGENT_AUDIO_BUFFER,
                 Optional.empty(), false, metrics, callbacks);
     }
 }

@@ -9,6 +9,7 @@ import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.TestCalls;
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.media.MediaEngine;
 import io.voiceagent.media.TestMediaEngines;
 import io.voiceagent.metrics.ServiceMetrics;
@@ -47,7 +48,7 @@ final class CallLayerUnderTest implements AutoCloseable {
 
     /** With {@code agents} standing in for ElevenLabs (a test that drives the agent's side). */
     CallLayerUnderTest(SippProcess sipp, Path dataDir, Duration rtpTimeout, AgentClient agents) throws Exception {
-        this(sipp, dataDir, rtpTimeout, agents, Config.Tools.DEFAULTS);
+        this(sipp, dataDir, rtpTimeout, agents, TestConfigs.tools());
     }
 
     /** With {@code agents} and the phone tools' and AMD's settings. */
