@@ -128,6 +128,7 @@ class CampaignEndpointsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void settingsOutOfRangeAreRefusedByName() {
         String contacts = "\"contacts\": [{\"phone_number\": \"+79990001122\"}]";
         Map<String, String> bad = Map.of(
@@ -157,7 +158,7 @@ class CampaignEndpointsTest {
         ApiHarness.Reply overnight = api.post("/api/campaigns", "{\"window_start\": \"21:00\", \"window_end\": \"02:00\", "
                 + contacts + "}");
         assertThat(overnight.status()).as(overnight.body()).isEqualTo(201);
-        assertThat((Map<?, ?>) overnight.json().get("settings")).containsEntry("window_start", "21:00")
+        assertThat((Map<String, Object>) overnight.json().get("settings")).containsEntry("window_start", "21:00")
                 .containsEntry("window_end", "02:00");
     }
 
