@@ -57,11 +57,6 @@ public final class ElevenLabsClient implements AgentClient {
     /** Written by whichever thread completes an opening handshake, read by {@code /health}. */
     private volatile AgentReachability reachability = AgentReachability.UNKNOWN;
 
-    /** Counting into a registry of its own, which no {@code /metrics} serves. */
-    public ElevenLabsClient(Config.ElevenLabs config, HttpClient http, Duration handshakeTimeout) {
-        this(config, http, handshakeTimeout, failure -> Optional.empty(), System::nanoTime, new ServiceMetrics());
-    }
-
     /**
      * Through the service's outbound connections, so that proxy failures get their own causes; the
      * conversations time their pongs and count interruptions in {@code metrics}.
@@ -71,6 +66,7 @@ public final class ElevenLabsClient implements AgentClient {
         this(config, outbound.httpClient(), handshakeTimeout, outbound::proxyFailureCause, System::nanoTime, metrics);
     }
 
+    /** With the HTTP client, the proxy-failure classifier and the clock given, e.g. a test's. */
     ElevenLabsClient(Config.ElevenLabs config, HttpClient http, Duration handshakeTimeout,
                      Function<Throwable, Optional<String>> proxyFailureCause, LongSupplier nanoTime,
                      ServiceMetrics metrics) {

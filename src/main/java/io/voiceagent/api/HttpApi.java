@@ -60,30 +60,13 @@ public final class HttpApi implements AutoCloseable {
     private ExecutorService executor;
     private boolean closed;
 
-    public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
-                   Clock clock) {
-        this(config, calls, debug, webhookSecret, clock, new CallEvents(1));
-    }
-
-    /** @param events the stream {@code GET /api/events} serves */
-    public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
-                   Clock clock, CallEvents events) {
-        this(config, calls, debug, webhookSecret, clock, events, DeliveryLog.NONE, RecordingLibrary.NONE,
-                new ServiceMetrics());
-    }
-
     /**
+     * @param events     the stream {@code GET /api/events} serves
      * @param webhooks   the call-event deliveries shown on each call
      * @param recordings the call recordings served and shown on each call
      * @param metrics    what {@code GET /metrics} serves
+     * @param campaigns  the campaigns and the do-not-call list: {@code /api/campaigns}, {@code /api/dnc}
      */
-    public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
-                   Clock clock, CallEvents events, DeliveryLog webhooks, RecordingLibrary recordings,
-                   ServiceMetrics metrics) {
-        this(config, calls, debug, webhookSecret, clock, events, webhooks, recordings, metrics, Optional.empty());
-    }
-
-    /** @param campaigns the campaigns and the do-not-call list: {@code /api/campaigns}, {@code /api/dnc} */
     public HttpApi(Config.Http config, CallService calls, DebugOperations debug, Optional<Secret> webhookSecret,
                    Clock clock, CallEvents events, DeliveryLog webhooks, RecordingLibrary recordings,
                    ServiceMetrics metrics, Optional<Campaigns> campaigns) {

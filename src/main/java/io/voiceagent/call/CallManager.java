@@ -57,18 +57,6 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
             Objects.requireNonNull(aiConnect, "aiConnect");
             Objects.requireNonNull(tools, "tools");
         }
-
-        /** With the phone tools at their defaults. */
-        public Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
-                        int maxEndedCallsInMemory, Config.AiConnect aiConnect) {
-            this(mode, maxConcurrentCalls, chunkMs, ringTimeout, maxEndedCallsInMemory, aiConnect, Config.Tools.DEFAULTS);
-        }
-
-        /** With the default AI_CONNECT=ringing. */
-        public Settings(CallMode mode, int maxConcurrentCalls, int chunkMs, Duration ringTimeout,
-                        int maxEndedCallsInMemory) {
-            this(mode, maxConcurrentCalls, chunkMs, ringTimeout, maxEndedCallsInMemory, Config.AiConnect.RINGING);
-        }
     }
 
     private final Settings settings;
@@ -94,14 +82,6 @@ public final class CallManager implements CallService, InboundCallHandler, AutoC
     private final Condition allEnded = admission.newCondition();
     private volatile boolean draining;
     private boolean atLimit;
-
-    /** Counting into a registry of its own, which no {@code /metrics} serves. */
-    public CallManager(Settings settings, SipUserAgent sip, MediaSessionFactory mediaSessions, AgentClient agents,
-                       Optional<ExolveApi> exolve, CallJournal journal, List<CallRecord> restored,
-                       ScheduledExecutorService timers, Clock clock, RandomGenerator random) {
-        this(settings, sip, mediaSessions, agents, exolve, journal, restored, timers, clock, random,
-                new ServiceMetrics());
-    }
 
     /** @param metrics where calls are counted and timed; the live calls, registration and journal gauges are bound here */
     public CallManager(Settings settings, SipUserAgent sip, MediaSessionFactory mediaSessions, AgentClient agents,

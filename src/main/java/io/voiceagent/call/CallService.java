@@ -19,11 +19,6 @@ public interface CallService {
      */
     Started start(StartCallRequest request, Optional<String> idempotencyKey) throws CallException;
 
-    /** A start without an idempotency key. */
-    default CallRecord start(StartCallRequest request) throws CallException {
-        return start(request, Optional.empty()).record();
-    }
-
     /** @param placed false when an idempotency key named an earlier start and nothing was dialed */
     record Started(CallRecord record, boolean placed) {
     }

@@ -24,14 +24,6 @@ public record StartCallRequest(String phoneNumber, Optional<String> firstMessage
         metadata = Map.copyOf(metadata);
     }
 
-    /** With neither a callback URL nor a recording choice of its own. */
-    public StartCallRequest(String phoneNumber, Optional<String> firstMessage, Optional<String> prompt,
-                            Optional<String> language, Map<String, Object> dynamicVariables,
-                            Map<String, Object> metadata) {
-        this(phoneNumber, firstMessage, prompt, language, dynamicVariables, metadata, Optional.empty(),
-                Optional.empty());
-    }
-
     /** The same request with another first message (a recording notice before it). */
     public StartCallRequest withFirstMessage(String text) {
         return new StartCallRequest(phoneNumber, Optional.of(text), prompt, language, dynamicVariables, metadata,
@@ -62,10 +54,5 @@ public record StartCallRequest(String phoneNumber, Optional<String> firstMessage
                 (Map<String, Object>) m.getOrDefault("metadata", Map.of()),
                 Optional.ofNullable((String) m.get("callback_url")).map(URI::create),
                 m.get("record") instanceof Boolean b ? Optional.of(b) : Optional.empty());
-    }
-
-    public static StartCallRequest of(String phoneNumber) {
-        return new StartCallRequest(phoneNumber, Optional.empty(), Optional.empty(), Optional.empty(),
-                Map.of(), Map.of());
     }
 }

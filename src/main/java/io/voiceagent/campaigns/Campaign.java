@@ -111,7 +111,10 @@ final class Campaign {
     final Map<Integer, String> calling = new LinkedHashMap<>();
     /** The earliest the next call may start (calls_per_second). */
     Instant nextDialAt;
-    /** Whether {@code campaign.completed} was handed to the listener (not kept across a restart). */
+    /**
+     * Whether {@code campaign.completed} was handed to the listener, journaled as {@code completion_queued}
+     * so that a restart queues it when the process died before.
+     */
     boolean announced;
 
     Campaign(String id, String name, Instant createdAt, CampaignSettings settings, List<Contact> contacts,
@@ -205,10 +208,28 @@ final class Campaign {
         m.put("finished_per_minute", Math.round(rate * 100) / 100.0);
         int left = contacts.size() - finished;
         m.put("estimated_finish_at", status.isFinal() || left == 0 ? endedAt.map(Instant::toString).orElse(null)
-                : rate > 0 ? now.plusSeconds((long) Math.ceil(left / rate * 60))
-                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString() : null);
+                : estimatedFinish(finished, left, now).map(Instant::toString).orElse(null));
         m.put("settings", settings.toJson());
         return m;
+    }
+
+    /**
+     * When the contacts {@code left} are done if they go at the rate so far: contacts finished per minute
+     * the window was open since the creation (time paused counts), applied to the window's coming openings
+     * from now on, and never after {@code stop_at}. Empty when nothing has finished yet or it is more than
+     * a year of openings away.
+     */
+    private Optional<Instant> estimatedFinish(int finished, int left, Instant now) {
+        CallingWindow window = settings.window();
+        long openMillis = window.openBetween(createdAt, now).toMillis();
+        if (finished == 0 || openMillis == 0) {
+            return Optional.empty();
+        }
+        Duration needed = Duration.ofMillis((long) Math.ceil((double) openMillis * left / finished));
+        return window.afterOpenFor(now, needed)
+                .map(at -> settings.stopAt().filter(stop -> stop.isBefore(at))
+                        .map(stop -> stop.isBefore(now) ? now : stop).orElse(at))
+                .map(at -> at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     /** Whether it dials now, and if not why and until when. */

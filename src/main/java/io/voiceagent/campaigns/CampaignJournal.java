@@ -14,12 +14,18 @@ import java.util.Map;
  * ({@link CallJournal}: group commit, forced writes, torn tail cut off, unreadable lines set aside,
  * compaction, mode 0600). A campaign's first line is its whole definition; each contact has its own
  * first line (its request and progress) and a change line for every step: an attempt is journaled,
- * and forced to disk, before its call is placed. Records are kept as the folded JSON fields.
+ * and forced to disk, before its call is placed; a final campaign's {@link #COMPLETION_QUEUED} says whether
+ * its {@code campaign.completed} was queued. Records are kept as the folded JSON fields.
  */
 final class CampaignJournal {
     static final String FILE_NAME = "campaigns.jsonl";
     static final String CAMPAIGN = "campaign";
     static final String CONTACT = "contact";
+    /**
+     * A campaign's field: false from the change that made it final until {@code campaign.completed} was handed
+     * to the listener, then true. Absent in journals written before it, whose campaigns were all announced.
+     */
+    static final String COMPLETION_QUEUED = "completion_queued";
 
     static final JournalKind<Map<String, Object>> KIND = new JournalKind<>() {
         @Override

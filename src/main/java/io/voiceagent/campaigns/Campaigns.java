@@ -485,19 +485,23 @@ public final class Campaigns implements AutoCloseable {
 
     /** Completes a campaign with nobody left to call, and announces a finished one once its calls ended. */
     private void finishIfDone(Campaign c, Instant now) {
-        if (c.status.isFinal()) {
-            if (!c.announced && c.calling.isEmpty()) {
-                c.announced = true;
-                listener.finished(c.status(now), c.settings.callbackUrl());
-            }
-            return;
-        }
         if (c.status == CampaignStatus.RUNNING && c.waiting.isEmpty() && c.calling.isEmpty()) {
             setStatus(c, CampaignStatus.COMPLETED, now);
             LOG.log(System.Logger.Level.INFO, "campaign=" + c.id + " completed");
-            c.announced = true;
-            listener.finished(c.status(now), c.settings.callbackUrl());
         }
+        if (c.status.isFinal() && !c.announced && c.calling.isEmpty()) {
+            announce(c, now);
+        }
+    }
+
+    /**
+     * Queues {@code campaign.completed}, then journals that it did: a restart before that line is on disk
+     * finds the flag false and queues it again (at least once, like every webhook).
+     */
+    private void announce(Campaign c, Instant now) {
+        c.announced = true;
+        listener.finished(c.status(now), c.settings.callbackUrl());
+        journal.appendChanges(c.id, Map.of(CampaignJournal.COMPLETION_QUEUED, true), false);
     }
 
     private void setStatus(Campaign c, CampaignStatus status, Instant now) {
@@ -507,6 +511,7 @@ public final class Campaigns implements AutoCloseable {
         if (status.isFinal()) {
             c.endedAt = Optional.of(now);
             set.put("ended_at", now.toString());
+            set.put(CampaignJournal.COMPLETION_QUEUED, false);
         }
         journal.appendChanges(c.id, set, false);
     }
@@ -583,7 +588,11 @@ public final class Campaigns implements AutoCloseable {
                     ((Number) d.get("duplicates")).intValue());
             c.status = CampaignStatus.fromWire((String) d.get("status")).orElse(CampaignStatus.CANCELED);
             c.endedAt = Optional.ofNullable((String) d.get("ended_at")).map(Instant::parse);
-            c.announced = c.status.isFinal();
+            c.announced = c.status.isFinal() && !Boolean.FALSE.equals(d.get(CampaignJournal.COMPLETION_QUEUED));
+            if (c.status.isFinal() && !c.announced) {
+                LOG.log(System.Logger.Level.INFO, "campaign=" + id + " is " + c.status.wireName()
+                        + " but its campaign.completed was never queued; the first round queues it");
+            }
             campaigns.put(id, c);
             Instant now = clock.instant();
             if (list.size() != ((Number) d.get("contacts")).intValue() && !c.status.isFinal()) {

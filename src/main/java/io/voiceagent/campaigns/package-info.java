@@ -12,7 +12,13 @@
  * attempt before its call is placed, with the idempotency key {@code <campaign>/<contact>/<attempt>}. After a
  * restart a running campaign resumes; an attempt that was being placed or live is placed again with its key,
  * which answers with the call if it had been placed (ended as failed, {@code service_restart}, when it was
- * live: a failed attempt) and places it if not, so no attempt is dialed twice.
+ * live: a failed attempt) and places it if not, so no attempt is dialed twice. A campaign's
+ * {@code campaign.completed} is journaled as queued ({@code completion_queued}) once the listener has taken
+ * it; a final campaign found without that after a restart has it queued by the first round.
+ *
+ * <p>Time: the {@link io.voiceagent.campaigns.CallingWindow} may cross midnight (it then belongs to the day it
+ * opens on), and the status's {@code estimated_finish_at} spreads what is left over the window's coming
+ * openings at the rate per open minute so far. All of it reads the clock given to {@code Campaigns}.
  *
  * <p>Threads: one platform thread, {@code campaign-scheduler}, runs {@code Campaigns.tick} every 250 ms while
  * calls are live (else when the next call is due, at most a second apart): it reads live calls' outcomes

@@ -43,11 +43,6 @@ public final class Cli {
     private final Duration reconnectDelay;
     private final boolean terminal;
 
-    public Cli(ServiceRunner service, ConfigSource configSource, PrintStream out, PrintStream err,
-               Duration reconnectDelay) {
-        this(service, configSource, out, err, reconnectDelay, false);
-    }
-
     /**
      * @param reconnectDelay the wait before following an event stream again, and between a campaign's status polls
      * @param terminal       whether {@code out} is a terminal (a campaign's progress is then one redrawn bar)

@@ -64,7 +64,8 @@ enum Command {
               --name TEXT             the campaign's name
               --max-concurrent N      its live calls at once (default 5; at most MAX_CONCURRENT_CALLS less a tenth)
               --cps R                 calls started per second (default 1)
-              --window HH:MM-HH:MM    when it may dial (default 09:00-21:00; 24:00 ends the day)
+              --window HH:MM-HH:MM    when it may dial (default 09:00-21:00; 24:00 ends the day);
+                                      21:00-02:00 runs past midnight, from each of the days
               --days DAYS             e.g. mon-fri, sat,sun (default every day)
               --timezone ZONE         the window's zone (default Europe/Moscow)
               --retry-busy R[:S]      retries after busy and their delay in seconds (default 2:1800);

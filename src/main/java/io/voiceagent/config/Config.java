@@ -31,16 +31,6 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         Objects.requireNonNull(proxy, "proxy");
     }
 
-    /**
-     * With the agent's phone tools at their defaults, without call-event webhooks (no CALLBACK_URL, no
-     * CALLBACK_SECRET) and with recording off.
-     */
-    public Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elevenLabs, Optional<Proxy> proxy,
-                  boolean demo) {
-        this(http, exolve, sip, rtp, elevenLabs, proxy, demo, Tools.DEFAULTS, Webhooks.NONE, Recording.OFF,
-                DoNotCall.in(http.dataDir()));
-    }
-
     /** The do-not-call list's file: DNC_FILE, by default {@code dnc.txt} in DATA_DIR. */
     public record DoNotCall(Path file) {
         public static final String DEFAULT_FILE_NAME = "dnc.txt";
@@ -56,22 +46,10 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
 
     /** How the agent's tools act on the phone line, and the local answering-machine detection. */
     public record Tools(VoicemailAction voicemailAction, Amd amd, Transfer transfer) {
-        public static final Tools DEFAULTS = new Tools(VoicemailAction.HANGUP, Amd.DEFAULTS, Transfer.DEFAULTS);
-
         public Tools {
             Objects.requireNonNull(voicemailAction, "voicemailAction");
             Objects.requireNonNull(amd, "amd");
             Objects.requireNonNull(transfer, "transfer");
-        }
-
-        /** With transfers at their defaults. */
-        public Tools(VoicemailAction voicemailAction, Amd amd) {
-            this(voicemailAction, amd, Transfer.DEFAULTS);
-        }
-
-        /** With AMD off. */
-        public Tools(VoicemailAction voicemailAction) {
-            this(voicemailAction, Amd.DEFAULTS);
         }
     }
 
@@ -150,8 +128,6 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
      */
     public record Recording(boolean on, Format format, int retentionDays, Optional<String> notice) {
         public static final int DEFAULT_RETENTION_DAYS = 30;
-        public static final Recording OFF = new Recording(false, Format.PCM16, DEFAULT_RETENTION_DAYS,
-                Optional.empty());
 
         public Recording {
             Objects.requireNonNull(format, "format");
@@ -176,8 +152,6 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
      * {@code callback_url}, and the secret each delivery is signed with.
      */
     public record Webhooks(Optional<URI> callbackUrl, Optional<Secret> secret) {
-        public static final Webhooks NONE = new Webhooks(Optional.empty(), Optional.empty());
-
         public Webhooks {
             Objects.requireNonNull(callbackUrl, "callbackUrl");
             Objects.requireNonNull(secret, "secret");
@@ -232,14 +206,6 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
             trustedPeers = List.copyOf(trustedPeers);
             Objects.requireNonNull(stunServer, "stunServer");
         }
-
-        /** No SIP_TRUSTED_PEERS (only SIP_SERVER's addresses may send us requests) and no STUN. */
-        public Sip(String login, Secret password, String domain, String serverHost, int serverPort,
-                   int portMin, int portMax, Optional<String> publicIp, int registerExpiresSeconds,
-                   Duration ringTimeout) {
-            this(login, password, domain, serverHost, serverPort, portMin, portMax, publicIp,
-                    registerExpiresSeconds, ringTimeout, List.of(), Optional.empty());
-        }
     }
 
     /** SIP_STUN_SERVER as host and port; the host is resolved when it is used. */
@@ -262,11 +228,6 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
      */
     public record Rtp(int portMin, int portMax, Duration timeout, Duration holdTimeout) {
         public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofSeconds(600);
-
-        /** With the default hold timeout. */
-        public Rtp(int portMin, int portMax, Duration timeout) {
-            this(portMin, portMax, timeout, DEFAULT_HOLD_TIMEOUT);
-        }
     }
 
     /**
@@ -275,6 +236,9 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
      */
     public record ElevenLabs(Optional<Secret> apiKey, String agentId, URI wsUrl, URI apiUrl,
                              boolean useSignedUrl, int chunkMs, AiConnect aiConnect, Duration agentAudioBuffer) {
+        /** AI_AUDIO_BUFFER_S's default: a long answer streamed at several times real time. */
+        public static final Duration DEFAULT_AGENT_AUDIO_BUFFER = Duration.ofSeconds(120);
+
         public ElevenLabs {
             Objects.requireNonNull(aiConnect, "aiConnect");
             Objects.requireNonNull(agentAudioBuffer, "agentAudioBuffer");

@@ -283,7 +283,8 @@ public final class ConfigLoader {
                 bool("ELEVENLABS_USE_SIGNED_URL", false),
                 integer("ELEVENLABS_CHUNK_MS", 20, 20, 100),
                 aiConnect(),
-                Duration.ofSeconds(integer("AI_AUDIO_BUFFER_S", 120, 10, 3600)));
+                Duration.ofSeconds(integer("AI_AUDIO_BUFFER_S",
+                        (int) Config.ElevenLabs.DEFAULT_AGENT_AUDIO_BUFFER.toSeconds(), 10, 3600)));
         if (elevenLabs.chunkMs() % 20 != 0) {
             problems.add("ELEVENLABS_CHUNK_MS=" + elevenLabs.chunkMs()
                     + ": expected a multiple of 20 (one RTP packet) from 20 to 100");

@@ -32,8 +32,6 @@ import java.util.random.RandomGenerator;
 public final class MediaEngine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MediaEngine.class.getName());
-    /** Agent audio a call may hold ahead of the phone: a long answer streamed at several times real time. */
-    public static final java.time.Duration DEFAULT_AGENT_AUDIO_BUFFER = java.time.Duration.ofSeconds(120);
 
     private final RtpPortPool ports;
     private final LongSupplier nanoClock;
@@ -52,67 +50,38 @@ public final class MediaEngine implements AutoCloseable {
     private final Optional<Config.StunServer> stunServer;
     /** Shared by every session's socket (transaction ids are unique); null without SIP_STUN_SERVER. */
     private final StunClient stun;
-    private final ServiceMetrics metrics;
     private final RtpCounters counters;
 
     /**
-     * Counting into a registry of its own ({@link #metrics()}), which no {@code /metrics} serves.
-     *
-     * @param bindAddress the local address RTP sockets bind to, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
-     * @throws IllegalArgumentException when the address or the port range is unusable
-     */
-    public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random) {
-        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), true,
-                new ServiceMetrics());
-    }
-
-    /**
+     * @param bindAddress      the local address RTP sockets bind to, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
      * @param agentAudioBuffer how much agent audio a call may hold ahead of the phone (AI_AUDIO_BUFFER_S);
      *                         past it the oldest is dropped
      * @param stunServer       when present, each session asks it over its RTP socket where that socket is
      *                         seen from outside
      * @param metrics          where the sessions count packets and time the greeting
+     * @throws IllegalArgumentException when the address or the port range is unusable
      */
     public MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
                        java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer,
                        ServiceMetrics metrics) {
-        this(config, bindAddress, nanoClock, random, agentAudioBuffer, stunServer, true, metrics);
-    }
-
-    /** With {@code ownClockThread} false, a test drives the clock through {@link #pacer()}. */
-    MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
-                boolean ownClockThread) {
-        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), ownClockThread,
-                new ServiceMetrics());
-    }
-
-    MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
-                java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer, boolean ownClockThread,
-                ServiceMetrics metrics) {
-        this(config, bindAddress, nanoClock, random, agentAudioBuffer, stunServer, ownClockThread, metrics,
+        this(config, bindAddress, nanoClock, random, agentAudioBuffer, stunServer, true, metrics,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("media-callback-", 0).factory()));
     }
 
     /**
-     * With {@code callbacks} a test's own executor, e.g. one that runs a callback at once on the thread that
+     * With {@code ownClockThread} false, a test drives the clock through {@link #pacer()}; with
+     * {@code callbacks} a test's own executor, e.g. one that runs a callback at once on the thread that
      * decided it, so that once the test's clock has ticked past a deadline the listener has been told.
      */
     MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
-                boolean ownClockThread, ExecutorService callbacks) {
-        this(config, bindAddress, nanoClock, random, DEFAULT_AGENT_AUDIO_BUFFER, Optional.empty(), ownClockThread,
-                new ServiceMetrics(), callbacks);
-    }
-
-    private MediaEngine(Config.Rtp config, String bindAddress, LongSupplier nanoClock, RandomGenerator random,
-                        java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer,
-                        boolean ownClockThread, ServiceMetrics metrics, ExecutorService callbacks) {
+                java.time.Duration agentAudioBuffer, Optional<Config.StunServer> stunServer,
+                boolean ownClockThread, ServiceMetrics metrics, ExecutorService callbacks) {
         Objects.requireNonNull(config, "config");
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
         Objects.requireNonNull(bindAddress, "bindAddress");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.random = Objects.requireNonNull(random, "random");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.counters = new RtpCounters(metrics);
+        this.counters = new RtpCounters(Objects.requireNonNull(metrics, "metrics"));
         this.ports = new RtpPortPool(resolve(bindAddress), config.portMin(), config.portMax(), random);
         this.mediaTimeoutNanos = config.timeout().toNanos();
         this.holdTimeoutNanos = config.holdTimeout().toNanos();
@@ -242,11 +211,6 @@ public final class MediaEngine implements AutoCloseable {
 
     long nanoTime() {
         return nanoClock.getAsLong();
-    }
-
-    /** The registry the sessions count into. */
-    public ServiceMetrics metrics() {
-        return metrics;
     }
 
     RtpCounters counters() {

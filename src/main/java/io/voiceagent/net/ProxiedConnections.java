@@ -30,8 +30,6 @@ import java.util.regex.Pattern;
 public final class ProxiedConnections implements OutboundConnections {
     private static final System.Logger LOG = System.getLogger(ProxiedConnections.class.getName());
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** The probe {@link #check()} connects to unless told otherwise: the host every deployment needs. */
-    public static final URI DEFAULT_PROBE = URI.create("https://api.elevenlabs.io");
     /** How {@code java.net.http} reports a CONNECT answered with something other than 200. */
     private static final Pattern TUNNEL_STATUS = Pattern.compile("Tunnel failed, got: (\\d{3})");
 
@@ -42,24 +40,16 @@ public final class ProxiedConnections implements OutboundConnections {
     private final HttpClient http;
     private final URI probe;
 
-    public ProxiedConnections(Optional<Config.Proxy> proxy) {
-        this(proxy, defaultSslContext(), DEFAULT_PROBE);
+    /** @param probe where {@link #check()} makes its test connection: a host the service really uses */
+    public ProxiedConnections(Optional<Config.Proxy> proxy, URI probe) {
+        this(proxy, defaultSslContext(), probe, CONNECT_TIMEOUT);
     }
 
     /**
-     * @param sslContext trust for the client's TLS (tests pass one that trusts their own CA)
-     * @param probe      where {@link #check()}'s test connection goes (host and port, or the scheme's port)
+     * @param sslContext   trust for the client's TLS (tests pass one that trusts their own CA)
+     * @param probe        where {@link #check()}'s test connection goes (host and port, or the scheme's port)
+     * @param socksTimeout how long a SOCKS5 connection may take to set up; shorter in tests
      */
-    /** @param probe where {@link #check()} makes its test connection: a host the service really uses */
-    public ProxiedConnections(Optional<Config.Proxy> proxy, URI probe) {
-        this(proxy, defaultSslContext(), probe);
-    }
-
-    public ProxiedConnections(Optional<Config.Proxy> proxy, SSLContext sslContext, URI probe) {
-        this(proxy, sslContext, probe, CONNECT_TIMEOUT);
-    }
-
-    /** @param socksTimeout how long a SOCKS5 connection may take to set up; shorter in tests */
     ProxiedConnections(Optional<Config.Proxy> proxy, SSLContext sslContext, URI probe, Duration socksTimeout) {
         this.proxy = Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(sslContext, "sslContext");

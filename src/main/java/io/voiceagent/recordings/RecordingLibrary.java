@@ -7,24 +7,6 @@ import java.util.Optional;
 
 /** What the HTTP API uses of the recordings. */
 public interface RecordingLibrary {
-    /** Recording is unavailable: nothing recorded, requests unchanged. */
-    RecordingLibrary NONE = new RecordingLibrary() {
-        @Override
-        public StartCallRequest withNotice(StartCallRequest request) {
-            return request;
-        }
-
-        @Override
-        public Optional<Path> file(String callId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Map<String, Object>> describe(String callId) {
-            return Optional.empty();
-        }
-    };
-
     /** The request with RECORDING_NOTICE before its first message, when the call will be recorded. */
     StartCallRequest withNotice(StartCallRequest request);
 

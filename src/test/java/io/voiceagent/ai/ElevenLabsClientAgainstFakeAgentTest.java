@@ -73,7 +73,7 @@ class ElevenLabsClientAgainstFakeAgentTest {
     }
 
     private ElevenLabsClient client(boolean signedUrl, Optional<Secret> key, String agentId) {
-        return new ElevenLabsClient(new Config.ElevenLabs(key, agentId, agent.webSocketUri(), agent.apiUri(),
+        return TestElevenLabsClients.direct(new Config.ElevenLabs(key, agentId, agent.webSocketUri(), agent.apiUri(),
                 signedUrl, 20, Config.AiConnect.RINGING, Duration.ofSeconds(120)), http, Duration.ofSeconds(5));
     }
 

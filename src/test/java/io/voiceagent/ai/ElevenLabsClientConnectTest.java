@@ -52,7 +52,7 @@ class ElevenLabsClientConnectTest {
     }
 
     private ElevenLabsClient client(URI wsUrl, URI apiUrl, boolean signed, Duration timeout) {
-        return new ElevenLabsClient(new Config.ElevenLabs(Optional.of(Secret.of(KEY)), "agent_42", wsUrl, apiUrl,
+        return TestElevenLabsClients.direct(new Config.ElevenLabs(Optional.of(Secret.of(KEY)), "agent_42", wsUrl, apiUrl,
                 signed, 20, Config.AiConnect.RINGING, Duration.ofSeconds(120)), http, timeout);
     }
 

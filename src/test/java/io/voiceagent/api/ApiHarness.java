@@ -2,6 +2,8 @@ package io.voiceagent.api;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.voiceagent.call.CallEvents;
+import io.voiceagent.call.CallService;
+import io.voiceagent.call.StartCallRequest;
 import io.voiceagent.campaigns.CampaignListener;
 import io.voiceagent.campaigns.Campaigns;
 import io.voiceagent.campaigns.DoNotCallList;
@@ -34,6 +36,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class ApiHarness implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-25T20:00:00Z");
+    /** Nothing recorded: requests unchanged, no files. */
+    static final RecordingLibrary NO_RECORDINGS = new RecordingLibrary() {
+        @Override
+        public StartCallRequest withNotice(StartCallRequest request) {
+            return request;
+        }
+
+        @Override
+        public Optional<Path> file(String callId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Map<String, Object>> describe(String callId) {
+            return Optional.empty();
+        }
+    };
 
     final FakeCallService calls;
     final RecordingDebug debug = new RecordingDebug();
@@ -56,8 +75,17 @@ final class ApiHarness implements AutoCloseable {
                 new DoNotCallList(campaignsDir.resolve("dnc.txt"), PhoneNumbers::toE164Digits), clock,
                 new java.util.Random(7), maxCalls, java.util.function.UnaryOperator.identity(), CampaignListener.NONE);
         this.api = new HttpApi(http, calls, debug, webhookSecret.map(Secret::of), clock, new CallEvents(1),
-                DeliveryLog.NONE, RecordingLibrary.NONE, metrics, Optional.of(campaigns));
+                DeliveryLog.NONE, NO_RECORDINGS, metrics, Optional.of(campaigns));
         api.start();
+    }
+
+    /**
+     * A bare HttpApi, not started, over {@code calls} with {@code events}: no webhook secret, deliveries,
+     * recordings or campaigns, metrics of its own.
+     */
+    static HttpApi bare(Config.Http http, CallService calls, Clock clock, CallEvents events) {
+        return new HttpApi(http, calls, new RecordingDebug(), Optional.empty(), clock, events, DeliveryLog.NONE,
+                NO_RECORDINGS, new ServiceMetrics(), Optional.empty());
     }
 
     static ApiHarness open() throws IOException {

@@ -128,13 +128,15 @@ class CampaignEndpointsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void settingsOutOfRangeAreRefusedByName() {
         String contacts = "\"contacts\": [{\"phone_number\": \"+79990001122\"}]";
         Map<String, String> bad = Map.of(
                 "\"max_concurrent\": 10", "max_concurrent: expected a number from 1 to 9",
                 "\"calls_per_second\": 0", "calls_per_second",
                 "\"timezone\": \"Mars/Olympus\"", "timezone",
-                "\"window_start\": \"21:00\", \"window_end\": \"09:00\"", "window",
+                "\"window_start\": \"09:00\", \"window_end\": \"09:00\"", "window: the window must not end when it starts",
+                "\"window_start\": \"24:00\", \"window_end\": \"09:00\"", "window: the window cannot start at 24:00",
                 "\"days\": \"fri-mon\"", "runs backwards",
                 "\"retry\": {\"answered\": {\"retries\": 1}}", "not retried",
                 "\"retry\": {\"busy\": {\"retries\": 11}}", "retries",
@@ -153,6 +155,11 @@ class CampaignEndpointsTest {
         ApiHarness.Reply recorded = api.post("/api/campaigns", "{\"record\": true, " + contacts + "}");
         assertThat(recorded.status()).isEqualTo(201);
         assertThat(((Map<?, ?>) recorded.json().get("settings")).get("record")).isEqualTo(true);
+        ApiHarness.Reply overnight = api.post("/api/campaigns", "{\"window_start\": \"21:00\", \"window_end\": \"02:00\", "
+                + contacts + "}");
+        assertThat(overnight.status()).as(overnight.body()).isEqualTo(201);
+        assertThat((Map<String, Object>) overnight.json().get("settings")).containsEntry("window_start", "21:00")
+                .containsEntry("window_end", "02:00");
     }
 
     @Test

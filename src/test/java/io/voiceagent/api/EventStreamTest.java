@@ -7,6 +7,7 @@ import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.call.TestCalls;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +42,7 @@ class EventStreamTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         Config.Http http = new Config.Http("127.0.0.1", 0, Optional.of(Secret.of(TOKEN)), 10, Path.of("var"), "INFO",
                 false, 90, "text");
-        api = new HttpApi(http, new FakeCallService(clock, 10), new ApiHarness.RecordingDebug(), Optional.empty(),
-                clock, events);
+        api = ApiHarness.bare(http, new FakeCallService(clock, 10), clock, events);
         api.start();
     }
 
@@ -55,8 +54,7 @@ class EventStreamTest {
     }
 
     private static CallRecord call(String id, CallStatus status) {
-        StartCallRequest request = new StartCallRequest("79990001122", Optional.empty(), Optional.empty(),
-                Optional.empty(), Map.of(), Map.of());
+        StartCallRequest request = TestCalls.request("79990001122");
         return CallRecord.dialing(id, CallMode.SIP, request, NOW).withStatus(status, NOW);
     }
 

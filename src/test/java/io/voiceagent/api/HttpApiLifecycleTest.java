@@ -3,6 +3,7 @@ package io.voiceagent.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.voiceagent.call.CallEvents;
 import io.voiceagent.config.Config;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class HttpApiLifecycleTest {
     private static HttpApi api(int port) {
         Config.Http http = new Config.Http("127.0.0.1", port, Optional.empty(), 10, Path.of("var"), "INFO", true, 90, "text");
-        return new HttpApi(http, new FakeCallService(Clock.systemUTC(), 10), new ApiHarness.RecordingDebug(),
-                Optional.empty(), Clock.systemUTC());
+        return ApiHarness.bare(http, new FakeCallService(Clock.systemUTC(), 10), Clock.systemUTC(),
+                new CallEvents(1));
     }
 
     @Test

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallStatus;
-import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.call.TestCalls;
 import io.voiceagent.config.ConfigLoader;
 import io.voiceagent.webhooks.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +32,7 @@ class InterruptedCallWebhooksTest {
     @SuppressWarnings("unchecked")
     void aCallLiveAtACrashGetsItsEndedWebhookAtTheNextStart(@TempDir Path dataDir) throws Exception {
         Instant before = Instant.now().minusSeconds(60);
-        CallRecord answered = CallRecord.dialing("c_crashed", CallMode.SIP, new StartCallRequest("+79990001122",
-                        Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Map.of()), before)
+        CallRecord answered = CallRecord.dialing("c_crashed", CallMode.SIP, TestCalls.request("+79990001122"), before)
                 .withStatus(CallStatus.RINGING, before.plusSeconds(1))
                 .withStatus(CallStatus.ANSWERED, before.plusSeconds(3));
         Files.writeString(dataDir.resolve("calls.jsonl"),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.ai.AgentListener;
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.media.G711;
 import io.voiceagent.sip.SessionDescription;
 import java.nio.file.Path;
@@ -40,8 +41,8 @@ class AnsweringMachineCallTest {
 
     private void start(Config.VoicemailAction action) throws Exception {
         Config.Amd local = new Config.Amd(true, 2500, 1500, 800, 3500, 100, 50, 5000, 3, 256);
-        fixture = new CallTestDoubles.Calls(dataDir, clock, new CallManager.Settings(CallMode.SIP, 2, 20,
-                Duration.ofSeconds(60), 3, Config.AiConnect.RINGING, new Config.Tools(action, local)));
+        fixture = new CallTestDoubles.Calls(dataDir, clock, CallTestDoubles.settings(Config.AiConnect.RINGING,
+                TestConfigs.tools(action, local)));
         CallTestDoubles.RingingCall ringing = fixture.ringingCall(conversation);
         callId = ringing.id();
         agent = ringing.agent();

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.sip.SessionDescription;
 import io.voiceagent.sip.SipCallEvent;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +31,7 @@ class BeforeTheAnswerTest {
 
     private void start(Config.AiConnect aiConnect) throws java.io.IOException {
         fixture = new CallTestDoubles.Calls(dataDir, clock,
-                new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3, aiConnect));
+                CallTestDoubles.settings(aiConnect, TestConfigs.tools()));
         sip = fixture.sip;
         media = fixture.media;
         agents = fixture.agents;
@@ -60,7 +60,7 @@ class BeforeTheAnswerTest {
     @Test
     void whileRingingOnlyTheGreetingIsHeldAndLaterTurnsAreDroppedAndCounted() throws Exception {
         start(Config.AiConnect.RINGING);
-        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990001122"));
         ring();
         CallTestDoubles.Agents.Pending pending = agents.pending.getFirst();
         CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
@@ -89,7 +89,7 @@ class BeforeTheAnswerTest {
     @Test
     void whileRingingTheAgentIsToldTheUserIsActiveSoItTakesNoTurn() throws Exception {
         start(Config.AiConnect.RINGING);
-        calls.start(StartCallRequest.of("79990001122"));
+        TestCalls.start(calls, TestCalls.request("79990001122"));
         ring();
         CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
         agents.pending.getFirst().future().complete(conversation);
@@ -107,7 +107,7 @@ class BeforeTheAnswerTest {
     @Test
     void anUnansweredCallClosesItsConversationAndTheRecordSaysOneWasOpened() throws Exception {
         start(Config.AiConnect.RINGING);
-        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990001122"));
         ring();
         CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
         agents.pending.getFirst().future().complete(conversation);
@@ -124,7 +124,7 @@ class BeforeTheAnswerTest {
     @Test
     void inAnswerModeNothingIsOpenedWhileRingingAndAnUnansweredCallOpensNoConversation() throws Exception {
         start(Config.AiConnect.ANSWER);
-        CallRecord unanswered = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord unanswered = TestCalls.start(calls, TestCalls.request("79990001122"));
         ring();
         assertThat(agents.pending).isEmpty();
         calls.hangup(unanswered.id());
@@ -135,7 +135,7 @@ class BeforeTheAnswerTest {
     @Test
     void inAnswerModeTheConversationOpensAtTheAnswerAndItsGreetingPlaysAtOnce() throws Exception {
         start(Config.AiConnect.ANSWER);
-        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990001122"));
         ring();
         answer();
         CallTestDoubles.Agents.Pending pending = agents.pending.getFirst();

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CallEventsTest {
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
     private static CallRecord dialing(String id) {
-        StartCallRequest request = new StartCallRequest("79990001122", Optional.empty(), Optional.empty(),
-                Optional.empty(), Map.of(), Map.of());
+        StartCallRequest request = TestCalls.request("79990001122");
         return CallRecord.dialing(id, CallMode.SIP, request, T0);
     }
 

@@ -69,7 +69,7 @@ class CallHoldTest {
     }
 
     private String answeredCall() throws Exception {
-        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990001122"));
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Answered(sdp("203.0.113.5",
                 SessionDescription.Direction.SENDRECV)));
         return started.id();
@@ -126,7 +126,7 @@ class CallHoldTest {
 
     @Test
     void aSendonlyEarlyMediaIsNoHold() throws Exception {
-        String id = calls.start(StartCallRequest.of("79990001122")).id();
+        String id = TestCalls.start(calls, TestCalls.request("79990001122")).id();
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Ringing(183,
                 Optional.of(sdp("203.0.113.9", SessionDescription.Direction.SENDONLY))));
         assertThat(media.opened.get(0).lastConnect.holdsUs()).isTrue();

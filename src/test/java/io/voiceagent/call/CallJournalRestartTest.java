@@ -28,7 +28,7 @@ class CallJournalRestartTest {
 
     private static StartCallRequest request(Map<String, Object> metadata) {
         return new StartCallRequest("79990001122", Optional.of("Hello"), Optional.empty(),
-                Optional.of("ru"), Map.of("name", "Ivan"), metadata);
+                Optional.of("ru"), Map.of("name", "Ivan"), metadata, Optional.empty(), Optional.empty());
     }
 
     private static CallRecord dialing(String id) {

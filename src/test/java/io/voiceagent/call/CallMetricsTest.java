@@ -47,7 +47,7 @@ class CallMetricsTest {
     @BeforeEach
     void setUp() throws Exception {
         fixture = new CallTestDoubles.Calls(dataDir, clock,
-                new CallManager.Settings(CallMode.SIP, 500, 20, Duration.ofSeconds(60), 1_000), metrics);
+                CallTestDoubles.settings(CallMode.SIP, 500, Duration.ofSeconds(60), 1_000), metrics);
         sip = fixture.sip;
         media = fixture.media;
         agents = fixture.agents;
@@ -71,7 +71,7 @@ class CallMetricsTest {
 
     @Test
     void aCallIsCountedAndTimedAtEachStage() throws Exception {
-        calls.start(StartCallRequest.of("79990001122"));
+        TestCalls.start(calls, TestCalls.request("79990001122"));
         assertThat(metrics.callsStarted.value()).isEqualTo(1);
         assertThat(metrics.scrape()).contains("voiceagent_calls_live{status=\"dialing\"} 1\n");
 
@@ -100,12 +100,12 @@ class CallMetricsTest {
 
     @Test
     void anUnansweredCallIsCountedByItsOutcomeWithoutADurationAndARefusedStartIsNotCounted() throws Exception {
-        calls.start(StartCallRequest.of("79990001122"));
+        TestCalls.start(calls, TestCalls.request("79990001122"));
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Failed(FailureCause.BUSY, 486, "Busy Here"));
         sip.registration = new RegistrationStatus(RegistrationStatus.State.FAILED, Optional.of("403 Forbidden"), T0,
                 Optional.empty());
 
-        assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990001123")))
+        assertThatThrownBy(() -> TestCalls.start(calls, TestCalls.request("79990001123")))
                 .isInstanceOf(CallException.class);
 
         assertThat(metrics.callsStarted.value()).isEqualTo(1);
@@ -117,11 +117,11 @@ class CallMetricsTest {
 
     @Test
     void aCallARestartInterruptedIsCountedAsItEndsButNotAsStartedAgain() {
-        CallRecord live = CallRecord.dialing("c_before", CallMode.SIP, StartCallRequest.of("79990001122"),
+        CallRecord live = CallRecord.dialing("c_before", CallMode.SIP, TestCalls.request("79990001122"),
                 T0.minusSeconds(30)).withStatus(CallStatus.ANSWERED, T0.minusSeconds(20));
         ServiceMetrics restarted = new ServiceMetrics();
-        CallManager afterRestart = new CallManager(new CallManager.Settings(CallMode.SIP, 5, 20, Duration.ofSeconds(60),
-                10), sip, media, agents, Optional.empty(), fixture.journal, List.of(live), fixture.timers, clock,
+        CallManager afterRestart = new CallManager(CallTestDoubles.settings(CallMode.SIP, 5, Duration.ofSeconds(60), 10),
+                sip, media, agents, Optional.empty(), fixture.journal, List.of(live), fixture.timers, clock,
                 new SplittableRandom(8), restarted);
 
         assertThat(afterRestart.endInterruptedCalls()).isEqualTo(1);
@@ -135,7 +135,7 @@ class CallMetricsTest {
     void scrapesRacingWithManyCallsEndingNeverFailAndNoCounterEverGoesDown() throws Exception {
         int count = 300;
         for (int i = 0; i < count; i++) {
-            calls.start(StartCallRequest.of("7999" + (1_000_000 + i)));
+            TestCalls.start(calls, TestCalls.request("7999" + (1_000_000 + i)));
         }
         for (int i = 0; i < count; i += 2) {
             sip.dialed.get(i).listener().onEvent(new SipCallEvent.Answered(ANSWER));

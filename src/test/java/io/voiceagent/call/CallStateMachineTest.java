@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.ai.AgentException;
 import io.voiceagent.exolve.ExolveEvent;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.sip.FailureCause;
 import io.voiceagent.sip.InboundCallHandler;
 import io.voiceagent.sip.RegistrationStatus;
@@ -64,7 +65,7 @@ class CallStateMachineTest {
 
     @Test
     void aCallRingsIsAnsweredAndEndsWhenTheFarEndHangsUp() throws Exception {
-        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990001122"));
         assertThat(started.status()).isEqualTo(CallStatus.DIALING);
         CallTestDoubles.Sip.Dialed dialed = sip.dialed.get(0);
         assertThat(dialed.digits()).isEqualTo("79990001122");
@@ -97,8 +98,8 @@ class CallStateMachineTest {
     @Test
     void theAgentIsConnectedWhileRingingAndItsGreetingIsHeldForTheAnswer() throws Exception {
         StartCallRequest request = new StartCallRequest("79990001122", Optional.of("Hi, it's Anna"),
-                Optional.empty(), Optional.of("ru"), Map.of("name", "Ivan"), Map.of());
-        CallRecord started = calls.start(request);
+                Optional.empty(), Optional.of("ru"), Map.of("name", "Ivan"), Map.of(), Optional.empty(), Optional.empty());
+        CallRecord started = TestCalls.start(calls, request);
         ring(0);
         CallTestDoubles.Agents.Pending pending = agents.pending.get(0);
         assertThat(pending.request().firstMessage()).contains("Hi, it's Anna");
@@ -131,7 +132,7 @@ class CallStateMachineTest {
 
     @Test
     void transcriptsInterruptionsAndDtmfGoOnTheRecord() throws Exception {
-        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990001122"));
         ring(0);
         CallTestDoubles.Agents.Pending pending = agents.pending.get(0);
         CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
@@ -165,7 +166,7 @@ class CallStateMachineTest {
 
     @Test
     void aNumberThatFailsBeforeRingingNeverOpensAnAgentConversation() throws Exception {
-        CallRecord started = calls.start(StartCallRequest.of("79990000004"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990000004"));
         assertThat(agents.pending).as("not at dial time").isEmpty();
 
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Failed(FailureCause.INVALID_NUMBER, 404, "Not Found"));
@@ -176,7 +177,7 @@ class CallStateMachineTest {
 
     @Test
     void aPhoneThatAnswersWithoutRingingStillGetsItsAgent() throws Exception {
-        calls.start(StartCallRequest.of("79990001122"));
+        TestCalls.start(calls, TestCalls.request("79990001122"));
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Answered(PCMA_ANSWER));
 
         assertThat(agents.pending).hasSize(1);
@@ -184,9 +185,9 @@ class CallStateMachineTest {
 
     @Test
     void busyAndInvalidNumberAreOutcomesNotErrors() throws Exception {
-        CallRecord busy = calls.start(StartCallRequest.of("79990000001"));
+        CallRecord busy = TestCalls.start(calls, TestCalls.request("79990000001"));
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Failed(FailureCause.BUSY, 486, "Busy Here"));
-        CallRecord invalid = calls.start(StartCallRequest.of("79990000004"));
+        CallRecord invalid = TestCalls.start(calls, TestCalls.request("79990000004"));
         sip.dialed.get(1).listener().onEvent(new SipCallEvent.Failed(FailureCause.INVALID_NUMBER, 404, "Not Found"));
 
         assertThat(status(busy.id()).status()).isEqualTo(CallStatus.BUSY);
@@ -198,10 +199,10 @@ class CallStateMachineTest {
 
     @Test
     void onlyTheMostRecentEndedCallsStayInMemoryAndLiveOnesAlways() throws Exception {
-        CallRecord live = calls.start(StartCallRequest.of("79990000100"));
+        CallRecord live = TestCalls.start(calls, TestCalls.request("79990000100"));
         List<String> ended = new java.util.ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            CallRecord call = calls.start(StartCallRequest.of("7999000010" + i));
+            CallRecord call = TestCalls.start(calls, TestCalls.request("7999000010" + i));
             sip.dialed.getLast().listener().onEvent(new SipCallEvent.Failed(FailureCause.BUSY, 486, "Busy Here"));
             ended.add(call.id());
         }
@@ -214,7 +215,7 @@ class CallStateMachineTest {
 
     @Test
     void anAgentThatRefusesFailsTheCallFastAndHangsUpThePhone() throws Exception {
-        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990001122"));
         ring(0);
         agents.pending.get(0).future().completeExceptionally(new AgentException("ai_unauthorized", "401"));
 
@@ -226,7 +227,7 @@ class CallStateMachineTest {
 
     @Test
     void endCallFromTheAgentWaitsForItsQueuedAudio() throws Exception {
-        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990001122"));
         ring(0);
         CallTestDoubles.Agents.Pending pending = agents.pending.get(0);
         pending.future().complete(new CallTestDoubles.Conversation());
@@ -244,7 +245,7 @@ class CallStateMachineTest {
 
     @Test
     void hangupBeforeAnswerCancelsAndASecondHangupIsAConflict() throws Exception {
-        CallRecord started = calls.start(StartCallRequest.of("79990001122"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990001122"));
         CallTestDoubles.Conversation conversation = new CallTestDoubles.Conversation();
         ring(0);
         agents.pending.get(0).future().complete(conversation);
@@ -263,15 +264,15 @@ class CallStateMachineTest {
 
     @Test
     void theConcurrencyLimitAnswersTooManyCalls() throws Exception {
-        calls.start(StartCallRequest.of("79990000010"));
-        CallRecord second = calls.start(StartCallRequest.of("79990000011"));
+        TestCalls.start(calls, TestCalls.request("79990000010"));
+        CallRecord second = TestCalls.start(calls, TestCalls.request("79990000011"));
 
-        assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990000012")))
+        assertThatThrownBy(() -> TestCalls.start(calls, TestCalls.request("79990000012")))
                 .isInstanceOfSatisfying(CallException.class,
                         e -> assertThat(e.reason()).isEqualTo(CallException.Reason.TOO_MANY_CALLS));
 
         calls.hangup(second.id());
-        assertThat(calls.start(StartCallRequest.of("79990000012")).status()).isEqualTo(CallStatus.DIALING);
+        assertThat(TestCalls.start(calls, TestCalls.request("79990000012")).status()).isEqualTo(CallStatus.DIALING);
     }
 
     @Test
@@ -282,7 +283,7 @@ class CallStateMachineTest {
         assertThat(calls.health().ready()).isFalse();
         assertThat(calls.health().sipRegistration()).isEqualTo("registering");
         assertThat(calls.health().reason()).hasValueSatisfying(r -> assertThat(r).contains("registering"));
-        assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990001122")))
+        assertThatThrownBy(() -> TestCalls.start(calls, TestCalls.request("79990001122")))
                 .isInstanceOfSatisfying(CallException.class,
                         e -> assertThat(e.reason()).isEqualTo(CallException.Reason.NOT_REGISTERED));
         assertThat(sip.dialed).isEmpty();
@@ -295,15 +296,15 @@ class CallStateMachineTest {
 
         assertThat(calls.health().ready()).isFalse();
         assertThat(calls.health().reason()).hasValueSatisfying(r -> assertThat(r).contains("403 Forbidden"));
-        assertThatThrownBy(() -> calls.start(StartCallRequest.of("79990001122")))
+        assertThatThrownBy(() -> TestCalls.start(calls, TestCalls.request("79990001122")))
                 .isInstanceOfSatisfying(CallException.class,
                         e -> assertThat(e.reason()).isEqualTo(CallException.Reason.NOT_REGISTERED));
     }
 
     @Test
     void drainHangsUpEveryLiveCallAndRefusesNewOnes() throws Exception {
-        CallRecord a = calls.start(StartCallRequest.of("79990000010"));
-        CallRecord b = calls.start(StartCallRequest.of("79990000011"));
+        CallRecord a = TestCalls.start(calls, TestCalls.request("79990000010"));
+        CallRecord b = TestCalls.start(calls, TestCalls.request("79990000011"));
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Answered(PCMA_ANSWER));
 
         calls.drain(Duration.ofSeconds(1));
@@ -318,8 +319,8 @@ class CallStateMachineTest {
     @Test
     void exolveHttpModeMatchesTheInboundInviteToItsPendingCall() throws Exception {
         calls = exolveHttpManager(Duration.ofSeconds(60));
-        CallRecord first = calls.start(StartCallRequest.of("79990000001"));
-        CallRecord second = calls.start(StartCallRequest.of("79990000002"));
+        CallRecord first = TestCalls.start(calls, TestCalls.request("79990000001"));
+        CallRecord second = TestCalls.start(calls, TestCalls.request("79990000002"));
         CallTestDoubles.Sip.Call leg = new CallTestDoubles.Sip.Call("inbound-1");
         SessionDescription offer = SessionDescription.offer("127.0.0.3", 30000, 9);
 
@@ -339,7 +340,7 @@ class CallStateMachineTest {
     @Test
     void webhookEventsAreAppliedOnceAndUnknownCallsAreReported() throws Exception {
         calls = exolveHttpManager(Duration.ofSeconds(60));
-        CallRecord started = calls.start(StartCallRequest.of("79990000001"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990000001"));
         awaitExolveId(started.id());
         ExolveEvent ringing = ExolveEvent.parse(
                 Map.of("call_id", "exo-1", "type", "b", "date_time", "2026-11-25T10:00:01Z"));
@@ -360,10 +361,10 @@ class CallStateMachineTest {
 
     @Test
     void aRingTimeoutIsNoAnswerEndedByUsButTheNetworksNoAnswerIsTheirs() throws Exception {
-        CallRecord ours = calls.start(StartCallRequest.of("79990000002"));
+        CallRecord ours = TestCalls.start(calls, TestCalls.request("79990000002"));
         ring(0);
         sip.dialed.get(0).listener().onEvent(new SipCallEvent.Failed(FailureCause.RING_TIMEOUT, 0, "no answer within 60 s"));
-        CallRecord theirs = calls.start(StartCallRequest.of("79990000003"));
+        CallRecord theirs = TestCalls.start(calls, TestCalls.request("79990000003"));
         ring(1);
         sip.dialed.get(1).listener().onEvent(new SipCallEvent.Failed(FailureCause.NO_ANSWER, 480, "Temporarily Unavailable"));
 
@@ -377,7 +378,7 @@ class CallStateMachineTest {
     @Test
     void exolveHttpModesRingTimeoutIsNoAnswerEndedByUs() throws Exception {
         calls = exolveHttpManager(Duration.ofMillis(20));
-        CallRecord started = calls.start(StartCallRequest.of("79990000002"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990000002"));
 
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!status(started.id()).status().isFinal() && System.nanoTime() < deadline) {
@@ -391,7 +392,7 @@ class CallStateMachineTest {
     @Test
     void unknownAndRecordingEventsChangeNoStatus() throws Exception {
         calls = exolveHttpManager(Duration.ofSeconds(60));
-        CallRecord started = calls.start(StartCallRequest.of("79990000001"));
+        CallRecord started = TestCalls.start(calls, TestCalls.request("79990000001"));
         awaitExolveId(started.id());
 
         assertThat(calls.onExolveEvent(ExolveEvent.parse(Map.of("call_id", "exo-1", "type", "crr", "url", "u"))))
@@ -411,8 +412,9 @@ class CallStateMachineTest {
 
     /** A manager in Exolve HTTP mode over the same doubles, journal and timers as the fixture's. */
     private CallManager exolveHttpManager(Duration ringTime) {
-        return new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 5, 20, ringTime, 3), sip, media, agents,
-                Optional.of(new FakeExolve()), fixture.journal, List.of(), fixture.timers, clock, new SplittableRandom(3));
+        return new CallManager(CallTestDoubles.settings(CallMode.EXOLVE_HTTP, 5, ringTime, 3), sip, media, agents,
+                Optional.of(new FakeExolve()), fixture.journal, List.of(), fixture.timers, clock, new SplittableRandom(3),
+                new ServiceMetrics());
     }
 
     private static final class FakeExolve implements io.voiceagent.exolve.ExolveApi {

@@ -4,6 +4,8 @@ import io.voiceagent.ai.AgentClient;
 import io.voiceagent.ai.AgentConversation;
 import io.voiceagent.ai.AgentListener;
 import io.voiceagent.ai.ConversationRequest;
+import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.media.AgentAudioFormat;
 import io.voiceagent.media.MediaListener;
 import io.voiceagent.media.MediaSession;
@@ -42,9 +44,24 @@ final class CallTestDoubles {
     private CallTestDoubles() {
     }
 
-    /** SIP mode, 2 calls at most, 20 ms packets, 60 s ring time, 3 SIP retries: what the call tests run with. */
+    /**
+     * SIP mode, 2 calls at most, 20 ms chunks, 60 s ring time, 3 ended calls kept in memory, AI_CONNECT=ringing
+     * and the phone tools at their defaults: what the call tests run with.
+     */
     static CallManager.Settings settings() {
-        return new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3);
+        return settings(Config.AiConnect.RINGING, TestConfigs.tools());
+    }
+
+    /** {@link #settings()} with another AI_CONNECT and other phone tools. */
+    static CallManager.Settings settings(Config.AiConnect aiConnect, Config.Tools tools) {
+        return new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3, aiConnect, tools);
+    }
+
+    /** 20 ms chunks, AI_CONNECT=ringing and the phone tools at their defaults. */
+    static CallManager.Settings settings(CallMode mode, int maxConcurrentCalls, Duration ringTimeout,
+                                         int maxEndedCallsInMemory) {
+        return new CallManager.Settings(mode, maxConcurrentCalls, 20, ringTimeout, maxEndedCallsInMemory,
+                Config.AiConnect.RINGING, TestConfigs.tools());
     }
 
     /** A far end's answer: its audio at 127.0.0.2:40000, sendrecv, in {@code formats}. */
@@ -83,7 +100,7 @@ final class CallTestDoubles {
          * with {@code conversation}. Returns the call's id and the listener the agent's events go to.
          */
         RingingCall ringingCall(Conversation conversation) throws CallException {
-            String id = manager.start(StartCallRequest.of(NUMBER)).id();
+            String id = TestCalls.start(manager, TestCalls.request(NUMBER)).id();
             int index = sip.dialed.size() - 1;
             ring(index);
             Agents.Pending asked = agents.pending.getLast();

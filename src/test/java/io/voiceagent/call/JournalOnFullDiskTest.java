@@ -106,7 +106,7 @@ class JournalOnFullDiskTest {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
         ServiceMetrics metrics = new ServiceMetrics();
         try (CallJournal journal = opened.journal()) {
-            CallManager manager = new CallManager(new CallManager.Settings(CallMode.SIP, 5, 20,
+            CallManager manager = new CallManager(CallTestDoubles.settings(CallMode.SIP, 5,
                     Duration.ofSeconds(60), 10), sip, new CallTestDoubles.MediaFactory(), new CallTestDoubles.Agents(),
                     Optional.empty(), journal, List.of(), timers, clock, new SplittableRandom(1), metrics);
             CallRecord first = manager.start(request("79990000001"), Optional.of("k1")).record();
@@ -137,7 +137,7 @@ class JournalOnFullDiskTest {
 
     private static StartCallRequest request(String number) {
         return new StartCallRequest(number, Optional.of("Hello"), Optional.empty(), Optional.empty(),
-                Map.of(), Map.of("crm", "x".repeat(2000)));
+                Map.of(), Map.of("crm", "x".repeat(2000)), Optional.empty(), Optional.empty());
     }
 
     private static CallRecord dialing(String id) {

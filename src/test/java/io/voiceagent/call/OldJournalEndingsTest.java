@@ -62,7 +62,7 @@ class OldJournalEndingsTest {
     @Test
     void aTypedEndingWritesTheSameWireNamesItReads() {
         Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
-        CallRecord dialing = CallRecord.dialing("c_1", CallMode.SIP, StartCallRequest.of("79990001122"), t0);
+        CallRecord dialing = CallRecord.dialing("c_1", CallMode.SIP, TestCalls.request("79990001122"), t0);
         CallRecord ended = dialing.withEnd(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.US),
                 t0.plusSeconds(60));
 

@@ -17,7 +17,7 @@ class QueuedChangesCoalesceTest {
 
     private static CallRecord dialing(String id) {
         StartCallRequest request = new StartCallRequest("79990001122", Optional.of("Hello"), Optional.empty(),
-                Optional.of("ru"), Map.of("name", "Ivan"), Map.of());
+                Optional.of("ru"), Map.of("name", "Ivan"), Map.of(), Optional.empty(), Optional.empty());
         return CallRecord.dialing(id, CallMode.SIP, request, T0);
     }
 

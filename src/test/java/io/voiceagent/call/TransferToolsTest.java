@@ -64,7 +64,7 @@ class TransferToolsTest {
         calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(60), 3,
                 Config.AiConnect.RINGING, tools), sip, media, agents, Optional.empty(), journal, List.of(), timers,
                 clock, new SplittableRandom(7), metrics);
-        callId = calls.start(StartCallRequest.of("79990001122")).id();
+        callId = TestCalls.start(calls, TestCalls.request("79990001122")).id();
         sip.dialed.getFirst().listener().onEvent(new SipCallEvent.Ringing(180, Optional.empty()));
         agents.pending.getFirst().future().complete(conversation);
         agent = agents.pending.getFirst().listener();

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.voiceagent.ai.AgentEvent;
 import io.voiceagent.ai.AgentListener;
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.sip.SessionDescription;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -37,8 +37,8 @@ class VoicemailToolsTest {
     private AgentListener agent;
 
     private void start(Config.VoicemailAction action) throws Exception {
-        fixture = new CallTestDoubles.Calls(dataDir, clock, new CallManager.Settings(CallMode.SIP, 2, 20,
-                Duration.ofSeconds(60), 3, Config.AiConnect.RINGING, new Config.Tools(action)));
+        fixture = new CallTestDoubles.Calls(dataDir, clock, CallTestDoubles.settings(Config.AiConnect.RINGING,
+                TestConfigs.tools(action, Config.Amd.DEFAULTS)));
         sip = fixture.sip;
         media = fixture.media;
         calls = fixture.manager;

@@ -39,6 +39,8 @@ class CampaignSchedulerTest {
     private final MutableClock clock = new MutableClock(NOON_MSK);
     private final ScriptedCalls calls = new ScriptedCalls(clock);
     private final List<Map<String, Object>> finished = new ArrayList<>();
+    /** Where {@code campaign.completed} goes: into {@link #finished} unless a test plays a crash. */
+    private CampaignListener listener = (campaign, url) -> finished.add(campaign);
     private Campaigns campaigns;
 
     @AfterEach
@@ -52,7 +54,7 @@ class CampaignSchedulerTest {
         campaigns = Campaigns.open(dataDir, Duration.ofDays(90), calls,
                 new DoNotCallList(dataDir.resolve("dnc.txt"), s -> Optional.of(s.replace("+", ""))), clock,
                 RandomGenerator.of("L64X128MixRandom"), 20, java.util.function.UnaryOperator.identity(),
-                (campaign, url) -> finished.add(campaign));
+                listener);
         return campaigns;
     }
 
@@ -60,7 +62,7 @@ class CampaignSchedulerTest {
         List<NewContact> out = new ArrayList<>();
         for (String n : numbers) {
             out.add(new NewContact(out.size() + 2, new StartCallRequest(n, Optional.empty(), Optional.empty(),
-                    Optional.empty(), Map.of("name", "N" + n), Map.of())));
+                    Optional.empty(), Map.of("name", "N" + n), Map.of(), Optional.empty(), Optional.empty())));
         }
         return out;
     }
@@ -177,6 +179,92 @@ class CampaignSchedulerTest {
         assertThat(calls.live()).isEmpty();
         step(Duration.ofSeconds(1));
         assertThat(calls.live()).hasSize(1);
+    }
+
+    @Test
+    void aWindowCrossingMidnightDialsFromItsDayIntoTheNextMorningOnly() throws Exception {
+        open();
+        CallingWindow tuesdayNights = new CallingWindow(LocalTime.of(21, 0), LocalTime.of(2, 0),
+                EnumSet.of(DayOfWeek.TUESDAY), ZoneId.of("Europe/Moscow"));
+        String id = (String) campaigns.create("night", contacts("79990000011", "79990000012", "79990000013"), 0,
+                new CampaignSettings(1, 50, tuesdayNights, RetryPolicy.DEFAULT, Optional.empty(), Optional.empty(),
+                        Optional.empty())).get("id");
+        campaigns.tick();
+        assertThat(campaigns.status(id)).containsEntry("dialing", "outside_window")
+                .containsEntry("resumes_at", "2026-12-01T18:00:00Z");
+        step(Duration.ofHours(9).minusSeconds(1)); // Tuesday 20:59:59 in Moscow
+        assertThat(calls.live()).isEmpty();
+        step(Duration.ofSeconds(1));
+        assertThat(calls.liveNumbers()).containsExactly("79990000011");
+
+        clock.advance(Duration.ofHours(4)); // Wednesday 01:00: still Tuesday's window
+        calls.endAll(n -> CallStatus.COMPLETED);
+        campaigns.tick();
+        assertThat(calls.liveNumbers()).containsExactly("79990000012");
+        assertThat(campaigns.status(id)).containsEntry("dialing", "open");
+
+        clock.advance(Duration.ofHours(1)); // Wednesday 02:00: closed until next Tuesday 21:00
+        calls.endAll(n -> CallStatus.COMPLETED);
+        campaigns.tick();
+        assertThat(calls.live()).isEmpty();
+        assertThat(campaigns.status(id)).containsEntry("dialing", "outside_window")
+                .containsEntry("resumes_at", "2026-12-08T18:00:00Z");
+    }
+
+    @Test
+    void theEstimatedFinishCountsOnlyTheWindowsHours() throws Exception {
+        open();
+        List<String> numbers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            numbers.add("799900000" + (10 + i));
+        }
+        String id = (String) campaigns.create("estimate", contacts(numbers.toArray(String[]::new)), 0,
+                settings(1, 50)).get("id");
+        campaigns.tick();
+        assertThat(campaigns.status(id).get("estimated_finish_at")).as("nothing finished yet").isNull();
+        for (int hour = 0; hour < 8; hour++) { // a call an hour, from 12:00 to 20:00 in Moscow
+            clock.advance(Duration.ofHours(1));
+            calls.endAll(n -> CallStatus.COMPLETED);
+            campaigns.tick();
+        }
+        Map<String, Object> status = campaigns.status(id);
+        assertThat(count(status, "states", "done")).isEqualTo(8);
+        // Four left at one per open hour: 20:00-21:00 today, then 09:00-12:00 tomorrow (not 00:00 tonight).
+        assertThat(status).containsEntry("estimated_finish_at", "2026-12-02T09:00:00Z");
+
+        // 22:00, closed: the hour after 21:00 does not count, the open hour before it does (8 in 9 open hours),
+        // so the four left take 4.5 open hours from 09:00 tomorrow.
+        clock.advance(Duration.ofHours(2));
+        assertThat(campaigns.status(id)).containsEntry("estimated_finish_at", "2026-12-02T10:30:00Z");
+    }
+
+    @Test
+    void aCampaignThatEndedJustBeforeACrashHasItsCompletionQueuedAtTheNextStart() throws Exception {
+        listener = (campaign, url) -> {
+            throw new IllegalStateException("the process died before campaign.completed was queued");
+        };
+        open();
+        String id = (String) campaigns.create("crash", contacts("79990000011"), 0, settings(1, 50)).get("id");
+        campaigns.tick();
+        calls.endAll(n -> CallStatus.COMPLETED);
+        clock.advance(Duration.ofSeconds(1));
+        assertThatThrownBy(campaigns::tick).hasMessageContaining("died");
+        campaigns.close();
+        campaigns = null;
+
+        listener = (campaign, url) -> finished.add(campaign);
+        open();
+        assertThat(campaigns.status(id)).containsEntry("status", "completed");
+        assertThat(finished).isEmpty();
+        campaigns.tick();
+        assertThat(finished).singleElement().satisfies(event -> assertThat(event).containsEntry("id", id)
+                .containsEntry("status", "completed"));
+
+        campaigns.close();
+        campaigns = null;
+        open();
+        campaigns.tick();
+        assertThat(finished).as("queued once it was noted as queued: not again").hasSize(1);
     }
 
     @Test

@@ -44,7 +44,7 @@ class CliTest {
             started.set(config);
             return 0;
         }, () -> new ConfigLoader.Variables(env, dotEnv), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofMillis(5));
+                new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofMillis(5), false);
         return cli.run(args);
     }
 

@@ -12,7 +12,7 @@ class RecordingConfigTest {
     @Test
     void recording_is_off_by_default_and_kept_thirty_days() throws ConfigException {
         Config config = ConfigLoader.fromMap(Map.of());
-        assertThat(config.recording()).isEqualTo(Config.Recording.OFF);
+        assertThat(config.recording()).isEqualTo(new Config.Recording(false, Config.Recording.Format.PCM16, 30, Optional.empty()));
         assertThat(config.describe()).containsEntry("RECORDING", "off").containsEntry("RECORDING_RETENTION_DAYS", "30");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WebhookConfigTest {
@@ -18,7 +19,7 @@ class WebhookConfigTest {
         assertThat(config.describe()).as("the query may hold the receiver's token")
                 .containsEntry("CALLBACK_URL", "https://crm.example/hooks?****");
         assertThat(config.describe().get("CALLBACK_SECRET")).doesNotContain("0123456789");
-        assertThat(ConfigLoader.fromMap(Map.of()).webhooks()).isEqualTo(Config.Webhooks.NONE);
+        assertThat(ConfigLoader.fromMap(Map.of()).webhooks()).isEqualTo(new Config.Webhooks(Optional.empty(), Optional.empty()));
     }
 
     @Test

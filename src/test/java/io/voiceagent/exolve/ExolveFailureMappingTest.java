@@ -1,5 +1,6 @@
 package io.voiceagent.exolve;
 
+import io.voiceagent.net.TestConnections;
 import io.voiceagent.exolve.FakeExolveApi.Scripted;
 import io.voiceagent.net.ProxiedConnections;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +27,7 @@ class ExolveFailureMappingTest {
     @BeforeEach
     void start() throws Exception {
         exolve = new FakeExolveApi(KEY);
-        direct = new ProxiedConnections(Optional.empty());
+        direct = TestConnections.through(Optional.empty());
         pauses = new ExolveTestSupport.RecordedPauses();
         api = new ExolveHttpApi(config(exolve.baseUrl(), Optional.of(KEY)), SIP_ID, direct.httpClient(), direct,
                 RESPONSE_TIMEOUT, pauses);

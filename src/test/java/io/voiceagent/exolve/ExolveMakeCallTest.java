@@ -1,5 +1,6 @@
 package io.voiceagent.exolve;
 
+import io.voiceagent.net.TestConnections;
 import io.voiceagent.net.ProxiedConnections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +30,7 @@ class ExolveMakeCallTest {
     @BeforeEach
     void start() throws Exception {
         exolve = new FakeExolveApi(KEY);
-        direct = new ProxiedConnections(Optional.empty());
+        direct = TestConnections.through(Optional.empty());
         pauses = new ExolveTestSupport.RecordedPauses();
     }
 

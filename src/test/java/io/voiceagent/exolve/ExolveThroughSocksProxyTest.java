@@ -1,5 +1,6 @@
 package io.voiceagent.exolve;
 
+import io.voiceagent.net.TestConnections;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
 import io.voiceagent.net.ProxiedConnections;
@@ -49,7 +50,7 @@ class ExolveThroughSocksProxyTest {
 
     @Test
     void callIsPlacedAndHungUpThroughTheProxy() throws Exception {
-        try (ProxiedConnections connections = new ProxiedConnections(Optional.of(proxy(PASSWORD)))) {
+        try (ProxiedConnections connections = TestConnections.through(Optional.of(proxy(PASSWORD)))) {
             ExolveHttpApi api = api(connections);
 
             String callId = api.makeCall("79165550102");
@@ -63,7 +64,7 @@ class ExolveThroughSocksProxyTest {
 
     @Test
     void wrongProxyPasswordFailsTheCallAsProxyAuthFailedWithoutRetrying() {
-        try (ProxiedConnections connections = new ProxiedConnections(Optional.of(proxy(PASSWORD + "-old")))) {
+        try (ProxiedConnections connections = TestConnections.through(Optional.of(proxy(PASSWORD + "-old")))) {
             ExolveException failure = catchThrowableOfType(ExolveException.class,
                     () -> api(connections).makeCall("79165550102"));
 

@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.rtp.RtpPacket;
 
 import java.io.IOException;
@@ -32,14 +33,16 @@ final class FakeClockMedia implements AutoCloseable {
     static final long MS = 1_000_000;
 
     final AtomicLong now = new AtomicLong(1_000_000 * MS);
+    /** What the engine counts into. */
+    final ServiceMetrics metrics = new ServiceMetrics();
     final MediaEngine engine;
     final RecordingListener listener = new RecordingListener();
     private final List<DatagramSocket> sockets = new ArrayList<>();
 
     FakeClockMedia(Duration mediaTimeout, Duration holdTimeout) {
         int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(15_000);
-        engine = new MediaEngine(new Config.Rtp(base, base + 40, mediaTimeout, holdTimeout), "127.0.0.1", now::get,
-                new SplittableRandom(3), false, new InlineExecutor());
+        engine = TestMediaEngines.drivenByTest(new Config.Rtp(base, base + 40, mediaTimeout, holdTimeout), now::get,
+                new SplittableRandom(3), new InlineExecutor(), metrics);
     }
 
     /** A UDP socket on {@code ip} (a 127/8 address), closed with the harness. */

@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
-import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.rtp.RtpPacket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +29,8 @@ class MediaEngineLoopbackTest {
     @BeforeEach
     void start() throws Exception {
         int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(15_000);
-        engine = new MediaEngine(new Config.Rtp(base, base + 40, Duration.ofSeconds(30)), "127.0.0.1",
-                System::nanoTime, new SplittableRandom(7));
+        engine = TestMediaEngines.onLoopback(TestConfigs.rtp(base, base + 40, Duration.ofSeconds(30)),
+                System::nanoTime, new SplittableRandom(7), new ServiceMetrics());
         phone = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         phone.setSoTimeout(2000);
     }

@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
-import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.rtp.RtpPacket;
 import io.voiceagent.rtp.TelephoneEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -50,8 +51,8 @@ class MediaSessionBehaviourTest {
     @BeforeEach
     void start() throws Exception {
         int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(15_000);
-        engine = new MediaEngine(new Config.Rtp(base, base + 40, Duration.ofSeconds(2)), "127.0.0.1", now::get,
-                new SplittableRandom(3), false, new InlineExecutor());
+        engine = TestMediaEngines.drivenByTest(TestConfigs.rtp(base, base + 40, Duration.ofSeconds(2)), now::get,
+                new SplittableRandom(3), new InlineExecutor(), new ServiceMetrics());
         phone = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
         phone.setSoTimeout(1000);
     }

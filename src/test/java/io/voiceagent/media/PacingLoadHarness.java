@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
-import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
+import io.voiceagent.metrics.ServiceMetrics;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -54,8 +55,8 @@ public final class PacingLoadHarness {
         Histogram uplink = new Histogram();
         long heapBefore = usedHeapAfterGc();
         int threadsBefore = Thread.activeCount();
-        MediaEngine engine = new MediaEngine(new Config.Rtp(ENGINE_BASE, ENGINE_BASE + 2 * calls + 100,
-                Duration.ofSeconds(30)), "127.0.0.1", System::nanoTime, new SplittableRandom());
+        MediaEngine engine = TestMediaEngines.onLoopback(TestConfigs.rtp(ENGINE_BASE, ENGINE_BASE + 2 * calls + 100,
+                Duration.ofSeconds(30)), System::nanoTime, new SplittableRandom(), new ServiceMetrics());
         List<MediaSession> sessions = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
             MediaSession session = engine.open("load-" + i, 20, new MediaListener() {

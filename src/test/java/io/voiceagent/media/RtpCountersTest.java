@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RtpCountersTest {
 
     private final FakeClockMedia media = new FakeClockMedia(Duration.ofSeconds(30), Duration.ofSeconds(600));
-    private final ServiceMetrics metrics = media.engine.metrics();
+    private final ServiceMetrics metrics = media.metrics;
 
     @AfterEach
     void close() {

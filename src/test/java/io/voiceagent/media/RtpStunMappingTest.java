@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.stun.StunResponder;
 import org.junit.jupiter.api.Tag;
@@ -32,7 +33,7 @@ class RtpStunMappingTest {
         try (StunResponder stun = StunResponder.start(loopback, source -> new InetSocketAddress(
                      "203.0.113.7", source.getPort() + 10_000));
              MediaEngine engine = new MediaEngine(rtpRange(), "127.0.0.1", System::nanoTime, new SplittableRandom(3),
-                     MediaEngine.DEFAULT_AGENT_AUDIO_BUFFER,
+                     Config.ElevenLabs.DEFAULT_AGENT_AUDIO_BUFFER,
                      Optional.of(new Config.StunServer("127.0.0.1", stun.address().getPort())),
                      new ServiceMetrics())) {
             MediaSession first = engine.open("call-a", 20, new RecordingListener());
@@ -55,7 +56,7 @@ class RtpStunMappingTest {
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         try (StunResponder stun = StunResponder.start(loopback);
              MediaEngine engine = new MediaEngine(rtpRange(), "127.0.0.1", System::nanoTime, new SplittableRandom(3),
-                     MediaEngine.DEFAULT_AGENT_AUDIO_BUFFER,
+                     Config.ElevenLabs.DEFAULT_AGENT_AUDIO_BUFFER,
                      Optional.of(new Config.StunServer("127.0.0.1", stun.address().getPort())),
                      new ServiceMetrics())) {
             stun.goSilent();
@@ -67,7 +68,8 @@ class RtpStunMappingTest {
 
     @Test
     void withoutStunTheMappingIsEmptyAtOnce() throws Exception {
-        try (MediaEngine engine = new MediaEngine(rtpRange(), "127.0.0.1", System::nanoTime, new SplittableRandom(3))) {
+        try (MediaEngine engine = TestMediaEngines.onLoopback(rtpRange(), System::nanoTime, new SplittableRandom(3),
+                new ServiceMetrics())) {
             MediaSession session = engine.open("call-d", 20, new RecordingListener());
 
             assertThat(session.rtpMapping().toCompletableFuture().getNow(Optional.of(new InetSocketAddress(1))))
@@ -77,6 +79,6 @@ class RtpStunMappingTest {
 
     private static Config.Rtp rtpRange() {
         int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(15_000);
-        return new Config.Rtp(base, base + 40, Duration.ofSeconds(30));
+        return TestConfigs.rtp(base, base + 40, Duration.ofSeconds(30));
     }
 }

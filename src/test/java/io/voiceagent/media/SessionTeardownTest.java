@@ -1,6 +1,7 @@
 package io.voiceagent.media;
 
-import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
+import io.voiceagent.metrics.ServiceMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +28,9 @@ class SessionTeardownTest {
     void aThousandCallsLeaveNothingBehind() throws Exception {
         int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(15_000);
         InetSocketAddress nowhere = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
-        try (MediaEngine engine = new MediaEngine(new Config.Rtp(base, base + 200, Duration.ofSeconds(30)),
-                "127.0.0.1", System::nanoTime, new SplittableRandom(1), false)) {
+        try (MediaEngine engine = TestMediaEngines.drivenByTest(TestConfigs.rtp(base, base + 200,
+                Duration.ofSeconds(30)), System::nanoTime, new SplittableRandom(1),
+                Executors.newVirtualThreadPerTaskExecutor(), new ServiceMetrics())) {
             int descriptorsBefore = -1;
             for (int round = 0; round <= 10; round++) {
                 if (round == 1) {

@@ -161,7 +161,7 @@ class SocksProxyFailureCauseTest {
             assertThat(connections.proxyFailureCause(new IOException("connection reset"))).isEmpty();
             assertThat(connections.proxyFailureCause(new IOException("Tunnel failed, got: 502"))).isEmpty();
         }
-        try (ProxiedConnections direct = new ProxiedConnections(Optional.empty())) {
+        try (ProxiedConnections direct = TestConnections.through(Optional.empty())) {
             assertThat(direct.proxyFailureCause(new IOException("Tunnel failed, got: 592"))).isEmpty();
         }
     }
@@ -199,7 +199,7 @@ class SocksProxyFailureCauseTest {
     }
 
     private static ProxiedConnections connections(Config.Proxy proxy, String host, int port) throws Exception {
-        return new ProxiedConnections(Optional.of(proxy), SSLContext.getDefault(),
+        return TestConnections.trusting(Optional.of(proxy), SSLContext.getDefault(),
                 URI.create("https://" + host + ":" + port));
     }
 }

@@ -73,7 +73,7 @@ class SocksProxyTlsTest {
     @Test
     void certificateCheckingStaysOnThroughTheProxy() throws Exception {
         try (SocksTestServers.Jsocks socks = SocksTestServers.Jsocks.withoutAuth();
-             ProxiedConnections connections = new ProxiedConnections(
+             ProxiedConnections connections = TestConnections.trusting(
                      Optional.of(socks.proxy(Optional.empty(), Optional.empty())), SSLContext.getDefault(), tls.httpsUri())) {
             HttpRequest request = HttpRequest.newBuilder(tls.httpsUri()).timeout(Duration.ofSeconds(10)).build();
 
@@ -85,7 +85,7 @@ class SocksProxyTlsTest {
 
     @Test
     void directConnectionsNeedNoProxy() throws Exception {
-        try (ProxiedConnections connections = new ProxiedConnections(Optional.empty(), pki.clientContext(), tls.httpsUri())) {
+        try (ProxiedConnections connections = TestConnections.trusting(Optional.empty(), pki.clientContext(), tls.httpsUri())) {
             HttpResponse<String> response = connections.httpClient().send(
                     HttpRequest.newBuilder(tls.httpsUri()).build(), HttpResponse.BodyHandlers.ofString());
 
@@ -95,7 +95,7 @@ class SocksProxyTlsTest {
     }
 
     private static void assertHttpsAndWssWork(Config.Proxy proxy, SSLContext trust) throws Exception {
-        try (ProxiedConnections connections = new ProxiedConnections(Optional.of(proxy), trust, tls.httpsUri())) {
+        try (ProxiedConnections connections = TestConnections.trusting(Optional.of(proxy), trust, tls.httpsUri())) {
             for (int i = 0; i < 2; i++) {
                 HttpResponse<String> response = connections.httpClient().send(
                         HttpRequest.newBuilder(tls.httpsUri()).timeout(Duration.ofSeconds(10)).build(),

@@ -1,7 +1,7 @@
 package io.voiceagent.sip;
 
 import io.voiceagent.config.Config;
-import io.voiceagent.config.Secret;
+import io.voiceagent.config.TestConfigs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -33,8 +32,7 @@ final class FakeStack implements SipStack {
     private int counter;
 
     FakeStack(Duration ringTimeout) {
-        config = new Config.Sip("user1", Secret.of("pw"), "sip.exolve.ru", "192.0.2.1", 5060, 5070, 5070,
-                Optional.empty(), 3600, ringTimeout);
+        config = TestConfigs.sip("pw", "192.0.2.1", 5060, 5070, 5070, ringTimeout);
     }
 
     /** The last request of {@code method} that was sent. */

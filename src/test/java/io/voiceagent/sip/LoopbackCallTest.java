@@ -3,7 +3,7 @@ package io.voiceagent.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.config.Config;
-import io.voiceagent.config.Secret;
+import io.voiceagent.config.TestConfigs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -58,8 +58,7 @@ class LoopbackCallTest {
     }
 
     static Config.Sip config(int serverPort, Duration ringTimeout) {
-        return new Config.Sip("user1", Secret.of("s3cret"), "sip.exolve.ru", "127.0.0.1", serverPort, 0, 0,
-                Optional.empty(), 3600, ringTimeout);
+        return TestConfigs.sip("s3cret", "127.0.0.1", serverPort, 0, 0, ringTimeout);
     }
 
     void startAgent(Duration ringTimeout) throws Exception {

@@ -9,6 +9,7 @@ import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.call.TestCalls;
 import io.voiceagent.call.TranscriptLine;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
@@ -85,7 +86,7 @@ class WebhookDeliveryTest {
 
     private CallRecord ringing(String id) {
         Instant now = clock.instant();
-        return CallRecord.dialing(id, CallMode.SIP, StartCallRequest.of("79990001122"), now)
+        return CallRecord.dialing(id, CallMode.SIP, TestCalls.request("79990001122"), now)
                 .withStatus(CallStatus.RINGING, now);
     }
 
@@ -99,7 +100,7 @@ class WebhookDeliveryTest {
     @Test
     void a_call_s_three_events_arrive_signed_in_order_and_the_last_carries_the_whole_record() throws Exception {
         CallRecord ringing = ringing("c_order");
-        dispatcher.onSaved(CallRecord.dialing("c_order", CallMode.SIP, StartCallRequest.of("79990001122"),
+        dispatcher.onSaved(CallRecord.dialing("c_order", CallMode.SIP, TestCalls.request("79990001122"),
                 clock.instant()));
         dispatcher.onSaved(ringing);
         dispatcher.onSaved(ringing); // a save that changes nothing the receiver hears about
@@ -338,7 +339,7 @@ class WebhookDeliveryTest {
     @Test
     void a_call_s_own_callback_url_wins_and_a_call_with_none_and_no_default_sends_nothing() throws Exception {
         try (WebhookReceiver own = new WebhookReceiver(SECRET, clock)) {
-            StartCallRequest base = StartCallRequest.of("79990001122");
+            StartCallRequest base = TestCalls.request("79990001122");
             StartCallRequest withUrl = new StartCallRequest(base.phoneNumber(), base.firstMessage(), base.prompt(),
                     base.language(), Map.of(), Map.of(), Optional.of(own.url()), Optional.empty());
             dispatcher.onSaved(CallRecord.dialing("c_own", CallMode.SIP, withUrl, clock.instant())
@@ -363,7 +364,7 @@ class WebhookDeliveryTest {
     @Test
     void a_call_that_ended_before_this_run_makes_no_events_when_it_is_saved_again() throws Exception {
         Instant before = clock.instant().minusSeconds(60);
-        CallRecord old = CallRecord.dialing("c_old", CallMode.SIP, StartCallRequest.of("79990001122"), before)
+        CallRecord old = CallRecord.dialing("c_old", CallMode.SIP, TestCalls.request("79990001122"), before)
                 .withStatus(CallStatus.RINGING, before).withEnd(new CallEnding(CallStatus.NO_ANSWER, EndCause.NO_ANSWER, EndedBy.SYSTEM), before);
         dispatcher.onSaved(old.withEvent(Map.of("source", "exolve", "type", "crr")));
         assertThat(dispatcher.deliverDue()).isEmpty();

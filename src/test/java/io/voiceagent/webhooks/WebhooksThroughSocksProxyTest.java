@@ -2,10 +2,11 @@ package io.voiceagent.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.voiceagent.net.TestConnections;
 import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallStatus;
-import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.call.TestCalls;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Secret;
 import io.voiceagent.metrics.ServiceMetrics;
@@ -31,7 +32,7 @@ class WebhooksThroughSocksProxyTest {
         MutableClock clock = new MutableClock(Instant.now());
         try (SocksTestServers.Jsocks socks = SocksTestServers.Jsocks.withUserPassword();
              WebhookReceiver receiver = new WebhookReceiver(SECRET, clock);
-             ProxiedConnections outbound = new ProxiedConnections(Optional.of(new Config.Proxy("127.0.0.1",
+             ProxiedConnections outbound = TestConnections.through(Optional.of(new Config.Proxy("127.0.0.1",
                      socks.port(), Optional.of(SocksTestServers.USER),
                      Optional.of(Secret.of(SocksTestServers.PASSWORD)))));
              WebhookOutbox outbox = WebhookOutbox.open(dataDir);
@@ -39,7 +40,7 @@ class WebhooksThroughSocksProxyTest {
                      Optional.of(Secret.of(SECRET)), outbox,
                      new HttpWebhookSender(outbound.httpClient(), Duration.ofSeconds(5)), Backoff.DEFAULT, clock,
                      () -> 0L, new ServiceMetrics())) {
-            dispatcher.onSaved(CallRecord.dialing("c_proxy", CallMode.SIP, StartCallRequest.of("79990001122"),
+            dispatcher.onSaved(CallRecord.dialing("c_proxy", CallMode.SIP, TestCalls.request("79990001122"),
                     clock.instant()).withStatus(CallStatus.RINGING, clock.instant()));
             for (Future<?> attempt : dispatcher.deliverDue()) {
                 attempt.get();

@@ -121,10 +121,6 @@ public final class FakeConversation implements WebSocketListener {
     private long playbackEndNanos;
     private CloseStatus closeStatus;
 
-    FakeConversation(FakeAgentOptions options, HttpRequestHead request, String conversationId) {
-        this(options, request, conversationId, AudioProbe.NONE);
-    }
-
     FakeConversation(FakeAgentOptions options, HttpRequestHead request, String conversationId, AudioProbe probe) {
         this.probe = Objects.requireNonNull(probe, "probe");
         this.options = Objects.requireNonNull(options, "options");

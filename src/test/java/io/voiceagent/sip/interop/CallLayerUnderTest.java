@@ -7,9 +7,12 @@ import io.voiceagent.call.CallJournal;
 import io.voiceagent.call.CallManager;
 import io.voiceagent.call.CallMode;
 import io.voiceagent.call.CallRecord;
-import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.call.TestCalls;
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.media.MediaEngine;
+import io.voiceagent.media.TestMediaEngines;
+import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.sip.RegistrationStatus;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,7 +48,7 @@ final class CallLayerUnderTest implements AutoCloseable {
 
     /** With {@code agents} standing in for ElevenLabs (a test that drives the agent's side). */
     CallLayerUnderTest(SippProcess sipp, Path dataDir, Duration rtpTimeout, AgentClient agents) throws Exception {
-        this(sipp, dataDir, rtpTimeout, agents, Config.Tools.DEFAULTS);
+        this(sipp, dataDir, rtpTimeout, agents, TestConfigs.tools());
     }
 
     /** With {@code agents} and the phone tools' and AMD's settings. */
@@ -60,18 +63,19 @@ final class CallLayerUnderTest implements AutoCloseable {
         rtpPortMin = 20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000);
         rtpPortMax = rtpPortMin + 99;
         agent = UserAgentUnderTest.start(serverPort);
-        engine = new MediaEngine(new Config.Rtp(rtpPortMin, rtpPortMax, rtpTimeout, Duration.ofSeconds(60)),
-                "127.0.0.1", System::nanoTime, new SplittableRandom());
+        ServiceMetrics metrics = new ServiceMetrics();
+        engine = TestMediaEngines.onLoopback(new Config.Rtp(rtpPortMin, rtpPortMax, rtpTimeout,
+                Duration.ofSeconds(60)), System::nanoTime, new SplittableRandom(), metrics);
         journal = CallJournal.open(dataDir).journal();
         agent.awaitRegistration(RegistrationStatus.State.REGISTERED, Duration.ofSeconds(10));
         calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(30), 10,
                 Config.AiConnect.RINGING, tools),
                 agent.agent(), engine::open, agents, Optional.empty(),
-                journal, List.of(), timers, Clock.systemUTC(), new SplittableRandom());
+                journal, List.of(), timers, Clock.systemUTC(), new SplittableRandom(), metrics);
     }
 
     String dial() throws Exception {
-        return calls.start(StartCallRequest.of(SippOutboundCallInteropTest.NUMBER)).id();
+        return TestCalls.start(calls, TestCalls.request(SippOutboundCallInteropTest.NUMBER)).id();
     }
 
     CallRecord record(String id) {

@@ -7,6 +7,7 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.EndCause;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.config.Config;
+import io.voiceagent.config.TestConfigs;
 import io.voiceagent.media.SpeechRecordings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SippAnsweringMachineInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final Config.Tools AMD_HANGUP = new Config.Tools(Config.VoicemailAction.HANGUP,
+    private static final Config.Tools AMD_HANGUP = TestConfigs.tools(Config.VoicemailAction.HANGUP,
             new Config.Amd(true, 2500, 1500, 800, 3500, 100, 50, 5000, 3, 256));
 
     @TempDir
