@@ -66,7 +66,7 @@ class ExolvePersonLegTest {
         calls = new CallManager(new CallManager.Settings(CallMode.EXOLVE_HTTP, 2, 20, Duration.ofSeconds(60), 3,
                 Config.AiConnect.RINGING, tools), sip, media, agents, Optional.of(exolve), journal, List.of(), timers,
                 clock, new SplittableRandom(7), new ServiceMetrics());
-        callId = calls.start(StartCallRequest.of(CUSTOMER)).id();
+        callId = TestCalls.start(calls, TestCalls.request(CUSTOMER)).id();
         await(() -> calls.find(callId).orElseThrow().exolveCallId().isPresent());
         agents.pending.getFirst().future().complete(conversation);
         customerLeg = new CallTestDoubles.Sip.Call("inbound-customer");
