@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,6 +31,8 @@ final class Recording implements AudioTap {
     static final int PHONE_BACKLOG = 10;
     /** Frames between the header's updates: a second. */
     private static final int HEADER_UPDATE_FRAMES = 50;
+    /** Stereo frames gathered into one write: half a second, more than one writer tick brings. */
+    private static final int WRITE_FRAMES = 25;
 
     private record Frame(boolean phone, byte[] g711, boolean alaw) {
     }
@@ -40,9 +41,10 @@ final class Recording implements AudioTap {
     final Path file;
     private final Format format;
     private long framesWritten;
+    /** Stereo frames in {@link #out} not yet written. */
+    private int framesGathered;
     private final ArrayBlockingQueue<Frame> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
     private final AtomicLong droppedFrames = new AtomicLong();
-    final AtomicBoolean scheduled = new AtomicBoolean();
     private final RecordingWriter writer;
     private volatile boolean stopped;
     // The writer thread's state.
@@ -60,7 +62,9 @@ final class Recording implements AudioTap {
         this.file = file;
         this.format = format;
         this.writer = writer;
-        this.out = ByteBuffer.allocate(FRAME_SAMPLES * WavHeader.bytesPerFrame(format)).order(ByteOrder.LITTLE_ENDIAN);
+        this.out = ByteBuffer.allocate(WRITE_FRAMES * FRAME_SAMPLES * WavHeader.bytesPerFrame(format))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        writer.add(this);
     }
 
     @Override
@@ -80,13 +84,12 @@ final class Recording implements AudioTap {
         if (!queue.offer(frame)) {
             droppedFrames.incrementAndGet();
         }
-        writer.schedule(this);
     }
 
     /** No more audio; the writer closes the file once the queue is empty. */
     void stop() {
         stopped = true;
-        writer.schedule(this);
+        writer.wake();
     }
 
     boolean stopped() {
@@ -119,6 +122,7 @@ final class Recording implements AudioTap {
                 writeStereo(frame.g711());
             }
         }
+        flush();
         if (stopped && queue.isEmpty()) {
             close();
             finished = true;
@@ -150,7 +154,6 @@ final class Recording implements AudioTap {
             return;
         }
         short[] phone = phoneBacklog.pollFirst();
-        out.clear();
         for (int i = 0; i < FRAME_SAMPLES; i++) {
             short left = phone == null ? 0 : phone[i];
             if (format == Format.PCM16) {
@@ -160,6 +163,16 @@ final class Recording implements AudioTap {
                 out.put(G711.linearToUlaw(left));
                 out.put(sentUlaw == null ? G711.ULAW_SILENCE : sentUlaw[i]);
             }
+        }
+        if (++framesGathered == WRITE_FRAMES) {
+            flush();
+        }
+    }
+
+    /** Writes the gathered frames in one write; on failure they are counted as dropped. */
+    private void flush() {
+        if (framesGathered == 0) {
+            return;
         }
         out.flip();
         try {
@@ -173,16 +186,21 @@ final class Recording implements AudioTap {
             while (out.hasRemaining()) {
                 channel.write(out);
             }
-            dataBytes += (long) FRAME_SAMPLES * WavHeader.bytesPerFrame(format);
-            if (++framesWritten % HEADER_UPDATE_FRAMES == 0) {
-                // once a second, so that a file cut short by a crash still says how much it holds
+            dataBytes += (long) framesGathered * FRAME_SAMPLES * WavHeader.bytesPerFrame(format);
+            long before = framesWritten;
+            framesWritten += framesGathered;
+            if (before / HEADER_UPDATE_FRAMES != framesWritten / HEADER_UPDATE_FRAMES) {
+                // about once a second, so that a file cut short by a crash still says how much it holds
                 channel.write(WavHeader.of(format, dataBytes), 0);
             }
         } catch (IOException e) {
             // disk full or gone: the recording stops here (marked incomplete), the call goes on
             failed = true;
-            droppedFrames.incrementAndGet();
+            droppedFrames.addAndGet(framesGathered);
             RecordingWriter.LOG.log(System.Logger.Level.WARNING, "call=" + callId + " recording stopped: " + e);
+        } finally {
+            out.clear();
+            framesGathered = 0;
         }
     }
 

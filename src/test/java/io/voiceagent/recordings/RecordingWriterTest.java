@@ -120,4 +120,21 @@ class RecordingWriterTest {
         assertThat(recording.failed()).isTrue();
         assertThat(recording.droppedFrames()).isEqualTo(2);
     }
+    @Test
+    void the_writer_thread_writes_a_stopped_recording_whole_and_reports_it_finished() throws Exception {
+        java.util.concurrent.CompletableFuture<Recording> done = new java.util.concurrent.CompletableFuture<>();
+        try (RecordingWriter writer = new RecordingWriter(done::complete).start()) {
+            Recording recording = new Recording("c_5", dir.resolve("c_5.wav"), Format.PCM16, writer);
+            for (int i = 0; i < 60; i++) { // more than one write's worth of frames
+                recording.fromPhone(ulaw((short) 2000), false);
+                recording.toPhone(ulaw((short) 1000));
+            }
+            recording.stop();
+
+            assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).isSameAs(recording);
+        }
+        assertThat(Files.size(dir.resolve("c_5.wav"))).isEqualTo(44 + 60L * 160 * 4);
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(dir.resolve("c_5.wav"))).order(ByteOrder.LITTLE_ENDIAN)
+                .getInt(40)).as("data bytes in the header").isEqualTo(60 * 160 * 4);
+    }
 }

@@ -10,11 +10,23 @@ record RtpHeader(boolean marker, int payloadType, int sequence, long timestamp, 
                  int payloadOffset, int payloadLength) {
 
     static final int SIZE = 12;
+    /** The payload types RFC 5761 reserves so that RTCP packet types can be told from RTP. */
+    private static final int RTCP_FIRST = 64;
+    private static final int RTCP_LAST = 95;
 
-    /** Empty for anything that is not an RTP version 2 packet with a whole header. */
+    /**
+     * Empty for anything that is not an RTP version 2 packet with a whole header, RTCP included: its
+     * packet types 200-204 read as RTP payload types 72-76 with the marker set, which RFC 5761 section 4
+     * keeps out of RTP (64-95). An RTCP packet meant for a neighbour's port ({@code Q+1} of another
+     * phone's {@code Q}) must not count as a jump of the sequence.
+     */
     static Optional<RtpHeader> parse(ByteBuffer packet) {
         int length = packet.limit();
         if (length < SIZE || (packet.get(0) & 0xC0) != 0x80) {
+            return Optional.empty();
+        }
+        int payloadType = packet.get(1) & 0x7F;
+        if (payloadType >= RTCP_FIRST && payloadType <= RTCP_LAST) {
             return Optional.empty();
         }
         int first = packet.get(0) & 0xFF;
