@@ -183,7 +183,7 @@ public final class Module implements AutoCloseable {
         if (settings.secret().isEmpty()) {
             return DeliveryLog.NONE;
         }
-        WebhookOutbox outbox = register(WebhookOutbox.open(config.http().dataDir()));
+        WebhookOutbox outbox = register(WebhookOutbox.open(config.http().dataDir(), clock));
         WebhookDispatcher dispatcher = register(new WebhookDispatcher(settings.callbackUrl(), settings.secret(),
                 outbox, new HttpWebhookSender(outbound.httpClient(), HttpWebhookSender.TIMEOUT), Backoff.DEFAULT,
                 clock, random, metrics));

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * Append-only JSON-lines journal of call records in DATA_DIR ({@code calls.jsonl}), so that calls and
@@ -38,7 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Writes happen on one writer thread, so no SIP, media or HTTP thread ever waits for the disk, except
  * a start, which waits for its first record to be forced ({@link #awaitDurable}). Lines that arrive
- * together are written together and forced with one fsync (group commit).
+ * together are written together and forced with one fsync (group commit). A reader that can go on from
+ * memory while the disk fails waits with {@link #awaitDurableOrFailing} instead (the webhooks' outbox).
  *
  * <p>Nothing is lost silently. When a write fails (disk full, I/O error) the journal turns
  * {@link State#FAILING}: the failed lines stay queued in memory, in order, with everything after them,
@@ -49,7 +51,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * be read at start are moved to {@code calls.jsonl.corrupt-<time>}, never dropped.
  *
  * <p>The file is compacted (one snapshot per call, written to a new file and renamed over the old)
- * when it has grown past twice its live size; ended calls older than the retention leave it then.
+ * when it has grown past twice its live size, or when asked ({@link #compactSoon}: a kind whose records
+ * leave as soon as they end); ended calls older than the retention leave it then.
  * The file is {@code 0600} and a directory the journal creates {@code 0700}: it holds phone numbers and
  * transcripts. Lock: {@code lock} guards the queue and the state; the file is touched by the writer
  * thread only (and by {@link #close} once the writer has stopped).
@@ -134,11 +137,19 @@ public final class CallJournal implements AutoCloseable {
     private long lastSeq;
     private long forcedThrough;
     private boolean pendingDurable;
+    /** The last line appended with {@code durable}: every line up to it is in a batch that will be forced. */
+    private long durableRequested;
     private boolean closing;
     private State state = State.OK;
     private Optional<String> lastError = Optional.empty();
     private long writeErrors;
+    /** Set by {@link #compactSoon}: the writer compacts once line {@code compactAfter} is written. */
+    private boolean compactionAsked;
+    private long compactAfter;
+    private long compactions;
     private final Thread writer;
+    /** Wraps every channel the writer appends through: the identity, or a test's slow disk. */
+    private final UnaryOperator<FileChannel> appendThrough;
 
     // Owned by the writer thread.
     private FileChannel channel;
@@ -152,8 +163,9 @@ public final class CallJournal implements AutoCloseable {
 
     private CallJournal(Path dir, JournalKind<?> kind, Clock clock, Settings settings, FileChannel channel, long size,
                         long liveBytes, int quarantinedLines, Map<String, String> restoredKeys, boolean compactFirst,
-                        Set<Long> quarantinedAtOpen) {
+                        Set<Long> quarantinedAtOpen, UnaryOperator<FileChannel> appendThrough) {
         this.dir = dir;
+        this.appendThrough = appendThrough;
         this.kind = kind;
         this.file = dir.resolve(kind.fileName());
         this.clock = clock;
@@ -187,6 +199,16 @@ public final class CallJournal implements AutoCloseable {
      */
     public static <R> Loaded<R> open(Path dataDir, Clock clock, Settings settings, JournalKind<R> kind)
             throws IOException {
+        return open(dataDir, clock, settings, kind, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #open(Path, Clock, Settings, JournalKind)} with every channel the writer appends through (and
+     * forces) wrapped by {@code appendThrough}: the seam through which a test makes the disk slow.
+     */
+    public static <R> Loaded<R> open(Path dataDir, Clock clock, Settings settings, JournalKind<R> kind,
+                                     UnaryOperator<FileChannel> appendThrough) throws IOException {
+        Objects.requireNonNull(appendThrough, "appendThrough");
         ensurePrivateDirectory(dataDir);
         Path file = dataDir.resolve(kind.fileName());
         if (!Files.exists(file)) {
@@ -230,9 +252,9 @@ public final class CallJournal implements AutoCloseable {
         int quarantined = unreadable.size() + unfoldable.size();
         long size = Files.size(file);
         boolean compactNow = quarantined > 0 || size > 2 * scan.liveBytes && size > MIN_COMPACTION_BYTES;
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        FileChannel channel = appendThrough.apply(FileChannel.open(file, StandardOpenOption.WRITE));
         CallJournal journal = new CallJournal(dataDir, kind, clock, settings, channel, size, scan.liveBytes,
-                quarantined, keys, compactNow, scan.unreadable.keySet());
+                quarantined, keys, compactNow, scan.unreadable.keySet(), appendThrough);
         return new Loaded<>(journal, records, quarantined);
     }
 
@@ -355,6 +377,9 @@ public final class CallJournal implements AutoCloseable {
             long seq = ++lastSeq;
             pending.add(new Entry(seq, line));
             pendingDurable |= durable;
+            if (durable) {
+                durableRequested = seq;
+            }
             workArrived.signal();
             return seq;
         } finally {
@@ -383,6 +408,67 @@ public final class CallJournal implements AutoCloseable {
                 progress.awaitUninterruptibly();
             }
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until line {@code seq} is forced to disk and returns true; or returns false as soon as the journal
+     * is failing (or closed), leaving the line queued: it is written, in order, when the disk takes lines
+     * again. For a line whose reader can go on from memory meanwhile (the webhooks' outbox), where
+     * {@link #awaitDurable} is for one that must be refused instead.
+     */
+    public boolean awaitDurableOrFailing(long seq) throws InterruptedException {
+        lock.lock();
+        try {
+            if (seq < 0) {
+                return false; // appended after close: never written
+            }
+            if (durableRequested < seq) { // else its batch is forced already: no second fsync for it
+                pendingDurable = true;
+                durableRequested = lastSeq;
+                workArrived.signal();
+            }
+            while (forcedThrough < seq) {
+                if (state == State.FAILING || !writer.isAlive()) {
+                    return false;
+                }
+                progress.await(100, TimeUnit.MILLISECONDS); // also sees a writer that stopped at close
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Asks the writer to compact the file after what is queued now, whatever its size, and returns at once:
+     * for a kind whose records leave soon after they end (a retention of zero), which the file's live-size
+     * estimate does not see, since their lines were live when written. Returns the number of the compaction
+     * that will do it, for {@link #awaitCompaction}.
+     */
+    public long compactSoon() {
+        lock.lock();
+        try {
+            compactionAsked = true;
+            compactAfter = lastSeq;
+            workArrived.signal();
+            return compactions + 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for compaction {@code number} ({@link #compactSoon}); returns early if the journal fails or closes. */
+    public void awaitCompaction(long number) {
+        lock.lock();
+        try {
+            while (compactions < number && state == State.OK && writer.isAlive() && !closing) {
+                progress.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
@@ -428,7 +514,7 @@ public final class CallJournal implements AutoCloseable {
             try {
                 awaitWork();
                 finalAttempt = closing;
-                if (pending.isEmpty() && !pendingDurable && closing) {
+                if (pending.isEmpty() && !pendingDurable && !compactionAsked && closing) {
                     return;
                 }
                 batch = List.copyOf(pending);
@@ -476,9 +562,30 @@ public final class CallJournal implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (failure.isEmpty()) {
+            if (failure.isEmpty() && takeCompactionRequest(batchEnd)) {
+                compact();
+                lock.lock();
+                try {
+                    compactions++;
+                    progress.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            } else if (failure.isEmpty()) {
                 compactIfGrown();
             }
+        }
+    }
+
+    /** Whether a compaction was asked for and every line queued when it was is written ({@code written}). */
+    private boolean takeCompactionRequest(long written) {
+        lock.lock();
+        try {
+            boolean due = compactionAsked && written >= compactAfter;
+            compactionAsked &= !due;
+            return due;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -554,7 +661,7 @@ public final class CallJournal implements AutoCloseable {
             }
             return;
         }
-        while (pending.isEmpty() && !pendingDurable && !closing) {
+        while (pending.isEmpty() && !pendingDurable && !compactionAsked && !closing) {
             workArrived.awaitUninterruptibly();
         }
     }
@@ -701,7 +808,7 @@ public final class CallJournal implements AutoCloseable {
             Files.move(compacted, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             forceDirectory(dir);
             channel.close();
-            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            channel = appendThrough.apply(FileChannel.open(file, StandardOpenOption.WRITE));
             completeBytes = Files.size(file);
             liveBytes = completeBytes;
             nextCompactionCheck = 0;
@@ -770,7 +877,7 @@ public final class CallJournal implements AutoCloseable {
             return;
         }
         try {
-            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            channel = appendThrough.apply(FileChannel.open(file, StandardOpenOption.WRITE));
         } catch (IOException e) {
             tailMayBeTorn = true;
             LOG.log(System.Logger.Level.ERROR, "journal " + file + " cannot be reopened: " + e.getMessage());

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * What one journal keeps: its file, how the folded fields of one id become a record and back, and when
- * a record ended long enough ago to leave the journal at compaction. The calls are {@link #CALLS}; another
- * package keeps its records (the campaigns) in a file of its own written by the same machinery
+ * a record ended long enough ago to leave the journal at compaction. The calls are {@link #CALLS}; other
+ * packages keep their records (the campaigns, the webhooks' outbox) in files of their own written by the
+ * same machinery
  * ({@link CallJournal}): the same two kinds of line ({@link JournalLines}), group commit, forced writes,
  * a torn tail cut off and unreadable lines set aside.
  *

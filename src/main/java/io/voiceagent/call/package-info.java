@@ -6,9 +6,10 @@
  * one), the journal that
  * keeps them in DATA_DIR ({@code CallRepository}, {@code CallJournal}, {@code JournalLines},
  * {@code JournalScan}) and the event stream fed by every save ({@code CallEvents}). The journal's
- * machinery also keeps other records in files of their own ({@code JournalKind}): package
- * {@code campaigns} keeps its campaigns and contacts with it, in {@code campaigns.jsonl}, with a writer
- * thread of its own ({@code campaign-journal}).
+ * machinery also keeps other records in files of their own ({@code JournalKind}), each with a writer
+ * thread of its own: package {@code campaigns} keeps its campaigns and contacts with it, in
+ * {@code campaigns.jsonl} ({@code campaign-journal}), and package {@code webhooks} its outbox, in
+ * {@code webhooks.jsonl} ({@code webhook-outbox}).
  *
  * <p>Records: a call's first record is written whole and forced to disk before the call is placed; a
  * start that cannot be recorded is refused ({@code STORAGE_UNAVAILABLE}, HTTP 503) and nothing is dialed.
@@ -45,10 +46,11 @@
  *       for the RTP receiver thread) nor while pointing media at an SDP that may end the call;</li>
  *   <li>{@code CallRepository.order}, taken under a call's lock when its record is saved, and inside it
  *       {@code IdempotentStarts.lock} and the journal's queue lock;</li>
- *   <li>{@code WebhookDispatcher.lock}, then {@code WebhookOutbox.lock} (package {@code webhooks}):
- *       taken by the save listeners after {@code order} is released, under a call's lock for every save
- *       but a call's first (written before the call is placed, under no call's lock); the event is queued
- *       and written to the outbox there, and no HTTP request is made under either;</li>
+ *   <li>{@code WebhookDispatcher.lock}, then {@code WebhookOutbox.lock} and inside it the outbox journal's
+ *       queue lock (package {@code webhooks}): taken by the save listeners after {@code order} is
+ *       released, under a call's lock for every save but a call's first (written before the call is
+ *       placed, under no call's lock); the event's line is only queued there (the outbox's writer thread
+ *       forces it), so no disk write, fsync or HTTP request happens under a call's lock;</li>
  *   <li>leaves, each held for a few field updates: the media session's locks ({@code downlinkLock},
  *       {@code uplinkLock}, the agent-audio queue's), the conversation's and its send queue's locks, and
  *       {@code CallEvents.lock} (the {@code /api/events} buffer, taken under a call's lock after a save and

@@ -40,10 +40,13 @@ import java.util.random.RandomGenerator;
  * up), retried with {@link Backoff} on timeouts, connection failures, 408, 429 and 5xx.
  *
  * <p>{@link #onSaved} runs on the thread that saved the record (under the live call's lock) and
- * only queues: it writes the event to the {@link WebhookOutbox} and wakes the delivery loop. The
- * loop ({@link #start}, one virtual thread) starts the due attempts, each on a virtual thread of
- * its own, so a slow receiver holds up only its own call's events. Lock order: LiveCall.lock, this
- * class's lock, the outbox's lock. No lock is held during an HTTP request.
+ * only queues: it queues the event's line in the {@link WebhookOutbox}, whose writer forces it to disk
+ * with the next group commit, and wakes the delivery loop; it never waits for the disk. The loop
+ * ({@link #start}, one virtual thread) starts the due attempts, each on a virtual thread of its own,
+ * which first waits until its event's line is on disk, so an event is never sent before a restart
+ * would find it; a slow receiver or disk holds up only its own call's events. Lock order:
+ * LiveCall.lock, this class's lock, the outbox's lock, the outbox journal's queue lock. No lock is
+ * held during an HTTP request or while waiting for the disk.
  */
 public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WebhookDispatcher.class.getName());
@@ -260,6 +263,18 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
     }
 
     private void attempt(Delivery delivery) {
+        try {
+            if (!outbox.awaitDurable(delivery)) {
+                LOG.log(System.Logger.Level.WARNING, "call=" + delivery.callId() + " webhook " + delivery.type()
+                        .wireName() + " sent before it is on disk (the outbox cannot be written; it is kept in"
+                        + " memory until it can): lost if the service stops first");
+            }
+        } catch (InterruptedException e) {
+            // closing: the event is written by the outbox's close and sent after the restart
+            Thread.currentThread().interrupt();
+            release(delivery);
+            return;
+        }
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
         Instant at = clock.instant();
         Map<String, String> headers = new LinkedHashMap<>();
@@ -334,9 +349,6 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
             } else {
                 outbox.ended(after);
             }
-        } catch (UncheckedIOException e) {
-            // the delivery goes on from memory; after a restart an attempt may be repeated
-            LOG.log(System.Logger.Level.ERROR, "webhook outbox: " + e.getMessage());
         } finally {
             lock.unlock();
         }
@@ -352,12 +364,7 @@ public final class WebhookDispatcher implements DeliveryLog, AutoCloseable {
     }
 
     private void enqueue(Delivery delivery) {
-        try {
-            outbox.added(delivery);
-        } catch (UncheckedIOException e) {
-            LOG.log(System.Logger.Level.ERROR, "call=" + delivery.callId() + " webhook " + delivery.type().wireName()
-                    + " not kept on disk (sent from memory; lost if the service stops first): " + e.getMessage());
-        }
+        outbox.added(delivery); // queued only: the attempt waits for the disk, not the saving thread
         queues.computeIfAbsent(delivery.callId(), id -> new ArrayDeque<>()).addLast(delivery);
         logged(delivery);
     }

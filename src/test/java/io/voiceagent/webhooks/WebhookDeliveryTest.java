@@ -70,7 +70,7 @@ class WebhookDeliveryTest {
     }
 
     private void openDispatcher() throws Exception {
-        outbox = WebhookOutbox.open(dataDir);
+        outbox = WebhookOutbox.open(dataDir, clock);
         dispatcher = new WebhookDispatcher(Optional.of(receiver.url()), Optional.of(Secret.of(SECRET)), outbox,
                 new HttpWebhookSender(http, Duration.ofSeconds(5)), Backoff.DEFAULT, clock, HALF, metrics);
     }
@@ -348,7 +348,7 @@ class WebhookDeliveryTest {
             assertThat(own.next().eventId()).isEqualTo("evt_c_own_ringing");
             assertThat(receiver.all()).isEmpty();
         }
-        WebhookOutbox quiet = WebhookOutbox.open(dataDir.resolve("quiet"));
+        WebhookOutbox quiet = WebhookOutbox.open(dataDir.resolve("quiet"), clock);
         try (WebhookDispatcher noDefault = new WebhookDispatcher(Optional.empty(), Optional.of(Secret.of(SECRET)),
                 quiet, (url, headers, body) -> {
                     throw new AssertionError("nothing to send");

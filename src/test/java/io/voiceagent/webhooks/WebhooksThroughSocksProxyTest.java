@@ -35,7 +35,7 @@ class WebhooksThroughSocksProxyTest {
              ProxiedConnections outbound = TestConnections.through(Optional.of(new Config.Proxy("127.0.0.1",
                      socks.port(), Optional.of(SocksTestServers.USER),
                      Optional.of(Secret.of(SocksTestServers.PASSWORD)))));
-             WebhookOutbox outbox = WebhookOutbox.open(dataDir);
+             WebhookOutbox outbox = WebhookOutbox.open(dataDir, clock);
              WebhookDispatcher dispatcher = new WebhookDispatcher(Optional.of(receiver.url()),
                      Optional.of(Secret.of(SECRET)), outbox,
                      new HttpWebhookSender(outbound.httpClient(), Duration.ofSeconds(5)), Backoff.DEFAULT, clock,
