@@ -8,7 +8,7 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.EndCause;
 import io.voiceagent.call.EndedBy;
-import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.call.TestCalls;
 import io.voiceagent.config.Secret;
 import io.voiceagent.metrics.ServiceMetrics;
 import java.net.URI;
@@ -66,7 +66,7 @@ class WebhookOutboxTest {
 
     private CallRecord ringing(String id) {
         Instant now = clock.instant();
-        return CallRecord.dialing(id, CallMode.SIP, StartCallRequest.of("79990001122"), now)
+        return CallRecord.dialing(id, CallMode.SIP, TestCalls.request("79990001122"), now)
                 .withStatus(CallStatus.RINGING, now);
     }
 
@@ -128,9 +128,11 @@ class WebhookOutboxTest {
         URI url = receiver.url();
         Instant now = clock.instant();
         try (WebhookOutbox outbox = WebhookOutbox.open(dataDir, clock)) {
-            outbox.added(Delivery.created("c_kept", EventType.RINGING, url, "{}", now));
+            outbox.added(Delivery.created(Delivery.eventId("c_kept", EventType.RINGING), "c_kept", EventType.RINGING, url,
+                    "{}", now));
             for (int i = 0; i < WebhookOutbox.COMPACT_AFTER; i++) {
-                Delivery d = Delivery.created("c_" + i, EventType.RINGING, url, "{}", now);
+                Delivery d = Delivery.created(Delivery.eventId("c_" + i, EventType.RINGING), "c_" + i, EventType.RINGING,
+                        url, "{}", now);
                 outbox.added(d);
                 outbox.ended(d.attempted("200", now, DeliveryState.DELIVERED, now));
             }
