@@ -8,7 +8,7 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallStatus;
 import io.voiceagent.call.EndCause;
 import io.voiceagent.call.EndedBy;
-import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.call.TestCalls;
 import io.voiceagent.config.Secret;
 import io.voiceagent.metrics.ServiceMetrics;
 import java.net.URI;
@@ -66,7 +66,7 @@ class WebhookOutboxTest {
 
     private CallRecord ringing(String id) {
         Instant now = clock.instant();
-        return CallRecord.dialing(id, CallMode.SIP, StartCallRequest.of("79990001122"), now)
+        return CallRecord.dialing(id, CallMode.SIP, TestCalls.request("79990001122"), now)
                 .withStatus(CallStatus.RINGING, now);
     }
 
