@@ -5,12 +5,10 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,19 +53,6 @@ final class TestUa implements AutoCloseable {
             }
         }
         throw new AssertionError("no message with " + firstLinePart);
-    }
-
-    /** Nothing arrives within {@code millis}. */
-    Optional<String> receiveWithin(int millis) throws IOException {
-        int old = socket.getSoTimeout();
-        socket.setSoTimeout(millis);
-        try {
-            return Optional.of(receive());
-        } catch (SocketTimeoutException e) {
-            return Optional.empty();
-        } finally {
-            socket.setSoTimeout(old);
-        }
     }
 
     static String header(String message, String name) {
