@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * One call's transfers to a person, one at a time. In bridge mode the person is dialled as a second
@@ -159,30 +160,54 @@ public final class CallTransfer {
     }
 
     private void referred() {
+        completed(() -> phase == Phase.REFERRING, TransferOutcome.REFERRED).ifPresent(done -> {
+            done.tellTheAgent("stage=transfer_referred: the far end took the call to " + done.summary.target(),
+                    "Transferred: the call was handed to " + done.summary.target() + ".");
+            call.recordTransfer(done.summary);
+            call.endTransferred(false);
+        });
+    }
+
+    /** A transfer that reached the person (REFER taken, or their leg answered), and whom to tell. */
+    private final class Completed {
+        final TransferSummary summary;
+        private final ResultSink result;
+
+        Completed(TransferSummary summary, ResultSink result) {
+            this.summary = summary;
+            this.result = result;
+        }
+
+        /** Counts and logs it, answers the agent's tool call, then closes the agent and drops its queued audio. */
+        void tellTheAgent(String logLine, String toolResult) {
+            count(summary);
+            log(System.Logger.Level.INFO, logLine);
+            // The result goes out before the close, so that the agent's tool call is answered.
+            result.result(toolResult, false);
+            call.closeAgent();
+            call.media().interrupt(); // the ringback still queued
+        }
+    }
+
+    /**
+     * Ends the attempt as {@code outcome} if {@code stillPending} holds under the lock (the call may have
+     * ended, or the attempt given up, meanwhile): the ring timer and the ringback stop.
+     */
+    private Optional<Completed> completed(BooleanSupplier stillPending, TransferOutcome outcome) {
         Instant now = transfers.clock.instant();
-        ResultSink result;
-        TransferSummary done;
         lock.lock();
         try {
-            if (phase != Phase.REFERRING) {
-                return;
+            if (!stillPending.getAsBoolean()) {
+                return Optional.empty();
             }
             phase = Phase.BRIDGED;
             cancelRingTimer();
             ringback.stop();
-            result = resultSink;
-            summary = summary.answered(TransferOutcome.REFERRED, now);
-            done = summary;
+            summary = summary.answered(outcome, now);
+            return Optional.of(new Completed(summary, resultSink));
         } finally {
             lock.unlock();
         }
-        count(done);
-        log(System.Logger.Level.INFO, "stage=transfer_referred: the far end took the call to " + done.target());
-        result.result("Transferred: the call was handed to " + done.target() + ".", false);
-        call.closeAgent();
-        call.media().interrupt();
-        call.recordTransfer(done);
-        call.endTransferred(false);
     }
 
     private void referFailed(String target, TransferableCall.AgentFormats formats, String why) {
@@ -273,32 +298,14 @@ public final class CallTransfer {
             fail(TransferOutcome.FAILED, "the person's phone offers no codec we speak");
             return;
         }
-        Instant now = transfers.clock.instant();
-        ResultSink result;
-        TransferSummary bridged;
-        lock.lock();
-        try {
-            if (phase != Phase.DIALING || leg != person) {
-                return; // the call ended (and hung this leg up) or the attempt gave up meanwhile
-            }
-            phase = Phase.BRIDGED;
-            cancelRingTimer();
-            ringback.stop();
-            result = resultSink;
-            summary = summary.answered(TransferOutcome.ANSWERED, now);
-            bridged = summary;
-        } finally {
-            lock.unlock();
-        }
-        count(bridged);
-        log(System.Logger.Level.INFO, "stage=transfer_answered: relaying the caller and " + bridged.target());
-        // The result goes out before the close, so that the agent's tool call is answered.
-        result.result("Transferred: " + bridged.target() + " answered and is talking to the caller now.", false);
-        call.closeAgent();
-        call.media().interrupt(); // the ringback still queued
-        person.answered();
-        call.divertAudio(person::play);
-        call.recordTransfer(bridged);
+        // the call may have ended (and hung this leg up) or the attempt given up meanwhile
+        completed(() -> phase == Phase.DIALING && leg == person, TransferOutcome.ANSWERED).ifPresent(done -> {
+            done.tellTheAgent("stage=transfer_answered: relaying the caller and " + done.summary.target(),
+                    "Transferred: " + done.summary.target() + " answered and is talking to the caller now.");
+            person.answered();
+            call.divertAudio(person::play);
+            call.recordTransfer(done.summary);
+        });
     }
 
     /** A failed INVITE to the person, as the agent and the record are told it. */
