@@ -37,8 +37,7 @@ class SippTransferInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int CUSTOMER_HZ = 1000;
     private static final int PERSON_HZ = 600;
-    private static final Config.Tools TOOLS = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
-            new Config.Transfer(Config.TransferMode.BRIDGE, Duration.ofSeconds(3)));
+    private static final Config.Tools TOOLS = tools(Config.TransferMode.BRIDGE, Duration.ofSeconds(3));
 
     @TempDir
     Path dir;
@@ -52,9 +51,7 @@ class SippTransferInteropTest {
              SippProcess sipp = carrier(customer, person, 3);
              CallLayerUnderTest service = new CallLayerUnderTest(sipp, dir.resolve("data"), WAIT, agent, TOOLS)) {
             String id = answeredCall(service);
-            BooleanSupplier over = () -> service.record(id).status().isFinal();
-            customer.play(RtpEndpoint.tone(CUSTOMER_HZ, 8000, 60_000), over, () -> service.rtpPort(id));
-            person.play(RtpEndpoint.tone(PERSON_HZ, 8000, 60_000), 0, over, person::sourcePort);
+            playUntilTheEnd(service, id, customer, person);
 
             agent.say(transferCall("tc_1", "+7 999 000-07-77"));
             ScriptedAgent.ToolResult result = agent.nextToolResult(WAIT);
@@ -91,8 +88,7 @@ class SippTransferInteropTest {
              SippProcess sipp = carrier(customer, person, 3);
              CallLayerUnderTest service = new CallLayerUnderTest(sipp, dir.resolve("data"), WAIT, agent, TOOLS)) {
             String id = answeredCall(service);
-            BooleanSupplier over = () -> service.record(id).status().isFinal();
-            customer.play(RtpEndpoint.tone(CUSTOMER_HZ, 8000, 60_000), over, () -> service.rtpPort(id));
+            playUntilTheEnd(service, id, customer);
 
             CallRecord started = service.calls.transfer(id, "79990000778");
             assertThat(started.transfer()).hasValueSatisfying(t -> assertThat(t.requestedBy()).isEqualTo("api"));
@@ -116,8 +112,7 @@ class SippTransferInteropTest {
              SippProcess sipp = carrier(customer, person, 3);
              CallLayerUnderTest service = new CallLayerUnderTest(sipp, dir.resolve("data"), WAIT, agent, TOOLS)) {
             String id = answeredCall(service);
-            customer.play(RtpEndpoint.tone(CUSTOMER_HZ, 8000, 60_000), () -> service.record(id).status().isFinal(),
-                    () -> service.rtpPort(id));
+            playUntilTheEnd(service, id, customer);
 
             agent.say(transferCall("tc_busy", "+79990000486"));
             ScriptedAgent.ToolResult result = agent.nextToolResult(WAIT);
@@ -168,8 +163,7 @@ class SippTransferInteropTest {
 
     @Test
     void anAcceptedReferHandsTheCallOverAndEndsOurPart() throws Exception {
-        Config.Tools refer = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
-                new Config.Transfer(Config.TransferMode.REFER, Duration.ofSeconds(10)));
+        Config.Tools refer = tools(Config.TransferMode.REFER, Duration.ofSeconds(10));
         try (RtpEndpoint customer = new RtpEndpoint("127.0.0.1");
              RtpEndpoint person = new RtpEndpoint("127.0.0.1");
              SippProcess sipp = carrier(customer, person, 2);
@@ -199,8 +193,7 @@ class SippTransferInteropTest {
 
     @Test
     void anAcceptedReferPassesThroughKamailioBothWays() throws Exception {
-        Config.Tools refer = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
-                new Config.Transfer(Config.TransferMode.REFER, Duration.ofSeconds(10)));
+        Config.Tools refer = tools(Config.TransferMode.REFER, Duration.ofSeconds(10));
         try (RtpEndpoint customer = new RtpEndpoint("127.0.0.1");
              RtpEndpoint person = new RtpEndpoint("127.0.0.1");
              SippProcess sipp = SippProcess.uas("transfer-legs.xml")
@@ -229,16 +222,13 @@ class SippTransferInteropTest {
 
     @Test
     void aDeclinedReferFallsBackToBridgingThePerson() throws Exception {
-        Config.Tools refer = new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
-                new Config.Transfer(Config.TransferMode.REFER, Duration.ofSeconds(10)));
+        Config.Tools refer = tools(Config.TransferMode.REFER, Duration.ofSeconds(10));
         try (RtpEndpoint customer = new RtpEndpoint("127.0.0.1");
              RtpEndpoint person = new RtpEndpoint("127.0.0.1");
              SippProcess sipp = carrier(customer, person, 3);
              CallLayerUnderTest service = new CallLayerUnderTest(sipp, dir.resolve("data"), WAIT, agent, refer)) {
             String id = answeredCall(service);
-            BooleanSupplier over = () -> service.record(id).status().isFinal();
-            customer.play(RtpEndpoint.tone(CUSTOMER_HZ, 8000, 60_000), over, () -> service.rtpPort(id));
-            person.play(RtpEndpoint.tone(PERSON_HZ, 8000, 60_000), 0, over, person::sourcePort);
+            playUntilTheEnd(service, id, customer, person);
 
             agent.say(transferCall("tc_declined", "+79990000603"));
             ScriptedAgent.ToolResult result = agent.nextToolResult(WAIT);
@@ -262,6 +252,25 @@ class SippTransferInteropTest {
                 .key("customer_rtp_port", Integer.toString(customer.port()))
                 .key("person_rtp_port", Integer.toString(person.port()))
                 .calls(calls).timeout(Duration.ofSeconds(60)).start(dir);
+    }
+
+    private static Config.Tools tools(Config.TransferMode mode, Duration ringTimeout) {
+        return new Config.Tools(Config.VoicemailAction.HANGUP, Config.Amd.DEFAULTS,
+                new Config.Transfer(mode, ringTimeout));
+    }
+
+    /** The customer sends its tone to the call's RTP port until the call has ended. */
+    private static void playUntilTheEnd(CallLayerUnderTest service, String id, RtpEndpoint customer) {
+        customer.play(RtpEndpoint.tone(CUSTOMER_HZ, 8000, 60_000), () -> service.record(id).status().isFinal(),
+                () -> service.rtpPort(id));
+    }
+
+    /** The customer's tone as above, and the person's tone back to wherever its leg sends from. */
+    private static void playUntilTheEnd(CallLayerUnderTest service, String id, RtpEndpoint customer,
+                                        RtpEndpoint person) {
+        playUntilTheEnd(service, id, customer);
+        person.play(RtpEndpoint.tone(PERSON_HZ, 8000, 60_000), 0, () -> service.record(id).status().isFinal(),
+                person::sourcePort);
     }
 
     private static AgentEvent.ToolCall transferCall(String id, String number) {
