@@ -44,7 +44,8 @@ class RtpStunMappingTest {
 
             assertThat(firstMapping).contains(new InetSocketAddress("203.0.113.7", first.localPort() + 10_000));
             assertThat(secondMapping).contains(new InetSocketAddress("203.0.113.7", second.localPort() + 10_000));
-            assertThat(stun.answered()).isEqualTo(2);
+            assertThat(stun.answered()).extracting(InetSocketAddress::getPort)
+                    .containsExactlyInAnyOrder(first.localPort(), second.localPort());
             assertThat(first.debug()).containsEntry("packets_in", 0L);
             assertThat(first.debug().get("rejected")).isEqualTo(Map.of("foreign_source", 0L, "learning", 0L,
                     "malformed", 0L));

@@ -7,7 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 
@@ -25,7 +26,7 @@ public final class StunResponder implements AutoCloseable {
     private final DatagramSocket socket;
     private final UnaryOperator<InetSocketAddress> mapping;
     private final Thread thread;
-    private final AtomicInteger answered = new AtomicInteger();
+    private final Set<InetSocketAddress> answered = ConcurrentHashMap.newKeySet();
     private volatile boolean silent;
 
     private StunResponder(DatagramSocket socket, UnaryOperator<InetSocketAddress> mapping) {
@@ -48,9 +49,13 @@ public final class StunResponder implements AutoCloseable {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
-    /** Binding requests answered so far. */
-    public int answered() {
-        return answered.get();
+    /**
+     * The sources whose Binding requests were answered so far. A set, not a count: a client under load
+     * may retransmit before our answer reaches it (RFC 5389 §7.2.1), and that is correct behaviour.
+     * A source is added before its answer is sent, so whoever has read the answer also sees it here.
+     */
+    public Set<InetSocketAddress> answered() {
+        return Set.copyOf(answered);
     }
 
     /** From now on answer nothing, like a server behind a firewall. */
@@ -71,9 +76,9 @@ public final class StunResponder implements AutoCloseable {
             if (response == null || silent) {
                 continue;
             }
+            answered.add((InetSocketAddress) packet.getSocketAddress());
             try {
                 socket.send(new DatagramPacket(response, response.length, packet.getSocketAddress()));
-                answered.incrementAndGet();
             } catch (IOException e) {
                 return;
             }
