@@ -13,7 +13,8 @@
  * the media threads, pongs, tool results, user activity) are queued in a {@code SendQueue} and run on
  * the conversation's own sender thread and java.net.http's completion threads, never on the thread
  * that asked (so the pacing clock never sends on a socket); the one exception is a pong, which the
- * reader sends itself when no other send is under way, so it does not wait for a thread to be scheduled.
+ * reader sends itself when no other send is under way (taking over a drain whose thread has not
+ * started yet), so it does not wait for a thread to be scheduled.
  * Each pong is timed from the moment its ping was read off the socket to the moment it is handed to
  * {@code sendText} (at once, or after the send under way), into {@code metrics.ServiceMetrics}'
  * {@code voiceagent_agent_pong_delay_seconds}; interruptions are counted there too. The client keeps what the last opening

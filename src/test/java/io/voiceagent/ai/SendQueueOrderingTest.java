@@ -55,6 +55,25 @@ class SendQueueOrderingTest {
     }
 
     @Test
+    void theReaderTakesOverADrainNotYetStartedInsteadOfWaitingForItsThread() {
+        java.util.List<Runnable> connectionThread = new java.util.ArrayList<>();
+        SendQueue queue = new SendQueue(socket, 10, connectionThread::add);
+        queue.sendAudio("a1");
+        assertThat(connectionThread).as("a drain handed to the connection's thread, not started").hasSize(1);
+
+        java.util.List<String> handedOver = new java.util.ArrayList<>();
+        assertThat(queue.sendControlNow("pong", () -> handedOver.add("sent so far: " + socket.texts))).isTrue();
+
+        assertThat(handedOver).containsExactly("sent so far: []");
+        assertThat(socket.texts).containsExactly("pong", "a1");
+        connectionThread.removeFirst().run(); // the drain it took over starts at last and finds it done
+        assertThat(socket.texts).containsExactly("pong", "a1");
+        queue.sendAudio("a2");
+        connectionThread.removeFirst().run();
+        assertThat(socket.texts).containsExactly("pong", "a1", "a2");
+    }
+
+    @Test
     void aPongBehindAnOutstandingSendWaitsForItThenGoesBeforeQueuedAudio() {
         socket.holdSends();
         SendQueue queue = new SendQueue(socket, 10, Runnable::run);
