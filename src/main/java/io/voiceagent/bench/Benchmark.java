@@ -62,7 +62,7 @@ public final class Benchmark {
     /** What the command line asked for. */
     record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar, boolean flightRecording,
                    List<String> serviceJvmOptions, int ringMillis, boolean pinned, String aiConnect,
-                   boolean recording) {
+                   boolean recording, int warmUpCalls) {
         static Options parse(String[] args) {
             int calls = 100;
             int seconds = 20;
@@ -75,6 +75,7 @@ public final class Benchmark {
             boolean pinned = false;
             String aiConnect = "ringing";
             boolean recording = false;
+            Integer warmUp = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--calls" -> calls = positive("--calls", value(args, ++i));
@@ -88,14 +89,18 @@ public final class Benchmark {
                     case "--pin" -> pinned = true;
                     case "--ai-connect" -> aiConnect = oneOf("--ai-connect", value(args, ++i), "ringing", "answer");
                     case "--recording" -> recording = true;
+                    case "--warm-up" -> warmUp = nonNegative("--warm-up", value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin] [--ai-connect ringing|answer] [--recording]");
+                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin] [--ai-connect ringing|answer] [--recording] [--warm-up N]");
                 }
             }
             // By default every call is started within a quarter of the hold time, so they all overlap.
             double rampPerSecond = ramp != null ? ramp : Math.max(10, Math.ceil(calls / (seconds / 4.0)));
+            // By default a fifth of the calls, at most 20, first run the whole script once so that the
+            // JIT has compiled the call path before anything is measured, as in a service that has run a while.
+            int warmUpCalls = warmUp != null ? warmUp : Math.min(20, Math.max(1, calls / 5));
             return new Options(calls, seconds, rampPerSecond, json, jar, jfr, List.copyOf(serviceJvmOptions), ringMillis,
-                    pinned, aiConnect, recording);
+                    pinned, aiConnect, recording, warmUpCalls);
         }
 
         private static String oneOf(String name, String text, String... allowed) {
@@ -122,15 +127,23 @@ public final class Benchmark {
         }
 
         private static int positive(String name, String text) {
+            return atLeast(1, name, text, "a positive whole number");
+        }
+
+        private static int nonNegative(String name, String text) {
+            return atLeast(0, name, text, "a whole number, 0 or more");
+        }
+
+        private static int atLeast(int least, String name, String text, String expected) {
             try {
                 int value = Integer.parseInt(text);
-                if (value > 0) {
+                if (value >= least) {
                     return value;
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new IllegalArgumentException(name + " expects a positive whole number, got " + text);
+            throw new IllegalArgumentException(name + " expects " + expected + ", got " + text);
         }
     }
 
@@ -198,11 +211,15 @@ public final class Benchmark {
         log.printf("service ready (pid %d): %d threads, %d fds, heap %d KiB after GC%n", service.pid(),
                 before.threads(), before.fileDescriptors(), heapIdle / 1024);
 
+        warmUp();
+        Map<String, Object> afterWarmUp = networkCommand("warm-up-ended");
+        String metricsAfterWarmUp = scrapeMetrics();
+
         Duration cpuStart = probe.cpuTime();
         long runStart = System.nanoTime();
         Map<String, Long> requestedAt = new ConcurrentHashMap<>(); // by the number's digits
         Map<String, String> callIds = new ConcurrentHashMap<>();
-        List<Thread> starters = placeCalls(requestedAt, callIds);
+        List<Thread> starters = placeCalls(options.calls(), 0, requestedAt, callIds);
         for (Thread starter : starters) {
             starter.join();
         }
@@ -210,7 +227,8 @@ public final class Benchmark {
         log.printf("%d of %d calls placed%n", placed, options.calls());
 
         // Full load: every placed call answered. Measure CPU over a window, then threads, fds and heap.
-        awaitStatus(status -> number(status, "answered") >= placed, Duration.ofSeconds(30));
+        long answeredBefore = number(afterWarmUp, "answered");
+        awaitStatus(status -> number(status, "answered") - answeredBefore >= placed, Duration.ofSeconds(30));
         Duration window = Duration.ofSeconds(Math.max(2, Math.min(5, options.holdSeconds() / 4)));
         Thread.sleep(1_000);
         Map<String, Object> atWindowStart = networkCommand("status");
@@ -224,9 +242,11 @@ public final class Benchmark {
         Map<String, Object> atWindowEnd = networkCommand("status");
         int live = (int) Math.min(live(atWindowStart), live(atWindowEnd));
         Report.Resources peak = resources(probe);
+        networkCommand("probe-start"); // a full GC, a thread dump and a class histogram stop the service
         long heapFull = probe.heapUsedAfterGc().orElse(0);
         Files.writeString(workDir.resolve("threads-full-load.txt"), probe.jcmd("Thread.print"));
         Files.writeString(workDir.resolve("heap-histogram-full-load.txt"), probe.jcmd("GC.class_histogram"));
+        networkCommand("probe-end");
         log.printf("full load: %d live calls, CPU %.1f %%, %d threads, heap %d KiB%n", live, cpuFullLoad,
                 peak.threads(), heapFull / 1024);
 
@@ -250,7 +270,10 @@ public final class Benchmark {
         for (Object entry : (List<?>) dump.getOrDefault("phones", List.of())) {
             Map<?, ?> phone = (Map<?, ?>) entry;
             Long requested = requestedAt.get(NetworkRecorder.digits(String.valueOf(phone.get("number"))));
-            if (requested != null && phone.get("answered_at_ns") instanceof Number answered) {
+            if (requested == null) {
+                continue; // a warm-up call
+            }
+            if (phone.get("answered_at_ns") instanceof Number answered) {
                 setup.add(answered.longValue() - requested);
             }
             if (phone.get("greeting_ns") instanceof Number g) {
@@ -261,10 +284,10 @@ public final class Benchmark {
         }
         Report.Setting setting = new Report.Setting(options.calls(), options.holdSeconds(), options.rampPerSecond(),
                 options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine(),
-                options.aiConnect(), options.recording());
+                options.aiConnect(), options.recording(), options.warmUpCalls());
         Report.Agent agent = new Report.Agent(Distribution.fromJson(dump.get("interruption_to_silence")),
                 Distribution.fromJson(dump.get("pong_delay")),
-                BucketBounds.fromScrape(metrics, "voiceagent_agent_pong_delay_seconds"),
+                BucketBounds.fromScrapes(metricsAfterWarmUp, metrics, "voiceagent_agent_pong_delay_seconds"),
                 Distribution.fromJson(dump.get("agent_buffer_depth")),
                 io.voiceagent.demo.agent.FakeAgentOptions.DEFAULT_SPEECH_SPEED);
         return new Report(setting, calls, distribution(setup), distribution(greeting),
@@ -273,7 +296,7 @@ public final class Benchmark {
                 Distribution.fromJson(dump.get("downlink_reply_start")),
                 Distribution.fromJson(dump.get("pacing")), number(dump, "pacing_packets"), number(dump, "pacing_late"),
                 lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, live, heapIdle, heapFull, before, peak, after,
-                agent);
+                agent, new Report.LeftOut(leftOutSamples(dump), number(dump, "probe_ms")));
     }
 
     // ---- the two processes ----
@@ -460,17 +483,47 @@ public final class Benchmark {
     }
 
     /** Starts one virtual thread per call, {@code rampPerSecond} of them a second. */
-    private List<Thread> placeCalls(Map<String, Long> requestedAt, Map<String, String> callIds)
-            throws InterruptedException {
+    /**
+     * Runs {@code --warm-up} calls through the whole script (greeting, reply, barge-in, goodbye) and
+     * waits for them to end: what they measure is left out, and the service's code is compiled by then.
+     */
+    private void warmUp() throws IOException, InterruptedException {
+        if (options.warmUpCalls() == 0) {
+            return;
+        }
+        Map<String, String> callIds = new ConcurrentHashMap<>();
+        for (Thread starter : placeCalls(options.warmUpCalls(), options.calls(), new ConcurrentHashMap<>(), callIds)) {
+            starter.join();
+        }
+        awaitStatus(status -> number(status, "answered") >= callIds.size(), Duration.ofSeconds(30));
+        awaitStatus(status -> number(status, "ended") >= number(status, "answered")
+                        && number(status, "open_conversations") == 0,
+                Duration.ofSeconds(options.holdSeconds() + 90L));
+        log.printf("%d warm-up calls done%n", callIds.size());
+    }
+
+    private static long leftOutSamples(Map<String, Object> dump) {
+        long total = 0;
+        if (dump.get("left_out") instanceof Map<?, ?> counts) {
+            for (Object count : counts.values()) {
+                total += count instanceof Number n ? n.longValue() : 0;
+            }
+        }
+        return total;
+    }
+
+    /** Places {@code count} calls, numbered from {@code firstNumber}, at the ramp's rate. */
+    private List<Thread> placeCalls(int count, int firstNumber, Map<String, Long> requestedAt,
+                                    Map<String, String> callIds) throws InterruptedException {
         List<Thread> starters = new ArrayList<>();
         long start = System.nanoTime();
-        for (int i = 0; i < options.calls(); i++) {
+        for (int i = 0; i < count; i++) {
             long due = start + (long) (i * 1e9 / options.rampPerSecond());
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            String number = numberFor(i);
+            String number = numberFor(firstNumber + i);
             starters.add(Thread.ofVirtual().name("bench-call-" + i).start(() -> placeCall(number, requestedAt, callIds)));
         }
         return starters;

@@ -19,8 +19,32 @@ record BucketBounds(long count, double p50AtMost, double p99AtMost, double maxAt
 
     /** Reads histogram {@code name}'s buckets from Prometheus text; EMPTY when it is not there. */
     static BucketBounds fromScrape(String text, String name) {
+        return fromScrapes("", text, name);
+    }
+
+    /**
+     * Histogram {@code name} between two scrapes of the same service: only what was observed after
+     * {@code before} (a warm-up's observations are left out); EMPTY when it is not in {@code after}.
+     */
+    static BucketBounds fromScrapes(String before, String after, String name) {
+        List<double[]> buckets = buckets(after, name); // {upper bound, cumulative count}
+        List<double[]> earlier = buckets(before, name);
+        if (earlier.size() == buckets.size()) {
+            for (int i = 0; i < buckets.size(); i++) {
+                buckets.get(i)[1] -= earlier.get(i)[1];
+            }
+        }
+        long count = buckets.isEmpty() ? 0 : (long) buckets.getLast()[1];
+        if (count == 0) {
+            return EMPTY;
+        }
+        return new BucketBounds(count, boundOfRank(buckets, rank(count, 50)), boundOfRank(buckets, rank(count, 99)),
+                boundOfRank(buckets, count));
+    }
+
+    private static List<double[]> buckets(String text, String name) {
         String prefix = name + "_bucket{le=\"";
-        List<double[]> buckets = new ArrayList<>(); // {upper bound, cumulative count}
+        List<double[]> buckets = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.startsWith(prefix)) {
                 int quote = line.indexOf('"', prefix.length());
@@ -30,12 +54,7 @@ record BucketBounds(long count, double p50AtMost, double p99AtMost, double maxAt
                 buckets.add(new double[] {bound, cumulative});
             }
         }
-        long count = buckets.isEmpty() ? 0 : (long) buckets.getLast()[1];
-        if (count == 0) {
-            return EMPTY;
-        }
-        return new BucketBounds(count, boundOfRank(buckets, rank(count, 50)), boundOfRank(buckets, rank(count, 99)),
-                boundOfRank(buckets, count));
+        return buckets;
     }
 
     /** Nearest rank, as {@link Distribution} takes it. */

@@ -83,6 +83,18 @@ public final class NetworkProcess {
                 switch (line.strip()) {
                     case "status" -> out.println(JSON.std.asString(status(network)));
                     case "dump" -> out.println(JSON.std.asString(recorder.toJson(network.carrier().phones())));
+                    case "warm-up-ended" -> {
+                        recorder.warmUpEnded();
+                        out.println(JSON.std.asString(status(network)));
+                    }
+                    case "probe-start" -> {
+                        recorder.probeStarted();
+                        out.println(JSON.std.asString(status(network)));
+                    }
+                    case "probe-end" -> {
+                        recorder.probeEnded();
+                        out.println(JSON.std.asString(status(network)));
+                    }
                     case "quit" -> {
                         return;
                     }

@@ -64,6 +64,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     private final Samples interruptionToSilence = new Samples();
     private final Samples pongDelay = new Samples();
     private final Samples bufferDepth = new Samples();
+    private final LeftOutTime leftOut = new LeftOutTime();
     private final int interruptAtFrame;
     private final byte[] goodbye;
     private final java.util.concurrent.ScheduledExecutorService goodbyes =
@@ -188,21 +189,21 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         long interruptedAt = trace.interruptionSentNanos;
         if (interruptedAt != 0 && nanos - interruptedAt > 0 && isSilence(audio, aLaw)) {
             trace.interruptionSentNanos = 0;
-            interruptionToSilence.add(nanos - interruptedAt);
+            interruptionToSilence.addSpan(interruptedAt, nanos);
         }
         OptionalInt index = frameIndex(audio, 0, aLaw, agentFrames);
         if (index.isPresent() && phone.answeredAtNanos() != 0) {
-            bufferDepth.add(Math.max(0, trace.highestAgentFrameSent - index.getAsInt()) * FRAME_NANOS);
+            bufferDepth.addAt(nanos, Math.max(0, trace.highestAgentFrameSent - index.getAsInt()) * FRAME_NANOS);
         }
         if (index.isPresent()) {
             long sentAt = trace.agentSentNanos.getAndSet(index.getAsInt(), 0); // the first packet with it counts
             if (sentAt != 0 && sentAt - phone.answeredAtNanos() >= 0) {
-                downlink.add(nanos - sentAt);
+                downlink.addSpan(sentAt, nanos);
                 if (index.getAsInt() >= greetingFrames) {
-                    downlinkReply.add(nanos - sentAt);
+                    downlinkReply.addSpan(sentAt, nanos);
                 }
                 if (index.getAsInt() == greetingFrames) {
-                    downlinkReplyStart.add(nanos - sentAt);
+                    downlinkReplyStart.addSpan(sentAt, nanos);
                 }
             } else if (sentAt != 0) {
                 // Sent while the phone was still ringing: it waited for the answer, which the greeting figure covers.
@@ -224,7 +225,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
             if (index.isPresent()) {
                 long sentAt = trace.phoneSentNanos.getAndSet(index.getAsInt(), 0);
                 if (sentAt != 0) {
-                    uplink.add(nanos - sentAt);
+                    uplink.addSpan(sentAt, nanos);
                 }
             }
         }
@@ -255,7 +256,8 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
 
     @Override
     public void pongReceived(FakeConversation conversation, long eventId, long roundTripNanos) {
-        pongDelay.add(roundTripNanos);
+        long now = System.nanoTime();
+        pongDelay.addSpan(now - roundTripNanos, now);
     }
 
     /** A packet of line silence: every byte the codec's silence value. */
@@ -285,8 +287,8 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
 
     // ---- results ----
 
-    /** Pacing figures over every phone's packets. */
-    record Pacing(Distribution deviation, long packets, long late) {
+    /** Pacing figures over every phone's packets but those {@link LeftOutTime} leaves out. */
+    record Pacing(Distribution deviation, long packets, long late, long leftOut) {
     }
 
     /**
@@ -300,18 +302,27 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         List<long[]> all = new ArrayList<>();
         long late = 0;
         long count = 0;
+        long leftOutPackets = 0;
         for (CallTrace trace : calls.values()) {
             trace.lock.lock();
             try {
                 long[] deviations = gridDeviations(Arrays.copyOf(trace.arrivals, trace.packets),
                         Arrays.copyOf(trace.sequences, trace.packets), Arrays.copyOf(trace.timestamps, trace.packets));
-                for (long deviation : deviations) {
-                    if (deviation > LATE_NANOS) {
+                long[] kept = new long[deviations.length];
+                int keptCount = 0;
+                for (int i = 0; i < deviations.length; i++) {
+                    long arrival = trace.arrivals[i];
+                    if (leftOut.covers(arrival - deviations[i], arrival)) {
+                        continue;
+                    }
+                    kept[keptCount++] = deviations[i];
+                    if (deviations[i] > LATE_NANOS) {
                         late++;
                     }
                 }
-                count += deviations.length;
-                all.add(deviations);
+                leftOutPackets += deviations.length - keptCount;
+                count += keptCount;
+                all.add(Arrays.copyOf(kept, keptCount));
             } finally {
                 trace.lock.unlock();
             }
@@ -322,7 +333,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
             System.arraycopy(part, 0, merged, position, part.length);
             position += part.length;
         }
-        return new Pacing(Distribution.of(merged), count, late);
+        return new Pacing(Distribution.of(merged), count, late, leftOutPackets);
     }
 
     /** Lateness of each arrival behind the grid of its run; arrivals are in arrival order. */
@@ -347,21 +358,46 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         return out;
     }
 
+    private void put(Map<String, Object> out, Map<String, Object> leftOutCounts, String name, Samples samples) {
+        Samples.Kept kept = samples.distribution(leftOut);
+        out.put(name, kept.distribution().toJson());
+        leftOutCounts.put(name, kept.leftOut());
+    }
+
+    /** The warm-up is over: samples from before now are left out. */
+    public void warmUpEnded() {
+        leftOut.warmUpEndedAt(System.nanoTime());
+    }
+
+    /** The benchmark starts stopping the service to look at it: samples from now on are left out. */
+    public void probeStarted() {
+        leftOut.probeStartedAt(System.nanoTime());
+    }
+
+    /** The look is over: samples are kept again once what queued up meanwhile has settled. */
+    public void probeEnded() {
+        leftOut.probeEndedAt(System.nanoTime());
+    }
+
     /** Everything measured, as JSON-ready maps; {@code phones} adds each phone's own figures. */
     public Map<String, Object> toJson(List<SimulatedPhone> phones) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("uplink", uplink.distribution().toJson());
-        out.put("downlink", downlink.distribution().toJson());
-        out.put("downlink_reply", downlinkReply.distribution().toJson());
-        out.put("downlink_reply_start", downlinkReplyStart.distribution().toJson());
+        Map<String, Object> leftOutCounts = new LinkedHashMap<>();
+        put(out, leftOutCounts, "uplink", uplink);
+        put(out, leftOutCounts, "downlink", downlink);
+        put(out, leftOutCounts, "downlink_reply", downlinkReply);
+        put(out, leftOutCounts, "downlink_reply_start", downlinkReplyStart);
         out.put("downlink_frames_sent_before_answer", sentBeforeAnswer.get());
-        out.put("interruption_to_silence", interruptionToSilence.distribution().toJson());
-        out.put("pong_delay", pongDelay.distribution().toJson());
-        out.put("agent_buffer_depth", bufferDepth.distribution().toJson());
+        put(out, leftOutCounts, "interruption_to_silence", interruptionToSilence);
+        put(out, leftOutCounts, "pong_delay", pongDelay);
+        put(out, leftOutCounts, "agent_buffer_depth", bufferDepth);
         Pacing pacing = pacing();
         out.put("pacing", pacing.deviation().toJson());
         out.put("pacing_packets", pacing.packets());
         out.put("pacing_late", pacing.late());
+        leftOutCounts.put("pacing", pacing.leftOut());
+        out.put("left_out", leftOutCounts);
+        out.put("probe_ms", leftOut.probeNanos() / 1_000_000);
         List<Map<String, Object>> perPhone = new ArrayList<>();
         for (SimulatedPhone phone : phones) {
             Map<String, Object> entry = new LinkedHashMap<>();

@@ -28,12 +28,23 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
                      double networkCpuFullLoadPercent, int liveCalls,
                      long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after,
-                     Agent agent) {
+                     Agent agent, LeftOut leftOut) {
 
     public Report {
         Objects.requireNonNull(setting, "setting");
         Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(leftOut, "leftOut");
+    }
+
+    /**
+     * What the latency and pacing figures leave out: everything the warm-up calls produced, and what
+     * overlapped the moments the benchmark stopped the service to look at it (see {@code LeftOutTime}).
+     *
+     * @param samples     latency, depth and pacing samples left out, warm-up and probes together
+     * @param probeMillis how long the probes stopped the service, with the settling after each
+     */
+    public record LeftOut(long samples, long probeMillis) {
     }
 
     /**
@@ -41,7 +52,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
      * {@code recording} whether it recorded every call (RECORDING=on).
      */
     public record Setting(int calls, int holdSeconds, double rampPerSecond, int ringMillis, boolean pinned,
-                          String date, String machine, String aiConnect, boolean recording) {
+                          String date, String machine, String aiConnect, boolean recording, int warmUpCalls) {
     }
 
     /**
@@ -78,9 +89,9 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
     /** The table, one figure per line. */
     public String table() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s, ramp %.0f/s, ringing %d ms,"
-                        + " AI_CONNECT=%s, RECORDING=%s, agent speech at %.0fx real time%s, %s, %s%n",
-                setting.calls(), setting.holdSeconds(), setting.rampPerSecond(), setting.ringMillis(),
+        out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s after %d warm-up calls, ramp %.0f/s,"
+                        + " ringing %d ms, AI_CONNECT=%s, RECORDING=%s, agent speech at %.0fx real time%s, %s, %s%n",
+                setting.calls(), setting.holdSeconds(), setting.warmUpCalls(), setting.rampPerSecond(), setting.ringMillis(),
                 setting.aiConnect(), setting.recording() ? "on" : "off", agent.speechSpeed(),
                 setting.pinned() ? ", service and network pinned to a core each" : "", setting.date(),
                 setting.machine()));
@@ -107,6 +118,8 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         row(out, "late packets (> 20 ms behind grid)",
                 String.format(Locale.ROOT, "%.3f %% of %d", latePercent(), pacingPackets));
         row(out, "packets lost / duplicated (phones)", lost + " / " + duplicated);
+        row(out, "samples left out: during the bench's own jcmd probes of the service (ms stopped) / with warm-up",
+                leftOut.probeMillis() + " ms / " + leftOut.samples());
         row(out, "service CPU, whole run / at full load (% of one core)",
                 String.format(Locale.ROOT, "%.1f %% / %.1f %%", cpuRunPercent, cpuFullLoadPercent));
         row(out, "demo network process CPU at full load (% of one core, same machine)",
@@ -134,6 +147,8 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("ai_connect", setting.aiConnect());
         out.put("recording", setting.recording());
         out.put("agent_speech_speed", agent.speechSpeed());
+        out.put("warm_up_calls", setting.warmUpCalls());
+        out.put("left_out", Map.of("samples", leftOut.samples(), "probe_ms", leftOut.probeMillis()));
         out.put("calls", Map.of("placed", calls.placed(), "answered", calls.answered(),
                 "completed", calls.completed(), "failed", calls.failed()));
         out.put("setup_ms", millis(setup));

@@ -11,6 +11,11 @@
  * can see (the pong's delay inside it) comes from its {@code /metrics} at the end of the run, summarised
  * by {@link io.voiceagent.bench.BucketBounds}. Nothing is asserted.
  *
+ * <p>What the figures leave out ({@code LeftOutTime}): the warm-up calls run first, so that the
+ * service's code is compiled before anything is measured, and the moments the benchmark itself stops
+ * the service to look at it (a full GC, a thread dump and a class histogram at full load), with a
+ * settling time after; the table says how long those were and how many samples they took away.
+ *
  * <p>Threads: in the benchmark process, the main thread runs the phases and one virtual thread per
  * call ({@code bench-call-N}) places it; a shutdown hook ({@code bench-cleanup}) stops both child
  * processes. In the network process the main thread answers commands on stdin, and the recorder

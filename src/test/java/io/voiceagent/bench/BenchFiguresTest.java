@@ -86,7 +86,7 @@ class BenchFiguresTest {
         Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
-                "answer", true),
+                "answer", true, 20),
                 new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d,
@@ -95,8 +95,9 @@ class BenchFiguresTest {
                         voiceagent_agent_pong_delay_seconds_bucket{le="0.00025"} 9
                         voiceagent_agent_pong_delay_seconds_bucket{le="0.001"} 10
                         voiceagent_agent_pong_delay_seconds_bucket{le="+Inf"} 10
-                        """, "voiceagent_agent_pong_delay_seconds"), d, 4.0));
+                        """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350));
         String table = report.table();
+        assertThat(table).contains("after 20 warm-up calls").contains("350 ms / 1234");
         assertThat(table).contains("AI_CONNECT=answer, RECORDING=on, agent speech at 4x real time")
                 .contains("21.000 / 38.000 / 41.000 ms  (n=10)");
         assertThat(report.toJson()).containsEntry("ai_connect", "answer").containsEntry("recording", true);
@@ -121,5 +122,42 @@ class BenchFiguresTest {
         assertThat(bounds).isEqualTo(new BucketBounds(100, 0.001, 0.005, Double.POSITIVE_INFINITY));
         assertThat(bounds.asMillis()).isEqualTo("<= 1.000 / <= 5.000 / <= +Inf ms  (n=100)");
         assertThat(BucketBounds.fromScrape(text, "y_seconds")).isEqualTo(BucketBounds.EMPTY);
+    }
+
+    @Test
+    void onlyWhatTheHistogramObservedAfterTheWarmUpCounts() {
+        String warmUp = """
+                x_seconds_bucket{le="0.001"} 10
+                x_seconds_bucket{le="0.005"} 10
+                x_seconds_bucket{le="+Inf"} 15
+                """;
+        String end = """
+                x_seconds_bucket{le="0.001"} 108
+                x_seconds_bucket{le="0.005"} 110
+                x_seconds_bucket{le="+Inf"} 115
+                """;
+        // The five slow warm-up observations are gone: of 100, 98 within 1 ms, all within 5 ms.
+        assertThat(BucketBounds.fromScrapes(warmUp, end, "x_seconds"))
+                .isEqualTo(new BucketBounds(100, 0.001, 0.005, 0.005));
+    }
+
+    @Test
+    void samplesTouchingTheWarmUpOrAProbeOfTheServiceAreLeftOut() {
+        LeftOutTime leftOut = new LeftOutTime();
+        Samples samples = new Samples();
+        leftOut.warmUpEndedAt(1_000 * MS);
+        samples.addSpan(990 * MS, 1_010 * MS); // began during the warm-up
+        samples.addSpan(1_100 * MS, 1_105 * MS); // kept
+        leftOut.probeStartedAt(2_000 * MS);
+        samples.addSpan(1_990 * MS, 2_040 * MS); // still running when the probe began
+        leftOut.probeEndedAt(2_100 * MS);
+        samples.addSpan(2_250 * MS, 2_290 * MS); // within the settling after the probe
+        samples.addAt(2_400 * MS, 7 * MS); // a depth seen after it: kept
+
+        Samples.Kept kept = samples.distribution(leftOut);
+
+        assertThat(kept.leftOut()).isEqualTo(3);
+        assertThat(kept.distribution()).isEqualTo(new Distribution(2, 5 * MS, 7 * MS, 7 * MS));
+        assertThat(leftOut.probeNanos()).isEqualTo(100 * MS + LeftOutTime.SETTLE);
     }
 }
