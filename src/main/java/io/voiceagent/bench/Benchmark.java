@@ -231,7 +231,9 @@ public final class Benchmark {
         // Full load: every placed call answered. Measure CPU over a window, then threads, fds and heap.
         long answeredBefore = number(afterWarmUp, "answered");
         awaitStatus(status -> number(status, "answered") - answeredBefore >= placed, Duration.ofSeconds(30));
-        Duration window = Duration.ofSeconds(Math.max(2, Math.min(5, options.holdSeconds() / 4)));
+        // As long as every call is sure to be up (a third of the hold), at most 15 s: a short window
+        // is noisy (5 s windows of the same 200-call run differed by 7 points of a core).
+        Duration window = Duration.ofSeconds(Math.max(2, Math.min(15, options.holdSeconds() / 3)));
         Thread.sleep(1_000);
         Map<String, Object> atWindowStart = networkCommand("status");
         Duration cpuWindowStart = probe.cpuTime();

@@ -57,6 +57,29 @@ class RecordingWriterTest {
                 .contains("16-bit Signed Integer PCM").contains("= 320 samples");
     }
 
+    @Test
+    void audio_goes_to_disk_half_a_second_at_a_time_and_the_rest_when_the_call_ends() throws Exception {
+        RecordingWriter writer = new RecordingWriter(finished -> { }); // not started: the test drains
+        Path file = dir.resolve("c_5.wav");
+        Recording recording = new Recording("c_5", file, Format.PCM16, writer);
+        for (int i = 0; i < 5; i++) { // one writer tick's worth
+            recording.toPhone(ulaw((short) 1000));
+        }
+        assertThat(recording.drain()).isFalse();
+        assertThat(file).as("no write for a tick's 100 ms").doesNotExist();
+
+        for (int i = 0; i < 25; i++) {
+            recording.toPhone(ulaw((short) 1000));
+        }
+        assertThat(recording.drain()).isFalse();
+        assertThat(Files.size(file)).as("one write of 25 frames").isEqualTo(44 + 25 * 160 * 4);
+
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+        assertThat(Files.size(file)).as("the 5 frames left, at the end").isEqualTo(44 + 30 * 160 * 4);
+        assertThat(recording.durationMillis()).isEqualTo(600);
+    }
+
     /** What sox makes of a file ({@code sox --i}); the test is skipped where sox is not installed. */
     private static String soxInfo(Path file) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
