@@ -111,7 +111,7 @@ final class CampaignRoutes {
 
     /**
      * JSON, or CSV with {@code ?format=csv} or {@code Accept: text/csv}: one row per contact, its dynamic
-     * variables as the last columns, sorted by name.
+     * variables as the last columns in the order they were first given (a CSV upload's own order).
      */
     private ApiResponse results(ApiRequest request) throws ApiException {
         List<Map<String, Object>> rows;
@@ -128,8 +128,7 @@ final class CampaignRoutes {
         if (!format.equals("csv")) {
             throw ApiException.badRequest("format: expected json or csv");
         }
-        // by name: a start's variables keep no order
-        Set<String> variables = new java.util.TreeSet<>();
+        Set<String> variables = new java.util.LinkedHashSet<>();
         for (Map<String, Object> row : rows) {
             variables.addAll(variablesOf(row).keySet());
         }

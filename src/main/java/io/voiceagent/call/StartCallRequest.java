@@ -1,6 +1,8 @@
 package io.voiceagent.call;
 
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,8 +22,18 @@ public record StartCallRequest(String phoneNumber, Optional<String> firstMessage
         Objects.requireNonNull(firstMessage, "firstMessage");
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(language, "language");
-        dynamicVariables = Map.copyOf(dynamicVariables);
-        metadata = Map.copyOf(metadata);
+        dynamicVariables = ordered(dynamicVariables);
+        metadata = ordered(metadata);
+    }
+
+    /**
+     * An unmodifiable copy that keeps the caller's order (a campaign's CSV columns come back in its
+     * results in the order they were uploaded) and, like {@code Map.copyOf}, refuses nulls.
+     */
+    private static Map<String, Object> ordered(Map<String, Object> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((key, value) -> copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key)));
+        return Collections.unmodifiableMap(copy);
     }
 
     /** The same request with another first message (a recording notice before it). */

@@ -123,8 +123,8 @@ class CampaignEndpointsTest {
         List<String> lines = results.body().lines().toList();
         assertThat(lines).hasSize(3001);
         assertThat(lines.get(0)).isEqualTo("line,phone_number,state,last_outcome,attempts,call_ids,duration_s,"
-                + "hangup_cause,transcript_lines,next_attempt_at,city,name");
-        assertThat(lines.get(1)).isEqualTo("2,79991000000,pending,,0,,0.0,,0,,\"Moscow, Russia\",Name number 0");
+                + "hangup_cause,transcript_lines,next_attempt_at,name,city");
+        assertThat(lines.get(1)).isEqualTo("2,79991000000,pending,,0,,0.0,,0,,Name number 0,\"Moscow, Russia\"");
     }
 
     @Test
