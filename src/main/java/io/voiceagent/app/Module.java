@@ -120,6 +120,7 @@ public final class Module implements AutoCloseable {
                     config.http().maxConcurrentCalls(), recordings::withNotice,
                     webhooks instanceof WebhookDispatcher dispatcher ? dispatcher::campaignFinished
                             : CampaignListener.NONE));
+            campaigns.reportTo(metrics);
             campaigns.start();
 
             CallEvents events = new CallEvents(CallEvents.DEFAULT_CAPACITY);

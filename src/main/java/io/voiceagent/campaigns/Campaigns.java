@@ -6,6 +6,8 @@ import io.voiceagent.call.CallRecord;
 import io.voiceagent.call.CallService;
 import io.voiceagent.call.EndCause;
 import io.voiceagent.call.StartCallRequest;
+import io.voiceagent.metrics.Counter;
+import io.voiceagent.metrics.ServiceMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,6 +64,8 @@ public final class Campaigns implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition poked = lock.newCondition();
     private final Map<String, Campaign> campaigns = new LinkedHashMap<>();
+    /** Set by {@link #reportTo}; until then outcomes are not counted. */
+    private volatile Counter attemptOutcomes;
     private Thread scheduler;
     private boolean closed;
     private boolean wakeUp;
@@ -93,6 +97,45 @@ public final class Campaigns implements AutoCloseable {
         CallJournal.Loaded<Map<String, Object>> loaded = CampaignJournal.open(dataDir, clock, retention);
         return new Campaigns(calls, loaded.journal(), loaded.records(), doNotCall, clock, random, maxConcurrentCalls,
                 prepare, listener);
+    }
+
+    /**
+     * Reports to {@code metrics}: campaigns by status and the contacts of unfinished ones by state,
+     * counted at each scrape (one pass under the lock), and each attempt's outcome as it is known.
+     */
+    public void reportTo(ServiceMetrics metrics) {
+        attemptOutcomes = metrics.campaignAttempts;
+        metrics.campaigns.sampledBy(sink -> {
+            Map<CampaignStatus, Integer> byStatus = counted(CampaignStatus.class, (c, count) -> count.accept(c.status));
+            for (CampaignStatus status : CampaignStatus.values()) {
+                sink.set(byStatus.getOrDefault(status, 0), status.wireName());
+            }
+        });
+        metrics.campaignContacts.sampledBy(sink -> {
+            Map<ContactState, Integer> byState = counted(ContactState.class, (c, count) -> {
+                if (!c.status.isFinal()) {
+                    c.contacts.forEach(contact -> count.accept(contact.state));
+                }
+            });
+            for (ContactState state : ContactState.values()) {
+                sink.set(byState.getOrDefault(state, 0), state.wireName());
+            }
+        });
+    }
+
+    /** What {@code each} counts over every campaign, under the lock. */
+    private <K extends Enum<K>> Map<K, Integer> counted(Class<K> keys,
+                                                      java.util.function.BiConsumer<Campaign, java.util.function.Consumer<K>> each) {
+        Map<K, Integer> counts = new java.util.EnumMap<>(keys);
+        lock.lock();
+        try {
+            for (Campaign c : campaigns.values()) {
+                each.accept(c, key -> counts.merge(key, 1, Integer::sum));
+            }
+        } finally {
+            lock.unlock();
+        }
+        return counts;
     }
 
     /** The most live calls one campaign may have: MAX_CONCURRENT_CALLS less a tenth (at least 1) for the API. */
@@ -456,6 +499,10 @@ public final class Campaigns implements AutoCloseable {
 
     private void attemptOver(Campaign c, Campaign.Contact contact, Outcome outcome, Instant now) {
         c.calling.remove(contact.index);
+        Counter outcomes = attemptOutcomes;
+        if (outcomes != null) {
+            outcomes.labels(outcome.wireName()).inc();
+        }
         contact.lastOutcome = Optional.of(outcome);
         Optional<Duration> retry = c.status.isFinal() ? Optional.empty()
                 : c.settings.retry().retryAfter(outcome, contact.attempts);

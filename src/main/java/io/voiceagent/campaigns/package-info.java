@@ -24,7 +24,8 @@
  * calls are live (else when the next call is due, at most a second apart): it reads live calls' outcomes
  * with {@code CallService.find}, schedules retries and places due calls with {@code CallService.start}. The
  * API's threads create, list, pause, resume and cancel. The journal has its writer thread
- * ({@code campaign-journal}).
+ * ({@code campaign-journal}). The metrics ({@code Campaigns.reportTo}) are counted on the scraping
+ * thread, under the lock, one pass over the contacts per gauge.
  *
  * <p>Locks: {@code Campaigns.lock} guards all campaigns' state; it is never held while a call is placed,
  * looked up or hung up, nor while waiting for the disk. Inside it only leaves are taken: the journal's queue

@@ -80,6 +80,16 @@ public final class ServiceMetrics {
             "In this service: from a ping frame read off the agent's WebSocket to its pong handed to the socket",
             PONG_BUCKETS);
 
+    // ---- campaigns (package campaigns) ----
+    public final Gauge campaigns = registry.gauge("voiceagent_campaigns",
+            "Campaigns by status (running, paused, completed, canceled)", "status");
+    public final Gauge campaignContacts = registry.gauge("voiceagent_campaign_contacts",
+            "Contacts of running and paused campaigns, by state (pending, calling, retry_wait, done, not_called)",
+            "state");
+    public final Counter campaignAttempts = registry.counter("voiceagent_campaign_attempts_total",
+            "Campaign call attempts that have an outcome, by outcome (answered, busy, no_answer, failed, voicemail,"
+                    + " canceled)", "outcome");
+
     // ---- webhooks (package webhooks) ----
     public final Counter webhookDeliveries = registry.counter("voiceagent_webhook_deliveries_total",
             "Webhook delivery attempts by result (retry: failed, tried again later; rejected: a 4xx answer;"

@@ -163,6 +163,29 @@ class CampaignSchedulerTest {
     }
 
     @Test
+    void metricsCountCampaignsContactsAndEachAttemptsOutcome() throws Exception {
+        open();
+        io.voiceagent.metrics.ServiceMetrics metrics = new io.voiceagent.metrics.ServiceMetrics();
+        campaigns.reportTo(metrics);
+        campaigns.create("metrics", contacts("79990000001", "79990000002", "79990000004", "79990001122"), 0,
+                settings(10, 50));
+        settle();
+        calls.endAll();
+        campaigns.tick();
+
+        // The script: …001 busy, …002 no answer (both wait to retry), …004 failed, …1122 answered.
+        assertThat(metrics.scrape()).contains("voiceagent_campaigns{status=\"running\"} 1")
+                .contains("voiceagent_campaigns{status=\"completed\"} 0")
+                .contains("voiceagent_campaign_contacts{state=\"retry_wait\"} 2")
+                .contains("voiceagent_campaign_contacts{state=\"done\"} 2")
+                .contains("voiceagent_campaign_contacts{state=\"pending\"} 0")
+                .contains("voiceagent_campaign_attempts_total{outcome=\"busy\"} 1")
+                .contains("voiceagent_campaign_attempts_total{outcome=\"no_answer\"} 1")
+                .contains("voiceagent_campaign_attempts_total{outcome=\"failed\"} 1")
+                .contains("voiceagent_campaign_attempts_total{outcome=\"answered\"} 1");
+    }
+
+    @Test
     void outsideItsWindowNothingIsDialedAndTheStatusSaysWhenItResumes() throws Exception {
         clock.advance(Duration.ofHours(10)); // 22:00 in Moscow
         open();
