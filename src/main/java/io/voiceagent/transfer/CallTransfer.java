@@ -367,7 +367,6 @@ public final class CallTransfer {
             ringback = null;
             person = leg;
             leg = null;
-            ringback = null;
             result = resultSink;
             resultSink = ResultSink.NONE;
             summary = summary.failed(outcome, why);
