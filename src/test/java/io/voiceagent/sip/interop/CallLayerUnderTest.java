@@ -104,6 +104,18 @@ final class CallLayerUnderTest implements AutoCloseable {
         agent.close();
     }
 
+    /**
+     * Hangs the call up, waits for its final record, unregisters and checks that sipp counted every
+     * call of its scenario (the registration's included) a success.
+     */
+    CallRecord hangUp(SippProcess sipp, String id) throws Exception {
+        calls.hangup(id);
+        CallRecord ended = awaitEnd(id);
+        closeUserAgent();
+        sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
+        return ended;
+    }
+
     @Override
     public void close() throws IOException {
         agent.close();

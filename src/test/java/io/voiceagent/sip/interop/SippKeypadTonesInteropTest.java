@@ -39,7 +39,7 @@ class SippKeypadTonesInteropTest {
             awaitKeys(phone, "19#");
 
             assertThat(result).isEqualTo(new ScriptedAgent.ToolResult("tc_rtp", "Sent the keypad tones 1w9#.", false));
-            CallRecord ended = hangUp(service, sipp, id);
+            CallRecord ended = service.hangUp(sipp, id);
             assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("tool", "send_dtmf")
                     .containsEntry("via", "rfc4733").containsEntry("outcome", "sent"));
         }
@@ -57,7 +57,7 @@ class SippKeypadTonesInteropTest {
 
             assertThat(result).isEqualTo(new ScriptedAgent.ToolResult("tc_info", "Sent the keypad tones 4#.", false));
             assertThat(phone.keys()).as("no RFC 4733 events were negotiated").isEmpty();
-            CallRecord ended = hangUp(service, sipp, id);
+            CallRecord ended = service.hangUp(sipp, id);
             assertThat(ended.events()).anySatisfy(e -> assertThat(e).containsEntry("via", "sip_info"));
         }
     }
@@ -88,13 +88,5 @@ class SippKeypadTonesInteropTest {
             Thread.sleep(20);
         }
         assertThat(phone.keys()).isEqualTo(keys);
-    }
-
-    private static CallRecord hangUp(CallLayerUnderTest service, SippProcess sipp, String id) throws Exception {
-        service.calls.hangup(id);
-        CallRecord ended = service.awaitEnd(id);
-        service.closeUserAgent();
-        sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
-        return ended;
     }
 }

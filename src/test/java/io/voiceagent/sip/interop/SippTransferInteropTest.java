@@ -127,7 +127,7 @@ class SippTransferInteropTest {
             long heard = agent.userAudioChunks.get();
             awaitTrue(() -> agent.userAudioChunks.get() > heard + 10, "the agent hears the caller again");
 
-            CallRecord ended = hangUp(service, sipp, id);
+            CallRecord ended = service.hangUp(sipp, id);
             assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.LOCAL_HANGUP);
             assertThat(ended.transfer()).hasValueSatisfying(t -> {
                 assertThat(t.outcome()).isEqualTo(TransferOutcome.BUSY);
@@ -156,7 +156,7 @@ class SippTransferInteropTest {
             awaitTrue(() -> agent.contextualUpdates.stream().anyMatch(u -> u.contains("nobody answered")),
                     "the agent told why");
 
-            CallRecord ended = hangUp(service, sipp, id);
+            CallRecord ended = service.hangUp(sipp, id);
             assertThat(ended.status()).isEqualTo(CallStatus.COMPLETED);
         }
     }
@@ -241,7 +241,7 @@ class SippTransferInteropTest {
                 assertThat(t.outcome()).isEqualTo(TransferOutcome.ANSWERED);
             });
 
-            CallRecord ended = hangUp(service, sipp, id);
+            CallRecord ended = service.hangUp(sipp, id);
             assertThat(ended.ending().map(CallEnding::cause)).contains(EndCause.TRANSFERRED);
         }
     }
@@ -291,13 +291,5 @@ class SippTransferInteropTest {
             assertThat(System.nanoTime()).as(what + " in time").isLessThan(deadline);
             Thread.sleep(20);
         }
-    }
-
-    private static CallRecord hangUp(CallLayerUnderTest service, SippProcess sipp, String id) throws Exception {
-        service.calls.hangup(id);
-        CallRecord ended = service.awaitEnd(id);
-        service.closeUserAgent();
-        sipp.assertAllCallsSucceeded(Duration.ofSeconds(15));
-        return ended;
     }
 }
