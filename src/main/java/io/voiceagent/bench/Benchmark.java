@@ -254,8 +254,7 @@ public final class Benchmark {
         log.printf("full load: %d live calls, CPU %.1f %%, %d threads, heap %d KiB%n", live, cpuFullLoad,
                 peak.threads(), heapFull / 1024);
 
-        awaitStatus(status -> number(status, "ended") >= number(status, "answered")
-                        && number(status, "open_conversations") == 0,
+        awaitStatus(Benchmark::allEnded,
                 Duration.ofSeconds(options.holdSeconds() + 90L));
         double cpuRun = percent(probe.cpuTime().minus(cpuStart), System.nanoTime() - runStart);
         Report.Calls calls = callOutcomes(callIds, placed);
@@ -447,6 +446,11 @@ public final class Benchmark {
         }
     }
 
+    /** Every call the network answered has ended, and the agent has no conversation open. */
+    private static boolean allEnded(Map<String, Object> status) {
+        return number(status, "ended") >= number(status, "answered") && number(status, "open_conversations") == 0;
+    }
+
     private static long live(Map<String, Object> status) {
         return number(status, "answered") - number(status, "ended");
     }
@@ -486,7 +490,6 @@ public final class Benchmark {
         return response.body();
     }
 
-    /** Starts one virtual thread per call, {@code rampPerSecond} of them a second. */
     /**
      * Runs {@code --warm-up} calls through the whole script (greeting, reply, barge-in, goodbye) and
      * waits for them to end: what they measure is left out, and the service's code is compiled by then.
@@ -500,8 +503,7 @@ public final class Benchmark {
             starter.join();
         }
         awaitStatus(status -> number(status, "answered") >= callIds.size(), Duration.ofSeconds(30));
-        awaitStatus(status -> number(status, "ended") >= number(status, "answered")
-                        && number(status, "open_conversations") == 0,
+        awaitStatus(Benchmark::allEnded,
                 Duration.ofSeconds(options.holdSeconds() + 90L));
         log.printf("%d warm-up calls done%n", callIds.size());
     }
@@ -516,7 +518,10 @@ public final class Benchmark {
         return total;
     }
 
-    /** Places {@code count} calls, numbered from {@code firstNumber}, at the ramp's rate. */
+    /**
+     * Places {@code count} calls, numbered from {@code firstNumber}: one virtual thread per call,
+     * {@code rampPerSecond} of them a second.
+     */
     private List<Thread> placeCalls(int count, int firstNumber, Map<String, Long> requestedAt,
                                     Map<String, String> callIds) throws InterruptedException {
         List<Thread> starters = new ArrayList<>();
