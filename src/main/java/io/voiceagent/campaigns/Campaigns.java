@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
@@ -124,9 +127,8 @@ public final class Campaigns implements AutoCloseable {
     }
 
     /** What {@code each} counts over every campaign, under the lock. */
-    private <K extends Enum<K>> Map<K, Integer> counted(Class<K> keys,
-                                                      java.util.function.BiConsumer<Campaign, java.util.function.Consumer<K>> each) {
-        Map<K, Integer> counts = new java.util.EnumMap<>(keys);
+    private <K extends Enum<K>> Map<K, Integer> counted(Class<K> keys, BiConsumer<Campaign, Consumer<K>> each) {
+        Map<K, Integer> counts = new EnumMap<>(keys);
         lock.lock();
         try {
             for (Campaign c : campaigns.values()) {
