@@ -80,6 +80,59 @@ class RecordingWriterTest {
         assertThat(recording.durationMillis()).isEqualTo(600);
     }
 
+    @Test
+    void a_law_phone_frames_of_30_ms_are_decoded_and_cut_into_the_20_ms_of_each_frame_sent() throws Exception {
+        RecordingWriter writer = new RecordingWriter(r -> { });
+        Recording recording = new Recording("c_6", dir.resolve("c_6.wav"), Format.PCM16, writer);
+        byte[] first = new byte[240];
+        byte[] second = new byte[240];
+        Arrays.fill(first, G711.linearToAlaw(6000));
+        Arrays.fill(second, G711.linearToAlaw(-2000));
+        recording.fromPhone(first, true);
+        recording.fromPhone(second, true);
+        for (int i = 0; i < 4; i++) {
+            recording.toPhone(null);
+        }
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+
+        short[] left = channel(dir.resolve("c_6.wav"), 0);
+        assertThat(left).hasSize(4 * 160);
+        short a = G711.alawToLinear(G711.linearToAlaw(6000));
+        short b = G711.alawToLinear(G711.linearToAlaw(-2000));
+        assertThat(Arrays.copyOfRange(left, 0, 240)).containsOnly(a);
+        assertThat(Arrays.copyOfRange(left, 240, 480)).containsOnly(b);
+        assertThat(Arrays.copyOfRange(left, 480, 640)).as("nothing more from the phone").containsOnly((short) 0);
+    }
+
+    @Test
+    void phone_frames_piling_up_beyond_the_backlog_are_dropped_oldest_first() throws Exception {
+        RecordingWriter writer = new RecordingWriter(r -> { });
+        Recording recording = new Recording("c_7", dir.resolve("c_7.wav"), Format.PCM16, writer);
+        int frames = Recording.PHONE_BACKLOG + 5;
+        for (int n = 1; n <= frames; n++) {
+            recording.fromPhone(ulaw((short) (1000 * n)), false);
+        }
+        recording.toPhone(null);
+        recording.toPhone(null);
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+
+        short[] left = channel(dir.resolve("c_7.wav"), 0);
+        assertThat(left[0]).as("the oldest frame kept").isEqualTo(G711.ulawToLinear(G711.linearToUlaw(1000 * 6)));
+        assertThat(left[160]).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(1000 * 7)));
+    }
+
+    /** One channel (0 left, 1 right) of a 16-bit stereo WAV written by a recording. */
+    private static short[] channel(Path file, int channel) throws Exception {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        short[] samples = new short[b.getInt(40) / 4];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = b.getShort(44 + 4 * i + 2 * channel);
+        }
+        return samples;
+    }
+
     /** What sox makes of a file ({@code sox --i}); the test is skipped where sox is not installed. */
     private static String soxInfo(Path file) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
