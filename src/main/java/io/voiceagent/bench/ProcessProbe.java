@@ -3,6 +3,7 @@ package io.voiceagent.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,8 @@ final class ProcessProbe {
 
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux architecture we run on. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
+    /** TASK_COMM_LEN less its terminating zero. */
+    private static final int LINUX_THREAD_NAME_LENGTH = 15;
     private static final Pattern HEAP_USED = Pattern.compile("heap\\b[^\\n]*?\\bused\\s+(\\d+)K");
     private static final Pattern GENERATION_USED = Pattern.compile("(?m)^(?:DefNew|Tenured)\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
     private static final Pattern THREADS = Pattern.compile("(?m)^Threads:\\s+(\\d+)");
@@ -35,11 +38,36 @@ final class ProcessProbe {
 
     /** User plus system CPU time the process has used so far. */
     Duration cpuTime() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+        long ticks = cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII));
+        return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /**
+     * User plus system CPU time used so far by the process's threads of this Java name (Linux keeps
+     * the first 15 characters of it); zero when there is none.
+     */
+    Duration threadCpuTime(String javaName) throws IOException {
+        String comm = javaName.substring(0, Math.min(javaName.length(), LINUX_THREAD_NAME_LENGTH));
+        long ticks = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).strip().equals(comm)) {
+                        ticks += cpuTicks(Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII));
+                    }
+                } catch (NoSuchFileException ended) {
+                    // the thread ended while the list was read
+                }
+            }
+        }
+        return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** utime + stime of a /proc stat line, process or thread. */
+    static long cpuTicks(String stat) {
         // Fields after the command name, which is in parentheses and may itself contain spaces.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14, 15
-        return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14, 15
     }
 
     int threads() throws IOException {

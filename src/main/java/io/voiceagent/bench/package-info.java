@@ -24,7 +24,8 @@
  *
  * <p>Locks: each call trace's lock and each {@code Samples}' lock are leaves, never held together;
  * the recorder is called under a fake conversation's lock (see {@code demo.agent}).
- * Depends on {@code demo}, {@code demo.carrier}, {@code demo.agent} and {@code media} (G.711 in
- * {@code FrameMarker}); only {@code cli} uses it.
+ * Depends on {@code demo}, {@code demo.carrier}, {@code demo.agent}, {@code media} (G.711 in
+ * {@code FrameMarker}) and {@code recordings} (the writer thread's name, whose CPU it reads alone);
+ * only {@code cli} uses it.
  */
 package io.voiceagent.bench;

@@ -3,6 +3,8 @@ package io.voiceagent.bench;
 import io.voiceagent.media.G711;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,12 +84,43 @@ class BenchFiguresTest {
     }
 
     @Test
+    void oneThreadsCpuIsReadByItsJavaNameCutToWhatLinuxKeeps() throws Exception {
+        ProcessProbe probe = new ProcessProbe(ProcessHandle.current().pid(),
+                Path.of(System.getProperty("java.home"), "bin", "jcmd"));
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.concurrent.CountDownLatch spun = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread spinner = Thread.ofPlatform().name("bench-probe-spinner-thread").start(() -> {
+            long sink = 0;
+            while (threads.getCurrentThreadCpuTime() < 200_000_000L) { // 200 ms of its own CPU
+                sink += Long.numberOfTrailingZeros(sink + 1);
+            }
+            spun.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        spun.await();
+        try {
+            assertThat(probe.threadCpuTime("bench-probe-spinner-thread").toMillis()).isBetween(150L, 1_000L);
+            assertThat(probe.threadCpuTime("no-such-thread")).isZero();
+            assertThat(probe.threadCpuTime("bench-probe-spinner-thread").toMillis())
+                    .isLessThan(probe.cpuTime().toMillis());
+        } finally {
+            release.countDown();
+            spinner.join();
+        }
+    }
+
+    @Test
     void tableShowsEachFigureInMilliseconds() {
         Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
                 "answer", true, 20),
-                new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, 100,
+                new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, OptionalDouble.of(3.5), 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d,
                 BucketBounds.fromScrape("""
@@ -97,7 +130,8 @@ class BenchFiguresTest {
                         voiceagent_agent_pong_delay_seconds_bucket{le="+Inf"} 10
                         """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350));
         String table = report.table();
-        assertThat(table).contains("after 20 warm-up calls").contains("350 ms / 1234");
+        assertThat(table).contains("after 20 warm-up calls").contains("350 ms / 1234")
+                .containsPattern("of which the recording writer thread at full load \\(% of one core\\) +3\\.5 %");
         assertThat(table).contains("AI_CONNECT=answer, RECORDING=on, agent speech at 4x real time")
                 .contains("21.000 / 38.000 / 41.000 ms  (n=10)");
         assertThat(report.toJson()).containsEntry("ai_connect", "answer").containsEntry("recording", true);
