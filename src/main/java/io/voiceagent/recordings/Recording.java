@@ -4,14 +4,12 @@ import io.voiceagent.config.Config.Recording.Format;
 import io.voiceagent.media.AudioTap;
 import io.voiceagent.media.G711;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,10 +32,11 @@ final class Recording implements AudioTap {
     private static final int HEADER_UPDATE_FRAMES = 50;
     /** Stereo frames gathered into one write: half a second, more than one writer tick brings. */
     private static final int WRITE_FRAMES = 25;
+    /** Samples of both channels in one write. */
+    static final int MAX_WRITE_SAMPLES = WRITE_FRAMES * FRAME_SAMPLES * WavHeader.CHANNELS;
     /** A power of two above the backlog's whole frames and a partial one. */
     private static final int PHONE_RING_SAMPLES = 2048;
     private static final int PHONE_RING_MASK = PHONE_RING_SAMPLES - 1;
-    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private record Frame(boolean phone, byte[] g711, boolean alaw) {
     }
@@ -61,15 +60,16 @@ final class Recording implements AudioTap {
     private long dataBytes;
     private boolean failed;
     private boolean finished;
-    /** The stereo frames gathered for the next write. */
-    private final byte[] out;
+    /** The stereo frames gathered for the next write, as linear samples, left then right. */
+    private final short[] gathered = new short[MAX_WRITE_SAMPLES];
+    /** The frames taken off the queue at once (one lock for all of them rather than one each). */
+    private final ArrayList<Frame> taken = new ArrayList<>();
 
     Recording(String callId, Path file, Format format, RecordingWriter writer) {
         this.callId = callId;
         this.file = file;
         this.format = format;
         this.writer = writer;
-        this.out = new byte[WRITE_FRAMES * FRAME_SAMPLES * WavHeader.bytesPerFrame(format)];
         writer.add(this);
     }
 
@@ -120,14 +120,15 @@ final class Recording implements AudioTap {
         if (finished) {
             return false;
         }
-        Frame frame;
-        while ((frame = queue.poll()) != null) {
+        queue.drainTo(taken);
+        for (Frame frame : taken) {
             if (frame.phone()) {
                 addPhone(frame.g711(), frame.alaw());
             } else {
                 writeStereo(frame.g711());
             }
         }
+        taken.clear();
         if (stopped && queue.isEmpty()) {
             // Only now the frames gathered short of a whole write: flushing them at every tick made
             // ten small writes a second per call instead of two.
@@ -141,30 +142,30 @@ final class Recording implements AudioTap {
 
     /** Decodes a phone frame into the backlog, whole frames beyond {@link #PHONE_BACKLOG} dropped oldest first. */
     private void addPhone(byte[] g711, boolean alaw) {
+        int length = g711 == null ? FRAME_SAMPLES : g711.length;
+        while (phoneSamples + length > PHONE_RING_SAMPLES && phoneSamples >= FRAME_SAMPLES) {
+            dropOldestPhoneFrame();
+        }
+        // Only a payload longer than the whole ring (over 250 ms in one packet) loses its oldest samples here.
+        int from = Math.max(0, length - (PHONE_RING_SAMPLES - phoneSamples));
+        int write = (phoneRead + phoneSamples) & PHONE_RING_MASK;
         if (g711 == null) {
-            for (int i = 0; i < FRAME_SAMPLES; i++) {
-                putPhoneSample((short) 0);
+            for (int i = from; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
+                phoneRing[write] = 0;
             }
         } else if (alaw) {
-            for (byte code : g711) {
-                putPhoneSample(G711.alawToLinear(code));
+            for (int i = from; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
+                phoneRing[write] = G711.alawToLinear(g711[i]);
             }
         } else {
-            for (byte code : g711) {
-                putPhoneSample(G711.ulawToLinear(code));
+            for (int i = from; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
+                phoneRing[write] = G711.ulawToLinear(g711[i]);
             }
         }
+        phoneSamples += length - from;
         while (phoneSamples / FRAME_SAMPLES > PHONE_BACKLOG) {
             dropOldestPhoneFrame();
         }
-    }
-
-    private void putPhoneSample(short sample) {
-        if (phoneSamples == phoneRing.length) { // only a payload longer than the backlog gets here
-            dropOldestPhoneFrame();
-        }
-        phoneRing[(phoneRead + phoneSamples) & PHONE_RING_MASK] = sample;
-        phoneSamples++;
     }
 
     private void dropOldestPhoneFrame() {
@@ -178,45 +179,26 @@ final class Recording implements AudioTap {
             droppedFrames.incrementAndGet();
             return;
         }
-        boolean phone = phoneSamples >= FRAME_SAMPLES;
-        int at = framesGathered * FRAME_SAMPLES * WavHeader.bytesPerFrame(format);
-        // Each channel in a loop of its own, with no test per sample: this runs for 8,000 samples a
-        // second per direction per recorded call.
-        if (format == Format.PCM16) {
-            if (phone) {
-                for (int i = 0, read = phoneRead; i < FRAME_SAMPLES; i++, read = (read + 1) & PHONE_RING_MASK) {
-                    SHORT_LE.set(out, at + 4 * i, phoneRing[read]);
-                }
-            } else {
-                for (int i = 0; i < FRAME_SAMPLES; i++) {
-                    SHORT_LE.set(out, at + 4 * i, (short) 0);
-                }
+        int at = framesGathered * FRAME_SAMPLES * WavHeader.CHANNELS;
+        // A loop per channel with no test per sample: this runs 8,000 times a second per direction per call.
+        if (phoneSamples >= FRAME_SAMPLES) {
+            for (int i = 0, read = phoneRead; i < FRAME_SAMPLES; i++, read = (read + 1) & PHONE_RING_MASK) {
+                gathered[at + 2 * i] = phoneRing[read];
             }
-            if (sentUlaw != null) {
-                for (int i = 0; i < FRAME_SAMPLES; i++) {
-                    SHORT_LE.set(out, at + 4 * i + 2, G711.ulawToLinear(sentUlaw[i]));
-                }
-            } else {
-                for (int i = 0; i < FRAME_SAMPLES; i++) {
-                    SHORT_LE.set(out, at + 4 * i + 2, (short) 0);
-                }
-            }
+            dropOldestPhoneFrame();
         } else {
-            if (phone) {
-                for (int i = 0, read = phoneRead; i < FRAME_SAMPLES; i++, read = (read + 1) & PHONE_RING_MASK) {
-                    out[at + 2 * i] = G711.linearToUlaw(phoneRing[read]);
-                }
-            } else {
-                for (int i = 0; i < FRAME_SAMPLES; i++) {
-                    out[at + 2 * i] = G711.ULAW_SILENCE;
-                }
-            }
             for (int i = 0; i < FRAME_SAMPLES; i++) {
-                out[at + 2 * i + 1] = sentUlaw == null ? G711.ULAW_SILENCE : sentUlaw[i];
+                gathered[at + 2 * i] = 0;
             }
         }
-        if (phone) {
-            dropOldestPhoneFrame();
+        if (sentUlaw != null) {
+            for (int i = 0; i < FRAME_SAMPLES; i++) {
+                gathered[at + 2 * i + 1] = G711.ulawToLinear(sentUlaw[i]);
+            }
+        } else {
+            for (int i = 0; i < FRAME_SAMPLES; i++) {
+                gathered[at + 2 * i + 1] = 0;
+            }
         }
         if (++framesGathered == WRITE_FRAMES) {
             flush();
@@ -228,7 +210,7 @@ final class Recording implements AudioTap {
         if (framesGathered == 0) {
             return;
         }
-        ByteBuffer gathered = ByteBuffer.wrap(out, 0, framesGathered * FRAME_SAMPLES * WavHeader.bytesPerFrame(format));
+        ByteBuffer bytes = writer.encode(gathered, framesGathered * FRAME_SAMPLES * WavHeader.CHANNELS, format);
         try {
             if (channel == null) {
                 channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
@@ -237,8 +219,8 @@ final class Recording implements AudioTap {
                 channel.write(WavHeader.of(format, 0), 0);
                 channel.position(WavHeader.length(format));
             }
-            while (gathered.hasRemaining()) {
-                channel.write(gathered);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
             }
             dataBytes += (long) framesGathered * FRAME_SAMPLES * WavHeader.bytesPerFrame(format);
             long before = framesWritten;

@@ -1,5 +1,9 @@
 package io.voiceagent.recordings;
 
+import io.voiceagent.config.Config.Recording.Format;
+import io.voiceagent.media.G711;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +28,12 @@ final class RecordingWriter implements AutoCloseable {
     static final Duration DRAIN_INTERVAL = Duration.ofMillis(100);
 
     private final Set<Recording> live = ConcurrentHashMap.newKeySet();
+    /**
+     * Every recording's write goes through this one buffer, outside the heap so the kernel copies
+     * from it directly; only the writer thread (or a test draining by hand) touches it.
+     */
+    private final ByteBuffer encoded = ByteBuffer.allocateDirect(Recording.MAX_WRITE_SAMPLES * Short.BYTES)
+            .order(ByteOrder.LITTLE_ENDIAN);
     private final Semaphore wake = new Semaphore(0);
     private final Consumer<Recording> onFinished;
     private volatile boolean closing;
@@ -37,6 +47,21 @@ final class RecordingWriter implements AutoCloseable {
     RecordingWriter start() {
         thread = Thread.ofPlatform().daemon().name(Recordings.WRITER_THREAD).start(this::run);
         return this;
+    }
+
+    /** The first {@code count} of {@code samples} as the WAV's data bytes: 16-bit little-endian, or μ-law. */
+    ByteBuffer encode(short[] samples, int count, Format format) {
+        encoded.clear();
+        if (format == Format.PCM16) {
+            encoded.asShortBuffer().put(samples, 0, count);
+            encoded.limit(count * Short.BYTES);
+        } else {
+            for (int i = 0; i < count; i++) {
+                encoded.put(i, G711.linearToUlaw(samples[i]));
+            }
+            encoded.limit(count);
+        }
+        return encoded;
     }
 
     /** A new recording, drained from the next tick on. */
