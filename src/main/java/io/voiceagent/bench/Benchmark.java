@@ -1,7 +1,6 @@
 package io.voiceagent.bench;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.voiceagent.recordings.Recordings;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -240,15 +238,13 @@ public final class Benchmark {
         Map<String, Object> atWindowStart = networkCommand("status");
         Duration cpuWindowStart = probe.cpuTime();
         Duration networkCpuWindowStart = networkProbe.cpuTime();
-        Duration writerCpuWindowStart = probe.threadCpuTime(Recordings.WRITER_THREAD);
+        Map<String, Long> threadCpuWindowStart = probe.cpuTicksByThreadName();
         long windowStart = System.nanoTime();
         Thread.sleep(window.toMillis());
         long windowNanos = System.nanoTime() - windowStart;
         double cpuFullLoad = percent(probe.cpuTime().minus(cpuWindowStart), windowNanos);
         double networkCpuFullLoad = percent(networkProbe.cpuTime().minus(networkCpuWindowStart), windowNanos);
-        OptionalDouble writerCpuFullLoad = options.recording()
-                ? OptionalDouble.of(percent(probe.threadCpuTime(Recordings.WRITER_THREAD).minus(writerCpuWindowStart), windowNanos))
-                : OptionalDouble.empty();
+        ThreadCpu cpuFullLoadByThread = ThreadCpu.between(threadCpuWindowStart, probe.cpuTicksByThreadName(), windowNanos);
         Map<String, Object> atWindowEnd = networkCommand("status");
         int live = (int) Math.min(live(atWindowStart), live(atWindowEnd));
         Report.Resources peak = resources(probe);
@@ -304,7 +300,7 @@ public final class Benchmark {
                 Distribution.fromJson(dump.get("downlink_reply")),
                 Distribution.fromJson(dump.get("downlink_reply_start")),
                 Distribution.fromJson(dump.get("pacing")), number(dump, "pacing_packets"), number(dump, "pacing_late"),
-                lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, writerCpuFullLoad, live, heapIdle, heapFull, before, peak, after,
+                lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, cpuFullLoadByThread, live, heapIdle, heapFull, before, peak, after,
                 agent, new Report.LeftOut(leftOutSamples(dump), number(dump, "probe_ms")));
     }
 

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +24,6 @@ final class ProcessProbe {
 
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux architecture we run on. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
-    /** TASK_COMM_LEN less its terminating zero. */
-    private static final int LINUX_THREAD_NAME_LENGTH = 15;
     private static final Pattern HEAP_USED = Pattern.compile("heap\\b[^\\n]*?\\bused\\s+(\\d+)K");
     private static final Pattern GENERATION_USED = Pattern.compile("(?m)^(?:DefNew|Tenured)\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
     private static final Pattern THREADS = Pattern.compile("(?m)^Threads:\\s+(\\d+)");
@@ -38,28 +38,30 @@ final class ProcessProbe {
 
     /** User plus system CPU time the process has used so far. */
     Duration cpuTime() throws IOException {
-        long ticks = cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII));
-        return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+        return ticksToTime(cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII)));
     }
 
     /**
-     * User plus system CPU time used so far by the process's threads of this Java name (Linux keeps
-     * the first 15 characters of it); zero when there is none.
+     * User plus system CPU ticks each of the process's threads has used so far, added up by thread
+     * name as Linux keeps it (the first 15 characters of the Java name).
      */
-    Duration threadCpuTime(String javaName) throws IOException {
-        String comm = javaName.substring(0, Math.min(javaName.length(), LINUX_THREAD_NAME_LENGTH));
-        long ticks = 0;
+    Map<String, Long> cpuTicksByThreadName() throws IOException {
+        Map<String, Long> ticks = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
-                    if (Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).strip().equals(comm)) {
-                        ticks += cpuTicks(Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII));
-                    }
+                    ticks.merge(Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).strip(),
+                            cpuTicks(Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII)), Long::sum);
                 } catch (NoSuchFileException ended) {
                     // the thread ended while the list was read
                 }
             }
         }
+        return ticks;
+    }
+
+    /** Ticks of {@link #cpuTicksByThreadName} as time. */
+    static Duration ticksToTime(long ticks) {
         return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
     }
 

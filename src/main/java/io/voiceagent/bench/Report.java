@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
 
 /**
  * What one benchmark run measured, printed as one table or as JSON with the same figures.
@@ -20,7 +19,7 @@ import java.util.OptionalDouble;
  * @param cpuRunPercent     service CPU over the whole run, % of one core
  * @param cpuFullLoadPercent service CPU while every call was up, % of one core
  * @param networkCpuFullLoadPercent the simulated network's CPU at full load: it shares the machine's cores
- * @param recordingWriterCpuFullLoadPercent the service's recording writer thread alone at full load, when recording
+ * @param cpuFullLoadByThread the service's CPU at full load split by its threads
  * @param liveCalls    calls up while the full-load figures (CPU, heap) were taken
  * @param agent        the agent side's timing: barge-in, pongs and the agent audio queued ahead of the phone
  */
@@ -28,7 +27,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
                      Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
                      Distribution pacing, long pacingPackets, long latePackets,
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
-                     double networkCpuFullLoadPercent, OptionalDouble recordingWriterCpuFullLoadPercent, int liveCalls,
+                     double networkCpuFullLoadPercent, ThreadCpu cpuFullLoadByThread, int liveCalls,
                      long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after,
                      Agent agent, LeftOut leftOut) {
 
@@ -37,7 +36,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(leftOut, "leftOut");
-        Objects.requireNonNull(recordingWriterCpuFullLoadPercent, "recordingWriterCpuFullLoadPercent");
+        Objects.requireNonNull(cpuFullLoadByThread, "cpuFullLoadByThread");
     }
 
     /**
@@ -125,9 +124,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
                 leftOut.probeMillis() + " ms / " + leftOut.samples());
         row(out, "service CPU, whole run / at full load (% of one core)",
                 String.format(Locale.ROOT, "%.1f %% / %.1f %%", cpuRunPercent, cpuFullLoadPercent));
-        recordingWriterCpuFullLoadPercent.ifPresent(writer -> row(out,
-                "  of which the recording writer thread at full load (% of one core)",
-                String.format(Locale.ROOT, "%.1f %%", writer)));
+        row(out, "  of which, by thread, at full load (% of one core)", cpuFullLoadByThread.line());
         row(out, "demo network process CPU at full load (% of one core, same machine)",
                 String.format(Locale.ROOT, "%.1f %%", networkCpuFullLoadPercent));
         row(out, "service CPU per live call (full load, " + liveCalls + " live)",
@@ -177,7 +174,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("cpu_full_load_percent", cpuFullLoadPercent);
         out.put("cpu_per_call_percent", cpuPerCallPercent());
         out.put("network_cpu_full_load_percent", networkCpuFullLoadPercent);
-        recordingWriterCpuFullLoadPercent.ifPresent(writer -> out.put("recording_writer_cpu_full_load_percent", writer));
+        out.put("cpu_full_load_by_thread_percent", cpuFullLoadByThread.percentOfOneCore());
         out.put("live_calls_at_full_load", liveCalls);
         out.put("heap_idle_bytes", heapIdleBytes);
         out.put("heap_full_load_bytes", heapFullLoadBytes);

@@ -7,7 +7,7 @@
  * (the {@code demo.carrier.RtpProbe} and {@code demo.agent.AudioProbe}), which matches numbered audio
  * frames ({@link io.voiceagent.bench.FrameMarker}) where they come out against when they went in;
  * {@code Samples} and {@link io.voiceagent.bench.Distribution} summarise durations, {@code ProcessProbe}
- * reads CPU, threads, descriptors and heap from {@code /proc} and {@code jcmd}. What only the service
+ * reads CPU (the process's, and each thread's, grouped by {@code ThreadCpu}), threads, descriptors and heap from {@code /proc} and {@code jcmd}. What only the service
  * can see (the pong's delay inside it) comes from its {@code /metrics} at the end of the run, summarised
  * by {@link io.voiceagent.bench.BucketBounds}. Nothing is asserted.
  *
@@ -24,8 +24,7 @@
  *
  * <p>Locks: each call trace's lock and each {@code Samples}' lock are leaves, never held together;
  * the recorder is called under a fake conversation's lock (see {@code demo.agent}).
- * Depends on {@code demo}, {@code demo.carrier}, {@code demo.agent}, {@code media} (G.711 in
- * {@code FrameMarker}) and {@code recordings} (the writer thread's name, whose CPU it reads alone);
- * only {@code cli} uses it.
+ * Depends on {@code demo}, {@code demo.carrier}, {@code demo.agent} and {@code media} (G.711 in
+ * {@code FrameMarker}); only {@code cli} uses it.
  */
 package io.voiceagent.bench;

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * buffered file write can block in the kernel (the page cache throttling writers while the disk
  * catches up) and the JDK does not hand a virtual thread's carrier over for such writes, so on a
  * 2-core machine it would stall half of the service's virtual threads; on its own thread the
- * writer's CPU can also be read alone (the bench reports it). Media threads only put frames in a
+ * writer's CPU can also be read alone (the bench reports each thread's). Media threads only put frames in a
  * recording's bounded queue; this thread drains every live recording each {@link #DRAIN_INTERVAL}
  * (its queue holds 5 s, so a tick of 100 ms leaves a wide margin) and writes what it took in one write
  * per recording: ten wake-ups a second for all calls instead of a hand-off per 20 ms per direction
@@ -45,7 +45,7 @@ final class RecordingWriter implements AutoCloseable {
 
     /** Starts the writing thread; until then frames only queue up (and overflow), as in a stalled writer. */
     RecordingWriter start() {
-        thread = Thread.ofPlatform().daemon().name(Recordings.WRITER_THREAD).start(this::run);
+        thread = Thread.ofPlatform().daemon().name("recording-writer").start(this::run);
         return this;
     }
 

@@ -32,8 +32,6 @@ import java.util.regex.Pattern;
  */
 public final class Recordings implements RecordingLibrary, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Recordings.class.getName());
-    /** The name of the one thread that writes every recording ({@link RecordingWriter}). */
-    public static final String WRITER_THREAD = "recording-writer";
     private static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
     private final Config.Recording settings;

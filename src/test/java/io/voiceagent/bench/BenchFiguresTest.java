@@ -4,7 +4,7 @@ import io.voiceagent.media.G711;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.util.OptionalDouble;
+import java.util.Map;
 import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,7 +84,7 @@ class BenchFiguresTest {
     }
 
     @Test
-    void oneThreadsCpuIsReadByItsJavaNameCutToWhatLinuxKeeps() throws Exception {
+    void eachThreadsCpuIsReadUnderItsNameCutToWhatLinuxKeeps() throws Exception {
         ProcessProbe probe = new ProcessProbe(ProcessHandle.current().pid(),
                 Path.of(System.getProperty("java.home"), "bin", "jcmd"));
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -104,14 +104,34 @@ class BenchFiguresTest {
         });
         spun.await();
         try {
-            assertThat(probe.threadCpuTime("bench-probe-spinner-thread").toMillis()).isBetween(150L, 1_000L);
-            assertThat(probe.threadCpuTime("no-such-thread")).isZero();
-            assertThat(probe.threadCpuTime("bench-probe-spinner-thread").toMillis())
-                    .isLessThan(probe.cpuTime().toMillis());
+            Map<String, Long> byName = probe.cpuTicksByThreadName();
+            assertThat(byName).as("Linux keeps 15 characters of a name").doesNotContainKey("bench-probe-spinner-thread");
+            assertThat(ProcessProbe.ticksToTime(byName.get("bench-probe-spi")).toMillis()).isBetween(150L, 1_000L);
+            assertThat(ProcessProbe.ticksToTime(byName.values().stream().mapToLong(Long::longValue).sum()))
+                    .isLessThanOrEqualTo(probe.cpuTime());
         } finally {
             release.countDown();
             spinner.join();
         }
+    }
+
+    @Test
+    void threadCpuGroupsCarriersCollectorsAndCompilersAndShowsTheLargestFirst() {
+        Map<String, Long> before = Map.of("ForkJoinPool-1-", 100L, "rtp-pacer", 50L, "GC Thread#0", 10L,
+                "recording-write", 5L, "C2 CompilerThre", 0L);
+        Map<String, Long> after = new java.util.HashMap<>(Map.of("ForkJoinPool-1-", 400L, "rtp-pacer", 250L,
+                "GC Thread#0", 30L, "GC Thread#1", 25L, "recording-write", 25L, "C2 CompilerThre", 40L,
+                "rtp-receiver", 180L, "call-timers", 2L, "HttpClient-1-Se", 3L));
+        after.put("VM Thread", 1L);
+        ThreadCpu cpu = ThreadCpu.between(before, after, 10_000_000_000L); // 10 s: 10 ticks = 1 % of a core
+
+        assertThat(cpu.percentOfOneCore()).containsExactly(
+                Map.entry("virtual-thread carriers", 30.0), Map.entry("rtp-pacer", 20.0),
+                Map.entry("rtp-receiver", 18.0), Map.entry("GC", 4.5), Map.entry("JIT", 4.0),
+                Map.entry("recording-write", 2.0), Map.entry("other", 0.6));
+        assertThat(cpu.line()).startsWith("virtual-thread carriers 30.0 · rtp-pacer 20.0 · ");
+        assertThat(ThreadCpu.group("G1 Refine#0")).isEqualTo("GC");
+        assertThat(ThreadCpu.group("HttpClient-1-Se")).isEqualTo("HttpClient-1-Se");
     }
 
     @Test
@@ -120,7 +140,7 @@ class BenchFiguresTest {
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
                 "answer", true, 20),
-                new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, OptionalDouble.of(3.5), 100,
+                new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(Map.of("recording-write", 3.5)), 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d,
                 BucketBounds.fromScrape("""
@@ -131,7 +151,7 @@ class BenchFiguresTest {
                         """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350));
         String table = report.table();
         assertThat(table).contains("after 20 warm-up calls").contains("350 ms / 1234")
-                .containsPattern("of which the recording writer thread at full load \\(% of one core\\) +3\\.5 %");
+                .containsPattern("of which, by thread, at full load \\(% of one core\\) +recording-write 3\\.5");
         assertThat(table).contains("AI_CONNECT=answer, RECORDING=on, agent speech at 4x real time")
                 .contains("21.000 / 38.000 / 41.000 ms  (n=10)");
         assertThat(report.toJson()).containsEntry("ai_connect", "answer").containsEntry("recording", true);
