@@ -1,15 +1,15 @@
 package io.voiceagent.media;
 
 /**
- * Receives a copy of a call's audio once it is answered, 20 ms at a time: what the phone said (as
- * the agent was given it) and what the phone was sent (as it heard it). Called on the media
- * threads (the RTP receiver and the pacing clock), so it must never block: it copies or drops.
- * The frames handed over are its own.
+ * Receives a call's audio once it is answered, 20 ms at a time: what the phone said (as the agent
+ * was given it) and what the phone was sent (as it heard it). Called on the media threads (the RTP
+ * receiver and the pacing clock), so it must never block: it copies what it keeps before it returns
+ * or drops it. The arrays stay the caller's, to be reused at once.
  */
 public interface AudioTap {
-    /** 160 samples from the phone, G.711 μ-law ({@code alaw} false) or A-law; null for a missing or silent frame. */
+    /** A frame from the phone (160 samples at 20 ms), G.711 μ-law ({@code alaw} false) or A-law; null for a missing or silent frame. */
     void fromPhone(byte[] g711, boolean alaw);
 
-    /** The 160 μ-law samples sent to the phone this tick; null when only silence (or DTMF) was sent. */
-    void toPhone(byte[] ulaw);
+    /** The 160 μ-law samples sent to the phone this tick, from {@code offset}; null when only silence (or DTMF) was sent. */
+    void toPhone(byte[] ulaw, int offset);
 }

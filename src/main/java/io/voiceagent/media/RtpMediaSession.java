@@ -463,8 +463,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private void tapDownlink(int audio) {
         AudioTap tap = audioTap;
         if (tap != null && answered) {
-            tap.toPhone(audio == 0 ? null : java.util.Arrays.copyOfRange(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH,
-                    RtpPacket.FIXED_HEADER_LENGTH + SAMPLES));
+            tap.toPhone(audio == 0 ? null : sendBuffer, RtpPacket.FIXED_HEADER_LENGTH);
         }
     }
 
@@ -740,7 +739,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         }
         AudioTap tap = audioTap;
         if (tap != null) {
-            tap.fromPhone(payload == null ? null : payload.clone(), codec == LineCodec.PCMA);
+            tap.fromPhone(payload, codec == LineCodec.PCMA);
         }
         if (uplinkConverter == null || !uplinkConverter.matches(codec, format)) {
             uplinkConverter = new UplinkConverter(codec, format, engine.filter(LineCodec.SAMPLE_RATE, format.sampleRate()));

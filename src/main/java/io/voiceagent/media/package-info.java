@@ -17,8 +17,8 @@
  * expire jitter-buffered audio, check the media and hold timeouts); the call's own threads connect,
  * answer, queue agent audio and close; listener callbacks that may block (timeouts, queue drained)
  * run on virtual threads of the engine. Neither the receive nor the pacing thread may block: an
- * {@code AudioTap} (a recording) set on a session is handed a copy of each answered 20 ms on those
- * threads (the caller's under {@code uplinkLock}, what was sent on the pacing thread) and only queues it.
+ * {@code AudioTap} (a recording) set on a session is handed each answered 20 ms on those threads
+ * (the caller's under {@code uplinkLock}, what was sent on the pacing thread) and only copies it.
  *
  * <p>Metrics: the sessions add every packet in and out (and its bytes), every reject by reason, every
  * packet given up as lost by the jitter buffer and the far ends' reported loss to the service-wide

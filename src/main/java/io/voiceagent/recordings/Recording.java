@@ -9,24 +9,34 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One call's stereo WAV (16-bit PCM or G.711 μ-law): left the phone, right what the phone was sent. The media threads hand
- * frames to a bounded queue ({@link AudioTap}) and never wait: when it is full the frame is dropped
- * and the recording marked incomplete. The {@link RecordingWriter}'s thread does everything else.
+ * One call's stereo WAV (16-bit PCM or G.711 μ-law): left the phone, right what the phone was sent.
+ * The media threads copy each frame into the recording's ring ({@link AudioTap}) and never wait for
+ * the writer: when the ring is full the frame is dropped and the recording marked incomplete. The
+ * {@link RecordingWriter}'s thread does everything else.
  *
- * <p>The sent side is the clock: each 20 ms the phone was sent becomes one stereo frame, paired
- * with the oldest phone frame not yet written (silence when none came in time). Phone frames that
- * pile up beyond {@link #PHONE_BACKLOG} (the phone sending faster than we do, or while we send
+ * <p>The ring keeps the frames of both directions in the order they were handed over, which is
+ * what pairs them: the sent side is the clock, each 20 ms the phone was sent becomes one stereo frame,
+ * paired with the oldest phone frame not yet written (silence when none came in time). Phone frames
+ * that pile up beyond {@link #PHONE_BACKLOG} (the phone sending faster than we do, or while we send
  * nothing on hold) are dropped oldest first, so the two sides stay within 200 ms of each other.
+ *
+ * <p>The ring has one writer at a time: the pacing and receive threads take {@link #handOver}'s lock
+ * for the copy of one frame (the only time either waits is for the other's copy); the writer thread
+ * never takes it, it reads up to the published count and gives the slots back by its own count.
  */
 final class Recording implements AudioTap {
     static final int FRAME_SAMPLES = 160;
-    /** About 5 s of both directions. */
-    static final int QUEUE_FRAMES = 500;
+    /** Frames the ring holds, of both directions: 2.5 s of a call, 25 writer ticks. A power of two. */
+    static final int RING_FRAMES = 256;
+    private static final int RING_MASK = RING_FRAMES - 1;
+    private static final byte SENT = 0;
+    private static final byte SENT_SILENCE = 1;
+    private static final byte PHONE_ULAW = 2;
+    private static final byte PHONE_ALAW = 3;
+    private static final byte PHONE_SILENCE = 4;
     static final int PHONE_BACKLOG = 10;
     /** Frames between the header's updates: a second. */
     private static final int HEADER_UPDATE_FRAMES = 50;
@@ -38,16 +48,21 @@ final class Recording implements AudioTap {
     private static final int PHONE_RING_SAMPLES = 2048;
     private static final int PHONE_RING_MASK = PHONE_RING_SAMPLES - 1;
 
-    private record Frame(boolean phone, byte[] g711, boolean alaw) {
-    }
-
     final String callId;
     final Path file;
     private final Format format;
     private long framesWritten;
     /** Stereo frames in {@link #out} not yet written. */
     private int framesGathered;
-    private final ArrayBlockingQueue<Frame> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
+    // The ring: slot i of frame n is n & RING_MASK; a phone payload longer than 20 ms takes several.
+    private final byte[] ringAudio = new byte[RING_FRAMES * FRAME_SAMPLES];
+    private final byte[] ringKind = new byte[RING_FRAMES];
+    private final short[] ringLength = new short[RING_FRAMES];
+    /** Frames put in the ring so far; written under {@link #handOver}'s lock, read by the writer. */
+    private final AtomicLong published = new AtomicLong();
+    /** Frames the writer has taken out of the ring; written by the writer only. */
+    private final AtomicLong taken = new AtomicLong();
+    private final Object handOver = new Object();
     private final AtomicLong droppedFrames = new AtomicLong();
     private final RecordingWriter writer;
     private volatile boolean stopped;
@@ -62,8 +77,6 @@ final class Recording implements AudioTap {
     private boolean finished;
     /** The stereo frames gathered for the next write, as linear samples, left then right. */
     private final short[] gathered = new short[MAX_WRITE_SAMPLES];
-    /** The frames taken off the queue at once (one lock for all of them rather than one each). */
-    private final ArrayList<Frame> taken = new ArrayList<>();
 
     Recording(String callId, Path file, Format format, RecordingWriter writer) {
         this.callId = callId;
@@ -75,24 +88,42 @@ final class Recording implements AudioTap {
 
     @Override
     public void fromPhone(byte[] g711, boolean alaw) {
-        offer(new Frame(true, g711, alaw));
+        if (g711 == null) {
+            handOver(PHONE_SILENCE, null, 0, FRAME_SAMPLES);
+            return;
+        }
+        for (int offset = 0; offset < g711.length; offset += FRAME_SAMPLES) {
+            handOver(alaw ? PHONE_ALAW : PHONE_ULAW, g711, offset, Math.min(FRAME_SAMPLES, g711.length - offset));
+        }
     }
 
     @Override
-    public void toPhone(byte[] ulaw) {
-        offer(new Frame(false, ulaw, false));
+    public void toPhone(byte[] ulaw, int offset) {
+        handOver(ulaw == null ? SENT_SILENCE : SENT, ulaw, offset, FRAME_SAMPLES);
     }
 
-    private void offer(Frame frame) {
+    /** Media threads: copies one frame into the ring, or drops it when the ring is full. */
+    private void handOver(byte kind, byte[] audio, int offset, int length) {
         if (stopped) {
             return;
         }
-        if (!queue.offer(frame)) {
-            droppedFrames.incrementAndGet();
+        synchronized (handOver) {
+            long frame = published.get();
+            if (frame - taken.getAcquire() == RING_FRAMES) {
+                droppedFrames.incrementAndGet();
+                return;
+            }
+            int slot = (int) (frame & RING_MASK);
+            if (audio != null) {
+                System.arraycopy(audio, offset, ringAudio, slot * FRAME_SAMPLES, length);
+            }
+            ringKind[slot] = kind;
+            ringLength[slot] = (short) length;
+            published.setRelease(frame + 1);
         }
     }
 
-    /** No more audio; the writer closes the file once the queue is empty. */
+    /** No more audio; the writer closes the file once the ring is empty. */
     void stop() {
         stopped = true;
         writer.wake();
@@ -102,7 +133,7 @@ final class Recording implements AudioTap {
         return stopped;
     }
 
-    /** Frames dropped because the writer fell behind, or the disk failed. */
+    /** Frames dropped because the writer fell behind (the ring was full), or the disk failed. */
     long droppedFrames() {
         return droppedFrames.get();
     }
@@ -115,21 +146,26 @@ final class Recording implements AudioTap {
         return dataBytes / WavHeader.bytesPerFrame(format) / (WavHeader.SAMPLE_RATE / 1000);
     }
 
-    /** Writer thread: writes what is queued; returns true when the recording is finished and closed. */
+    /** Writer thread: writes what is in the ring; returns true when the recording is finished and closed. */
     boolean drain() {
         if (finished) {
             return false;
         }
-        queue.drainTo(taken);
-        for (Frame frame : taken) {
-            if (frame.phone()) {
-                addPhone(frame.g711(), frame.alaw());
-            } else {
-                writeStereo(frame.g711());
+        boolean last = stopped; // read before the count: every frame handed over before the stop is in it
+        long end = published.getAcquire();
+        for (long frame = taken.get(); frame < end; frame++) {
+            int slot = (int) (frame & RING_MASK);
+            int at = slot * FRAME_SAMPLES;
+            switch (ringKind[slot]) {
+                case SENT -> writeStereo(ringAudio, at);
+                case SENT_SILENCE -> writeStereo(null, 0);
+                case PHONE_ULAW -> addPhone(ringAudio, at, ringLength[slot], false);
+                case PHONE_ALAW -> addPhone(ringAudio, at, ringLength[slot], true);
+                default -> addPhone(null, 0, FRAME_SAMPLES, false);
             }
         }
-        taken.clear();
-        if (stopped && queue.isEmpty()) {
+        taken.setRelease(end);
+        if (last) {
             // Only now the frames gathered short of a whole write: flushing them at every tick made
             // ten small writes a second per call instead of two.
             flush();
@@ -141,8 +177,7 @@ final class Recording implements AudioTap {
     }
 
     /** Decodes a phone frame into the backlog, whole frames beyond {@link #PHONE_BACKLOG} dropped oldest first. */
-    private void addPhone(byte[] g711, boolean alaw) {
-        int length = g711 == null ? FRAME_SAMPLES : g711.length;
+    private void addPhone(byte[] g711, int offset, int length, boolean alaw) {
         while (phoneSamples + length > PHONE_RING_SAMPLES && phoneSamples >= FRAME_SAMPLES) {
             dropOldestPhoneFrame();
         }
@@ -155,11 +190,11 @@ final class Recording implements AudioTap {
             }
         } else if (alaw) {
             for (int i = from; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
-                phoneRing[write] = G711.alawToLinear(g711[i]);
+                phoneRing[write] = G711.alawToLinear(g711[offset + i]);
             }
         } else {
             for (int i = from; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
-                phoneRing[write] = G711.ulawToLinear(g711[i]);
+                phoneRing[write] = G711.ulawToLinear(g711[offset + i]);
             }
         }
         phoneSamples += length - from;
@@ -174,7 +209,7 @@ final class Recording implements AudioTap {
     }
 
     /** One stereo frame: what was sent (null: silence) on the right, the oldest whole phone frame (or silence) on the left. */
-    private void writeStereo(byte[] sentUlaw) {
+    private void writeStereo(byte[] sentUlaw, int offset) {
         if (failed) {
             droppedFrames.incrementAndGet();
             return;
@@ -193,7 +228,7 @@ final class Recording implements AudioTap {
         }
         if (sentUlaw != null) {
             for (int i = 0; i < FRAME_SAMPLES; i++) {
-                gathered[at + 2 * i + 1] = G711.ulawToLinear(sentUlaw[i]);
+                gathered[at + 2 * i + 1] = G711.ulawToLinear(sentUlaw[offset + i]);
             }
         } else {
             for (int i = 0; i < FRAME_SAMPLES; i++) {

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * catches up) and the JDK does not hand a virtual thread's carrier over for such writes, so on a
  * 2-core machine it would stall half of the service's virtual threads; on its own thread the
  * writer's CPU can also be read alone (the bench reports each thread's). Media threads only put frames in a
- * recording's bounded queue; this thread drains every live recording each {@link #DRAIN_INTERVAL}
- * (its queue holds 5 s, so a tick of 100 ms leaves a wide margin) and writes what it took in one write
+ * recording's ring; this thread drains every live recording each {@link #DRAIN_INTERVAL}
+ * (the ring holds 2.5 s, so a tick of 100 ms leaves a wide margin) and writes what it took in one write
  * per recording: ten wake-ups a second for all calls instead of a hand-off per 20 ms per direction
  * per call, and a write per half second instead of one per frame. A stopped recording wakes it at once, so a call's
  * file is closed as soon as the call ends.
@@ -43,7 +43,7 @@ final class RecordingWriter implements AutoCloseable {
         this.onFinished = onFinished;
     }
 
-    /** Starts the writing thread; until then frames only queue up (and overflow), as in a stalled writer. */
+    /** Starts the writing thread; until then frames only pile up in the rings (and overflow), as in a stalled writer. */
     RecordingWriter start() {
         thread = Thread.ofPlatform().daemon().name("recording-writer").start(this::run);
         return this;
@@ -84,7 +84,7 @@ final class RecordingWriter implements AutoCloseable {
             wake.drainPermits();
             drainAll();
         }
-        drainAll(); // what was queued before close: the recordings of calls just hung up
+        drainAll(); // what was handed over before close: the recordings of calls just hung up
     }
 
     private void drainAll() {
@@ -101,7 +101,7 @@ final class RecordingWriter implements AutoCloseable {
         }
     }
 
-    /** Finishes what is queued (the recordings of calls just hung up), for up to 5 s, then stops. */
+    /** Finishes what was handed over (the recordings of calls just hung up), for up to 5 s, then stops. */
     @Override
     public void close() {
         if (thread == null) {

@@ -32,8 +32,8 @@ class RecordingWriterTest {
         RecordingWriter writer = new RecordingWriter(finished::add); // not started: the test drains
         Recording recording = new Recording("c_1", dir.resolve("c_1.wav"), Format.PCM16, writer);
         recording.fromPhone(ulaw((short) 8000), false);
-        recording.toPhone(ulaw((short) -4000));
-        recording.toPhone(null); // silence sent, no phone frame left: both silent
+        recording.toPhone(ulaw((short) -4000), 0);
+        recording.toPhone(null, 0); // silence sent, no phone frame left: both silent
         recording.stop();
         assertThat(recording.drain()).isTrue();
 
@@ -63,13 +63,13 @@ class RecordingWriterTest {
         Path file = dir.resolve("c_5.wav");
         Recording recording = new Recording("c_5", file, Format.PCM16, writer);
         for (int i = 0; i < 5; i++) { // one writer tick's worth
-            recording.toPhone(ulaw((short) 1000));
+            recording.toPhone(ulaw((short) 1000), 0);
         }
         assertThat(recording.drain()).isFalse();
         assertThat(file).as("no write for a tick's 100 ms").doesNotExist();
 
         for (int i = 0; i < 25; i++) {
-            recording.toPhone(ulaw((short) 1000));
+            recording.toPhone(ulaw((short) 1000), 0);
         }
         assertThat(recording.drain()).isFalse();
         assertThat(Files.size(file)).as("one write of 25 frames").isEqualTo(44 + 25 * 160 * 4);
@@ -91,7 +91,7 @@ class RecordingWriterTest {
         recording.fromPhone(first, true);
         recording.fromPhone(second, true);
         for (int i = 0; i < 4; i++) {
-            recording.toPhone(null);
+            recording.toPhone(null, 0);
         }
         recording.stop();
         assertThat(recording.drain()).isTrue();
@@ -113,8 +113,8 @@ class RecordingWriterTest {
         for (int n = 1; n <= frames; n++) {
             recording.fromPhone(ulaw((short) (1000 * n)), false);
         }
-        recording.toPhone(null);
-        recording.toPhone(null);
+        recording.toPhone(null, 0);
+        recording.toPhone(null, 0);
         recording.stop();
         assertThat(recording.drain()).isTrue();
 
@@ -147,7 +147,7 @@ class RecordingWriterTest {
         RecordingWriter writer = new RecordingWriter(r -> { });
         Recording recording = new Recording("c_4", dir.resolve("c_4.wav"), Format.G711, writer);
         recording.fromPhone(ulaw((short) 8000), false);
-        recording.toPhone(ulaw((short) -4000));
+        recording.toPhone(ulaw((short) -4000), 0);
         recording.stop();
         assertThat(recording.drain()).isTrue();
 
@@ -175,13 +175,44 @@ class RecordingWriterTest {
     void a_full_queue_drops_frames_without_waiting_and_the_recording_counts_them() throws Exception {
         RecordingWriter stalled = new RecordingWriter(r -> { });
         Recording recording = new Recording("c_2", dir.resolve("c_2.wav"), Format.PCM16, stalled);
-        for (int i = 0; i < Recording.QUEUE_FRAMES + 100; i++) {
-            recording.toPhone(ulaw((short) 1000));
+        for (int i = 0; i < Recording.RING_FRAMES + 100; i++) {
+            recording.toPhone(ulaw((short) 1000), 0);
         }
         assertThat(recording.droppedFrames()).isEqualTo(100);
         recording.stop();
         assertThat(recording.drain()).isTrue();
-        assertThat(Files.size(dir.resolve("c_2.wav"))).isEqualTo(44 + (long) Recording.QUEUE_FRAMES * 160 * 4);
+        assertThat(Files.size(dir.resolve("c_2.wav"))).isEqualTo(44 + (long) Recording.RING_FRAMES * 160 * 4);
+    }
+
+    @Test
+    void the_callers_arrays_are_copied_at_once_and_the_ring_is_used_again_once_drained() throws Exception {
+        RecordingWriter writer = new RecordingWriter(r -> { });
+        Recording recording = new Recording("c_8", dir.resolve("c_8.wav"), Format.PCM16, writer);
+        byte[] reused = new byte[12 + 160]; // like the pacing thread's send buffer: audio after a 12-byte header
+        byte[] payload = new byte[160];
+        for (int round = 0; round < 3; round++) { // three times the ring's length in all
+            for (int n = 0; n < Recording.RING_FRAMES / 2; n++) {
+                Arrays.fill(payload, G711.linearToUlaw(100 * (n % 50)));
+                recording.fromPhone(payload, false);
+                Arrays.fill(reused, 12, reused.length, G711.linearToUlaw(-100 * (n % 50)));
+                recording.toPhone(reused, 12);
+            }
+            Arrays.fill(payload, G711.linearToUlaw(30_000)); // changed after the hand-over: not recorded
+            Arrays.fill(reused, G711.linearToUlaw(30_000));
+            assertThat(recording.drain()).isFalse();
+        }
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+
+        assertThat(recording.droppedFrames()).isZero();
+        short[] left = channel(dir.resolve("c_8.wav"), 0);
+        short[] right = channel(dir.resolve("c_8.wav"), 1);
+        assertThat(left).hasSize(3 * Recording.RING_FRAMES / 2 * 160);
+        for (int frame = 0; frame < left.length / 160; frame++) {
+            int n = frame % (Recording.RING_FRAMES / 2) % 50;
+            assertThat(left[frame * 160]).as("left of frame %d", frame).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(100 * n)));
+            assertThat(right[frame * 160 + 159]).as("right of frame %d", frame).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(-100 * n)));
+        }
     }
 
     @Test
@@ -189,8 +220,8 @@ class RecordingWriterTest {
         RecordingWriter writer = new RecordingWriter(r -> { });
         Recording recording = new Recording("c_3", dir.resolve("missing-dir").resolve("c_3.wav"), Format.PCM16,
                 writer);
-        recording.toPhone(ulaw((short) 1000));
-        recording.toPhone(ulaw((short) 1000));
+        recording.toPhone(ulaw((short) 1000), 0);
+        recording.toPhone(ulaw((short) 1000), 0);
         recording.stop();
         assertThat(recording.drain()).isTrue();
         assertThat(recording.failed()).isTrue();
@@ -203,7 +234,7 @@ class RecordingWriterTest {
             Recording recording = new Recording("c_5", dir.resolve("c_5.wav"), Format.PCM16, writer);
             for (int i = 0; i < 60; i++) { // more than one write's worth of frames
                 recording.fromPhone(ulaw((short) 2000), false);
-                recording.toPhone(ulaw((short) 1000));
+                recording.toPhone(ulaw((short) 1000), 0);
             }
             recording.stop();
 
