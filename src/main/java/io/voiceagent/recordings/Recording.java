@@ -44,7 +44,7 @@ final class Recording implements AudioTap {
     private static final int WRITE_FRAMES = 25;
     /** Samples of both channels in one write. */
     static final int MAX_WRITE_SAMPLES = WRITE_FRAMES * FRAME_SAMPLES * WavHeader.CHANNELS;
-    /** A power of two above the backlog's whole frames and a partial one. */
+    /** A power of two above the backlog's whole frames, a partial one and the next slot's samples. */
     private static final int PHONE_RING_SAMPLES = 2048;
     private static final int PHONE_RING_MASK = PHONE_RING_SAMPLES - 1;
 
@@ -52,7 +52,7 @@ final class Recording implements AudioTap {
     final Path file;
     private final Format format;
     private long framesWritten;
-    /** Stereo frames in {@link #out} not yet written. */
+    /** Stereo frames in {@link #gathered} not yet written. */
     private int framesGathered;
     // The ring: slot i of frame n is n & RING_MASK; a phone payload longer than 20 ms takes several.
     private final byte[] ringAudio = new byte[RING_FRAMES * FRAME_SAMPLES];
@@ -176,28 +176,26 @@ final class Recording implements AudioTap {
         return false;
     }
 
-    /** Decodes a phone frame into the backlog, whole frames beyond {@link #PHONE_BACKLOG} dropped oldest first. */
+    /**
+     * Decodes one slot from the phone (at most 20 ms: {@link #fromPhone} cuts longer payloads) into
+     * the backlog; whole frames beyond {@link #PHONE_BACKLOG} are dropped oldest first.
+     */
     private void addPhone(byte[] g711, int offset, int length, boolean alaw) {
-        while (phoneSamples + length > PHONE_RING_SAMPLES && phoneSamples >= FRAME_SAMPLES) {
-            dropOldestPhoneFrame();
-        }
-        // Only a payload longer than the whole ring (over 250 ms in one packet) loses its oldest samples here.
-        int from = Math.max(0, length - (PHONE_RING_SAMPLES - phoneSamples));
         int write = (phoneRead + phoneSamples) & PHONE_RING_MASK;
         if (g711 == null) {
-            for (int i = from; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
+            for (int i = 0; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
                 phoneRing[write] = 0;
             }
         } else if (alaw) {
-            for (int i = from; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
+            for (int i = 0; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
                 phoneRing[write] = G711.alawToLinear(g711[offset + i]);
             }
         } else {
-            for (int i = from; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
+            for (int i = 0; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
                 phoneRing[write] = G711.ulawToLinear(g711[offset + i]);
             }
         }
-        phoneSamples += length - from;
+        phoneSamples += length;
         while (phoneSamples / FRAME_SAMPLES > PHONE_BACKLOG) {
             dropOldestPhoneFrame();
         }

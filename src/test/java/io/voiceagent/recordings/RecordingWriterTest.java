@@ -123,6 +123,24 @@ class RecordingWriterTest {
         assertThat(left[160]).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(1000 * 7)));
     }
 
+    @Test
+    void a_phone_payload_longer_than_the_backlog_keeps_its_newest_frames() throws Exception {
+        RecordingWriter writer = new RecordingWriter(r -> { });
+        Recording recording = new Recording("c_9", dir.resolve("c_9.wav"), Format.PCM16, writer);
+        byte[] payload = new byte[12 * 160 + 80]; // 250 ms in one packet
+        for (int frame = 0; frame <= 12; frame++) {
+            Arrays.fill(payload, frame * 160, Math.min(payload.length, (frame + 1) * 160), G711.linearToUlaw(500 * (frame + 1)));
+        }
+        recording.fromPhone(payload, false);
+        recording.toPhone(null, 0);
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+
+        assertThat(recording.droppedFrames()).isZero();
+        assertThat(channel(dir.resolve("c_9.wav"), 0)[0]).as("the oldest of the newest ten whole frames: the third")
+                .isEqualTo(G711.ulawToLinear(G711.linearToUlaw(500 * 3)));
+    }
+
     /** One channel (0 left, 1 right) of a 16-bit stereo WAV written by a recording. */
     private static short[] channel(Path file, int channel) throws Exception {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
