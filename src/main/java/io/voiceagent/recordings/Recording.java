@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * that pile up beyond {@link #PHONE_BACKLOG} (the phone sending faster than we do, or while we send
  * nothing on hold) are dropped oldest first, so the two sides stay within 200 ms of each other.
  *
- * <p>The ring has one writer at a time: the pacing and receive threads take {@link #handOver}'s lock
+ * <p>The ring has one writer at a time: the pacing and receive threads take {@link #handOverLock}
  * for the copy of one frame (the only time either waits is for the other's copy); the writer thread
  * never takes it, it reads up to the published count and gives the slots back by its own count.
  */
@@ -51,6 +52,7 @@ final class Recording implements AudioTap {
     final String callId;
     final Path file;
     private final Format format;
+    /** Stereo frames written to the file. */
     private long framesWritten;
     /** Stereo frames in {@link #gathered} not yet written. */
     private int framesGathered;
@@ -58,11 +60,11 @@ final class Recording implements AudioTap {
     private final byte[] ringAudio = new byte[RING_FRAMES * FRAME_SAMPLES];
     private final byte[] ringKind = new byte[RING_FRAMES];
     private final short[] ringLength = new short[RING_FRAMES];
-    /** Frames put in the ring so far; written under {@link #handOver}'s lock, read by the writer. */
+    /** Frames put in the ring so far; written under {@link #handOverLock}, read by the writer. */
     private final AtomicLong published = new AtomicLong();
     /** Frames the writer has taken out of the ring; written by the writer only. */
     private final AtomicLong taken = new AtomicLong();
-    private final Object handOver = new Object();
+    private final Object handOverLock = new Object();
     private final AtomicLong droppedFrames = new AtomicLong();
     private final RecordingWriter writer;
     private volatile boolean stopped;
@@ -72,7 +74,6 @@ final class Recording implements AudioTap {
     private int phoneRead;
     private int phoneSamples;
     private FileChannel channel;
-    private long dataBytes;
     private boolean failed;
     private boolean finished;
     /** The stereo frames gathered for the next write, as linear samples, left then right. */
@@ -107,7 +108,7 @@ final class Recording implements AudioTap {
         if (stopped) {
             return;
         }
-        synchronized (handOver) {
+        synchronized (handOverLock) {
             long frame = published.get();
             if (frame - taken.getAcquire() == RING_FRAMES) {
                 droppedFrames.incrementAndGet();
@@ -143,7 +144,11 @@ final class Recording implements AudioTap {
     }
 
     long durationMillis() {
-        return dataBytes / WavHeader.bytesPerFrame(format) / (WavHeader.SAMPLE_RATE / 1000);
+        return framesWritten * FRAME_SAMPLES / (WavHeader.SAMPLE_RATE / 1000);
+    }
+
+    private long dataBytes() {
+        return framesWritten * FRAME_SAMPLES * WavHeader.bytesPerFrame(format);
     }
 
     /** Writer thread: writes what is in the ring; returns true when the recording is finished and closed. */
@@ -246,7 +251,7 @@ final class Recording implements AudioTap {
         ByteBuffer bytes = writer.encode(gathered, framesGathered * FRAME_SAMPLES * WavHeader.CHANNELS, format);
         try {
             if (channel == null) {
-                channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rw-------")));
                 channel.write(WavHeader.of(format, 0), 0);
@@ -255,12 +260,11 @@ final class Recording implements AudioTap {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
-            dataBytes += (long) framesGathered * FRAME_SAMPLES * WavHeader.bytesPerFrame(format);
             long before = framesWritten;
             framesWritten += framesGathered;
             if (before / HEADER_UPDATE_FRAMES != framesWritten / HEADER_UPDATE_FRAMES) {
                 // about once a second, so that a file cut short by a crash still says how much it holds
-                channel.write(WavHeader.of(format, dataBytes), 0);
+                channel.write(WavHeader.of(format, dataBytes()), 0);
             }
         } catch (IOException e) {
             // disk full or gone: the recording stops here (marked incomplete), the call goes on
@@ -282,7 +286,7 @@ final class Recording implements AudioTap {
             return;
         }
         try {
-            channel.write(WavHeader.of(format, dataBytes), 0);
+            channel.write(WavHeader.of(format, dataBytes()), 0);
         } catch (IOException e) {
             failed = true;
             RecordingWriter.LOG.log(System.Logger.Level.WARNING, "call=" + callId + " recording not finalised: " + e);
