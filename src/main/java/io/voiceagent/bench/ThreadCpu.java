@@ -1,9 +1,11 @@
 package io.voiceagent.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -22,7 +24,7 @@ record ThreadCpu(Map<String, Double> percentOfOneCore) {
     static final int SHOWN = 6;
 
     ThreadCpu {
-        percentOfOneCore = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+        percentOfOneCore = Collections.unmodifiableMap(new LinkedHashMap<>(
                 Objects.requireNonNull(percentOfOneCore, "percentOfOneCore")));
     }
 
@@ -69,7 +71,7 @@ record ThreadCpu(Map<String, Double> percentOfOneCore) {
     /** "virtual-thread carriers 43.7 · rtp-pacer 21.8 · ...". */
     String line() {
         return percentOfOneCore.entrySet().stream()
-                .map(e -> String.format(java.util.Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
                 .collect(Collectors.joining(" · "));
     }
 }

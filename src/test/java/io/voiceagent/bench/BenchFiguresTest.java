@@ -3,9 +3,13 @@ package io.voiceagent.bench;
 import io.voiceagent.media.G711;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,9 +91,9 @@ class BenchFiguresTest {
     void eachThreadsCpuIsReadUnderItsNameCutToWhatLinuxKeeps() throws Exception {
         ProcessProbe probe = new ProcessProbe(ProcessHandle.current().pid(),
                 Path.of(System.getProperty("java.home"), "bin", "jcmd"));
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        java.util.concurrent.CountDownLatch spun = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        CountDownLatch spun = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         Thread spinner = Thread.ofPlatform().name("bench-probe-spinner-thread").start(() -> {
             long sink = 0;
             while (threads.getCurrentThreadCpuTime() < 200_000_000L) { // 200 ms of its own CPU
@@ -119,7 +123,7 @@ class BenchFiguresTest {
     void threadCpuGroupsCarriersCollectorsAndCompilersAndShowsTheLargestFirst() {
         Map<String, Long> before = Map.of("ForkJoinPool-1-", 100L, "rtp-pacer", 50L, "GC Thread#0", 10L,
                 "recording-write", 5L, "C2 CompilerThre", 0L);
-        Map<String, Long> after = new java.util.HashMap<>(Map.of("ForkJoinPool-1-", 400L, "rtp-pacer", 250L,
+        Map<String, Long> after = new HashMap<>(Map.of("ForkJoinPool-1-", 400L, "rtp-pacer", 250L,
                 "GC Thread#0", 30L, "GC Thread#1", 25L, "recording-write", 25L, "C2 CompilerThre", 40L,
                 "rtp-receiver", 180L, "call-timers", 2L, "HttpClient-1-Se", 3L));
         after.put("VM Thread", 1L);
