@@ -259,7 +259,9 @@ public final class Benchmark {
         awaitStatus(Benchmark::allEnded,
                 Duration.ofSeconds(options.holdSeconds() + 90L));
         double cpuRun = percent(probe.cpuTime().minus(cpuStart), System.nanoTime() - runStart);
-        Report.Calls calls = callOutcomes(callIds, placed);
+        List<Map<String, Object>> endedCalls = endedCalls(callIds);
+        Report.Calls calls = callOutcomes(endedCalls, placed);
+        Report.Recordings recordings = options.recording() ? recordings(endedCalls) : Report.Recordings.NONE;
         Map<String, Object> dump = networkCommand("dump");
         Files.writeString(workDir.resolve("network-dump.json"), JSON.std.asString(dump));
         String metrics = scrapeMetrics();
@@ -295,7 +297,7 @@ public final class Benchmark {
                 BucketBounds.fromScrapes(metricsAfterWarmUp, metrics, "voiceagent_agent_pong_delay_seconds"),
                 Distribution.fromJson(dump.get("agent_buffer_depth")),
                 io.voiceagent.demo.agent.FakeAgentOptions.DEFAULT_SPEECH_SPEED);
-        return new Report(setting, calls, distribution(setup), distribution(greeting),
+        return new Report(setting, calls, recordings, distribution(setup), distribution(greeting),
                 Distribution.fromJson(dump.get("uplink")), Distribution.fromJson(dump.get("downlink")),
                 Distribution.fromJson(dump.get("downlink_reply")),
                 Distribution.fromJson(dump.get("downlink_reply_start")),
@@ -565,25 +567,81 @@ public final class Benchmark {
         }
     }
 
-    private Report.Calls callOutcomes(Map<String, String> callIds, int placed) throws InterruptedException {
+    /**
+     * The measured calls as the API shows them once they ended. A recording still being closed (its
+     * writer finishes within a tick of the hang-up) is asked for again, for up to 5 s.
+     */
+    private List<Map<String, Object>> endedCalls(Map<String, String> callIds) throws InterruptedException {
+        List<Map<String, Object>> ended = new ArrayList<>();
+        List<String> pending = new ArrayList<>(callIds.values());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!pending.isEmpty()) {
+            List<String> again = new ArrayList<>();
+            for (String id : pending) {
+                Map<String, Object> call = call(id);
+                if (call != null && recordingState(call).equals("recording") && System.nanoTime() < deadline) {
+                    again.add(id);
+                } else if (call != null) {
+                    ended.add(call);
+                }
+            }
+            pending = again;
+            if (!pending.isEmpty()) {
+                Thread.sleep(200);
+            }
+        }
+        return ended;
+    }
+
+    private Map<String, Object> call(String id) throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(request("/api/calls/" + id).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.std.mapFrom(response.body());
+        } catch (IOException e) {
+            log.printf("call %s: %s%n", id, e);
+            return null;
+        }
+    }
+
+    /** The call's recording state ({@code complete}, {@code incomplete}, {@code recording}), or "" when it has none. */
+    private static String recordingState(Map<String, Object> call) {
+        return call.get("recording") instanceof Map<?, ?> recording ? String.valueOf(recording.get("state")) : "";
+    }
+
+    private Report.Calls callOutcomes(List<Map<String, Object>> calls, int placed) {
         int answered = 0;
         int completed = 0;
-        for (String id : callIds.values()) {
-            try {
-                HttpResponse<String> response = http.send(request("/api/calls/" + id).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                Map<String, Object> call = JSON.std.mapFrom(response.body());
-                if (call.get("answered_at") != null) {
-                    answered++;
-                }
-                if ("completed".equals(call.get("status"))) {
-                    completed++;
-                }
-            } catch (IOException e) {
-                log.printf("call %s: %s%n", id, e);
+        for (Map<String, Object> call : calls) {
+            if (call.get("answered_at") != null) {
+                answered++;
+            }
+            if ("completed".equals(call.get("status"))) {
+                completed++;
             }
         }
         return new Report.Calls(placed, answered, completed, options.calls() - completed);
+    }
+
+    private static Report.Recordings recordings(List<Map<String, Object>> calls) {
+        int complete = 0;
+        int incomplete = 0;
+        int missing = 0;
+        long droppedMillis = 0;
+        for (Map<String, Object> call : calls) {
+            if (call.get("answered_at") == null) {
+                continue;
+            }
+            switch (recordingState(call)) {
+                case "complete" -> complete++;
+                case "incomplete" -> incomplete++;
+                default -> missing++;
+            }
+            if (call.get("recording") instanceof Map<?, ?> recording && recording.get("dropped_ms") instanceof Number ms) {
+                droppedMillis += ms.longValue();
+            }
+        }
+        return new Report.Recordings(complete, incomplete, missing, droppedMillis);
     }
 
     private HttpRequest.Builder request(String path) {

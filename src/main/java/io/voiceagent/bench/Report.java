@@ -21,9 +21,10 @@ import java.util.Objects;
  * @param networkCpuFullLoadPercent the simulated network's CPU at full load: it shares the machine's cores
  * @param cpuFullLoadByThread the service's CPU at full load split by its threads
  * @param liveCalls    calls up while the full-load figures (CPU, heap) were taken
+ * @param recordings   the measured calls' recordings as the service describes them (all zero when not recording)
  * @param agent        the agent side's timing: barge-in, pongs and the agent audio queued ahead of the phone
  */
-public record Report(Setting setting, Calls calls, Distribution setup, Distribution greeting, Distribution uplink,
+public record Report(Setting setting, Calls calls, Recordings recordings, Distribution setup, Distribution greeting, Distribution uplink,
                      Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
                      Distribution pacing, long pacingPackets, long latePackets,
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
@@ -34,6 +35,7 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
     public Report {
         Objects.requireNonNull(setting, "setting");
         Objects.requireNonNull(calls, "calls");
+        Objects.requireNonNull(recordings, "recordings");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(leftOut, "leftOut");
         Objects.requireNonNull(cpuFullLoadByThread, "cpuFullLoadByThread");
@@ -72,6 +74,19 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
     public record Calls(int placed, int answered, int completed, int failed) {
     }
 
+    /**
+     * The measured calls' recordings once the calls ended: whether recording at 500 calls keeps up is
+     * half of what recording's cost is.
+     *
+     * @param complete      recordings with no audio dropped
+     * @param incomplete    recordings that dropped audio (the writer fell behind, or the disk failed)
+     * @param missing       answered calls with no finished recording
+     * @param droppedMillis audio dropped over all of them
+     */
+    public record Recordings(int complete, int incomplete, int missing, long droppedMillis) {
+        public static final Recordings NONE = new Recordings(0, 0, 0, 0);
+    }
+
     public record Resources(int threads, int fileDescriptors) {
     }
 
@@ -99,6 +114,10 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
                 setting.machine()));
         row(out, "calls placed / answered / completed / failed",
                 calls.placed() + " / " + calls.answered() + " / " + calls.completed() + " / " + calls.failed());
+        if (setting.recording()) {
+            row(out, "recordings complete / incomplete / missing, audio dropped", recordings.complete() + " / "
+                    + recordings.incomplete() + " / " + recordings.missing() + ", " + recordings.droppedMillis() + " ms");
+        }
         row(out, "call setup (API request -> 200 OK, incl. " + setting.ringMillis() + " ms ringing) p50 / p99",
                 twoMs(setup));
         row(out, "greeting (200 OK -> first greeting RTP at phone) p50 / p99", twoMs(greeting));
@@ -154,6 +173,10 @@ public record Report(Setting setting, Calls calls, Distribution setup, Distribut
         out.put("left_out", Map.of("samples", leftOut.samples(), "probe_ms", leftOut.probeMillis()));
         out.put("calls", Map.of("placed", calls.placed(), "answered", calls.answered(),
                 "completed", calls.completed(), "failed", calls.failed()));
+        if (setting.recording()) {
+            out.put("recordings", Map.of("complete", recordings.complete(), "incomplete", recordings.incomplete(),
+                    "missing", recordings.missing(), "dropped_ms", recordings.droppedMillis()));
+        }
         out.put("setup_ms", millis(setup));
         out.put("greeting_ms", millis(greeting));
         out.put("uplink_ms", millis(uplink));

@@ -144,7 +144,7 @@ class BenchFiguresTest {
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
                 "answer", true, 20),
-                new Report.Calls(100, 99, 98, 2), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(Map.of("recording-write", 3.5)), 100,
+                new Report.Calls(100, 99, 98, 2), new Report.Recordings(97, 1, 1, 240), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(Map.of("recording-write", 3.5)), 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d,
                 BucketBounds.fromScrape("""
@@ -158,7 +158,9 @@ class BenchFiguresTest {
                 .containsPattern("of which, by thread, at full load \\(% of one core\\) +recording-write 3\\.5");
         assertThat(table).contains("AI_CONNECT=answer, RECORDING=on, agent speech at 4x real time")
                 .contains("21.000 / 38.000 / 41.000 ms  (n=10)");
-        assertThat(report.toJson()).containsEntry("ai_connect", "answer").containsEntry("recording", true);
+        assertThat(report.toJson()).containsEntry("ai_connect", "answer").containsEntry("recording", true)
+                .containsEntry("recordings", Map.of("complete", 97, "incomplete", 1, "missing", 1, "dropped_ms", 240L));
+        assertThat(table).containsPattern("recordings complete / incomplete / missing, audio dropped +97 / 1 / 1, 240 ms");
         assertThat(table).contains("100 / 99 / 98 / 2").contains("1.500 / 2.250 / 9.000 ms  (n=10)")
                 .contains("0.500 % of 1000").contains("0.500 %").contains("102.4 KiB").contains("30 / 300 / 30");
         assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L);
