@@ -92,7 +92,7 @@ public final class MediaEngine implements AutoCloseable {
             throw new IllegalArgumentException("the agent audio buffer must be at least 1 s: " + agentAudioBuffer);
         }
         this.agentAudioLimitBytes = agentAudioBuffer.toMillis() * LineCodec.SAMPLE_RATE / 1000;
-        this.pacer = new Pacer(nanoClock);
+        this.pacer = new Pacer(nanoClock, metrics.rtpSendLateness, metrics.rtpSkippedTicks);
         this.ownClockThread = ownClockThread;
         this.stunServer = Objects.requireNonNull(stunServer, "stunServer");
         // Retransmissions run on the callback threads, after a delay taken from the JDK's delayer.
@@ -156,16 +156,6 @@ public final class MediaEngine implements AutoCloseable {
     /** RTP ports held by live sessions. */
     public int portsInUse() {
         return ports.inUse();
-    }
-
-    /** How closely the shared clock keeps its deadlines. */
-    public Pacer.PacingStats pacingStats() {
-        return pacer.stats();
-    }
-
-    /** Starts the pacing figures afresh, e.g. after a benchmark's warm-up. */
-    public void resetPacingStats() {
-        pacer.resetStats();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.voiceagent.media;
 
+import io.voiceagent.metrics.Counter;
+import io.voiceagent.metrics.Histogram;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -14,6 +16,10 @@ import java.util.function.LongSupplier;
  * period behind (a long GC pause), it skips the missed ticks rather than sending them in a burst;
  * a call learns of it from the cycle numbers it is given.
  *
+ * <p>How late each call's turn began behind its deadline goes into a histogram of the service's
+ * metrics ({@code voiceagent_rtp_send_lateness_seconds}), skipped ticks into a counter: the pacing
+ * as the service keeps it, apart from what the network adds on the way to the phone.
+ *
  * <p>Tests drive it with a fake clock through {@link #runDue()}; production calls {@link #start()}.
  */
 public final class Pacer implements AutoCloseable {
@@ -23,10 +29,6 @@ public final class Pacer implements AutoCloseable {
     public static final long PERIOD_NANOS = SLOTS * SLOT_NANOS;
 
     private static final System.Logger LOG = System.getLogger(Pacer.class.getName());
-    private static final long HISTOGRAM_BUCKET_NANOS = 10_000;
-    private static final int HISTOGRAM_BUCKETS = 2_001;
-    /** A packet sent more than this behind its deadline counts as late (the pacing target's p99). */
-    private static final long LATE_NANOS = 2_000_000;
 
     /** A call's sender: runs on the clock thread, so it must not block. */
     public interface Paced {
@@ -63,15 +65,19 @@ public final class Pacer implements AutoCloseable {
     private final ReentrantLock membership = new ReentrantLock();
     private final Registration[][] slots = new Registration[SLOTS][];
     private long tick;
-    private long skippedTicks;
-    private final long[] latenessHistogram = new long[HISTOGRAM_BUCKETS];
-    private long maxLatenessNanos;
+    private final Histogram lateness;
+    private final Counter.Child skippedTicks;
     private volatile boolean running;
-    private volatile boolean resetRequested;
     private Thread thread;
 
-    public Pacer(LongSupplier nanoClock) {
+    /**
+     * @param lateness     where each call's turn is timed behind its deadline
+     * @param skippedTicks counts the ticks skipped after the clock fell more than a period behind
+     */
+    public Pacer(LongSupplier nanoClock, Histogram lateness, Counter skippedTicks) {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.lateness = Objects.requireNonNull(lateness, "lateness");
+        this.skippedTicks = skippedTicks.labels();
         this.startNanos = nanoClock.getAsLong();
         Arrays.setAll(slots, i -> new Registration[0]);
     }
@@ -122,12 +128,6 @@ public final class Pacer implements AutoCloseable {
      * call it: the clock thread, or a test.
      */
     public long runDue() {
-        if (resetRequested) {
-            resetRequested = false;
-            Arrays.fill(latenessHistogram, 0);
-            maxLatenessNanos = 0;
-            skippedTicks = 0;
-        }
         long now = nanoClock.getAsLong();
         long deadline = deadlineOf(tick);
         while (deadline <= now) {
@@ -135,7 +135,7 @@ public final class Pacer implements AutoCloseable {
                 // More than a period behind (a stall, or ticks that ran long): sending every missed
                 // tick now would be a burst, so resume on the current tick.
                 long current = (now - startNanos) / SLOT_NANOS;
-                skippedTicks += current - tick;
+                skippedTicks.add(current - tick);
                 tick = current;
                 deadline = deadlineOf(tick);
             }
@@ -148,7 +148,7 @@ public final class Pacer implements AutoCloseable {
             }
             long cycle = tick / SLOTS;
             for (Registration member : members) {
-                recordLateness(nanoClock.getAsLong() - deadline);
+                lateness.observeNanos(nanoClock.getAsLong() - deadline);
                 try {
                     member.paced.onTick(cycle, deadline);
                 } catch (RuntimeException e) {
@@ -160,11 +160,6 @@ public final class Pacer implements AutoCloseable {
             now = nanoClock.getAsLong();
         }
         return deadline;
-    }
-
-    /** Starts the figures of {@link #stats()} afresh from the next tick, e.g. after a warm-up. */
-    public void resetStats() {
-        resetRequested = true;
     }
 
     private long deadlineOf(long tickIndex) {
@@ -246,54 +241,5 @@ public final class Pacer implements AutoCloseable {
         } finally {
             membership.unlock();
         }
-    }
-
-    private void recordLateness(long latenessNanos) {
-        long clamped = Math.max(0, latenessNanos);
-        int bucket = (int) Math.min(HISTOGRAM_BUCKETS - 1, clamped / HISTOGRAM_BUCKET_NANOS);
-        latenessHistogram[bucket]++;
-        maxLatenessNanos = Math.max(maxLatenessNanos, clamped);
-    }
-
-    /**
-     * How late ticks ran behind their deadlines, in 10 µs buckets. Written by the clock thread
-     * only; a reader on another thread sees a slightly stale but harmless view.
-     */
-    public PacingStats stats() {
-        long[] copy = latenessHistogram.clone();
-        long total = 0;
-        for (long count : copy) {
-            total += count;
-        }
-        long late = 0;
-        for (int i = (int) (LATE_NANOS / HISTOGRAM_BUCKET_NANOS); i < copy.length; i++) {
-            late += copy[i];
-        }
-        return new PacingStats(total, percentile(copy, total, 0.50), percentile(copy, total, 0.99),
-                maxLatenessNanos / 1000, late, skippedTicks);
-    }
-
-    /** Figures of the pacing clock, in microseconds. */
-    public record PacingStats(long ticks, long p50Micros, long p99Micros, long maxMicros, long lateTicks,
-                              long skippedTicks) {
-        /** Share of ticks more than 2 ms behind their deadline, in percent. */
-        public double latePercent() {
-            return ticks == 0 ? 0 : 100.0 * lateTicks / ticks;
-        }
-    }
-
-    private static long percentile(long[] histogram, long total, double fraction) {
-        if (total == 0) {
-            return 0;
-        }
-        long rank = (long) Math.ceil(fraction * total);
-        long seen = 0;
-        for (int i = 0; i < histogram.length; i++) {
-            seen += histogram[i];
-            if (seen >= rank) {
-                return (i + 1) * HISTOGRAM_BUCKET_NANOS / 1000;
-            }
-        }
-        return histogram.length * HISTOGRAM_BUCKET_NANOS / 1000;
     }
 }

@@ -16,6 +16,13 @@ public final class ServiceMetrics {
     private static final double[] PONG_BUCKETS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
             0.025, 0.05, 0.1, 0.25, 1, 2.5, 5};
 
+    /**
+     * Fine below 2 ms: a packet's turn more than 2 ms behind its deadline is late (a tenth of a frame);
+     * the coarse end shows a machine that cannot keep up.
+     */
+    private static final double[] SEND_LATENESS_BUCKETS = {0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002,
+            0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1};
+
     private final MetricsRegistry registry = new MetricsRegistry();
 
     // ---- calls (package call) ----
@@ -62,6 +69,12 @@ public final class ServiceMetrics {
     public final Counter rtpRejected = registry.counter("voiceagent_rtp_rejected_total",
             "RTP and RTCP packets dropped on arrival, by reason (foreign_source: may not be adopted;"
                     + " learning: a new source not adopted yet; malformed: not RTP or RTCP)", "reason");
+    public final Histogram rtpSendLateness = registry.histogram("voiceagent_rtp_send_lateness_seconds",
+            "How late each packet's turn to be sent began behind its 20 ms deadline on the pacing clock (the"
+                    + " service's own pacing, before the network)", SEND_LATENESS_BUCKETS);
+    public final Counter rtpSkippedTicks = registry.counter("voiceagent_rtp_pacer_skipped_ticks_total",
+            "Pacing clock ticks (1 ms each) skipped because the clock fell more than a period behind (a stall):"
+                    + " the calls on them sent nothing that period");
     public final Counter rtpFarEndLost = registry.counter("voiceagent_rtp_far_end_lost_total",
             "Our RTP packets the far ends report lost in their RTCP receiver reports");
     public final Gauge rtpJitter = registry.gauge("voiceagent_rtp_jitter_seconds",

@@ -1,8 +1,11 @@
 package io.voiceagent.media;
 
+import io.voiceagent.metrics.Histogram;
+import io.voiceagent.metrics.ServiceMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,7 +16,8 @@ class PacerTest {
 
     private static final long MS = 1_000_000;
     private final AtomicLong now = new AtomicLong(5_000 * MS);
-    private final Pacer pacer = new Pacer(now::get);
+    private final ServiceMetrics metrics = new ServiceMetrics();
+    private final Pacer pacer = new Pacer(now::get, metrics.rtpSendLateness, metrics.rtpSkippedTicks);
 
     private record Tick(long cycle, long deadline, long ranAt) {
     }
@@ -61,9 +65,15 @@ class PacerTest {
             assertThat(ticks.get(i).deadline() - ticks.get(i - 1).deadline()).isEqualTo(20 * MS);
             assertThat(ticks.get(i).ranAt()).isEqualTo(ticks.get(i).deadline());
         }
-        assertThat(pacer.stats().maxMicros()).isEqualTo(7_000);
-        assertThat(pacer.stats().lateTicks()).isEqualTo(1);
-        assertThat(pacer.stats().p50Micros()).isLessThanOrEqualTo(10);
+        Histogram.Snapshot lateness = metrics.rtpSendLateness.snapshot();
+        int atTwoMs = Arrays.binarySearch(lateness.bounds(), 0.002);
+        int atFiveMs = Arrays.binarySearch(lateness.bounds(), 0.005);
+        int atTenMs = Arrays.binarySearch(lateness.bounds(), 0.01);
+        assertThat(lateness.count()).isEqualTo(ticks.size());
+        assertThat(lateness.cumulative()[0]).as("on time, within the first 10 us").isEqualTo(lateness.count() - 1);
+        assertThat(lateness.count() - lateness.cumulative()[atTwoMs]).as("late: more than 2 ms").isEqualTo(1);
+        assertThat(lateness.cumulative()[atTenMs] - lateness.cumulative()[atFiveMs]).as("the 7 ms one").isEqualTo(1);
+        assertThat(metrics.scrape()).contains("voiceagent_rtp_send_lateness_seconds_bucket{le=\"0.01\"} " + ticks.size());
     }
 
     @Test
@@ -88,7 +98,7 @@ class PacerTest {
         assertThat(ticks.size() - before).isLessThanOrEqualTo(1);
         advanceTo(now.get() + 40 * MS);
         assertThat(ticks.get(ticks.size() - 1).cycle() - lastCycle).isGreaterThanOrEqualTo(25);
-        assertThat(pacer.stats().skippedTicks()).isGreaterThan(400);
+        assertThat(metrics.rtpSkippedTicks.value()).isGreaterThan(400);
     }
 
     @Test

@@ -55,8 +55,9 @@ public final class PacingLoadHarness {
         Histogram uplink = new Histogram();
         long heapBefore = usedHeapAfterGc();
         int threadsBefore = Thread.activeCount();
+        ServiceMetrics metrics = new ServiceMetrics();
         MediaEngine engine = TestMediaEngines.onLoopback(TestConfigs.rtp(ENGINE_BASE, ENGINE_BASE + 2 * calls + 100,
-                Duration.ofSeconds(30)), System::nanoTime, new SplittableRandom(), new ServiceMetrics());
+                Duration.ofSeconds(30)), System::nanoTime, new SplittableRandom(), metrics);
         List<MediaSession> sessions = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
             MediaSession session = engine.open("load-" + i, 20, new MediaListener() {
@@ -106,13 +107,15 @@ public final class PacingLoadHarness {
         long heapDuring = usedHeapAfterGc();
         uplink.reset();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        engine.resetPacingStats();
+        io.voiceagent.metrics.Histogram.Snapshot latenessBefore = metrics.rtpSendLateness.snapshot();
+        long skippedBefore = metrics.rtpSkippedTicks.value();
         long cpuBefore = os.getProcessCpuTime();
         long wallBefore = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         long cpu = os.getProcessCpuTime() - cpuBefore;
         long wall = System.nanoTime() - wallBefore;
-        Pacer.PacingStats pacing = engine.pacingStats();
+        io.voiceagent.metrics.Histogram.Snapshot lateness = metrics.rtpSendLateness.snapshot();
+        long skipped = metrics.rtpSkippedTicks.value() - skippedBefore;
         int threadsDuring = Thread.activeCount();
         feeder.interrupt();
         long lost = sessions.stream().mapToLong(s -> s.stats().lost()).sum();
@@ -124,13 +127,35 @@ public final class PacingLoadHarness {
         System.out.printf("engine: %d calls, %d s measured (after %d s warm-up)%n", calls, seconds, WARMUP_S);
         System.out.printf("  CPU %.1f%% of one core (%.3f%% per call)%n", cpuPercent, cpuPercent / calls);
         System.out.printf("  heap per live call %.1f KiB%n", (heapDuring - heapBefore) / 1024.0 / calls);
-        System.out.printf("  send lateness behind the 20 ms grid at the clock thread: p50 %d us, p99 %d us, max %d us,"
-                        + " late (> 2 ms) %.2f%%, skipped ticks %d (%d packets)%n", pacing.p50Micros(), pacing.p99Micros(),
-                pacing.maxMicros(), pacing.latePercent(), pacing.skippedTicks(), pacing.ticks());
+        long packets = lateness.count() - latenessBefore.count();
+        System.out.printf("  send lateness behind the 20 ms grid at the clock thread (bucket bounds): p50 <= %s, p99 <= %s,"
+                        + " late (> 2 ms) %.2f%%, skipped ticks %d (%d packets)%n", bound(latenessBefore, lateness, 0.50),
+                bound(latenessBefore, lateness, 0.99),
+                100.0 * (packets - between(latenessBefore, lateness, 0.002)) / Math.max(1, packets), skipped, packets);
         System.out.printf("  uplink (phone send -> listener): p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d chunks)%n",
                 uplink.percentile(0.5) / 1e6, uplink.percentile(0.99) / 1e6, uplink.max() / 1e6, uplink.count());
         System.out.printf("  packets in %d, out %d, lost %d; threads %d before, %d during; ports still held %d%n",
                 in, out, lost, threadsBefore, threadsDuring, engine.portsInUse());
+    }
+
+    /** Observations at or below {@code bound} between two snapshots. */
+    private static long between(io.voiceagent.metrics.Histogram.Snapshot before,
+                                io.voiceagent.metrics.Histogram.Snapshot after, double bound) {
+        int i = Arrays.binarySearch(after.bounds(), bound);
+        return after.cumulative()[i] - before.cumulative()[i];
+    }
+
+    /** The upper bound of the bucket holding the given rank between two snapshots, in µs ("+Inf" above the last). */
+    private static String bound(io.voiceagent.metrics.Histogram.Snapshot before,
+                                io.voiceagent.metrics.Histogram.Snapshot after, double fraction) {
+        long count = after.count() - before.count();
+        long rank = (long) Math.ceil(fraction * count);
+        for (int i = 0; i < after.bounds().length; i++) {
+            if (after.cumulative()[i] - before.cumulative()[i] >= rank) {
+                return Math.round(after.bounds()[i] * 1e6) + " us";
+            }
+        }
+        return "+Inf";
     }
 
     private static void phones(int calls, int seconds) throws Exception {
