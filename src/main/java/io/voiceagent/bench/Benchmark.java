@@ -248,11 +248,14 @@ public final class Benchmark {
         Map<String, Object> atWindowEnd = networkCommand("status");
         int live = (int) Math.min(live(atWindowStart), live(atWindowEnd));
         Report.Resources peak = resources(probe);
+        String metricsBeforeProbe = scrapeMetrics();
         networkCommand("probe-start"); // a full GC, a thread dump and a class histogram stop the service
         long heapFull = probe.heapUsedAfterGc().orElse(0);
         Files.writeString(workDir.resolve("threads-full-load.txt"), probe.jcmd("Thread.print"));
         Files.writeString(workDir.resolve("heap-histogram-full-load.txt"), probe.jcmd("GC.class_histogram"));
         networkCommand("probe-end");
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(LeftOutTime.SETTLE)); // as the network leaves its samples out
+        String metricsAfterProbe = scrapeMetrics();
         log.printf("full load: %d live calls, CPU %.1f %%, %d threads, heap %d KiB%n", live, cpuFullLoad,
                 peak.threads(), heapFull / 1024);
 
@@ -302,6 +305,8 @@ public final class Benchmark {
                 Distribution.fromJson(dump.get("downlink_reply")),
                 Distribution.fromJson(dump.get("downlink_reply_start")),
                 Distribution.fromJson(dump.get("pacing")), number(dump, "pacing_packets"), number(dump, "pacing_late"),
+                BucketBounds.overIntervals("voiceagent_rtp_send_lateness_seconds", metricsAfterWarmUp, metricsBeforeProbe,
+                        metricsAfterProbe, metrics),
                 lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, cpuFullLoadByThread, live, heapIdle, heapFull, before, peak, after,
                 agent, new Report.LeftOut(leftOutSamples(dump), number(dump, "probe_ms")));
     }

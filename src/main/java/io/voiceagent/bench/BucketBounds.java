@@ -27,11 +27,27 @@ record BucketBounds(long count, double p50AtMost, double p99AtMost, double maxAt
      * {@code before} (a warm-up's observations are left out); EMPTY when it is not in {@code after}.
      */
     static BucketBounds fromScrapes(String before, String after, String name) {
-        List<double[]> buckets = buckets(after, name); // {upper bound, cumulative count}
-        List<double[]> earlier = buckets(before, name);
-        if (earlier.size() == buckets.size()) {
-            for (int i = 0; i < buckets.size(); i++) {
-                buckets.get(i)[1] -= earlier.get(i)[1];
+        return overIntervals(name, before, after);
+    }
+
+    /**
+     * Histogram {@code name} over several stretches of a run, each between two scrapes given in turn
+     * (start, end, start, end, ...): what was observed between one stretch's end and the next one's
+     * start (the bench stopping the service to look at it) is left out.
+     */
+    static BucketBounds overIntervals(String name, String... scrapes) {
+        if (scrapes.length % 2 != 0) {
+            throw new IllegalArgumentException("scrapes come in pairs, start and end: " + scrapes.length);
+        }
+        List<double[]> buckets = new ArrayList<>(); // {upper bound, count in the stretches}
+        for (int pair = 0; pair < scrapes.length; pair += 2) {
+            List<double[]> start = buckets(scrapes[pair], name);
+            List<double[]> end = buckets(scrapes[pair + 1], name);
+            if (buckets.isEmpty()) {
+                end.forEach(bucket -> buckets.add(new double[] {bucket[0], 0}));
+            }
+            for (int i = 0; i < Math.min(end.size(), buckets.size()); i++) {
+                buckets.get(i)[1] += end.get(i)[1] - (start.size() == end.size() ? start.get(i)[1] : 0);
             }
         }
         long count = buckets.isEmpty() ? 0 : (long) buckets.getLast()[1];

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param downlinkReplyStart the reply's first frame alone: no earlier agent audio queued ahead of it
  * @param pacing       lateness of RTP arrivals at the phones behind their 20 ms grid
  * @param latePackets  arrivals more than {@link NetworkRecorder#LATE_NANOS} behind their grid slot
+ * @param sendLateness the service's own pacing: each packet's turn behind its deadline on its clock, from its
+ *                     metrics (the probes' pause left out); apart from the phones' figure, it leaves out
+ *                     what the simulated network's own CPU adds
  * @param cpuRunPercent     service CPU over the whole run, % of one core
  * @param cpuFullLoadPercent service CPU while every call was up, % of one core
  * @param networkCpuFullLoadPercent the simulated network's CPU at full load: it shares the machine's cores
@@ -26,7 +29,7 @@ import java.util.Objects;
  */
 public record Report(Setting setting, Calls calls, Recordings recordings, Distribution setup, Distribution greeting, Distribution uplink,
                      Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
-                     Distribution pacing, long pacingPackets, long latePackets,
+                     Distribution pacing, long pacingPackets, long latePackets, BucketBounds sendLateness,
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
                      double networkCpuFullLoadPercent, ThreadCpu cpuFullLoadByThread, int liveCalls,
                      long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after,
@@ -36,6 +39,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         Objects.requireNonNull(setting, "setting");
         Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(recordings, "recordings");
+        Objects.requireNonNull(sendLateness, "sendLateness");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(leftOut, "leftOut");
         Objects.requireNonNull(cpuFullLoadByThread, "cpuFullLoadByThread");
@@ -138,6 +142,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         row(out, "pacing (RTP arrival at phone behind 20 ms grid) p50 / p99 / max", threeMs(pacing));
         row(out, "late packets (> 20 ms behind grid)",
                 String.format(Locale.ROOT, "%.3f %% of %d", latePercent(), pacingPackets));
+        row(out, "  of which at the service's pacing clock (packet's turn behind its deadline; bucket bounds) p50 / p99 / max",
+                sendLateness.asMillis());
         row(out, "packets lost / duplicated (phones)", lost + " / " + duplicated);
         row(out, "samples left out: during the bench's own jcmd probes of the service (ms stopped) / with warm-up",
                 leftOut.probeMillis() + " ms / " + leftOut.samples());
@@ -191,6 +197,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("pacing_packets", pacingPackets);
         out.put("late_packets", latePackets);
         out.put("late_percent", latePercent());
+        out.put("send_lateness_ms", sendLateness.toJson());
         out.put("packets_lost", lost);
         out.put("packets_duplicated", duplicated);
         out.put("cpu_run_percent", cpuRunPercent);

@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The arithmetic behind the benchmark's table: percentiles, frame numbering, the pacing grid. */
 class BenchFiguresTest {
@@ -144,7 +145,13 @@ class BenchFiguresTest {
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
                 "answer", true, 20),
-                new Report.Calls(100, 99, 98, 2), new Report.Recordings(97, 1, 1, 240), d, d, d, d, d, d, d, 1000, 5, 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(Map.of("recording-write", 3.5)), 100,
+                new Report.Calls(100, 99, 98, 2), new Report.Recordings(97, 1, 1, 240), d, d, d, d, d, d, d, 1000, 5,
+                BucketBounds.fromScrape("""
+                        voiceagent_rtp_send_lateness_seconds_bucket{le="0.00001"} 90
+                        voiceagent_rtp_send_lateness_seconds_bucket{le="0.002"} 99
+                        voiceagent_rtp_send_lateness_seconds_bucket{le="0.02"} 100
+                        voiceagent_rtp_send_lateness_seconds_bucket{le="+Inf"} 100
+                        """, "voiceagent_rtp_send_lateness_seconds"), 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(Map.of("recording-write", 3.5)), 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d,
                 BucketBounds.fromScrape("""
@@ -166,6 +173,7 @@ class BenchFiguresTest {
         assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L);
         // Nearest rank 5 of 10 is in the 0.25 ms bucket, rank 10 (p99 and max) in the 1 ms one.
         assertThat(table).contains("<= 0.250 / <= 1.000 / <= 1.000 ms  (n=10)");
+        assertThat(table).containsPattern("of which at the service's pacing clock .* <= 0.010 / <= 2.000 / <= 20.000 ms  \\(n=100\\)");
     }
 
     @Test
@@ -199,6 +207,36 @@ class BenchFiguresTest {
         // The five slow warm-up observations are gone: of 100, 98 within 1 ms, all within 5 ms.
         assertThat(BucketBounds.fromScrapes(warmUp, end, "x_seconds"))
                 .isEqualTo(new BucketBounds(100, 0.001, 0.005, 0.005));
+    }
+
+    @Test
+    void whatTheHistogramObservedWhileTheBenchStoppedTheServiceIsLeftOut() {
+        String start = """
+                x_seconds_bucket{le="0.001"} 10
+                x_seconds_bucket{le="0.1"} 10
+                x_seconds_bucket{le="+Inf"} 10
+                """;
+        String beforeProbe = """
+                x_seconds_bucket{le="0.001"} 60
+                x_seconds_bucket{le="0.1"} 60
+                x_seconds_bucket{le="+Inf"} 60
+                """;
+        String afterProbe = """
+                x_seconds_bucket{le="0.001"} 60
+                x_seconds_bucket{le="0.1"} 70
+                x_seconds_bucket{le="+Inf"} 80
+                """;
+        String end = """
+                x_seconds_bucket{le="0.001"} 109
+                x_seconds_bucket{le="0.1"} 120
+                x_seconds_bucket{le="+Inf"} 130
+                """;
+        // 50 before the probe and 50 after it, one of those within 0.1 s; the 20 late ones of the probe are gone.
+        assertThat(BucketBounds.overIntervals("x_seconds", start, beforeProbe, afterProbe, end))
+                .isEqualTo(new BucketBounds(100, 0.001, 0.001, 0.1));
+        assertThat(BucketBounds.fromScrapes(start, end, "x_seconds").maxAtMost()).isInfinite();
+        assertThatThrownBy(() -> BucketBounds.overIntervals("x_seconds", start))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
