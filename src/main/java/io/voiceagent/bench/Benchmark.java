@@ -294,7 +294,7 @@ public final class Benchmark {
         }
         Report.Setting setting = new Report.Setting(options.calls(), options.holdSeconds(), options.rampPerSecond(),
                 options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine(),
-                options.aiConnect(), options.recording(), options.warmUpCalls());
+                options.aiConnect(), options.recording(), options.warmUpCalls(), (int) number(net, "phones_receive_nice"));
         Report.Agent agent = new Report.Agent(Distribution.fromJson(dump.get("interruption_to_silence")),
                 Distribution.fromJson(dump.get("pong_delay")),
                 BucketBounds.fromScrapes(metricsAfterWarmUp, metrics, "voiceagent_agent_pong_delay_seconds"),

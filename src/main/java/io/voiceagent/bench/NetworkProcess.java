@@ -2,6 +2,7 @@ package io.voiceagent.bench;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.voiceagent.demo.DemoNetwork;
+import io.voiceagent.demo.carrier.DemoCarrier;
 import io.voiceagent.demo.carrier.DemoCarrierOptions;
 import io.voiceagent.demo.carrier.SimulatedPhone;
 
@@ -33,11 +34,18 @@ public final class NetworkProcess {
     private static final int GOODBYE_FRAMES = 25;
     /** Ring, greeting, the pauses that end turns, the reply and goodbye: the part of a call that is not the phrase. */
     private static final Duration CALL_OVERHEAD = Duration.ofMillis(6_000);
+    /**
+     * The nice value asked for the thread that timestamps the phones' RTP: real phones are other
+     * machines, whose clocks do not wait for this one's cores; at a normal priority, with the
+     * service and the network filling both cores, a packet's arrival was timed when that thread next
+     * got a core, and the pacing measured was this process's own queueing as much as the service's.
+     */
+    static final int RECEIVE_NICE = -10;
 
     private NetworkProcess() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Duration hold = Duration.ofSeconds(20);
         Duration ring = Duration.ofMillis(100);
         for (int i = 0; i < args.length; i++) {
@@ -77,6 +85,9 @@ public final class NetworkProcess {
             ready.put("agent_id", DemoNetwork.AGENT_ID);
             ready.put("agent_api_key", DemoNetwork.AGENT_API_KEY.reveal());
             ready.put("phrase_frames", phraseFrames);
+            // Needs root or CAP_SYS_NICE; without them the phones' arrivals are timed at a normal priority.
+            ready.put("phones_receive_nice",
+                    ThreadNice.set(DemoCarrier.RTP_RECEIVER_THREAD, RECEIVE_NICE) > 0 ? RECEIVE_NICE : 0);
             out.println(JSON.std.asString(ready));
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = commands.readLine(); line != null; line = commands.readLine()) {

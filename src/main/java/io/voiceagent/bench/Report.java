@@ -57,10 +57,12 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
 
     /**
      * How the run was asked for, and where it ran; {@code aiConnect} is the service's AI_CONNECT,
-     * {@code recording} whether it recorded every call (RECORDING=on).
+     * {@code recording} whether it recorded every call (RECORDING=on), {@code phonesReceiveNice} the nice
+     * value of the network's thread that times the phones' RTP arrivals (0 when it could not be raised).
      */
     public record Setting(int calls, int holdSeconds, double rampPerSecond, int ringMillis, boolean pinned,
-                          String date, String machine, String aiConnect, boolean recording, int warmUpCalls) {
+                          String date, String machine, String aiConnect, boolean recording, int warmUpCalls,
+                          int phonesReceiveNice) {
     }
 
     /**
@@ -99,6 +101,14 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         return liveCalls <= 0 ? 0 : Math.max(0, heapFullLoadBytes - heapIdleBytes) / liveCalls;
     }
 
+    /**
+     * The service's CPU at full load without its JIT compiler threads: after the warm-up they still took
+     * 4 to 16 % of a core from run to run of one build, more than an A/B difference worth finding.
+     */
+    public double cpuFullLoadWithoutJitPercent() {
+        return cpuFullLoadPercent - cpuFullLoadByThread.percentOfOneCore().getOrDefault("JIT", 0.0);
+    }
+
     public double cpuPerCallPercent() {
         return liveCalls <= 0 ? 0 : cpuFullLoadPercent / liveCalls;
     }
@@ -111,10 +121,12 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
     public String table() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "voiceagent bench: %d calls held ~%d s after %d warm-up calls, ramp %.0f/s,"
-                        + " ringing %d ms, AI_CONNECT=%s, RECORDING=%s, agent speech at %.0fx real time%s, %s, %s%n",
+                        + " ringing %d ms, AI_CONNECT=%s, RECORDING=%s, agent speech at %.0fx real time%s,"
+                        + " phones' arrivals timed at nice %d, %s, %s%n",
                 setting.calls(), setting.holdSeconds(), setting.warmUpCalls(), setting.rampPerSecond(), setting.ringMillis(),
                 setting.aiConnect(), setting.recording() ? "on" : "off", agent.speechSpeed(),
-                setting.pinned() ? ", service and network pinned to a core each" : "", setting.date(),
+                setting.pinned() ? ", service and network pinned to a core each" : "", setting.phonesReceiveNice(),
+                setting.date(),
                 setting.machine()));
         row(out, "calls placed / answered / completed / failed",
                 calls.placed() + " / " + calls.answered() + " / " + calls.completed() + " / " + calls.failed());
@@ -150,6 +162,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         row(out, "service CPU, whole run / at full load (% of one core)",
                 String.format(Locale.ROOT, "%.1f %% / %.1f %%", cpuRunPercent, cpuFullLoadPercent));
         row(out, "  of which, by thread, at full load (% of one core)", cpuFullLoadByThread.line());
+        row(out, "  at full load, JIT compilation left out (% of one core)",
+                String.format(Locale.ROOT, "%.1f %%", cpuFullLoadWithoutJitPercent()));
         row(out, "demo network process CPU at full load (% of one core, same machine)",
                 String.format(Locale.ROOT, "%.1f %%", networkCpuFullLoadPercent));
         row(out, "service CPU per live call (full load, " + liveCalls + " live)",
@@ -170,6 +184,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("ramp_per_second", setting.rampPerSecond());
         out.put("ring_ms", setting.ringMillis());
         out.put("pinned", setting.pinned());
+        out.put("phones_receive_nice", setting.phonesReceiveNice());
         out.put("date", setting.date());
         out.put("machine", setting.machine());
         out.put("ai_connect", setting.aiConnect());
@@ -205,6 +220,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("cpu_per_call_percent", cpuPerCallPercent());
         out.put("network_cpu_full_load_percent", networkCpuFullLoadPercent);
         out.put("cpu_full_load_by_thread_percent", cpuFullLoadByThread.percentOfOneCore());
+        out.put("cpu_full_load_without_jit_percent", cpuFullLoadWithoutJitPercent());
         out.put("live_calls_at_full_load", liveCalls);
         out.put("heap_idle_bytes", heapIdleBytes);
         out.put("heap_full_load_bytes", heapFullLoadBytes);

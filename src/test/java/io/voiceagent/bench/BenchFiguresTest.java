@@ -144,14 +144,14 @@ class BenchFiguresTest {
         Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
-                "answer", true, 20),
+                "answer", true, 20, -10),
                 new Report.Calls(100, 99, 98, 2), new Report.Recordings(97, 1, 1, 240), d, d, d, d, d, d, d, 1000, 5,
                 BucketBounds.fromScrape("""
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.00001"} 90
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.002"} 99
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.02"} 100
                         voiceagent_rtp_send_lateness_seconds_bucket{le="+Inf"} 100
-                        """, "voiceagent_rtp_send_lateness_seconds"), 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(Map.of("recording-write", 3.5)), 100,
+                        """, "voiceagent_rtp_send_lateness_seconds"), 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(Map.of("recording-write", 3.5, "JIT", 6.0)), 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d,
                 BucketBounds.fromScrape("""
@@ -162,15 +162,18 @@ class BenchFiguresTest {
                         """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350));
         String table = report.table();
         assertThat(table).contains("after 20 warm-up calls").contains("350 ms / 1234")
-                .containsPattern("of which, by thread, at full load \\(% of one core\\) +recording-write 3\\.5");
-        assertThat(table).contains("AI_CONNECT=answer, RECORDING=on, agent speech at 4x real time")
+                .containsPattern("of which, by thread, at full load \\(% of one core\\) +JIT 6\\.0 · recording-write 3\\.5");
+        assertThat(table).contains("AI_CONNECT=answer, RECORDING=on, agent speech at 4x real time,"
+                        + " phones' arrivals timed at nice -10")
                 .contains("21.000 / 38.000 / 41.000 ms  (n=10)");
         assertThat(report.toJson()).containsEntry("ai_connect", "answer").containsEntry("recording", true)
                 .containsEntry("recordings", Map.of("complete", 97, "incomplete", 1, "missing", 1, "dropped_ms", 240L));
         assertThat(table).containsPattern("recordings complete / incomplete / missing, audio dropped +97 / 1 / 1, 240 ms");
         assertThat(table).contains("100 / 99 / 98 / 2").contains("1.500 / 2.250 / 9.000 ms  (n=10)")
                 .contains("0.500 % of 1000").contains("0.500 %").contains("102.4 KiB").contains("30 / 300 / 30");
-        assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L);
+        assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L)
+                .containsEntry("cpu_full_load_without_jit_percent", 44.0);
+        assertThat(table).containsPattern("JIT compilation left out \\(% of one core\\) +44\\.0 %");
         // Nearest rank 5 of 10 is in the 0.25 ms bucket, rank 10 (p99 and max) in the 1 ms one.
         assertThat(table).contains("<= 0.250 / <= 1.000 / <= 1.000 ms  (n=10)");
         assertThat(table).containsPattern("of which at the service's pacing clock .* <= 0.010 / <= 2.000 / <= 20.000 ms  \\(n=100\\)");

@@ -46,6 +46,8 @@ import java.util.function.Consumer;
  * ({@link RtpReceiver}).
  */
 public final class DemoCarrier implements AutoCloseable {
+    /** The thread that reads and timestamps every phone's RTP: the benchmark raises its priority. */
+    public static final String RTP_RECEIVER_THREAD = "demo-carrier-rtp-receiver";
 
     private static final System.Logger LOG = System.getLogger(DemoCarrier.class.getName());
     private static final String HOST = "127.0.0.1";

@@ -38,7 +38,7 @@ final class RtpReceiver implements AutoCloseable {
     RtpReceiver(LongSupplier nanoTime) throws IOException {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.selector = Selector.open();
-        this.thread = Thread.ofPlatform().daemon().name("demo-carrier-rtp-receiver").start(this::run);
+        this.thread = Thread.ofPlatform().daemon().name(DemoCarrier.RTP_RECEIVER_THREAD).start(this::run);
     }
 
     /** Starts delivering datagrams from {@code channel}, which must be non-blocking; closing it stops them. */

@@ -1,0 +1,46 @@
+package io.voiceagent.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A thread's nice value, set by its name and read back from the kernel: that thread's alone. */
+class ThreadNiceTest {
+
+    /** A platform thread that, once released, reads its own nice value from the kernel. */
+    private static Thread niceReader(String name, CountDownLatch release, AtomicInteger nice) {
+        return Thread.ofPlatform().name(name).start(() -> {
+            try {
+                release.await();
+                String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+                nice.set(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    void setsTheNamedThreadOnlyEvenPastFifteenCharacters() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger named = new AtomicInteger(Integer.MIN_VALUE);
+        AtomicInteger other = new AtomicInteger(Integer.MIN_VALUE);
+        Thread namedThread = niceReader("nice-target-thread-long", release, named);
+        Thread otherThread = niceReader("nice-other-thread", release, other);
+
+        // Lowering a priority needs no privilege, so this holds as any user.
+        int set = ThreadNice.set("nice-target-thread-long", 7);
+        release.countDown();
+        namedThread.join();
+        otherThread.join();
+
+        assertThat(set).isEqualTo(1);
+        assertThat(named.get()).isEqualTo(7);
+        assertThat(other.get()).as("a thread of another name").isZero();
+        assertThat(ThreadNice.set("no-thread-has-this-name", 7)).isZero();
+    }
+}
