@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -143,6 +144,9 @@ class BenchFiguresTest {
     void tableShowsEachFigureInMilliseconds() {
         Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
+        Map<String, Double> byThread = new LinkedHashMap<>(); // in the order shown, largest first
+        byThread.put("JIT", 6.0);
+        byThread.put("recording-write", 3.5);
         Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
                 "answer", true, 20, -10),
                 new Report.Calls(100, 99, 98, 2), new Report.Recordings(97, 1, 1, 240), d, d, d, d, d, d, d, 1000, 5,
@@ -151,7 +155,7 @@ class BenchFiguresTest {
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.002"} 99
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.02"} 100
                         voiceagent_rtp_send_lateness_seconds_bucket{le="+Inf"} 100
-                        """, "voiceagent_rtp_send_lateness_seconds"), 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(Map.of("recording-write", 3.5, "JIT", 6.0)), 100,
+                        """, "voiceagent_rtp_send_lateness_seconds"), 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(byThread), 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d,
                 BucketBounds.fromScrape("""
