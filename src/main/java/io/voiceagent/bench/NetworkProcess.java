@@ -5,6 +5,7 @@ import io.voiceagent.demo.DemoNetwork;
 import io.voiceagent.demo.carrier.DemoCarrier;
 import io.voiceagent.demo.carrier.DemoCarrierOptions;
 import io.voiceagent.demo.carrier.SimulatedPhone;
+import io.voiceagent.os.ThreadNice;
 
 import java.io.BufferedReader;
 import java.io.IOException;

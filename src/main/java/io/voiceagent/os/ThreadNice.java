@@ -1,33 +1,61 @@
-package io.voiceagent.bench;
+package io.voiceagent.os;
 
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sets the Linux nice value of this JVM's threads of one name. The kernel keeps a nice value per
- * thread, the JDK has no call for it, so each thread is found by its name in {@code /proc/self/task}
- * and {@code renice} (util-linux, in every Linux base system) is run on its id. Raising a priority
- * (a negative value) needs root or CAP_SYS_NICE; without them nothing changes.
+ * Sets the Linux nice value of this JVM's platform threads. The kernel keeps a nice value per thread
+ * and the JDK has no call for it (a Java thread's priority is ignored on Linux unless the whole JVM
+ * runs with {@code -XX:ThreadPriorityPolicy=1}, which as root also raises the JDK's own threads), so a
+ * thread is found by its id in {@code /proc} and {@code renice} (util-linux, in every Linux base
+ * system) is run on that id. Lowering a priority (a higher value) needs no privilege; raising one needs
+ * root or CAP_SYS_NICE, and without them nothing changes.
  */
-final class ThreadNice {
+public final class ThreadNice {
     /** Linux keeps the first 15 characters of a thread's name. */
     private static final int COMM_LENGTH = 15;
 
     private ThreadNice() {
     }
 
+    /**
+     * Sets the calling platform thread's nice value; returns why it could not (no {@code /proc}, no
+     * {@code renice}, not permitted), or the empty string when it did.
+     */
+    public static String setCurrent(int nice) {
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("a virtual thread has no nice value of its own");
+        }
+        try {
+            // "<pid>/task/<tid>": the link names the calling thread, not the process
+            String threadId = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            return renice(threadId, nice) ? "" : "renice -n " + nice + " was refused";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "no /proc/thread-self or renice here (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     /** Sets the nice value of every thread of this process named {@code name}; returns how many were set. */
-    static int set(String name, int nice) throws IOException, InterruptedException {
+    public static int set(String name, int nice) throws IOException, InterruptedException {
         String comm = name.length() > COMM_LENGTH ? name.substring(0, COMM_LENGTH) : name;
         int set = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
-                if (Files.readString(task.resolve("comm")).strip().equals(comm) && renice(task.getFileName().toString(), nice)) {
-                    set++;
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().equals(comm)
+                            && renice(task.getFileName().toString(), nice)) {
+                        set++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // the thread ended since the folder was listed
                 }
             }
         }

@@ -4,7 +4,7 @@
  *
  * <p>Threads: the media threads only copy frames into a recording's ring (a full ring drops the frame
  * and marks the recording incomplete); one platform thread ({@code RecordingWriter},
- * {@code recording-writer}; why not a virtual one: see there) drains
+ * {@code recording-writer}, at nice 5 below the media threads; why not a virtual one: see there) drains
  * every live recording ten times a second (at once when one stops) and writes each one's frames in one
  * write; {@code Recordings.onSaved} runs on the thread that saved a call record and
  * only attaches or stops a recording. One lock per recording, taken by the media threads for the copy

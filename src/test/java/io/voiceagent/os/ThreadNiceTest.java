@@ -1,4 +1,4 @@
-package io.voiceagent.bench;
+package io.voiceagent.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** A thread's nice value, set by its name and read back from the kernel: that thread's alone. */
@@ -42,5 +43,32 @@ class ThreadNiceTest {
         assertThat(named.get()).isEqualTo(7);
         assertThat(other.get()).as("a thread of another name").isZero();
         assertThat(ThreadNice.set("no-thread-has-this-name", 7)).isZero();
+    }
+
+    @Test
+    void setCurrentLowersTheCallingThreadAndRefusesAVirtualOne() throws Exception {
+        AtomicInteger nice = new AtomicInteger(Integer.MIN_VALUE);
+        StringBuilder failure = new StringBuilder();
+        Thread.ofPlatform().start(() -> {
+            failure.append(ThreadNice.setCurrent(6));
+            try {
+                String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+                nice.set(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).join();
+        assertThat(failure).isEmpty();
+        assertThat(nice.get()).isEqualTo(6);
+
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                ThreadNice.setCurrent(6);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }).join();
+        assertThat(thrown.get()).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -257,9 +257,24 @@ class RecordingWriterTest {
             recording.stop();
 
             assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).isSameAs(recording);
+            assertThat(writerThreadNiceValues()).as("below the media threads").contains(RecordingWriter.NICE);
         }
         assertThat(Files.size(dir.resolve("c_5.wav"))).isEqualTo(44 + 60L * 160 * 4);
         assertThat(ByteBuffer.wrap(Files.readAllBytes(dir.resolve("c_5.wav"))).order(ByteOrder.LITTLE_ENDIAN)
                 .getInt(40)).as("data bytes in the header").isEqualTo(60 * 160 * 4);
+    }
+
+    /** The nice values of this JVM's threads named recording-writer (as /proc keeps it, 15 characters). */
+    private static List<Integer> writerThreadNiceValues() throws Exception {
+        List<Integer> values = new ArrayList<>();
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                if (Files.readString(task.resolve("comm")).strip().equals("recording-write")) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    values.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                }
+            }
+        }
+        return values;
     }
 }
