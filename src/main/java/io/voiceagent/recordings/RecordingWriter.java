@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * <p>The thread lowers its own priority to {@link #NICE}: on a machine short of CPU, the pacing and
  * receive threads are run first and the recordings fall behind instead (their rings hold 2.5 s, then
  * audio is dropped and the recording marked incomplete), as the recording must never delay a packet.
- * Measured at 500 calls on 2 cores shared with the simulated network (saturated), two runs at nice 5
+ * Measured at 500 calls on 2 cores shared with the simulated network (saturated), four runs at nice 5
  * kept every recording complete; an experiment at nice 10 with the service alone on one full core
  * left 83 % of them incomplete.
  */
