@@ -103,7 +103,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
 
     /**
      * The service's CPU at full load without its JIT compiler threads: after the warm-up they still took
-     * 4 to 16 % of a core from run to run of one build, more than an A/B difference worth finding.
+     * 3 to 16 % of a core from run to run of one build, more than an A/B difference worth finding.
      */
     public double cpuFullLoadWithoutJitPercent() {
         return cpuFullLoadPercent - cpuFullLoadByThread.percentOfOneCore().getOrDefault("JIT", 0.0);
