@@ -5,7 +5,7 @@ import io.voiceagent.demo.DemoNetwork;
 import io.voiceagent.demo.carrier.DemoCarrier;
 import io.voiceagent.demo.carrier.DemoCarrierOptions;
 import io.voiceagent.demo.carrier.SimulatedPhone;
-import io.voiceagent.os.ThreadNice;
+import io.voiceagent.os.ThreadPriority;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -88,7 +88,7 @@ public final class NetworkProcess {
             ready.put("phrase_frames", phraseFrames);
             // Needs root or CAP_SYS_NICE; without them the phones' arrivals are timed at a normal priority.
             ready.put("phones_receive_nice",
-                    ThreadNice.set(DemoCarrier.RTP_RECEIVER_THREAD, RECEIVE_NICE) > 0 ? RECEIVE_NICE : 0);
+                    ThreadPriority.setNice(DemoCarrier.RTP_RECEIVER_THREAD, RECEIVE_NICE) > 0 ? RECEIVE_NICE : 0);
             out.println(JSON.std.asString(ready));
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = commands.readLine(); line != null; line = commands.readLine()) {

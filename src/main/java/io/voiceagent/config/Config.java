@@ -225,9 +225,13 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
     /**
      * @param timeout     no RTP from the far end this long ends an answered call ({@code media_timeout})
      * @param holdTimeout a hold (RFC 3264 section 8.4) this long ends the call ({@code hold_timeout})
+     * @param pacerRealtimePriority the pacing clock's {@code SCHED_FIFO} priority, 1–99, where the
+     *                    system permits it; 0 leaves it under the normal policy
      */
-    public record Rtp(int portMin, int portMax, Duration timeout, Duration holdTimeout) {
+    public record Rtp(int portMin, int portMax, Duration timeout, Duration holdTimeout, int pacerRealtimePriority) {
         public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofSeconds(600);
+        /** RTP_PACER_RT_PRIORITY's default: above the normal policy, below the kernel's own real-time threads (50). */
+        public static final int DEFAULT_PACER_REALTIME_PRIORITY = 10;
     }
 
     /**
@@ -319,6 +323,7 @@ public record Config(Http http, Exolve exolve, Sip sip, Rtp rtp, ElevenLabs elev
         out.put("RTP_PORT_MAX", Integer.toString(rtp.portMax()));
         out.put("RTP_TIMEOUT_S", Long.toString(rtp.timeout().toSeconds()));
         out.put("CALL_HOLD_TIMEOUT_S", Long.toString(rtp.holdTimeout().toSeconds()));
+        out.put("RTP_PACER_RT_PRIORITY", Integer.toString(rtp.pacerRealtimePriority()));
         out.put("ELEVENLABS_API_KEY", masked(elevenLabs.apiKey()));
         out.put("ELEVENLABS_AGENT_ID", elevenLabs.agentId());
         out.put("ELEVENLABS_WS_URL", UrlMasking.mask(elevenLabs.wsUrl().toString()));

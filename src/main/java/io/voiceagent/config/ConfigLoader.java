@@ -274,7 +274,8 @@ public final class ConfigLoader {
         Config.Rtp rtp = new Config.Rtp(rtpMin, rtpMax,
                 Duration.ofSeconds(integer("RTP_TIMEOUT_S", 30, 1, 3600)),
                 Duration.ofSeconds(integer("CALL_HOLD_TIMEOUT_S",
-                        (int) Config.Rtp.DEFAULT_HOLD_TIMEOUT.toSeconds(), 10, 86_400)));
+                        (int) Config.Rtp.DEFAULT_HOLD_TIMEOUT.toSeconds(), 10, 86_400)),
+                integer("RTP_PACER_RT_PRIORITY", Config.Rtp.DEFAULT_PACER_REALTIME_PRIORITY, 0, 99));
         Config.ElevenLabs elevenLabs = new Config.ElevenLabs(
                 secret("ELEVENLABS_API_KEY"),
                 agentId(),

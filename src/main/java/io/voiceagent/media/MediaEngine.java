@@ -92,7 +92,7 @@ public final class MediaEngine implements AutoCloseable {
             throw new IllegalArgumentException("the agent audio buffer must be at least 1 s: " + agentAudioBuffer);
         }
         this.agentAudioLimitBytes = agentAudioBuffer.toMillis() * LineCodec.SAMPLE_RATE / 1000;
-        this.pacer = new Pacer(nanoClock, metrics.rtpSendLateness, metrics.rtpSkippedTicks);
+        this.pacer = new Pacer(nanoClock, config.pacerRealtimePriority(), metrics.rtpSendLateness, metrics.rtpSkippedTicks);
         this.ownClockThread = ownClockThread;
         this.stunServer = Objects.requireNonNull(stunServer, "stunServer");
         // Retransmissions run on the callback threads, after a delay taken from the JDK's delayer.

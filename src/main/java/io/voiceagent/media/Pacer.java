@@ -2,6 +2,7 @@ package io.voiceagent.media;
 
 import io.voiceagent.metrics.Counter;
 import io.voiceagent.metrics.Histogram;
+import io.voiceagent.os.ThreadPriority;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -19,6 +20,14 @@ import java.util.function.LongSupplier;
  * <p>How late each call's turn began behind its deadline goes into a histogram of the service's
  * metrics ({@code voiceagent_rtp_send_lateness_seconds}), skipped ticks into a counter: the pacing
  * as the service keeps it, apart from what the network adds on the way to the phone.
+ *
+ * <p>The clock thread asks for the real-time policy ({@code SCHED_FIFO}) where it may, as FreeSWITCH's
+ * and Asterisk's timing threads do: it then runs whenever a tick is due, before every thread of the
+ * normal policy, so a machine short of CPU (recordings being written, a burst of agent audio, a
+ * neighbour process) makes those threads wait, not the packets. It needs a fraction of a core and
+ * sleeps between ticks; the kernel keeps 5 % of each second for normal threads
+ * ({@code sched_rt_runtime_us}) should it ever not. Its locks are shared with the receive thread,
+ * which may then hold one while the clock waits: at most one packet's handling.
  *
  * <p>Tests drive it with a fake clock through {@link #runDue()}; production calls {@link #start()}.
  */
@@ -67,6 +76,7 @@ public final class Pacer implements AutoCloseable {
     private long tick;
     private final Histogram lateness;
     private final Counter.Child skippedTicks;
+    private final int realtimePriority;
     private volatile boolean running;
     private Thread thread;
 
@@ -74,8 +84,16 @@ public final class Pacer implements AutoCloseable {
      * @param lateness     where each call's turn is timed behind its deadline
      * @param skippedTicks counts the ticks skipped after the clock fell more than a period behind
      */
-    public Pacer(LongSupplier nanoClock, Histogram lateness, Counter skippedTicks) {
+    /**
+     * @param realtimePriority the clock thread's {@code SCHED_FIFO} priority (1–99) where the system
+     *                         permits it, 0 for the normal policy
+     */
+    public Pacer(LongSupplier nanoClock, int realtimePriority, Histogram lateness, Counter skippedTicks) {
+        if (realtimePriority < 0 || realtimePriority > 99) {
+            throw new IllegalArgumentException("a SCHED_FIFO priority is 1..99 (0: none), not " + realtimePriority);
+        }
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.realtimePriority = realtimePriority;
         this.lateness = Objects.requireNonNull(lateness, "lateness");
         this.skippedTicks = skippedTicks.labels();
         this.startNanos = nanoClock.getAsLong();
@@ -181,6 +199,15 @@ public final class Pacer implements AutoCloseable {
     }
 
     private void loop() {
+        if (realtimePriority > 0) {
+            String refused = ThreadPriority.setCurrentRealtime(realtimePriority);
+            if (refused.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "the pacing clock runs under SCHED_FIFO at priority " + realtimePriority);
+            } else {
+                LOG.log(System.Logger.Level.INFO, "the pacing clock runs under the normal policy (" + refused
+                        + "; allow it with root, CAP_SYS_NICE or LimitRTPRIO=" + realtimePriority + ")");
+            }
+        }
         while (running) {
             long next = nextBusyDeadline(runDue());
             long wait = next - nanoClock.getAsLong();

@@ -13,7 +13,8 @@
  * wire format in {@code io.voiceagent.rtp}) and the silence fill that keeps the agent's input going.
  *
  * <p>Threads: one platform thread ({@code rtp-receiver}) receives every call's RTP and RTCP with one
- * selector; one pacing thread runs every session's {@code onTick} (send RTP, send RTCP when due,
+ * selector; one pacing thread ({@code rtp-pacer}, under {@code SCHED_FIFO} where the system permits)
+ * runs every session's {@code onTick} (send RTP, send RTCP when due,
  * expire jitter-buffered audio, check the media and hold timeouts); the call's own threads connect,
  * answer, queue agent audio and close; listener callbacks that may block (timeouts, queue drained)
  * run on virtual threads of the engine. Neither the receive nor the pacing thread may block: an

@@ -2,7 +2,7 @@ package io.voiceagent.recordings;
 
 import io.voiceagent.config.Config.Recording.Format;
 import io.voiceagent.media.G711;
-import io.voiceagent.os.ThreadNice;
+import io.voiceagent.os.ThreadPriority;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -85,7 +85,7 @@ final class RecordingWriter implements AutoCloseable {
     }
 
     private void run() {
-        String notLowered = ThreadNice.setCurrent(NICE);
+        String notLowered = ThreadPriority.setCurrentNice(NICE);
         if (!notLowered.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "the recording writer runs at the media threads' priority: " + notLowered);
         }

@@ -113,6 +113,7 @@ class ConfigValidationTest {
             "RTP_PORT_MAX|x|an integer from 1025 to 65535",
             "RTP_TIMEOUT_S|0|an integer from 1 to 3600",
             "CALL_HOLD_TIMEOUT_S|5|an integer from 10 to 86400",
+            "RTP_PACER_RT_PRIORITY|100|an integer from 0 to 99",
             "ELEVENLABS_AGENT_ID|bad id!|letters, digits",
             "ELEVENLABS_WS_URL|https://x/y|an absolute ws or wss URL",
             "ELEVENLABS_API_URL|nope|an absolute http or https URL",

@@ -14,7 +14,7 @@ public final class TestConfigs {
 
     /** RTP ports {@code portMin..portMax}, the default hold timeout. */
     public static Config.Rtp rtp(int portMin, int portMax, Duration mediaTimeout) {
-        return new Config.Rtp(portMin, portMax, mediaTimeout, Config.Rtp.DEFAULT_HOLD_TIMEOUT);
+        return new Config.Rtp(portMin, portMax, mediaTimeout, Config.Rtp.DEFAULT_HOLD_TIMEOUT, 0);
     }
 
     /**

@@ -41,7 +41,7 @@ final class FakeClockMedia implements AutoCloseable {
 
     FakeClockMedia(Duration mediaTimeout, Duration holdTimeout) {
         int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(15_000);
-        engine = TestMediaEngines.drivenByTest(new Config.Rtp(base, base + 40, mediaTimeout, holdTimeout), now::get,
+        engine = TestMediaEngines.drivenByTest(new Config.Rtp(base, base + 40, mediaTimeout, holdTimeout, 0), now::get,
                 new SplittableRandom(3), new InlineExecutor(), metrics);
     }
 

@@ -6,7 +6,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +21,7 @@ class PacerTest {
     private static final long MS = 1_000_000;
     private final AtomicLong now = new AtomicLong(5_000 * MS);
     private final ServiceMetrics metrics = new ServiceMetrics();
-    private final Pacer pacer = new Pacer(now::get, metrics.rtpSendLateness, metrics.rtpSkippedTicks);
+    private final Pacer pacer = new Pacer(now::get, 0, metrics.rtpSendLateness, metrics.rtpSkippedTicks);
 
     private record Tick(long cycle, long deadline, long ranAt) {
     }
@@ -111,5 +115,30 @@ class PacerTest {
         advanceTo(now.get() + 100 * MS);
         assertThat(ticks).hasSize(count);
         assertThat(pacer.registered()).isZero();
+    }
+
+    /**
+     * The running clock asks for SCHED_FIFO at its priority: granted as root (as in CI), refused
+     * otherwise with the clock running all the same. Read by the tick itself from the kernel.
+     */
+    @Test
+    void theClockThreadRunsUnderSchedFifoWherePermitted() throws Exception {
+        boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .anyMatch(line -> line.matches("Uid:\\s+0\\s.*"));
+        CompletableFuture<String> policyAndPriority = new CompletableFuture<>();
+        try (Pacer clock = new Pacer(System::nanoTime, 4, metrics.rtpSendLateness, metrics.rtpSkippedTicks)) {
+            clock.start();
+            clock.register((cycle, deadline) -> {
+                try {
+                    String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // proc(5): field 41 the policy (1 = SCHED_FIFO), field 40 the real-time priority
+                    policyAndPriority.complete(fields[41 - 3] + "/" + fields[40 - 3]);
+                } catch (Exception e) {
+                    policyAndPriority.completeExceptionally(e);
+                }
+            });
+            assertThat(policyAndPriority.get(10, TimeUnit.SECONDS)).isEqualTo(root ? "1/4" : "0/0");
+        }
     }
 }

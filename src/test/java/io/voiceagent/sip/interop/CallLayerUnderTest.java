@@ -65,7 +65,7 @@ final class CallLayerUnderTest implements AutoCloseable {
         agent = UserAgentUnderTest.start(serverPort);
         ServiceMetrics metrics = new ServiceMetrics();
         engine = TestMediaEngines.onLoopback(new Config.Rtp(rtpPortMin, rtpPortMax, rtpTimeout,
-                Duration.ofSeconds(60)), System::nanoTime, new SplittableRandom(), metrics);
+                Duration.ofSeconds(60), 0), System::nanoTime, new SplittableRandom(), metrics);
         journal = CallJournal.open(dataDir).journal();
         agent.awaitRegistration(RegistrationStatus.State.REGISTERED, Duration.ofSeconds(10));
         calls = new CallManager(new CallManager.Settings(CallMode.SIP, 2, 20, Duration.ofSeconds(30), 10,

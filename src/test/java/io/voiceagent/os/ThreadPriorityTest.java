@@ -1,0 +1,117 @@
+package io.voiceagent.os;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** A thread's nice value or real-time policy, set and read back from the kernel: that thread's alone. */
+class ThreadPriorityTest {
+
+    /** Field {@code number} of the calling thread's stat as the kernel has it (proc(5)), counted after the name. */
+    private static int ownStatField(int number) {
+        try {
+            String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+            return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[number - 3]);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int ownNice() {
+        return ownStatField(19);
+    }
+
+    /** A platform thread that, once released, reads its own nice value from the kernel. */
+    private static Thread niceReader(String name, CountDownLatch release, AtomicInteger nice) {
+        return Thread.ofPlatform().name(name).start(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            nice.set(ownNice());
+        });
+    }
+
+    @Test
+    void setsTheNamedThreadOnlyEvenPastFifteenCharacters() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger named = new AtomicInteger(Integer.MIN_VALUE);
+        AtomicInteger other = new AtomicInteger(Integer.MIN_VALUE);
+        Thread namedThread = niceReader("nice-target-thread-long", release, named);
+        Thread otherThread = niceReader("nice-other-thread", release, other);
+
+        // Lowering a priority needs no privilege, so this holds as any user.
+        int set = ThreadPriority.setNice("nice-target-thread-long", 7);
+        release.countDown();
+        namedThread.join();
+        otherThread.join();
+
+        assertThat(set).isEqualTo(1);
+        assertThat(named.get()).isEqualTo(7);
+        assertThat(other.get()).as("a thread of another name").isZero();
+        assertThat(ThreadPriority.setNice("no-thread-has-this-name", 7)).isZero();
+    }
+
+    @Test
+    void setCurrentLowersTheCallingThreadAndRefusesAVirtualOne() throws Exception {
+        AtomicInteger nice = new AtomicInteger(Integer.MIN_VALUE);
+        StringBuilder failure = new StringBuilder();
+        Thread.ofPlatform().start(() -> {
+            failure.append(ThreadPriority.setCurrentNice(6));
+            nice.set(ownNice());
+        }).join();
+        assertThat(failure).isEmpty();
+        assertThat(nice.get()).isEqualTo(6);
+
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                ThreadPriority.setCurrentNice(6);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }).join();
+        assertThat(thrown.get()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void setCurrentRealtimePutsTheCallingThreadUnderFifoWhenPermittedAndSaysWhyNot() throws Exception {
+        boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .anyMatch(line -> line.matches("Uid:\\s+0\\s.*"));
+        StringBuilder refusal = new StringBuilder();
+        AtomicInteger policy = new AtomicInteger(-1);
+        AtomicInteger priority = new AtomicInteger(-1);
+        Thread.ofPlatform().start(() -> {
+            refusal.append(ThreadPriority.setCurrentRealtime(3));
+            policy.set(ownStatField(41));
+            priority.set(ownStatField(40));
+        }).join();
+        if (root) {
+            assertThat(refusal).isEmpty();
+            assertThat(policy.get()).as("SCHED_FIFO").isEqualTo(1);
+            assertThat(priority.get()).isEqualTo(3);
+        } else {
+            // An unprivileged user with no real-time limit: refused, and the thread left as it was.
+            assertThat(refusal.toString()).contains("chrt -f 3");
+            assertThat(policy.get()).as("SCHED_OTHER").isZero();
+        }
+        AtomicInteger otherPolicy = new AtomicInteger(-1);
+        Thread.ofPlatform().start(() -> otherPolicy.set(ownStatField(41))).join();
+        assertThat(otherPolicy.get()).as("another thread").isZero();
+    }
+
+    @Test
+    void setCurrentRealtimeRefusesAPriorityOutsideFifosRange() {
+        assertThatThrownBy(() -> ThreadPriority.setCurrentRealtime(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..99");
+        assertThatThrownBy(() -> ThreadPriority.setCurrentRealtime(100))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
