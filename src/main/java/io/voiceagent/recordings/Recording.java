@@ -11,28 +11,29 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * One call's stereo WAV (16-bit PCM or G.711 μ-law): left the phone, right what the phone was sent.
- * The media threads copy each frame into the recording's ring ({@link AudioTap}) and never wait for
- * the writer: when the ring is full the frame is dropped and the recording marked incomplete. The
- * {@link RecordingWriter}'s thread does everything else.
+ * The media threads copy each frame into one of the recording's two rings ({@link AudioTap}) and never
+ * wait for the writer or for each other: when a ring is full the frame is dropped and the recording
+ * marked incomplete. The {@link RecordingWriter}'s thread does everything else.
  *
- * <p>The ring keeps the frames of both directions in the order they were handed over, which is
- * what pairs them: the sent side is the clock, each 20 ms the phone was sent becomes one stereo frame,
- * paired with the oldest phone frame not yet written (silence when none came in time). Phone frames
- * that pile up beyond {@link #PHONE_BACKLOG} (the phone sending faster than we do, or while we send
- * nothing on hold) are dropped oldest first, so the two sides stay within 200 ms of each other.
- *
- * <p>The ring has one writer at a time: the pacing and receive threads take {@link #handOverLock}
- * for the copy of one frame (the only time either waits is for the other's copy); the writer thread
- * never takes it, it reads up to the published count and gives the slots back by its own count.
+ * <p>Each direction has a ring of its own with one producer at a time (what was sent: the pacing
+ * thread; the phone: whichever media thread holds the session's uplink lock), so a hand-over takes no
+ * lock: the pacing clock, which may run under a real-time policy, never waits for a receive thread
+ * that was preempted in the middle of a copy. Each frame is stamped with the clock when handed over,
+ * and the writer merges the two rings in stamp order, which is what pairs them: the sent side is the
+ * clock, each 20 ms the phone was sent becomes one stereo frame, paired with the oldest phone frame not
+ * yet written (silence when none came in time). Phone frames that pile up beyond {@link #PHONE_BACKLOG}
+ * (the phone sending faster than we do, or while we send nothing on hold) are dropped oldest first, so
+ * the two sides stay within 200 ms of each other. A frame handed over while the writer reads the rings
+ * may be merged a frame late, as if it had come a little later.
  */
 final class Recording implements AudioTap {
     static final int FRAME_SAMPLES = 160;
-    /** Frames the ring holds, of both directions: 2.5 s of a call, 25 writer ticks. A power of two. */
-    static final int RING_FRAMES = 256;
-    private static final int RING_MASK = RING_FRAMES - 1;
+    /** Frames each direction's ring holds: 2.5 s of a call, 25 writer ticks. A power of two. */
+    static final int RING_FRAMES = 128;
     private static final byte SENT = 0;
     private static final byte SENT_SILENCE = 1;
     private static final byte PHONE_ULAW = 2;
@@ -46,31 +47,62 @@ final class Recording implements AudioTap {
     /** Samples of both channels in one write. */
     static final int MAX_WRITE_SAMPLES = WRITE_FRAMES * FRAME_SAMPLES * WavHeader.CHANNELS;
     /** A power of two above the backlog's whole frames, a partial one and the next slot's samples. */
-    private static final int PHONE_RING_SAMPLES = 2048;
-    private static final int PHONE_RING_MASK = PHONE_RING_SAMPLES - 1;
+    private static final int PHONE_BACKLOG_SAMPLES = 2048;
+    private static final int PHONE_BACKLOG_MASK = PHONE_BACKLOG_SAMPLES - 1;
+
+    /**
+     * One direction's frames: put by one thread at a time, taken by the writer by counts. A payload
+     * longer than 20 ms takes several slots.
+     */
+    private static final class FrameRing {
+        private static final int MASK = RING_FRAMES - 1;
+        final byte[] audio = new byte[RING_FRAMES * FRAME_SAMPLES];
+        final byte[] kind = new byte[RING_FRAMES];
+        final short[] length = new short[RING_FRAMES];
+        final long[] stamp = new long[RING_FRAMES];
+        /** Frames put so far; written by the producer, read by the writer. */
+        final AtomicLong published = new AtomicLong();
+        /** Frames the writer has taken out; written by the writer, read by the producer. */
+        final AtomicLong taken = new AtomicLong();
+
+        /** Producer: copies one frame in, or returns false when the ring is full. */
+        boolean put(byte frameKind, byte[] from, int offset, int frameLength, long frameStamp) {
+            long frame = published.get();
+            if (frame - taken.getAcquire() == RING_FRAMES) {
+                return false;
+            }
+            int slot = slot(frame);
+            if (from != null) {
+                System.arraycopy(from, offset, audio, slot * FRAME_SAMPLES, frameLength);
+            }
+            kind[slot] = frameKind;
+            length[slot] = (short) frameLength;
+            stamp[slot] = frameStamp;
+            published.setRelease(frame + 1);
+            return true;
+        }
+
+        static int slot(long frame) {
+            return (int) (frame & MASK);
+        }
+    }
 
     final String callId;
     final Path file;
     private final Format format;
+    private final LongSupplier clock;
     /** Stereo frames written to the file. */
     private long framesWritten;
     /** Stereo frames in {@link #gathered} not yet written. */
     private int framesGathered;
-    // The ring: slot i of frame n is n & RING_MASK; a phone payload longer than 20 ms takes several.
-    private final byte[] ringAudio = new byte[RING_FRAMES * FRAME_SAMPLES];
-    private final byte[] ringKind = new byte[RING_FRAMES];
-    private final short[] ringLength = new short[RING_FRAMES];
-    /** Frames put in the ring so far; written under {@link #handOverLock}, read by the writer. */
-    private final AtomicLong published = new AtomicLong();
-    /** Frames the writer has taken out of the ring; written by the writer only. */
-    private final AtomicLong taken = new AtomicLong();
-    private final Object handOverLock = new Object();
+    private final FrameRing sentRing = new FrameRing();
+    private final FrameRing phoneRing = new FrameRing();
     private final AtomicLong droppedFrames = new AtomicLong();
     private final RecordingWriter writer;
     private volatile boolean stopped;
     // The writer thread's state.
     /** The phone's samples not yet written, decoded: whole frames up to the backlog and a partial one. */
-    private final short[] phoneRing = new short[PHONE_RING_SAMPLES];
+    private final short[] phoneBacklog = new short[PHONE_BACKLOG_SAMPLES];
     private int phoneRead;
     private int phoneSamples;
     private FileChannel channel;
@@ -79,52 +111,43 @@ final class Recording implements AudioTap {
     /** The stereo frames gathered for the next write, as linear samples, left then right. */
     private final short[] gathered = new short[MAX_WRITE_SAMPLES];
 
-    Recording(String callId, Path file, Format format, RecordingWriter writer) {
+    /** @param clock stamps each frame handed over, in nanoseconds; only the order of its readings matters */
+    Recording(String callId, Path file, Format format, RecordingWriter writer, LongSupplier clock) {
         this.callId = callId;
         this.file = file;
         this.format = format;
         this.writer = writer;
+        this.clock = clock;
         writer.add(this);
     }
 
     @Override
     public void fromPhone(byte[] g711, boolean alaw) {
         if (g711 == null) {
-            handOver(PHONE_SILENCE, null, 0, FRAME_SAMPLES);
+            handOver(phoneRing, PHONE_SILENCE, null, 0, FRAME_SAMPLES);
             return;
         }
         for (int offset = 0; offset < g711.length; offset += FRAME_SAMPLES) {
-            handOver(alaw ? PHONE_ALAW : PHONE_ULAW, g711, offset, Math.min(FRAME_SAMPLES, g711.length - offset));
+            handOver(phoneRing, alaw ? PHONE_ALAW : PHONE_ULAW, g711, offset, Math.min(FRAME_SAMPLES, g711.length - offset));
         }
     }
 
     @Override
     public void toPhone(byte[] ulaw, int offset) {
-        handOver(ulaw == null ? SENT_SILENCE : SENT, ulaw, offset, FRAME_SAMPLES);
+        handOver(sentRing, ulaw == null ? SENT_SILENCE : SENT, ulaw, offset, FRAME_SAMPLES);
     }
 
-    /** Media threads: copies one frame into the ring, or drops it when the ring is full. */
-    private void handOver(byte kind, byte[] audio, int offset, int length) {
+    /** Media threads: copies one frame into its direction's ring, or drops it when the ring is full. */
+    private void handOver(FrameRing ring, byte kind, byte[] audio, int offset, int length) {
         if (stopped) {
             return;
         }
-        synchronized (handOverLock) {
-            long frame = published.get();
-            if (frame - taken.getAcquire() == RING_FRAMES) {
-                droppedFrames.incrementAndGet();
-                return;
-            }
-            int slot = (int) (frame & RING_MASK);
-            if (audio != null) {
-                System.arraycopy(audio, offset, ringAudio, slot * FRAME_SAMPLES, length);
-            }
-            ringKind[slot] = kind;
-            ringLength[slot] = (short) length;
-            published.setRelease(frame + 1);
+        if (!ring.put(kind, audio, offset, length, clock.getAsLong())) {
+            droppedFrames.incrementAndGet();
         }
     }
 
-    /** No more audio; the writer closes the file once the ring is empty. */
+    /** No more audio; the writer closes the file once the rings are empty. */
     void stop() {
         stopped = true;
         writer.wake();
@@ -134,7 +157,7 @@ final class Recording implements AudioTap {
         return stopped;
     }
 
-    /** Frames dropped because the writer fell behind (the ring was full), or the disk failed. */
+    /** Frames dropped because the writer fell behind (a ring was full), or the disk failed. */
     long droppedFrames() {
         return droppedFrames.get();
     }
@@ -151,25 +174,35 @@ final class Recording implements AudioTap {
         return framesWritten * FRAME_SAMPLES * WavHeader.bytesPerFrame(format);
     }
 
-    /** Writer thread: writes what is in the ring; returns true when the recording is finished and closed. */
+    /** Writer thread: writes what is in the rings; returns true when the recording is finished and closed. */
     boolean drain() {
         if (finished) {
             return false;
         }
-        boolean last = stopped; // read before the count: every frame handed over before the stop is in it
-        long end = published.getAcquire();
-        for (long frame = taken.get(); frame < end; frame++) {
-            int slot = (int) (frame & RING_MASK);
-            int at = slot * FRAME_SAMPLES;
-            switch (ringKind[slot]) {
-                case SENT -> writeStereo(ringAudio, at);
-                case SENT_SILENCE -> writeStereo(null, 0);
-                case PHONE_ULAW -> addPhone(ringAudio, at, ringLength[slot], false);
-                case PHONE_ALAW -> addPhone(ringAudio, at, ringLength[slot], true);
-                default -> addPhone(null, 0, FRAME_SAMPLES, false);
+        boolean last = stopped; // read before the counts: every frame handed over before the stop is in them
+        // The sent count first: a phone frame stamped before the last sent frame taken has then
+        // almost always been published by the time the phone's count is read.
+        long sentEnd = sentRing.published.getAcquire();
+        long phoneEnd = phoneRing.published.getAcquire();
+        long sent = sentRing.taken.get();
+        long phone = phoneRing.taken.get();
+        while (sent < sentEnd || phone < phoneEnd) {
+            if (phone < phoneEnd && (sent == sentEnd
+                    || phoneRing.stamp[FrameRing.slot(phone)] <= sentRing.stamp[FrameRing.slot(sent)])) {
+                int slot = FrameRing.slot(phone++);
+                int at = slot * FRAME_SAMPLES;
+                switch (phoneRing.kind[slot]) {
+                    case PHONE_ULAW -> addPhone(phoneRing.audio, at, phoneRing.length[slot], false);
+                    case PHONE_ALAW -> addPhone(phoneRing.audio, at, phoneRing.length[slot], true);
+                    default -> addPhone(null, 0, FRAME_SAMPLES, false);
+                }
+            } else {
+                int slot = FrameRing.slot(sent++);
+                writeStereo(sentRing.kind[slot] == SENT ? sentRing.audio : null, slot * FRAME_SAMPLES);
             }
         }
-        taken.setRelease(end);
+        sentRing.taken.setRelease(sentEnd);
+        phoneRing.taken.setRelease(phoneEnd);
         if (last) {
             // Only now the frames gathered short of a whole write: flushing them at every tick made
             // ten small writes a second per call instead of two.
@@ -186,18 +219,18 @@ final class Recording implements AudioTap {
      * the backlog; whole frames beyond {@link #PHONE_BACKLOG} are dropped oldest first.
      */
     private void addPhone(byte[] g711, int offset, int length, boolean alaw) {
-        int write = (phoneRead + phoneSamples) & PHONE_RING_MASK;
+        int write = (phoneRead + phoneSamples) & PHONE_BACKLOG_MASK;
         if (g711 == null) {
-            for (int i = 0; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
-                phoneRing[write] = 0;
+            for (int i = 0; i < length; i++, write = (write + 1) & PHONE_BACKLOG_MASK) {
+                phoneBacklog[write] = 0;
             }
         } else if (alaw) {
-            for (int i = 0; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
-                phoneRing[write] = G711.alawToLinear(g711[offset + i]);
+            for (int i = 0; i < length; i++, write = (write + 1) & PHONE_BACKLOG_MASK) {
+                phoneBacklog[write] = G711.alawToLinear(g711[offset + i]);
             }
         } else {
-            for (int i = 0; i < length; i++, write = (write + 1) & PHONE_RING_MASK) {
-                phoneRing[write] = G711.ulawToLinear(g711[offset + i]);
+            for (int i = 0; i < length; i++, write = (write + 1) & PHONE_BACKLOG_MASK) {
+                phoneBacklog[write] = G711.ulawToLinear(g711[offset + i]);
             }
         }
         phoneSamples += length;
@@ -207,7 +240,7 @@ final class Recording implements AudioTap {
     }
 
     private void dropOldestPhoneFrame() {
-        phoneRead = (phoneRead + FRAME_SAMPLES) & PHONE_RING_MASK;
+        phoneRead = (phoneRead + FRAME_SAMPLES) & PHONE_BACKLOG_MASK;
         phoneSamples -= FRAME_SAMPLES;
     }
 
@@ -220,8 +253,8 @@ final class Recording implements AudioTap {
         int at = framesGathered * FRAME_SAMPLES * WavHeader.CHANNELS;
         // A loop per channel with no test per sample: this runs 8,000 times a second per direction per call.
         if (phoneSamples >= FRAME_SAMPLES) {
-            for (int i = 0, read = phoneRead; i < FRAME_SAMPLES; i++, read = (read + 1) & PHONE_RING_MASK) {
-                gathered[at + 2 * i] = phoneRing[read];
+            for (int i = 0, read = phoneRead; i < FRAME_SAMPLES; i++, read = (read + 1) & PHONE_BACKLOG_MASK) {
+                gathered[at + 2 * i] = phoneBacklog[read];
             }
             dropOldestPhoneFrame();
         } else {

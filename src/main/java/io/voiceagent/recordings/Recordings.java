@@ -97,7 +97,8 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
                 && CALL_ID.matcher(id).matches()) {
             Optional<MediaSession> session = liveMedia.apply(id);
             if (session.isPresent()) {
-                Recording recording = new Recording(id, directory.resolve(id + ".wav"), settings.format(), writer);
+                Recording recording = new Recording(id, directory.resolve(id + ".wav"), settings.format(), writer,
+                        System::nanoTime);
                 live.put(id, recording);
                 session.get().setAudioTap(recording);
             }

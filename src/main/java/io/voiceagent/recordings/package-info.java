@@ -2,12 +2,13 @@
  * Call recordings: one stereo WAV per recorded call (left the phone, right what the phone was sent),
  * 8 kHz 16-bit PCM or G.711 μ-law, under {@code DATA_DIR/recordings}, kept RECORDING_RETENTION_DAYS.
  *
- * <p>Threads: the media threads only copy frames into a recording's ring (a full ring drops the frame
- * and marks the recording incomplete); one platform thread ({@code RecordingWriter},
+ * <p>Threads: the media threads only copy frames into a recording's two rings, one per direction (a
+ * full ring drops the frame and marks the recording incomplete); one platform thread ({@code RecordingWriter},
  * {@code recording-writer}, at nice 5 below the media threads; why not a virtual one: see there) drains
  * every live recording ten times a second (at once when one stops) and writes each one's frames in one
  * write; {@code Recordings.onSaved} runs on the thread that saved a call record and
- * only attaches or stops a recording. One lock per recording, taken by the media threads for the copy
- * of one frame into its ring and never by the writer; no lock is held while another is taken.
+ * only attaches or stops a recording. No locks: each ring has one producer at a time (the pacing thread;
+ * the media thread holding the session's uplink lock) and the writer as its consumer, handing over by
+ * release/acquire counts, so the pacing clock never waits for another media thread.
  */
 package io.voiceagent.recordings;

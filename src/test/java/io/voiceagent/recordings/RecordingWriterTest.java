@@ -12,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordingWriterTest {
     @TempDir
     Path dir;
+
+    /** Stamps each hand-over with the next number: the rings are merged exactly in the order the test hands over. */
+    private static LongSupplier handOverOrder() {
+        AtomicLong count = new AtomicLong();
+        return count::incrementAndGet;
+    }
 
     private static byte[] ulaw(short level) {
         byte[] frame = new byte[Recording.FRAME_SAMPLES];
@@ -30,7 +38,7 @@ class RecordingWriterTest {
     void phone_left_sent_right_as_16_bit_stereo_at_8_khz_with_the_sizes_in_the_header() throws Exception {
         List<Recording> finished = new ArrayList<>();
         RecordingWriter writer = new RecordingWriter(finished::add); // not started: the test drains
-        Recording recording = new Recording("c_1", dir.resolve("c_1.wav"), Format.PCM16, writer);
+        Recording recording = new Recording("c_1", dir.resolve("c_1.wav"), Format.PCM16, writer, handOverOrder());
         recording.fromPhone(ulaw((short) 8000), false);
         recording.toPhone(ulaw((short) -4000), 0);
         recording.toPhone(null, 0); // silence sent, no phone frame left: both silent
@@ -61,7 +69,7 @@ class RecordingWriterTest {
     void audio_goes_to_disk_half_a_second_at_a_time_and_the_rest_when_the_call_ends() throws Exception {
         RecordingWriter writer = new RecordingWriter(finished -> { }); // not started: the test drains
         Path file = dir.resolve("c_5.wav");
-        Recording recording = new Recording("c_5", file, Format.PCM16, writer);
+        Recording recording = new Recording("c_5", file, Format.PCM16, writer, handOverOrder());
         for (int i = 0; i < 5; i++) { // one writer tick's worth
             recording.toPhone(ulaw((short) 1000), 0);
         }
@@ -83,7 +91,7 @@ class RecordingWriterTest {
     @Test
     void a_law_phone_frames_of_30_ms_are_decoded_and_cut_into_the_20_ms_of_each_frame_sent() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_6", dir.resolve("c_6.wav"), Format.PCM16, writer);
+        Recording recording = new Recording("c_6", dir.resolve("c_6.wav"), Format.PCM16, writer, handOverOrder());
         byte[] first = new byte[240];
         byte[] second = new byte[240];
         Arrays.fill(first, G711.linearToAlaw(6000));
@@ -108,7 +116,7 @@ class RecordingWriterTest {
     @Test
     void phone_frames_piling_up_beyond_the_backlog_are_dropped_oldest_first() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_7", dir.resolve("c_7.wav"), Format.PCM16, writer);
+        Recording recording = new Recording("c_7", dir.resolve("c_7.wav"), Format.PCM16, writer, handOverOrder());
         int frames = Recording.PHONE_BACKLOG + 5;
         for (int n = 1; n <= frames; n++) {
             recording.fromPhone(ulaw((short) (1000 * n)), false);
@@ -126,7 +134,7 @@ class RecordingWriterTest {
     @Test
     void a_phone_payload_longer_than_the_backlog_keeps_its_newest_frames() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_9", dir.resolve("c_9.wav"), Format.PCM16, writer);
+        Recording recording = new Recording("c_9", dir.resolve("c_9.wav"), Format.PCM16, writer, handOverOrder());
         byte[] payload = new byte[12 * 160 + 80]; // 250 ms in one packet
         for (int frame = 0; frame <= 12; frame++) {
             Arrays.fill(payload, frame * 160, Math.min(payload.length, (frame + 1) * 160), G711.linearToUlaw(500 * (frame + 1)));
@@ -163,7 +171,7 @@ class RecordingWriterTest {
     @Test
     void g711_holds_mu_law_bytes_with_the_fact_chunk_a_non_pcm_wave_needs() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_4", dir.resolve("c_4.wav"), Format.G711, writer);
+        Recording recording = new Recording("c_4", dir.resolve("c_4.wav"), Format.G711, writer, handOverOrder());
         recording.fromPhone(ulaw((short) 8000), false);
         recording.toPhone(ulaw((short) -4000), 0);
         recording.stop();
@@ -192,7 +200,7 @@ class RecordingWriterTest {
     @Test
     void a_full_queue_drops_frames_without_waiting_and_the_recording_counts_them() throws Exception {
         RecordingWriter stalled = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_2", dir.resolve("c_2.wav"), Format.PCM16, stalled);
+        Recording recording = new Recording("c_2", dir.resolve("c_2.wav"), Format.PCM16, stalled, handOverOrder());
         for (int i = 0; i < Recording.RING_FRAMES + 100; i++) {
             recording.toPhone(ulaw((short) 1000), 0);
         }
@@ -205,11 +213,11 @@ class RecordingWriterTest {
     @Test
     void the_callers_arrays_are_copied_at_once_and_the_ring_is_used_again_once_drained() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_8", dir.resolve("c_8.wav"), Format.PCM16, writer);
+        Recording recording = new Recording("c_8", dir.resolve("c_8.wav"), Format.PCM16, writer, handOverOrder());
         byte[] reused = new byte[12 + 160]; // like the pacing thread's send buffer: audio after a 12-byte header
         byte[] payload = new byte[160];
-        for (int round = 0; round < 3; round++) { // three times the ring's length in all
-            for (int n = 0; n < Recording.RING_FRAMES / 2; n++) {
+        for (int round = 0; round < 3; round++) { // each ring filled three times in all
+            for (int n = 0; n < Recording.RING_FRAMES; n++) {
                 Arrays.fill(payload, G711.linearToUlaw(100 * (n % 50)));
                 recording.fromPhone(payload, false);
                 Arrays.fill(reused, 12, reused.length, G711.linearToUlaw(-100 * (n % 50)));
@@ -225,19 +233,56 @@ class RecordingWriterTest {
         assertThat(recording.droppedFrames()).isZero();
         short[] left = channel(dir.resolve("c_8.wav"), 0);
         short[] right = channel(dir.resolve("c_8.wav"), 1);
-        assertThat(left).hasSize(3 * Recording.RING_FRAMES / 2 * 160);
+        assertThat(left).hasSize(3 * Recording.RING_FRAMES * 160);
         for (int frame = 0; frame < left.length / 160; frame++) {
-            int n = frame % (Recording.RING_FRAMES / 2) % 50;
+            int n = frame % Recording.RING_FRAMES % 50;
             assertThat(left[frame * 160]).as("left of frame %d", frame).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(100 * n)));
             assertThat(right[frame * 160 + 159]).as("right of frame %d", frame).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(-100 * n)));
         }
     }
 
     @Test
+    void the_two_directions_are_paired_by_when_they_were_handed_over_not_by_which_ring_was_read_first() throws Exception {
+        // The sent frame is stamped 20, the phone frame 10 but handed over after it (its thread was
+        // preempted between the stamp and the copy, say): it is still the phone's audio for that 20 ms.
+        long[] stamps = {20, 10, 40};
+        int[] next = {0};
+        RecordingWriter writer = new RecordingWriter(r -> { });
+        Recording recording = new Recording("c_10", dir.resolve("c_10.wav"), Format.PCM16, writer,
+                () -> stamps[next[0]++]);
+        recording.toPhone(ulaw((short) -1000), 0);
+        recording.fromPhone(ulaw((short) 3000), false);
+        recording.toPhone(ulaw((short) -2000), 0);
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+
+        short[] left = channel(dir.resolve("c_10.wav"), 0);
+        short[] right = channel(dir.resolve("c_10.wav"), 1);
+        assertThat(left[0]).as("the phone frame stamped first").isEqualTo(G711.ulawToLinear(G711.linearToUlaw(3000)));
+        assertThat(right[0]).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(-1000)));
+        assertThat(left[160]).isZero();
+        assertThat(right[160]).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(-2000)));
+    }
+
+    @Test
+    void a_full_phone_ring_drops_only_the_phones_frames() throws Exception {
+        RecordingWriter stalled = new RecordingWriter(r -> { });
+        Recording recording = new Recording("c_11", dir.resolve("c_11.wav"), Format.PCM16, stalled, handOverOrder());
+        for (int i = 0; i < Recording.RING_FRAMES + 7; i++) {
+            recording.fromPhone(ulaw((short) 1000), false);
+        }
+        recording.toPhone(ulaw((short) 1000), 0);
+        assertThat(recording.droppedFrames()).isEqualTo(7);
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+        assertThat(recording.durationMillis()).as("the sent frame, written").isEqualTo(20);
+    }
+
+    @Test
     void a_disk_that_fails_stops_the_recording_and_marks_it_without_throwing() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
         Recording recording = new Recording("c_3", dir.resolve("missing-dir").resolve("c_3.wav"), Format.PCM16,
-                writer);
+                writer, handOverOrder());
         recording.toPhone(ulaw((short) 1000), 0);
         recording.toPhone(ulaw((short) 1000), 0);
         recording.stop();
@@ -249,7 +294,7 @@ class RecordingWriterTest {
     void the_writer_thread_writes_a_stopped_recording_whole_and_reports_it_finished() throws Exception {
         java.util.concurrent.CompletableFuture<Recording> done = new java.util.concurrent.CompletableFuture<>();
         try (RecordingWriter writer = new RecordingWriter(done::complete).start()) {
-            Recording recording = new Recording("c_5", dir.resolve("c_5.wav"), Format.PCM16, writer);
+            Recording recording = new Recording("c_5", dir.resolve("c_5.wav"), Format.PCM16, writer, handOverOrder());
             for (int i = 0; i < 60; i++) { // more than one write's worth of frames
                 recording.fromPhone(ulaw((short) 2000), false);
                 recording.toPhone(ulaw((short) 1000), 0);
