@@ -26,8 +26,9 @@ import java.util.function.LongSupplier;
  * normal policy, so a machine short of CPU (recordings being written, a burst of agent audio, a
  * neighbour process) makes those threads wait, not the packets. It needs a fraction of a core and
  * sleeps between ticks; the kernel keeps 5 % of each second for normal threads
- * ({@code sched_rt_runtime_us}) should it ever not. Its locks are shared with the receive thread,
- * which may then hold one while the clock waits: at most one packet's handling.
+ * ({@code sched_rt_runtime_us}) should it ever not. It still shares a session's short locks with the
+ * receive thread and the agent's reader (held for one packet's or one chunk's handling), so it can wait
+ * for one of those to be scheduled again; a recording's hand-over takes no lock.
  *
  * <p>Tests drive it with a fake clock through {@link #runDue()}; production calls {@link #start()}.
  */
@@ -83,8 +84,6 @@ public final class Pacer implements AutoCloseable {
     /**
      * @param lateness     where each call's turn is timed behind its deadline
      * @param skippedTicks counts the ticks skipped after the clock fell more than a period behind
-     */
-    /**
      * @param realtimePriority the clock thread's {@code SCHED_FIFO} priority (1–99) where the system
      *                         permits it, 0 for the normal policy
      */
