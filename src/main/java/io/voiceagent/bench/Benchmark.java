@@ -307,6 +307,8 @@ public final class Benchmark {
                 Distribution.fromJson(dump.get("pacing")), number(dump, "pacing_packets"), number(dump, "pacing_late"),
                 BucketBounds.overIntervals("voiceagent_rtp_send_lateness_seconds", metricsAfterWarmUp, metricsBeforeProbe,
                         metricsAfterProbe, metrics),
+                CounterScrapes.overIntervals("voiceagent_rtp_pacer_skipped_ticks_total", metricsAfterWarmUp,
+                        metricsBeforeProbe, metricsAfterProbe, metrics),
                 lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, cpuFullLoadByThread, live, heapIdle, heapFull, before, peak, after,
                 agent, new Report.LeftOut(leftOutSamples(dump), number(dump, "probe_ms")));
     }

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param sendLateness the service's own pacing: each packet's turn behind its deadline on its clock, from its
  *                     metrics (the probes' pause left out); apart from the phones' figure, it leaves out
  *                     what the simulated network's own CPU adds
+ * @param pacerSkippedTicks 1 ms ticks the service's pacing clock skipped after falling more than a period
+ *                     behind (a stall such as a collector's pause): not in {@code sendLateness}, since
+ *                     the calls of a skipped tick resume on the current one instead of being sent late
  * @param cpuRunPercent     service CPU over the whole run, % of one core
  * @param cpuFullLoadPercent service CPU while every call was up, % of one core
  * @param networkCpuFullLoadPercent the simulated network's CPU at full load: it shares the machine's cores
@@ -30,6 +33,7 @@ import java.util.Objects;
 public record Report(Setting setting, Calls calls, Recordings recordings, Distribution setup, Distribution greeting, Distribution uplink,
                      Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
                      Distribution pacing, long pacingPackets, long latePackets, BucketBounds sendLateness,
+                     long pacerSkippedTicks,
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
                      double networkCpuFullLoadPercent, ThreadCpu cpuFullLoadByThread, int liveCalls,
                      long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after,
@@ -156,6 +160,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                 String.format(Locale.ROOT, "%.3f %% of %d", latePercent(), pacingPackets));
         row(out, "  of which at the service's pacing clock (packet's turn behind its deadline; bucket bounds) p50 / p99 / max",
                 sendLateness.asMillis());
+        row(out, "  and its stalls beyond a period (1 ms ticks skipped, their calls resuming on the current one)",
+                pacerSkippedTicks + " ticks");
         row(out, "packets lost / duplicated (phones)", lost + " / " + duplicated);
         row(out, "samples left out: during the bench's own jcmd probes of the service (ms stopped) / with warm-up",
                 leftOut.probeMillis() + " ms / " + leftOut.samples());
@@ -213,6 +219,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("late_packets", latePackets);
         out.put("late_percent", latePercent());
         out.put("send_lateness_ms", sendLateness.toJson());
+        out.put("pacer_skipped_ticks", pacerSkippedTicks);
         out.put("packets_lost", lost);
         out.put("packets_duplicated", duplicated);
         out.put("cpu_run_percent", cpuRunPercent);

@@ -155,7 +155,7 @@ class BenchFiguresTest {
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.002"} 99
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.02"} 100
                         voiceagent_rtp_send_lateness_seconds_bucket{le="+Inf"} 100
-                        """, "voiceagent_rtp_send_lateness_seconds"), 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(byThread), 100,
+                        """, "voiceagent_rtp_send_lateness_seconds"), 37, 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(byThread), 100,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d,
                 BucketBounds.fromScrape("""
@@ -173,6 +173,8 @@ class BenchFiguresTest {
         assertThat(report.toJson()).containsEntry("ai_connect", "answer").containsEntry("recording", true)
                 .containsEntry("recordings", Map.of("complete", 97, "incomplete", 1, "missing", 1, "dropped_ms", 240L));
         assertThat(table).containsPattern("recordings complete / incomplete / missing, audio dropped +97 / 1 / 1, 240 ms");
+        assertThat(table).containsPattern("stalls beyond a period \\(1 ms ticks skipped[^)]*\\) +37 ticks");
+        assertThat(report.toJson()).containsEntry("pacer_skipped_ticks", 37L);
         assertThat(table).contains("100 / 99 / 98 / 2").contains("1.500 / 2.250 / 9.000 ms  (n=10)")
                 .contains("0.500 % of 1000").contains("0.500 %").contains("102.4 KiB").contains("30 / 300 / 30");
         assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L)
@@ -243,6 +245,18 @@ class BenchFiguresTest {
                 .isEqualTo(new BucketBounds(100, 0.001, 0.001, 0.1));
         assertThat(BucketBounds.fromScrapes(start, end, "x_seconds").maxAtMost()).isInfinite();
         assertThatThrownBy(() -> BucketBounds.overIntervals("x_seconds", start))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCounterGrowsOnlyByWhatItCountedOutsideTheBenchsProbes() {
+        String start = "x_total 5\ny_total 1000\n";
+        String beforeProbe = "x_total 12\n";
+        String afterProbe = "x_total 40\n"; // the probe's pause skipped 28
+        String end = "x_total{kind=\"a\"} 41\nx_total{kind=\"b\"} 2\nx_totals 999\n";
+        assertThat(CounterScrapes.overIntervals("x_total", start, beforeProbe, afterProbe, end)).isEqualTo(7 + 3);
+        assertThat(CounterScrapes.value("", "x_total")).as("not yet counted: absent").isZero();
+        assertThatThrownBy(() -> CounterScrapes.overIntervals("x_total", start))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

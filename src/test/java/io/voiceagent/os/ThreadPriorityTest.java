@@ -83,8 +83,7 @@ class ThreadPriorityTest {
 
     @Test
     void setCurrentRealtimePutsTheCallingThreadUnderFifoWhenPermittedAndSaysWhyNot() throws Exception {
-        boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .anyMatch(line -> line.matches("Uid:\\s+0\\s.*"));
+        boolean permitted = RealtimePermission.permits(3);
         StringBuilder refusal = new StringBuilder();
         AtomicInteger policy = new AtomicInteger(-1);
         AtomicInteger priority = new AtomicInteger(-1);
@@ -93,12 +92,12 @@ class ThreadPriorityTest {
             policy.set(ownStatField(41));
             priority.set(ownStatField(40));
         }).join();
-        if (root) {
+        if (permitted) {
             assertThat(refusal).isEmpty();
             assertThat(policy.get()).as("SCHED_FIFO").isEqualTo(1);
             assertThat(priority.get()).isEqualTo(3);
         } else {
-            // An unprivileged user with no real-time limit: refused, and the thread left as it was.
+            // No CAP_SYS_NICE and no real-time limit: refused, and the thread left as it was.
             assertThat(refusal.toString()).contains("chrt -f 3");
             assertThat(policy.get()).as("SCHED_OTHER").isZero();
         }
