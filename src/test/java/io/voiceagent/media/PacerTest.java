@@ -3,12 +3,11 @@ package io.voiceagent.media;
 import io.voiceagent.metrics.Histogram;
 import io.voiceagent.metrics.ServiceMetrics;
 import io.voiceagent.os.RealtimePermission;
+import io.voiceagent.os.ThreadStat;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -130,11 +129,10 @@ class PacerTest {
             clock.start();
             clock.register((cycle, deadline) -> {
                 try {
-                    String stat = Files.readString(Path.of("/proc/thread-self/stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    // proc(5): field 41 the policy (1 = SCHED_FIFO), field 40 the real-time priority
-                    policyAndPriority.complete(fields[41 - 3] + "/" + fields[40 - 3]);
-                } catch (Exception e) {
+                    // policy 1 is SCHED_FIFO
+                    policyAndPriority.complete(ThreadStat.ofCurrentThread(ThreadStat.POLICY) + "/"
+                            + ThreadStat.ofCurrentThread(ThreadStat.RT_PRIORITY));
+                } catch (RuntimeException e) {
                     policyAndPriority.completeExceptionally(e);
                 }
             });

@@ -3,8 +3,6 @@ package io.voiceagent.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,20 +10,6 @@ import org.junit.jupiter.api.Test;
 
 /** A thread's nice value or real-time policy, set and read back from the kernel: that thread's alone. */
 class ThreadPriorityTest {
-
-    /** Field {@code number} of the calling thread's stat as the kernel has it (proc(5)), counted after the name. */
-    private static int ownStatField(int number) {
-        try {
-            String stat = Files.readString(Path.of("/proc/thread-self/stat"));
-            return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[number - 3]);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static int ownNice() {
-        return ownStatField(19);
-    }
 
     /** A platform thread that, once released, reads its own nice value from the kernel. */
     private static Thread niceReader(String name, CountDownLatch release, AtomicInteger nice) {
@@ -35,7 +19,7 @@ class ThreadPriorityTest {
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
-            nice.set(ownNice());
+            nice.set(ThreadStat.ofCurrentThread(ThreadStat.NICE));
         });
     }
 
@@ -65,7 +49,7 @@ class ThreadPriorityTest {
         StringBuilder failure = new StringBuilder();
         Thread.ofPlatform().start(() -> {
             failure.append(ThreadPriority.setCurrentNice(6));
-            nice.set(ownNice());
+            nice.set(ThreadStat.ofCurrentThread(ThreadStat.NICE));
         }).join();
         assertThat(failure).isEmpty();
         assertThat(nice.get()).isEqualTo(6);
@@ -89,8 +73,8 @@ class ThreadPriorityTest {
         AtomicInteger priority = new AtomicInteger(-1);
         Thread.ofPlatform().start(() -> {
             refusal.append(ThreadPriority.setCurrentRealtime(3));
-            policy.set(ownStatField(41));
-            priority.set(ownStatField(40));
+            policy.set(ThreadStat.ofCurrentThread(ThreadStat.POLICY));
+            priority.set(ThreadStat.ofCurrentThread(ThreadStat.RT_PRIORITY));
         }).join();
         if (permitted) {
             assertThat(refusal).isEmpty();
@@ -102,7 +86,7 @@ class ThreadPriorityTest {
             assertThat(policy.get()).as("SCHED_OTHER").isZero();
         }
         AtomicInteger otherPolicy = new AtomicInteger(-1);
-        Thread.ofPlatform().start(() -> otherPolicy.set(ownStatField(41))).join();
+        Thread.ofPlatform().start(() -> otherPolicy.set(ThreadStat.ofCurrentThread(ThreadStat.POLICY))).join();
         assertThat(otherPolicy.get()).as("another thread").isZero();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voiceagent.config.Config.Recording.Format;
 import io.voiceagent.media.G711;
+import io.voiceagent.os.ThreadStat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -315,8 +316,7 @@ class RecordingWriterTest {
         try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 if (Files.readString(task.resolve("comm")).strip().equals("recording-write")) {
-                    String stat = Files.readString(task.resolve("stat"));
-                    values.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                    values.add(ThreadStat.field(task.resolve("stat"), ThreadStat.NICE));
                 }
             }
         }
