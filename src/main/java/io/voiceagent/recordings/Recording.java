@@ -3,6 +3,7 @@ package io.voiceagent.recordings;
 import io.voiceagent.config.Config.Recording.Format;
 import io.voiceagent.media.AudioTap;
 import io.voiceagent.media.G711;
+import io.voiceagent.recordings.RecordingBuffers.FrameRing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -29,6 +31,9 @@ import java.util.function.LongSupplier;
  * (the phone sending faster than we do, or while we send nothing on hold) are dropped oldest first, so
  * the two sides stay within 200 ms of each other. A frame handed over while the writer reads the rings
  * may be merged a frame late, as if it had come a little later.
+ *
+ * <p>The rings and the writer's arrays are {@link RecordingBuffers} borrowed from the writer and given
+ * back once the recording is finished and no hand-over is still in progress ({@link #handOversDone}).
  */
 final class Recording implements AudioTap {
     static final int FRAME_SAMPLES = 160;
@@ -47,45 +52,8 @@ final class Recording implements AudioTap {
     /** Samples of both channels in one write. */
     static final int MAX_WRITE_SAMPLES = WRITE_FRAMES * FRAME_SAMPLES * WavHeader.CHANNELS;
     /** A power of two above the backlog's whole frames, a partial one and the next slot's samples. */
-    private static final int PHONE_BACKLOG_SAMPLES = 2048;
+    static final int PHONE_BACKLOG_SAMPLES = 2048;
     private static final int PHONE_BACKLOG_MASK = PHONE_BACKLOG_SAMPLES - 1;
-
-    /**
-     * One direction's frames: put by one thread at a time, taken by the writer by counts. A payload
-     * longer than 20 ms takes several slots.
-     */
-    private static final class FrameRing {
-        private static final int MASK = RING_FRAMES - 1;
-        final byte[] audio = new byte[RING_FRAMES * FRAME_SAMPLES];
-        final byte[] kind = new byte[RING_FRAMES];
-        final short[] length = new short[RING_FRAMES];
-        final long[] stamp = new long[RING_FRAMES];
-        /** Frames put so far; written by the producer, read by the writer. */
-        final AtomicLong published = new AtomicLong();
-        /** Frames the writer has taken out; written by the writer, read by the producer. */
-        final AtomicLong taken = new AtomicLong();
-
-        /** Producer: copies one frame in, or returns false when the ring is full. */
-        boolean put(byte frameKind, byte[] from, int offset, int frameLength, long frameStamp) {
-            long frame = published.get();
-            if (frame - taken.getAcquire() == RING_FRAMES) {
-                return false;
-            }
-            int slot = slot(frame);
-            if (from != null) {
-                System.arraycopy(from, offset, audio, slot * FRAME_SAMPLES, frameLength);
-            }
-            kind[slot] = frameKind;
-            length[slot] = (short) frameLength;
-            stamp[slot] = frameStamp;
-            published.setRelease(frame + 1);
-            return true;
-        }
-
-        static int slot(long frame) {
-            return (int) (frame & MASK);
-        }
-    }
 
     final String callId;
     final Path file;
@@ -95,21 +63,25 @@ final class Recording implements AudioTap {
     private long framesWritten;
     /** Stereo frames in {@link #gathered} not yet written. */
     private int framesGathered;
-    private final FrameRing sentRing = new FrameRing();
-    private final FrameRing phoneRing = new FrameRing();
+    /** Borrowed from the writer for the recording's life; see {@link #handOversDone}. */
+    final RecordingBuffers buffers;
+    private final FrameRing sentRing;
+    private final FrameRing phoneRing;
     private final AtomicLong droppedFrames = new AtomicLong();
     private final RecordingWriter writer;
     private volatile boolean stopped;
+    /** Media threads inside {@link #handOver}; counted before they look at {@link #stopped}. */
+    private final AtomicInteger handingOver = new AtomicInteger();
     // The writer thread's state.
     /** The phone's samples not yet written, decoded: whole frames up to the backlog and a partial one. */
-    private final short[] phoneBacklog = new short[PHONE_BACKLOG_SAMPLES];
+    private final short[] phoneBacklog;
     private int phoneRead;
     private int phoneSamples;
     private FileChannel channel;
     private boolean failed;
     private boolean finished;
     /** The stereo frames gathered for the next write, as linear samples, left then right. */
-    private final short[] gathered = new short[MAX_WRITE_SAMPLES];
+    private final short[] gathered;
 
     /** @param clock stamps each frame handed over, in nanoseconds; only the order of its readings matters */
     Recording(String callId, Path file, Format format, RecordingWriter writer, LongSupplier clock) {
@@ -118,6 +90,11 @@ final class Recording implements AudioTap {
         this.format = format;
         this.writer = writer;
         this.clock = clock;
+        this.buffers = writer.borrowBuffers();
+        this.sentRing = buffers.sent;
+        this.phoneRing = buffers.phone;
+        this.phoneBacklog = buffers.phoneBacklog;
+        this.gathered = buffers.gathered;
         writer.add(this);
     }
 
@@ -137,14 +114,32 @@ final class Recording implements AudioTap {
         handOver(sentRing, ulaw == null ? SENT_SILENCE : SENT, ulaw, offset, FRAME_SAMPLES);
     }
 
-    /** Media threads: copies one frame into its direction's ring, or drops it when the ring is full. */
+    /**
+     * Media threads: copies one frame into its direction's ring, or drops it when the ring is full.
+     * Counted in {@link #handingOver} before {@link #stopped} is read, so that once the writer has seen
+     * the stop and then no hand-over in progress, none can touch the rings again.
+     */
     private void handOver(FrameRing ring, byte kind, byte[] audio, int offset, int length) {
-        if (stopped) {
-            return;
+        handingOver.getAndIncrement();
+        try {
+            if (stopped) {
+                return;
+            }
+            if (!ring.put(kind, audio, offset, length, clock.getAsLong())) {
+                droppedFrames.incrementAndGet();
+            }
+        } finally {
+            handingOver.getAndDecrement();
         }
-        if (!ring.put(kind, audio, offset, length, clock.getAsLong())) {
-            droppedFrames.incrementAndGet();
-        }
+    }
+
+    /**
+     * Writer thread, once {@link #drain} has finished the recording (so it saw the stop): whether its
+     * buffers may go to another recording. Both fields are volatile, so their accesses fall in one order:
+     * a hand-over counted after this read of zero reads {@link #stopped} after the stop and returns.
+     */
+    boolean handOversDone() {
+        return handingOver.get() == 0;
     }
 
     /** No more audio; the writer closes the file once the rings are empty. */

@@ -6,6 +6,10 @@ import io.voiceagent.os.ThreadPriority;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -44,6 +48,14 @@ final class RecordingWriter implements AutoCloseable {
      */
     private final ByteBuffer encoded = ByteBuffer.allocateDirect(Recording.MAX_WRITE_SAMPLES * Short.BYTES)
             .order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Buffers of finished recordings, for the next ones: never more sets than were ever recording at
+     * once (about 64 KiB each, 32 MiB after 500 recorded calls at once). Guarded by itself: taken by the
+     * thread that starts a recording, given back by the writer.
+     */
+    private final ArrayDeque<RecordingBuffers> freeBuffers = new ArrayDeque<>();
+    /** Finished recordings whose buffers a media thread may still be writing into; the writer thread's. */
+    private final List<Recording> retiring = new ArrayList<>();
     private final Semaphore wake = new Semaphore(0);
     private final Consumer<Recording> onFinished;
     private volatile boolean closing;
@@ -74,6 +86,22 @@ final class RecordingWriter implements AutoCloseable {
         return encoded;
     }
 
+    /** Buffers for a new recording: a finished recording's, or new ones when none is free. */
+    RecordingBuffers borrowBuffers() {
+        RecordingBuffers buffers;
+        synchronized (freeBuffers) {
+            buffers = freeBuffers.pollLast();
+        }
+        return buffers != null ? buffers : new RecordingBuffers();
+    }
+
+    /** Recycled buffers waiting for a recording. */
+    int freeBuffers() {
+        synchronized (freeBuffers) {
+            return freeBuffers.size();
+        }
+    }
+
     /** A new recording, drained from the next tick on. */
     void add(Recording recording) {
         live.add(recording);
@@ -101,16 +129,36 @@ final class RecordingWriter implements AutoCloseable {
         drainAll(); // what was handed over before close: the recordings of calls just hung up
     }
 
-    private void drainAll() {
+    /** Writer thread (or a test in its place): one tick. */
+    void drainAll() {
         for (Recording recording : live) {
             try {
                 if (recording.drain()) {
                     live.remove(recording);
+                    retiring.add(recording);
                     onFinished.accept(recording);
                 }
             } catch (RuntimeException e) {
-                live.remove(recording);
+                live.remove(recording); // its buffers are left to the collector: their state is unknown
                 LOG.log(System.Logger.Level.ERROR, "call=" + recording.callId + " recording failed", e);
+            }
+        }
+        recycle();
+    }
+
+    /**
+     * Gives back the buffers of finished recordings no media thread is handing a frame to any more;
+     * the others wait for a later tick (a hand-over takes microseconds).
+     */
+    private void recycle() {
+        for (Iterator<Recording> it = retiring.iterator(); it.hasNext(); ) {
+            Recording recording = it.next();
+            if (recording.handOversDone()) {
+                it.remove();
+                recording.buffers.reset();
+                synchronized (freeBuffers) {
+                    freeBuffers.addLast(recording.buffers);
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
@@ -277,6 +278,44 @@ class RecordingWriterTest {
         recording.stop();
         assertThat(recording.drain()).isTrue();
         assertThat(recording.durationMillis()).as("the sent frame, written").isEqualTo(20);
+    }
+
+    @Test
+    void a_finished_recordings_buffers_go_to_the_next_one_only_once_no_hand_over_is_in_progress() throws Exception {
+        RecordingWriter writer = new RecordingWriter(r -> { }); // not started: the test drains
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        Recording first = new Recording("c_12", dir.resolve("c_12.wav"), Format.PCM16, writer, () -> {
+            inside.countDown(); // the hand-over has seen the recording running
+            try {
+                goOn.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return 1;
+        });
+        Thread pacing = Thread.ofPlatform().start(() -> first.toPhone(ulaw((short) 20_000), 0));
+        inside.await();
+        first.stop();
+        writer.drainAll();
+        assertThat(writer.freeBuffers()).as("a frame is still being handed over").isZero();
+        Recording second = new Recording("c_13", dir.resolve("c_13.wav"), Format.PCM16, writer, handOverOrder());
+        assertThat(second.buffers).isNotSameAs(first.buffers);
+
+        goOn.countDown();
+        pacing.join(); // its frame is now in the first recording's ring, after the stop
+        writer.drainAll();
+        assertThat(writer.freeBuffers()).isEqualTo(1);
+        Recording third = new Recording("c_14", dir.resolve("c_14.wav"), Format.PCM16, writer, handOverOrder());
+        assertThat(third.buffers).isSameAs(first.buffers);
+        assertThat(writer.freeBuffers()).isZero();
+        third.toPhone(ulaw((short) -500), 0);
+        third.stop();
+        writer.drainAll();
+
+        short[] right = channel(dir.resolve("c_14.wav"), 1);
+        assertThat(right).as("only the third recording's own frame, not the one left in the ring")
+                .hasSize(160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(-500)));
     }
 
     @Test
