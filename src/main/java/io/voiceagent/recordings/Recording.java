@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -70,8 +69,6 @@ final class Recording implements AudioTap {
     private final AtomicLong droppedFrames = new AtomicLong();
     private final RecordingWriter writer;
     private volatile boolean stopped;
-    /** Media threads inside {@link #handOver}; counted before they look at {@link #stopped}. */
-    private final AtomicInteger handingOver = new AtomicInteger();
     // The writer thread's state.
     /** The phone's samples not yet written, decoded: whole frames up to the backlog and a partial one. */
     private final short[] phoneBacklog;
@@ -116,11 +113,11 @@ final class Recording implements AudioTap {
 
     /**
      * Media threads: copies one frame into its direction's ring, or drops it when the ring is full.
-     * Counted in {@link #handingOver} before {@link #stopped} is read, so that once the writer has seen
-     * the stop and then no hand-over in progress, none can touch the rings again.
+     * Counted in the ring's {@link FrameRing#handingOver} before {@link #stopped} is read, so that once
+     * the writer has seen the stop and then no hand-over in progress, none can touch the rings again.
      */
     private void handOver(FrameRing ring, byte kind, byte[] audio, int offset, int length) {
-        handingOver.getAndIncrement();
+        ring.handingOver.getAndIncrement();
         try {
             if (stopped) {
                 return;
@@ -129,17 +126,18 @@ final class Recording implements AudioTap {
                 droppedFrames.incrementAndGet();
             }
         } finally {
-            handingOver.getAndDecrement();
+            ring.handingOver.getAndDecrement();
         }
     }
 
     /**
      * Writer thread, once {@link #drain} has finished the recording (so it saw the stop): whether its
-     * buffers may go to another recording. Both fields are volatile, so their accesses fall in one order:
-     * a hand-over counted after this read of zero reads {@link #stopped} after the stop and returns.
+     * buffers may go to another recording. The counts and {@link #stopped} are volatile, so their
+     * accesses fall in one order: a hand-over counted after these reads of zero reads {@link #stopped}
+     * after the stop and returns.
      */
     boolean handOversDone() {
-        return handingOver.get() == 0;
+        return sentRing.handingOver.get() == 0 && phoneRing.handingOver.get() == 0;
     }
 
     /** No more audio; the writer closes the file once the rings are empty. */

@@ -1,5 +1,6 @@
 package io.voiceagent.recordings;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,6 +51,13 @@ final class RecordingBuffers {
         final AtomicLong published = new AtomicLong();
         /** Frames the writer has taken out; written by the writer, read by the producer. */
         final AtomicLong taken = new AtomicLong();
+        /**
+         * Hand-overs in progress ({@link Recording}'s), one count per ring so that the pacing and the
+         * receive thread never write the same cache line per frame. A hand-over to a finished
+         * recording whose ring already serves another one only raises this for an instant (it sees
+         * the stop and returns), which at worst holds up the next recycling by a tick.
+         */
+        final AtomicInteger handingOver = new AtomicInteger();
 
         /** Producer: copies one frame in, or returns false when the ring is full. */
         boolean put(byte frameKind, byte[] from, int offset, int frameLength, long frameStamp) {
