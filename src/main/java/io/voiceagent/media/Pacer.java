@@ -5,6 +5,7 @@ import io.voiceagent.metrics.Histogram;
 import io.voiceagent.os.ThreadPriority;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -26,9 +27,9 @@ import java.util.function.LongSupplier;
  * normal policy, so a machine short of CPU (recordings being written, a burst of agent audio, a
  * neighbour process) makes those threads wait, not the packets. It needs a fraction of a core and
  * sleeps between ticks; the kernel keeps 5 % of each second for normal threads
- * ({@code sched_rt_runtime_us}) should it ever not. It still shares a session's short locks with the
- * receive thread and the agent's reader (held for one packet's or one chunk's handling), so it can wait
- * for one of those to be scheduled again; a recording's hand-over takes no lock.
+ * ({@code sched_rt_runtime_us}) should it ever not. A real-time thread must not wait for a lock held
+ * by a normal one (the holder may be preempted for many milliseconds); which locks the ticks still
+ * take is in the package's description. The clock itself reads its slots without a lock.
  *
  * <p>Tests drive it with a fake clock through {@link #runDue()}; production calls {@link #start()}.
  */
@@ -72,8 +73,14 @@ public final class Pacer implements AutoCloseable {
 
     private final LongSupplier nanoClock;
     private final long startNanos;
+    /** Serialises the changes to {@link #slots}; the clock thread never takes it. */
     private final ReentrantLock membership = new ReentrantLock();
-    private final Registration[][] slots = new Registration[SLOTS][];
+    /**
+     * Each slot's calls, an array replaced whole under {@link #membership} and read by the clock
+     * without it: a call starting or ending on a thread of the normal policy, preempted with the lock
+     * held, must not hold up the clock.
+     */
+    private final AtomicReferenceArray<Registration[]> slots = new AtomicReferenceArray<>(SLOTS);
     private long tick;
     private final Histogram lateness;
     private final Counter.Child skippedTicks;
@@ -96,7 +103,9 @@ public final class Pacer implements AutoCloseable {
         this.lateness = Objects.requireNonNull(lateness, "lateness");
         this.skippedTicks = skippedTicks.labels();
         this.startNanos = nanoClock.getAsLong();
-        Arrays.setAll(slots, i -> new Registration[0]);
+        for (int s = 0; s < SLOTS; s++) {
+            slots.set(s, new Registration[0]);
+        }
     }
 
     /** Puts a call on the clock in the least busy slot. Its first tick comes within one period. */
@@ -106,14 +115,14 @@ public final class Pacer implements AutoCloseable {
         try {
             int best = 0;
             for (int s = 1; s < SLOTS; s++) {
-                if (slots[s].length < slots[best].length) {
+                if (slots.get(s).length < slots.get(best).length) {
                     best = s;
                 }
             }
             Registration registration = new Registration(paced, best);
-            Registration[] grown = Arrays.copyOf(slots[best], slots[best].length + 1);
+            Registration[] grown = Arrays.copyOf(slots.get(best), slots.get(best).length + 1);
             grown[grown.length - 1] = registration;
-            slots[best] = grown;
+            slots.set(best, grown);
             if (thread != null) {
                 // The clock may be sleeping past this slot's next tick; let it recompute its wake-up.
                 LockSupport.unpark(thread);
@@ -127,13 +136,13 @@ public final class Pacer implements AutoCloseable {
     private void remove(Registration registration) {
         membership.lock();
         try {
-            Registration[] members = slots[registration.slot];
+            Registration[] members = slots.get(registration.slot);
             int at = Arrays.asList(members).indexOf(registration);
             if (at >= 0) {
                 Registration[] shrunk = new Registration[members.length - 1];
                 System.arraycopy(members, 0, shrunk, 0, at);
                 System.arraycopy(members, at + 1, shrunk, at, members.length - at - 1);
-                slots[registration.slot] = shrunk;
+                slots.set(registration.slot, shrunk);
             }
         } finally {
             membership.unlock();
@@ -156,13 +165,7 @@ public final class Pacer implements AutoCloseable {
                 tick = current;
                 deadline = deadlineOf(tick);
             }
-            Registration[] members;
-            membership.lock();
-            try {
-                members = slots[(int) (tick % SLOTS)];
-            } finally {
-                membership.unlock();
-            }
+            Registration[] members = slots.get((int) (tick % SLOTS));
             long cycle = tick / SLOTS;
             for (Registration member : members) {
                 lateness.observeNanos(nanoClock.getAsLong() - deadline);
@@ -222,17 +225,12 @@ public final class Pacer implements AutoCloseable {
      * the point where a late wake-up would count as a stall.
      */
     private long nextBusyDeadline(long nextDeadline) {
-        membership.lock();
-        try {
-            for (int ahead = 0; ahead < SLOTS / 2; ahead++) {
-                if (slots[(int) ((tick + ahead) % SLOTS)].length > 0) {
-                    return nextDeadline + ahead * SLOT_NANOS;
-                }
+        for (int ahead = 0; ahead < SLOTS / 2; ahead++) {
+            if (slots.get((int) ((tick + ahead) % SLOTS)).length > 0) {
+                return nextDeadline + ahead * SLOT_NANOS;
             }
-            return nextDeadline + (SLOTS / 2) * SLOT_NANOS;
-        } finally {
-            membership.unlock();
         }
+        return nextDeadline + (SLOTS / 2) * SLOT_NANOS;
     }
 
     @Override
@@ -257,15 +255,10 @@ public final class Pacer implements AutoCloseable {
     }
 
     public int registered() {
-        membership.lock();
-        try {
-            int total = 0;
-            for (Registration[] members : slots) {
-                total += members.length;
-            }
-            return total;
-        } finally {
-            membership.unlock();
+        int total = 0;
+        for (int s = 0; s < SLOTS; s++) {
+            total += slots.get(s).length;
         }
+        return total;
     }
 }
