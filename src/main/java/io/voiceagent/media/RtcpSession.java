@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * there is no group to desynchronise, and the minimum of 5 s is what section 6.2 recommends.
  *
  * <p>Thread-safe: the pacing clock builds reports, the receive thread reads the far end's, anyone
- * reads {@link #farEnd()}. One lock, never held while calling out.
+ * reads {@link #farEnd()}. One lock, never held while calling out, and never waited for by the pacing
+ * clock: when another thread holds it, the report goes a tick later.
  */
 final class RtcpSession {
 
@@ -39,6 +40,7 @@ final class RtcpSession {
     private final int clockRate;
     private final long wallClockOffsetNanos;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The pacing clock's alone: read by {@link #due} without the lock, written under it. */
     private long nextReportNanos = Long.MIN_VALUE;
     private long packetsAtLastReport;
     private long expectedPrior;
@@ -59,9 +61,22 @@ final class RtcpSession {
         this.wallClockOffsetNanos = wallClockOffsetNanos;
     }
 
-    /** The compound report to send now, or empty when the interval has not passed yet. */
+    /**
+     * Pacing clock: whether {@link #reportIfDue} may have a report now (or starts the interval), so the
+     * figures for one are gathered only then. Takes no lock.
+     */
+    boolean due(long nowNanos) {
+        return nextReportNanos == Long.MIN_VALUE || nowNanos >= nextReportNanos;
+    }
+
+    /**
+     * Pacing clock: the compound report to send now, or empty when the interval has not passed yet or
+     * the receive thread holds the lock (reading a far-end report; the report then stays due).
+     */
     Optional<byte[]> reportIfDue(long nowNanos, Sent sent, Optional<Received> received) {
-        lock.lock();
+        if (!lock.tryLock()) {
+            return Optional.empty();
+        }
         try {
             if (nextReportNanos == Long.MIN_VALUE) {
                 nextReportNanos = nowNanos + INTERVAL_NANOS;

@@ -106,6 +106,12 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     // Downlink: the clock thread's send state, and what the call's threads share with it under downlinkLock.
     private final ReentrantLock downlinkLock = new ReentrantLock();
     private final DtmfSender dtmfSender = new DtmfSender();
+    /**
+     * Set under downlinkLock when digits are queued, cleared by the clock once they are all sent: the
+     * clock takes that lock only while there are digits, not every tick, since the agent's reader
+     * holds it while converting a chunk and may be preempted there.
+     */
+    private volatile boolean dtmfQueued;
     /** Digits asked for and not yet sent: failed when the session closes first. */
     private final List<CompletableFuture<Void>> dtmfUnsent = new ArrayList<>();
     private DownlinkConverter downlinkConverter;
@@ -370,6 +376,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
                 dtmfUnsent.remove(sent);
                 engine.callbacks().execute(() -> sent.complete(null));
             });
+            dtmfQueued = true;
         } finally {
             downlinkLock.unlock();
         }
@@ -423,10 +430,12 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private int fillPayload(LineCodec codec, long timestamp) {
         int eventPayloadType = telephoneEventPayloadType;
         Optional<DtmfSender.Step> dtmf = Optional.empty();
-        if (eventPayloadType >= 0) {
+        if (eventPayloadType >= 0 && dtmfQueued) {
             downlinkLock.lock();
             try {
-                if (!dtmfSender.idle()) {
+                if (dtmfSender.idle()) {
+                    dtmfQueued = false;
+                } else {
                     dtmf = dtmfSender.next(timestamp, SAMPLES);
                 }
             } finally {
@@ -506,10 +515,22 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
      */
     private void sendRtcpIfDue(InetSocketAddress rtpTarget, long nowNanos) {
         RemoteMedia media = remote;
-        if (media == null || media.wildcardAddress()) {
+        if (media == null || media.wildcardAddress() || !rtcp.due(nowNanos)) {
             return;
         }
-        rtcp.reportIfDue(nowNanos, sent(), received()).ifPresent(report -> sendRtcp(report, rtpTarget));
+        // The reception figures are the receive thread's, under the uplink lock. The clock never waits
+        // for that lock: its holder may be preempted (or waiting for the agent's send queue), and the
+        // clock would hold up every call behind this one. Busy, the report goes a tick later.
+        if (!uplinkLock.tryLock()) {
+            return;
+        }
+        Optional<RtcpSession.Received> received;
+        try {
+            received = receivedLocked();
+        } finally {
+            uplinkLock.unlock();
+        }
+        rtcp.reportIfDue(nowNanos, sent(), received).ifPresent(report -> sendRtcp(report, rtpTarget));
     }
 
     private void sendRtcp(byte[] compound, InetSocketAddress rtpTarget) {
@@ -530,14 +551,18 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private Optional<RtcpSession.Received> received() {
         uplinkLock.lock();
         try {
-            if (remoteSsrc < 0 || sequence.expected() == 0) {
-                return Optional.empty();
-            }
-            return Optional.of(new RtcpSession.Received(remoteSsrc, sequence.extendedMax(), sequence.expected(),
-                    sequence.received(), jitter.jitterUnits()));
+            return receivedLocked();
         } finally {
             uplinkLock.unlock();
         }
+    }
+
+    private Optional<RtcpSession.Received> receivedLocked() {
+        if (remoteSsrc < 0 || sequence.expected() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new RtcpSession.Received(remoteSsrc, sequence.extendedMax(), sequence.expected(),
+                sequence.received(), jitter.jitterUnits()));
     }
 
     /**

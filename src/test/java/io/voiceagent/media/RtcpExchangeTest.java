@@ -4,9 +4,15 @@ import io.voiceagent.rtp.RtcpPacket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import static io.voiceagent.media.FakeClockMedia.MS;
 import static io.voiceagent.media.FakeClockMedia.addressOf;
@@ -14,6 +20,7 @@ import static io.voiceagent.media.FakeClockMedia.await;
 import static io.voiceagent.media.FakeClockMedia.receive;
 import static io.voiceagent.media.FakeClockMedia.sendBytes;
 import static io.voiceagent.media.FakeClockMedia.stream;
+import static io.voiceagent.media.FakeClockMedia.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -70,6 +77,71 @@ class RtcpExchangeTest {
         session.close();
         List<RtcpPacket> last = parse(receive(phoneRtcp, 1).get(0));
         assertThat(last.get(last.size() - 1)).isEqualTo(new RtcpPacket.Bye(List.of(sr.ssrc())));
+    }
+
+    @Test
+    void theClockDoesNotWaitForTheReceiveThreadsLockForItsReportItSendsItATickLater() throws Exception {
+        DatagramSocket phone = media.host("127.0.0.1");
+        DatagramSocket phoneRtcp = media.host("127.0.0.1");
+        CountDownLatch receiverInside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        RecordingListener stalling = new RecordingListener() {
+            @Override
+            public void onUserAudio(byte[] chunk) {
+                super.onUserAudio(chunk);
+                // The receive thread calls this holding the session's uplink lock: here it is
+                // preempted, say, for as long as the test likes.
+                if (Thread.currentThread().getName().equals("rtp-receiver") && armed.compareAndSet(true, false)) {
+                    receiverInside.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        MediaSession session = media.engine.open("call", 20, stalling);
+        try {
+            session.setAgentFormats(AgentAudioFormat.ULAW_8000, AgentAudioFormat.ULAW_8000);
+            session.connect(Remotes.sendrecv(addressOf(phone), 0, 101));
+            session.answered();
+            stream(phone, session.localPort(), 77, 0, 50, 0x20);
+            await(() -> session.stats().packetsIn() == 50);
+            sendBytes(phoneRtcp, RtcpPacket.compound(List.of(new RtcpPacket.ReceiverReport(77, List.of()))),
+                    session.localPort() + 1);
+            await(() -> rtcpSourceKnown(session));
+            media.advance(RtcpSession.INTERVAL_MS - 100);
+            assertThat(waiting(phoneRtcp)).as("no report due yet").isEmpty();
+
+            armed.set(true);
+            stream(phone, session.localPort(), 77, 50, 1, 0x20);
+            receiverInside.await();
+            Thread clock = Thread.ofPlatform().start(() -> media.advance(200)); // the report falls due
+            while (clock.isAlive()) {
+                assertThat(LockSupport.getBlocker(clock)).as("what the clock waits for").isNull();
+                Thread.onSpinWait();
+            }
+            assertThat(waiting(phoneRtcp)).as("the report waits for the reception figures").isEmpty();
+
+            release.countDown();
+            List<byte[]> reports = new ArrayList<>();
+            await(() -> {
+                media.advance(20);
+                try {
+                    reports.addAll(waiting(phoneRtcp));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return !reports.isEmpty();
+            });
+            RtcpPacket.SenderReport late = (RtcpPacket.SenderReport) parse(reports.get(0)).get(0);
+            assertThat(late.blocks()).as("with the reception figures").singleElement()
+                    .satisfies(block -> assertThat(block.ssrc()).isEqualTo(77));
+        } finally {
+            release.countDown();
+        }
     }
 
     private static boolean rtcpSourceKnown(MediaSession session) {
