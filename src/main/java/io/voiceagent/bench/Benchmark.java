@@ -62,7 +62,7 @@ public final class Benchmark {
     /** What the command line asked for. */
     record Options(int calls, int holdSeconds, double rampPerSecond, boolean json, Path jar, boolean flightRecording,
                    List<String> serviceJvmOptions, int ringMillis, boolean pinned, String aiConnect,
-                   boolean recording, int warmUpCalls) {
+                   boolean recording, String recordingFormat, int warmUpCalls) {
         static Options parse(String[] args) {
             int calls = 100;
             int seconds = 20;
@@ -75,6 +75,7 @@ public final class Benchmark {
             boolean pinned = false;
             String aiConnect = "ringing";
             boolean recording = false;
+            String recordingFormat = "pcm16";
             Integer warmUp = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -89,9 +90,13 @@ public final class Benchmark {
                     case "--pin" -> pinned = true;
                     case "--ai-connect" -> aiConnect = oneOf("--ai-connect", value(args, ++i), "ringing", "answer");
                     case "--recording" -> recording = true;
+                    case "--recording-format" -> {
+                        recordingFormat = oneOf("--recording-format", value(args, ++i), "pcm16", "g711");
+                        recording = true;
+                    }
                     case "--warm-up" -> warmUp = nonNegative("--warm-up", value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin] [--ai-connect ringing|answer] [--recording] [--warm-up N]");
+                            + "; usage: bench [--calls N] [--seconds T] [--ramp R] [--json] [--jfr] [--service-jvm-option OPT]... [--jar PATH] [--ring-ms MS] [--pin] [--ai-connect ringing|answer] [--recording] [--recording-format pcm16|g711] [--warm-up N]");
                 }
             }
             // By default every call is started within a quarter of the hold time, so they all overlap.
@@ -102,7 +107,7 @@ public final class Benchmark {
             // service's CPU during the full-load window, recompiling as new paths became hot.
             int warmUpCalls = warmUp != null ? warmUp : calls;
             return new Options(calls, seconds, rampPerSecond, json, jar, jfr, List.copyOf(serviceJvmOptions), ringMillis,
-                    pinned, aiConnect, recording, warmUpCalls);
+                    pinned, aiConnect, recording, recordingFormat, warmUpCalls);
         }
 
         private static String oneOf(String name, String text, String... allowed) {
@@ -294,7 +299,7 @@ public final class Benchmark {
         }
         Report.Setting setting = new Report.Setting(options.calls(), options.holdSeconds(), options.rampPerSecond(),
                 options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine(),
-                options.aiConnect(), options.recording(), options.warmUpCalls(), (int) number(net, "phones_receive_nice"));
+                options.aiConnect(), options.recording(), options.recordingFormat(), options.warmUpCalls(), (int) number(net, "phones_receive_nice"));
         Report.Agent agent = new Report.Agent(Distribution.fromJson(dump.get("interruption_to_silence")),
                 Distribution.fromJson(dump.get("pong_delay")),
                 BucketBounds.fromScrapes(metricsAfterWarmUp, metrics, "voiceagent_agent_pong_delay_seconds"),
@@ -370,6 +375,7 @@ public final class Benchmark {
         env.put("ELEVENLABS_API_KEY", String.valueOf(net.get("agent_api_key")));
         env.put("AI_CONNECT", options.aiConnect());
         env.put("RECORDING", options.recording() ? "on" : "off");
+        env.put("RECORDING_FORMAT", options.recordingFormat());
         service = started(builder);
         serviceUri = URI.create("http://127.0.0.1:" + httpPort);
         log.printf("service starting (pid %d) on %s; log %s%n", service.pid(), serviceUri, workDir.resolve("service.log"));

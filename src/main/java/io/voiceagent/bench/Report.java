@@ -61,12 +61,13 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
 
     /**
      * How the run was asked for, and where it ran; {@code aiConnect} is the service's AI_CONNECT,
-     * {@code recording} whether it recorded every call (RECORDING=on), {@code phonesReceiveNice} the nice
+     * {@code recording} whether it recorded every call (RECORDING=on), in {@code recordingFormat}
+     * (RECORDING_FORMAT), {@code phonesReceiveNice} the nice
      * value of the network's thread that times the phones' RTP arrivals (0 when it could not be raised).
      */
     public record Setting(int calls, int holdSeconds, double rampPerSecond, int ringMillis, boolean pinned,
-                          String date, String machine, String aiConnect, boolean recording, int warmUpCalls,
-                          int phonesReceiveNice) {
+                          String date, String machine, String aiConnect, boolean recording, String recordingFormat,
+                          int warmUpCalls, int phonesReceiveNice) {
     }
 
     /**
@@ -128,7 +129,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                         + " ringing %d ms, AI_CONNECT=%s, RECORDING=%s, agent speech at %.0fx real time%s,"
                         + " phones' arrivals timed at nice %d, %s, %s%n",
                 setting.calls(), setting.holdSeconds(), setting.warmUpCalls(), setting.rampPerSecond(), setting.ringMillis(),
-                setting.aiConnect(), setting.recording() ? "on" : "off", agent.speechSpeed(),
+                setting.aiConnect(), setting.recording() ? "on (" + setting.recordingFormat() + ")" : "off",
+                agent.speechSpeed(),
                 setting.pinned() ? ", service and network pinned to a core each" : "", setting.phonesReceiveNice(),
                 setting.date(),
                 setting.machine()));
@@ -195,6 +197,9 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("machine", setting.machine());
         out.put("ai_connect", setting.aiConnect());
         out.put("recording", setting.recording());
+        if (setting.recording()) {
+            out.put("recording_format", setting.recordingFormat());
+        }
         out.put("agent_speech_speed", agent.speechSpeed());
         out.put("warm_up_calls", setting.warmUpCalls());
         out.put("left_out", Map.of("samples", leftOut.samples(), "probe_ms", leftOut.probeMillis()));

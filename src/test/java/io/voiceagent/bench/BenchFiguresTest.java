@@ -148,7 +148,7 @@ class BenchFiguresTest {
         byThread.put("JIT", 6.0);
         byThread.put("recording-write", 3.5);
         Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
-                "answer", true, 20, -10),
+                "answer", true, "g711", 20, -10),
                 new Report.Calls(100, 99, 98, 2), new Report.Recordings(97, 1, 1, 240), d, d, d, d, d, d, d, 1000, 5,
                 BucketBounds.fromScrape("""
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.00001"} 90
@@ -167,10 +167,11 @@ class BenchFiguresTest {
         String table = report.table();
         assertThat(table).contains("after 20 warm-up calls").contains("350 ms / 1234")
                 .containsPattern("of which, by thread, at full load \\(% of one core\\) +JIT 6\\.0 · recording-write 3\\.5");
-        assertThat(table).contains("AI_CONNECT=answer, RECORDING=on, agent speech at 4x real time,"
+        assertThat(table).contains("AI_CONNECT=answer, RECORDING=on (g711), agent speech at 4x real time,"
                         + " phones' arrivals timed at nice -10")
                 .contains("21.000 / 38.000 / 41.000 ms  (n=10)");
         assertThat(report.toJson()).containsEntry("ai_connect", "answer").containsEntry("recording", true)
+                .containsEntry("recording_format", "g711")
                 .containsEntry("recordings", Map.of("complete", 97, "incomplete", 1, "missing", 1, "dropped_ms", 240L));
         assertThat(table).containsPattern("recordings complete / incomplete / missing, audio dropped +97 / 1 / 1, 240 ms");
         assertThat(table).containsPattern("stalls beyond a period \\(1 ms ticks skipped[^)]*\\) +37 ticks");
