@@ -62,8 +62,9 @@ final class RtcpSession {
     }
 
     /**
-     * Pacing clock: whether {@link #reportIfDue} may have a report now (or starts the interval), so the
-     * figures for one are gathered only then. Takes no lock.
+     * Pacing clock: whether {@link #reportIfDue} may have a report now, or is yet to be called once (its
+     * first call only starts the interval), so that the figures for a report are gathered only then.
+     * Takes no lock.
      */
     boolean due(long nowNanos) {
         return nextReportNanos == Long.MIN_VALUE || nowNanos >= nextReportNanos;
