@@ -6,11 +6,7 @@ import io.voiceagent.media.G711;
 import io.voiceagent.recordings.RecordingBuffers.FrameRing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -44,12 +40,6 @@ final class Recording implements AudioTap {
     private static final byte PHONE_ALAW = 3;
     private static final byte PHONE_SILENCE = 4;
     static final int PHONE_BACKLOG = 10;
-    /** Frames between the header's updates: a second. */
-    private static final int HEADER_UPDATE_FRAMES = 50;
-    /** Stereo frames gathered into one write: half a second, more than one writer tick brings. */
-    private static final int WRITE_FRAMES = 25;
-    /** Samples of both channels in one write. */
-    static final int MAX_WRITE_SAMPLES = WRITE_FRAMES * FRAME_SAMPLES * WavHeader.CHANNELS;
     /** A power of two above the backlog's whole frames, a partial one and the next slot's samples. */
     static final int PHONE_BACKLOG_SAMPLES = 2048;
     private static final int PHONE_BACKLOG_MASK = PHONE_BACKLOG_SAMPLES - 1;
@@ -58,10 +48,8 @@ final class Recording implements AudioTap {
     final Path file;
     private final Format format;
     private final LongSupplier clock;
-    /** Stereo frames written to the file. */
+    /** Stereo frames staged for the file or written to it. */
     private long framesWritten;
-    /** Stereo frames in {@link #gathered} not yet written. */
-    private int framesGathered;
     /** Borrowed from the writer for the recording's life; see {@link #handOversDone}. */
     final RecordingBuffers buffers;
     private final FrameRing sentRing;
@@ -74,11 +62,10 @@ final class Recording implements AudioTap {
     private final short[] phoneBacklog;
     private int phoneRead;
     private int phoneSamples;
-    private FileChannel channel;
+    private final WavFile wav;
+    private final boolean pcm16;
     private boolean failed;
     private boolean finished;
-    /** The stereo frames gathered for the next write, as linear samples, left then right. */
-    private final short[] gathered;
 
     /** @param clock stamps each frame handed over, in nanoseconds; only the order of its readings matters */
     Recording(String callId, Path file, Format format, RecordingWriter writer, LongSupplier clock) {
@@ -91,7 +78,8 @@ final class Recording implements AudioTap {
         this.sentRing = buffers.sent;
         this.phoneRing = buffers.phone;
         this.phoneBacklog = buffers.phoneBacklog;
-        this.gathered = buffers.gathered;
+        this.wav = new WavFile(file, format, buffers);
+        this.pcm16 = format == Format.PCM16;
         writer.add(this);
     }
 
@@ -163,10 +151,6 @@ final class Recording implements AudioTap {
         return framesWritten * FRAME_SAMPLES / (WavHeader.SAMPLE_RATE / 1000);
     }
 
-    private long dataBytes() {
-        return framesWritten * FRAME_SAMPLES * WavHeader.bytesPerFrame(format);
-    }
-
     /** Writer thread: writes what is in the rings; returns true when the recording is finished and closed. */
     boolean drain() {
         if (finished) {
@@ -197,10 +181,7 @@ final class Recording implements AudioTap {
         sentRing.taken.setRelease(sentEnd);
         phoneRing.taken.setRelease(phoneEnd);
         if (last) {
-            // Only now the frames gathered short of a whole write: flushing them at every tick made
-            // ten small writes a second per call instead of two.
-            flush();
-            close();
+            finish();
             finished = true;
             return true;
         }
@@ -237,92 +218,78 @@ final class Recording implements AudioTap {
         phoneSamples -= FRAME_SAMPLES;
     }
 
-    /** One stereo frame: what was sent (null: silence) on the right, the oldest whole phone frame (or silence) on the left. */
+    /**
+     * One stereo frame, encoded into the file's staged bytes: what was sent (null: silence) on the
+     * right, the oldest whole phone frame (or silence) on the left.
+     */
     private void writeStereo(byte[] sentUlaw, int offset) {
         if (failed) {
             droppedFrames.incrementAndGet();
             return;
         }
-        int at = framesGathered * FRAME_SAMPLES * WavHeader.CHANNELS;
-        // A loop per channel with no test per sample: this runs 8,000 times a second per direction per call.
+        ByteBuffer staged = wav.staged();
+        int at = staged.position();
+        // A loop per channel with no test per sample but the format's: this runs 8,000 times a second
+        // per direction per call.
         if (phoneSamples >= FRAME_SAMPLES) {
             for (int i = 0, read = phoneRead; i < FRAME_SAMPLES; i++, read = (read + 1) & PHONE_BACKLOG_MASK) {
-                gathered[at + 2 * i] = phoneBacklog[read];
+                putSample(staged, at, 2 * i, phoneBacklog[read]);
             }
             dropOldestPhoneFrame();
         } else {
             for (int i = 0; i < FRAME_SAMPLES; i++) {
-                gathered[at + 2 * i] = 0;
+                putSample(staged, at, 2 * i, (short) 0);
             }
         }
         if (sentUlaw != null) {
             for (int i = 0; i < FRAME_SAMPLES; i++) {
-                gathered[at + 2 * i + 1] = G711.ulawToLinear(sentUlaw[offset + i]);
+                putSample(staged, at, 2 * i + 1, G711.ulawToLinear(sentUlaw[offset + i]));
             }
         } else {
             for (int i = 0; i < FRAME_SAMPLES; i++) {
-                gathered[at + 2 * i + 1] = 0;
+                putSample(staged, at, 2 * i + 1, (short) 0);
             }
         }
-        if (++framesGathered == WRITE_FRAMES) {
-            flush();
+        staged.position(at + FRAME_SAMPLES * WavHeader.bytesPerFrame(format));
+        framesWritten++;
+        try {
+            wav.writeIfDue();
+        } catch (IOException e) {
+            fail(e);
         }
     }
 
-    /** Writes the gathered frames in one write; on failure they are counted as dropped. */
-    private void flush() {
-        if (framesGathered == 0) {
-            return;
-        }
-        ByteBuffer bytes = writer.encode(gathered, framesGathered * FRAME_SAMPLES * WavHeader.CHANNELS, format);
-        try {
-            if (channel == null) {
-                channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")));
-                channel.write(WavHeader.of(format, 0), 0);
-                channel.position(WavHeader.length(format));
-            }
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            long before = framesWritten;
-            framesWritten += framesGathered;
-            if (before / HEADER_UPDATE_FRAMES != framesWritten / HEADER_UPDATE_FRAMES) {
-                // about once a second, so that a file cut short by a crash still says how much it holds
-                channel.write(WavHeader.of(format, dataBytes()), 0);
-            }
-        } catch (IOException e) {
-            // disk full or gone: the recording stops here (marked incomplete), the call goes on
-            failed = true;
-            droppedFrames.addAndGet(framesGathered);
-            RecordingWriter.LOG.log(System.Logger.Level.WARNING, "call=" + callId + " recording stopped: " + e);
-        } finally {
-            framesGathered = 0;
+    /** The {@code index}th sample (left and right alternate) after {@code at}, as the format encodes it. */
+    private void putSample(ByteBuffer staged, int at, int index, short sample) {
+        if (pcm16) {
+            staged.putShort(at + 2 * index, sample);
+        } else {
+            staged.put(at + index, G711.linearToUlaw(sample));
         }
     }
 
     /**
-     * Writes the final sizes into the header and closes the file. Not forced to the disk: the file
-     * is whole in the page cache and outlives a crash of the service; waiting here for the disk (tens
-     * of ms per file) held up every other call's recording when many calls ended together.
+     * Disk full or gone: the recording stops here (marked incomplete), the call goes on. The frames
+     * not in the file are counted as dropped.
      */
-    private void close() {
-        if (channel == null) {
+    private void fail(IOException e) {
+        failed = true;
+        long onDisk = wav.dataBytesOnDisk() / WavHeader.bytesPerFrame(format) / FRAME_SAMPLES;
+        droppedFrames.addAndGet(framesWritten - onDisk);
+        framesWritten = onDisk;
+        wav.close();
+        RecordingWriter.LOG.log(System.Logger.Level.WARNING, "call=" + callId + " recording stopped: " + e);
+    }
+
+    /** Writes the rest and the final sizes, and closes the file. */
+    private void finish() {
+        if (failed) {
             return;
         }
         try {
-            channel.write(WavHeader.of(format, dataBytes()), 0);
+            wav.finish();
         } catch (IOException e) {
-            failed = true;
-            RecordingWriter.LOG.log(System.Logger.Level.WARNING, "call=" + callId + " recording not finalised: " + e);
-        } finally {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing more to lose
-            }
-            channel = null;
+            fail(e);
         }
     }
 

@@ -1,10 +1,12 @@
 package io.voiceagent.recordings;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The arrays one recording works in (about 64 KiB): its two rings and the writer's own. They are
+ * The arrays one recording works in (about 72 KiB): its two rings and the writer's own. They are
  * borrowed from the {@link RecordingWriter} when a recording starts and given back when it is finished
  * and no media thread is still inside a hand-over, so a busy service reuses the same few hundred sets.
  * Why reuse them: allocated anew per call they lived as long as the call, were copied from survivor
@@ -13,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * pacing clock (README, "Recording's cost"). Reused, they are promoted once and stay.
  *
  * <p>None of the arrays is cleared between recordings: a ring's slots are written before they are
- * published, the backlog is read only within its count, and the gathered samples are written before
- * they are encoded.
+ * published, the backlog is read only within its count, and the staged bytes are written before
+ * they go to the file.
  */
 final class RecordingBuffers {
     /** What was sent: one producer, the pacing thread. */
@@ -23,8 +25,20 @@ final class RecordingBuffers {
     final FrameRing phone = new FrameRing();
     /** The writer's: the phone's decoded samples not yet written (a ring of its own, see {@link Recording}). */
     final short[] phoneBacklog = new short[Recording.PHONE_BACKLOG_SAMPLES];
-    /** The writer's: the stereo frames gathered for the next write, linear samples, left then right. */
-    final short[] gathered = new short[Recording.MAX_WRITE_SAMPLES];
+    /** The writer's and one allocation with {@link #staged}: the file's first block, to rewrite its header. */
+    final ByteBuffer firstBlock;
+    /**
+     * The writer's: the file's bytes not yet written, the stereo frames encoded ({@link WavFile}).
+     * Outside the heap and aligned to a block, as writes around the page cache need.
+     */
+    final ByteBuffer staged;
+
+    RecordingBuffers() {
+        ByteBuffer aligned = ByteBuffer.allocateDirect(WavFile.BLOCK + WavFile.STAGED_CAPACITY + WavFile.BLOCK)
+                .alignedSlice(WavFile.BLOCK);
+        firstBlock = aligned.slice(0, WavFile.BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        staged = aligned.slice(WavFile.BLOCK, WavFile.STAGED_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
+    }
 
     /**
      * Empties both rings for the next recording. Writer thread, once no producer can touch them: a

@@ -1,10 +1,6 @@
 package io.voiceagent.recordings;
 
-import io.voiceagent.config.Config.Recording.Format;
-import io.voiceagent.media.G711;
 import io.voiceagent.os.ThreadPriority;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,14 +14,14 @@ import java.util.function.Consumer;
 
 /**
  * The one thread that writes every call's recording: a platform thread, not a virtual one, because a
- * buffered file write can block in the kernel (the page cache throttling writers while the disk
- * catches up) and the JDK does not hand a virtual thread's carrier over for such writes, so on a
- * 2-core machine it would stall half of the service's virtual threads; on its own thread the
+ * file write blocks in the kernel (a direct write until the disk has it; a buffered one when the page
+ * cache throttles writers) and the JDK does not always hand a virtual thread's carrier over for it,
+ * so on a 2-core machine it would stall half of the service's virtual threads; on its own thread the
  * writer's CPU can also be read alone (the bench reports each thread's). Media threads only put frames in a
  * recording's ring; this thread drains every live recording each {@link #DRAIN_INTERVAL}
- * (the ring holds 2.5 s, so a tick of 100 ms leaves a wide margin) and writes what it took in one write
- * per recording: ten wake-ups a second for all calls instead of a hand-off per 20 ms per direction
- * per call, and a write per half second instead of one per frame. A stopped recording wakes it at once, so a call's
+ * (the ring holds 2.5 s, so a tick of 100 ms leaves a wide margin) and writes each one's file in whole
+ * blocks around the page cache ({@link WavFile}): ten wake-ups a second for all calls instead of a
+ * hand-off per 20 ms per direction per call, and a 16 KiB write per half second instead of one per frame. A stopped recording wakes it at once, so a call's
  * file is closed as soon as the call ends.
  *
  * <p>The thread lowers its own priority to {@link #NICE}: on a machine short of CPU, the pacing and
@@ -43,14 +39,8 @@ final class RecordingWriter implements AutoCloseable {
 
     private final Set<Recording> live = ConcurrentHashMap.newKeySet();
     /**
-     * Every recording's write goes through this one buffer, outside the heap so the kernel copies
-     * from it directly; only the writer thread (or a test draining by hand) touches it.
-     */
-    private final ByteBuffer encoded = ByteBuffer.allocateDirect(Recording.MAX_WRITE_SAMPLES * Short.BYTES)
-            .order(ByteOrder.LITTLE_ENDIAN);
-    /**
      * Buffers of finished recordings, for the next ones: never more sets than were ever recording at
-     * once (about 64 KiB each, 32 MiB after 500 recorded calls at once). Guarded by itself: taken by the
+     * once (about 72 KiB each, 28 KiB of it outside the heap: 36 MiB after 500 recorded calls at once). Guarded by itself: taken by the
      * thread that starts a recording, given back by the writer.
      */
     private final ArrayDeque<RecordingBuffers> freeBuffers = new ArrayDeque<>();
@@ -69,21 +59,6 @@ final class RecordingWriter implements AutoCloseable {
     RecordingWriter start() {
         thread = Thread.ofPlatform().daemon().name("recording-writer").start(this::run);
         return this;
-    }
-
-    /** The first {@code count} of {@code samples} as the WAV's data bytes: 16-bit little-endian, or μ-law. */
-    ByteBuffer encode(short[] samples, int count, Format format) {
-        encoded.clear();
-        if (format == Format.PCM16) {
-            encoded.asShortBuffer().put(samples, 0, count);
-            encoded.limit(count * Short.BYTES);
-        } else {
-            for (int i = 0; i < count; i++) {
-                encoded.put(i, G711.linearToUlaw(samples[i]));
-            }
-            encoded.limit(count);
-        }
-        return encoded;
     }
 
     /** Buffers for a new recording: a finished recording's, or new ones when none is free. */

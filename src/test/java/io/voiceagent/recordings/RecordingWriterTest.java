@@ -1,6 +1,7 @@
 package io.voiceagent.recordings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.voiceagent.config.Config.Recording.Format;
 import io.voiceagent.media.G711;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -68,26 +70,100 @@ class RecordingWriterTest {
     }
 
     @Test
-    void audio_goes_to_disk_half_a_second_at_a_time_and_the_rest_when_the_call_ends() throws Exception {
+    void audio_goes_to_disk_in_whole_blocks_about_every_half_second_and_the_rest_when_the_call_ends() throws Exception {
         RecordingWriter writer = new RecordingWriter(finished -> { }); // not started: the test drains
         Path file = dir.resolve("c_5.wav");
         Recording recording = new Recording("c_5", file, Format.PCM16, writer, handOverOrder());
-        for (int i = 0; i < 5; i++) { // one writer tick's worth
+        for (int i = 0; i < 25; i++) { // half a second: 44 + 16,000 bytes, short of four blocks
             recording.toPhone(ulaw((short) 1000), 0);
         }
         assertThat(recording.drain()).isFalse();
-        assertThat(file).as("no write for a tick's 100 ms").doesNotExist();
+        assertThat(file).as("no write short of 16 KiB").doesNotExist();
 
-        for (int i = 0; i < 25; i++) {
+        recording.toPhone(ulaw((short) 1000), 0);
+        assertThat(recording.drain()).isFalse();
+        assertThat(Files.size(file)).as("four whole blocks; the other 300 bytes wait").isEqualTo(4 * 4096);
+
+        for (int i = 0; i < 4; i++) {
             recording.toPhone(ulaw((short) 1000), 0);
         }
-        assertThat(recording.drain()).isFalse();
-        assertThat(Files.size(file)).as("one write of 25 frames").isEqualTo(44 + 25 * 160 * 4);
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+        assertThat(Files.size(file)).as("the rest at the end, the padding of its last block cut off")
+                .isEqualTo(44 + 30 * 160 * 4);
+        assertThat(recording.durationMillis()).isEqualTo(600);
+        short[] right = channel(file, 1);
+        assertThat(right).hasSize(30 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getInt(40))
+                .as("data bytes in the header").isEqualTo(30 * 160 * 4);
+    }
+
+    @Test
+    void recordings_are_written_around_the_page_cache_where_the_file_system_takes_it() throws Exception {
+        assumeTrue(Set.of("ext4", "xfs", "btrfs", "tmpfs").contains(Files.getFileStore(dir).type()),
+                "a file system known to take O_DIRECT");
+        Path file = dir.resolve("c_16.wav");
+        Recording recording = new Recording("c_16", file, Format.PCM16, new RecordingWriter(r -> { }), handOverOrder());
+        for (int i = 0; i < 26; i++) {
+            recording.toPhone(ulaw((short) 1000), 0);
+        }
+        recording.drain();
+        assertThat(openFlags(file) & O_DIRECT).as("the open file's flags").isEqualTo(O_DIRECT);
+        recording.stop();
+        assertThat(recording.drain()).isTrue();
+        assertThat(Files.size(file)).isEqualTo(44 + 26 * 160 * 4);
+    }
+
+    @Test
+    void a_file_system_that_refuses_o_direct_gets_the_same_file_through_the_page_cache() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a ramfs needs root");
+        Path mount = Files.createDirectory(dir.resolve("ramfs"));
+        run("mount", "-t", "ramfs", "ramfs", mount.toString());
+        try {
+            Path file = mount.resolve("c_17.wav");
+            Recording recording = new Recording("c_17", file, Format.G711, new RecordingWriter(r -> { }), handOverOrder());
+            for (int i = 0; i < 60; i++) { // a second write is due after 52 frames of G.711
+                recording.toPhone(ulaw((short) 1000), 0);
+                recording.fromPhone(ulaw((short) -2000), false);
+                recording.drain();
+            }
+            assertThat(openFlags(file) & O_DIRECT).as("ramfs has no O_DIRECT").isZero();
+            recording.stop();
+            assertThat(recording.drain()).isTrue();
+            assertThat(recording.failed()).isFalse();
+            assertThat(Files.size(file)).isEqualTo(58 + 60 * 160 * 2);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(soxInfo(file)).contains("u-law").contains("= 9600 samples");
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    @Test
+    void a_long_recording_keeps_its_header_a_few_seconds_behind_what_is_on_disk() throws Exception {
+        RecordingWriter writer = new RecordingWriter(finished -> { });
+        Path file = dir.resolve("c_15.wav");
+        Recording recording = new Recording("c_15", file, Format.PCM16, writer, handOverOrder());
+        for (int i = 0; i < 300; i++) { // 6 s
+            recording.fromPhone(ulaw((short) 3000), false);
+            recording.toPhone(ulaw((short) 1000), 0);
+            if (i % 5 == 4) {
+                assertThat(recording.drain()).isFalse();
+            }
+        }
+        ByteBuffer live = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        int dataInHeader = live.getInt(40);
+        assertThat(dataInHeader).as("updated once 160 KiB were on disk, in whole stereo frames")
+                .isBetween(40 * 4096 - 44 - 3, 40 * 4096 - 44).isEqualTo(live.getInt(4) - 36);
+        assertThat(dataInHeader % 4).isZero();
+        assertThat(live.capacity()).as("whole blocks").isEqualTo((int) Files.size(file)).isGreaterThan(dataInHeader + 44);
+        assertThat(live.capacity() % 4096).isZero();
 
         recording.stop();
         assertThat(recording.drain()).isTrue();
-        assertThat(Files.size(file)).as("the 5 frames left, at the end").isEqualTo(44 + 30 * 160 * 4);
-        assertThat(recording.durationMillis()).isEqualTo(600);
+        assertThat(channel(file, 0)).hasSize(300 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(3000)));
+        assertThat(channel(file, 1)).hasSize(300 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
+        assertThat(soxInfo(file)).contains("= 48000 samples");
     }
 
     @Test
@@ -347,6 +423,37 @@ class RecordingWriterTest {
         assertThat(Files.size(dir.resolve("c_5.wav"))).isEqualTo(44 + 60L * 160 * 4);
         assertThat(ByteBuffer.wrap(Files.readAllBytes(dir.resolve("c_5.wav"))).order(ByteOrder.LITTLE_ENDIAN)
                 .getInt(40)).as("data bytes in the header").isEqualTo(60 * 160 * 4);
+    }
+
+    /** Linux's O_DIRECT on x86 and ARM as /proc/self/fdinfo prints flags: octal 040000. */
+    private static final int O_DIRECT = 040000;
+
+    /** The flags this process opened {@code file} with, from /proc/self/fdinfo. */
+    private static int openFlags(Path file) throws Exception {
+        try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                Path target;
+                try {
+                    target = Files.readSymbolicLink(fd);
+                } catch (java.io.IOException closedMeanwhile) {
+                    continue;
+                }
+                if (target.equals(file.toAbsolutePath())) {
+                    for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo").resolve(fd.getFileName()))) {
+                        if (line.startsWith("flags:")) {
+                            return Integer.parseInt(line.substring("flags:".length()).strip(), 8);
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError(file + " is not open");
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
     }
 
     /** The nice values of this JVM's threads named recording-writer (as /proc keeps it, 15 characters). */

@@ -1,0 +1,184 @@
+package io.voiceagent.recordings;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import io.voiceagent.config.Config.Recording.Format;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * One recording's WAV file, written in whole {@link #BLOCK}s at block offsets, around the page cache
+ * ({@code O_DIRECT}) when the file system takes it, through it otherwise. The recording encodes its
+ * samples straight into {@link #staged()} (after the header, at first); whole blocks go to the disk
+ * once {@link #WRITE_BYTES} are staged, the rest stays for the next write; at the end the last block
+ * is written padded and the file cut back to its length.
+ *
+ * <p>Why around the page cache: written through it, 500 recorded calls (16 MB/s) were flushed by the
+ * kernel's writeback every 5 s in bursts of 80 MB, and on a virtual machine whose disk the host
+ * serves on the same cores each burst stole the guest's CPUs for tens of milliseconds, the real-time
+ * pacing clock included (README, "Recording's cost"). Written directly, each write goes to the disk
+ * as it is made: 16 KiB per call twice a second, an even load, and no page cache filling with
+ * recordings nobody reads. The writer thread waits for each write (tens of microseconds).
+ *
+ * <p>The header is rewritten with the sizes on disk every {@link #HEADER_UPDATE_BYTES} (about 5 s of
+ * 16-bit stereo), so a file cut short by a crash says how much it held a few seconds before; each
+ * update rewrites the first block, kept in {@link RecordingBuffers#firstBlock}. Only the writer
+ * thread touches a {@code WavFile}.
+ */
+final class WavFile {
+    /** The unit of every write: a multiple of the block size of the file systems we meet. */
+    static final int BLOCK = 4096;
+    /** Staged bytes that make a write: four blocks, half a second of 16-bit stereo, a second of G.711. */
+    static final int WRITE_BYTES = 4 * BLOCK;
+    /** Room for a write's worth, a frame more, and the padding of the last block. */
+    static final int STAGED_CAPACITY = WRITE_BYTES + BLOCK;
+    private static final long HEADER_UPDATE_BYTES = 40L * BLOCK;
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final Path path;
+    private final Format format;
+    private final ByteBuffer staged;
+    private final ByteBuffer firstBlock;
+    private FileChannel channel;
+    private boolean direct;
+    /** The file offset of {@link #staged}'s first byte: a whole number of blocks. */
+    private long stagedAt;
+    private long headerWrittenAt;
+
+    WavFile(Path path, Format format, RecordingBuffers buffers) {
+        this.path = path;
+        this.format = format;
+        this.staged = buffers.staged.clear();
+        this.firstBlock = buffers.firstBlock.clear();
+        staged.put(WavHeader.of(format, 0));
+    }
+
+    /** Where the samples go, encoded, at its position: up to {@link #WRITE_BYTES} and a frame. */
+    ByteBuffer staged() {
+        return staged;
+    }
+
+    /** Whether the file has been opened around the page cache; false before it is opened. */
+    boolean direct() {
+        return direct;
+    }
+
+    /** Sample bytes in the file: what was written in whole blocks, in whole stereo frames. */
+    long dataBytesOnDisk() {
+        return dataBytes(stagedAt);
+    }
+
+    /** Writes the whole blocks staged, once there are {@link #WRITE_BYTES}; keeps the rest staged. */
+    void writeIfDue() throws IOException {
+        if (staged.position() < WRITE_BYTES) {
+            return;
+        }
+        int whole = staged.position() / BLOCK * BLOCK;
+        open();
+        write(staged, whole, stagedAt);
+        if (stagedAt == 0) {
+            firstBlock.put(0, staged, 0, BLOCK);
+        }
+        int rest = staged.position() - whole;
+        staged.put(0, staged, whole, rest); // rest < BLOCK <= whole: the two ranges do not overlap
+        staged.position(rest);
+        stagedAt += whole;
+        if (stagedAt - headerWrittenAt >= HEADER_UPDATE_BYTES) {
+            firstBlock.put(0, WavHeader.of(format, dataBytes(stagedAt)), 0, WavHeader.length(format));
+            write(firstBlock, BLOCK, 0);
+            headerWrittenAt = stagedAt;
+        }
+    }
+
+    /**
+     * Writes what is staged (its last block padded with zeros, then cut off) and the final sizes,
+     * and closes the file. A recording that staged no sample leaves no file.
+     */
+    void finish() throws IOException {
+        if (stagedAt == 0 && staged.position() <= WavHeader.length(format)) {
+            return;
+        }
+        try {
+            open();
+            long end = stagedAt + staged.position();
+            ByteBuffer header = WavHeader.of(format, dataBytes(end));
+            if (stagedAt == 0) {
+                staged.put(0, header, 0, header.limit());
+            } else {
+                firstBlock.put(0, header, 0, header.limit());
+                write(firstBlock, BLOCK, 0);
+            }
+            int padded = (staged.position() + BLOCK - 1) / BLOCK * BLOCK;
+            for (int i = staged.position(); i < padded; i++) {
+                staged.put(i, (byte) 0);
+            }
+            write(staged, padded, stagedAt);
+            channel.truncate(end);
+        } finally {
+            close();
+        }
+    }
+
+    /** Closes the file as it is (after a failure); idempotent. */
+    void close() {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing more to lose
+        }
+        channel = null;
+    }
+
+    private long dataBytes(long fileLength) {
+        long bytes = Math.max(0, fileLength - WavHeader.length(format));
+        return bytes - bytes % WavHeader.bytesPerFrame(format);
+    }
+
+    private void write(ByteBuffer from, int length, long at) throws IOException {
+        ByteBuffer bytes = from.duplicate().position(0).limit(length);
+        while (bytes.hasRemaining()) {
+            at += channel.write(bytes, at);
+        }
+    }
+
+    /**
+     * Creates the file (never over another) around the page cache when its file system's blocks
+     * divide {@link #BLOCK} and it accepts {@code O_DIRECT}, through the page cache otherwise.
+     */
+    private void open() throws IOException {
+        if (channel != null) {
+            return;
+        }
+        if (BLOCK % Files.getFileStore(path.getParent()).getBlockSize() == 0) {
+            try {
+                channel = FileChannel.open(path, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT), OWNER_ONLY);
+                direct = true;
+                return;
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (IOException | UnsupportedOperationException refused) {
+                // Refused by the file system (tmpfs before Linux 6.6, some network file systems).
+                // Linux creates the file before it refuses O_DIRECT: open what it created.
+                if (Files.exists(path)) {
+                    channel = FileChannel.open(path, StandardOpenOption.WRITE);
+                    return;
+                }
+            }
+        }
+        channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
+    }
+}
