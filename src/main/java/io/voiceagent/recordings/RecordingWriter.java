@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The one thread that writes every call's recording: a platform thread, not a virtual one, because a
+ * A thread that writes the recordings given to it ({@link Recordings} keeps {@value Recordings#WRITERS}
+ * and gives each new recording to the next): a platform thread, not a virtual one, because a
  * file write blocks in the kernel (a direct write until the disk has it; a buffered one when the page
  * cache throttles writers) and the JDK does not always hand a virtual thread's carrier over for it,
  * so on a 2-core machine it would stall half of the service's virtual threads; on its own thread the
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * recording's ring; this thread drains every live recording each {@link #DRAIN_INTERVAL}
  * (the ring holds 2.5 s, so a tick of 100 ms leaves a wide margin) and writes each one's file in whole
  * blocks around the page cache ({@link WavFile}): ten wake-ups a second for all calls instead of a
- * hand-off per 20 ms per direction per call, and a 16 KiB write per half second instead of one per frame. A stopped recording wakes it at once, so a call's
+ * hand-off per 20 ms per direction per call, and a 32 KiB write a second instead of one per frame. A stopped recording wakes it at once, so a call's
  * file is closed as soon as the call ends.
  *
  * <p>The thread lowers its own priority to {@link #NICE}: on a machine short of CPU, the pacing and

@@ -14,11 +14,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -28,16 +31,24 @@ import java.util.regex.Pattern;
  * to its end when its request says {@code "record": true}, or says nothing and RECORDING is on.
  *
  * <p>{@link #onSaved} runs on the thread that saved the record (under the call's lock): it only
- * attaches or detaches a {@link Recording}; files are opened and written by the {@link RecordingWriter}.
+ * attaches or detaches a {@link Recording}; files are opened and written by the {@link RecordingWriter}s.
  */
 public final class Recordings implements RecordingLibrary, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Recordings.class.getName());
+    /** Recording writer threads. */
+    static final int WRITERS = 4;
     private static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
     private final Config.Recording settings;
     private final Path directory;
     private final Clock clock;
-    private final RecordingWriter writer;
+    /**
+     * Writers with a thread each; a recording goes to one of them in turn. Several, because a direct
+     * write waits for the disk (and then for a CPU, the writers being below the media threads): at
+     * 500 calls one writer waiting for 500 writes a second fell seconds behind on a busy 2-core VM.
+     */
+    private final List<RecordingWriter> writers = new ArrayList<>();
+    private final AtomicInteger nextWriter = new AtomicInteger();
     /** The media session of a live call, looked up at its answer and its end (never stored here). */
     private final Function<String, Optional<MediaSession>> liveMedia;
     private final Map<String, Recording> live = new ConcurrentHashMap<>();
@@ -48,7 +59,9 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
         this.directory = directory;
         this.clock = clock;
         this.liveMedia = liveMedia;
-        this.writer = new RecordingWriter(this::finished).start();
+        for (int i = 0; i < WRITERS; i++) {
+            writers.add(new RecordingWriter(this::finished).start());
+        }
     }
 
     /**
@@ -97,6 +110,7 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
                 && CALL_ID.matcher(id).matches()) {
             Optional<MediaSession> session = liveMedia.apply(id);
             if (session.isPresent()) {
+                RecordingWriter writer = writers.get(Math.floorMod(nextWriter.getAndIncrement(), WRITERS));
                 Recording recording = new Recording(id, directory.resolve(id + ".wav"), settings.format(), writer,
                         System::nanoTime);
                 live.put(id, recording);
@@ -177,6 +191,6 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
 
     @Override
     public void close() {
-        writer.close();
+        writers.forEach(RecordingWriter::close);
     }
 }

@@ -26,8 +26,8 @@ import java.util.Set;
  * kernel's writeback every 5 s in bursts of 80 MB, and on a virtual machine whose disk the host
  * serves on the same cores each burst stole the guest's CPUs for tens of milliseconds, the real-time
  * pacing clock included (README, "Recording's cost"). Written directly, each write goes to the disk
- * as it is made: 16 KiB per call twice a second, an even load, and no page cache filling with
- * recordings nobody reads. The writer thread waits for each write (tens of microseconds).
+ * as it is made: 32 KiB per call a second, an even load, and no page cache filling with
+ * recordings nobody reads. The writer thread waits for each write.
  *
  * <p>The header is rewritten with the sizes on disk every {@link #HEADER_UPDATE_BYTES} (about 5 s of
  * 16-bit stereo), so a file cut short by a crash says how much it held a few seconds before; each
@@ -37,8 +37,11 @@ import java.util.Set;
 final class WavFile {
     /** The unit of every write: a multiple of the block size of the file systems we meet. */
     static final int BLOCK = 4096;
-    /** Staged bytes that make a write: four blocks, half a second of 16-bit stereo, a second of G.711. */
-    static final int WRITE_BYTES = 4 * BLOCK;
+    /**
+     * Staged bytes that make a write: eight blocks, a second of 16-bit stereo, two of G.711. Fewer,
+     * larger writes: each one is waited for (about 0.1 ms on an idle disk, far more on a busy VM).
+     */
+    static final int WRITE_BYTES = 8 * BLOCK;
     /** Room for a write's worth, a frame more, and the padding of the last block. */
     static final int STAGED_CAPACITY = WRITE_BYTES + BLOCK;
     private static final long HEADER_UPDATE_BYTES = 40L * BLOCK;

@@ -3,10 +3,12 @@
  * 8 kHz 16-bit PCM or G.711 μ-law, under {@code DATA_DIR/recordings}, kept RECORDING_RETENTION_DAYS.
  *
  * <p>Threads: the media threads only copy frames into a recording's two rings, one per direction (a
- * full ring drops the frame and marks the recording incomplete); one platform thread ({@code RecordingWriter},
- * {@code recording-writer}, at nice 5 below the media threads; why not a virtual one: see there) drains
- * every live recording ten times a second (at once when one stops) and writes each one's file in whole
- * 4 KiB blocks around the page cache ({@code O_DIRECT}, {@code WavFile}), 16 KiB at a time; {@code Recordings.onSaved} runs on the thread that saved a call record and
+ * full ring drops the frame and marks the recording incomplete); four platform threads
+ * ({@code RecordingWriter}, {@code recording-writer}, at nice 5 below the media threads; why not
+ * virtual ones: see there), each given every fourth recording, drain their live recordings ten times
+ * a second (at once when one stops) and write each one's file in whole 4 KiB blocks around the page
+ * cache ({@code O_DIRECT}, {@code WavFile}), 32 KiB at a time; {@code Recordings.onSaved} runs on the
+ * thread that saved a call record and
  * only attaches or stops a recording. No locks: each ring has one producer at a time (the pacing thread;
  * the media thread holding the session's uplink lock) and the writer as its consumer, handing over by
  * release/acquire counts, so the pacing clock never waits for another media thread. A recording's

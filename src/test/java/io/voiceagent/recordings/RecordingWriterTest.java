@@ -70,32 +70,32 @@ class RecordingWriterTest {
     }
 
     @Test
-    void audio_goes_to_disk_in_whole_blocks_about_every_half_second_and_the_rest_when_the_call_ends() throws Exception {
+    void audio_goes_to_disk_in_whole_blocks_about_every_second_and_the_rest_when_the_call_ends() throws Exception {
         RecordingWriter writer = new RecordingWriter(finished -> { }); // not started: the test drains
         Path file = dir.resolve("c_5.wav");
         Recording recording = new Recording("c_5", file, Format.PCM16, writer, handOverOrder());
-        for (int i = 0; i < 25; i++) { // half a second: 44 + 16,000 bytes, short of four blocks
+        for (int i = 0; i < 51; i++) { // 44 + 32,640 bytes, short of eight blocks
             recording.toPhone(ulaw((short) 1000), 0);
         }
         assertThat(recording.drain()).isFalse();
-        assertThat(file).as("no write short of 16 KiB").doesNotExist();
+        assertThat(file).as("no write short of 32 KiB").doesNotExist();
 
         recording.toPhone(ulaw((short) 1000), 0);
         assertThat(recording.drain()).isFalse();
-        assertThat(Files.size(file)).as("four whole blocks; the other 300 bytes wait").isEqualTo(4 * 4096);
+        assertThat(Files.size(file)).as("eight whole blocks; the other 556 bytes wait").isEqualTo(8 * 4096);
 
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 8; i++) {
             recording.toPhone(ulaw((short) 1000), 0);
         }
         recording.stop();
         assertThat(recording.drain()).isTrue();
         assertThat(Files.size(file)).as("the rest at the end, the padding of its last block cut off")
-                .isEqualTo(44 + 30 * 160 * 4);
-        assertThat(recording.durationMillis()).isEqualTo(600);
+                .isEqualTo(44 + 60 * 160 * 4);
+        assertThat(recording.durationMillis()).isEqualTo(1200);
         short[] right = channel(file, 1);
-        assertThat(right).hasSize(30 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
+        assertThat(right).hasSize(60 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
         assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getInt(40))
-                .as("data bytes in the header").isEqualTo(30 * 160 * 4);
+                .as("data bytes in the header").isEqualTo(60 * 160 * 4);
     }
 
     @Test
@@ -104,14 +104,14 @@ class RecordingWriterTest {
                 "a file system known to take O_DIRECT");
         Path file = dir.resolve("c_16.wav");
         Recording recording = new Recording("c_16", file, Format.PCM16, new RecordingWriter(r -> { }), handOverOrder());
-        for (int i = 0; i < 26; i++) {
+        for (int i = 0; i < 52; i++) {
             recording.toPhone(ulaw((short) 1000), 0);
         }
         recording.drain();
         assertThat(openFlags(file) & O_DIRECT).as("the open file's flags").isEqualTo(O_DIRECT);
         recording.stop();
         assertThat(recording.drain()).isTrue();
-        assertThat(Files.size(file)).isEqualTo(44 + 26 * 160 * 4);
+        assertThat(Files.size(file)).isEqualTo(44 + 52 * 160 * 4);
     }
 
     @Test
@@ -122,7 +122,7 @@ class RecordingWriterTest {
         try {
             Path file = mount.resolve("c_17.wav");
             Recording recording = new Recording("c_17", file, Format.G711, new RecordingWriter(r -> { }), handOverOrder());
-            for (int i = 0; i < 60; i++) { // a second write is due after 52 frames of G.711
+            for (int i = 0; i < 120; i++) { // the first write is due after 103 frames of G.711
                 recording.toPhone(ulaw((short) 1000), 0);
                 recording.fromPhone(ulaw((short) -2000), false);
                 recording.drain();
@@ -131,9 +131,9 @@ class RecordingWriterTest {
             recording.stop();
             assertThat(recording.drain()).isTrue();
             assertThat(recording.failed()).isFalse();
-            assertThat(Files.size(file)).isEqualTo(58 + 60 * 160 * 2);
+            assertThat(Files.size(file)).isEqualTo(58 + 120 * 160 * 2);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-            assertThat(soxInfo(file)).contains("u-law").contains("= 9600 samples");
+            assertThat(soxInfo(file)).contains("u-law").contains("= 19200 samples");
         } finally {
             run("umount", mount.toString());
         }
@@ -144,7 +144,7 @@ class RecordingWriterTest {
         RecordingWriter writer = new RecordingWriter(finished -> { });
         Path file = dir.resolve("c_15.wav");
         Recording recording = new Recording("c_15", file, Format.PCM16, writer, handOverOrder());
-        for (int i = 0; i < 300; i++) { // 6 s
+        for (int i = 0; i < 400; i++) { // 8 s: seven writes, the header updated after the fifth
             recording.fromPhone(ulaw((short) 3000), false);
             recording.toPhone(ulaw((short) 1000), 0);
             if (i % 5 == 4) {
@@ -161,9 +161,9 @@ class RecordingWriterTest {
 
         recording.stop();
         assertThat(recording.drain()).isTrue();
-        assertThat(channel(file, 0)).hasSize(300 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(3000)));
-        assertThat(channel(file, 1)).hasSize(300 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
-        assertThat(soxInfo(file)).contains("= 48000 samples");
+        assertThat(channel(file, 0)).hasSize(400 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(3000)));
+        assertThat(channel(file, 1)).hasSize(400 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
+        assertThat(soxInfo(file)).contains("= 64000 samples");
     }
 
     @Test
