@@ -101,11 +101,11 @@ final class Recording implements AudioTap {
 
     /**
      * Media threads: copies one frame into its direction's ring, or drops it when the ring is full.
-     * Counted in the ring's {@link FrameRing#handingOver} before {@link #stopped} is read, so that once
+     * Counted in the ring's hand-overs ({@link FrameRing#beginHandOver}) before {@link #stopped} is read, so that once
      * the writer has seen the stop and then no hand-over in progress, none can touch the rings again.
      */
     private void handOver(FrameRing ring, byte kind, byte[] audio, int offset, int length) {
-        ring.handingOver.getAndIncrement();
+        ring.beginHandOver();
         try {
             if (stopped) {
                 return;
@@ -114,7 +114,7 @@ final class Recording implements AudioTap {
                 droppedFrames.incrementAndGet();
             }
         } finally {
-            ring.handingOver.getAndDecrement();
+            ring.endHandOver();
         }
     }
 
@@ -125,7 +125,7 @@ final class Recording implements AudioTap {
      * after the stop and returns.
      */
     boolean handOversDone() {
-        return sentRing.handingOver.get() == 0 && phoneRing.handingOver.get() == 0;
+        return !sentRing.handingOver() && !phoneRing.handingOver();
     }
 
     /** No more audio; the writer closes the file once the rings are empty. */
@@ -159,27 +159,27 @@ final class Recording implements AudioTap {
         boolean last = stopped; // read before the counts: every frame handed over before the stop is in them
         // The sent count first: a phone frame stamped before the last sent frame taken has then
         // almost always been published by the time the phone's count is read.
-        long sentEnd = sentRing.published.getAcquire();
-        long phoneEnd = phoneRing.published.getAcquire();
-        long sent = sentRing.taken.get();
-        long phone = phoneRing.taken.get();
+        long sentEnd = sentRing.published();
+        long phoneEnd = phoneRing.published();
+        long sent = sentRing.taken();
+        long phone = phoneRing.taken();
         while (sent < sentEnd || phone < phoneEnd) {
             if (phone < phoneEnd && (sent == sentEnd
-                    || phoneRing.stamp[FrameRing.slot(phone)] <= sentRing.stamp[FrameRing.slot(sent)])) {
-                int slot = FrameRing.slot(phone++);
-                int at = slot * FRAME_SAMPLES;
-                switch (phoneRing.kind[slot]) {
-                    case PHONE_ULAW -> addPhone(phoneRing.audio, at, phoneRing.length[slot], false);
-                    case PHONE_ALAW -> addPhone(phoneRing.audio, at, phoneRing.length[slot], true);
+                    || phoneRing.stamp(phone) <= sentRing.stamp(sent))) {
+                int audio = FrameRing.offset(phone) + FrameRing.AUDIO;
+                switch (phoneRing.kind(phone)) {
+                    case PHONE_ULAW -> addPhone(phoneRing.slots, audio, phoneRing.length(phone), false);
+                    case PHONE_ALAW -> addPhone(phoneRing.slots, audio, phoneRing.length(phone), true);
                     default -> addPhone(null, 0, FRAME_SAMPLES, false);
                 }
+                phone++;
             } else {
-                int slot = FrameRing.slot(sent++);
-                writeStereo(sentRing.kind[slot] == SENT ? sentRing.audio : null, slot * FRAME_SAMPLES);
+                writeStereo(sentRing.kind(sent) == SENT ? sentRing.slots : null, FrameRing.offset(sent) + FrameRing.AUDIO);
+                sent++;
             }
         }
-        sentRing.taken.setRelease(sentEnd);
-        phoneRing.taken.setRelease(phoneEnd);
+        sentRing.takenUpTo(sentEnd);
+        phoneRing.takenUpTo(phoneEnd);
         if (last) {
             finish();
             finished = true;
