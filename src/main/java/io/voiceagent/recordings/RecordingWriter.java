@@ -71,6 +71,11 @@ final class RecordingWriter implements AutoCloseable {
         return buffers != null ? buffers : new RecordingBuffers();
     }
 
+    /** The writer's thread, once started. */
+    Thread thread() {
+        return thread;
+    }
+
     /** Recycled buffers waiting for a recording. */
     int freeBuffers() {
         synchronized (freeBuffers) {
@@ -78,9 +83,10 @@ final class RecordingWriter implements AutoCloseable {
         }
     }
 
-    /** A new recording, drained from the next tick on. */
+    /** A new recording, drained from the next tick on; wakes a writer that had nothing to drain. */
     void add(Recording recording) {
         live.add(recording);
+        wake.release();
     }
 
     /** A recording was stopped: finish it now rather than at the next tick. */
@@ -95,7 +101,13 @@ final class RecordingWriter implements AutoCloseable {
         }
         while (!closing) {
             try {
-                wake.tryAcquire(DRAIN_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+                if (live.isEmpty() && retiring.isEmpty()) {
+                    // Nothing to drain (most of the time with RECORDING=off): no wake-ups until a
+                    // recording is added or the writer closes.
+                    wake.acquire();
+                } else {
+                    wake.tryAcquire(DRAIN_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 return;
             }

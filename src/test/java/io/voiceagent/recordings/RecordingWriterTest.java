@@ -425,6 +425,28 @@ class RecordingWriterTest {
                 .getInt(40)).as("data bytes in the header").isEqualTo(60 * 160 * 4);
     }
 
+    @Test
+    void a_writer_with_nothing_to_drain_waits_without_ticking_until_a_recording_comes() throws Exception {
+        try (RecordingWriter writer = new RecordingWriter(r -> { }).start()) {
+            awaitState(writer.thread(), Thread.State.WAITING);
+            Recording recording = new Recording("c_18", dir.resolve("c_18.wav"), Format.PCM16, writer, handOverOrder());
+            recording.toPhone(ulaw((short) 1000), 0);
+            awaitState(writer.thread(), Thread.State.TIMED_WAITING); // draining every tick again
+            recording.stop();
+            awaitState(writer.thread(), Thread.State.WAITING);
+            assertThat(channel(dir.resolve("c_18.wav"), 1)).hasSize(160);
+        }
+    }
+
+    /** Waits (up to 10 s, a bound for a hung test only) until the thread is parked in {@code state}. */
+    private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != state) {
+            assertThat(System.nanoTime()).as("writer thread still " + thread.getState() + ", not " + state).isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
     /** Linux's O_DIRECT on x86 and ARM as /proc/self/fdinfo prints flags: octal 040000. */
     private static final int O_DIRECT = 040000;
 
