@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One recording's WAV file, written in whole {@link #BLOCK}s at block offsets, around the page cache
@@ -45,6 +46,8 @@ final class WavFile {
     /** Room for a write's worth, a frame more, and the padding of the last block. */
     static final int STAGED_CAPACITY = WRITE_BYTES + BLOCK;
     private static final long HEADER_UPDATE_BYTES = 40L * BLOCK;
+    /** Said once per process: which recordings miss the direct writes, and why. */
+    private static final AtomicBoolean THROUGH_PAGE_CACHE_LOGGED = new AtomicBoolean();
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -53,7 +56,6 @@ final class WavFile {
     private final ByteBuffer staged;
     private final ByteBuffer firstBlock;
     private FileChannel channel;
-    private boolean direct;
     /** The file offset of {@link #staged}'s first byte: a whole number of blocks. */
     private long stagedAt;
     private long headerWrittenAt;
@@ -69,11 +71,6 @@ final class WavFile {
     /** Where the samples go, encoded, at its position: up to {@link #WRITE_BYTES} and a frame. */
     ByteBuffer staged() {
         return staged;
-    }
-
-    /** Whether the file has been opened around the page cache; false before it is opened. */
-    boolean direct() {
-        return direct;
     }
 
     /** Sample bytes in the file: what was written in whole blocks, in whole stereo frames. */
@@ -169,13 +166,16 @@ final class WavFile {
             try {
                 channel = FileChannel.open(path, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT), OWNER_ONLY);
-                direct = true;
                 return;
             } catch (FileAlreadyExistsException e) {
                 throw e;
             } catch (IOException | UnsupportedOperationException refused) {
-                // Refused by the file system (tmpfs before Linux 6.6, some network file systems).
+                // Refused by the file system (tmpfs before Linux 6.6, ramfs, some network file systems).
                 // Linux creates the file before it refuses O_DIRECT: open what it created.
+                if (!THROUGH_PAGE_CACHE_LOGGED.getAndSet(true)) {
+                    RecordingWriter.LOG.log(System.Logger.Level.INFO, "recordings in " + path.getParent()
+                            + " are written through the page cache: O_DIRECT refused (" + refused + ")");
+                }
                 if (Files.exists(path)) {
                     channel = FileChannel.open(path, StandardOpenOption.WRITE);
                     return;
