@@ -114,15 +114,16 @@ final class WavFile {
             ByteBuffer header = WavHeader.of(format, dataBytes(end));
             if (stagedAt == 0) {
                 staged.put(0, header, 0, header.limit());
-            } else {
-                firstBlock.put(0, header, 0, header.limit());
-                write(firstBlock, BLOCK, 0);
             }
             int padded = (staged.position() + BLOCK - 1) / BLOCK * BLOCK;
             for (int i = staged.position(); i < padded; i++) {
                 staged.put(i, (byte) 0);
             }
             write(staged, padded, stagedAt);
+            if (stagedAt > 0) { // the sizes only once the samples they count are written
+                firstBlock.put(0, header, 0, header.limit());
+                write(firstBlock, BLOCK, 0);
+            }
             channel.truncate(end);
         } finally {
             close();
