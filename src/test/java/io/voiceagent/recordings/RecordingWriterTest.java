@@ -426,7 +426,7 @@ class RecordingWriterTest {
     }
 
     @Test
-    void a_writer_with_nothing_to_drain_waits_without_ticking_until_a_recording_comes() throws Exception {
+    void a_writer_with_nothing_to_drain_waits_without_ticking_and_keeps_no_buffers_until_a_recording_comes() throws Exception {
         try (RecordingWriter writer = new RecordingWriter(r -> { }).start()) {
             awaitState(writer.thread(), Thread.State.WAITING);
             Recording recording = new Recording("c_18", dir.resolve("c_18.wav"), Format.PCM16, writer, handOverOrder());
@@ -435,6 +435,7 @@ class RecordingWriterTest {
             recording.stop();
             awaitState(writer.thread(), Thread.State.WAITING);
             assertThat(channel(dir.resolve("c_18.wav"), 1)).hasSize(160);
+            assertThat(writer.freeBuffers()).as("an idle writer keeps no buffers").isZero();
         }
     }
 
