@@ -63,7 +63,6 @@ final class Recording implements AudioTap {
     private int phoneRead;
     private int phoneSamples;
     private final WavFile wav;
-    private final boolean pcm16;
     private boolean failed;
     private boolean finished;
 
@@ -79,7 +78,6 @@ final class Recording implements AudioTap {
         this.phoneRing = buffers.phone;
         this.phoneBacklog = buffers.phoneBacklog;
         this.wav = new WavFile(file, format, buffers);
-        this.pcm16 = format == Format.PCM16;
         writer.add(this);
     }
 
@@ -261,7 +259,7 @@ final class Recording implements AudioTap {
 
     /** The {@code index}th sample (left and right alternate) after {@code at}, as the format encodes it. */
     private void putSample(ByteBuffer staged, int at, int index, short sample) {
-        if (pcm16) {
+        if (format == Format.PCM16) {
             staged.putShort(at + 2 * index, sample);
         } else {
             staged.put(at + index, G711.linearToUlaw(sample));
