@@ -9,9 +9,16 @@ package io.voiceagent.media;
  * (the pacing thread); a call of one may overlap a call of the other.
  */
 public interface AudioTap {
-    /** A frame from the phone (160 samples at 20 ms), G.711 μ-law ({@code alaw} false) or A-law; null for a missing or silent frame. */
-    void fromPhone(byte[] g711, boolean alaw);
+    /**
+     * A frame from the phone (160 samples at 20 ms), G.711 μ-law ({@code alaw} false) or A-law; null
+     * for a missing or silent frame. {@code nanos}: when the session handled it (the monotonic clock
+     * the media threads share, read once for the packet), to order it against what was sent.
+     */
+    void fromPhone(byte[] g711, boolean alaw, long nanos);
 
-    /** The 160 μ-law samples sent to the phone this tick, from {@code offset}; null when only silence (or DTMF) was sent. */
-    void toPhone(byte[] ulaw, int offset);
+    /**
+     * The 160 μ-law samples sent to the phone this tick, from {@code offset}; null when only silence
+     * (or DTMF) was sent. {@code nanos}: the tick's deadline on the same clock.
+     */
+    void toPhone(byte[] ulaw, int offset, long nanos);
 }

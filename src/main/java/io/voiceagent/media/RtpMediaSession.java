@@ -139,6 +139,8 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private int chunkFill;
     private long remoteSsrc = -1;
     private long lastCallerFrameNanos;
+    /** When the uplink work in progress began (a packet handled, the clock's expiry): what the tap's frames carry. */
+    private long uplinkNanos;
     private boolean firstPacketSeen;
     /** The jitter buffer's concealed packets already added to the service-wide lost count. */
     private long concealedCounted;
@@ -406,7 +408,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         }
         long timestamp = (initialTimestamp + (cycle - firstCycle) * SAMPLES) & 0xFFFF_FFFFL;
         lastSentTimestamp = timestamp;
-        int payloadLength = fillPayload(codec, timestamp);
+        int payloadLength = fillPayload(codec, timestamp, deadlineNanos);
         try {
             sendView.clear().limit(RtpPacket.FIXED_HEADER_LENGTH + payloadLength);
             channel.send(sendView, target);
@@ -427,7 +429,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     }
 
     /** Writes this tick's packet into the send buffer and returns its payload length. */
-    private int fillPayload(LineCodec codec, long timestamp) {
+    private int fillPayload(LineCodec codec, long timestamp, long deadlineNanos) {
         int eventPayloadType = telephoneEventPayloadType;
         Optional<DtmfSender.Step> dtmf = Optional.empty();
         if (eventPayloadType >= 0 && dtmfQueued) {
@@ -450,11 +452,11 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
                     step.eventTimestamp(), ssrc);
             step.event().writeTo(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH);
             previousTickHadAudio = false;
-            tapDownlink(0);
+            tapDownlink(0, deadlineNanos);
             return TelephoneEvent.LENGTH;
         }
         int audio = answered && !agentAudioHeld ? queue.poll(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, SAMPLES, G711.ULAW_SILENCE) : 0;
-        tapDownlink(audio);
+        tapDownlink(audio, deadlineNanos);
         if (audio == 0) {
             java.util.Arrays.fill(sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, sendBuffer.length, codec.silence);
         } else if (codec == LineCodec.PCMA) {
@@ -469,10 +471,10 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     }
 
     /** Hands the tick's μ-law audio (still in the send buffer, before any A-law conversion) to the tap. */
-    private void tapDownlink(int audio) {
+    private void tapDownlink(int audio, long deadlineNanos) {
         AudioTap tap = audioTap;
         if (tap != null && answered) {
-            tap.toPhone(audio == 0 ? null : sendBuffer, RtpPacket.FIXED_HEADER_LENGTH);
+            tap.toPhone(audio == 0 ? null : sendBuffer, RtpPacket.FIXED_HEADER_LENGTH, deadlineNanos);
         }
     }
 
@@ -573,6 +575,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
     private void expireHeldCallerAudio(long nowNanos) {
         if (uplinkLock.tryLock()) {
             try {
+                uplinkNanos = nowNanos;
                 if (jitterBuffer.heldPackets() > 0) {
                     jitterBuffer.expire(nowNanos);
                     countConcealed();
@@ -631,6 +634,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         }
         uplinkLock.lock();
         try {
+            uplinkNanos = nowNanos;
             receive(packet, isEvent, nowNanos);
         } finally {
             uplinkLock.unlock();
@@ -764,7 +768,7 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
         }
         AudioTap tap = audioTap;
         if (tap != null) {
-            tap.fromPhone(payload, codec == LineCodec.PCMA);
+            tap.fromPhone(payload, codec == LineCodec.PCMA, uplinkNanos);
         }
         if (uplinkConverter == null || !uplinkConverter.matches(codec, format)) {
             uplinkConverter = new UplinkConverter(codec, format, engine.filter(LineCodec.SAMPLE_RATE, format.sampleRate()));

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * One call's stereo WAV (16-bit PCM or G.711 μ-law): left the phone, right what the phone was sent.
@@ -19,8 +18,8 @@ import java.util.function.LongSupplier;
  * <p>Each direction has a ring of its own with one producer at a time (what was sent: the pacing
  * thread; the phone: whichever media thread holds the session's uplink lock), so a hand-over takes no
  * lock: the pacing clock, which may run under a real-time policy, never waits for a receive thread
- * that was preempted in the middle of a copy. Each frame is stamped with the clock when handed over,
- * and the writer merges the two rings in stamp order, which is what pairs them: the sent side is the
+ * that was preempted in the middle of a copy. Each frame carries the time its media thread gave with
+ * it (no clock read per frame), and the writer merges the two rings in that order, which is what pairs them: the sent side is the
  * clock, each 20 ms the phone was sent becomes one stereo frame, paired with the oldest phone frame not
  * yet written (silence when none came in time). Phone frames that pile up beyond {@link #PHONE_BACKLOG}
  * (the phone sending faster than we do, or while we send nothing on hold) are dropped oldest first, so
@@ -47,7 +46,6 @@ final class Recording implements AudioTap {
     final String callId;
     final Path file;
     private final Format format;
-    private final LongSupplier clock;
     /** Stereo frames staged for the file or written to it. */
     private long framesWritten;
     /** Borrowed from the writer for the recording's life; see {@link #handOversDone}. */
@@ -66,13 +64,11 @@ final class Recording implements AudioTap {
     private boolean failed;
     private boolean finished;
 
-    /** @param clock stamps each frame handed over, in nanoseconds; only the order of its readings matters */
-    Recording(String callId, Path file, Format format, RecordingWriter writer, LongSupplier clock) {
+    Recording(String callId, Path file, Format format, RecordingWriter writer) {
         this.callId = callId;
         this.file = file;
         this.format = format;
         this.writer = writer;
-        this.clock = clock;
         this.buffers = writer.borrowBuffers();
         this.sentRing = buffers.sent;
         this.phoneRing = buffers.phone;
@@ -82,19 +78,19 @@ final class Recording implements AudioTap {
     }
 
     @Override
-    public void fromPhone(byte[] g711, boolean alaw) {
+    public void fromPhone(byte[] g711, boolean alaw, long nanos) {
         if (g711 == null) {
-            handOver(phoneRing, PHONE_SILENCE, null, 0, FRAME_SAMPLES);
+            handOver(phoneRing, PHONE_SILENCE, null, 0, FRAME_SAMPLES, nanos);
             return;
         }
         for (int offset = 0; offset < g711.length; offset += FRAME_SAMPLES) {
-            handOver(phoneRing, alaw ? PHONE_ALAW : PHONE_ULAW, g711, offset, Math.min(FRAME_SAMPLES, g711.length - offset));
+            handOver(phoneRing, alaw ? PHONE_ALAW : PHONE_ULAW, g711, offset, Math.min(FRAME_SAMPLES, g711.length - offset), nanos);
         }
     }
 
     @Override
-    public void toPhone(byte[] ulaw, int offset) {
-        handOver(sentRing, ulaw == null ? SENT_SILENCE : SENT, ulaw, offset, FRAME_SAMPLES);
+    public void toPhone(byte[] ulaw, int offset, long nanos) {
+        handOver(sentRing, ulaw == null ? SENT_SILENCE : SENT, ulaw, offset, FRAME_SAMPLES, nanos);
     }
 
     /**
@@ -102,13 +98,13 @@ final class Recording implements AudioTap {
      * Counted in the ring's hand-overs ({@link FrameRing#beginHandOver}) before {@link #stopped} is read, so that once
      * the writer has seen the stop and then no hand-over in progress, none can touch the rings again.
      */
-    private void handOver(FrameRing ring, byte kind, byte[] audio, int offset, int length) {
+    private void handOver(FrameRing ring, byte kind, byte[] audio, int offset, int length, long stamp) {
         ring.beginHandOver();
         try {
             if (stopped) {
                 return;
             }
-            if (!ring.put(kind, audio, offset, length, clock.getAsLong())) {
+            if (!ring.put(kind, audio, offset, length, stamp)) {
                 droppedFrames.incrementAndGet();
             }
         } finally {

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * recording's ring; this thread drains every live recording each {@link #DRAIN_INTERVAL}
  * (the ring holds 2.5 s, so a tick of 100 ms leaves a wide margin) and writes each one's file in whole
  * blocks around the page cache ({@link WavFile}): ten wake-ups a second for all calls instead of a
- * hand-off per 20 ms per direction per call, and a 32 KiB write a second instead of one per frame. A stopped recording wakes it at once, so a call's
+ * hand-off per 20 ms per direction per call, and a 128 KiB write every 4 s instead of one per frame. A stopped recording wakes it at once, so a call's
  * file is closed as soon as the call ends.
  *
  * <p>The thread lowers its own priority to {@link #NICE}: on a machine short of CPU, the pacing and
@@ -41,7 +41,7 @@ final class RecordingWriter implements AutoCloseable {
     private final Set<Recording> live = ConcurrentHashMap.newKeySet();
     /**
      * Buffers of finished recordings, for the next ones: never more sets than were recording at once
-     * since the writer last had nothing to record (about 93 KiB each, 44 KiB of it outside the heap),
+     * since the writer last had nothing to record (about 188 KiB each, 140 KiB of it outside the heap),
      * and none once it has nothing to record. Guarded by itself: taken by the thread that starts a
      * recording, given back by the writer.
      */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -79,7 +80,43 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
         Recordings recordings = new Recordings(Objects.requireNonNull(settings, "settings"), directory,
                 Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(liveMedia, "liveMedia"));
         recordings.deleteExpired();
+        recordings.mendUnfinished();
         return recordings;
+    }
+
+    /**
+     * The recordings of calls that were live when the service last stopped without finishing them
+     * (a crash, a kill): each WAV without its status gets its header's sizes from its length
+     * ({@link WavFile#mendUnfinished}) and a status saying it is incomplete and was interrupted.
+     * Runs before any recording starts.
+     */
+    private void mendUnfinished() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.wav")) {
+            for (Path file : files) {
+                String callId = file.getFileName().toString().replaceFirst("\\.wav$", "");
+                if (Files.exists(directory.resolve(callId + ".json"))) {
+                    continue;
+                }
+                try {
+                    OptionalLong millis = WavFile.mendUnfinished(file);
+                    if (millis.isEmpty()) {
+                        LOG.log(System.Logger.Level.WARNING, file + " is not a recording's WAV; left as it is");
+                        continue;
+                    }
+                    Map<String, Object> status = new LinkedHashMap<>();
+                    status.put("complete", false);
+                    status.put("interrupted", true);
+                    status.put("duration_s", millis.getAsLong() / 1000.0);
+                    writeStatus(callId, status);
+                    LOG.log(System.Logger.Level.INFO, "call=" + callId + " recording interrupted by the last stop mended: "
+                            + millis.getAsLong() / 1000.0 + " s");
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "call=" + callId + " interrupted recording not mended: " + e);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "looking for interrupted recordings failed: " + e);
+        }
     }
 
     /** Whether a call with this request is recorded. */
@@ -112,8 +149,7 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
             Optional<MediaSession> session = liveMedia.apply(id);
             if (session.isPresent()) {
                 RecordingWriter writer = writers.get(Math.floorMod(nextWriter.getAndIncrement(), WRITERS));
-                Recording recording = new Recording(id, directory.resolve(id + ".wav"), settings.format(), writer,
-                        System::nanoTime);
+                Recording recording = new Recording(id, directory.resolve(id + ".wav"), settings.format(), writer);
                 live.put(id, recording);
                 session.get().setAudioTap(recording);
             }
@@ -126,14 +162,19 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
         status.put("dropped_ms", recording.droppedFrames() * 20);
         status.put("duration_s", recording.durationMillis() / 1000.0);
         try {
-            Files.write(directory.resolve(recording.callId + ".json"), JSON.std.asBytes(status),
-                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-            Files.setPosixFilePermissions(directory.resolve(recording.callId + ".json"),
-                    PosixFilePermissions.fromString("rw-------"));
+            writeStatus(recording.callId, status);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "call=" + recording.callId + " recording status not written: " + e);
         }
         live.remove(recording.callId);
+    }
+
+    /** {@code <call id>.json}, mode 0600: what {@link #describe} reports of a finished recording. */
+    private void writeStatus(String callId, Map<String, Object> status) throws IOException {
+        Path file = directory.resolve(callId + ".json");
+        Files.write(file, JSON.std.asBytes(status),
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
     @Override
@@ -160,7 +201,11 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
         try {
             Map<String, Object> status = JSON.std.mapFrom(Files.readString(directory.resolve(callId + ".json")));
             out.put("state", Boolean.TRUE.equals(status.get("complete")) ? "complete" : "incomplete");
-            out.put("dropped_ms", status.get("dropped_ms"));
+            if (Boolean.TRUE.equals(status.get("interrupted"))) {
+                out.put("interrupted", true); // the service stopped during the call: how much is missing is unknown
+            } else {
+                out.put("dropped_ms", status.get("dropped_ms"));
+            }
             out.put("duration_s", status.get("duration_s"));
         } catch (IOException e) {
             out.put("state", "incomplete"); // the service stopped before the recording was finished

@@ -4,6 +4,7 @@ import io.voiceagent.config.Config.Recording.Format;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The RIFF/WAVE header of a stereo 8 kHz recording: 16-bit PCM (format 1, 44 bytes), or G.711
@@ -26,6 +27,40 @@ final class WavHeader {
     /** Bytes per stereo sample frame. */
     static int bytesPerFrame(Format format) {
         return format == Format.PCM16 ? CHANNELS * 2 : CHANNELS;
+    }
+
+    /** The sample bytes of a file of {@code fileLength} bytes with this header: whole stereo frames. */
+    static long dataBytes(Format format, long fileLength) {
+        long bytes = Math.max(0, fileLength - length(format));
+        return bytes - bytes % bytesPerFrame(format);
+    }
+
+    /**
+     * The format of a header this class wrote, read from the start of a file (up to
+     * {@code length(G711)} bytes, fewer when the file is shorter); empty for anything else.
+     */
+    static Optional<Format> formatOf(ByteBuffer start) {
+        ByteBuffer b = start.slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (b.remaining() < length(Format.PCM16) || !ascii(b, 0, "RIFF") || !ascii(b, 8, "WAVE") || !ascii(b, 12, "fmt ")
+                || b.getShort(22) != CHANNELS || b.getInt(24) != SAMPLE_RATE) {
+            return Optional.empty();
+        }
+        if (b.getShort(20) == PCM && ascii(b, 36, "data")) {
+            return Optional.of(Format.PCM16);
+        }
+        if (b.getShort(20) == MULAW && b.remaining() >= length(Format.G711) && ascii(b, 38, "fact") && ascii(b, 50, "data")) {
+            return Optional.of(Format.G711);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean ascii(ByteBuffer b, int at, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (b.get(at + i) != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The header for {@code dataBytes} bytes of samples. */

@@ -3,6 +3,7 @@ package io.voiceagent.recordings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.voiceagent.config.Config;
 import io.voiceagent.config.Config.Recording.Format;
 import io.voiceagent.media.G711;
 import io.voiceagent.os.ThreadStat;
@@ -11,13 +12,12 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,10 +26,11 @@ class RecordingWriterTest {
     @TempDir
     Path dir;
 
+    private long handOvers;
+
     /** Stamps each hand-over with the next number: the rings are merged exactly in the order the test hands over. */
-    private static LongSupplier handOverOrder() {
-        AtomicLong count = new AtomicLong();
-        return count::incrementAndGet;
+    private long nextStamp() {
+        return ++handOvers;
     }
 
     private static byte[] ulaw(short level) {
@@ -42,10 +43,10 @@ class RecordingWriterTest {
     void phone_left_sent_right_as_16_bit_stereo_at_8_khz_with_the_sizes_in_the_header() throws Exception {
         List<Recording> finished = new ArrayList<>();
         RecordingWriter writer = new RecordingWriter(finished::add); // not started: the test drains
-        Recording recording = new Recording("c_1", dir.resolve("c_1.wav"), Format.PCM16, writer, handOverOrder());
-        recording.fromPhone(ulaw((short) 8000), false);
-        recording.toPhone(ulaw((short) -4000), 0);
-        recording.toPhone(null, 0); // silence sent, no phone frame left: both silent
+        Recording recording = new Recording("c_1", dir.resolve("c_1.wav"), Format.PCM16, writer);
+        recording.fromPhone(ulaw((short) 8000), false, nextStamp());
+        recording.toPhone(ulaw((short) -4000), 0, nextStamp());
+        recording.toPhone(null, 0, nextStamp()); // silence sent, no phone frame left: both silent
         recording.stop();
         assertThat(recording.drain()).isTrue();
 
@@ -70,32 +71,37 @@ class RecordingWriterTest {
     }
 
     @Test
-    void audio_goes_to_disk_in_whole_blocks_about_every_second_and_the_rest_when_the_call_ends() throws Exception {
+    void audio_goes_to_disk_in_whole_blocks_every_four_seconds_and_the_rest_when_the_call_ends() throws Exception {
         RecordingWriter writer = new RecordingWriter(finished -> { }); // not started: the test drains
         Path file = dir.resolve("c_5.wav");
-        Recording recording = new Recording("c_5", file, Format.PCM16, writer, handOverOrder());
-        for (int i = 0; i < 51; i++) { // 44 + 32,640 bytes, short of eight blocks
-            recording.toPhone(ulaw((short) 1000), 0);
+        Recording recording = new Recording("c_5", file, Format.PCM16, writer);
+        for (int i = 0; i < 204; i++) { // 44 + 130,560 bytes, short of 32 blocks
+            recording.toPhone(ulaw((short) 1000), 0, nextStamp());
+            if (i % 100 == 99) {
+                recording.drain(); // the ring holds 128 frames
+            }
         }
         assertThat(recording.drain()).isFalse();
-        assertThat(file).as("no write short of 32 KiB").doesNotExist();
+        assertThat(file).as("no write short of 128 KiB").doesNotExist();
 
-        recording.toPhone(ulaw((short) 1000), 0);
+        recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         assertThat(recording.drain()).isFalse();
-        assertThat(Files.size(file)).as("eight whole blocks; the other 556 bytes wait").isEqualTo(8 * 4096);
+        assertThat(Files.size(file)).as("32 whole blocks; the other 172 bytes wait").isEqualTo(32 * 4096);
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getInt(40))
+                .as("the sizes are written at the end only").isZero();
 
         for (int i = 0; i < 8; i++) {
-            recording.toPhone(ulaw((short) 1000), 0);
+            recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         }
         recording.stop();
         assertThat(recording.drain()).isTrue();
         assertThat(Files.size(file)).as("the rest at the end, the padding of its last block cut off")
-                .isEqualTo(44 + 60 * 160 * 4);
-        assertThat(recording.durationMillis()).isEqualTo(1200);
+                .isEqualTo(44 + 213 * 160 * 4);
+        assertThat(recording.durationMillis()).isEqualTo(4260);
         short[] right = channel(file, 1);
-        assertThat(right).hasSize(60 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
+        assertThat(right).hasSize(213 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
         assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getInt(40))
-                .as("data bytes in the header").isEqualTo(60 * 160 * 4);
+                .as("data bytes in the header").isEqualTo(213 * 160 * 4);
     }
 
     @Test
@@ -103,15 +109,18 @@ class RecordingWriterTest {
         assumeTrue(Set.of("ext4", "xfs", "btrfs", "tmpfs").contains(Files.getFileStore(dir).type()),
                 "a file system known to take O_DIRECT");
         Path file = dir.resolve("c_16.wav");
-        Recording recording = new Recording("c_16", file, Format.PCM16, new RecordingWriter(r -> { }), handOverOrder());
-        for (int i = 0; i < 52; i++) {
-            recording.toPhone(ulaw((short) 1000), 0);
+        Recording recording = new Recording("c_16", file, Format.PCM16, new RecordingWriter(r -> { }));
+        for (int i = 0; i < 205; i++) {
+            recording.toPhone(ulaw((short) 1000), 0, nextStamp());
+            if (i % 100 == 99) {
+                recording.drain(); // the ring holds 128 frames
+            }
         }
         recording.drain();
         assertThat(openFlags(file) & O_DIRECT).as("the open file's flags").isEqualTo(O_DIRECT);
         recording.stop();
         assertThat(recording.drain()).isTrue();
-        assertThat(Files.size(file)).isEqualTo(44 + 52 * 160 * 4);
+        assertThat(Files.size(file)).isEqualTo(44 + 205 * 160 * 4);
     }
 
     @Test
@@ -121,63 +130,78 @@ class RecordingWriterTest {
         run("mount", "-t", "ramfs", "ramfs", mount.toString());
         try {
             Path file = mount.resolve("c_17.wav");
-            Recording recording = new Recording("c_17", file, Format.G711, new RecordingWriter(r -> { }), handOverOrder());
-            for (int i = 0; i < 120; i++) { // the first write is due after 103 frames of G.711
-                recording.toPhone(ulaw((short) 1000), 0);
-                recording.fromPhone(ulaw((short) -2000), false);
+            Recording recording = new Recording("c_17", file, Format.G711, new RecordingWriter(r -> { }));
+            for (int i = 0; i < 420; i++) { // the first write is due after 410 frames of G.711
+                recording.toPhone(ulaw((short) 1000), 0, nextStamp());
+                recording.fromPhone(ulaw((short) -2000), false, nextStamp());
                 recording.drain();
             }
             assertThat(openFlags(file) & O_DIRECT).as("ramfs has no O_DIRECT").isZero();
             recording.stop();
             assertThat(recording.drain()).isTrue();
             assertThat(recording.failed()).isFalse();
-            assertThat(Files.size(file)).isEqualTo(58 + 120 * 160 * 2);
+            assertThat(Files.size(file)).isEqualTo(58 + 420 * 160 * 2);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-            assertThat(soxInfo(file)).contains("u-law").contains("= 19200 samples");
+            assertThat(soxInfo(file)).contains("u-law").contains("= 67200 samples");
         } finally {
             run("umount", mount.toString());
         }
     }
 
     @Test
-    void a_long_recording_keeps_its_header_a_few_seconds_behind_what_is_on_disk() throws Exception {
-        RecordingWriter writer = new RecordingWriter(finished -> { });
-        Path file = dir.resolve("c_15.wav");
-        Recording recording = new Recording("c_15", file, Format.PCM16, writer, handOverOrder());
-        for (int i = 0; i < 400; i++) { // 8 s: seven writes, the header updated after the fifth
-            recording.fromPhone(ulaw((short) 3000), false);
-            recording.toPhone(ulaw((short) 1000), 0);
+    void recordings_cut_short_by_a_crash_get_their_sizes_at_the_next_start_and_are_marked_interrupted() throws Exception {
+        Path directory = Files.createDirectory(dir.resolve("recordings"));
+        RecordingWriter writer = new RecordingWriter(finished -> { }); // never finished: the service "crashed"
+        Recording pcm = new Recording("c_15", directory.resolve("c_15.wav"), Format.PCM16, writer);
+        Recording g711 = new Recording("c_19", directory.resolve("c_19.wav"), Format.G711, writer);
+        for (int i = 0; i < 420; i++) { // 8.4 s: two writes of PCM16, one of G.711, then the crash
+            for (Recording recording : List.of(pcm, g711)) {
+                recording.fromPhone(ulaw((short) 3000), false, nextStamp());
+                recording.toPhone(ulaw((short) 1000), 0, nextStamp());
+            }
             if (i % 5 == 4) {
-                assertThat(recording.drain()).isFalse();
+                pcm.drain();
+                g711.drain();
             }
         }
-        ByteBuffer live = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int dataInHeader = live.getInt(40);
-        assertThat(dataInHeader).as("updated once 160 KiB were on disk, in whole stereo frames")
-                .isBetween(40 * 4096 - 44 - 3, 40 * 4096 - 44).isEqualTo(live.getInt(4) - 36);
-        assertThat(dataInHeader % 4).isZero();
-        assertThat(live.capacity()).as("whole blocks").isEqualTo((int) Files.size(file)).isGreaterThan(dataInHeader + 44);
-        assertThat(live.capacity() % 4096).isZero();
+        assertThat(Files.size(directory.resolve("c_15.wav"))).isEqualTo(2 * 32 * 4096);
+        assertThat(Files.size(directory.resolve("c_19.wav"))).isEqualTo(32 * 4096);
+        Files.write(directory.resolve("c_20.wav"), "not a recording".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
-        recording.stop();
-        assertThat(recording.drain()).isTrue();
-        assertThat(channel(file, 0)).hasSize(400 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(3000)));
-        assertThat(channel(file, 1)).hasSize(400 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
-        assertThat(soxInfo(file)).contains("= 64000 samples");
+        try (Recordings recordings = Recordings.open(new Config.Recording(true, Format.PCM16, 30, Optional.empty()), dir,
+                Clock.systemUTC(), callId -> Optional.empty())) {
+            long pcmFrames = (2 * 32 * 4096 - 44) / 4;
+            assertThat(soxInfo(directory.resolve("c_15.wav"))).contains("= " + pcmFrames + " samples");
+            assertThat(channel(directory.resolve("c_15.wav"), 0)).hasSize((int) pcmFrames)
+                    .containsOnly(G711.ulawToLinear(G711.linearToUlaw(3000)));
+            assertThat(Files.size(directory.resolve("c_15.wav"))).as("cut to whole stereo frames").isEqualTo(44 + pcmFrames * 4);
+            assertThat(recordings.describe("c_15")).hasValueSatisfying(status -> assertThat(status)
+                    .containsEntry("state", "incomplete").containsEntry("interrupted", true)
+                    .containsEntry("duration_s", pcmFrames * 1000 / 8000 / 1000.0)
+                    .doesNotContainKey("dropped_ms"));
+            long g711Frames = (32 * 4096 - 58) / 2;
+            assertThat(soxInfo(directory.resolve("c_19.wav"))).contains("u-law").contains("= " + g711Frames + " samples");
+            assertThat(recordings.describe("c_19")).hasValueSatisfying(status -> assertThat(status)
+                    .containsEntry("state", "incomplete").containsEntry("interrupted", true));
+            assertThat(Files.readString(directory.resolve("c_20.wav"))).as("not ours: left as it is").isEqualTo("not a recording");
+            assertThat(directory.resolve("c_20.json")).doesNotExist();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("c_15.json"))))
+                    .isEqualTo("rw-------");
+        }
     }
 
     @Test
     void a_law_phone_frames_of_30_ms_are_decoded_and_cut_into_the_20_ms_of_each_frame_sent() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_6", dir.resolve("c_6.wav"), Format.PCM16, writer, handOverOrder());
+        Recording recording = new Recording("c_6", dir.resolve("c_6.wav"), Format.PCM16, writer);
         byte[] first = new byte[240];
         byte[] second = new byte[240];
         Arrays.fill(first, G711.linearToAlaw(6000));
         Arrays.fill(second, G711.linearToAlaw(-2000));
-        recording.fromPhone(first, true);
-        recording.fromPhone(second, true);
+        recording.fromPhone(first, true, nextStamp());
+        recording.fromPhone(second, true, nextStamp());
         for (int i = 0; i < 4; i++) {
-            recording.toPhone(null, 0);
+            recording.toPhone(null, 0, nextStamp());
         }
         recording.stop();
         assertThat(recording.drain()).isTrue();
@@ -194,13 +218,13 @@ class RecordingWriterTest {
     @Test
     void phone_frames_piling_up_beyond_the_backlog_are_dropped_oldest_first() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_7", dir.resolve("c_7.wav"), Format.PCM16, writer, handOverOrder());
+        Recording recording = new Recording("c_7", dir.resolve("c_7.wav"), Format.PCM16, writer);
         int frames = Recording.PHONE_BACKLOG + 5;
         for (int n = 1; n <= frames; n++) {
-            recording.fromPhone(ulaw((short) (1000 * n)), false);
+            recording.fromPhone(ulaw((short) (1000 * n)), false, nextStamp());
         }
-        recording.toPhone(null, 0);
-        recording.toPhone(null, 0);
+        recording.toPhone(null, 0, nextStamp());
+        recording.toPhone(null, 0, nextStamp());
         recording.stop();
         assertThat(recording.drain()).isTrue();
 
@@ -212,13 +236,13 @@ class RecordingWriterTest {
     @Test
     void a_phone_payload_longer_than_the_backlog_keeps_its_newest_frames() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_9", dir.resolve("c_9.wav"), Format.PCM16, writer, handOverOrder());
+        Recording recording = new Recording("c_9", dir.resolve("c_9.wav"), Format.PCM16, writer);
         byte[] payload = new byte[12 * 160 + 80]; // 250 ms in one packet
         for (int frame = 0; frame <= 12; frame++) {
             Arrays.fill(payload, frame * 160, Math.min(payload.length, (frame + 1) * 160), G711.linearToUlaw(500 * (frame + 1)));
         }
-        recording.fromPhone(payload, false);
-        recording.toPhone(null, 0);
+        recording.fromPhone(payload, false, nextStamp());
+        recording.toPhone(null, 0, nextStamp());
         recording.stop();
         assertThat(recording.drain()).isTrue();
 
@@ -249,9 +273,9 @@ class RecordingWriterTest {
     @Test
     void g711_holds_mu_law_bytes_with_the_fact_chunk_a_non_pcm_wave_needs() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_4", dir.resolve("c_4.wav"), Format.G711, writer, handOverOrder());
-        recording.fromPhone(ulaw((short) 8000), false);
-        recording.toPhone(ulaw((short) -4000), 0);
+        Recording recording = new Recording("c_4", dir.resolve("c_4.wav"), Format.G711, writer);
+        recording.fromPhone(ulaw((short) 8000), false, nextStamp());
+        recording.toPhone(ulaw((short) -4000), 0, nextStamp());
         recording.stop();
         assertThat(recording.drain()).isTrue();
 
@@ -278,9 +302,9 @@ class RecordingWriterTest {
     @Test
     void a_full_queue_drops_frames_without_waiting_and_the_recording_counts_them() throws Exception {
         RecordingWriter stalled = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_2", dir.resolve("c_2.wav"), Format.PCM16, stalled, handOverOrder());
+        Recording recording = new Recording("c_2", dir.resolve("c_2.wav"), Format.PCM16, stalled);
         for (int i = 0; i < Recording.RING_FRAMES + 100; i++) {
-            recording.toPhone(ulaw((short) 1000), 0);
+            recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         }
         assertThat(recording.droppedFrames()).isEqualTo(100);
         recording.stop();
@@ -291,15 +315,15 @@ class RecordingWriterTest {
     @Test
     void the_callers_arrays_are_copied_at_once_and_the_ring_is_used_again_once_drained() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_8", dir.resolve("c_8.wav"), Format.PCM16, writer, handOverOrder());
+        Recording recording = new Recording("c_8", dir.resolve("c_8.wav"), Format.PCM16, writer);
         byte[] reused = new byte[12 + 160]; // like the pacing thread's send buffer: audio after a 12-byte header
         byte[] payload = new byte[160];
         for (int round = 0; round < 3; round++) { // each ring filled three times in all
             for (int n = 0; n < Recording.RING_FRAMES; n++) {
                 Arrays.fill(payload, G711.linearToUlaw(100 * (n % 50)));
-                recording.fromPhone(payload, false);
+                recording.fromPhone(payload, false, nextStamp());
                 Arrays.fill(reused, 12, reused.length, G711.linearToUlaw(-100 * (n % 50)));
-                recording.toPhone(reused, 12);
+                recording.toPhone(reused, 12, nextStamp());
             }
             Arrays.fill(payload, G711.linearToUlaw(30_000)); // changed after the hand-over: not recorded
             Arrays.fill(reused, G711.linearToUlaw(30_000));
@@ -323,14 +347,11 @@ class RecordingWriterTest {
     void the_two_directions_are_paired_by_when_they_were_handed_over_not_by_which_ring_was_read_first() throws Exception {
         // The sent frame is stamped 20, the phone frame 10 but handed over after it (its thread was
         // preempted between the stamp and the copy, say): it is still the phone's audio for that 20 ms.
-        long[] stamps = {20, 10, 40};
-        int[] next = {0};
         RecordingWriter writer = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_10", dir.resolve("c_10.wav"), Format.PCM16, writer,
-                () -> stamps[next[0]++]);
-        recording.toPhone(ulaw((short) -1000), 0);
-        recording.fromPhone(ulaw((short) 3000), false);
-        recording.toPhone(ulaw((short) -2000), 0);
+        Recording recording = new Recording("c_10", dir.resolve("c_10.wav"), Format.PCM16, writer);
+        recording.toPhone(ulaw((short) -1000), 0, 20);
+        recording.fromPhone(ulaw((short) 3000), false, 10);
+        recording.toPhone(ulaw((short) -2000), 0, 40);
         recording.stop();
         assertThat(recording.drain()).isTrue();
 
@@ -345,11 +366,11 @@ class RecordingWriterTest {
     @Test
     void a_full_phone_ring_drops_only_the_phones_frames() throws Exception {
         RecordingWriter stalled = new RecordingWriter(r -> { });
-        Recording recording = new Recording("c_11", dir.resolve("c_11.wav"), Format.PCM16, stalled, handOverOrder());
+        Recording recording = new Recording("c_11", dir.resolve("c_11.wav"), Format.PCM16, stalled);
         for (int i = 0; i < Recording.RING_FRAMES + 7; i++) {
-            recording.fromPhone(ulaw((short) 1000), false);
+            recording.fromPhone(ulaw((short) 1000), false, nextStamp());
         }
-        recording.toPhone(ulaw((short) 1000), 0);
+        recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         assertThat(recording.droppedFrames()).isEqualTo(7);
         recording.stop();
         assertThat(recording.drain()).isTrue();
@@ -359,33 +380,23 @@ class RecordingWriterTest {
     @Test
     void a_finished_recordings_buffers_go_to_the_next_one_only_once_no_hand_over_is_in_progress() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { }); // not started: the test drains
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch goOn = new CountDownLatch(1);
-        Recording first = new Recording("c_12", dir.resolve("c_12.wav"), Format.PCM16, writer, () -> {
-            inside.countDown(); // the hand-over has seen the recording running
-            try {
-                goOn.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return 1;
-        });
-        Thread pacing = Thread.ofPlatform().start(() -> first.toPhone(ulaw((short) 20_000), 0));
-        inside.await();
+        Recording first = new Recording("c_12", dir.resolve("c_12.wav"), Format.PCM16, writer);
+        // The pacing thread inside a hand-over: counted, it has seen the recording running; then the stop.
+        first.buffers.sent.beginHandOver();
         first.stop();
         writer.drainAll();
         assertThat(writer.freeBuffers()).as("a frame is still being handed over").isZero();
-        Recording second = new Recording("c_13", dir.resolve("c_13.wav"), Format.PCM16, writer, handOverOrder());
+        Recording second = new Recording("c_13", dir.resolve("c_13.wav"), Format.PCM16, writer);
         assertThat(second.buffers).isNotSameAs(first.buffers);
 
-        goOn.countDown();
-        pacing.join(); // its frame is now in the first recording's ring, after the stop
+        first.buffers.sent.put((byte) 0, ulaw((short) 20_000), 0, Recording.FRAME_SAMPLES, nextStamp());
+        first.buffers.sent.endHandOver(); // its frame is now in the first recording's ring, after the stop
         writer.drainAll();
         assertThat(writer.freeBuffers()).isEqualTo(1);
-        Recording third = new Recording("c_14", dir.resolve("c_14.wav"), Format.PCM16, writer, handOverOrder());
+        Recording third = new Recording("c_14", dir.resolve("c_14.wav"), Format.PCM16, writer);
         assertThat(third.buffers).isSameAs(first.buffers);
         assertThat(writer.freeBuffers()).isZero();
-        third.toPhone(ulaw((short) -500), 0);
+        third.toPhone(ulaw((short) -500), 0, nextStamp());
         third.stop();
         writer.drainAll();
 
@@ -398,9 +409,9 @@ class RecordingWriterTest {
     void a_disk_that_fails_stops_the_recording_and_marks_it_without_throwing() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
         Recording recording = new Recording("c_3", dir.resolve("missing-dir").resolve("c_3.wav"), Format.PCM16,
-                writer, handOverOrder());
-        recording.toPhone(ulaw((short) 1000), 0);
-        recording.toPhone(ulaw((short) 1000), 0);
+                writer);
+        recording.toPhone(ulaw((short) 1000), 0, nextStamp());
+        recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         recording.stop();
         assertThat(recording.drain()).isTrue();
         assertThat(recording.failed()).isTrue();
@@ -410,27 +421,27 @@ class RecordingWriterTest {
     void the_writer_thread_writes_a_stopped_recording_whole_and_reports_it_finished() throws Exception {
         java.util.concurrent.CompletableFuture<Recording> done = new java.util.concurrent.CompletableFuture<>();
         try (RecordingWriter writer = new RecordingWriter(done::complete).start()) {
-            Recording recording = new Recording("c_5", dir.resolve("c_5.wav"), Format.PCM16, writer, handOverOrder());
-            for (int i = 0; i < 60; i++) { // more than one write's worth of frames
-                recording.fromPhone(ulaw((short) 2000), false);
-                recording.toPhone(ulaw((short) 1000), 0);
+            Recording recording = new Recording("c_5", dir.resolve("c_5.wav"), Format.PCM16, writer);
+            for (int i = 0; i < 120; i++) { // within a ring: the writer may not drain before the stop
+                recording.fromPhone(ulaw((short) 2000), false, nextStamp());
+                recording.toPhone(ulaw((short) 1000), 0, nextStamp());
             }
             recording.stop();
 
             assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).isSameAs(recording);
             assertThat(writerThreadNiceValues()).as("below the media threads").contains(RecordingWriter.NICE);
         }
-        assertThat(Files.size(dir.resolve("c_5.wav"))).isEqualTo(44 + 60L * 160 * 4);
+        assertThat(Files.size(dir.resolve("c_5.wav"))).isEqualTo(44 + 120L * 160 * 4);
         assertThat(ByteBuffer.wrap(Files.readAllBytes(dir.resolve("c_5.wav"))).order(ByteOrder.LITTLE_ENDIAN)
-                .getInt(40)).as("data bytes in the header").isEqualTo(60 * 160 * 4);
+                .getInt(40)).as("data bytes in the header").isEqualTo(120 * 160 * 4);
     }
 
     @Test
     void a_writer_with_nothing_to_drain_waits_without_ticking_and_keeps_no_buffers_until_a_recording_comes() throws Exception {
         try (RecordingWriter writer = new RecordingWriter(r -> { }).start()) {
             awaitState(writer.thread(), Thread.State.WAITING);
-            Recording recording = new Recording("c_18", dir.resolve("c_18.wav"), Format.PCM16, writer, handOverOrder());
-            recording.toPhone(ulaw((short) 1000), 0);
+            Recording recording = new Recording("c_18", dir.resolve("c_18.wav"), Format.PCM16, writer);
+            recording.toPhone(ulaw((short) 1000), 0, nextStamp());
             awaitState(writer.thread(), Thread.State.TIMED_WAITING); // draining every tick again
             recording.stop();
             awaitState(writer.thread(), Thread.State.WAITING);
