@@ -313,7 +313,8 @@ function renderDetails(id) {
 function recordingPlayer(recording) {
   const status = el('span', {class: 'offset'}, recording.state +
     (recording.duration_s !== undefined && recording.duration_s !== null ? ', ' + formatSeconds(recording.duration_s) : '') +
-    (recording.dropped_ms ? ', ' + recording.dropped_ms + ' ms dropped' : ''));
+    (recording.dropped_ms ? ', ' + recording.dropped_ms + ' ms dropped' : '') +
+    (recording.interrupted ? ', cut short: the service stopped during the call' : ''));
   const box = el('p', {class: 'recording'});
   const load = el('button', {type: 'button', onclick: async () => {
     load.disabled = true;
