@@ -37,6 +37,8 @@ final class RecordingWriter implements AutoCloseable {
     static final Duration DRAIN_INTERVAL = Duration.ofMillis(100);
     /** The writer's nice value: below the media threads' (0), not so low that a busy machine starves it. */
     static final int NICE = 5;
+    /** How long a closing writer may go on finishing the recordings of calls just hung up. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Set<Recording> live = ConcurrentHashMap.newKeySet();
     /**
@@ -159,13 +161,23 @@ final class RecordingWriter implements AutoCloseable {
     /** Finishes what was handed over (the recordings of calls just hung up), for up to 5 s, then stops. */
     @Override
     public void close() {
+        beginClose();
+        awaitClosed(System.nanoTime() + CLOSE_TIMEOUT.toNanos());
+    }
+
+    /** Tells the thread to finish what was handed over and stop; {@link #awaitClosed} waits for it. */
+    void beginClose() {
+        closing = true;
+        wake.release();
+    }
+
+    /** Waits for the thread until {@code deadlineNanos} ({@link System#nanoTime}), then interrupts it. */
+    void awaitClosed(long deadlineNanos) {
         if (thread == null) {
             return;
         }
-        closing = true;
-        wake.release();
         try {
-            if (!thread.join(Duration.ofSeconds(5))) {
+            if (!thread.join(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())))) {
                 thread.interrupt();
             }
         } catch (InterruptedException e) {

@@ -235,8 +235,11 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
         return deleted;
     }
 
+    /** Lets every writer finish what was handed over, all at once, for up to 5 s in all. */
     @Override
     public void close() {
-        writers.forEach(RecordingWriter::close);
+        writers.forEach(RecordingWriter::beginClose);
+        long deadline = System.nanoTime() + RecordingWriter.CLOSE_TIMEOUT.toNanos();
+        writers.forEach(writer -> writer.awaitClosed(deadline));
     }
 }
