@@ -118,6 +118,15 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         return liveCalls <= 0 ? 0 : cpuFullLoadPercent / liveCalls;
     }
 
+    /**
+     * Whether every answered call was still up through the window the full-load figures come from.
+     * Some runs on a saturated machine took that window with far fewer calls up (269 of 500): their
+     * CPU is not the full load's.
+     */
+    public boolean fullLoadReached() {
+        return liveCalls >= calls.answered();
+    }
+
     public double latePercent() {
         return pacingPackets == 0 ? 0 : 100.0 * latePackets / pacingPackets;
     }
@@ -136,6 +145,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                 setting.machine()));
         row(out, "calls placed / answered / completed / failed",
                 calls.placed() + " / " + calls.answered() + " / " + calls.completed() + " / " + calls.failed());
+        row(out, "calls live during the full-load window / answered", liveCalls + " / " + calls.answered()
+                + (fullLoadReached() ? "" : "  SHORT: the full-load figures are for fewer calls; compare no CPU or heap figure"));
         if (setting.recording()) {
             row(out, "recordings complete / incomplete / missing, audio dropped", recordings.complete() + " / "
                     + recordings.incomplete() + " / " + recordings.missing() + ", " + recordings.droppedMillis() + " ms");
@@ -234,6 +245,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("cpu_full_load_by_thread_percent", cpuFullLoadByThread.percentOfOneCore());
         out.put("cpu_full_load_without_jit_percent", cpuFullLoadWithoutJitPercent());
         out.put("live_calls_at_full_load", liveCalls);
+        out.put("full_load_reached", fullLoadReached());
         out.put("heap_idle_bytes", heapIdleBytes);
         out.put("heap_full_load_bytes", heapFullLoadBytes);
         out.put("heap_per_call_bytes", heapPerCallBytes());

@@ -140,14 +140,14 @@ class BenchFiguresTest {
         assertThat(ThreadCpu.group("HttpClient-1-Se")).isEqualTo("HttpClient-1-Se");
     }
 
-    @Test
-    void tableShowsEachFigureInMilliseconds() {
+    /** A report of 100 calls placed, 99 answered, with {@code liveCalls} up during the full-load window. */
+    private static Report sampleReport(int liveCalls) {
         Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Map<String, Double> byThread = new LinkedHashMap<>(); // in the order shown, largest first
         byThread.put("JIT", 6.0);
         byThread.put("recording-write", 3.5);
-        Report report = new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
+        return new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
                 "answer", true, "g711", 20, -10),
                 new Report.Calls(100, 99, 98, 2), new Report.Recordings(97, 1, 1, 240), d, d, d, d, d, d, d, 1000, 5,
                 BucketBounds.fromScrape("""
@@ -155,7 +155,7 @@ class BenchFiguresTest {
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.002"} 99
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.02"} 100
                         voiceagent_rtp_send_lateness_seconds_bucket{le="+Inf"} 100
-                        """, "voiceagent_rtp_send_lateness_seconds"), 37, 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(byThread), 100,
+                        """, "voiceagent_rtp_send_lateness_seconds"), 37, 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(byThread), liveCalls,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, d,
                 BucketBounds.fromScrape("""
@@ -164,6 +164,11 @@ class BenchFiguresTest {
                         voiceagent_agent_pong_delay_seconds_bucket{le="0.001"} 10
                         voiceagent_agent_pong_delay_seconds_bucket{le="+Inf"} 10
                         """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350));
+    }
+
+    @Test
+    void tableShowsEachFigureInMilliseconds() {
+        Report report = sampleReport(100);
         String table = report.table();
         assertThat(table).contains("after 20 warm-up calls").contains("350 ms / 1234")
                 .containsPattern("of which, by thread, at full load \\(% of one core\\) +JIT 6\\.0 · recording-write 3\\.5");
@@ -184,6 +189,16 @@ class BenchFiguresTest {
         // Nearest rank 5 of 10 is in the 0.25 ms bucket, rank 10 (p99 and max) in the 1 ms one.
         assertThat(table).contains("<= 0.250 / <= 1.000 / <= 1.000 ms  (n=10)");
         assertThat(table).containsPattern("of which at the service's pacing clock .* <= 0.010 / <= 2.000 / <= 20.000 ms  \\(n=100\\)");
+    }
+
+    @Test
+    void aFullLoadWindowWithFewerCallsUpThanAnsweredIsFlaggedNotCompared() {
+        assertThat(sampleReport(99).table()).containsPattern("calls live during the full-load window / answered +99 / 99\n");
+        assertThat(sampleReport(99).toJson()).containsEntry("full_load_reached", true);
+
+        Report shortRun = sampleReport(54);
+        assertThat(shortRun.table()).containsPattern("calls live during the full-load window / answered +54 / 99  SHORT: ");
+        assertThat(shortRun.toJson()).containsEntry("full_load_reached", false).containsEntry("live_calls_at_full_load", 54);
     }
 
     @Test
