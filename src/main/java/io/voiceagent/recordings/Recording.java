@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread; the phone: whichever media thread holds the session's uplink lock), so a hand-over takes no
  * lock: the pacing clock, which may run under a real-time policy, never waits for a receive thread
  * that was preempted in the middle of a copy. Each frame carries the time its media thread gave with
- * it (no clock read per frame), and the writer merges the two rings in that order, which is what pairs them: the sent side is the
+ * it (the tick's deadline, the packet's arrival: no clock read per frame), and the writer merges the
+ * two rings in that order, which is what pairs them: the sent side is the
  * clock, each 20 ms the phone was sent becomes one stereo frame, paired with the oldest phone frame not
  * yet written (silence when none came in time). Phone frames that pile up beyond {@link #PHONE_BACKLOG}
  * (the phone sending faster than we do, or while we send nothing on hold) are dropped oldest first, so
