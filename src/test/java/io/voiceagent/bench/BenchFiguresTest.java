@@ -195,6 +195,8 @@ class BenchFiguresTest {
     void aFullLoadWindowWithFewerCallsUpThanAnsweredIsFlaggedNotCompared() {
         assertThat(sampleReport(99).table()).containsPattern("calls live during the full-load window / answered +99 / 99\n");
         assertThat(sampleReport(99).toJson()).containsEntry("full_load_reached", true);
+        assertThat(sampleReport(98).toJson()).as("one in 99 down: still full load").containsEntry("full_load_reached", true);
+        assertThat(sampleReport(97).toJson()).containsEntry("full_load_reached", false);
 
         Report shortRun = sampleReport(54);
         assertThat(shortRun.table()).containsPattern("calls live during the full-load window / answered +54 / 99  SHORT: ");
