@@ -11,8 +11,9 @@ package io.voiceagent.media;
 public interface AudioTap {
     /**
      * A frame from the phone (160 samples at 20 ms), G.711 μ-law ({@code alaw} false) or A-law; null
-     * for a missing or silent frame. {@code nanos}: when the session handled it (the monotonic clock
-     * the media threads share, read once for the packet), to order it against what was sent.
+     * for a missing or silent frame. {@code nanos}: when the session handled it, on the monotonic clock
+     * the media threads share (the receive thread's reading when it woke for the packet, or the
+     * pacing clock's tick that gave up waiting for it), to order it against what was sent.
      */
     void fromPhone(byte[] g711, boolean alaw, long nanos);
 

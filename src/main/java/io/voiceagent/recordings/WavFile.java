@@ -4,7 +4,6 @@ import com.sun.nio.file.ExtendedOpenOption;
 import io.voiceagent.config.Config.Recording.Format;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -149,7 +148,7 @@ final class WavFile {
      */
     static OptionalLong mendUnfinished(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer start = ByteBuffer.allocate(WavHeader.length(Format.G711)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer start = ByteBuffer.allocate(WavHeader.length(Format.G711));
             while (start.hasRemaining() && channel.read(start, start.position()) > 0) {
                 // a short read: read on
             }
