@@ -143,7 +143,7 @@ final class Recording implements AudioTap {
     }
 
     long durationMillis() {
-        return framesWritten * FRAME_SAMPLES / (WavHeader.SAMPLE_RATE / 1000);
+        return WavHeader.millis(framesWritten * FRAME_SAMPLES);
     }
 
     /** Writer thread: writes what is in the rings; returns true when the recording is finished and closed. */

@@ -162,7 +162,7 @@ final class WavFile {
             while (header.hasRemaining()) {
                 channel.write(header, header.position());
             }
-            return OptionalLong.of(dataBytes / WavHeader.bytesPerFrame(format.get()) * 1000 / WavHeader.SAMPLE_RATE);
+            return OptionalLong.of(WavHeader.millis(dataBytes / WavHeader.bytesPerFrame(format.get())));
         }
     }
 

@@ -29,6 +29,11 @@ final class WavHeader {
         return format == Format.PCM16 ? CHANNELS * 2 : CHANNELS;
     }
 
+    /** How long {@code sampleFrames} stereo sample frames play, in whole milliseconds. */
+    static long millis(long sampleFrames) {
+        return sampleFrames * 1000 / SAMPLE_RATE;
+    }
+
     /** The sample bytes of a file of {@code fileLength} bytes with this header: whole stereo frames. */
     static long dataBytes(Format format, long fileLength) {
         long bytes = Math.max(0, fileLength - length(format));
