@@ -301,6 +301,7 @@ public final class Benchmark {
                 options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine(),
                 options.aiConnect(), options.recording(), options.recordingFormat(), options.warmUpCalls(), (int) number(net, "phones_receive_nice"));
         Report.Agent agent = new Report.Agent(Distribution.fromJson(dump.get("interruption_to_silence")),
+                number(dump, "phone_barge_ins"),
                 Distribution.fromJson(dump.get("pong_delay")),
                 BucketBounds.fromScrapes(metricsAfterWarmUp, metrics, "voiceagent_agent_pong_delay_seconds"),
                 Distribution.fromJson(dump.get("agent_buffer_depth")),

@@ -32,7 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>barge-in: once the reply's frame {@code interruptAtFrame} has been sent, the agent is told to interrupt
  *       (as if the caller spoke over it); from the {@code interruption} event's sending to the first silent
  *       packet at the phone is the interruption-to-silence time. Two seconds later the agent says a short
- *       goodbye and ends the call with its end_call tool;</li>
+ *       goodbye and ends the call with its end_call tool. An interruption because a phone spoke over the
+ *       agent (a barge-in: it heard a gap in the greeting as its end) is timed the same way, counted, and
+ *       ends nothing;</li>
  *   <li>pong delay: each ping's round trip as the agent sees it;</li>
  *   <li>agent-audio buffer depth: at each agent frame reaching the phone, how much later audio the agent had
  *       already sent, i.e. what waits in the service's queue.</li>
@@ -61,6 +63,12 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     /** The reply's first frame: nothing of the agent's is queued before it, so it is pure bridging delay. */
     private final Samples downlinkReplyStart = new Samples();
     private final AtomicLong sentBeforeAnswer = new AtomicLong();
+    /**
+     * Interruptions the agent sent because a phone spoke while it was still heard: a phone starts its
+     * phrase at a pause in the greeting, so a greeting that reaches it with a gap (an agent or a
+     * service short of CPU) makes it talk over the rest. The call goes on; counted after the warm-up.
+     */
+    private final AtomicLong phoneBargeIns = new AtomicLong();
     private final Samples interruptionToSilence = new Samples();
     private final Samples pongDelay = new Samples();
     private final Samples bufferDepth = new Samples();
@@ -83,6 +91,8 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         /** The highest agent frame sent so far, and when the last interruption went out (0: none pending). */
         volatile int highestAgentFrameSent = -1;
         volatile long interruptionSentNanos;
+        /** The agent was told to interrupt its reply: interruptions before that were the phone's barge-ins. */
+        volatile boolean scriptedInterruptionRequested;
 
         CallTrace(int phraseFrames, int agentFrames) {
             phoneSentNanos = new AtomicLongArray(phraseFrames);
@@ -120,14 +130,12 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     }
 
     /**
-     * @param phraseFrames   how many numbered frames each phone says
-     * @param greetingFrames how many numbered frames the agent's greeting has (numbered from 0)
-     * @param replyFrames    how many its reply has (numbered on from the greeting's)
-     */
-    /**
+     * @param phraseFrames     how many numbered frames each phone says
+     * @param greetingFrames   how many numbered frames the agent's greeting has (numbered from 0)
+     * @param replyFrames      how many its reply has (numbered on from the greeting's)
      * @param interruptAtFrame the agent frame whose sending makes the agent interrupt itself, -1 for never
-     * @param goodbye          what the agent says (numbered frames after the reply's) two seconds after an
-     *                         interruption, before it ends the call
+     * @param goodbye          what the agent says (numbered frames after the reply's) two seconds after
+     *                         that interruption, before it ends the call
      */
     public NetworkRecorder(int phraseFrames, int greetingFrames, int replyFrames, int interruptAtFrame, byte[] goodbye) {
         this.phraseFrames = phraseFrames;
@@ -239,7 +247,10 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
             trace.agentSentNanos.set(index.getAsInt(), nanos);
             trace.highestAgentFrameSent = Math.max(trace.highestAgentFrameSent, index.getAsInt());
             if (index.getAsInt() == interruptAtFrame) {
+                trace.scriptedInterruptionRequested = true;
                 conversation.interrupt();
+                goodbyes.schedule(() -> conversation.speak("Sorry, I will let you go. Goodbye!", goodbye, true),
+                        2, TimeUnit.SECONDS);
             }
         }
     }
@@ -249,8 +260,9 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         CallTrace trace = callOf(conversation);
         if (trace != null) {
             trace.interruptionSentNanos = nanos;
-            goodbyes.schedule(() -> conversation.speak("Sorry, I will let you go. Goodbye!", goodbye, true),
-                    2, TimeUnit.SECONDS);
+            if (!trace.scriptedInterruptionRequested) {
+                phoneBargeIns.incrementAndGet();
+            }
         }
     }
 
@@ -367,6 +379,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     /** The warm-up is over: samples from before now are left out. */
     public void warmUpEnded() {
         leftOut.warmUpEndedAt(System.nanoTime());
+        phoneBargeIns.set(0); // the warm-up's calls have all ended by now
     }
 
     /** The benchmark starts stopping the service to look at it: samples from now on are left out. */
@@ -389,6 +402,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         put(out, leftOutCounts, "downlink_reply_start", downlinkReplyStart);
         out.put("downlink_frames_sent_before_answer", sentBeforeAnswer.get());
         put(out, leftOutCounts, "interruption_to_silence", interruptionToSilence);
+        out.put("phone_barge_ins", phoneBargeIns.get());
         put(out, leftOutCounts, "pong_delay", pongDelay);
         put(out, leftOutCounts, "agent_buffer_depth", bufferDepth);
         Pacing pacing = pacing();

@@ -72,14 +72,17 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
 
     /**
      * @param interruptionToSilence the agent sends {@code interruption} → the first silent RTP packet at the phone
+     * @param phoneBargeIns         interruptions because a phone spoke over the agent, which the script does not
+     *                              ask for: a phone starts talking at a pause in the greeting, so each is a
+     *                              greeting that reached its phone with a gap (the call goes on)
      * @param pongDelay             the agent sends {@code ping} → it receives the pong
      * @param pongInService         of which in the service: the ping read off its socket → the pong handed to
      *                              it, from the service's {@code voiceagent_agent_pong_delay_seconds} histogram
      * @param bufferDepth           agent audio already sent but not yet played, at each agent frame's arrival
      * @param speechSpeed           how many times faster than real time the fake agent streams speech
      */
-    public record Agent(Distribution interruptionToSilence, Distribution pongDelay, BucketBounds pongInService,
-                        Distribution bufferDepth, double speechSpeed) {
+    public record Agent(Distribution interruptionToSilence, long phoneBargeIns, Distribution pongDelay,
+                        BucketBounds pongInService, Distribution bufferDepth, double speechSpeed) {
     }
 
     public record Calls(int placed, int answered, int completed, int failed) {
@@ -163,6 +166,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                 threeMs(downlinkReplyStart));
         row(out, "barge-in (agent sends interruption -> first silent RTP at phone) p50 / p99 / max",
                 threeMs(agent.interruptionToSilence()));
+        row(out, "  phones that spoke over the agent (a gap in its greeting heard as its end)",
+                Long.toString(agent.phoneBargeIns()));
         row(out, "pong (agent sends ping -> receives pong, round trip) p50 / p99 / max", threeMs(agent.pongDelay()));
         row(out, "  of which in the service (ping read off the socket -> pong handed to it; bucket bounds) p50 / p99 / max",
                 agent.pongInService().asMillis());
@@ -227,6 +232,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("downlink_reply_ms", millis(downlinkReply));
         out.put("downlink_reply_start_ms", millis(downlinkReplyStart));
         out.put("interruption_to_silence_ms", millis(agent.interruptionToSilence()));
+        out.put("phone_barge_ins", agent.phoneBargeIns());
         out.put("pong_delay_ms", millis(agent.pongDelay()));
         out.put("pong_delay_in_service_ms", agent.pongInService().toJson());
         out.put("agent_buffer_depth_ms", millis(agent.bufferDepth()));
