@@ -267,6 +267,13 @@ public final class WebSocketConnection {
     }
 
     private static String decodeUtf8(byte[] bytes) throws WebSocketProtocolException {
+        // Protocol JSON is ASCII, which the JDK's lenient decoding copies byte for byte. It gives one
+        // character per byte only when every byte was ASCII or a malformed byte became U+FFFD, so
+        // that shortcut is taken only without a U+FFFD; anything else is decoded strictly.
+        String lenient = new String(bytes, StandardCharsets.UTF_8);
+        if (lenient.length() == bytes.length && lenient.indexOf('\uFFFD') < 0) {
+            return lenient;
+        }
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

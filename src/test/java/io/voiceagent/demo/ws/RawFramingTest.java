@@ -78,6 +78,22 @@ class RawFramingTest {
     }
 
     @Test
+    void aLoneNonAsciiByteAmongAsciiFailsWith1007() throws IOException {
+        // One byte in, one replacement character out: as long as all-ASCII text, yet not UTF-8.
+        assertThat(closeCodeAfter(clientFrame(0x81, new byte[]{'{', (byte) 0xFF, '}'}, true))).isEqualTo(1007);
+    }
+
+    @Test
+    void textBeyondAsciiIsDeliveredAsSent() throws IOException {
+        String text = "{\"text\":\"Здравствуйте, это голосовой помощник\"}";
+        try (Socket socket = upgraded()) {
+            socket.getOutputStream().write(clientFrame(0x81, text.getBytes(StandardCharsets.UTF_8), true));
+            int[] header = readHeader(socket.getInputStream());
+            assertThat(new String(socket.getInputStream().readNBytes(header[1]), StandardCharsets.UTF_8)).isEqualTo(text);
+        }
+    }
+
+    @Test
     void continuationWithoutAMessageFailsWith1002() throws IOException {
         assertThat(closeCodeAfter(clientFrame(0x80, "x".getBytes(StandardCharsets.UTF_8), true))).isEqualTo(1002);
     }
