@@ -301,7 +301,7 @@ public final class Benchmark {
                 options.ringMillis(), options.pinned(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine(),
                 options.aiConnect(), options.recording(), options.recordingFormat(), options.warmUpCalls(), (int) number(net, "phones_receive_nice"));
         Report.Agent agent = new Report.Agent(Distribution.fromJson(dump.get("interruption_to_silence")),
-                number(dump, "phone_barge_ins"),
+                number(dump, "phone_barge_ins"), number(dump, "replies_inside_phrase"),
                 Distribution.fromJson(dump.get("pong_delay")),
                 BucketBounds.fromScrapes(metricsAfterWarmUp, metrics, "voiceagent_agent_pong_delay_seconds"),
                 Distribution.fromJson(dump.get("agent_buffer_depth")),
@@ -311,6 +311,7 @@ public final class Benchmark {
                 Distribution.fromJson(dump.get("downlink_reply")),
                 Distribution.fromJson(dump.get("downlink_reply_start")),
                 Distribution.fromJson(dump.get("pacing")), number(dump, "pacing_packets"), number(dump, "pacing_late"),
+                Distribution.fromJson(dump.get("phone_longest_sending_gap")),
                 BucketBounds.overIntervals("voiceagent_rtp_send_lateness_seconds", metricsAfterWarmUp, metricsBeforeProbe,
                         metricsAfterProbe, metrics),
                 CounterScrapes.overIntervals("voiceagent_rtp_pacer_skipped_ticks_total", metricsAfterWarmUp,

@@ -34,7 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       packet at the phone is the interruption-to-silence time. Two seconds later the agent says a short
  *       goodbye and ends the call with its end_call tool. An interruption because a phone spoke over the
  *       agent (a barge-in: it heard a gap in the greeting as its end) is timed the same way, counted, and
- *       ends nothing;</li>
+ *       ends nothing; so does a reply the agent gave inside the phone's phrase (it heard a gap in it as the
+ *       end of the caller's turn): interrupted as scripted, counted, no goodbye;</li>
+ *   <li>the phones' sending: each phone's longest pause between two frames of its phrase, the network's
+ *       own stalls, which a service filling the caller's silence passes on to the agent;</li>
  *   <li>pong delay: each ping's round trip as the agent sees it;</li>
  *   <li>agent-audio buffer depth: at each agent frame reaching the phone, how much later audio the agent had
  *       already sent, i.e. what waits in the service's queue.</li>
@@ -69,6 +72,15 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
      * service short of CPU) makes it talk over the rest. The call goes on; counted after the warm-up.
      */
     private final AtomicLong phoneBargeIns = new AtomicLong();
+    /**
+     * The agent's reply reached its interruption while the phone was still saying its phrase: the agent
+     * heard half a second of quiet inside it (the phone's sending stalled, or the service, behind on
+     * the phone's packets, fed it silence) as the end of the caller's turn. Such a reply is interrupted
+     * as scripted but says no goodbye, so the call goes on; counted after the warm-up.
+     */
+    private final AtomicLong repliesInsidePhrase = new AtomicLong();
+    private volatile boolean warmUpOver;
+    private volatile long warmUpEndedNanos;
     private final Samples interruptionToSilence = new Samples();
     private final Samples pongDelay = new Samples();
     private final Samples bufferDepth = new Samples();
@@ -93,6 +105,11 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         volatile long interruptionSentNanos;
         /** The agent was told to interrupt its reply: interruptions before that were the phone's barge-ins. */
         volatile boolean scriptedInterruptionRequested;
+        /** The phone's sending of its phrase (the network's pacing thread): the longest pause between two frames. */
+        long lastPhraseFrameSentNanos;
+        volatile long longestPhraseGapNanos;
+        /** The phone has sent its phrase's last frame: only a reply after that is the script's last turn. */
+        volatile boolean phraseSent;
 
         CallTrace(int phraseFrames, int agentFrames) {
             phoneSentNanos = new AtomicLongArray(phraseFrames);
@@ -178,7 +195,13 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     public void sent(SimulatedPhone phone, byte[] payload, long nanos) {
         OptionalInt index = frameIndex(payload, 0, phone.codec().equals("PCMA"), phraseFrames);
         if (index.isPresent()) {
-            trace(phone).phoneSentNanos.set(index.getAsInt(), nanos);
+            CallTrace trace = trace(phone);
+            trace.phoneSentNanos.set(index.getAsInt(), nanos);
+            if (index.getAsInt() > 0 && trace.lastPhraseFrameSentNanos != 0) {
+                trace.longestPhraseGapNanos = Math.max(trace.longestPhraseGapNanos, nanos - trace.lastPhraseFrameSentNanos);
+            }
+            trace.lastPhraseFrameSentNanos = nanos;
+            trace.phraseSent |= index.getAsInt() == phraseFrames - 1;
         }
     }
 
@@ -249,8 +272,12 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
             if (index.getAsInt() == interruptAtFrame) {
                 trace.scriptedInterruptionRequested = true;
                 conversation.interrupt();
-                goodbyes.schedule(() -> conversation.speak("Sorry, I will let you go. Goodbye!", goodbye, true),
-                        2, TimeUnit.SECONDS);
+                if (trace.phraseSent) {
+                    goodbyes.schedule(() -> conversation.speak("Sorry, I will let you go. Goodbye!", goodbye, true),
+                            2, TimeUnit.SECONDS);
+                } else {
+                    repliesInsidePhrase.incrementAndGet();
+                }
             }
         }
     }
@@ -380,6 +407,9 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     public void warmUpEnded() {
         leftOut.warmUpEndedAt(System.nanoTime());
         phoneBargeIns.set(0); // the warm-up's calls have all ended by now
+        repliesInsidePhrase.set(0);
+        warmUpEndedNanos = System.nanoTime();
+        warmUpOver = true;
     }
 
     /** The benchmark starts stopping the service to look at it: samples from now on are left out. */
@@ -403,6 +433,10 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         out.put("downlink_frames_sent_before_answer", sentBeforeAnswer.get());
         put(out, leftOutCounts, "interruption_to_silence", interruptionToSilence);
         out.put("phone_barge_ins", phoneBargeIns.get());
+        out.put("replies_inside_phrase", repliesInsidePhrase.get());
+        out.put("phone_longest_sending_gap", Distribution.of(phones.stream()
+                .filter(phone -> !warmUpOver || phone.answeredAtNanos() - warmUpEndedNanos > 0)
+                .mapToLong(phone -> trace(phone).longestPhraseGapNanos).toArray()).toJson());
         put(out, leftOutCounts, "pong_delay", pongDelay);
         put(out, leftOutCounts, "agent_buffer_depth", bufferDepth);
         Pacing pacing = pacing();
@@ -422,6 +456,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
             entry.put("lost", phone.packetsLost());
             entry.put("duplicated", phone.packetsDuplicated());
             entry.put("ended", phone.hasEnded());
+            entry.put("longest_phrase_gap_ns", trace(phone).longestPhraseGapNanos);
             perPhone.add(entry);
         }
         out.put("phones", perPhone);

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param downlinkReplyStart the reply's first frame alone: no earlier agent audio queued ahead of it
  * @param pacing       lateness of RTP arrivals at the phones behind their 20 ms grid
  * @param latePackets  arrivals more than {@link NetworkRecorder#LATE_NANOS} behind their grid slot
+ * @param phoneSendingGap each measured phone's longest pause between two frames of its phrase: the simulated
+ *                     network's own stalls, which reach the agent as gaps in the caller's audio
  * @param sendLateness the service's own pacing: each packet's turn behind its deadline on its clock, from its
  *                     metrics (the probes' pause left out); apart from the phones' figure, it leaves out
  *                     what the simulated network's own CPU adds
@@ -32,7 +34,8 @@ import java.util.Objects;
  */
 public record Report(Setting setting, Calls calls, Recordings recordings, Distribution setup, Distribution greeting, Distribution uplink,
                      Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
-                     Distribution pacing, long pacingPackets, long latePackets, BucketBounds sendLateness,
+                     Distribution pacing, long pacingPackets, long latePackets, Distribution phoneSendingGap,
+                     BucketBounds sendLateness,
                      long pacerSkippedTicks,
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
                      double networkCpuFullLoadPercent, ThreadCpu cpuFullLoadByThread, int liveCalls,
@@ -75,14 +78,16 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
      * @param phoneBargeIns         interruptions because a phone spoke over the agent, which the script does not
      *                              ask for: a phone starts talking at a pause in the greeting, so each is a
      *                              greeting that reached its phone with a gap (the call goes on)
+     * @param repliesInsidePhrase   replies the agent gave while the phone was still saying its phrase: it heard
+     *                              a gap in the caller's audio as the end of the turn (the call goes on)
      * @param pongDelay             the agent sends {@code ping} → it receives the pong
      * @param pongInService         of which in the service: the ping read off its socket → the pong handed to
      *                              it, from the service's {@code voiceagent_agent_pong_delay_seconds} histogram
      * @param bufferDepth           agent audio already sent but not yet played, at each agent frame's arrival
      * @param speechSpeed           how many times faster than real time the fake agent streams speech
      */
-    public record Agent(Distribution interruptionToSilence, long phoneBargeIns, Distribution pongDelay,
-                        BucketBounds pongInService, Distribution bufferDepth, double speechSpeed) {
+    public record Agent(Distribution interruptionToSilence, long phoneBargeIns, long repliesInsidePhrase,
+                        Distribution pongDelay, BucketBounds pongInService, Distribution bufferDepth, double speechSpeed) {
     }
 
     public record Calls(int placed, int answered, int completed, int failed) {
@@ -168,6 +173,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                 threeMs(agent.interruptionToSilence()));
         row(out, "  phones that spoke over the agent (a gap in its greeting heard as its end)",
                 Long.toString(agent.phoneBargeIns()));
+        row(out, "  agent replies inside a phone's phrase (a gap in the caller's audio heard as its end)",
+                Long.toString(agent.repliesInsidePhrase()));
         row(out, "pong (agent sends ping -> receives pong, round trip) p50 / p99 / max", threeMs(agent.pongDelay()));
         row(out, "  of which in the service (ping read off the socket -> pong handed to it; bucket bounds) p50 / p99 / max",
                 agent.pongInService().asMillis());
@@ -181,6 +188,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         row(out, "  and its stalls beyond a period (1 ms ticks skipped, their calls resuming on the current one)",
                 pacerSkippedTicks + " ticks");
         row(out, "packets lost / duplicated (phones)", lost + " / " + duplicated);
+        row(out, "phones' longest pause in sending their phrase (the network's stalls), by phone p50 / p99 / max",
+                threeMs(phoneSendingGap));
         row(out, "samples left out: during the bench's own jcmd probes of the service (ms stopped) / with warm-up",
                 leftOut.probeMillis() + " ms / " + leftOut.samples());
         row(out, "service CPU, whole run / at full load (% of one core)",
@@ -233,11 +242,13 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("downlink_reply_start_ms", millis(downlinkReplyStart));
         out.put("interruption_to_silence_ms", millis(agent.interruptionToSilence()));
         out.put("phone_barge_ins", agent.phoneBargeIns());
+        out.put("replies_inside_phrase", agent.repliesInsidePhrase());
         out.put("pong_delay_ms", millis(agent.pongDelay()));
         out.put("pong_delay_in_service_ms", agent.pongInService().toJson());
         out.put("agent_buffer_depth_ms", millis(agent.bufferDepth()));
         out.put("pacing_ms", millis(pacing));
         out.put("pacing_packets", pacingPackets);
+        out.put("phone_longest_sending_gap_ms", millis(phoneSendingGap));
         out.put("late_packets", latePackets);
         out.put("late_percent", latePercent());
         out.put("send_lateness_ms", sendLateness.toJson());
