@@ -312,6 +312,7 @@ public final class Benchmark {
                 Distribution.fromJson(dump.get("downlink_reply_start")),
                 Distribution.fromJson(dump.get("pacing")), number(dump, "pacing_packets"), number(dump, "pacing_late"),
                 Distribution.fromJson(dump.get("phone_longest_sending_gap")),
+                Distribution.fromJson(dump.get("agent_longest_silence_inside_phrase")),
                 BucketBounds.overIntervals("voiceagent_rtp_send_lateness_seconds", metricsAfterWarmUp, metricsBeforeProbe,
                         metricsAfterProbe, metrics),
                 CounterScrapes.overIntervals("voiceagent_rtp_pacer_skipped_ticks_total", metricsAfterWarmUp,

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       ends nothing; so does a reply the agent gave inside the phone's phrase (it heard a gap in it as the
  *       end of the caller's turn): interrupted as scripted, counted, no goodbye;</li>
  *   <li>the phones' sending: each phone's longest pause between two frames of its phrase, the network's
- *       own stalls, which a service filling the caller's silence passes on to the agent;</li>
+ *       own stalls, which a service filling the caller's silence passes on to the agent; and the longest
+ *       run of silence the agent heard inside each phrase, which the phone never sends;</li>
  *   <li>pong delay: each ping's round trip as the agent sees it;</li>
  *   <li>agent-audio buffer depth: at each agent frame reaching the phone, how much later audio the agent had
  *       already sent, i.e. what waits in the service's queue.</li>
@@ -110,6 +111,10 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         volatile long longestPhraseGapNanos;
         /** The phone has sent its phrase's last frame: only a reply after that is the script's last turn. */
         volatile boolean phraseSent;
+        /** At the agent (its reader thread): inside the phrase, and the silent frames in a row heard there. */
+        boolean phraseHeard;
+        int silentRunFrames;
+        volatile int longestSilentRunFrames;
 
         CallTrace(int phraseFrames, int agentFrames) {
             phoneSentNanos = new AtomicLongArray(phraseFrames);
@@ -258,6 +263,11 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
                 if (sentAt != 0) {
                     uplink.addSpan(sentAt, nanos);
                 }
+                trace.phraseHeard = index.getAsInt() < phraseFrames - 1;
+                trace.silentRunFrames = 0;
+            } else if (trace.phraseHeard && isSilence(audio, offset)) {
+                // The phone sends its phrase without a break: silence inside it is what the service filled in.
+                trace.longestSilentRunFrames = Math.max(trace.longestSilentRunFrames, ++trace.silentRunFrames);
             }
         }
     }
@@ -297,6 +307,16 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     public void pongReceived(FakeConversation conversation, long eventId, long roundTripNanos) {
         long now = System.nanoTime();
         pongDelay.addSpan(now - roundTripNanos, now);
+    }
+
+    /** A frame of μ-law silence at {@code offset} of the agent's input. */
+    private static boolean isSilence(byte[] audio, int offset) {
+        for (int i = offset; i < offset + FrameMarker.FRAME_BYTES; i++) {
+            if (audio[i] != (byte) 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A packet of line silence: every byte the codec's silence value. */
@@ -434,9 +454,12 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         put(out, leftOutCounts, "interruption_to_silence", interruptionToSilence);
         out.put("phone_barge_ins", phoneBargeIns.get());
         out.put("replies_inside_phrase", repliesInsidePhrase.get());
-        out.put("phone_longest_sending_gap", Distribution.of(phones.stream()
-                .filter(phone -> !warmUpOver || phone.answeredAtNanos() - warmUpEndedNanos > 0)
-                .mapToLong(phone -> trace(phone).longestPhraseGapNanos).toArray()).toJson());
+        List<CallTrace> measured = phones.stream()
+                .filter(phone -> !warmUpOver || phone.answeredAtNanos() - warmUpEndedNanos > 0).map(this::trace).toList();
+        out.put("phone_longest_sending_gap", Distribution.of(measured.stream()
+                .mapToLong(trace -> trace.longestPhraseGapNanos).toArray()).toJson());
+        out.put("agent_longest_silence_inside_phrase", Distribution.of(measured.stream()
+                .mapToLong(trace -> trace.longestSilentRunFrames * FRAME_NANOS).toArray()).toJson());
         put(out, leftOutCounts, "pong_delay", pongDelay);
         put(out, leftOutCounts, "agent_buffer_depth", bufferDepth);
         Pacing pacing = pacing();

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param latePackets  arrivals more than {@link NetworkRecorder#LATE_NANOS} behind their grid slot
  * @param phoneSendingGap each measured phone's longest pause between two frames of its phrase: the simulated
  *                     network's own stalls, which reach the agent as gaps in the caller's audio
+ * @param agentSilenceInsidePhrase each measured call's longest run of silence the agent heard inside the phone's
+ *                     phrase, which the phone sends without a break: what the service filled in
  * @param sendLateness the service's own pacing: each packet's turn behind its deadline on its clock, from its
  *                     metrics (the probes' pause left out); apart from the phones' figure, it leaves out
  *                     what the simulated network's own CPU adds
@@ -35,7 +37,7 @@ import java.util.Objects;
 public record Report(Setting setting, Calls calls, Recordings recordings, Distribution setup, Distribution greeting, Distribution uplink,
                      Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
                      Distribution pacing, long pacingPackets, long latePackets, Distribution phoneSendingGap,
-                     BucketBounds sendLateness,
+                     Distribution agentSilenceInsidePhrase, BucketBounds sendLateness,
                      long pacerSkippedTicks,
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
                      double networkCpuFullLoadPercent, ThreadCpu cpuFullLoadByThread, int liveCalls,
@@ -190,6 +192,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         row(out, "packets lost / duplicated (phones)", lost + " / " + duplicated);
         row(out, "phones' longest pause in sending their phrase (the network's stalls), by phone p50 / p99 / max",
                 threeMs(phoneSendingGap));
+        row(out, "  longest silence the agent heard inside a phrase (the service's fill), by call p50 / p99 / max",
+                threeMs(agentSilenceInsidePhrase));
         row(out, "samples left out: during the bench's own jcmd probes of the service (ms stopped) / with warm-up",
                 leftOut.probeMillis() + " ms / " + leftOut.samples());
         row(out, "service CPU, whole run / at full load (% of one core)",
@@ -249,6 +253,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("pacing_ms", millis(pacing));
         out.put("pacing_packets", pacingPackets);
         out.put("phone_longest_sending_gap_ms", millis(phoneSendingGap));
+        out.put("agent_longest_silence_inside_phrase_ms", millis(agentSilenceInsidePhrase));
         out.put("late_packets", latePackets);
         out.put("late_percent", latePercent());
         out.put("send_lateness_ms", sendLateness.toJson());

@@ -149,7 +149,7 @@ class BenchFiguresTest {
         byThread.put("recording-write", 3.5);
         return new Report(new Report.Setting(100, 20, 25, 1000, false, "2026-11-25T20:00:00Z", "test machine",
                 "answer", true, "g711", 20, -10),
-                new Report.Calls(100, 99, 98, 2), new Report.Recordings(97, 1, 1, 240), d, d, d, d, d, d, d, 1000, 5, d,
+                new Report.Calls(100, 99, 98, 2), new Report.Recordings(97, 1, 1, 240), d, d, d, d, d, d, d, 1000, 5, d, barge,
                 BucketBounds.fromScrape("""
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.00001"} 90
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.002"} 99
@@ -185,7 +185,8 @@ class BenchFiguresTest {
         assertThat(report.toJson()).containsEntry("phone_barge_ins", 3L);
         assertThat(table).containsPattern("agent replies inside a phone's phrase \\([^)]*\\) +2\n");
         assertThat(report.toJson()).containsEntry("replies_inside_phrase", 2L);
-        assertThat(table).containsPattern("phones' longest pause in sending their phrase .* +1\\.500 / 2\\.250 / 9\\.000 ms");
+        assertThat(table).containsPattern("phones' longest pause in sending their phrase .* +1\\.500 / 2\\.250 / 9\\.000 ms")
+                .containsPattern("longest silence the agent heard inside a phrase .* +21\\.000 / 38\\.000 / 41\\.000 ms");
         assertThat(table).contains("100 / 99 / 98 / 2").contains("1.500 / 2.250 / 9.000 ms  (n=10)")
                 .contains("0.500 % of 1000").contains("0.500 %").contains("102.4 KiB").contains("30 / 300 / 30");
         assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L)
