@@ -111,7 +111,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         volatile long longestPhraseGapNanos;
         /** The phone has sent its phrase's last frame: only a reply after that is the script's last turn. */
         volatile boolean phraseSent;
-        /** At the agent (its reader thread): inside the phrase, and the silent frames in a row heard there. */
+        /** At the agent (its reader thread): inside the phrase, and frames in a row there that the phone never sent. */
         boolean phraseHeard;
         int silentRunFrames;
         volatile int longestSilentRunFrames;
@@ -265,8 +265,9 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
                 }
                 trace.phraseHeard = index.getAsInt() < phraseFrames - 1;
                 trace.silentRunFrames = 0;
-            } else if (trace.phraseHeard && isSilence(audio, offset)) {
-                // The phone sends its phrase without a break: silence inside it is what the service filled in.
+            } else if (trace.phraseHeard) {
+                // The phone sends its phrase without a break: any other frame inside it the service filled in
+                // (its silence, μ-law straight or crossed over from A-law).
                 trace.longestSilentRunFrames = Math.max(trace.longestSilentRunFrames, ++trace.silentRunFrames);
             }
         }
@@ -307,16 +308,6 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
     public void pongReceived(FakeConversation conversation, long eventId, long roundTripNanos) {
         long now = System.nanoTime();
         pongDelay.addSpan(now - roundTripNanos, now);
-    }
-
-    /** A frame of μ-law silence at {@code offset} of the agent's input. */
-    private static boolean isSilence(byte[] audio, int offset) {
-        for (int i = offset; i < offset + FrameMarker.FRAME_BYTES; i++) {
-            if (audio[i] != (byte) 0xFF) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A packet of line silence: every byte the codec's silence value. */
