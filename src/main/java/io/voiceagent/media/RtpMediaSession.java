@@ -569,20 +569,23 @@ final class RtpMediaSession implements MediaSession, Pacer.Paced {
 
     /**
      * Plays out caller packets held past the jitter window when nothing else arrives, and keeps the
-     * agent's input going with silence while the phone sends nothing. Never waits for the lock:
+     * agent's input going with silence while the phone sends nothing. Both measure time up to where
+     * the receive thread has caught up, not up to now: after a stall the clock runs first, and
+     * packets still waiting in the socket are neither lost nor silence. Never waits for the lock:
      * the receive thread holding it is delivering audio anyway.
      */
     private void expireHeldCallerAudio(long nowNanos) {
         if (uplinkLock.tryLock()) {
             try {
                 uplinkNanos = nowNanos;
+                long heardUpTo = engine.receiver().caughtUpToNanos();
                 if (jitterBuffer.heldPackets() > 0) {
-                    jitterBuffer.expire(nowNanos);
+                    jitterBuffer.expire(heardUpTo);
                     countConcealed();
                 }
-                if (answered && nowNanos - lastCallerFrameNanos >= CALLER_SILENCE_FILL_NANOS) {
+                if (answered && heardUpTo - lastCallerFrameNanos >= CALLER_SILENCE_FILL_NANOS) {
                     onCallerFrame(null);
-                    lastCallerFrameNanos = nowNanos - CALLER_SILENCE_FILL_NANOS + PACKET_NANOS;
+                    lastCallerFrameNanos = heardUpTo - CALLER_SILENCE_FILL_NANOS + PACKET_NANOS;
                 } else if (!answered) {
                     feedSilenceWhileRinging(nowNanos);
                 }

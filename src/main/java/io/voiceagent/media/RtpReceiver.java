@@ -20,6 +20,12 @@ import java.util.function.LongSupplier;
  * cost a park, a poller registration and a wake-up per packet; one select serves a whole batch of
  * ready sockets, which at hundreds of calls is most of the receive cost. Handlers run on this
  * thread, so they (and the listeners they call) must not block.
+ *
+ * <p>It also says how far it has got ({@link #caughtUpToNanos}): the pacing clock runs first after
+ * any stall (it is real-time, and the collector's pauses end for both at once), so a caller's
+ * packets can be waiting in their socket while the clock looks, and only this thread knows they
+ * were not lost. Idle, it looks again every {@value #IDLE_LOOK_MILLIS} ms, so that the figure
+ * keeps up with the clock when nothing arrives.
  */
 final class RtpReceiver implements AutoCloseable {
 
@@ -32,6 +38,7 @@ final class RtpReceiver implements AutoCloseable {
     private static final int MAX_DATAGRAM = 1500;
     /** Datagrams read from one socket per round, so one flooded socket cannot starve the others. */
     private static final int BATCH = 8;
+    static final long IDLE_LOOK_MILLIS = 10;
 
     private sealed interface Change {
     }
@@ -48,9 +55,11 @@ final class RtpReceiver implements AutoCloseable {
     private final ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long caughtUpToNanos;
 
     RtpReceiver(LongSupplier nanoClock) throws IOException {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.caughtUpToNanos = nanoClock.getAsLong();
         this.selector = Selector.open();
         this.thread = Thread.ofPlatform().name("rtp-receiver").daemon().start(this::loop);
     }
@@ -86,7 +95,7 @@ final class RtpReceiver implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                selector.select();
+                selector.select(IDLE_LOOK_MILLIS);
                 applyChanges();
                 long now = nanoClock.getAsLong();
                 for (SelectionKey key : selector.selectedKeys()) {
@@ -95,6 +104,7 @@ final class RtpReceiver implements AutoCloseable {
                     }
                 }
                 selector.selectedKeys().clear();
+                caughtUpToNanos = now;
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "RTP receive loop error; continuing", e);
             }
@@ -104,6 +114,20 @@ final class RtpReceiver implements AutoCloseable {
         }
         closeQuietly(selector);
         applyChanges();
+    }
+
+    /**
+     * The clock's reading when this thread last began a round it has finished: what had arrived by
+     * then has been handed on (a socket with more than a round's datagrams has handed on some of
+     * them, which is enough to show its call is not silent).
+     */
+    long caughtUpToNanos() {
+        return caughtUpToNanos;
+    }
+
+    /** Makes the thread look at once (a test that moves the clock waits for it to catch up). */
+    void lookNow() {
+        selector.wakeup();
     }
 
     private void drain(DatagramChannel channel, Handler handler, long now) {

@@ -13,7 +13,9 @@
  * wire format in {@code io.voiceagent.rtp}) and the silence fill that keeps the agent's input going.
  *
  * <p>Threads: one platform thread ({@code rtp-receiver}) receives every call's RTP and RTCP with one
- * selector; one pacing thread ({@code rtp-pacer}, under {@code SCHED_FIFO} where the system permits)
+ * selector and says how far it has caught up (looking again every 10 ms when idle): the pacing thread
+ * counts a caller's silence and the jitter buffer's wait up to there, not up to its own now, since it
+ * runs first after any stall while packets still wait in their sockets; one pacing thread ({@code rtp-pacer}, under {@code SCHED_FIFO} where the system permits)
  * runs every session's {@code onTick} (send RTP, send RTCP when due,
  * expire jitter-buffered audio, check the media and hold timeouts); the call's own threads connect,
  * answer, queue agent audio and close; listener callbacks that may block (timeouts, queue drained)

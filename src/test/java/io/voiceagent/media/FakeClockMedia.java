@@ -67,11 +67,7 @@ final class FakeClockMedia implements AutoCloseable {
 
     /** Runs the pacing clock's ticks for {@code millis} of fake time. */
     void advance(long millis) {
-        long target = now.get() + millis * MS;
-        while (now.get() < target) {
-            now.set(Math.min(target, engine.pacer().runDue()));
-        }
-        engine.pacer().runDue();
+        TestMediaEngines.advance(engine, now, millis);
     }
 
     static void send(DatagramSocket from, RtpPacket packet, int toPort) throws IOException {

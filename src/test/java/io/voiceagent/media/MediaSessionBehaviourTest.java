@@ -12,6 +12,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,11 +71,7 @@ class MediaSessionBehaviourTest {
     }
 
     private void advance(long millis) {
-        long target = now.get() + millis * MS;
-        while (now.get() < target) {
-            now.set(Math.min(target, engine.pacer().runDue()));
-        }
-        engine.pacer().runDue();
+        TestMediaEngines.advance(engine, now, millis);
     }
 
     /** Every packet the session sent since the last call, in order. */
@@ -288,6 +285,49 @@ class MediaSessionBehaviourTest {
         int count = listener.userAudio.size();
         advance(40);
         assertThat(listener.userAudio).as("no fill while packets flow").hasSize(count);
+    }
+
+    @Test
+    void whileTheReceiveThreadIsBehindThePhonesWaitingPacketsAreNotTakenForSilence() throws Exception {
+        openUlawCall(20);
+        session.answered();
+        for (int i = 0; i < 5; i++) {
+            phoneSends(phone, RtpPacket.of(false, 0, i, 160L * i, 7, filled(160, 0x21)));
+        }
+        await(() -> listener.userAudio.size() == 5);
+        // Hold the receive thread in another socket's handler, as a preempted or paused thread would be.
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (DatagramChannel elsewhere = DatagramChannel.open()) {
+            elsewhere.bind(new InetSocketAddress(LOOPBACK, 0));
+            engine.receiver().register(elsewhere, (data, length, source, nowNanos) -> {
+                inHandler.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+                stranger.send(new DatagramPacket(new byte[1], 1, elsewhere.getLocalAddress()));
+            }
+            assertThat(inHandler.await(2, TimeUnit.SECONDS)).isTrue();
+            for (int i = 5; i < 30; i++) {
+                phoneSends(phone, RtpPacket.of(false, 0, i, 160L * i, 7, filled(160, 0x22)));
+            }
+            long target = now.get() + 500 * MS; // the clock runs on; the receive thread does not
+            while (now.get() < target) {
+                now.set(Math.min(target, engine.pacer().runDue()));
+            }
+            engine.pacer().runDue();
+            assertThat(listener.userAudio).as("no silence fed while the phone's packets wait").hasSize(5);
+            release.countDown();
+            await(() -> listener.userAudio.size() >= 30);
+        }
+        List<Byte> heard = listener.userAudio.stream().map(chunk -> chunk[0]).toList();
+        assertThat(heard.subList(0, 5)).containsOnly((byte) 0x21);
+        assertThat(heard.subList(5, heard.size())).as("the waiting frames, no silence among them")
+                .hasSize(25).containsOnly((byte) 0x22);
     }
 
     @Test
