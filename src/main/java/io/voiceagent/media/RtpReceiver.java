@@ -38,7 +38,7 @@ final class RtpReceiver implements AutoCloseable {
     private static final int MAX_DATAGRAM = 1500;
     /** Datagrams read from one socket per round, so one flooded socket cannot starve the others. */
     private static final int BATCH = 8;
-    static final long IDLE_LOOK_MILLIS = 10;
+    private static final long IDLE_LOOK_MILLIS = 10;
 
     private sealed interface Change {
     }

@@ -65,7 +65,7 @@ final class FakeClockMedia implements AutoCloseable {
         }
     }
 
-    /** Runs the pacing clock's ticks for {@code millis} of fake time. */
+    /** Runs the pacing clock's ticks for {@code millis} of fake time, the receive thread catching up at each step. */
     void advance(long millis) {
         TestMediaEngines.advance(engine, now, millis);
     }
