@@ -26,6 +26,21 @@ final class LeftOutTime {
         add(Long.MIN_VALUE, now);
     }
 
+    /** Whether {@code at} is in the warm-up (false while the warm-up has not ended). */
+    boolean inWarmUp(long at) {
+        lock.lock();
+        try {
+            for (long[] stretch : stretches) {
+                if (stretch[0] == Long.MIN_VALUE && at <= stretch[1]) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The benchmark starts stopping the service to look at it. */
     void probeStartedAt(long now) {
         lock.lock();

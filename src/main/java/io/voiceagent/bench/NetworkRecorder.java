@@ -80,8 +80,6 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
      * as scripted but says no goodbye, so the call goes on; counted after the warm-up.
      */
     private final AtomicLong repliesInsidePhrase = new AtomicLong();
-    private volatile boolean warmUpOver;
-    private volatile long warmUpEndedNanos;
     private final Samples interruptionToSilence = new Samples();
     private final Samples pongDelay = new Samples();
     private final Samples bufferDepth = new Samples();
@@ -419,8 +417,6 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         leftOut.warmUpEndedAt(System.nanoTime());
         phoneBargeIns.set(0); // the warm-up's calls have all ended by now
         repliesInsidePhrase.set(0);
-        warmUpEndedNanos = System.nanoTime();
-        warmUpOver = true;
     }
 
     /** The benchmark starts stopping the service to look at it: samples from now on are left out. */
@@ -446,7 +442,7 @@ public final class NetworkRecorder implements RtpProbe, AudioProbe {
         out.put("phone_barge_ins", phoneBargeIns.get());
         out.put("replies_inside_phrase", repliesInsidePhrase.get());
         List<CallTrace> measured = phones.stream()
-                .filter(phone -> !warmUpOver || phone.answeredAtNanos() - warmUpEndedNanos > 0).map(this::trace).toList();
+                .filter(phone -> !leftOut.inWarmUp(phone.answeredAtNanos())).map(this::trace).toList();
         out.put("phone_longest_sending_gap", Distribution.of(measured.stream()
                 .mapToLong(trace -> trace.longestPhraseGapNanos).toArray()).toJson());
         out.put("agent_longest_silence_inside_phrase", Distribution.of(measured.stream()

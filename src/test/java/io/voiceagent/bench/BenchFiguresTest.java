@@ -302,5 +302,9 @@ class BenchFiguresTest {
         assertThat(kept.leftOut()).isEqualTo(3);
         assertThat(kept.distribution()).isEqualTo(new Distribution(2, 5 * MS, 7 * MS, 7 * MS));
         assertThat(leftOut.probeNanos()).isEqualTo(100 * MS + LeftOutTime.SETTLE);
+        assertThat(leftOut.inWarmUp(1_000 * MS)).isTrue();
+        assertThat(leftOut.inWarmUp(1_001 * MS)).isFalse();
+        assertThat(leftOut.inWarmUp(2_050 * MS)).as("a probe is not the warm-up").isFalse();
+        assertThat(new LeftOutTime().inWarmUp(5 * MS)).as("before the warm-up has ended, nothing is").isFalse();
     }
 }
