@@ -315,11 +315,7 @@ class MediaSessionBehaviourTest {
             for (int i = 5; i < 30; i++) {
                 phoneSends(phone, RtpPacket.of(false, 0, i, 160L * i, 7, filled(160, 0x22)));
             }
-            long target = now.get() + 500 * MS; // the clock runs on; the receive thread does not
-            while (now.get() < target) {
-                now.set(Math.min(target, engine.pacer().runDue()));
-            }
-            engine.pacer().runDue();
+            TestMediaEngines.advanceClockOnly(engine, now, 500); // the clock runs on; the receive thread does not
             assertThat(listener.userAudio).as("no silence fed while the phone's packets wait").hasSize(5);
             release.countDown();
             await(() -> listener.userAudio.size() >= 30);

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -36,15 +37,24 @@ public final class TestMediaEngines {
      * ticks run.
      */
     static void advance(MediaEngine engine, AtomicLong now, long millis) {
+        runClock(engine, now, millis, nanos -> catchUp(engine, now, nanos));
+    }
+
+    /** {@link #advance} with the receive thread left where it is, as when the machine stalls it. */
+    static void advanceClockOnly(MediaEngine engine, AtomicLong now, long millis) {
+        runClock(engine, now, millis, nanos -> now.set(Math.max(now.get(), nanos)));
+    }
+
+    private static void runClock(MediaEngine engine, AtomicLong now, long millis, LongConsumer moveTo) {
         long target = now.get() + millis * 1_000_000;
         for (long next = engine.pacer().runDue(); next < target; next = engine.pacer().runDue()) {
-            moveTo(engine, now, next);
+            moveTo.accept(next);
         }
-        moveTo(engine, now, target);
+        moveTo.accept(target);
         engine.pacer().runDue();
     }
 
-    private static void moveTo(MediaEngine engine, AtomicLong now, long nanos) {
+    private static void catchUp(MediaEngine engine, AtomicLong now, long nanos) {
         now.set(Math.max(now.get(), nanos));
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (engine.receiver().caughtUpToNanos() - now.get() < 0) {
