@@ -187,7 +187,7 @@ final class Recording implements AudioTap {
      * Decodes one slot from the phone (at most 20 ms: {@link #fromPhone} cuts longer payloads) into
      * the backlog; whole frames beyond {@link #PHONE_BACKLOG} are dropped oldest first.
      */
-    private void addPhone(byte[] g711, int offset, int length, boolean alaw) {
+    private void addPhone(ByteBuffer g711, int offset, int length, boolean alaw) {
         int write = (phoneRead + phoneSamples) & PHONE_BACKLOG_MASK;
         if (g711 == null) {
             for (int i = 0; i < length; i++, write = (write + 1) & PHONE_BACKLOG_MASK) {
@@ -195,11 +195,11 @@ final class Recording implements AudioTap {
             }
         } else if (alaw) {
             for (int i = 0; i < length; i++, write = (write + 1) & PHONE_BACKLOG_MASK) {
-                phoneBacklog[write] = G711.alawToLinear(g711[offset + i]);
+                phoneBacklog[write] = G711.alawToLinear(g711.get(offset + i));
             }
         } else {
             for (int i = 0; i < length; i++, write = (write + 1) & PHONE_BACKLOG_MASK) {
-                phoneBacklog[write] = G711.ulawToLinear(g711[offset + i]);
+                phoneBacklog[write] = G711.ulawToLinear(g711.get(offset + i));
             }
         }
         phoneSamples += length;
@@ -217,7 +217,7 @@ final class Recording implements AudioTap {
      * One stereo frame, encoded into the file's staged bytes: what was sent (null: silence) on the
      * right, the oldest whole phone frame (or silence) on the left.
      */
-    private void writeStereo(byte[] sentUlaw, int offset) {
+    private void writeStereo(ByteBuffer sentUlaw, int offset) {
         if (failed) {
             droppedFrames.incrementAndGet();
             return;
@@ -230,13 +230,13 @@ final class Recording implements AudioTap {
         if (format == Format.PCM16) {
             for (int i = 0, read = phoneRead; i < FRAME_SAMPLES; i++, read = (read + 1) & PHONE_BACKLOG_MASK) {
                 int left = phone ? phoneBacklog[read] & 0xFFFF : 0;
-                int right = sentUlaw != null ? G711.ulawToLinear(sentUlaw[offset + i]) : 0;
+                int right = sentUlaw != null ? G711.ulawToLinear(sentUlaw.get(offset + i)) : 0;
                 staged.putInt(at + 4 * i, left | right << 16);
             }
         } else {
             for (int i = 0, read = phoneRead; i < FRAME_SAMPLES; i++, read = (read + 1) & PHONE_BACKLOG_MASK) {
                 int left = (phone ? G711.linearToUlaw(phoneBacklog[read]) : G711.ULAW_SILENCE) & 0xFF;
-                int right = (sentUlaw != null ? sentUlaw[offset + i] : G711.ULAW_SILENCE) & 0xFF;
+                int right = (sentUlaw != null ? sentUlaw.get(offset + i) : G711.ULAW_SILENCE) & 0xFF;
                 staged.putShort(at + 2 * i, (short) (left | right << 8));
             }
         }

@@ -6,39 +6,50 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The arrays one recording works in (about 188 KiB, 140 of them outside the heap): its two rings and the
- * writer's own. They are
- * borrowed from the {@link RecordingWriter} when a recording starts and given back when it is finished
- * and no media thread is still inside a hand-over, so a busy service reuses the same few hundred sets.
- * Why reuse them: allocated anew per call they lived as long as the call, were copied from survivor
+ * The buffers one recording works in (about 192 KiB, all but the phone's 4 KiB backlog outside the
+ * heap): its two rings and the writer's own. They are borrowed from the {@link RecordingWriter} when a
+ * recording starts and given back when it is finished and no media thread is still inside a hand-over,
+ * so a busy service reuses the same few hundred sets.
+ *
+ * <p>Why reuse them: allocated anew per call they lived as long as the call, were copied from survivor
  * space to survivor space at every young collection, then promoted and left in the old generation as
  * garbage; at 500 recorded calls that started G1's old-generation cycles, whose pauses held up the
- * pacing clock (README, "Recording's cost"). Reused, they are promoted once and stay.
+ * pacing clock (README, "Recording's cost"). Why the rings are outside the heap: even reused, the sets
+ * are new whenever many calls start at once after the writer had nothing to record (it gives its pool
+ * back then), and the rings were most of what a recorded call added to the heap (44 of 48 KiB): 500
+ * calls starting within ten seconds took 22 MB through the young collections into the old generation,
+ * which crossed G1's threshold and brought a concurrent cycle and mixed collections (pauses of 27 and
+ * 45 ms, the pacing clock stopped with them) into the full load. Outside the heap the collector never
+ * copies them. All of it is one allocation, so one cleaner.
  *
- * <p>None of the arrays is cleared between recordings: a ring's slots are written before they are
+ * <p>None of the buffers is cleared between recordings: a ring's slots are written before they are
  * published, the backlog is read only within its count, and the staged bytes are written before
  * they go to the file.
  */
 final class RecordingBuffers {
     /** What was sent: one producer, the pacing thread. */
-    final FrameRing sent = new FrameRing();
+    final FrameRing sent;
     /** The phone: one producer at a time, the media thread holding the session's uplink lock. */
-    final FrameRing phone = new FrameRing();
+    final FrameRing phone;
     /** The writer's: the phone's decoded samples not yet written (a ring of its own, see {@link Recording}). */
     final short[] phoneBacklog = new short[Recording.PHONE_BACKLOG_SAMPLES];
-    /** The writer's and one allocation with {@link #staged}: the file's first block, to rewrite its header. */
+    /** The writer's: the file's first block, to rewrite its header. */
     final ByteBuffer firstBlock;
     /**
      * The writer's: the file's bytes not yet written, the stereo frames encoded ({@link WavFile}).
-     * Outside the heap and aligned to a block, as writes around the page cache need.
+     * Aligned to a block, as writes around the page cache need.
      */
     final ByteBuffer staged;
 
     RecordingBuffers() {
-        ByteBuffer aligned = ByteBuffer.allocateDirect(WavFile.BLOCK + WavFile.STAGED_CAPACITY + WavFile.BLOCK)
+        ByteBuffer aligned = ByteBuffer.allocateDirect(
+                        WavFile.BLOCK + WavFile.STAGED_CAPACITY + 2 * FrameRing.BYTES + WavFile.BLOCK)
                 .alignedSlice(WavFile.BLOCK);
         firstBlock = aligned.slice(0, WavFile.BLOCK).order(ByteOrder.LITTLE_ENDIAN);
         staged = aligned.slice(WavFile.BLOCK, WavFile.STAGED_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
+        int rings = WavFile.BLOCK + WavFile.STAGED_CAPACITY; // whole blocks: the slots start on cache lines
+        sent = new FrameRing(aligned.slice(rings, FrameRing.BYTES));
+        phone = new FrameRing(aligned.slice(rings + FrameRing.BYTES, FrameRing.BYTES));
     }
 
     /**
@@ -56,18 +67,22 @@ final class RecordingBuffers {
      *
      * <p>Laid out for the producer's sake: a hand-over touches the ring's counters (fields of this
      * object, one cache line) and one slot of {@link #slots} (its stamp, kind and length before its
-     * audio, three lines), not four arrays and three counter objects; on a busy machine each line is
-     * a miss (measured at about 1 µs a hand-over with the old layout, paced as the clock does).
+     * audio, three whole cache lines, shared with no other slot), not four arrays and three counter
+     * objects; on a busy machine each line is a miss (measured at about 1 µs a hand-over with the old
+     * layout, paced as the clock does).
      */
     static final class FrameRing {
         private static final int MASK = Recording.RING_FRAMES - 1;
+        private static final int CACHE_LINE = 64;
         private static final int STAMP = 0;
         private static final int KIND = 8;
         private static final int LENGTH = 9;
         /** Where a slot's audio starts: after its stamp, kind and length. */
         static final int AUDIO = 16;
-        static final int SLOT_BYTES = AUDIO + Recording.FRAME_SAMPLES;
-        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+        /** A slot: its header and 20 ms of G.711, rounded up to whole cache lines. */
+        static final int SLOT_BYTES = (AUDIO + Recording.FRAME_SAMPLES + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
+        /** The ring's bytes. */
+        static final int BYTES = Recording.RING_FRAMES * SLOT_BYTES;
         private static final VarHandle PUBLISHED;
         private static final VarHandle TAKEN;
         private static final VarHandle HANDING_OVER;
@@ -83,8 +98,8 @@ final class RecordingBuffers {
             }
         }
 
-        /** The slots, {@link #SLOT_BYTES} each. */
-        final byte[] slots = new byte[Recording.RING_FRAMES * SLOT_BYTES];
+        /** The slots, {@link #SLOT_BYTES} each, in the machine's byte order. */
+        final ByteBuffer slots;
         /** Frames put so far; written by the producer, read by the writer. */
         @SuppressWarnings("unused") // through PUBLISHED
         private long published;
@@ -100,6 +115,11 @@ final class RecordingBuffers {
         @SuppressWarnings("unused") // through HANDING_OVER
         private int handingOver;
 
+        /** A ring in {@code slots}, {@link #BYTES} long. */
+        FrameRing(ByteBuffer slots) {
+            this.slots = slots.order(ByteOrder.nativeOrder());
+        }
+
         /** Producer: copies one frame in, or returns false when the ring is full. */
         boolean put(byte frameKind, byte[] from, int offset, int frameLength, long frameStamp) {
             long frame = (long) PUBLISHED.get(this);
@@ -108,11 +128,11 @@ final class RecordingBuffers {
             }
             int at = offset(frame);
             if (from != null) {
-                System.arraycopy(from, offset, slots, at + AUDIO, frameLength);
+                slots.put(at + AUDIO, from, offset, frameLength);
             }
-            LONGS.set(slots, at + STAMP, frameStamp);
-            slots[at + KIND] = frameKind;
-            slots[at + LENGTH] = (byte) frameLength; // at most 160: read back unsigned
+            slots.putLong(at + STAMP, frameStamp);
+            slots.put(at + KIND, frameKind);
+            slots.put(at + LENGTH, (byte) frameLength); // at most 160: read back unsigned
             PUBLISHED.setRelease(this, frame + 1);
             return true;
         }
@@ -146,15 +166,15 @@ final class RecordingBuffers {
         }
 
         long stamp(long frame) {
-            return (long) LONGS.get(slots, offset(frame) + STAMP);
+            return slots.getLong(offset(frame) + STAMP);
         }
 
         byte kind(long frame) {
-            return slots[offset(frame) + KIND];
+            return slots.get(offset(frame) + KIND);
         }
 
         int length(long frame) {
-            return slots[offset(frame) + LENGTH] & 0xFF;
+            return slots.get(offset(frame) + LENGTH) & 0xFF;
         }
 
         /** Where the frame's slot starts in {@link #slots}; its audio is {@link #AUDIO} further. */

@@ -43,7 +43,7 @@ final class RecordingWriter implements AutoCloseable {
     private final Set<Recording> live = ConcurrentHashMap.newKeySet();
     /**
      * Buffers of finished recordings, for the next ones: never more sets than were recording at once
-     * since the writer last had nothing to record (about 188 KiB each, 140 KiB of it outside the heap),
+     * since the writer last had nothing to record (about 192 KiB each, all but 4 KiB outside the heap),
      * and none once it has nothing to record. Guarded by itself: taken by the thread that starts a
      * recording, given back by the writer.
      */

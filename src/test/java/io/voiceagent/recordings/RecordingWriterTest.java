@@ -406,6 +406,23 @@ class RecordingWriterTest {
     }
 
     @Test
+    void the_rings_are_outside_the_heap_and_each_slot_has_whole_cache_lines_of_its_own() {
+        RecordingBuffers buffers = new RecordingBuffers();
+        for (RecordingBuffers.FrameRing ring : List.of(buffers.sent, buffers.phone)) {
+            assertThat(ring.slots.isDirect()).as("the collector never copies them").isTrue();
+            assertThat(ring.slots.capacity()).isEqualTo(Recording.RING_FRAMES * RecordingBuffers.FrameRing.SLOT_BYTES);
+            for (long frame = 0; frame < Recording.RING_FRAMES; frame++) {
+                assertThat(ring.slots.alignmentOffset(RecordingBuffers.FrameRing.offset(frame), 64))
+                        .as("slot %d starts a cache line", frame).isZero();
+            }
+        }
+        assertThat(RecordingBuffers.FrameRing.SLOT_BYTES % 64).as("and ends one").isZero();
+        assertThat(RecordingBuffers.FrameRing.SLOT_BYTES)
+                .isGreaterThanOrEqualTo(RecordingBuffers.FrameRing.AUDIO + Recording.FRAME_SAMPLES);
+        assertThat(buffers.staged.alignmentOffset(0, WavFile.BLOCK)).as("direct writes need whole blocks").isZero();
+    }
+
+    @Test
     void a_disk_that_fails_stops_the_recording_and_marks_it_without_throwing() throws Exception {
         RecordingWriter writer = new RecordingWriter(r -> { });
         Recording recording = new Recording("c_3", dir.resolve("missing-dir").resolve("c_3.wav"), Format.PCM16,
