@@ -15,9 +15,9 @@ import java.nio.ByteOrder;
  * space to survivor space at every young collection, then promoted and left in the old generation as
  * garbage; at 500 recorded calls that started G1's old-generation cycles, whose pauses held up the
  * pacing clock (README, "Recording's cost"). Why the rings are outside the heap: even reused, the sets
- * are new whenever many calls start at once after the writer had nothing to record (it gives its pool
- * back then), and the rings were most of what a recorded call added to the heap (44 of 48 KiB): 500
- * calls starting within ten seconds took 22 MB through the young collections into the old generation,
+ * are new whenever more calls record at once than ever before (the pool holds the peak), and the
+ * rings were most of what a recorded call added to the heap (44 of 48 KiB): 500 calls starting
+ * within ten seconds took 22 MB through the young collections into the old generation,
  * which crossed G1's threshold and brought a concurrent cycle and mixed collections (pauses of 27 and
  * 45 ms, the pacing clock stopped with them) into the full load. Outside the heap the collector never
  * copies them. All of it is one allocation, so one cleaner.

@@ -42,10 +42,13 @@ final class RecordingWriter implements AutoCloseable {
 
     private final Set<Recording> live = ConcurrentHashMap.newKeySet();
     /**
-     * Buffers of finished recordings, for the next ones: never more sets than were recording at once
-     * since the writer last had nothing to record (about 192 KiB each, all but 4 KiB outside the heap),
-     * and none once it has nothing to record. Guarded by itself: taken by the thread that starts a
-     * recording, given back by the writer.
+     * Buffers of finished recordings, for the next ones: never more sets than this writer had
+     * recording at once (about 192 KiB each, all but 4 KiB outside the heap), kept while it has
+     * nothing to record. Why kept: memory outside the heap goes back only once a collection of the
+     * old generation, where the sets end up, finds them unreachable, which a quiet service may not
+     * run for hours; dropped when idle, they stayed allocated while the next burst of calls allocated
+     * a new set each, and the direct memory held grew past the peak it serves. Guarded by itself:
+     * taken by the thread that starts a recording, given back by the writer.
      */
     private final ArrayDeque<RecordingBuffers> freeBuffers = new ArrayDeque<>();
     /** Finished recordings whose buffers a media thread may still be writing into; the writer thread's. */
@@ -106,11 +109,7 @@ final class RecordingWriter implements AutoCloseable {
             try {
                 if (live.isEmpty() && retiring.isEmpty()) {
                     // Nothing to drain (most of the time with RECORDING=off): no wake-ups until a
-                    // recording is added or the writer closes, and the pool goes back to the collector
-                    // (a busy writer is rarely idle, so this does not bring back the garbage the pool avoids).
-                    synchronized (freeBuffers) {
-                        freeBuffers.clear();
-                    }
+                    // recording is added or the writer closes.
                     wake.acquire();
                 } else {
                     wake.tryAcquire(DRAIN_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);

@@ -12,8 +12,9 @@
  * only attaches or stops a recording. No locks: each ring has one producer at a time (the pacing thread;
  * the media thread holding the session's uplink lock) and the writer as its consumer, handing over by
  * release/acquire counts, so the pacing clock never waits for another media thread. A recording's
- * arrays ({@code RecordingBuffers}) are borrowed from the writer and reused by a later recording once
- * no media thread is still inside a hand-over to it (a counter the media threads raise before they
- * look at the stop); the free ones are kept under their own lock, taken and given back, never nested.
+ * buffers ({@code RecordingBuffers}, outside the heap but for 4 KiB) are borrowed from the writer and
+ * reused by a later recording once no media thread is still inside a hand-over to it (a counter the
+ * media threads raise before they look at the stop); the free ones are kept, as many as were ever in
+ * use at once, under their own lock, taken and given back, never nested.
  */
 package io.voiceagent.recordings;

@@ -454,7 +454,7 @@ class RecordingWriterTest {
     }
 
     @Test
-    void a_writer_with_nothing_to_drain_waits_without_ticking_and_keeps_no_buffers_until_a_recording_comes() throws Exception {
+    void a_writer_with_nothing_to_drain_waits_without_ticking_and_keeps_its_buffers_for_the_next_recording() throws Exception {
         try (RecordingWriter writer = new RecordingWriter(r -> { }).start()) {
             awaitState(writer.thread(), Thread.State.WAITING);
             Recording recording = new Recording("c_18", dir.resolve("c_18.wav"), Format.PCM16, writer);
@@ -463,7 +463,12 @@ class RecordingWriterTest {
             recording.stop();
             awaitState(writer.thread(), Thread.State.WAITING);
             assertThat(channel(dir.resolve("c_18.wav"), 1)).hasSize(160);
-            assertThat(writer.freeBuffers()).as("an idle writer keeps no buffers").isZero();
+            assertThat(writer.freeBuffers()).as("an idle writer keeps the set it had").isEqualTo(1);
+
+            Recording next = new Recording("c_19", dir.resolve("c_19.wav"), Format.PCM16, writer);
+            assertThat(next.buffers).as("no new memory for the next call").isSameAs(recording.buffers);
+            assertThat(writer.freeBuffers()).isZero();
+            next.stop();
         }
     }
 
