@@ -20,7 +20,7 @@ import java.nio.ByteOrder;
  * within ten seconds took 22 MB through the young collections into the old generation,
  * which crossed G1's threshold and brought a concurrent cycle and mixed collections (pauses of 27 and
  * 45 ms, the pacing clock stopped with them) into the full load. Outside the heap the collector never
- * copies them. All of it is one allocation, so one cleaner.
+ * copies them. What is outside the heap is one allocation, so one cleaner.
  *
  * <p>None of the buffers is cleared between recordings: a ring's slots are written before they are
  * published, the backlog is read only within its count, and the staged bytes are written before
