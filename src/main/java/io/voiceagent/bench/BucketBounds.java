@@ -11,11 +11,16 @@ import java.util.Map;
  * samples, but only as far as the buckets tell: each figure is the upper bound of the bucket the p50,
  * the p99 or the largest observation fell in (so "at most"), in seconds; {@code +Inf} beyond the last.
  *
- * @param count observations; the bounds are 0 when it is 0
+ * <p>Beside them, the share of observations beyond 1 ms and beyond 5 ms: a p99 moves a whole bucket
+ * (≤ 0.5 to ≤ 1 to ≤ 2 ms) when its share crosses 1 %, so two runs whose p99 differ by a bucket may
+ * differ little; the shares say by how much. NaN when the histogram has no such bound.
+ *
+ * @param count observations; the bounds and shares are 0 when it is 0
  */
-record BucketBounds(long count, double p50AtMost, double p99AtMost, double maxAtMost) {
+record BucketBounds(long count, double p50AtMost, double p99AtMost, double maxAtMost,
+                    double percentOver1Ms, double percentOver5Ms) {
 
-    static final BucketBounds EMPTY = new BucketBounds(0, 0, 0, 0);
+    static final BucketBounds EMPTY = new BucketBounds(0, 0, 0, 0, 0, 0);
 
     /** Reads histogram {@code name}'s buckets from Prometheus text; EMPTY when it is not there. */
     static BucketBounds fromScrape(String text, String name) {
@@ -55,7 +60,7 @@ record BucketBounds(long count, double p50AtMost, double p99AtMost, double maxAt
             return EMPTY;
         }
         return new BucketBounds(count, boundOfRank(buckets, rank(count, 50)), boundOfRank(buckets, rank(count, 99)),
-                boundOfRank(buckets, count));
+                boundOfRank(buckets, count), percentOver(buckets, 0.001, count), percentOver(buckets, 0.005, count));
     }
 
     private static List<double[]> buckets(String text, String name) {
@@ -78,6 +83,16 @@ record BucketBounds(long count, double p50AtMost, double p99AtMost, double maxAt
         return Math.max(1, (long) Math.ceil(percent / 100.0 * count));
     }
 
+    /** Percent of the {@code count} observations above bucket bound {@code bound}; NaN when it is not a bound. */
+    private static double percentOver(List<double[]> buckets, double bound, long count) {
+        for (double[] bucket : buckets) {
+            if (bucket[0] == bound) {
+                return 100.0 * (count - bucket[1]) / count;
+            }
+        }
+        return Double.NaN;
+    }
+
     private static double boundOfRank(List<double[]> buckets, long rank) {
         for (double[] bucket : buckets) {
             if (bucket[1] >= rank) {
@@ -92,17 +107,33 @@ record BucketBounds(long count, double p50AtMost, double p99AtMost, double maxAt
                 : "<= " + ms(p50AtMost) + " / <= " + ms(p99AtMost) + " / <= " + ms(maxAtMost) + " ms  (n=" + count + ")";
     }
 
+    /** The shares beyond 1 and 5 ms, as the table shows them. */
+    String sharesOver() {
+        return count == 0 ? "n/a" : percent(percentOver1Ms) + " / " + percent(percentOver5Ms);
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.3f %%", share);
+    }
+
     Map<String, Object> toJson() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("count", count);
         out.put("p50_at_most", jsonMs(p50AtMost));
         out.put("p99_at_most", jsonMs(p99AtMost));
         out.put("max_at_most", jsonMs(maxAtMost));
+        out.put("percent_over_1_ms", jsonPercent(percentOver1Ms));
+        out.put("percent_over_5_ms", jsonPercent(percentOver5Ms));
         return out;
     }
 
     private static String ms(double seconds) {
         return Double.isInfinite(seconds) ? "+Inf" : String.format(Locale.ROOT, "%.3f", seconds * 1000);
+    }
+
+    /** Rounded to a thousandth, or null when the histogram has no such bound (JSON has no NaN). */
+    private static Object jsonPercent(double share) {
+        return Double.isNaN(share) ? null : Math.round(share * 1000) / 1000.0;
     }
 
     /** Milliseconds, or the string "+Inf" beyond the last bound (JSON has no infinity). */

@@ -187,6 +187,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                 String.format(Locale.ROOT, "%.3f %% of %d", latePercent(), pacingPackets));
         row(out, "  of which at the service's pacing clock (packet's turn behind its deadline; bucket bounds) p50 / p99 / max",
                 sendLateness.asMillis());
+        row(out, "    turns later than 1 ms / 5 ms behind their deadline (the p99's bucket moves when the first crosses 1 %)",
+                sendLateness.sharesOver());
         row(out, "  and its stalls beyond a period (1 ms ticks skipped, their calls resuming on the current one)",
                 pacerSkippedTicks + " ticks");
         row(out, "packets lost / duplicated (phones)", lost + " / " + duplicated);

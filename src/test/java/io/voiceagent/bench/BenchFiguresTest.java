@@ -220,8 +220,10 @@ class BenchFiguresTest {
                 x_seconds_count 100
                 """;
         BucketBounds bounds = BucketBounds.fromScrape(text, "x_seconds");
-        assertThat(bounds).isEqualTo(new BucketBounds(100, 0.001, 0.005, Double.POSITIVE_INFINITY));
+        assertThat(bounds).isEqualTo(new BucketBounds(100, 0.001, 0.005, Double.POSITIVE_INFINITY, 2.0, 1.0));
         assertThat(bounds.asMillis()).isEqualTo("<= 1.000 / <= 5.000 / <= +Inf ms  (n=100)");
+        assertThat(bounds.sharesOver()).isEqualTo("2.000 % / 1.000 %");
+        assertThat(bounds.toJson()).containsEntry("percent_over_1_ms", 2.0).containsEntry("percent_over_5_ms", 1.0);
         assertThat(BucketBounds.fromScrape(text, "y_seconds")).isEqualTo(BucketBounds.EMPTY);
     }
 
@@ -239,7 +241,7 @@ class BenchFiguresTest {
                 """;
         // The five slow warm-up observations are gone: of 100, 98 within 1 ms, all within 5 ms.
         assertThat(BucketBounds.fromScrapes(warmUp, end, "x_seconds"))
-                .isEqualTo(new BucketBounds(100, 0.001, 0.005, 0.005));
+                .isEqualTo(new BucketBounds(100, 0.001, 0.005, 0.005, 2.0, 0.0));
     }
 
     @Test
@@ -265,8 +267,9 @@ class BenchFiguresTest {
                 x_seconds_bucket{le="+Inf"} 130
                 """;
         // 50 before the probe and 50 after it, one of those within 0.1 s; the 20 late ones of the probe are gone.
+        // No bucket ends at 5 ms, so the share beyond it is not known.
         assertThat(BucketBounds.overIntervals("x_seconds", start, beforeProbe, afterProbe, end))
-                .isEqualTo(new BucketBounds(100, 0.001, 0.001, 0.1));
+                .isEqualTo(new BucketBounds(100, 0.001, 0.001, 0.1, 1.0, Double.NaN));
         assertThat(BucketBounds.fromScrapes(start, end, "x_seconds").maxAtMost()).isInfinite();
         assertThatThrownBy(() -> BucketBounds.overIntervals("x_seconds", start))
                 .isInstanceOf(IllegalArgumentException.class);
