@@ -1,0 +1,94 @@
+package io.voiceagent.recordings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.voiceagent.call.CallMode;
+import io.voiceagent.call.CallRecord;
+import io.voiceagent.call.CallStatus;
+import io.voiceagent.call.TestCalls;
+import io.voiceagent.config.Config;
+import io.voiceagent.config.Config.Recording.Format;
+import io.voiceagent.media.AudioTap;
+import io.voiceagent.media.G711;
+import io.voiceagent.media.MediaSession;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@link Recordings#close} leaves on disk for the calls that had just hung up when the service stopped. */
+class RecordingsCloseTest {
+    private static final int CALLS = 2 * Recordings.WRITERS;
+    private static final int FRAMES = 100;
+
+    @TempDir
+    Path dataDir;
+
+    /** Each call's media session: it only keeps the tap the recordings attach to it. */
+    private final Map<String, AudioTap> taps = new ConcurrentHashMap<>();
+
+    private MediaSession session(String callId) {
+        return (MediaSession) Proxy.newProxyInstance(MediaSession.class.getClassLoader(), new Class<?>[]{MediaSession.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("setAudioTap")) {
+                        if (args[0] == null) {
+                            taps.remove(callId);
+                        } else {
+                            taps.put(callId, (AudioTap) args[0]);
+                        }
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void closing_finishes_every_writers_recordings_of_calls_just_hung_up() throws Exception {
+        Instant start = Instant.parse("2026-12-03T06:00:00Z");
+        byte[] phone = new byte[Recording.FRAME_SAMPLES];
+        Arrays.fill(phone, G711.linearToUlaw((short) 3000));
+        byte[] sent = new byte[Recording.FRAME_SAMPLES];
+        Arrays.fill(sent, G711.linearToUlaw((short) 1000));
+        List<String> ids = new ArrayList<>();
+        Path directory;
+        try (Recordings recordings = Recordings.open(new Config.Recording(true, Format.PCM16, 30, Optional.empty()),
+                dataDir, Clock.systemUTC(), callId -> Optional.of(session(callId)))) {
+            directory = dataDir.resolve("recordings");
+            List<CallRecord> answered = new ArrayList<>();
+            for (int call = 0; call < CALLS; call++) { // one after the other: two recordings on each writer
+                CallRecord record = CallRecord.dialing("c_" + call, CallMode.SIP, TestCalls.request("+7999000112" + call), start)
+                        .withStatus(CallStatus.ANSWERED, start.plusSeconds(1));
+                recordings.onSaved(record);
+                answered.add(record);
+                ids.add(record.id());
+            }
+            assertThat(taps).as("every call recorded").hasSize(CALLS);
+            long stamp = 0;
+            for (int frame = 0; frame < FRAMES; frame++) { // 2 s: within a ring, so nothing is dropped
+                for (AudioTap tap : taps.values()) {
+                    tap.fromPhone(phone, false, ++stamp);
+                    tap.toPhone(sent, 0, ++stamp);
+                }
+            }
+            for (CallRecord record : answered) {
+                recordings.onSaved(record.withStatus(CallStatus.COMPLETED, start.plusSeconds(3)));
+            }
+            assertThat(taps).as("the taps are taken off at the hang-up").isEmpty();
+        } // close: the stopped recordings are finished before it returns
+
+        for (String id : ids) {
+            assertThat(Files.size(directory.resolve(id + ".wav"))).as(id).isEqualTo(44 + FRAMES * 160L * 4);
+            assertThat(Files.readString(directory.resolve(id + ".json"))).as(id)
+                    .contains("\"complete\":true").contains("\"dropped_ms\":0");
+        }
+    }
+}
