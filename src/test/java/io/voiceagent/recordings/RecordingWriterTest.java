@@ -33,7 +33,8 @@ class RecordingWriterTest {
         return ++handOvers;
     }
 
-    private static byte[] ulaw(short level) {
+    /** A 20 ms μ-law frame at one level; the recordings' other tests use it too. */
+    static byte[] ulaw(short level) {
         byte[] frame = new byte[Recording.FRAME_SAMPLES];
         Arrays.fill(frame, G711.linearToUlaw(level));
         return frame;

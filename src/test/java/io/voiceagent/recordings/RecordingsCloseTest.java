@@ -9,7 +9,6 @@ import io.voiceagent.call.TestCalls;
 import io.voiceagent.config.Config;
 import io.voiceagent.config.Config.Recording.Format;
 import io.voiceagent.media.AudioTap;
-import io.voiceagent.media.G711;
 import io.voiceagent.media.MediaSession;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,22 +52,16 @@ class RecordingsCloseTest {
     @Test
     void closing_finishes_every_writers_recordings_of_calls_just_hung_up() throws Exception {
         Instant start = Instant.parse("2026-12-03T06:00:00Z");
-        byte[] phone = new byte[Recording.FRAME_SAMPLES];
-        Arrays.fill(phone, G711.linearToUlaw((short) 3000));
-        byte[] sent = new byte[Recording.FRAME_SAMPLES];
-        Arrays.fill(sent, G711.linearToUlaw((short) 1000));
-        List<String> ids = new ArrayList<>();
-        Path directory;
+        byte[] phone = RecordingWriterTest.ulaw((short) 3000);
+        byte[] sent = RecordingWriterTest.ulaw((short) 1000);
+        List<CallRecord> answered = new ArrayList<>();
         try (Recordings recordings = Recordings.open(new Config.Recording(true, Format.PCM16, 30, Optional.empty()),
                 dataDir, Clock.systemUTC(), callId -> Optional.of(session(callId)))) {
-            directory = dataDir.resolve("recordings");
-            List<CallRecord> answered = new ArrayList<>();
             for (int call = 0; call < CALLS; call++) { // one after the other: two recordings on each writer
                 CallRecord record = CallRecord.dialing("c_" + call, CallMode.SIP, TestCalls.request("+7999000112" + call), start)
                         .withStatus(CallStatus.ANSWERED, start.plusSeconds(1));
                 recordings.onSaved(record);
                 answered.add(record);
-                ids.add(record.id());
             }
             assertThat(taps).as("every call recorded").hasSize(CALLS);
             long stamp = 0;
@@ -85,7 +77,9 @@ class RecordingsCloseTest {
             assertThat(taps).as("the taps are taken off at the hang-up").isEmpty();
         } // close: the stopped recordings are finished before it returns
 
-        for (String id : ids) {
+        Path directory = dataDir.resolve("recordings");
+        for (CallRecord record : answered) {
+            String id = record.id();
             assertThat(Files.size(directory.resolve(id + ".wav"))).as(id).isEqualTo(44 + FRAMES * 160L * 4);
             assertThat(Files.readString(directory.resolve(id + ".json"))).as(id)
                     .contains("\"complete\":true").contains("\"dropped_ms\":0");
