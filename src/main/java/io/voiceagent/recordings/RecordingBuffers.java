@@ -43,11 +43,11 @@ final class RecordingBuffers {
 
     RecordingBuffers() {
         ByteBuffer aligned = ByteBuffer.allocateDirect(
-                        WavFile.BLOCK + WavFile.STAGED_CAPACITY + 2 * FrameRing.BYTES + WavFile.BLOCK)
-                .alignedSlice(WavFile.BLOCK);
-        firstBlock = aligned.slice(0, WavFile.BLOCK).order(ByteOrder.LITTLE_ENDIAN);
-        staged = aligned.slice(WavFile.BLOCK, WavFile.STAGED_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
-        int rings = WavFile.BLOCK + WavFile.STAGED_CAPACITY; // whole blocks: the slots start on cache lines
+                        DirectWrites.BLOCK + WavFile.STAGED_CAPACITY + 2 * FrameRing.BYTES + DirectWrites.BLOCK)
+                .alignedSlice(DirectWrites.BLOCK);
+        firstBlock = aligned.slice(0, DirectWrites.BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        staged = aligned.slice(DirectWrites.BLOCK, WavFile.STAGED_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
+        int rings = DirectWrites.BLOCK + WavFile.STAGED_CAPACITY; // whole blocks: the slots start on cache lines
         sent = new FrameRing(aligned.slice(rings, FrameRing.BYTES));
         phone = new FrameRing(aligned.slice(rings + FrameRing.BYTES, FrameRing.BYTES));
     }

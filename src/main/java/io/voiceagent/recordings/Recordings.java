@@ -6,10 +6,11 @@ import io.voiceagent.call.StartCallRequest;
 import io.voiceagent.config.Config;
 import io.voiceagent.media.MediaSession;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -169,12 +170,21 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
         live.remove(recording.callId);
     }
 
-    /** {@code <call id>.json}, mode 0600: what {@link #describe} reports of a finished recording. */
+    /**
+     * {@code <call id>.json}, mode 0600: what {@link #describe} reports of a finished recording. One
+     * block, the JSON and then spaces (JSON allows whitespace after its value), written like the WAV
+     * ({@link DirectWrites}): a finished call leaves no page for the kernel to flush.
+     */
     private void writeStatus(String callId, Map<String, Object> status) throws IOException {
-        Path file = directory.resolve(callId + ".json");
-        Files.write(file, JSON.std.asBytes(status),
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        byte[] json = JSON.std.asBytes(status);
+        ByteBuffer block = ByteBuffer.allocate(DirectWrites.BLOCK).put(json);
+        while (block.position() < DirectWrites.BLOCK - 1) {
+            block.put((byte) ' ');
+        }
+        block.put((byte) '\n');
+        try (FileChannel file = DirectWrites.create(directory.resolve(callId + ".json"), true)) {
+            DirectWrites.write(file, block, DirectWrites.BLOCK, 0);
+        }
     }
 
     @Override

@@ -1,29 +1,22 @@
 package io.voiceagent.recordings;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import io.voiceagent.config.Config.Recording.Format;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One recording's WAV file, written in whole {@link #BLOCK}s at block offsets, around the page cache
- * ({@code O_DIRECT}) when the file system takes it, through it otherwise. The recording encodes its
- * samples straight into {@link #staged()} (after the header, at first); whole blocks go to the disk
- * once {@link #WRITE_BYTES} are staged, the rest stays for the next write; at the end the last block
- * is written padded and the file cut back to its length.
+ * One recording's WAV file, written in whole {@link DirectWrites#BLOCK}s at block offsets, around the
+ * page cache where the file system takes it ({@link DirectWrites}). The recording encodes its samples
+ * straight into {@link #staged()} (after the header, at first); whole blocks go to the disk once
+ * {@link #WRITE_BYTES} are staged, the rest stays for the next write; at the end the last block is
+ * written filled up by a {@code JUNK} chunk, the RIFF chunk that readers skip, which is how
+ * broadcast-WAV writers align their files: cutting the padding off instead made the kernel read and
+ * zero that block through the page cache, for every call.
  *
  * <p>Why around the page cache: written through it, 500 recorded calls (16 MB/s) were flushed by the
  * kernel's writeback every 5 s in bursts of 80 MB, and on a virtual machine whose disk the host
@@ -38,21 +31,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its length. Only the writer thread touches a {@code WavFile}.
  */
 final class WavFile {
-    /** The unit of every write: a multiple of the block size of the file systems we meet. */
-    static final int BLOCK = 4096;
     /**
      * Staged bytes that make a write: 32 blocks, 4 s of 16-bit stereo, 8 s of G.711. Few, large
      * writes: each is a request the disk's driver announces to the device, which on a virtual machine
      * is an exit to the host (measured at 500 calls with 32 KiB writes: the announcements alone were
      * 2 % of a core), and each is waited for. The price is memory: this much per recorded call.
      */
-    static final int WRITE_BYTES = 32 * BLOCK;
-    /** Room for a write's worth, a frame more, and the padding of the last block. */
-    static final int STAGED_CAPACITY = WRITE_BYTES + BLOCK;
-    /** Said once per process: which recordings miss the direct writes, and why. */
-    private static final AtomicBoolean THROUGH_PAGE_CACHE_LOGGED = new AtomicBoolean();
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    static final int WRITE_BYTES = 32 * DirectWrites.BLOCK;
+    /** Room for a write's worth less a byte, a frame, and the {@code JUNK} chunk ending the last block. */
+    static final int STAGED_CAPACITY = WRITE_BYTES + DirectWrites.BLOCK;
 
     private final Path path;
     private final Format format;
@@ -67,7 +54,7 @@ final class WavFile {
         this.format = format;
         this.staged = buffers.staged.clear();
         this.firstBlock = buffers.firstBlock.clear();
-        staged.put(WavHeader.of(format, 0));
+        staged.put(WavHeader.of(format, 0, 0));
     }
 
     /** Where the samples go, encoded, at its position: up to {@link #WRITE_BYTES} and a frame. */
@@ -85,20 +72,20 @@ final class WavFile {
         if (staged.position() < WRITE_BYTES) {
             return;
         }
-        int whole = staged.position() / BLOCK * BLOCK;
+        int whole = staged.position() / DirectWrites.BLOCK * DirectWrites.BLOCK;
         open();
-        write(staged, whole, stagedAt);
+        DirectWrites.write(channel, staged, whole, stagedAt);
         if (stagedAt == 0) {
-            firstBlock.put(0, staged, 0, BLOCK);
+            firstBlock.put(0, staged, 0, DirectWrites.BLOCK);
         }
         int rest = staged.position() - whole;
-        staged.put(0, staged, whole, rest); // rest < BLOCK <= whole: the two ranges do not overlap
+        staged.put(0, staged, whole, rest); // rest < a block <= whole: the two ranges do not overlap
         staged.position(rest);
         stagedAt += whole;
     }
 
     /**
-     * Writes what is staged (its last block padded with zeros, then cut off) and the final sizes,
+     * Writes what is staged, its last block filled up by a {@code JUNK} chunk, then the final sizes,
      * and closes the file. A recording that staged no sample leaves no file.
      */
     void finish() throws IOException {
@@ -108,20 +95,17 @@ final class WavFile {
         try {
             open();
             long end = stagedAt + staged.position();
-            ByteBuffer header = WavHeader.of(format, WavHeader.dataBytes(format, end));
+            int junk = (int) (DirectWrites.blocks(end + WavHeader.JUNK_HEADER) - end);
+            ByteBuffer header = WavHeader.of(format, WavHeader.dataBytes(format, end), junk);
             if (stagedAt == 0) {
                 staged.put(0, header, 0, header.limit());
             }
-            int padded = (staged.position() + BLOCK - 1) / BLOCK * BLOCK;
-            for (int i = staged.position(); i < padded; i++) {
-                staged.put(i, (byte) 0);
-            }
-            write(staged, padded, stagedAt);
+            WavHeader.putJunk(staged, junk);
+            DirectWrites.write(channel, staged, staged.position(), stagedAt);
             if (stagedAt > 0) { // the sizes only once the samples they count are written
                 firstBlock.put(0, header, 0, header.limit());
-                write(firstBlock, BLOCK, 0);
+                DirectWrites.write(channel, firstBlock, DirectWrites.BLOCK, 0);
             }
-            channel.truncate(end);
         } finally {
             close();
         }
@@ -142,9 +126,10 @@ final class WavFile {
 
     /**
      * A recording the service did not finish (it stopped or crashed during the call): its header
-     * still says no samples and its end may hold a block's padding. Cuts the file to its whole stereo
-     * frames and writes their sizes into its header; returns how long it plays, in milliseconds. Empty
-     * when the file is not a recording's WAV (too short, another header): it is left as it is.
+     * still says no samples. Cuts the file to its whole stereo frames and writes their sizes into its
+     * header; returns how long it plays, in milliseconds. A finished file's sizes are read, not
+     * changed. Empty when the file is not a recording's WAV (too short, another header): it is left
+     * as it is.
      */
     static OptionalLong mendUnfinished(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -152,55 +137,27 @@ final class WavFile {
             while (start.hasRemaining() && channel.read(start, start.position()) > 0) {
                 // a short read: read on
             }
-            Optional<Format> format = WavHeader.formatOf(start.flip());
+            start.flip();
+            Optional<Format> format = WavHeader.formatOf(start);
             if (format.isEmpty() || channel.size() < WavHeader.length(format.get())) {
                 return OptionalLong.empty();
             }
-            long dataBytes = WavHeader.dataBytes(format.get(), channel.size());
-            channel.truncate(WavHeader.length(format.get()) + dataBytes);
-            ByteBuffer header = WavHeader.of(format.get(), dataBytes);
-            while (header.hasRemaining()) {
-                channel.write(header, header.position());
+            long dataBytes = WavHeader.dataBytesOf(format.get(), start);
+            if (dataBytes == 0 || WavHeader.length(format.get()) + dataBytes > channel.size()) {
+                dataBytes = WavHeader.dataBytes(format.get(), channel.size());
+                channel.truncate(WavHeader.length(format.get()) + dataBytes);
+                ByteBuffer header = WavHeader.of(format.get(), dataBytes, 0);
+                while (header.hasRemaining()) {
+                    channel.write(header, header.position());
+                }
             }
             return OptionalLong.of(WavHeader.millis(dataBytes / WavHeader.bytesPerFrame(format.get())));
         }
     }
 
-    private void write(ByteBuffer from, int length, long at) throws IOException {
-        ByteBuffer bytes = from.duplicate().position(0).limit(length);
-        while (bytes.hasRemaining()) {
-            at += channel.write(bytes, at);
-        }
-    }
-
-    /**
-     * Creates the file (never over another) around the page cache when its file system's blocks
-     * divide {@link #BLOCK} and it accepts {@code O_DIRECT}, through the page cache otherwise.
-     */
     private void open() throws IOException {
-        if (channel != null) {
-            return;
+        if (channel == null) {
+            channel = DirectWrites.create(path, false);
         }
-        if (BLOCK % Files.getFileStore(path.getParent()).getBlockSize() == 0) {
-            try {
-                channel = FileChannel.open(path, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT), OWNER_ONLY);
-                return;
-            } catch (FileAlreadyExistsException e) {
-                throw e;
-            } catch (IOException | UnsupportedOperationException refused) {
-                // Refused by the file system (tmpfs before Linux 6.6, ramfs, some network file systems).
-                // Linux creates the file before it refuses O_DIRECT: open what it created.
-                if (!THROUGH_PAGE_CACHE_LOGGED.getAndSet(true)) {
-                    RecordingWriter.LOG.log(System.Logger.Level.INFO, "recordings in " + path.getParent()
-                            + " are written through the page cache: O_DIRECT refused (" + refused + ")");
-                }
-                if (Files.exists(path)) {
-                    channel = FileChannel.open(path, StandardOpenOption.WRITE);
-                    return;
-                }
-            }
-        }
-        channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
     }
 }

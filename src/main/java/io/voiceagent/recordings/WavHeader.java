@@ -9,13 +9,16 @@ import java.util.Optional;
 /**
  * The RIFF/WAVE header of a stereo 8 kHz recording: 16-bit PCM (format 1, 44 bytes), or G.711
  * μ-law (format 7, 8 bits, with the {@code cbSize} field and the {@code fact} chunk that a
- * non-PCM WAVE carries: 58 bytes).
+ * non-PCM WAVE carries: 58 bytes). A finished file ends with a {@code JUNK} chunk that fills its last
+ * block ({@link WavFile}).
  */
 final class WavHeader {
     static final int SAMPLE_RATE = 8000;
     static final int CHANNELS = 2;
     private static final short PCM = 1;
     private static final short MULAW = 7;
+    /** A chunk's id and size: the least a {@code JUNK} chunk takes. */
+    static final int JUNK_HEADER = 8;
 
     private WavHeader() {
     }
@@ -68,11 +71,19 @@ final class WavHeader {
         return true;
     }
 
-    /** The header for {@code dataBytes} bytes of samples. */
-    static ByteBuffer of(Format format, long dataBytes) {
+    /** The sample bytes a header {@link #formatOf} accepted says its file has (0 in an unfinished one). */
+    static long dataBytesOf(Format format, ByteBuffer start) {
+        return Integer.toUnsignedLong(start.slice().order(ByteOrder.LITTLE_ENDIAN).getInt(length(format) - 4));
+    }
+
+    /**
+     * The header for {@code dataBytes} bytes of samples followed by {@code trailingBytes} of other
+     * chunks (the {@code JUNK} that fills the last block), which the RIFF chunk's size counts.
+     */
+    static ByteBuffer of(Format format, long dataBytes, int trailingBytes) {
         int blockAlign = bytesPerFrame(format);
         ByteBuffer b = ByteBuffer.allocate(length(format)).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(ascii("RIFF")).putInt((int) (length(format) - 8 + dataBytes)).put(ascii("WAVE"));
+        b.put(ascii("RIFF")).putInt((int) (length(format) - 8 + dataBytes + trailingBytes)).put(ascii("WAVE"));
         b.put(ascii("fmt ")).putInt(format == Format.PCM16 ? 16 : 18)
                 .putShort(format == Format.PCM16 ? PCM : MULAW).putShort((short) CHANNELS).putInt(SAMPLE_RATE)
                 .putInt(SAMPLE_RATE * blockAlign).putShort((short) blockAlign)
@@ -83,6 +94,19 @@ final class WavHeader {
         }
         b.put(ascii("data")).putInt((int) dataBytes);
         return b.flip();
+    }
+
+    /**
+     * Puts a {@code JUNK} chunk of {@code length} bytes (at least {@link #JUNK_HEADER}; even, as the
+     * samples before it are) at {@code to}'s position, and moves the position past it.
+     */
+    static void putJunk(ByteBuffer to, int length) {
+        int at = to.position();
+        to.put(at, ascii("JUNK")).duplicate().order(ByteOrder.LITTLE_ENDIAN).putInt(at + 4, length - JUNK_HEADER);
+        for (int i = at + JUNK_HEADER; i < at + length; i++) {
+            to.put(i, (byte) 0);
+        }
+        to.position(at + length);
     }
 
     private static byte[] ascii(String text) {

@@ -63,6 +63,9 @@ class RecordingWriterTest {
         assertThat(b.getShort(46)).as("right: what it was sent").isBetween((short) -4300, (short) -3700);
         assertThat(b.getShort(44 + 160 * 4)).isZero();
         assertThat(b.getShort(46 + 160 * 4)).isZero();
+        assertThat(wav).as("one whole block").hasSize(4096);
+        assertThat(new String(wav, 44 + 2 * 160 * 4, 4)).as("the rest of it a chunk readers skip").isEqualTo("JUNK");
+        assertThat(b.getInt(48 + 2 * 160 * 4)).isEqualTo(4096 - 44 - 2 * 160 * 4 - 8);
         assertThat(recording.droppedFrames()).isZero();
         assertThat(recording.durationMillis()).isEqualTo(40);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("c_1.wav"))))
@@ -96,8 +99,11 @@ class RecordingWriterTest {
         }
         recording.stop();
         assertThat(recording.drain()).isTrue();
-        assertThat(Files.size(file)).as("the rest at the end, the padding of its last block cut off")
-                .isEqualTo(44 + 213 * 160 * 4);
+        assertThat(Files.size(file)).as("the rest at the end, its last block filled up by a JUNK chunk")
+                .isEqualTo(34 * 4096);
+        ByteBuffer end = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(end.getInt(4)).as("the RIFF chunk counts it").isEqualTo(34 * 4096 - 8);
+        assertThat(end.getInt(44 + 213 * 160 * 4 + 4)).isEqualTo(34 * 4096 - 44 - 213 * 160 * 4 - 8);
         assertThat(recording.durationMillis()).isEqualTo(4260);
         short[] right = channel(file, 1);
         assertThat(right).hasSize(213 * 160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(1000)));
@@ -121,7 +127,10 @@ class RecordingWriterTest {
         assertThat(openFlags(file) & O_DIRECT).as("the open file's flags").isEqualTo(O_DIRECT);
         recording.stop();
         assertThat(recording.drain()).isTrue();
-        assertThat(Files.size(file)).isEqualTo(44 + 205 * 160 * 4);
+        assertThat(Files.size(file)).isEqualTo(33 * 4096);
+        if (!Files.getFileStore(dir).type().equals("tmpfs")) { // where the file is nothing but page cache
+            assertThat(pageCacheBytes(file)).as("a finished recording leaves no page for the kernel to flush").isZero();
+        }
     }
 
     @Test
@@ -141,7 +150,7 @@ class RecordingWriterTest {
             recording.stop();
             assertThat(recording.drain()).isTrue();
             assertThat(recording.failed()).isFalse();
-            assertThat(Files.size(file)).isEqualTo(58 + 420 * 160 * 2);
+            assertThat(Files.size(file)).isEqualTo(33 * 4096);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
             assertThat(soxInfo(file)).contains("u-law").contains("= 67200 samples");
         } finally {
@@ -155,6 +164,11 @@ class RecordingWriterTest {
         RecordingWriter writer = new RecordingWriter(finished -> { }); // never finished: the service "crashed"
         Recording pcm = new Recording("c_15", directory.resolve("c_15.wav"), Format.PCM16, writer);
         Recording g711 = new Recording("c_19", directory.resolve("c_19.wav"), Format.G711, writer);
+        Recording finished = new Recording("c_21", directory.resolve("c_21.wav"), Format.PCM16, writer);
+        finished.toPhone(ulaw((short) 1000), 0, nextStamp());
+        finished.stop();
+        finished.drain(); // written whole, but its status never: the crash came before
+        byte[] finishedBytes = Files.readAllBytes(directory.resolve("c_21.wav"));
         for (int i = 0; i < 420; i++) { // 8.4 s: two writes of PCM16, one of G.711, then the crash
             for (Recording recording : List.of(pcm, g711)) {
                 recording.fromPhone(ulaw((short) 3000), false, nextStamp());
@@ -185,6 +199,11 @@ class RecordingWriterTest {
             assertThat(recordings.describe("c_19")).hasValueSatisfying(status -> assertThat(status)
                     .containsEntry("state", "incomplete").containsEntry("interrupted", true));
             assertThat(Files.readString(directory.resolve("c_20.wav"))).as("not ours: left as it is").isEqualTo("not a recording");
+            assertThat(directory.resolve("c_21.wav")).as("finished: its sizes are read, its JUNK kept")
+                    .hasBinaryContent(finishedBytes);
+            assertThat(recordings.describe("c_21")).hasValueSatisfying(status -> assertThat(status)
+                    .containsEntry("state", "incomplete").containsEntry("interrupted", true)
+                    .containsEntry("duration_s", 0.02));
             assertThat(directory.resolve("c_20.json")).doesNotExist();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("c_15.json"))))
                     .isEqualTo("rw-------");
@@ -262,6 +281,16 @@ class RecordingWriterTest {
         return samples;
     }
 
+    /** How much of a file is in the page cache ({@code fincore}, util-linux); the test is skipped without it. */
+    static long pageCacheBytes(Path file) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/fincore")), "fincore (util-linux) not installed");
+        Process fincore = new ProcessBuilder("/usr/bin/fincore", "--bytes", "--noheadings", "--output", "RES",
+                file.toString()).redirectErrorStream(true).start();
+        String resident = new String(fincore.getInputStream().readAllBytes()).strip();
+        assertThat(fincore.waitFor()).as(resident).isZero();
+        return Long.parseLong(resident);
+    }
+
     /** What sox makes of a file ({@code sox --i}); the test is skipped where sox is not installed. */
     private static String soxInfo(Path file) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
@@ -282,8 +311,9 @@ class RecordingWriterTest {
 
         byte[] wav = Files.readAllBytes(dir.resolve("c_4.wav"));
         ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(wav).hasSize(58 + 160 * 2);
+        assertThat(wav).hasSize(4096);
         assertThat(b.getInt(4)).isEqualTo(wav.length - 8);
+        assertThat(new String(wav, 58 + 160 * 2, 4)).isEqualTo("JUNK");
         assertThat(b.getInt(16)).as("fmt size").isEqualTo(18);
         assertThat(b.getShort(20)).as("WAVE_FORMAT_MULAW").isEqualTo((short) 7);
         assertThat(b.getShort(32)).as("block align").isEqualTo((short) 2);
@@ -310,7 +340,7 @@ class RecordingWriterTest {
         assertThat(recording.droppedFrames()).isEqualTo(100);
         recording.stop();
         assertThat(recording.drain()).isTrue();
-        assertThat(Files.size(dir.resolve("c_2.wav"))).isEqualTo(44 + (long) Recording.RING_FRAMES * 160 * 4);
+        assertThat(channel(dir.resolve("c_2.wav"), 1)).hasSize(Recording.RING_FRAMES * 160);
     }
 
     @Test
@@ -420,7 +450,7 @@ class RecordingWriterTest {
         assertThat(RecordingBuffers.FrameRing.SLOT_BYTES % 64).as("and ends one").isZero();
         assertThat(RecordingBuffers.FrameRing.SLOT_BYTES)
                 .isGreaterThanOrEqualTo(RecordingBuffers.FrameRing.AUDIO + Recording.FRAME_SAMPLES);
-        assertThat(buffers.staged.alignmentOffset(0, WavFile.BLOCK)).as("direct writes need whole blocks").isZero();
+        assertThat(buffers.staged.alignmentOffset(0, DirectWrites.BLOCK)).as("direct writes need whole blocks").isZero();
     }
 
     @Test
@@ -449,7 +479,7 @@ class RecordingWriterTest {
             assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).isSameAs(recording);
             assertThat(writerThreadNiceValues()).as("below the media threads").contains(RecordingWriter.NICE);
         }
-        assertThat(Files.size(dir.resolve("c_5.wav"))).isEqualTo(44 + 120L * 160 * 4);
+        assertThat(Files.size(dir.resolve("c_5.wav"))).isEqualTo(19 * 4096);
         assertThat(ByteBuffer.wrap(Files.readAllBytes(dir.resolve("c_5.wav"))).order(ByteOrder.LITTLE_ENDIAN)
                 .getInt(40)).as("data bytes in the header").isEqualTo(120 * 160 * 4);
     }

@@ -1,0 +1,86 @@
+package io.voiceagent.recordings;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Files a recording writes in whole {@link #BLOCK}s at block offsets, around the page cache
+ * ({@code O_DIRECT}) where the file system takes it, and never cut to a length inside a block.
+ *
+ * <p>Why: whatever a finished call leaves in the page cache is flushed later by the kernel, for all
+ * calls at once. Written through it, 500 recorded calls were flushed every 5 s in bursts of 80 MB
+ * that stole the VM's CPUs from the real-time pacing clock; and when only each call's last page
+ * went through it (its status file, and the WAV cut back from its padded last block, which makes the
+ * kernel read and zero that block), the pacing clock was still late more often with recording than
+ * without, until those pages were gone too (README, "Recording's cost", tenth look).
+ */
+final class DirectWrites {
+    /** The unit of every write: a multiple of the block size of the file systems we meet. */
+    static final int BLOCK = 4096;
+    /** Said once per process: which recordings miss the direct writes, and why. */
+    private static final AtomicBoolean THROUGH_PAGE_CACHE_LOGGED = new AtomicBoolean();
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private DirectWrites() {
+    }
+
+    /**
+     * Creates the file (mode 0600) for writing around the page cache when its file system's blocks
+     * divide {@link #BLOCK} and it accepts {@code O_DIRECT}, through the page cache otherwise;
+     * {@code replace}: an existing file is emptied, else it is an error.
+     */
+    static FileChannel create(Path path, boolean replace) throws IOException {
+        Set<OpenOption> options = new HashSet<>(Set.of(StandardOpenOption.WRITE,
+                replace ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW));
+        if (replace) {
+            options.add(StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        if (BLOCK % Files.getFileStore(path.getParent()).getBlockSize() == 0) {
+            Set<OpenOption> direct = new HashSet<>(options);
+            direct.add(ExtendedOpenOption.DIRECT);
+            try {
+                return FileChannel.open(path, direct, OWNER_ONLY);
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (IOException | UnsupportedOperationException refused) {
+                // Refused by the file system (tmpfs before Linux 6.6, ramfs, some network file systems).
+                // Linux creates the file before it refuses O_DIRECT: open what it created.
+                if (!THROUGH_PAGE_CACHE_LOGGED.getAndSet(true)) {
+                    RecordingWriter.LOG.log(System.Logger.Level.INFO, "recordings in " + path.getParent()
+                            + " are written through the page cache: O_DIRECT refused (" + refused + ")");
+                }
+                if (Files.exists(path)) {
+                    return FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                }
+            }
+        }
+        return FileChannel.open(path, options, OWNER_ONLY);
+    }
+
+    /** Writes the first {@code length} bytes of {@code from} (whole blocks) at {@code at}, a block offset. */
+    static void write(FileChannel channel, ByteBuffer from, int length, long at) throws IOException {
+        ByteBuffer bytes = from.duplicate().position(0).limit(length);
+        while (bytes.hasRemaining()) {
+            at += channel.write(bytes, at);
+        }
+    }
+
+    /** {@code length} rounded up to whole blocks. */
+    static long blocks(long length) {
+        return (length + BLOCK - 1) / BLOCK * BLOCK;
+    }
+}
