@@ -20,12 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Files a recording writes in whole {@link #BLOCK}s at block offsets, around the page cache
  * ({@code O_DIRECT}) where the file system takes it, and never cut to a length inside a block.
  *
- * <p>Why: whatever a finished call leaves in the page cache is flushed later by the kernel, for all
- * calls at once. Written through it, 500 recorded calls were flushed every 5 s in bursts of 80 MB
- * that stole the VM's CPUs from the real-time pacing clock; and when only each call's last page
- * went through it (its status file, and the WAV cut back from its padded last block, which makes the
- * kernel read and zero that block), the pacing clock was still late more often with recording than
- * without, until those pages were gone too (README, "Recording's cost", tenth look).
+ * <p>Why: what goes through the page cache is flushed later by the kernel, for all calls at once.
+ * Written through it, 500 recorded calls were flushed every 5 s in bursts of 80 MB that stole the
+ * VM's CPUs from the real-time pacing clock. With only each call's last pages left there (its status
+ * file, and the WAV cut back from its padded last block, which makes the kernel read and zero that
+ * block), the clock on a core of its own was still late more often with recording in every pair
+ * measured; without them, in three pairs of five (README, "Recording's cost", tenth look): they were
+ * a part of the disk's cost to the clock, not all of it.
  */
 final class DirectWrites {
     /** The unit of every write: a multiple of the block size of the file systems we meet. */

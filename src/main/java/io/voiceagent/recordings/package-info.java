@@ -7,7 +7,8 @@
  * ({@code RecordingWriter}, {@code recording-writer}, at nice 5 below the media threads; why not
  * virtual ones: see there), each given every fourth recording, drain their live recordings ten times
  * a second (at once when one stops) and write each one's file in whole 4 KiB blocks around the page
- * cache ({@code O_DIRECT}, {@code WavFile}), 128 KiB at a time; {@code Recordings.onSaved} runs on the
+ * cache ({@code O_DIRECT}, {@code WavFile}, {@code DirectWrites}), 128 KiB at a time, and at its end
+ * its status file, so that a finished call leaves nothing for the kernel to flush; {@code Recordings.onSaved} runs on the
  * thread that saved a call record and
  * only attaches or stops a recording. No locks: each ring has one producer at a time (the pacing thread;
  * the media thread holding the session's uplink lock) and the writer as its consumer, handing over by
