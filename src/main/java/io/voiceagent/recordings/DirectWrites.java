@@ -45,11 +45,9 @@ final class DirectWrites {
      * {@code replace}: an existing file is emptied, else it is an error.
      */
     static FileChannel create(Path path, boolean replace) throws IOException {
-        Set<OpenOption> options = new HashSet<>(Set.of(StandardOpenOption.WRITE,
-                replace ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW));
-        if (replace) {
-            options.add(StandardOpenOption.TRUNCATE_EXISTING);
-        }
+        Set<OpenOption> options = replace
+                ? Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
+                : Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         if (BLOCK % Files.getFileStore(path.getParent()).getBlockSize() == 0) {
             Set<OpenOption> direct = new HashSet<>(options);
             direct.add(ExtendedOpenOption.DIRECT);

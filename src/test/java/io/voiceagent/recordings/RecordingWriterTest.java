@@ -284,20 +284,13 @@ class RecordingWriterTest {
     /** How much of a file is in the page cache ({@code fincore}, util-linux); the test is skipped without it. */
     static long pageCacheBytes(Path file) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/fincore")), "fincore (util-linux) not installed");
-        Process fincore = new ProcessBuilder("/usr/bin/fincore", "--bytes", "--noheadings", "--output", "RES",
-                file.toString()).redirectErrorStream(true).start();
-        String resident = new String(fincore.getInputStream().readAllBytes()).strip();
-        assertThat(fincore.waitFor()).as(resident).isZero();
-        return Long.parseLong(resident);
+        return Long.parseLong(run("/usr/bin/fincore", "--bytes", "--noheadings", "--output", "RES", file.toString()).strip());
     }
 
     /** What sox makes of a file ({@code sox --i}); the test is skipped where sox is not installed. */
     private static String soxInfo(Path file) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
-        Process sox = new ProcessBuilder("/usr/bin/sox", "--i", file.toString()).redirectErrorStream(true).start();
-        String info = new String(sox.getInputStream().readAllBytes());
-        assertThat(sox.waitFor()).as(info).isZero();
-        return info;
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
+        return run("/usr/bin/sox", "--i", file.toString());
     }
 
     @Test
@@ -537,10 +530,12 @@ class RecordingWriterTest {
         throw new AssertionError(file + " is not open");
     }
 
-    private static void run(String... command) throws Exception {
+    /** Runs a command, asserts it succeeded, and returns what it printed. */
+    private static String run(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+        return output;
     }
 
     /** The nice values of this JVM's threads named recording-writer (as /proc keeps it, 15 characters). */
