@@ -169,6 +169,12 @@ class RecordingWriterTest {
         finished.stop();
         finished.drain(); // written whole, but its status never: the crash came before
         byte[] finishedBytes = Files.readAllBytes(directory.resolve("c_21.wav"));
+        // Finished by an older build, which cut the file back to its sizes instead of ending it with JUNK.
+        ByteBuffer oldHeader = WavHeader.of(Format.G711, 3 * 160 * 2, 0);
+        byte[] oldFinishedBytes = new byte[oldHeader.limit() + 3 * 160 * 2];
+        oldHeader.get(0, oldFinishedBytes, 0, oldHeader.limit());
+        Arrays.fill(oldFinishedBytes, oldHeader.limit(), oldFinishedBytes.length, (byte) 0x7F);
+        Files.write(directory.resolve("c_23.wav"), oldFinishedBytes);
         for (int i = 0; i < 420; i++) { // 8.4 s: two writes of PCM16, one of G.711, then the crash
             for (Recording recording : List.of(pcm, g711)) {
                 recording.fromPhone(ulaw((short) 3000), false, nextStamp());
@@ -204,6 +210,11 @@ class RecordingWriterTest {
             assertThat(recordings.describe("c_21")).hasValueSatisfying(status -> assertThat(status)
                     .containsEntry("state", "incomplete").containsEntry("interrupted", true)
                     .containsEntry("duration_s", 0.02));
+            assertThat(directory.resolve("c_23.wav")).as("finished and cut back by an older build: left as it is")
+                    .hasBinaryContent(oldFinishedBytes);
+            assertThat(recordings.describe("c_23")).hasValueSatisfying(status -> assertThat(status)
+                    .containsEntry("state", "incomplete").containsEntry("interrupted", true)
+                    .containsEntry("duration_s", 0.06));
             assertThat(directory.resolve("c_20.json")).doesNotExist();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("c_15.json"))))
                     .isEqualTo("rw-------");

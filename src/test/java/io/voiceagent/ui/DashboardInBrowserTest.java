@@ -141,6 +141,15 @@ class DashboardInBrowserTest {
         assertThat(((Number) waitFor("(a => a && a.src.startsWith('blob:') && a.readyState >= 1 && a.duration)"
                 + "(document.querySelector('#details-body .recording audio'))")).doubleValue())
                 .as("seconds of the recording the page's player loaded").isGreaterThan(1);
+        assertThat(devTools.evaluate("document.querySelector('#details-body .recording .offset').textContent"))
+                .asString().as("the finished call's recording status").matches("complete, \\d+:\\d\\d");
+        assertThat(devTools.evaluate("recordingPlayer({state: 'incomplete', interrupted: true, duration_s: 75.4,"
+                + " url: '/api/calls/c_1/recording'}).querySelector('.offset').textContent"))
+                .as("a recording the service's stop cut short").isEqualTo(
+                        "incomplete, 1:15, cut short: the service stopped during the call");
+        assertThat(devTools.evaluate("recordingPlayer({state: 'incomplete', dropped_ms: 240, duration_s: 9,"
+                + " url: '/api/calls/c_2/recording'}).querySelector('.offset').textContent"))
+                .as("a recording that lost audio").isEqualTo("incomplete, 0:09, 240 ms dropped");
 
         // The status bar reads /health every few seconds: the conversations above reached the agent.
         assertThat(waitFor("document.getElementById('status-agent').className === 'ok'"
