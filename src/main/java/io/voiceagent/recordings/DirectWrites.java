@@ -13,7 +13,9 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,6 +35,12 @@ final class DirectWrites {
     static final int BLOCK = 4096;
     /** Said once per process: which recordings miss the direct writes, and why. */
     private static final AtomicBoolean THROUGH_PAGE_CACHE_LOGGED = new AtomicBoolean();
+    /**
+     * Per directory, whether its file system's blocks divide {@link #BLOCK}: asking reads the mount
+     * table, and every recorded call creates two files in the same directory. A refusal of
+     * {@code O_DIRECT} is not kept: it may have been a passing error of the open.
+     */
+    private static final Map<Path, Boolean> BLOCKS_DIVIDE = new ConcurrentHashMap<>();
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -48,7 +56,13 @@ final class DirectWrites {
         Set<OpenOption> options = replace
                 ? Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
                 : Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-        if (BLOCK % Files.getFileStore(path.getParent()).getBlockSize() == 0) {
+        Path directory = path.toAbsolutePath().getParent();
+        Boolean blocksDivide = BLOCKS_DIVIDE.get(directory);
+        if (blocksDivide == null) {
+            blocksDivide = BLOCK % Files.getFileStore(directory).getBlockSize() == 0;
+            BLOCKS_DIVIDE.put(directory, blocksDivide);
+        }
+        if (blocksDivide) {
             Set<OpenOption> direct = new HashSet<>(options);
             direct.add(ExtendedOpenOption.DIRECT);
             try {
