@@ -53,6 +53,8 @@ public final class Benchmark {
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final String apiToken = HexFormat.of().formatHex(randomBytes(16));
     private final List<Process> processes = new CopyOnWriteArrayList<>();
+    /** The waits that gave up, for the report. */
+    private final List<String> stalls = new ArrayList<>();
     private Process network;
     private BufferedReader networkOut;
     private Writer networkIn;
@@ -235,7 +237,8 @@ public final class Benchmark {
 
         // Full load: every placed call answered. Measure CPU over a window, then threads, fds and heap.
         long answeredBefore = number(afterWarmUp, "answered");
-        awaitStatus(status -> number(status, "answered") - answeredBefore >= placed, Duration.ofSeconds(30));
+        awaitStatus("every call answered", status -> number(status, "answered") - answeredBefore >= placed,
+                Duration.ofSeconds(30));
         // As long as every call is sure to be up (a third of the hold), at most 15 s: a short window
         // is noisy (5 s windows of the same 200-call run differed by 7 points of a core).
         Duration window = Duration.ofSeconds(Math.max(2, Math.min(15, options.holdSeconds() / 3)));
@@ -264,7 +267,7 @@ public final class Benchmark {
         log.printf("full load: %d live calls, CPU %.1f %%, %d threads, heap %d KiB%n", live, cpuFullLoad,
                 peak.threads(), heapFull / 1024);
 
-        awaitStatus(Benchmark::allEnded,
+        awaitStatus("every call ended", Benchmark::allEnded,
                 Duration.ofSeconds(options.holdSeconds() + 90L));
         double cpuRun = percent(probe.cpuTime().minus(cpuStart), System.nanoTime() - runStart);
         List<Map<String, Object>> endedCalls = endedCalls(callIds);
@@ -318,7 +321,7 @@ public final class Benchmark {
                 CounterScrapes.overIntervals("voiceagent_rtp_pacer_skipped_ticks_total", metricsAfterWarmUp,
                         metricsBeforeProbe, metricsAfterProbe, metrics),
                 lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, cpuFullLoadByThread, live, heapIdle, heapFull, before, peak, after,
-                agent, new Report.LeftOut(leftOutSamples(dump), number(dump, "probe_ms")));
+                agent, new Report.LeftOut(leftOutSamples(dump), number(dump, "probe_ms")), stalls);
     }
 
     // ---- the two processes ----
@@ -453,7 +456,12 @@ public final class Benchmark {
         return line;
     }
 
-    private void awaitStatus(java.util.function.Predicate<Map<String, Object>> done, Duration timeout)
+    /**
+     * Waits up to {@code timeout} for the network's status to be {@code done}. When it gives up, the
+     * run is marked stalled ({@link Report#stalls}) and both processes' threads are saved in the work
+     * directory, as they stand, to find out which side held the calls up.
+     */
+    private void awaitStatus(String what, java.util.function.Predicate<Map<String, Object>> done, Duration timeout)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Object> status = networkCommand("status");
@@ -462,7 +470,24 @@ public final class Benchmark {
             status = networkCommand("status");
         }
         if (!done.test(status)) {
-            log.printf("gave up waiting after %d s; network status %s%n", timeout.toSeconds(), status);
+            String stall = what + " not after " + timeout.toSeconds() + " s, network status " + status;
+            stalls.add(stall);
+            log.printf("gave up waiting: %s%n", stall);
+            saveThreads("stalled-" + stalls.size());
+        }
+    }
+
+    /** {@code threads-NAME-service.txt} and {@code threads-NAME-network.txt}: each process's thread dump. */
+    private void saveThreads(String name) throws InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        for (Process process : List.of(service, network)) {
+            Path file = workDir.resolve("threads-" + name + "-" + (process == service ? "service" : "network") + ".txt");
+            try {
+                Files.writeString(file, new ProcessProbe(process.pid(), jcmd).jcmd("Thread.print"));
+                log.printf("threads saved in %s%n", file);
+            } catch (IOException e) {
+                log.printf("threads not saved in %s: %s%n", file, e.getMessage());
+            }
         }
     }
 
@@ -522,8 +547,9 @@ public final class Benchmark {
         for (Thread starter : placeCalls(options.warmUpCalls(), options.calls(), new ConcurrentHashMap<>(), callIds)) {
             starter.join();
         }
-        awaitStatus(status -> number(status, "answered") >= callIds.size(), Duration.ofSeconds(30));
-        awaitStatus(Benchmark::allEnded,
+        awaitStatus("every warm-up call answered", status -> number(status, "answered") >= callIds.size(),
+                Duration.ofSeconds(30));
+        awaitStatus("every warm-up call ended", Benchmark::allEnded,
                 Duration.ofSeconds(options.holdSeconds() + 90L));
         log.printf("%d warm-up calls done%n", callIds.size());
     }

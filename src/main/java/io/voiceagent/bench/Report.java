@@ -1,6 +1,7 @@
 package io.voiceagent.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +34,9 @@ import java.util.Objects;
  * @param liveCalls    calls up while the full-load figures (CPU, heap) were taken
  * @param recordings   the measured calls' recordings as the service describes them (all zero when not recording)
  * @param agent        the agent side's timing: barge-in, pongs and the agent audio queued ahead of the phone
+ * @param stalls       each wait of the benchmark that gave up (the network still had calls up or
+ *                     conversations open), saying for what and what was open: such a run ran longer or
+ *                     with more calls than it says, so none of its figures is compared
  */
 public record Report(Setting setting, Calls calls, Recordings recordings, Distribution setup, Distribution greeting, Distribution uplink,
                      Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
@@ -42,7 +46,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
                      double networkCpuFullLoadPercent, ThreadCpu cpuFullLoadByThread, int liveCalls,
                      long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after,
-                     Agent agent, LeftOut leftOut) {
+                     Agent agent, LeftOut leftOut, List<String> stalls) {
 
     public Report {
         Objects.requireNonNull(setting, "setting");
@@ -52,6 +56,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(leftOut, "leftOut");
         Objects.requireNonNull(cpuFullLoadByThread, "cpuFullLoadByThread");
+        stalls = List.copyOf(stalls);
     }
 
     /**
@@ -157,6 +162,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                 calls.placed() + " / " + calls.answered() + " / " + calls.completed() + " / " + calls.failed());
         row(out, "calls live during the full-load window / answered", liveCalls + " / " + calls.answered()
                 + (fullLoadReached() ? "" : "  SHORT: the full-load figures are for fewer calls; compare no CPU or heap figure"));
+        row(out, "waits that gave up (calls or conversations the network still had open)", stalls.isEmpty() ? "none"
+                : "STALLED: " + String.join("; ", stalls) + "  compare no figure of this run");
         if (setting.recording()) {
             row(out, "recordings complete / incomplete / missing, audio dropped", recordings.complete() + " / "
                     + recordings.incomplete() + " / " + recordings.missing() + ", " + recordings.droppedMillis() + " ms");
@@ -270,6 +277,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("cpu_full_load_without_jit_percent", cpuFullLoadWithoutJitPercent());
         out.put("live_calls_at_full_load", liveCalls);
         out.put("full_load_reached", fullLoadReached());
+        out.put("stalls", stalls);
         out.put("heap_idle_bytes", heapIdleBytes);
         out.put("heap_full_load_bytes", heapFullLoadBytes);
         out.put("heap_per_call_bytes", heapPerCallBytes());

@@ -8,6 +8,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -142,6 +143,10 @@ class BenchFiguresTest {
 
     /** A report of 100 calls placed, 99 answered, with {@code liveCalls} up during the full-load window. */
     private static Report sampleReport(int liveCalls) {
+        return sampleReport(liveCalls, List.of());
+    }
+
+    private static Report sampleReport(int liveCalls, List<String> stalls) {
         Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Map<String, Double> byThread = new LinkedHashMap<>(); // in the order shown, largest first
@@ -163,7 +168,7 @@ class BenchFiguresTest {
                         voiceagent_agent_pong_delay_seconds_bucket{le="0.00025"} 9
                         voiceagent_agent_pong_delay_seconds_bucket{le="0.001"} 10
                         voiceagent_agent_pong_delay_seconds_bucket{le="+Inf"} 10
-                        """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350));
+                        """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350), stalls);
     }
 
     @Test
@@ -207,6 +212,18 @@ class BenchFiguresTest {
         Report shortRun = sampleReport(54);
         assertThat(shortRun.table()).containsPattern("calls live during the full-load window / answered +54 / 99  SHORT: ");
         assertThat(shortRun.toJson()).containsEntry("full_load_reached", false).containsEntry("live_calls_at_full_load", 54);
+    }
+
+    @Test
+    void aRunWhoseWaitGaveUpIsFlaggedStalledNotCompared() {
+        assertThat(sampleReport(99).table()).containsPattern("waits that gave up \\([^)]*\\) +none\n");
+        assertThat(sampleReport(99).toJson()).containsEntry("stalls", List.of());
+
+        String stall = "every call ended not after 130 s, network status {answered=1000, ended=654}";
+        Report stalled = sampleReport(99, List.of(stall));
+        assertThat(stalled.table()).containsPattern("waits that gave up \\([^)]*\\) +STALLED: every call ended not after"
+                + " 130 s, network status \\{answered=1000, ended=654}  compare no figure of this run\n");
+        assertThat(stalled.toJson()).containsEntry("stalls", List.of(stall));
     }
 
     @Test
