@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,8 @@ public final class Benchmark {
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     /** The waits that gave up, for the report. */
     private final List<String> stalls = new ArrayList<>();
+    /** The warm-up calls' hang-up causes, for the report. */
+    private Map<String, Integer> warmUpEndings = Map.of();
     private Process network;
     private BufferedReader networkOut;
     private Writer networkIn;
@@ -273,6 +276,7 @@ public final class Benchmark {
         List<Map<String, Object>> endedCalls = endedCalls(callIds);
         Report.Calls calls = callOutcomes(endedCalls, placed);
         Report.Recordings recordings = options.recording() ? recordings(endedCalls) : Report.Recordings.NONE;
+        Map<String, Integer> endings = endings(endedCalls);
         Map<String, Object> dump = networkCommand("dump");
         Files.writeString(workDir.resolve("network-dump.json"), JSON.std.asString(dump));
         String metrics = scrapeMetrics();
@@ -321,7 +325,7 @@ public final class Benchmark {
                 CounterScrapes.overIntervals("voiceagent_rtp_pacer_skipped_ticks_total", metricsAfterWarmUp,
                         metricsBeforeProbe, metricsAfterProbe, metrics),
                 lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, cpuFullLoadByThread, live, heapIdle, heapFull, before, peak, after,
-                agent, new Report.LeftOut(leftOutSamples(dump), number(dump, "probe_ms")), stalls);
+                agent, new Report.LeftOut(leftOutSamples(dump), number(dump, "probe_ms")), stalls, endings, warmUpEndings);
     }
 
     // ---- the two processes ----
@@ -551,7 +555,8 @@ public final class Benchmark {
                 Duration.ofSeconds(30));
         awaitStatus("every warm-up call ended", Benchmark::allEnded,
                 Duration.ofSeconds(options.holdSeconds() + 90L));
-        log.printf("%d warm-up calls done%n", callIds.size());
+        warmUpEndings = endings(endedCalls(callIds));
+        log.printf("%d warm-up calls done; ended by %s%n", callIds.size(), warmUpEndings);
     }
 
     private static long leftOutSamples(Map<String, Object> dump) {
@@ -666,6 +671,19 @@ public final class Benchmark {
             }
         }
         return new Report.Calls(placed, answered, completed, options.calls() - completed);
+    }
+
+    /**
+     * How many calls ended by each hang-up cause: the script's calls end by the phone's hang-up, so any
+     * other cause (the agent's connection lost, no RTP from a phone) is the simulated network failing
+     * under load, and a run with such calls carried less than it says.
+     */
+    private static Map<String, Integer> endings(List<Map<String, Object>> calls) {
+        Map<String, Integer> endings = new TreeMap<>();
+        for (Map<String, Object> call : calls) {
+            endings.merge(String.valueOf(call.get("hangup_cause")), 1, Integer::sum);
+        }
+        return endings;
     }
 
     private static Report.Recordings recordings(List<Map<String, Object>> calls) {

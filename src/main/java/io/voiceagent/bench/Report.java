@@ -1,10 +1,13 @@
 package io.voiceagent.bench;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What one benchmark run measured, printed as one table or as JSON with the same figures.
@@ -37,6 +40,9 @@ import java.util.Objects;
  * @param stalls       each wait of the benchmark that gave up (the network still had calls up or
  *                     conversations open), saying for what and what was open: such a run ran longer or
  *                     with more calls than it says, so none of its figures is compared
+ * @param endings      the measured calls by hang-up cause: the script ends each by the phone's hang-up
+ *                     ({@value #SCRIPTED_ENDING}); any other is the simulated network failing under load
+ * @param warmUpEndings the same for the warm-up calls
  */
 public record Report(Setting setting, Calls calls, Recordings recordings, Distribution setup, Distribution greeting, Distribution uplink,
                      Distribution downlink, Distribution downlinkReply, Distribution downlinkReplyStart,
@@ -46,7 +52,11 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
                      double networkCpuFullLoadPercent, ThreadCpu cpuFullLoadByThread, int liveCalls,
                      long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after,
-                     Agent agent, LeftOut leftOut, List<String> stalls) {
+                     Agent agent, LeftOut leftOut, List<String> stalls, Map<String, Integer> endings,
+                     Map<String, Integer> warmUpEndings) {
+
+    /** How the script ends every call: the phone hangs up. */
+    public static final String SCRIPTED_ENDING = "remote_hangup";
 
     public Report {
         Objects.requireNonNull(setting, "setting");
@@ -57,6 +67,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         Objects.requireNonNull(leftOut, "leftOut");
         Objects.requireNonNull(cpuFullLoadByThread, "cpuFullLoadByThread");
         stalls = List.copyOf(stalls);
+        endings = Collections.unmodifiableMap(new TreeMap<>(endings));
+        warmUpEndings = Collections.unmodifiableMap(new TreeMap<>(warmUpEndings));
     }
 
     /**
@@ -164,6 +176,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                 + (fullLoadReached() ? "" : "  SHORT: the full-load figures are for fewer calls; compare no CPU or heap figure"));
         row(out, "waits that gave up (calls or conversations the network still had open)", stalls.isEmpty() ? "none"
                 : "STALLED: " + String.join("; ", stalls) + "  compare no figure of this run");
+        row(out, "calls ended by (hang-up cause: count; the script's is " + SCRIPTED_ENDING + ")", endingsLine(endings));
+        row(out, "  warm-up calls ended by", endingsLine(warmUpEndings));
         if (setting.recording()) {
             row(out, "recordings complete / incomplete / missing, audio dropped", recordings.complete() + " / "
                     + recordings.incomplete() + " / " + recordings.missing() + ", " + recordings.droppedMillis() + " ms");
@@ -222,6 +236,20 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         return out.toString();
     }
 
+    /**
+     * {@code cause count · cause count}; when a call ended otherwise than by the script, a warning
+     * that the network failed some calls.
+     */
+    private static String endingsLine(Map<String, Integer> endings) {
+        if (endings.isEmpty()) {
+            return "none";
+        }
+        StringBuilder line = new StringBuilder();
+        endings.forEach((cause, count) -> line.append(line.isEmpty() ? "" : " · ").append(cause).append(' ').append(count));
+        return endings.keySet().equals(Set.of(SCRIPTED_ENDING)) ? line.toString()
+                : line + "  NETWORK FAILED some calls: the load was lower than it says";
+    }
+
     /** The same figures as {@link #table()}, durations in milliseconds. */
     public Map<String, Object> toJson() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -278,6 +306,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("live_calls_at_full_load", liveCalls);
         out.put("full_load_reached", fullLoadReached());
         out.put("stalls", stalls);
+        out.put("endings", endings);
+        out.put("warm_up_endings", warmUpEndings);
         out.put("heap_idle_bytes", heapIdleBytes);
         out.put("heap_full_load_bytes", heapFullLoadBytes);
         out.put("heap_per_call_bytes", heapPerCallBytes());

@@ -143,10 +143,10 @@ class BenchFiguresTest {
 
     /** A report of 100 calls placed, 99 answered, with {@code liveCalls} up during the full-load window. */
     private static Report sampleReport(int liveCalls) {
-        return sampleReport(liveCalls, List.of());
+        return sampleReport(liveCalls, List.of(), Map.of(Report.SCRIPTED_ENDING, 20));
     }
 
-    private static Report sampleReport(int liveCalls, List<String> stalls) {
+    private static Report sampleReport(int liveCalls, List<String> stalls, Map<String, Integer> warmUpEndings) {
         Distribution d = new Distribution(10, 1_500_000, 2_250_000, 9_000_000);
         Distribution barge = new Distribution(10, 21_000_000, 38_000_000, 41_000_000);
         Map<String, Double> byThread = new LinkedHashMap<>(); // in the order shown, largest first
@@ -168,7 +168,8 @@ class BenchFiguresTest {
                         voiceagent_agent_pong_delay_seconds_bucket{le="0.00025"} 9
                         voiceagent_agent_pong_delay_seconds_bucket{le="0.001"} 10
                         voiceagent_agent_pong_delay_seconds_bucket{le="+Inf"} 10
-                        """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350), stalls);
+                        """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350), stalls,
+                Map.of(Report.SCRIPTED_ENDING, 98, "busy", 2), warmUpEndings);
     }
 
     @Test
@@ -220,10 +221,24 @@ class BenchFiguresTest {
         assertThat(sampleReport(99).toJson()).containsEntry("stalls", List.of());
 
         String stall = "every call ended not after 130 s, network status {answered=1000, ended=654}";
-        Report stalled = sampleReport(99, List.of(stall));
+        Report stalled = sampleReport(99, List.of(stall), Map.of(Report.SCRIPTED_ENDING, 20));
         assertThat(stalled.table()).containsPattern("waits that gave up \\([^)]*\\) +STALLED: every call ended not after"
                 + " 130 s, network status \\{answered=1000, ended=654}  compare no figure of this run\n");
         assertThat(stalled.toJson()).containsEntry("stalls", List.of(stall));
+    }
+
+    @Test
+    void callsTheNetworkEndedOtherwiseThanTheScriptAreCountedByCauseAndFlagged() {
+        Report report = sampleReport(99, List.of(), Map.of(Report.SCRIPTED_ENDING, 20));
+        assertThat(report.table())
+                .containsPattern("calls ended by \\([^)]*\\) +busy 2 · remote_hangup 98  NETWORK FAILED some calls")
+                .containsPattern("  warm-up calls ended by +remote_hangup 20\n");
+        assertThat(report.toJson()).containsEntry("endings", Map.of("busy", 2, "remote_hangup", 98))
+                .containsEntry("warm_up_endings", Map.of("remote_hangup", 20));
+
+        Report failedWarmUp = sampleReport(99, List.of(), Map.of(Report.SCRIPTED_ENDING, 14, "media_timeout", 6));
+        assertThat(failedWarmUp.table())
+                .containsPattern("  warm-up calls ended by +media_timeout 6 · remote_hangup 14  NETWORK FAILED some calls");
     }
 
     @Test
