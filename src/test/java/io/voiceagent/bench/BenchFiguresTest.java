@@ -143,7 +143,7 @@ class BenchFiguresTest {
 
     /** A report of 100 calls placed, 99 answered, with {@code liveCalls} up during the full-load window. */
     private static Report sampleReport(int liveCalls) {
-        return sampleReport(liveCalls, List.of(), Map.of(Report.SCRIPTED_ENDING, 20));
+        return sampleReport(liveCalls, List.of(), Map.of("remote_hangup", 20));
     }
 
     private static Report sampleReport(int liveCalls, List<String> stalls, Map<String, Integer> warmUpEndings) {
@@ -169,7 +169,7 @@ class BenchFiguresTest {
                         voiceagent_agent_pong_delay_seconds_bucket{le="0.001"} 10
                         voiceagent_agent_pong_delay_seconds_bucket{le="+Inf"} 10
                         """, "voiceagent_agent_pong_delay_seconds"), d, 4.0), new Report.LeftOut(1234, 350), stalls,
-                Map.of(Report.SCRIPTED_ENDING, 98, "busy", 2), warmUpEndings);
+                Map.of("remote_hangup", 98, "busy", 2), warmUpEndings);
     }
 
     @Test
@@ -221,7 +221,7 @@ class BenchFiguresTest {
         assertThat(sampleReport(99).toJson()).containsEntry("stalls", List.of());
 
         String stall = "every call ended not after 130 s, network status {answered=1000, ended=654}";
-        Report stalled = sampleReport(99, List.of(stall), Map.of(Report.SCRIPTED_ENDING, 20));
+        Report stalled = sampleReport(99, List.of(stall), Map.of("remote_hangup", 20));
         assertThat(stalled.table()).containsPattern("waits that gave up \\([^)]*\\) +STALLED: every call ended not after"
                 + " 130 s, network status \\{answered=1000, ended=654}  compare no figure of this run\n");
         assertThat(stalled.toJson()).containsEntry("stalls", List.of(stall));
@@ -229,14 +229,14 @@ class BenchFiguresTest {
 
     @Test
     void callsTheNetworkEndedOtherwiseThanTheScriptAreCountedByCauseAndFlagged() {
-        Report report = sampleReport(99, List.of(), Map.of(Report.SCRIPTED_ENDING, 20));
+        Report report = sampleReport(99, List.of(), Map.of("agent_end_call", 15, "remote_hangup", 5));
         assertThat(report.table())
                 .containsPattern("calls ended by \\([^)]*\\) +busy 2 · remote_hangup 98  NETWORK FAILED some calls")
-                .containsPattern("  warm-up calls ended by +remote_hangup 20\n");
+                .containsPattern("  warm-up calls ended by +agent_end_call 15 · remote_hangup 5\n");
         assertThat(report.toJson()).containsEntry("endings", Map.of("busy", 2, "remote_hangup", 98))
-                .containsEntry("warm_up_endings", Map.of("remote_hangup", 20));
+                .containsEntry("warm_up_endings", Map.of("agent_end_call", 15, "remote_hangup", 5));
 
-        Report failedWarmUp = sampleReport(99, List.of(), Map.of(Report.SCRIPTED_ENDING, 14, "media_timeout", 6));
+        Report failedWarmUp = sampleReport(99, List.of(), Map.of("remote_hangup", 14, "media_timeout", 6));
         assertThat(failedWarmUp.table())
                 .containsPattern("  warm-up calls ended by +media_timeout 6 · remote_hangup 14  NETWORK FAILED some calls");
     }
