@@ -45,6 +45,8 @@ public final class Benchmark {
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SETTLE = Duration.ofSeconds(3);
     private static final Duration RETURN_TIMEOUT = Duration.ofSeconds(75);
+    /** The JDK's {@code jcmd}, beside the {@code java} this runs on: the probes look at both processes with it. */
+    private static final Path JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 
     private final Options options;
     private final PrintStream log;
@@ -212,9 +214,8 @@ public final class Benchmark {
     private Report run() throws Exception {
         Map<String, Object> net = startNetwork();
         startService(net);
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        ProcessProbe probe = new ProcessProbe(service.pid(), jcmd);
-        ProcessProbe networkProbe = new ProcessProbe(network.pid(), jcmd);
+        ProcessProbe probe = new ProcessProbe(service.pid(), JCMD);
+        ProcessProbe networkProbe = new ProcessProbe(network.pid(), JCMD);
         awaitServiceReady();
         Thread.sleep(SETTLE.toMillis());
         // jcmd first: the JVM starts its attach listener thread on the first attach, not because of calls.
@@ -483,11 +484,10 @@ public final class Benchmark {
 
     /** {@code threads-NAME-service.txt} and {@code threads-NAME-network.txt}: each process's thread dump. */
     private void saveThreads(String name) throws InterruptedException {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         for (Process process : List.of(service, network)) {
             Path file = workDir.resolve("threads-" + name + "-" + (process == service ? "service" : "network") + ".txt");
             try {
-                Files.writeString(file, new ProcessProbe(process.pid(), jcmd).jcmd("Thread.print"));
+                Files.writeString(file, new ProcessProbe(process.pid(), JCMD).jcmd("Thread.print"));
                 log.printf("threads saved in %s%n", file);
             } catch (IOException e) {
                 log.printf("threads not saved in %s: %s%n", file, e.getMessage());
@@ -674,9 +674,10 @@ public final class Benchmark {
     }
 
     /**
-     * How many calls ended by each hang-up cause: the script's calls end by the phone's hang-up, so any
-     * other cause (the agent's connection lost, no RTP from a phone) is the simulated network failing
-     * under load, and a run with such calls carried less than it says.
+     * How many calls ended by each hang-up cause: the script ends a call by the phone's hang-up or the
+     * agent's goodbye ({@link Report#SCRIPTED_ENDINGS}), so any other cause (the agent's connection
+     * lost, no RTP from a phone) is the simulated network failing under load, and a run with such
+     * calls carried less than it says.
      */
     private static Map<String, Integer> endings(List<Map<String, Object>> calls) {
         Map<String, Integer> endings = new TreeMap<>();

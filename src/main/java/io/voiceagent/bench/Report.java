@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What one benchmark run measured, printed as one table or as JSON with the same figures.
@@ -177,8 +178,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                 + (fullLoadReached() ? "" : "  SHORT: the full-load figures are for fewer calls; compare no CPU or heap figure"));
         row(out, "waits that gave up (calls or conversations the network still had open)", stalls.isEmpty() ? "none"
                 : "STALLED: " + String.join("; ", stalls) + "  compare no figure of this run");
-        row(out, "calls ended by (hang-up cause: count; the script's are agent_end_call, remote_hangup)",
-                endingsLine(endings));
+        row(out, "calls ended by (hang-up cause: count; the script's are "
+                + String.join(", ", new TreeSet<>(SCRIPTED_ENDINGS)) + ")", endingsLine(endings));
         row(out, "  warm-up calls ended by", endingsLine(warmUpEndings));
         if (setting.recording()) {
             row(out, "recordings complete / incomplete / missing, audio dropped", recordings.complete() + " / "
