@@ -1,6 +1,8 @@
 package io.voiceagent.bench;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.voiceagent.demo.carrier.DemoCarrier;
+import io.voiceagent.media.Pacer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -251,12 +253,19 @@ public final class Benchmark {
         Duration cpuWindowStart = probe.cpuTime();
         Duration networkCpuWindowStart = networkProbe.cpuTime();
         Map<String, Long> threadCpuWindowStart = probe.cpuTicksByThreadName();
+        Map<String, Long> networkThreadCpuWindowStart = networkProbe.cpuTicksByThreadName();
         long windowStart = System.nanoTime();
         Thread.sleep(window.toMillis());
         long windowNanos = System.nanoTime() - windowStart;
         double cpuFullLoad = percent(probe.cpuTime().minus(cpuWindowStart), windowNanos);
         double networkCpuFullLoad = percent(networkProbe.cpuTime().minus(networkCpuWindowStart), windowNanos);
-        ThreadCpu cpuFullLoadByThread = ThreadCpu.between(threadCpuWindowStart, probe.cpuTicksByThreadName(), windowNanos);
+        Map<String, Long> threadCpuWindowEnd = probe.cpuTicksByThreadName();
+        Map<String, Long> networkThreadCpuWindowEnd = networkProbe.cpuTicksByThreadName();
+        ThreadCpu cpuFullLoadByThread = ThreadCpu.between(threadCpuWindowStart, threadCpuWindowEnd, windowNanos);
+        Report.PacingCost pacingCost = new Report.PacingCost(
+                ThreadCpu.percentOf(Pacer.THREAD_NAME, threadCpuWindowStart, threadCpuWindowEnd, windowNanos),
+                ThreadCpu.percentOf(DemoCarrier.RTP_RECEIVER_THREAD, networkThreadCpuWindowStart,
+                        networkThreadCpuWindowEnd, windowNanos));
         Map<String, Object> atWindowEnd = networkCommand("status");
         int live = (int) Math.min(live(atWindowStart), live(atWindowEnd));
         Report.Resources peak = resources(probe);
@@ -325,7 +334,7 @@ public final class Benchmark {
                         metricsAfterProbe, metrics),
                 CounterScrapes.overIntervals("voiceagent_rtp_pacer_skipped_ticks_total", metricsAfterWarmUp,
                         metricsBeforeProbe, metricsAfterProbe, metrics),
-                lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, cpuFullLoadByThread, live, heapIdle, heapFull, before, peak, after,
+                lost, duplicated, cpuRun, cpuFullLoad, networkCpuFullLoad, cpuFullLoadByThread, pacingCost, live, heapIdle, heapFull, before, peak, after,
                 agent, new Report.LeftOut(leftOutSamples(dump), number(dump, "probe_ms")), stalls, endings, warmUpEndings);
     }
 

@@ -35,6 +35,7 @@ import java.util.TreeSet;
  * @param cpuFullLoadPercent service CPU while every call was up, % of one core
  * @param networkCpuFullLoadPercent the simulated network's CPU at full load: it shares the machine's cores
  * @param cpuFullLoadByThread the service's CPU at full load split by its threads
+ * @param pacingCost   the pacing clock's CPU at full load beside that of the phones' thread receiving its packets
  * @param liveCalls    calls up while the full-load figures (CPU, heap) were taken
  * @param recordings   the measured calls' recordings as the service describes them (all zero when not recording)
  * @param agent        the agent side's timing: barge-in, pongs and the agent audio queued ahead of the phone
@@ -52,10 +53,27 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                      Distribution agentSilenceInsidePhrase, BucketBounds sendLateness,
                      long pacerSkippedTicks,
                      long lost, long duplicated, double cpuRunPercent, double cpuFullLoadPercent,
-                     double networkCpuFullLoadPercent, ThreadCpu cpuFullLoadByThread, int liveCalls,
+                     double networkCpuFullLoadPercent, ThreadCpu cpuFullLoadByThread, PacingCost pacingCost, int liveCalls,
                      long heapIdleBytes, long heapFullLoadBytes, Resources before, Resources peak, Resources after,
                      Agent agent, LeftOut leftOut, List<String> stalls, Map<String, Integer> endings,
                      Map<String, Integer> warmUpEndings) {
+
+    /**
+     * The pacing clock's CPU at full load, and that of the simulated phones' RTP receive thread, which
+     * takes the same packets off loopback. A send on loopback delivers the packet to the phones' socket
+     * and wakes their thread, so the clock's CPU follows the network's state from run to run (18–40 %
+     * of a core at 500 calls in either mode, README "Twelfth look"); the ratio leaves that out, and
+     * what changes it is the service's own.
+     *
+     * @param clockPercent          the service's {@code rtp-pacer} thread, % of one core
+     * @param phonesReceiverPercent the network's RTP receive thread, % of one core
+     */
+    public record PacingCost(double clockPercent, double phonesReceiverPercent) {
+        /** The clock's CPU per unit of the phones' receiver's; 0 when the receiver took none. */
+        public double ratio() {
+            return phonesReceiverPercent > 0 ? clockPercent / phonesReceiverPercent : 0;
+        }
+    }
 
     /** How the script ends a call: the phone hangs up, or the agent says goodbye and ends it. */
     public static final Set<String> SCRIPTED_ENDINGS = Set.of("remote_hangup", "agent_end_call");
@@ -68,6 +86,7 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(leftOut, "leftOut");
         Objects.requireNonNull(cpuFullLoadByThread, "cpuFullLoadByThread");
+        Objects.requireNonNull(pacingCost, "pacingCost");
         stalls = List.copyOf(stalls);
         endings = Collections.unmodifiableMap(new TreeMap<>(endings));
         warmUpEndings = Collections.unmodifiableMap(new TreeMap<>(warmUpEndings));
@@ -229,6 +248,9 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
                 String.format(Locale.ROOT, "%.1f %%", cpuFullLoadWithoutJitPercent()));
         row(out, "demo network process CPU at full load (% of one core, same machine)",
                 String.format(Locale.ROOT, "%.1f %%", networkCpuFullLoadPercent));
+        row(out, "  pacing clock / the phones' thread receiving its packets, at full load (% of one core)",
+                String.format(Locale.ROOT, "%.1f / %.1f %% = %.2f", pacingCost.clockPercent(),
+                        pacingCost.phonesReceiverPercent(), pacingCost.ratio()));
         row(out, "service CPU per live call (full load, " + liveCalls + " live)",
                 String.format(Locale.ROOT, "%.3f %%", cpuPerCallPercent()));
         row(out, "heap after GC idle / full load / per live call",
@@ -305,6 +327,9 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
         out.put("cpu_per_call_percent", cpuPerCallPercent());
         out.put("network_cpu_full_load_percent", networkCpuFullLoadPercent);
         out.put("cpu_full_load_by_thread_percent", cpuFullLoadByThread.percentOfOneCore());
+        out.put("pacing_clock_cpu_full_load_percent", pacingCost.clockPercent());
+        out.put("phones_receiver_cpu_full_load_percent", pacingCost.phonesReceiverPercent());
+        out.put("pacing_clock_to_phones_receiver_cpu", pacingCost.ratio());
         out.put("cpu_full_load_without_jit_percent", cpuFullLoadWithoutJitPercent());
         out.put("live_calls_at_full_load", liveCalls);
         out.put("full_load_reached", fullLoadReached());

@@ -1,5 +1,6 @@
 package io.voiceagent.bench;
 
+import io.voiceagent.os.ThreadPriority;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -48,6 +49,15 @@ record ThreadCpu(Map<String, Double> percentOfOneCore) {
             percent.put("other", percent(other, windowNanos));
         }
         return new ThreadCpu(percent);
+    }
+
+    /**
+     * The CPU of the threads named {@code javaName} (by the name Linux keeps) between two readings of
+     * {@link ProcessProbe#cpuTicksByThreadName} taken {@code windowNanos} apart; 0 when there are none.
+     */
+    static double percentOf(String javaName, Map<String, Long> before, Map<String, Long> after, long windowNanos) {
+        String name = ThreadPriority.linuxName(javaName);
+        return percent(Math.max(0, after.getOrDefault(name, 0L) - before.getOrDefault(name, 0L)), windowNanos);
     }
 
     /** The group a thread (by its Linux name) is counted in. */

@@ -38,6 +38,8 @@ public final class Pacer implements AutoCloseable {
     public static final int SLOTS = 20;
     public static final long SLOT_NANOS = 1_000_000;
     public static final long PERIOD_NANOS = SLOTS * SLOT_NANOS;
+    /** The clock thread's name. */
+    public static final String THREAD_NAME = "rtp-pacer";
 
     private static final System.Logger LOG = System.getLogger(Pacer.class.getName());
 
@@ -194,7 +196,7 @@ public final class Pacer implements AutoCloseable {
                 return;
             }
             running = true;
-            thread = Thread.ofPlatform().name("rtp-pacer").daemon().priority(Thread.MAX_PRIORITY).start(this::loop);
+            thread = Thread.ofPlatform().name(THREAD_NAME).daemon().priority(Thread.MAX_PRIORITY).start(this::loop);
         } finally {
             membership.unlock();
         }

@@ -52,9 +52,14 @@ public final class ThreadPriority {
         });
     }
 
+    /** The name Linux keeps for a thread named {@code javaName} (its {@code comm}, as {@code /proc} shows it). */
+    public static String linuxName(String javaName) {
+        return javaName.length() > COMM_LENGTH ? javaName.substring(0, COMM_LENGTH) : javaName;
+    }
+
     /** Sets the nice value of every thread of this process named {@code name}; returns how many were set. */
     public static int setNice(String name, int nice) throws IOException, InterruptedException {
-        String comm = name.length() > COMM_LENGTH ? name.substring(0, COMM_LENGTH) : name;
+        String comm = linuxName(name);
         int set = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {

@@ -1,6 +1,8 @@
 package io.voiceagent.bench;
 
+import io.voiceagent.demo.carrier.DemoCarrier;
 import io.voiceagent.media.G711;
+import io.voiceagent.media.Pacer;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -15,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** The arithmetic behind the benchmark's table: percentiles, frame numbering, the pacing grid. */
 class BenchFiguresTest {
@@ -141,6 +144,19 @@ class BenchFiguresTest {
         assertThat(ThreadCpu.group("HttpClient-1-Se")).isEqualTo("HttpClient-1-Se");
     }
 
+    @Test
+    void oneThreadsCpuIsFoundByTheNameLinuxKeepsForIt() {
+        // Linux keeps 15 characters of "demo-carrier-rtp-receiver"; /proc and so the readings use those
+        Map<String, Long> before = Map.of("demo-carrier-rt", 100L, "rtp-pacer", 40L);
+        Map<String, Long> after = Map.of("demo-carrier-rt", 300L, "rtp-pacer", 260L);
+
+        assertThat(ThreadCpu.percentOf(DemoCarrier.RTP_RECEIVER_THREAD, before, after, 10_000_000_000L)).isEqualTo(20.0);
+        assertThat(ThreadCpu.percentOf(Pacer.THREAD_NAME, before, after, 10_000_000_000L)).isEqualTo(22.0);
+        assertThat(ThreadCpu.percentOf("recording-writer", before, after, 10_000_000_000L)).isZero();
+        assertThat(new Report.PacingCost(22.0, 20.0).ratio()).isCloseTo(1.1, within(1e-9));
+        assertThat(new Report.PacingCost(22.0, 0).ratio()).isZero();
+    }
+
     /** A report of 100 calls placed, 99 answered, with {@code liveCalls} up during the full-load window. */
     private static Report sampleReport(int liveCalls) {
         return sampleReport(liveCalls, List.of(), Map.of("remote_hangup", 20));
@@ -160,7 +176,8 @@ class BenchFiguresTest {
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.002"} 99
                         voiceagent_rtp_send_lateness_seconds_bucket{le="0.02"} 100
                         voiceagent_rtp_send_lateness_seconds_bucket{le="+Inf"} 100
-                        """, "voiceagent_rtp_send_lateness_seconds"), 37, 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(byThread), liveCalls,
+                        """, "voiceagent_rtp_send_lateness_seconds"), 37, 0, 0, 40.0, 50.0, 80.0, new ThreadCpu(byThread),
+                new Report.PacingCost(22.0, 20.0), liveCalls,
                 10L << 20, 20L << 20, new Report.Resources(30, 40), new Report.Resources(300, 900),
                 new Report.Resources(30, 40), new Report.Agent(barge, 3, 2, d,
                 BucketBounds.fromScrape("""
@@ -198,6 +215,10 @@ class BenchFiguresTest {
         assertThat(report.toJson()).containsEntry("heap_per_call_bytes", 104857L)
                 .containsEntry("cpu_full_load_without_jit_percent", 44.0);
         assertThat(table).containsPattern("JIT compilation left out \\(% of one core\\) +44\\.0 %");
+        assertThat(table).containsPattern("pacing clock / the phones' thread receiving its packets[^\n]* +22\\.0 / 20\\.0 % = 1\\.10\n");
+        assertThat(report.toJson()).containsEntry("pacing_clock_cpu_full_load_percent", 22.0)
+                .containsEntry("phones_receiver_cpu_full_load_percent", 20.0)
+                .containsEntry("pacing_clock_to_phones_receiver_cpu", 1.1);
         // Nearest rank 5 of 10 is in the 0.25 ms bucket, rank 10 (p99 and max) in the 1 ms one.
         assertThat(table).contains("<= 0.250 / <= 1.000 / <= 1.000 ms  (n=10)");
         assertThat(table).containsPattern("of which at the service's pacing clock .* <= 0.010 / <= 2.000 / <= 20.000 ms  \\(n=100\\)");
