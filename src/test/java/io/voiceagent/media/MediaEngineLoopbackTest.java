@@ -180,7 +180,10 @@ class MediaEngineLoopbackTest {
         int spokenBytes = 0;
         byte lineSilence = G711.alawToUlaw(G711.ALAW_SILENCE);
         for (byte b : heard) {
-            if (b != lineSilence) {
+            // Silence is the line's (A-law's, transcoded) or, should the pacing clock tick between
+            // setAgentFormats and answered, the silence the agent is fed while the phone rings, in its
+            // own μ-law (a fresh clone failed on that in CI, 1 run in many).
+            if (b != lineSilence && b != G711.ULAW_SILENCE) {
                 assertThat(b).isEqualTo(G711.alawToUlaw((byte) 0x35));
                 spokenBytes++;
             }
