@@ -252,6 +252,25 @@ async function openDetails(id) {
   $('details').hidden = false;
   renderDetails(id);
   $('details').scrollIntoView({block: 'nearest'});
+  askAgainWhileRecordingCloses(id);
+}
+
+// A call's recording is closed by its writer a moment after the hang-up; until then the record says
+// "recording" and has no URL, and nothing else would bring the player: the open details ask again.
+function askAgainWhileRecordingCloses(id) {
+  const call = state.calls.get(id);
+  if (!call || !FINAL.has(call.status) || !call.recording || call.recording.state !== 'recording') return;
+  setTimeout(async () => {
+    if (state.openDetails !== id) return;
+    try {
+      mergeCall(await api('/api/calls/' + encodeURIComponent(id)));
+    } catch (e) {
+      return; // the next opening asks again
+    }
+    if (state.openDetails !== id) return;
+    renderDetails(id);
+    askAgainWhileRecordingCloses(id);
+  }, 1000);
 }
 
 function renderDetails(id) {
