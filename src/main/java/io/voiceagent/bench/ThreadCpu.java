@@ -32,8 +32,7 @@ record ThreadCpu(Map<String, Double> percentOfOneCore) {
     /** The CPU of each group between two readings of {@link ProcessProbe#cpuTicksByThreadName} taken {@code windowNanos} apart. */
     static ThreadCpu between(Map<String, Long> before, Map<String, Long> after, long windowNanos) {
         Map<String, Long> ticks = new HashMap<>();
-        // a thread that ended within the window is left out; one named alike that started is counted whole
-        after.forEach((name, used) -> ticks.merge(group(name), Math.max(0, used - before.getOrDefault(name, 0L)), Long::sum));
+        after.keySet().forEach(name -> ticks.merge(group(name), ticksBetween(name, before, after), Long::sum));
         List<Map.Entry<String, Long>> largestFirst = new ArrayList<>(ticks.entrySet());
         largestFirst.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
         Map<String, Double> percent = new LinkedHashMap<>();
@@ -56,8 +55,15 @@ record ThreadCpu(Map<String, Double> percentOfOneCore) {
      * {@link ProcessProbe#cpuTicksByThreadName} taken {@code windowNanos} apart; 0 when there are none.
      */
     static double percentOf(String javaName, Map<String, Long> before, Map<String, Long> after, long windowNanos) {
-        String name = ThreadPriority.linuxName(javaName);
-        return percent(Math.max(0, after.getOrDefault(name, 0L) - before.getOrDefault(name, 0L)), windowNanos);
+        return percent(ticksBetween(ThreadPriority.linuxName(javaName), before, after), windowNanos);
+    }
+
+    /**
+     * The ticks the threads named {@code linuxName} used between the readings: a thread that ended
+     * within the window is left out; one named alike that started is counted whole.
+     */
+    private static long ticksBetween(String linuxName, Map<String, Long> before, Map<String, Long> after) {
+        return Math.max(0, after.getOrDefault(linuxName, 0L) - before.getOrDefault(linuxName, 0L));
     }
 
     /** The group a thread (by its Linux name) is counted in. */
