@@ -73,7 +73,7 @@ final class DirectWrites {
                 // Refused by the file system (tmpfs before Linux 6.6, ramfs, some network file systems).
                 // Linux creates the file before it refuses O_DIRECT: open what it created.
                 if (!THROUGH_PAGE_CACHE_LOGGED.getAndSet(true)) {
-                    RecordingWriter.LOG.log(System.Logger.Level.INFO, "recordings in " + path.getParent()
+                    RecordingWriter.LOG.log(System.Logger.Level.INFO, "recordings in " + directory
                             + " are written through the page cache: O_DIRECT refused (" + refused + ")");
                 }
                 if (Files.exists(path)) {
