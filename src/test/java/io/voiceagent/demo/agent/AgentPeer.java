@@ -85,6 +85,21 @@ final class AgentPeer {
         }
     }
 
+    /**
+     * Like {@link #sendAudio}, for audio the agent may no longer wait for: it can end the call and
+     * close once it has heard enough, while the rest is still being sent (a slow sender on a busy
+     * machine), and what it did not take is then not sent.
+     */
+    static void sendAudioUntilClosed(JdkWebSocketPeer peer, byte[] audio, int bytesPer20Ms) throws Exception {
+        try {
+            sendAudio(peer, audio, bytesPer20Ms);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof java.io.IOException)) {
+                throw e;
+            }
+        }
+    }
+
     static byte[] ulawSilence(int millis) {
         byte[] silence = new byte[millis * 8];
         java.util.Arrays.fill(silence, (byte) 0xFF);

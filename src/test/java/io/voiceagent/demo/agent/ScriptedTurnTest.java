@@ -40,8 +40,11 @@ class ScriptedTurnTest {
             ByteArrayOutputStream sent = new ByteArrayOutputStream();
             sent.writeBytes(AgentPeer.ulawSilence(1000));
             sent.writeBytes(DemoAudio.callerPhrase());
-            sent.writeBytes(AgentPeer.ulawSilence(800));
             AgentPeer.sendAudio(peer, sent.toByteArray(), 160);
+            // The agent ends its turn after 500 ms of this and may close before the rest is sent.
+            byte[] trailingSilence = AgentPeer.ulawSilence(800);
+            sent.writeBytes(trailingSilence);
+            AgentPeer.sendAudioUntilClosed(peer, trailingSilence, 160);
 
             Map<String, Object> transcript = object(awaitEvent(peer, "user_transcript"), "user_transcription_event");
             assertThat(transcript.get("user_transcript")).isEqualTo("I heard you");
