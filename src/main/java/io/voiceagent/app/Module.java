@@ -100,6 +100,7 @@ public final class Module implements AutoCloseable {
             // find a call's media through the manager made next.
             AtomicReference<CallManager> callManager = new AtomicReference<>();
             Recordings recordings = register(Recordings.open(config.recording(), config.http().dataDir(), clock,
+                    config.http().maxConcurrentCalls(),
                     id -> callManager.get().liveMedia(id)));
             calls = register(new CallManager(settings, sip, media::open, agents, exolve,
                     journal.journal(),

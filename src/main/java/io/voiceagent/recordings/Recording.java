@@ -3,7 +3,6 @@ package io.voiceagent.recordings;
 import io.voiceagent.config.Config.Recording.Format;
 import io.voiceagent.media.AudioTap;
 import io.voiceagent.media.G711;
-import io.voiceagent.recordings.RecordingBuffers.FrameRing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -11,29 +10,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One call's stereo WAV (16-bit PCM or G.711 μ-law): left the phone, right what the phone was sent.
- * The media threads copy each frame into one of the recording's two rings ({@link AudioTap}) and never
- * wait for the writer or for each other: when a ring is full the frame is dropped and the recording
- * marked incomplete. The {@link RecordingWriter}'s thread does everything else.
+ * The media threads copy each frame into their own {@link FrameLog} for the recording's writer
+ * ({@link AudioTap}) and never wait for the writer or for each other: when the log is full the frame
+ * is dropped and the recording marked incomplete. The {@link RecordingWriter}'s thread does
+ * everything else.
  *
- * <p>Each direction has a ring of its own with one producer at a time (what was sent: the pacing
- * thread; the phone: whichever media thread holds the session's uplink lock), so a hand-over takes no
- * lock: the pacing clock, which may run under a real-time policy, never waits for a receive thread
- * that was preempted in the middle of a copy. Each frame carries the time its media thread gave with
- * it (the tick's deadline, the packet's arrival: no clock read per frame), and the writer merges the
- * two rings in that order, which is what pairs them: the sent side is the
- * clock, each 20 ms the phone was sent becomes one stereo frame, paired with the oldest phone frame not
- * yet written (silence when none came in time). Phone frames that pile up beyond {@link #PHONE_BACKLOG}
- * (the phone sending faster than we do, or while we send nothing on hold) are dropped oldest first, so
- * the two sides stay within 200 ms of each other. A frame handed over while the writer reads the rings
- * may be merged a frame late, as if it had come a little later.
+ * <p>Each frame carries the time its media thread gave with it (the tick's deadline, the packet's
+ * arrival: no clock read per frame), and the writer merges its logs in that order, which is what
+ * pairs the two directions: the sent side is the clock, each 20 ms the phone was sent becomes one
+ * stereo frame, paired with the oldest phone frame not yet written (silence when none came in time).
+ * Phone frames that pile up beyond {@link #PHONE_BACKLOG} (the phone sending faster than we do, or
+ * while we send nothing on hold) are dropped oldest first, so the two sides stay within 200 ms of
+ * each other. A frame published while the writer merges may be merged a frame late, as if it had
+ * come a little later.
  *
- * <p>The rings and the writer's arrays are {@link RecordingBuffers} borrowed from the writer and given
- * back once the recording is finished and no hand-over is still in progress ({@link #handOversDone}).
+ * <p>The writer's arrays are {@link RecordingBuffers} borrowed from the writer and given back when
+ * the recording is finished: no media thread ever touches them, so they go straight to the next one.
  */
 final class Recording implements AudioTap {
     static final int FRAME_SAMPLES = 160;
-    /** Frames each direction's ring holds: 2.5 s of a call, 25 writer ticks. A power of two. */
-    static final int RING_FRAMES = 128;
     private static final byte SENT = 0;
     private static final byte SENT_SILENCE = 1;
     private static final byte PHONE_ULAW = 2;
@@ -47,21 +42,21 @@ final class Recording implements AudioTap {
     final String callId;
     final Path file;
     private final Format format;
-    /** Stereo frames staged for the file or written to it. */
-    private long framesWritten;
-    /** Borrowed from the writer for the recording's life; see {@link #handOversDone}. */
-    final RecordingBuffers buffers;
-    private final FrameRing sentRing;
-    private final FrameRing phoneRing;
-    private final AtomicLong droppedFrames = new AtomicLong();
     private final RecordingWriter writer;
+    private final AtomicLong droppedFrames = new AtomicLong();
     private volatile boolean stopped;
     // The writer thread's state.
+    /** Borrowed from the writer for the recording's life. */
+    final RecordingBuffers buffers;
+    /** Stereo frames staged for the file or written to it. */
+    private long framesWritten;
     /** The phone's samples not yet written, decoded: whole frames up to the backlog and a partial one. */
     private final short[] phoneBacklog;
     private int phoneRead;
     private int phoneSamples;
     private final WavFile wav;
+    /** Whether the stop was seen before this tick's frames were taken: the last tick then. */
+    private boolean lastTick;
     private boolean failed;
     private boolean finished;
 
@@ -71,8 +66,6 @@ final class Recording implements AudioTap {
         this.format = format;
         this.writer = writer;
         this.buffers = writer.borrowBuffers();
-        this.sentRing = buffers.sent;
-        this.phoneRing = buffers.phone;
         this.phoneBacklog = buffers.phoneBacklog;
         this.wav = new WavFile(file, format, buffers);
         writer.add(this);
@@ -81,49 +74,30 @@ final class Recording implements AudioTap {
     @Override
     public void fromPhone(byte[] g711, boolean alaw, long nanos) {
         if (g711 == null) {
-            handOver(phoneRing, PHONE_SILENCE, null, 0, FRAME_SAMPLES, nanos);
+            handOver(PHONE_SILENCE, null, 0, FRAME_SAMPLES, nanos);
             return;
         }
         for (int offset = 0; offset < g711.length; offset += FRAME_SAMPLES) {
-            handOver(phoneRing, alaw ? PHONE_ALAW : PHONE_ULAW, g711, offset, Math.min(FRAME_SAMPLES, g711.length - offset), nanos);
+            handOver(alaw ? PHONE_ALAW : PHONE_ULAW, g711, offset, Math.min(FRAME_SAMPLES, g711.length - offset), nanos);
         }
     }
 
     @Override
     public void toPhone(byte[] ulaw, int offset, long nanos) {
-        handOver(sentRing, ulaw == null ? SENT_SILENCE : SENT, ulaw, offset, FRAME_SAMPLES, nanos);
+        handOver(ulaw == null ? SENT_SILENCE : SENT, ulaw, offset, FRAME_SAMPLES, nanos);
     }
 
     /**
-     * Media threads: copies one frame into its direction's ring, or drops it when the ring is full.
-     * Counted in the ring's hand-overs ({@link FrameRing#beginHandOver}) before {@link #stopped} is read, so that once
-     * the writer has seen the stop and then no hand-over in progress, none can touch the rings again.
+     * Media threads: copies one frame into this thread's log for the writer, or drops it when the log
+     * is full. The stop is not read here: the writer ignores frames of a finished recording.
      */
-    private void handOver(FrameRing ring, byte kind, byte[] audio, int offset, int length, long stamp) {
-        ring.beginHandOver();
-        try {
-            if (stopped) {
-                return;
-            }
-            if (!ring.put(kind, audio, offset, length, stamp)) {
-                droppedFrames.incrementAndGet();
-            }
-        } finally {
-            ring.endHandOver();
+    private void handOver(byte kind, byte[] audio, int offset, int length, long stamp) {
+        if (!writer.logOfThisThread().put(this, kind, audio, offset, length, stamp)) {
+            droppedFrames.incrementAndGet();
         }
     }
 
-    /**
-     * Writer thread, once {@link #drain} has finished the recording (so it saw the stop): whether its
-     * buffers may go to another recording. The counts and {@link #stopped} are volatile, so their
-     * accesses fall in one order: a hand-over counted after these reads of zero reads {@link #stopped}
-     * after the stop and returns.
-     */
-    boolean handOversDone() {
-        return !sentRing.handingOver() && !phoneRing.handingOver();
-    }
-
-    /** No more audio; the writer closes the file once the rings are empty. */
+    /** No more audio; the writer closes the file at its next tick, once what was handed over is written. */
     void stop() {
         stopped = true;
         writer.wake();
@@ -133,7 +107,7 @@ final class Recording implements AudioTap {
         return stopped;
     }
 
-    /** Frames dropped because the writer fell behind (a ring was full), or the disk failed. */
+    /** Frames dropped because the writer fell behind (a log was full), or the disk failed. */
     long droppedFrames() {
         return droppedFrames.get();
     }
@@ -146,41 +120,43 @@ final class Recording implements AudioTap {
         return WavHeader.millis(framesWritten * FRAME_SAMPLES);
     }
 
-    /** Writer thread: writes what is in the rings; returns true when the recording is finished and closed. */
-    boolean drain() {
+    /**
+     * Writer thread, at the start of a tick, before it reads the logs' counts: whether this is the
+     * recording's last tick. Every frame handed over before the stop is then in the counts.
+     */
+    void beginTick() {
+        lastTick = stopped;
+    }
+
+    /** Writer thread: whether the tick that began saw the stop, so that {@link #finish} ends it. */
+    boolean lastTick() {
+        return lastTick;
+    }
+
+    /** Writer thread: one frame from a log, in stamp order; nothing once the recording is finished. */
+    void take(FrameLog log, long frame) {
         if (finished) {
-            return false;
+            return;
         }
-        boolean last = stopped; // read before the counts: every frame handed over before the stop is in them
-        // The sent count first: a phone frame stamped before the last sent frame taken has then
-        // almost always been published by the time the phone's count is read.
-        long sentEnd = sentRing.published();
-        long phoneEnd = phoneRing.published();
-        long sent = sentRing.taken();
-        long phone = phoneRing.taken();
-        while (sent < sentEnd || phone < phoneEnd) {
-            if (phone < phoneEnd && (sent == sentEnd
-                    || phoneRing.stamp(phone) <= sentRing.stamp(sent))) {
-                int audio = FrameRing.offset(phone) + FrameRing.AUDIO;
-                switch (phoneRing.kind(phone)) {
-                    case PHONE_ULAW -> addPhone(phoneRing.slots, audio, phoneRing.length(phone), false);
-                    case PHONE_ALAW -> addPhone(phoneRing.slots, audio, phoneRing.length(phone), true);
-                    default -> addPhone(null, 0, FRAME_SAMPLES, false);
-                }
-                phone++;
-            } else {
-                writeStereo(sentRing.kind(sent) == SENT ? sentRing.slots : null, FrameRing.offset(sent) + FrameRing.AUDIO);
-                sent++;
-            }
+        byte kind = log.kind(frame);
+        int audio = log.offset(frame) + FrameLog.AUDIO;
+        switch (kind) {
+            case SENT -> writeStereo(log.slots, audio);
+            case SENT_SILENCE -> writeStereo(null, 0);
+            case PHONE_ULAW -> addPhone(log.slots, audio, log.length(frame), false);
+            case PHONE_ALAW -> addPhone(log.slots, audio, log.length(frame), true);
+            default -> addPhone(null, 0, FRAME_SAMPLES, false);
         }
-        sentRing.takenUpTo(sentEnd);
-        phoneRing.takenUpTo(phoneEnd);
-        if (last) {
-            finish();
-            finished = true;
-            return true;
-        }
-        return false;
+    }
+
+    /** Writer thread: a bug broke this recording; it takes no more frames and is never finished. */
+    void abandon() {
+        finished = true;
+    }
+
+    /** Whether a frame of this kind is one the phone was sent (the clock's side of the pairing). */
+    static boolean sent(byte kind) {
+        return kind == SENT || kind == SENT_SILENCE;
     }
 
     /**
@@ -265,8 +241,9 @@ final class Recording implements AudioTap {
         RecordingWriter.LOG.log(System.Logger.Level.WARNING, "call=" + callId + " recording stopped: " + e);
     }
 
-    /** Writes the rest and the final sizes, and closes the file. */
-    private void finish() {
+    /** Writer thread: writes the rest and the final sizes, and closes the file. */
+    void finish() {
+        finished = true;
         if (failed) {
             return;
         }

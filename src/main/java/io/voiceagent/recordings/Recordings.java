@@ -56,22 +56,25 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
     private final Function<String, Optional<MediaSession>> liveMedia;
     private final Map<String, Recording> live = new ConcurrentHashMap<>();
 
-    private Recordings(Config.Recording settings, Path directory, Clock clock,
+    private Recordings(Config.Recording settings, Path directory, Clock clock, int maxConcurrentCalls,
                        Function<String, Optional<MediaSession>> liveMedia) {
         this.settings = settings;
         this.directory = directory;
         this.clock = clock;
         this.liveMedia = liveMedia;
+        // Each writer serves about an even share of the calls; its logs hold 2.5 s of that share.
+        int logFrames = FrameLog.framesFor((maxConcurrentCalls + WRITERS - 1) / WRITERS);
         for (int i = 0; i < WRITERS; i++) {
-            writers.add(new RecordingWriter(this::finished).start());
+            writers.add(new RecordingWriter(this::finished, logFrames).start());
         }
     }
 
     /**
      * Creates {@code dataDir/recordings} (mode 0700) and deletes recordings past their retention.
-     * {@code liveMedia} gives a live call's media session by call id, for attaching a recording to it.
+     * {@code maxConcurrentCalls} sizes the media threads' logs; {@code liveMedia} gives a live call's
+     * media session by call id, for attaching a recording to it.
      */
-    public static Recordings open(Config.Recording settings, Path dataDir, Clock clock,
+    public static Recordings open(Config.Recording settings, Path dataDir, Clock clock, int maxConcurrentCalls,
                                   Function<String, Optional<MediaSession>> liveMedia) throws IOException {
         Path directory = dataDir.resolve("recordings");
         if (!Files.isDirectory(directory)) {
@@ -79,7 +82,7 @@ public final class Recordings implements RecordingLibrary, AutoCloseable {
                     PosixFilePermissions.fromString("rwx------")));
         }
         Recordings recordings = new Recordings(Objects.requireNonNull(settings, "settings"), directory,
-                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(liveMedia, "liveMedia"));
+                Objects.requireNonNull(clock, "clock"), maxConcurrentCalls, Objects.requireNonNull(liveMedia, "liveMedia"));
         recordings.deleteExpired();
         recordings.mendUnfinished();
         return recordings;

@@ -28,6 +28,23 @@ class RecordingWriterTest {
 
     private long handOvers;
 
+    /** Slots of each thread's log in these tests: 5 s of a call's two directions. */
+    private static final int LOG_FRAMES = 512;
+
+    /** The recordings the writers of a test finished, in order. */
+    private final List<Recording> finished = new ArrayList<>();
+
+    /** A writer that is not started: the test drains it, with {@link #tick}. */
+    private RecordingWriter writer() {
+        return new RecordingWriter(finished::add, LOG_FRAMES);
+    }
+
+    /** One of the writer's ticks, run by the test; whether it finished {@code recording}. */
+    private boolean tick(RecordingWriter writer, Recording recording) {
+        writer.drainAll();
+        return finished.contains(recording);
+    }
+
     /** Stamps each hand-over with the next number: the rings are merged exactly in the order the test hands over. */
     private long nextStamp() {
         return ++handOvers;
@@ -42,14 +59,13 @@ class RecordingWriterTest {
 
     @Test
     void phone_left_sent_right_as_16_bit_stereo_at_8_khz_with_the_sizes_in_the_header() throws Exception {
-        List<Recording> finished = new ArrayList<>();
-        RecordingWriter writer = new RecordingWriter(finished::add); // not started: the test drains
+        RecordingWriter writer = writer();
         Recording recording = new Recording("c_1", dir.resolve("c_1.wav"), Format.PCM16, writer);
         recording.fromPhone(ulaw((short) 8000), false, nextStamp());
         recording.toPhone(ulaw((short) -4000), 0, nextStamp());
         recording.toPhone(null, 0, nextStamp()); // silence sent, no phone frame left: both silent
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
 
         byte[] wav = Files.readAllBytes(dir.resolve("c_1.wav"));
         ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
@@ -76,20 +92,20 @@ class RecordingWriterTest {
 
     @Test
     void audio_goes_to_disk_in_whole_blocks_every_four_seconds_and_the_rest_when_the_call_ends() throws Exception {
-        RecordingWriter writer = new RecordingWriter(finished -> { }); // not started: the test drains
+        RecordingWriter writer = writer();
         Path file = dir.resolve("c_5.wav");
         Recording recording = new Recording("c_5", file, Format.PCM16, writer);
         for (int i = 0; i < 204; i++) { // 44 + 130,560 bytes, short of 32 blocks
             recording.toPhone(ulaw((short) 1000), 0, nextStamp());
             if (i % 100 == 99) {
-                recording.drain(); // the ring holds 128 frames
+                writer.drainAll(); // within the log
             }
         }
-        assertThat(recording.drain()).isFalse();
+        assertThat(tick(writer, recording)).isFalse();
         assertThat(file).as("no write short of 128 KiB").doesNotExist();
 
         recording.toPhone(ulaw((short) 1000), 0, nextStamp());
-        assertThat(recording.drain()).isFalse();
+        assertThat(tick(writer, recording)).isFalse();
         assertThat(Files.size(file)).as("32 whole blocks; the other 172 bytes wait").isEqualTo(32 * 4096);
         assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getInt(40))
                 .as("the sizes are written at the end only").isZero();
@@ -98,7 +114,7 @@ class RecordingWriterTest {
             recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         }
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
         assertThat(Files.size(file)).as("the rest at the end, its last block filled up by a JUNK chunk")
                 .isEqualTo(34 * 4096);
         ByteBuffer end = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
@@ -116,17 +132,18 @@ class RecordingWriterTest {
         assumeTrue(Set.of("ext4", "xfs", "btrfs", "tmpfs").contains(Files.getFileStore(dir).type()),
                 "a file system known to take O_DIRECT");
         Path file = dir.resolve("c_16.wav");
-        Recording recording = new Recording("c_16", file, Format.PCM16, new RecordingWriter(r -> { }));
+        RecordingWriter writer = writer();
+        Recording recording = new Recording("c_16", file, Format.PCM16, writer);
         for (int i = 0; i < 205; i++) {
             recording.toPhone(ulaw((short) 1000), 0, nextStamp());
             if (i % 100 == 99) {
-                recording.drain(); // the ring holds 128 frames
+                writer.drainAll(); // within the log
             }
         }
-        recording.drain();
+        writer.drainAll();
         assertThat(openFlags(file) & O_DIRECT).as("the open file's flags").isEqualTo(O_DIRECT);
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
         assertThat(Files.size(file)).isEqualTo(33 * 4096);
         if (!Files.getFileStore(dir).type().equals("tmpfs")) { // where the file is nothing but page cache
             assertThat(pageCacheBytes(file)).as("a finished recording leaves no page for the kernel to flush").isZero();
@@ -140,15 +157,16 @@ class RecordingWriterTest {
         run("mount", "-t", "ramfs", "ramfs", mount.toString());
         try {
             Path file = mount.resolve("c_17.wav");
-            Recording recording = new Recording("c_17", file, Format.G711, new RecordingWriter(r -> { }));
+            RecordingWriter writer = writer();
+            Recording recording = new Recording("c_17", file, Format.G711, writer);
             for (int i = 0; i < 420; i++) { // the first write is due after 410 frames of G.711
                 recording.toPhone(ulaw((short) 1000), 0, nextStamp());
                 recording.fromPhone(ulaw((short) -2000), false, nextStamp());
-                recording.drain();
+                writer.drainAll();
             }
             assertThat(openFlags(file) & O_DIRECT).as("ramfs has no O_DIRECT").isZero();
             recording.stop();
-            assertThat(recording.drain()).isTrue();
+            assertThat(tick(writer, recording)).isTrue();
             assertThat(recording.failed()).isFalse();
             assertThat(Files.size(file)).isEqualTo(33 * 4096);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
@@ -161,13 +179,13 @@ class RecordingWriterTest {
     @Test
     void recordings_cut_short_by_a_crash_get_their_sizes_at_the_next_start_and_are_marked_interrupted() throws Exception {
         Path directory = Files.createDirectory(dir.resolve("recordings"));
-        RecordingWriter writer = new RecordingWriter(finished -> { }); // never finished: the service "crashed"
+        RecordingWriter writer = writer(); // its recordings never finished: the service "crashed"
         Recording pcm = new Recording("c_15", directory.resolve("c_15.wav"), Format.PCM16, writer);
         Recording g711 = new Recording("c_19", directory.resolve("c_19.wav"), Format.G711, writer);
         Recording finished = new Recording("c_21", directory.resolve("c_21.wav"), Format.PCM16, writer);
         finished.toPhone(ulaw((short) 1000), 0, nextStamp());
         finished.stop();
-        finished.drain(); // written whole, but its status never: the crash came before
+        writer.drainAll(); // written whole, but its status never: the crash came before
         byte[] finishedBytes = Files.readAllBytes(directory.resolve("c_21.wav"));
         // Finished by an older build, which cut the file back to its sizes instead of ending it with JUNK.
         ByteBuffer oldHeader = WavHeader.of(Format.G711, 3 * 160 * 2, 0);
@@ -181,8 +199,7 @@ class RecordingWriterTest {
                 recording.toPhone(ulaw((short) 1000), 0, nextStamp());
             }
             if (i % 5 == 4) {
-                pcm.drain();
-                g711.drain();
+                writer.drainAll();
             }
         }
         assertThat(Files.size(directory.resolve("c_15.wav"))).isEqualTo(2 * 32 * 4096);
@@ -190,7 +207,7 @@ class RecordingWriterTest {
         Files.write(directory.resolve("c_20.wav"), "not a recording".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
         try (Recordings recordings = Recordings.open(new Config.Recording(true, Format.PCM16, 30, Optional.empty()), dir,
-                Clock.systemUTC(), callId -> Optional.empty())) {
+                Clock.systemUTC(), 10, callId -> Optional.empty())) {
             long pcmFrames = (2 * 32 * 4096 - 44) / 4;
             assertThat(soxInfo(directory.resolve("c_15.wav"))).contains("= " + pcmFrames + " samples");
             assertThat(channel(directory.resolve("c_15.wav"), 0)).hasSize((int) pcmFrames)
@@ -223,7 +240,7 @@ class RecordingWriterTest {
 
     @Test
     void a_law_phone_frames_of_30_ms_are_decoded_and_cut_into_the_20_ms_of_each_frame_sent() throws Exception {
-        RecordingWriter writer = new RecordingWriter(r -> { });
+        RecordingWriter writer = writer();
         Recording recording = new Recording("c_6", dir.resolve("c_6.wav"), Format.PCM16, writer);
         byte[] first = new byte[240];
         byte[] second = new byte[240];
@@ -235,7 +252,7 @@ class RecordingWriterTest {
             recording.toPhone(null, 0, nextStamp());
         }
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
 
         short[] left = channel(dir.resolve("c_6.wav"), 0);
         assertThat(left).hasSize(4 * 160);
@@ -248,7 +265,7 @@ class RecordingWriterTest {
 
     @Test
     void phone_frames_piling_up_beyond_the_backlog_are_dropped_oldest_first() throws Exception {
-        RecordingWriter writer = new RecordingWriter(r -> { });
+        RecordingWriter writer = writer();
         Recording recording = new Recording("c_7", dir.resolve("c_7.wav"), Format.PCM16, writer);
         int frames = Recording.PHONE_BACKLOG + 5;
         for (int n = 1; n <= frames; n++) {
@@ -257,7 +274,7 @@ class RecordingWriterTest {
         recording.toPhone(null, 0, nextStamp());
         recording.toPhone(null, 0, nextStamp());
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
 
         short[] left = channel(dir.resolve("c_7.wav"), 0);
         assertThat(left[0]).as("the oldest frame kept").isEqualTo(G711.ulawToLinear(G711.linearToUlaw(1000 * 6)));
@@ -266,7 +283,7 @@ class RecordingWriterTest {
 
     @Test
     void a_phone_payload_longer_than_the_backlog_keeps_its_newest_frames() throws Exception {
-        RecordingWriter writer = new RecordingWriter(r -> { });
+        RecordingWriter writer = writer();
         Recording recording = new Recording("c_9", dir.resolve("c_9.wav"), Format.PCM16, writer);
         byte[] payload = new byte[12 * 160 + 80]; // 250 ms in one packet
         for (int frame = 0; frame <= 12; frame++) {
@@ -275,7 +292,7 @@ class RecordingWriterTest {
         recording.fromPhone(payload, false, nextStamp());
         recording.toPhone(null, 0, nextStamp());
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
 
         assertThat(recording.droppedFrames()).isZero();
         assertThat(channel(dir.resolve("c_9.wav"), 0)[0]).as("the oldest of the newest ten whole frames: the third")
@@ -306,12 +323,12 @@ class RecordingWriterTest {
 
     @Test
     void g711_holds_mu_law_bytes_with_the_fact_chunk_a_non_pcm_wave_needs() throws Exception {
-        RecordingWriter writer = new RecordingWriter(r -> { });
+        RecordingWriter writer = writer();
         Recording recording = new Recording("c_4", dir.resolve("c_4.wav"), Format.G711, writer);
         recording.fromPhone(ulaw((short) 8000), false, nextStamp());
         recording.toPhone(ulaw((short) -4000), 0, nextStamp());
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
 
         byte[] wav = Files.readAllBytes(dir.resolve("c_4.wav"));
         ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
@@ -335,26 +352,27 @@ class RecordingWriterTest {
     }
 
     @Test
-    void a_full_queue_drops_frames_without_waiting_and_the_recording_counts_them() throws Exception {
-        RecordingWriter stalled = new RecordingWriter(r -> { });
+    void a_full_log_drops_frames_without_waiting_and_the_recording_counts_them() throws Exception {
+        RecordingWriter stalled = writer();
         Recording recording = new Recording("c_2", dir.resolve("c_2.wav"), Format.PCM16, stalled);
-        for (int i = 0; i < Recording.RING_FRAMES + 100; i++) {
+        for (int i = 0; i < LOG_FRAMES + 100; i++) {
             recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         }
         assertThat(recording.droppedFrames()).isEqualTo(100);
         recording.stop();
-        assertThat(recording.drain()).isTrue();
-        assertThat(channel(dir.resolve("c_2.wav"), 1)).hasSize(Recording.RING_FRAMES * 160);
+        assertThat(tick(stalled, recording)).isTrue();
+        assertThat(channel(dir.resolve("c_2.wav"), 1)).hasSize(LOG_FRAMES * 160);
     }
 
     @Test
-    void the_callers_arrays_are_copied_at_once_and_the_ring_is_used_again_once_drained() throws Exception {
-        RecordingWriter writer = new RecordingWriter(r -> { });
+    void the_callers_arrays_are_copied_at_once_and_the_log_is_used_again_once_drained() throws Exception {
+        RecordingWriter writer = writer();
         Recording recording = new Recording("c_8", dir.resolve("c_8.wav"), Format.PCM16, writer);
         byte[] reused = new byte[12 + 160]; // like the pacing thread's send buffer: audio after a 12-byte header
         byte[] payload = new byte[160];
-        for (int round = 0; round < 3; round++) { // each ring filled three times in all
-            for (int n = 0; n < Recording.RING_FRAMES; n++) {
+        int framesEachWay = LOG_FRAMES / 2;
+        for (int round = 0; round < 3; round++) { // the log filled three times in all
+            for (int n = 0; n < framesEachWay; n++) {
                 Arrays.fill(payload, G711.linearToUlaw(100 * (n % 50)));
                 recording.fromPhone(payload, false, nextStamp());
                 Arrays.fill(reused, 12, reused.length, G711.linearToUlaw(-100 * (n % 50)));
@@ -362,33 +380,34 @@ class RecordingWriterTest {
             }
             Arrays.fill(payload, G711.linearToUlaw(30_000)); // changed after the hand-over: not recorded
             Arrays.fill(reused, G711.linearToUlaw(30_000));
-            assertThat(recording.drain()).isFalse();
+            assertThat(tick(writer, recording)).isFalse();
         }
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
 
         assertThat(recording.droppedFrames()).isZero();
         short[] left = channel(dir.resolve("c_8.wav"), 0);
         short[] right = channel(dir.resolve("c_8.wav"), 1);
-        assertThat(left).hasSize(3 * Recording.RING_FRAMES * 160);
+        assertThat(left).hasSize(3 * framesEachWay * 160);
         for (int frame = 0; frame < left.length / 160; frame++) {
-            int n = frame % Recording.RING_FRAMES % 50;
+            int n = frame % framesEachWay % 50;
             assertThat(left[frame * 160]).as("left of frame %d", frame).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(100 * n)));
             assertThat(right[frame * 160 + 159]).as("right of frame %d", frame).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(-100 * n)));
         }
     }
 
     @Test
-    void the_two_directions_are_paired_by_when_they_were_handed_over_not_by_which_ring_was_read_first() throws Exception {
-        // The sent frame is stamped 20, the phone frame 10 but handed over after it (its thread was
-        // preempted between the stamp and the copy, say): it is still the phone's audio for that 20 ms.
-        RecordingWriter writer = new RecordingWriter(r -> { });
+    void the_two_directions_are_paired_by_when_they_were_handed_over_not_by_which_log_was_read_first() throws Exception {
+        // The sent frame is stamped 20, the phone frame 10 but handed over after it by another thread
+        // (preempted between the stamp and the copy, say): it is still the phone's audio for that 20 ms.
+        RecordingWriter writer = writer();
         Recording recording = new Recording("c_10", dir.resolve("c_10.wav"), Format.PCM16, writer);
         recording.toPhone(ulaw((short) -1000), 0, 20);
-        recording.fromPhone(ulaw((short) 3000), false, 10);
+        onAnotherThread(() -> recording.fromPhone(ulaw((short) 3000), false, 10));
         recording.toPhone(ulaw((short) -2000), 0, 40);
+        assertThat(writer.logs()).as("one log per thread").isEqualTo(2);
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
 
         short[] left = channel(dir.resolve("c_10.wav"), 0);
         short[] right = channel(dir.resolve("c_10.wav"), 1);
@@ -396,83 +415,123 @@ class RecordingWriterTest {
         assertThat(right[0]).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(-1000)));
         assertThat(left[160]).isZero();
         assertThat(right[160]).isEqualTo(G711.ulawToLinear(G711.linearToUlaw(-2000)));
+        assertThat(writer.logs()).as("the ended thread's log, drained, is gone").isEqualTo(1);
     }
 
     @Test
-    void a_full_phone_ring_drops_only_the_phones_frames() throws Exception {
-        RecordingWriter stalled = new RecordingWriter(r -> { });
+    void a_phone_frame_and_a_sent_one_of_the_same_stamp_from_two_threads_make_one_stereo_frame() throws Exception {
+        RecordingWriter writer = writer();
+        Recording recording = new Recording("c_20", dir.resolve("c_20.wav"), Format.PCM16, writer);
+        recording.toPhone(ulaw((short) -1000), 0, 20); // the pacing thread's log comes first in the merge
+        onAnotherThread(() -> recording.fromPhone(ulaw((short) 3000), false, 20));
+        recording.stop();
+        assertThat(tick(writer, recording)).isTrue();
+
+        assertThat(channel(dir.resolve("c_20.wav"), 0)).as("the phone's frame, taken first")
+                .hasSize(160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(3000)));
+    }
+
+    @Test
+    void a_full_log_drops_only_its_own_threads_frames() throws Exception {
+        RecordingWriter stalled = writer();
         Recording recording = new Recording("c_11", dir.resolve("c_11.wav"), Format.PCM16, stalled);
-        for (int i = 0; i < Recording.RING_FRAMES + 7; i++) {
-            recording.fromPhone(ulaw((short) 1000), false, nextStamp());
-        }
+        onAnotherThread(() -> {
+            for (int i = 0; i < LOG_FRAMES + 7; i++) {
+                recording.fromPhone(ulaw((short) 1000), false, nextStamp());
+            }
+        });
         recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         assertThat(recording.droppedFrames()).isEqualTo(7);
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(stalled, recording)).isTrue();
         assertThat(recording.durationMillis()).as("the sent frame, written").isEqualTo(20);
     }
 
     @Test
-    void a_finished_recordings_buffers_go_to_the_next_one_only_once_no_hand_over_is_in_progress() throws Exception {
-        RecordingWriter writer = new RecordingWriter(r -> { }); // not started: the test drains
+    void a_finished_recordings_buffers_go_to_the_next_one_at_once_and_its_late_frames_are_ignored() throws Exception {
+        RecordingWriter writer = writer();
         Recording first = new Recording("c_12", dir.resolve("c_12.wav"), Format.PCM16, writer);
-        // The pacing thread inside a hand-over: counted, it has seen the recording running; then the stop.
-        first.buffers.sent.beginHandOver();
+        first.toPhone(ulaw((short) 700), 0, nextStamp());
         first.stop();
-        writer.drainAll();
-        assertThat(writer.freeBuffers()).as("a frame is still being handed over").isZero();
+        assertThat(tick(writer, first)).isTrue();
+        assertThat(writer.freeBuffers()).as("no media thread touches a recording's buffers").isEqualTo(1);
+
         Recording second = new Recording("c_13", dir.resolve("c_13.wav"), Format.PCM16, writer);
-        assertThat(second.buffers).isNotSameAs(first.buffers);
-
-        first.buffers.sent.put((byte) 0, ulaw((short) 20_000), 0, Recording.FRAME_SAMPLES, nextStamp());
-        first.buffers.sent.endHandOver(); // its frame is now in the first recording's ring, after the stop
-        writer.drainAll();
-        assertThat(writer.freeBuffers()).isEqualTo(1);
-        Recording third = new Recording("c_14", dir.resolve("c_14.wav"), Format.PCM16, writer);
-        assertThat(third.buffers).isSameAs(first.buffers);
+        assertThat(second.buffers).isSameAs(first.buffers);
         assertThat(writer.freeBuffers()).isZero();
-        third.toPhone(ulaw((short) -500), 0, nextStamp());
-        third.stop();
-        writer.drainAll();
+        first.toPhone(ulaw((short) 20_000), 0, nextStamp()); // the pacing thread, before it saw the tap go
+        second.toPhone(ulaw((short) -500), 0, nextStamp());
+        onAnotherThread(() -> first.fromPhone(ulaw((short) 9000), false, nextStamp()));
+        second.stop();
+        assertThat(tick(writer, second)).isTrue();
 
-        short[] right = channel(dir.resolve("c_14.wav"), 1);
-        assertThat(right).as("only the third recording's own frame, not the one left in the ring")
-                .hasSize(160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(-500)));
+        assertThat(channel(dir.resolve("c_12.wav"), 1)).as("the first file, finished before its late frame")
+                .hasSize(160).containsOnly(G711.ulawToLinear(G711.linearToUlaw(700)));
+        short[] right = channel(dir.resolve("c_13.wav"), 1);
+        assertThat(right).as("only the second recording's own frame").hasSize(160)
+                .containsOnly(G711.ulawToLinear(G711.linearToUlaw(-500)));
+        assertThat(channel(dir.resolve("c_13.wav"), 0)).containsOnly((short) 0);
     }
 
     @Test
-    void the_rings_are_outside_the_heap_and_each_slot_has_whole_cache_lines_of_its_own() {
-        RecordingBuffers buffers = new RecordingBuffers();
-        for (RecordingBuffers.FrameRing ring : List.of(buffers.sent, buffers.phone)) {
-            assertThat(ring.slots.isDirect()).as("the collector never copies them").isTrue();
-            assertThat(ring.slots.capacity()).isEqualTo(Recording.RING_FRAMES * RecordingBuffers.FrameRing.SLOT_BYTES);
-            for (long frame = 0; frame < Recording.RING_FRAMES; frame++) {
-                assertThat(ring.slots.alignmentOffset(RecordingBuffers.FrameRing.offset(frame), 64))
-                        .as("slot %d starts a cache line", frame).isZero();
-            }
+    void a_log_is_outside_the_heap_and_each_slot_has_whole_cache_lines_of_its_own() {
+        FrameLog log = new FrameLog(LOG_FRAMES);
+        assertThat(log.slots.isDirect()).as("the collector never copies it").isTrue();
+        assertThat(log.slots.capacity()).isEqualTo(LOG_FRAMES * FrameLog.SLOT_BYTES);
+        for (long frame = 0; frame < 2L * LOG_FRAMES; frame++) {
+            assertThat(log.slots.alignmentOffset(log.offset(frame), 64)).as("slot %d starts a cache line", frame).isZero();
         }
-        assertThat(RecordingBuffers.FrameRing.SLOT_BYTES % 64).as("and ends one").isZero();
-        assertThat(RecordingBuffers.FrameRing.SLOT_BYTES)
-                .isGreaterThanOrEqualTo(RecordingBuffers.FrameRing.AUDIO + Recording.FRAME_SAMPLES);
-        assertThat(buffers.staged.alignmentOffset(0, DirectWrites.BLOCK)).as("direct writes need whole blocks").isZero();
+        assertThat(FrameLog.SLOT_BYTES % 64).as("and ends one").isZero();
+        assertThat(FrameLog.SLOT_BYTES).isGreaterThanOrEqualTo(FrameLog.AUDIO + Recording.FRAME_SAMPLES);
+        assertThat(new RecordingBuffers().staged.alignmentOffset(0, DirectWrites.BLOCK))
+                .as("direct writes need whole blocks").isZero();
+    }
+
+    @Test
+    void the_media_threads_logs_are_made_ahead_by_the_thread_that_starts_a_recording() throws Exception {
+        RecordingWriter writer = writer();
+        Recording recording = new Recording("c_22", dir.resolve("c_22.wav"), Format.PCM16, writer);
+        new Recording("c_24", dir.resolve("c_24.wav"), Format.PCM16, writer);
+        assertThat(writer.spareLogs()).as("one for each of the pacing and the receive thread, once").isEqualTo(2);
+        assertThat(writer.logs()).isZero();
+
+        recording.toPhone(ulaw((short) 1000), 0, nextStamp()); // the "pacing thread" takes a spare
+        onAnotherThread(() -> recording.fromPhone(ulaw((short) 2000), false, nextStamp()));
+        assertThat(writer.spareLogs()).isZero();
+        onAnotherThread(() -> recording.fromPhone(ulaw((short) 3000), false, nextStamp()));
+        assertThat(writer.logs()).as("a third thread makes its own").isEqualTo(3);
+        recording.stop();
+        assertThat(tick(writer, recording)).isTrue();
+        assertThat(writer.logs()).as("the ended threads' logs, drained, are gone").isEqualTo(1);
+    }
+
+    @Test
+    void a_log_holds_two_and_a_half_seconds_of_its_share_of_the_calls() {
+        assertThat(FrameLog.framesFor(1)).isEqualTo(128);
+        assertThat(FrameLog.framesFor(125)).as("500 calls over four writers").isEqualTo(16_384);
+        assertThat(FrameLog.framesFor(128)).isEqualTo(16_384);
+        assertThat(FrameLog.framesFor(129)).isEqualTo(32_768);
+        assertThat(FrameLog.framesFor(0)).as("at least one call's").isEqualTo(128);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FrameLog(100))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("power of two");
     }
 
     @Test
     void a_disk_that_fails_stops_the_recording_and_marks_it_without_throwing() throws Exception {
-        RecordingWriter writer = new RecordingWriter(r -> { });
+        RecordingWriter writer = writer();
         Recording recording = new Recording("c_3", dir.resolve("missing-dir").resolve("c_3.wav"), Format.PCM16,
                 writer);
         recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         recording.toPhone(ulaw((short) 1000), 0, nextStamp());
         recording.stop();
-        assertThat(recording.drain()).isTrue();
+        assertThat(tick(writer, recording)).isTrue();
         assertThat(recording.failed()).isTrue();
         assertThat(recording.droppedFrames()).isEqualTo(2);
     }
     @Test
     void the_writer_thread_writes_a_stopped_recording_whole_and_reports_it_finished() throws Exception {
         java.util.concurrent.CompletableFuture<Recording> done = new java.util.concurrent.CompletableFuture<>();
-        try (RecordingWriter writer = new RecordingWriter(done::complete).start()) {
+        try (RecordingWriter writer = new RecordingWriter(done::complete, LOG_FRAMES).start()) {
             Recording recording = new Recording("c_5", dir.resolve("c_5.wav"), Format.PCM16, writer);
             for (int i = 0; i < 120; i++) { // within a ring: the writer may not drain before the stop
                 recording.fromPhone(ulaw((short) 2000), false, nextStamp());
@@ -490,7 +549,7 @@ class RecordingWriterTest {
 
     @Test
     void a_writer_with_nothing_to_drain_waits_without_ticking_and_keeps_its_buffers_for_the_next_recording() throws Exception {
-        try (RecordingWriter writer = new RecordingWriter(r -> { }).start()) {
+        try (RecordingWriter writer = new RecordingWriter(r -> { }, LOG_FRAMES).start()) {
             awaitState(writer.thread(), Thread.State.WAITING);
             Recording recording = new Recording("c_18", dir.resolve("c_18.wav"), Format.PCM16, writer);
             recording.toPhone(ulaw((short) 1000), 0, nextStamp());
@@ -505,6 +564,12 @@ class RecordingWriterTest {
             assertThat(writer.freeBuffers()).isZero();
             next.stop();
         }
+    }
+
+    /** Runs {@code handOvers} on a new thread, as a second media thread, and waits for it to end. */
+    private static void onAnotherThread(Runnable handOvers) throws InterruptedException {
+        Thread thread = Thread.ofPlatform().start(handOvers);
+        thread.join();
     }
 
     /** Waits (up to 10 s, a bound for a hung test only) until the thread is parked in {@code state}. */

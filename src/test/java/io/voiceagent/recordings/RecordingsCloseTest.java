@@ -59,7 +59,7 @@ class RecordingsCloseTest {
         byte[] sent = RecordingWriterTest.ulaw((short) 1000);
         List<CallRecord> answered = new ArrayList<>();
         try (Recordings recordings = Recordings.open(new Config.Recording(true, Format.PCM16, 30, Optional.empty()),
-                dataDir, Clock.systemUTC(), callId -> Optional.of(session(callId)))) {
+                dataDir, Clock.systemUTC(), 2 * CALLS, callId -> Optional.of(session(callId)))) {
             for (int call = 0; call < CALLS; call++) { // one after the other: two recordings on each writer
                 CallRecord record = CallRecord.dialing("c_" + call, CallMode.SIP, TestCalls.request("+7999000112" + call), start)
                         .withStatus(CallStatus.ANSWERED, start.plusSeconds(1));
@@ -68,7 +68,8 @@ class RecordingsCloseTest {
             }
             assertThat(taps).as("every call recorded").hasSize(CALLS);
             long stamp = 0;
-            for (int frame = 0; frame < FRAMES; frame++) { // 2 s: within a ring, so nothing is dropped
+            // 2 s of each call, within the logs (2.5 s of twice the calls), so nothing is dropped
+            for (int frame = 0; frame < FRAMES; frame++) {
                 for (AudioTap tap : taps.values()) {
                     tap.fromPhone(phone, false, ++stamp);
                     tap.toPhone(sent, 0, ++stamp);
