@@ -63,13 +63,18 @@ final class FrameLog {
 
     /** A log of {@code frames} slots (a power of two), for the thread that {@link #claim}s it. */
     FrameLog(int frames) {
-        if (frames <= 0 || Integer.bitCount(frames) != 1) {
-            throw new IllegalArgumentException("a log's frames must be a power of two: " + frames);
-        }
-        this.mask = frames - 1;
+        this.mask = checkFrames(frames) - 1;
         this.slots = ByteBuffer.allocateDirect(frames * SLOT_BYTES + CACHE_LINE).alignedSlice(CACHE_LINE)
                 .slice(0, frames * SLOT_BYTES).order(ByteOrder.nativeOrder());
         this.owners = new Recording[frames];
+    }
+
+    /** {@code frames} itself; it must be a power of two to be a log's size. */
+    static int checkFrames(int frames) {
+        if (frames <= 0 || Integer.bitCount(frames) != 1) {
+            throw new IllegalArgumentException("a log's frames must be a power of two: " + frames);
+        }
+        return frames;
     }
 
     /** Slots for {@code calls} calls' frames, rounded up to a power of two. */

@@ -55,8 +55,6 @@ final class Recording implements AudioTap {
     private int phoneRead;
     private int phoneSamples;
     private final WavFile wav;
-    /** Whether the stop was seen before this tick's frames were taken: the last tick then. */
-    private boolean lastTick;
     private boolean failed;
     private boolean finished;
 
@@ -118,19 +116,6 @@ final class Recording implements AudioTap {
 
     long durationMillis() {
         return WavHeader.millis(framesWritten * FRAME_SAMPLES);
-    }
-
-    /**
-     * Writer thread, at the start of a tick, before it reads the logs' counts: whether this is the
-     * recording's last tick. Every frame handed over before the stop is then in the counts.
-     */
-    void beginTick() {
-        lastTick = stopped;
-    }
-
-    /** Writer thread: whether the tick that began saw the stop, so that {@link #finish} ends it. */
-    boolean lastTick() {
-        return lastTick;
     }
 
     /** Writer thread: one frame from a log, in stamp order; nothing once the recording is finished. */

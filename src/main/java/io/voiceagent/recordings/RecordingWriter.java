@@ -77,11 +77,8 @@ final class RecordingWriter implements AutoCloseable {
 
     /** A writer whose media threads each get a log of {@code logFrames} slots (a power of two). */
     RecordingWriter(Consumer<Recording> onFinished, int logFrames) {
-        if (logFrames <= 0 || Integer.bitCount(logFrames) != 1) {
-            throw new IllegalArgumentException("a log's frames must be a power of two: " + logFrames);
-        }
         this.onFinished = onFinished;
-        this.logFrames = logFrames;
+        this.logFrames = FrameLog.checkFrames(logFrames);
     }
 
     /** Starts the writing thread; until then frames only pile up in the logs (and overflow), as in a stalled writer. */
@@ -183,24 +180,23 @@ final class RecordingWriter implements AutoCloseable {
      * among those. Their buffers go back at once: no media thread touches them.
      */
     void drainAll() {
-        for (Recording recording : live) {
-            recording.beginTick();
-        }
+        // Read before the logs' counts: every frame handed over before the stop is then in them.
+        List<Recording> stopped = live.stream().filter(Recording::stopped).toList();
         mergeLogs();
-        for (Recording recording : live) {
-            if (recording.lastTick()) {
-                live.remove(recording);
-                try {
-                    recording.finish();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "call=" + recording.callId + " recording failed", e);
-                    continue; // its buffers are left to the collector: their state is unknown
-                }
-                synchronized (freeBuffers) {
-                    freeBuffers.addLast(recording.buffers);
-                }
-                onFinished.accept(recording);
+        for (Recording recording : stopped) {
+            if (!live.remove(recording)) {
+                continue; // failed while its frames were taken
             }
+            try {
+                recording.finish();
+            } catch (RuntimeException e) {
+                failed(recording, e);
+                continue;
+            }
+            synchronized (freeBuffers) {
+                freeBuffers.addLast(recording.buffers);
+            }
+            onFinished.accept(recording);
         }
         logs.removeIf(FrameLog::finished);
     }
@@ -248,10 +244,15 @@ final class RecordingWriter implements AutoCloseable {
         try {
             recording.take(log, frame);
         } catch (RuntimeException e) {
-            recording.abandon(); // its later frames are ignored, its buffers left to the collector
-            live.remove(recording);
-            LOG.log(System.Logger.Level.ERROR, "call=" + recording.callId + " recording failed", e);
+            failed(recording, e);
         }
+    }
+
+    /** A bug broke the recording: its later frames are ignored, its buffers left to the collector. */
+    private void failed(Recording recording, RuntimeException e) {
+        recording.abandon();
+        live.remove(recording);
+        LOG.log(System.Logger.Level.ERROR, "call=" + recording.callId + " recording failed", e);
     }
 
     /** Finishes what was handed over (the recordings of calls just hung up), for up to 5 s, then stops. */

@@ -1,6 +1,7 @@
 package io.voiceagent.recordings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.voiceagent.config.Config;
@@ -512,7 +513,9 @@ class RecordingWriterTest {
         assertThat(FrameLog.framesFor(128)).isEqualTo(16_384);
         assertThat(FrameLog.framesFor(129)).isEqualTo(32_768);
         assertThat(FrameLog.framesFor(0)).as("at least one call's").isEqualTo(128);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FrameLog(100))
+        assertThatThrownBy(() -> new FrameLog(100))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("power of two");
+        assertThatThrownBy(() -> new RecordingWriter(r -> { }, 100))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("power of two");
     }
 
