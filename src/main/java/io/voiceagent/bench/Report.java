@@ -63,7 +63,8 @@ public record Report(Setting setting, Calls calls, Recordings recordings, Distri
      * takes the same packets off loopback. A send on loopback delivers the packet to the phones' socket
      * and wakes their thread, so the clock's CPU follows the network's state from run to run (18–40 %
      * of a core at 500 calls in either mode, README "Twelfth look"); the ratio leaves most of that out
-     * (0.87–1.09 in runs without recording), so a change the service makes to its clock shows there.
+     * (0.87–1.16 in runs without recording, twelfth and thirteenth looks), so a change the service
+     * makes to its clock shows there.
      *
      * @param clockPercent          the service's {@code rtp-pacer} thread, % of one core
      * @param phonesReceiverPercent the network's RTP receive thread, % of one core
