@@ -11,9 +11,15 @@ import org.junit.jupiter.api.Test;
 /** A thread's nice value or real-time policy, set and read back from the kernel: that thread's alone. */
 class ThreadPriorityTest {
 
-    /** A platform thread that, once released, reads its own nice value from the kernel. */
-    private static Thread niceReader(String name, CountDownLatch release, AtomicInteger nice) {
-        return Thread.ofPlatform().name(name).start(() -> {
+    /**
+     * A platform thread that, once released, reads its own nice value from the kernel. Returns once
+     * the thread runs: the JVM gives the kernel a thread's name from inside the new thread, so until
+     * then {@code /proc} may still show the name it inherited.
+     */
+    private static Thread niceReader(String name, CountDownLatch release, AtomicInteger nice) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        Thread thread = Thread.ofPlatform().name(name).start(() -> {
+            running.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -21,6 +27,8 @@ class ThreadPriorityTest {
             }
             nice.set(ThreadStat.ofCurrentThread(ThreadStat.NICE));
         });
+        running.await();
+        return thread;
     }
 
     @Test
